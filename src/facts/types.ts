@@ -1,0 +1,98 @@
+/** What one host looks like, as gathered in one round trip. Plain data, JSON-serialisable. */
+
+export type ConntrackPresence = 'module' | 'builtin' | 'absent';
+
+export interface LoadedModule {
+  name: string;
+  sizeBytes: number;
+  /** lsmod's "Used" count; can exceed usedBy.length (references held by rules, sockets…). */
+  useCount: number;
+  /** lsmod's "by" column: the modules that hold this one. */
+  usedBy: string[];
+}
+
+/** Exact state of a file; `null` where a FileState is expected means "the file does not exist". */
+export interface FileState {
+  /** The bytes, base64-encoded, so the state survives any content byte for byte. */
+  contentBase64: string;
+  /** Permission bits, e.g. 0o644. */
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** A kernel tunable: a /proc/sys or /sys/module file. */
+export interface KnobFact {
+  /** Absolute path, e.g. /proc/sys/net/netfilter/nf_conntrack_max. */
+  path: string;
+  /** Trimmed content; null when the file does not exist. */
+  value: string | null;
+  /** `test -w` said yes; the kernel may still refuse the write (non-initial netns). */
+  writable: boolean;
+}
+
+/** A line in a sysctl file that sets a conntrack key (for conflict warnings). */
+export interface SysctlSetting {
+  file: string;
+  line: number;
+  key: string;
+  value: string;
+}
+
+export interface ConntrackStats {
+  drop: number;
+  early_drop: number;
+  insert_failed: number;
+  /** Every column of /proc/net/stat/nf_conntrack, summed over CPUs. */
+  all: Record<string, number>;
+}
+
+export interface HostFacts {
+  /** uname -r */
+  kernel: string;
+  isRoot: boolean;
+  cpus: number;
+  memTotalBytes: number | null;
+  conntrack: ConntrackPresence;
+  count: number | null;
+  max: number | null;
+  buckets: number | null;
+  hashsize: number | null;
+  /** Which sysctl name holds max: modern kernels have net.netfilter.nf_conntrack_max; net.nf_conntrack_max is the init-netns alias. */
+  knobs: {
+    max: KnobFact; // /proc/sys/net/netfilter/nf_conntrack_max
+    maxAlias: KnobFact; // /proc/sys/net/nf_conntrack_max
+    buckets: KnobFact; // /proc/sys/net/netfilter/nf_conntrack_buckets
+    hashsize: KnobFact; // /sys/module/nf_conntrack/parameters/hashsize
+  };
+  /** Every nf_conntrack_*timeout* sysctl, keyed without the `nf_conntrack_` prefix, e.g. tcp_timeout_established. */
+  timeouts: Record<string, number>;
+  stats: ConntrackStats | null;
+  /** Bytes per conntrack entry from /proc/slabinfo (objsize of cache nf_conntrack), when readable. */
+  entryBytes: number | null;
+  /** Every loaded module (lsmod), so holders outside the NAT chain can be seen. */
+  modules: LoadedModule[];
+  /** Rule lines (iptables-save, nft list ruleset) that use nat / MASQUERADE / SNAT / DNAT / conntrack / state. */
+  natRuleEvidence: string[];
+  natRulesInUse: boolean;
+  kubeProxy: boolean;
+  /** Files asked for by the gatherer, keyed by absolute path; null = absent. */
+  files: Record<string, FileState | null>;
+  /** Conntrack keys set in sysctl.conf and sysctl.d directories (/etc, /run, /usr/lib). */
+  sysctlSettings: SysctlSetting[];
+  /** Things that could not be read, said once each: "iptables-save not found", "not root: …". */
+  problems: string[];
+}
+
+export const knobPaths = {
+  max: '/proc/sys/net/netfilter/nf_conntrack_max',
+  maxAlias: '/proc/sys/net/nf_conntrack_max',
+  buckets: '/proc/sys/net/netfilter/nf_conntrack_buckets',
+  count: '/proc/sys/net/netfilter/nf_conntrack_count',
+  hashsize: '/sys/module/nf_conntrack/parameters/hashsize',
+} as const;
+
+/** /proc/sys path of a timeout sysctl, e.g. tcp_timeout_established. */
+export function timeoutPath(name: string): string {
+  return `/proc/sys/net/netfilter/nf_conntrack_${name}`;
+}

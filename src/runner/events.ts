@@ -1,0 +1,47 @@
+/** The runner emits these; reporters (src/report) only display them. */
+import type { HostFacts } from '../facts/types.js';
+import type { StepPlan } from '../steps/types.js';
+import type { HostOutcome, StepOutcome } from './outcome.js';
+
+export interface StepResult {
+  step: string; // StepKind
+  label: string;
+  outcome: StepOutcome;
+  lines: string[];
+  warnings: string[];
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  error: string | null;
+}
+
+export interface HostResult {
+  host: string;
+  outcome: HostOutcome;
+  batch: number; // 0-based batch index
+  steps: StepResult[];
+  warnings: string[];
+  /** Why the host failed / was skipped / is unreachable; for rollback-failed: what is left and how to fix it. */
+  error: string | null;
+  /** After a rollback: what the verification against the snapshot found (empty = exact). */
+  rollbackMismatches: string[];
+}
+
+export type RunEvent =
+  | { type: 'run-start'; runId: string; hosts: string[]; steps: { kind: string; label: string }[]; batches: string[][] }
+  | { type: 'batch-start'; batch: number; hosts: string[] }
+  | { type: 'host-start'; host: string; batch: number }
+  | { type: 'host-connected'; host: string }
+  | { type: 'host-facts'; host: string; facts: HostFacts }
+  | { type: 'host-planned'; host: string; plans: StepPlan[] }
+  | { type: 'step-start'; host: string; index: number; label: string }
+  | { type: 'step-end'; host: string; index: number; result: StepResult }
+  | { type: 'rollback-start'; host: string; reason: string }
+  | { type: 'rollback-end'; host: string; ok: boolean; mismatches: string[] }
+  | { type: 'host-end'; result: HostResult }
+  | { type: 'gate-start'; batch: number; soakMs: number }
+  | { type: 'gate-end'; batch: number; failedHosts: { host: string; reason: string }[] }
+  | { type: 'batch-end'; batch: number; failed: number; total: number; stopped: boolean }
+  | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string; host?: string }
+  | { type: 'run-end'; exitCode: number; summary: Record<HostOutcome, number> };
+
+export type EventListener = (event: RunEvent) => void;

@@ -1,0 +1,84 @@
+/** The connection interface every other module depends on; ssh2 is one implementation of it. */
+
+/** Where and how to reach one host, resolved from the inventory. */
+export interface HostTarget {
+  /** Inventory name, used in every message. */
+  name: string;
+  /** ansible_host, else the name. */
+  address: string;
+  /** ansible_port, else 22. */
+  port: number;
+  /** ansible_user, else the local user name. */
+  user: string;
+  /** ansible_ssh_private_key_file, `~` expanded. */
+  privateKeyFile?: string;
+  /** ansible_become: run scripts through `sudo -n -u BECOME_USER`. */
+  become: boolean;
+  /** ansible_become_user, else root. */
+  becomeUser: string;
+  /** From `-o UserKnownHostsFile=…` in ansible_ssh_common_args / ansible_ssh_extra_args. */
+  knownHostsFile?: string;
+  /** Every inventory variable, unknown ones included. */
+  vars: Record<string, unknown>;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** null when the remote process ended by a signal or the channel closed without a status. */
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export interface RunScriptOptions {
+  /** The script is killed (channel closed) after this long; the result then has exitCode null. */
+  timeoutMs?: number;
+}
+
+/** One open SSH connection to one host, kept for the whole run. */
+export interface Connection {
+  readonly target: HostTarget;
+  /**
+   * Runs a POSIX sh script on the host in ONE round trip: the script travels on stdin of
+   * `sh -s` (through `sudo -n` when become is set), so nothing in it is parsed by a login shell
+   * command line. Values inside the script must be quoted with `quoteShell`.
+   */
+  runScript(script: string, options?: RunScriptOptions): Promise<ExecResult>;
+  /**
+   * Starts a long-lived command (for example a host lock holder) and resolves with its first
+   * line of stdout; the command lives until `release()` or until the connection closes.
+   */
+  hold(script: string, options?: RunScriptOptions): Promise<HeldCommand>;
+  /** Resolves when the connection is closed; never rejects. */
+  close(): Promise<void>;
+  /** Called once if the connection drops unexpectedly. */
+  onLost(listener: (error: Error) => void): void;
+}
+
+export interface HeldCommand {
+  firstLine: string;
+  release(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** TCP connect + SSH handshake must finish within this. Default 10000. */
+  connectTimeoutMs: number;
+  /** 0 disables keepalive. Default 15000. */
+  keepaliveIntervalMs: number;
+  /** Keepalives without answer before the connection counts as lost. Default 3. */
+  keepaliveCountMax: number;
+  /** Overrides the target's and the default ~/.ssh/known_hosts. */
+  knownHostsFile?: string;
+  /** Trust on first use: append keys of hosts that have none. A CHANGED key is still refused. */
+  acceptNewHostKeys: boolean;
+}
+
+export const defaultConnectOptions: ConnectOptions = {
+  connectTimeoutMs: 10_000,
+  keepaliveIntervalMs: 15_000,
+  keepaliveCountMax: 3,
+  acceptNewHostKeys: false,
+};
+
+/** Opens a connection or rejects with a ConnectError saying why. */
+export type Connect = (target: HostTarget, options: ConnectOptions) => Promise<Connection>;
