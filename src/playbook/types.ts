@@ -67,6 +67,8 @@ export interface Playbook {
   name?: string;
   /** Ansible host pattern. */
   hosts: string;
+  /** Where `hosts:` is written, so a pattern matching nothing points at the playbook line. */
+  hostsPosition?: SourcePosition;
   steps: StepSpec[];
   /** Batches, in order; default one batch of 100%. */
   serial: BatchSize[];

@@ -1,0 +1,62 @@
+/** `conntrack-fleet check`: read-only, one connection and one round trip per host. */
+import type { Command } from 'commander';
+import pLimit from 'p-limit';
+import { errorMessage } from '../errors.js';
+import type { CheckResult } from '../facts/check-result.js';
+import { gatherFacts } from '../facts/gather.js';
+import { createCheckReporter } from '../report/index.js';
+import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
+import { selectTargets } from './hosts.js';
+import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
+
+async function checkHost(connect: Connect, options: ConnectOptions, target: HostTarget): Promise<CheckResult> {
+  let connection;
+  try {
+    connection = await connect(target, options);
+  } catch (error) {
+    return { host: target.name, reachable: false, error: errorMessage(error), facts: null };
+  }
+  try {
+    const facts = await gatherFacts(connection, { files: [] });
+    return { host: target.name, reachable: true, error: null, facts };
+  } catch (error) {
+    return { host: target.name, reachable: true, error: errorMessage(error), facts: null };
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function runCheck(values: HostOptionValues & { warnPercent: string }): Promise<number> {
+  const selection = selectTargets(values);
+  const usageWarnPercent = parseCount(values.warnPercent, '--warn-percent');
+  const reporter = createCheckReporter({
+    format: selection.format,
+    stream: process.stdout,
+    color: selection.color,
+    hosts: selection.targets.map((t) => t.name),
+    usageWarnPercent,
+  });
+  const limit = pLimit(selection.forks);
+  const results = await Promise.all(
+    selection.targets.map((target) =>
+      limit(async () => {
+        const result = await checkHost(selection.connect, selection.connectOptions, target);
+        reporter.onResult(result);
+        return result;
+      }),
+    ),
+  );
+  await reporter.finish();
+  return results.every((r) => r.reachable && r.error === null) ? 0 : 1;
+}
+
+export function registerCheck(program: Command): void {
+  const command = program
+    .command('check')
+    .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes nothing.')
+    .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
+    .addHelpText('after', '\nExample:\n  conntrack-fleet check -i inventories/lab.yaml --limit \'lab*:!lab3\' --output json');
+  addHostOptions(command).action(async (values: HostOptionValues & { warnPercent: string }) => {
+    process.exitCode = await runCheck(values);
+  });
+}

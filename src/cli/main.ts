@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/** Entry point: the only place that exits. Typed errors are mapped to exit codes here. */
+import { Command, CommanderError } from 'commander';
+import { InputError, errorMessage } from '../errors.js';
+import { exitCodes } from '../runner/outcome.js';
+import { registerCheck } from './check.js';
+import { registerRollback, registerRuns } from './rollback.js';
+import { registerRun } from './run.js';
+
+function buildProgram(): Command {
+  const program = new Command('conntrack-fleet')
+    .description('Tune Linux connection tracking (nf_conntrack) across a fleet over SSH, with read-back verification and exact rollback.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  conntrack-fleet check -i inventories/prod.yaml --limit web*\n  conntrack-fleet run playbooks/tune.yaml -i inventories/prod.yaml --check --diff\n\nExit codes: 0 ok, 1 a host failed/was rolled back/unreachable, 2 bad input, 3 rollout stopped, 4 a rollback failed, 130 interrupted.',
+    );
+  registerCheck(program);
+  registerRun(program);
+  registerRollback(program);
+  registerRuns(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version are "errors" to commander; usage mistakes are bad input
+      return error.exitCode === 0 ? 0 : exitCodes.badInput;
+    }
+    if (error instanceof InputError) {
+      // compiler style, so editors can jump to FILE:LINE:COL
+      process.stderr.write(error.position ? `${error.format()}\n` : `conntrack-fleet: ${error.message}\n`);
+      return exitCodes.badInput;
+    }
+    process.stderr.write(`conntrack-fleet: internal error: ${errorMessage(error)}\n`);
+    if (process.env.CONNTRACK_FLEET_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv);
+// flush stdout before exiting: reports may be large and piped
+process.stdout.write('', () => process.exit(code));

@@ -1,0 +1,105 @@
+/** `conntrack-fleet run PLAYBOOK`: plan every host, apply with read-back, roll back on failure. */
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { loadPlaybook } from '../playbook/index.js';
+import type { BatchSize, Playbook } from '../playbook/types.js';
+import { buildRunReport, createRunReporter, writeReportFile, type RunReporter } from '../report/index.js';
+import type { RunEvent } from '../runner/events.js';
+import { runFleet } from '../runner/fleet.js';
+import { printDiffs } from './diffs.js';
+import { createPool, selectTargets } from './hosts.js';
+import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
+import { writeRetryFile } from './retry-file.js';
+import { newRunId } from './run-id.js';
+import { watchSignals } from './signals.js';
+
+interface RunValues extends HostOptionValues {
+  check?: boolean;
+  diff?: boolean;
+  report?: string;
+  serial?: string;
+  canary?: string;
+  maxFailPercentage?: string;
+  retryFile?: string;
+  log?: string;
+}
+
+function parseSerial(text: string): BatchSize[] {
+  return text.split(',').map((part) => {
+    const item = part.trim();
+    if (/^\d+$/.test(item) && Number(item) >= 1) return Number(item);
+    const percent = /^(\d+)%$/.exec(item);
+    if (percent && Number(percent[1]) >= 1 && Number(percent[1]) <= 100) return `${Number(percent[1])}%` as BatchSize;
+    throw new InputError(`--serial: "${item}" is not a host count or a percentage (1%-100%); example: --serial 1,10%,100%`);
+  });
+}
+
+/** CLI flags override the playbook's rollout settings. */
+function withOverrides(playbook: Playbook, values: RunValues): Playbook {
+  let serial = playbook.serial;
+  if (values.serial) serial = parseSerial(values.serial);
+  if (values.canary) serial = [parseCount(values.canary, '--canary'), '100%'];
+  let maxFail = playbook.max_fail_percentage;
+  if (values.maxFailPercentage !== undefined) {
+    maxFail = Number(values.maxFailPercentage);
+    if (!(maxFail >= 0 && maxFail <= 100)) throw new InputError('--max-fail-percentage must be a number from 0 to 100');
+  }
+  return { ...playbook, serial, max_fail_percentage: maxFail };
+}
+
+function fanOut(reporters: RunReporter[], events: RunEvent[]): (event: RunEvent) => void {
+  return (event) => {
+    events.push(event);
+    for (const reporter of reporters) reporter.onEvent(event);
+  };
+}
+
+export async function runPlaybook(playbookFile: string, values: RunValues): Promise<number> {
+  const playbook = withOverrides(loadPlaybook(playbookFile), values);
+  const selection = selectTargets(values, playbook.hosts, playbook.hostsPosition);
+  const startedAt = new Date();
+  const runId = newRunId(startedAt);
+  const reporters = [createRunReporter({ format: selection.format, stream: process.stdout, color: selection.color, playbook: playbookFile })];
+  const logStream = values.log ? createWriteStream(values.log, { flags: 'a' }) : null;
+  if (logStream) reporters.push(createRunReporter({ format: 'plain', stream: logStream, color: false, playbook: playbookFile }));
+  const events: RunEvent[] = [];
+  const emit = fanOut(reporters, events);
+  const signals = watchSignals((signal) =>
+    emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; hosts mid-run finish their step and are rolled back (interrupt again to stop at once)` }),
+  );
+  const pool = createPool(selection);
+  let exitCode: number;
+  try {
+    const result = await runFleet({ playbook, targets: selection.targets, forks: selection.forks, checkOnly: values.check === true, runId, startedAt, pool, emit, isInterrupted: signals.isInterrupted });
+    exitCode = result.exitCode;
+    if (values.retryFile) await writeRetryFile(values.retryFile, selection.inventory, result.results);
+  } finally {
+    await pool.closeAll();
+    signals.dispose();
+    for (const reporter of reporters) await reporter.finish();
+    logStream?.end();
+  }
+  if (values.diff && selection.format !== 'json') printDiffs(events, process.stdout);
+  if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: playbookFile, startedAt, finishedAt: new Date() }));
+  return exitCode;
+}
+
+export function registerRun(program: Command): void {
+  const command = program
+    .command('run')
+    .description('Apply a playbook: snapshot, change, read back; on any failure restore the host exactly.')
+    .argument('<playbook>', 'YAML playbook (see playbooks/tune.yaml)')
+    .option('-C, --check', 'show each host\'s plan and change nothing')
+    .option('-D, --diff', 'show the unified diff of every file the run writes (or would write, with --check)')
+    .option('--report <file>', 'write the JSON run report to this file')
+    .option('--serial <sizes>', 'batches, overriding the playbook: e.g. 1,10%,100%')
+    .option('--canary <n>', 'shortcut for --serial N,100%')
+    .option('--max-fail-percentage <n>', 'a batch whose failed hosts exceed this stops the rollout (default from playbook, 0)')
+    .option('--retry-file <file>', 'write an inventory of the hosts that did not finish, to rerun just those')
+    .option('--log <file>', 'append plain event lines to this file (for cron)')
+    .addHelpText('after', '\nExample:\n  conntrack-fleet run playbooks/tune.yaml -i inventories/lab.yaml --check --diff');
+  addHostOptions(command).action(async (playbook: string, values: RunValues) => {
+    process.exitCode = await runPlaybook(playbook, values);
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Inventory host → HostTarget, reading Ansible's connection variables. Where Ansible accepts an
+ * alias (ansible_ssh_host, ansible_ssh_port, …) the later name in its list wins, as in Ansible.
+ * A relative ansible_ssh_private_key_file is resolved against the directory of the inventory file
+ * that sets it (Ansible would leave it to ssh, i.e. the current directory), so runs do not depend on cwd.
+ */
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { gotExpected } from '../config/describe-value.js';
+import { InputError } from '../errors.js';
+import type { HostTarget } from '../transport/connection.js';
+import { findKnownHostsFile, splitShellWords } from './ssh-args.js';
+import type { InventoryHost } from './types.js';
+import { varPosition } from './var-positions.js';
+
+interface SetVar {
+  name: string;
+  value: unknown;
+}
+
+export function toHostTarget(host: InventoryHost, defaults: { user: string }): HostTarget {
+  const target: HostTarget = {
+    name: host.name,
+    address: readText(host, ['ansible_host', 'ansible_ssh_host'], 'a host name or address') ?? host.name,
+    port: readPort(host),
+    user: readText(host, ['ansible_user', 'ansible_ssh_user'], 'a user name') ?? defaults.user,
+    become: readBecome(host),
+    becomeUser: readText(host, ['ansible_become_user'], 'a user name') ?? 'root',
+    vars: host.vars,
+  };
+  const keyFile = readKeyFile(host);
+  if (keyFile) target.privateKeyFile = keyFile;
+  const knownHostsFile = readKnownHostsFile(host);
+  if (knownHostsFile) target.knownHostsFile = knownHostsFile;
+  return target;
+}
+
+/** Ansible's boolean(): true/false, yes/no, on/off, y/n, t/f, 1/0, case-insensitive. */
+export function parseAnsibleBool(value: unknown): boolean | undefined {
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (text === true || text === 1 || ['y', 'yes', 'on', '1', 'true', 't'].includes(text as string)) return true;
+  if (text === false || text === 0 || ['n', 'no', 'off', '0', 'false', 'f'].includes(text as string)) return false;
+  return undefined;
+}
+
+/** The last of `names` that is set to something other than null, as Ansible's config resolution does. */
+function lastSet(host: InventoryHost, names: readonly string[]): SetVar | undefined {
+  let found: SetVar | undefined;
+  for (const name of names) {
+    const value = host.vars[name];
+    if (value !== undefined && value !== null) found = { name, value };
+  }
+  return found;
+}
+
+function fail(host: InventoryHost, set: SetVar, expected: string): InputError {
+  return new InputError(`host "${host.name}": ${set.name}: ${gotExpected(set.value, expected)}`, varPosition(host, set.name));
+}
+
+function readText(host: InventoryHost, names: readonly string[], expected: string): string | undefined {
+  const set = lastSet(host, names);
+  if (!set) return undefined;
+  const text = typeof set.value === 'number' ? String(set.value) : set.value;
+  if (typeof text !== 'string' || !/^\S+$/.test(text)) throw fail(host, set, `${expected} without spaces`);
+  return text;
+}
+
+function readPort(host: InventoryHost): number {
+  const set = lastSet(host, ['ansible_port', 'ansible_ssh_port']);
+  if (!set) return 22;
+  const port = typeof set.value === 'string' && /^\s*\d+\s*$/.test(set.value) ? Number(set.value) : set.value;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw fail(host, set, 'an integer 1-65535');
+  }
+  return port;
+}
+
+function readBecome(host: InventoryHost): boolean {
+  const set = lastSet(host, ['ansible_become']);
+  const become = set ? parseAnsibleBool(set.value) : false;
+  if (become === undefined && set) throw fail(host, set, 'a boolean (true/false, yes/no)');
+  const method = lastSet(host, ['ansible_become_method']);
+  if (become && method && method.value !== 'sudo') throw fail(host, method, '"sudo", the only become method supported');
+  return become === true;
+}
+
+function readKeyFile(host: InventoryHost): string | undefined {
+  const names = ['ansible_private_key_file', 'ansible_ssh_private_key_file'];
+  const set = lastSet(host, names);
+  if (!set) return undefined;
+  if (typeof set.value !== 'string' || set.value.trim() === '') throw fail(host, set, 'a path to a private key file');
+  const path = expandHome(set.value.trim());
+  const definedIn = varPosition(host, set.name)?.file;
+  return definedIn ? resolve(dirname(definedIn), path) : resolve(path);
+}
+
+function readKnownHostsFile(host: InventoryHost): string | undefined {
+  for (const name of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
+    const set = lastSet(host, [name]);
+    if (!set) continue;
+    if (typeof set.value !== 'string') throw fail(host, set, 'a string of ssh arguments');
+    const words = splitShellWords(set.value);
+    if (typeof words === 'string') throw fail(host, set, `ssh arguments with balanced quotes (${words})`);
+    const file = findKnownHostsFile(words);
+    if (file) return expandHome(file);
+  }
+  return undefined;
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? `${homedir()}${path.slice(1)}` : path;
+}

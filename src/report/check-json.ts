@@ -1,0 +1,80 @@
+/** The stable JSON shape of one host's `check` answer (what scripts and jq read). Pure. */
+import type { CheckResult } from '../facts/check-result.js';
+import type { ConntrackPresence, HostFacts, LoadedModule } from '../facts/types.js';
+
+export interface CheckModuleJson {
+  name: string;
+  used_by: string[];
+}
+
+export interface CheckConntrackJson {
+  presence: ConntrackPresence;
+  count: number | null;
+  max: number | null;
+  buckets: number | null;
+  hashsize: number | null;
+  /** count / max × 100, one decimal; null when either is unknown. */
+  usage_percent: number | null;
+  timeouts: Record<string, number>;
+  stats: { drop: number | null; early_drop: number | null; insert_failed: number | null };
+}
+
+export interface CheckJson {
+  host: string;
+  reachable: boolean;
+  error: string | null;
+  kernel: string | null;
+  /** null when the host could not be read at all. */
+  conntrack: CheckConntrackJson | null;
+  modules: CheckModuleJson[];
+  nat_rules_in_use: boolean | null;
+  nat_rule_evidence: string[];
+  kube_proxy: boolean | null;
+  problems: string[];
+}
+
+const natModulePattern = /^(nf_|nft_|xt_|ipt_|ip6t_|iptable_|ip6table_)|^(ip_tables|ip6_tables|x_tables)$/;
+
+/** Modules that belong to the conntrack / NAT / packet-filter chain (the ones unload_nat cares about). */
+export function isNatModule(name: string): boolean {
+  return natModulePattern.test(name);
+}
+
+function natModules(modules: LoadedModule[]): LoadedModule[] {
+  return modules.filter((m) => isNatModule(m.name));
+}
+
+export function usagePercent(count: number | null, max: number | null): number | null {
+  if (count === null || max === null || max <= 0) return null;
+  return Math.round((count / max) * 1000) / 10;
+}
+
+export function toCheckJson(result: CheckResult): CheckJson {
+  const facts = result.facts;
+  return {
+    host: result.host,
+    reachable: result.reachable,
+    error: result.error,
+    kernel: facts?.kernel ?? null,
+    conntrack: facts ? toConntrackJson(facts) : null,
+    modules: facts ? natModules(facts.modules).map((m) => ({ name: m.name, used_by: [...m.usedBy] })) : [],
+    nat_rules_in_use: facts?.natRulesInUse ?? null,
+    nat_rule_evidence: facts ? [...facts.natRuleEvidence] : [],
+    kube_proxy: facts?.kubeProxy ?? null,
+    problems: facts ? [...facts.problems] : [],
+  };
+}
+
+function toConntrackJson(facts: HostFacts): CheckConntrackJson {
+  const stats = facts.stats;
+  return {
+    presence: facts.conntrack,
+    count: facts.count,
+    max: facts.max,
+    buckets: facts.buckets,
+    hashsize: facts.hashsize,
+    usage_percent: usagePercent(facts.count, facts.max),
+    timeouts: { ...facts.timeouts },
+    stats: { drop: stats?.drop ?? null, early_drop: stats?.early_drop ?? null, insert_failed: stats?.insert_failed ?? null },
+  };
+}

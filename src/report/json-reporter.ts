@@ -1,0 +1,19 @@
+/** Silent during the run; at the end, the whole RunReport as one JSON document. */
+import type { RunEvent } from '../runner/events.js';
+import { buildRunReport } from './run-report.js';
+import type { RunReporter, RunReporterOptions } from './run-reporter.js';
+
+export function createJsonReporter(options: Pick<RunReporterOptions, 'stream' | 'playbook'>): RunReporter {
+  const events: RunEvent[] = [];
+  let startedAt = new Date();
+  return {
+    onEvent(event) {
+      if (event.type === 'run-start') startedAt = new Date();
+      events.push(event);
+    },
+    async finish() {
+      const report = buildRunReport(events, { playbook: options.playbook ?? '', startedAt, finishedAt: new Date() });
+      options.stream.write(`${JSON.stringify(report, null, 2)}\n`);
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** listr2 pointed at our stream (not process.stdout), with icons colored by our flag rather than colorette's guess. */
+import { DefaultRenderer, ListrDefaultRendererLogLevels as D, ListrLogger, ProcessOutput } from 'listr2';
+import type { Paint, PaintFn } from './paint.js';
+
+/** listr2 picks renderers by process.stdout.isTTY; we decide by our own stream instead. */
+export class StreamDefaultRenderer extends DefaultRenderer {
+  static override nonTTY = true;
+}
+
+export function createStreamLogger(stream: NodeJS.WritableStream): ListrLogger<string> {
+  const out = stream as NodeJS.WriteStream;
+  // everything to the one stream we were given: listr2 would send failures to process.stderr
+  return new ListrLogger({ useIcons: true, toStderr: [], processOutput: new ProcessOutput(out, out) });
+}
+
+/** The default renderer's icon colors, same hues as listr2's own, but through our palette. */
+export function defaultRendererColors(paint: Paint): Record<D, PaintFn> {
+  return {
+    [D.SKIPPED_WITH_COLLAPSE]: paint.yellow,
+    [D.SKIPPED_WITHOUT_COLLAPSE]: paint.yellow,
+    [D.OUTPUT]: paint.dim,
+    [D.OUTPUT_WITH_BOTTOMBAR]: paint.dim,
+    [D.PENDING]: paint.yellow,
+    [D.COMPLETED]: paint.green,
+    [D.COMPLETED_WITH_FAILED_SUBTASKS]: paint.yellow,
+    [D.COMPLETED_WITH_FAILED_SISTER_TASKS]: paint.red,
+    [D.RETRY]: paint.yellow,
+    [D.ROLLING_BACK]: paint.red,
+    [D.ROLLED_BACK]: paint.red,
+    [D.FAILED]: paint.red,
+    [D.FAILED_WITH_FAILED_SUBTASKS]: paint.red,
+    [D.WAITING]: paint.dim,
+    [D.PAUSED]: paint.yellow,
+  };
+}

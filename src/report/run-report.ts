@@ -1,0 +1,146 @@
+/** The machine-readable record of one run, built purely from the events the runner emitted. */
+import type { HostResult, RunEvent, StepResult } from '../runner/events.js';
+import { countOutcomes, exitCodeFor, type HostOutcome, type StepOutcome } from '../runner/outcome.js';
+
+export interface StepReport {
+  step: string;
+  label: string;
+  outcome: StepOutcome;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  error: string | null;
+}
+
+export interface HostReport {
+  host: string;
+  outcome: HostOutcome;
+  batch: number;
+  error: string | null;
+  warnings: string[];
+  steps: StepReport[];
+  /** What the post-rollback verification found different from the snapshot (empty = exact). */
+  rollback_mismatches: string[];
+}
+
+export interface GateReport {
+  batch: number;
+  soak_ms: number | null;
+  passed: boolean | null; // null: the gate started but never ended (interrupted)
+  failed_hosts: { host: string; reason: string }[];
+}
+
+export interface RunReport {
+  run_id: string | null;
+  playbook: string;
+  started_at: string;
+  finished_at: string;
+  exit_code: number;
+  hosts: HostReport[];
+  summary: Record<HostOutcome, number>;
+  gates: GateReport[];
+}
+
+export interface RunReportMeta {
+  playbook: string;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/** Said of a host the run announced but never reached (stopped rollout, interrupt). */
+export const notRunError = 'not run: the run ended before this host was reached';
+/** Said of a host that started but never reported: its state is unknown, so it counts as failed. */
+export const noResultError = 'no result: the run ended before this host finished; its state is unknown';
+
+export interface RunTally {
+  hosts: HostReport[];
+  summary: Record<HostOutcome, number>;
+  exitCode: number;
+}
+
+/** Per-host outcomes, their counts and the exit code (the runner's, from run-end, when it got that far). */
+export function summarizeRun(events: RunEvent[]): RunTally {
+  const start = findEvent(events, 'run-start');
+  const end = findLastEvent(events, 'run-end');
+  const hosts = collectHostReports(events, start?.hosts ?? []);
+  const outcomes = hosts.map((h) => h.outcome);
+  const stopped = events.some((e) => e.type === 'batch-end' && e.stopped);
+  return { hosts, summary: countOutcomes(outcomes), exitCode: end?.exitCode ?? exitCodeFor(outcomes, stopped) };
+}
+
+export function buildRunReport(events: RunEvent[], meta: RunReportMeta): RunReport {
+  const tally = summarizeRun(events);
+  return {
+    run_id: findEvent(events, 'run-start')?.runId ?? null,
+    playbook: meta.playbook,
+    started_at: meta.startedAt.toISOString(),
+    finished_at: meta.finishedAt.toISOString(),
+    exit_code: tally.exitCode,
+    hosts: tally.hosts,
+    summary: tally.summary,
+    gates: collectGates(events),
+  };
+}
+
+type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>;
+
+function findEvent<T extends RunEvent['type']>(events: RunEvent[], type: T): EventOf<T> | undefined {
+  return events.find((e): e is EventOf<T> => e.type === type);
+}
+
+function findLastEvent<T extends RunEvent['type']>(events: RunEvent[], type: T): EventOf<T> | undefined {
+  return findEvent([...events].reverse(), type);
+}
+
+/** Announced hosts first, in run-start order; a later host-end for the same host wins (e.g. after a batch rollback). */
+function collectHostReports(events: RunEvent[], announced: string[]): HostReport[] {
+  const results = new Map<string, HostResult>();
+  const batchOf = new Map<string, number>();
+  const seen = new Set<string>();
+  for (const event of events) {
+    if (event.type === 'run-start') event.batches.forEach((hosts, batch) => hosts.forEach((h) => batchOf.set(h, batch)));
+    if (event.type === 'host-start') batchOf.set(event.host, event.batch);
+    if ('host' in event && event.type !== 'message') seen.add(event.host);
+    if (event.type === 'host-end') results.set(event.result.host, event.result);
+  }
+  const names = [...new Set([...announced, ...results.keys()])];
+  return names.map((host) => {
+    const result = results.get(host);
+    return result ? toHostReport(result) : unfinishedHost(host, batchOf.get(host) ?? 0, seen.has(host));
+  });
+}
+
+function toHostReport(result: HostResult): HostReport {
+  return {
+    host: result.host,
+    outcome: result.outcome,
+    batch: result.batch,
+    error: result.error,
+    warnings: [...result.warnings],
+    steps: result.steps.map(toStepReport),
+    rollback_mismatches: [...result.rollbackMismatches],
+  };
+}
+
+function toStepReport(step: StepResult): StepReport {
+  return { step: step.step, label: step.label, outcome: step.outcome, before: step.before, after: step.after, error: step.error };
+}
+
+function unfinishedHost(host: string, batch: number, started: boolean): HostReport {
+  const outcome = started ? 'failed' : 'skipped';
+  return { host, outcome, batch, error: started ? noResultError : notRunError, warnings: [], steps: [], rollback_mismatches: [] };
+}
+
+function collectGates(events: RunEvent[]): GateReport[] {
+  const gates = new Map<number, GateReport>();
+  for (const event of events) {
+    if (event.type === 'gate-start') {
+      gates.set(event.batch, { batch: event.batch, soak_ms: event.soakMs, passed: null, failed_hosts: [] });
+    }
+    if (event.type === 'gate-end') {
+      const soakMs = gates.get(event.batch)?.soak_ms ?? null;
+      const failedHosts = event.failedHosts.map((f) => ({ host: f.host, reason: f.reason }));
+      gates.set(event.batch, { batch: event.batch, soak_ms: soakMs, passed: failedHosts.length === 0, failed_hosts: failedHosts });
+    }
+  }
+  return [...gates.values()].sort((a, b) => a.batch - b.batch);
+}

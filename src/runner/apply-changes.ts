@@ -1,0 +1,55 @@
+/** Applies changes on a host in ONE round trip and judges the read-back. */
+import { errorMessage } from '../errors.js';
+import { buildApplyScript, isApplyComplete, parseApplyOutput } from '../steps/index.js';
+import type { Change } from '../steps/types.js';
+import type { Connection } from '../transport/connection.js';
+import { journalFailedExitCode } from './journal.js';
+
+export interface ApplyOutcome {
+  ok: boolean;
+  /** Changes that may have taken effect (applied, failed midway, or unknown after a lost connection). */
+  attempted: Change[];
+  error: string | null;
+}
+
+export interface ApplyChangesOptions {
+  /** Attempt every change even after one failed (undo). */
+  continueOnError?: boolean;
+  timeoutMs?: number;
+}
+
+const defaultApplyTimeoutMs = 120_000;
+
+/** `prelude` runs first in the same script (the journal update); if it fails nothing is applied. */
+export async function applyChanges(
+  connection: Connection,
+  changes: Change[],
+  prelude: string,
+  options: ApplyChangesOptions = {},
+): Promise<ApplyOutcome> {
+  if (changes.length === 0) return { ok: true, attempted: [], error: null };
+  const script = [prelude, buildApplyScript(changes, { continueOnError: options.continueOnError })].filter(Boolean).join('\n');
+  let result;
+  try {
+    result = await connection.runScript(script, { timeoutMs: options.timeoutMs ?? defaultApplyTimeoutMs });
+  } catch (error) {
+    // the script may have run partly: every change counts as attempted, undo is harmless where it did not
+    return { ok: false, attempted: changes, error: `connection lost while applying: ${errorMessage(error)}` };
+  }
+  if (result.exitCode === journalFailedExitCode) {
+    return { ok: false, attempted: [], error: `could not write the journal, nothing changed: ${result.stderr.trim()}` };
+  }
+  const outcomes = parseApplyOutput(result.stdout, changes);
+  const complete = isApplyComplete(result.stdout);
+  const attempted = complete ? outcomes.filter((o) => o.status !== 'not-run').map((o) => o.change) : changes;
+  const bad = outcomes.find((o) => o.status === 'failed' || (o.status === 'applied' && !o.matches));
+  if (bad) {
+    const detail = bad.status === 'failed' ? (bad.error ?? 'failed') : bad.mismatches.join('; ');
+    return { ok: false, attempted, error: detail };
+  }
+  if (!complete) {
+    const why = result.exitCode === null ? 'cut off (timeout or lost connection)' : `ended early with status ${result.exitCode}`;
+    return { ok: false, attempted, error: `apply script ${why}: ${result.stderr.trim()}` };
+  }
+  return { ok: true, attempted, error: null };
+}

@@ -1,0 +1,72 @@
+/**
+ * The on-host journal: before its first change a host records every planned change (each holds
+ * its before-state), so `rollback` can restore it even if this controller dies mid-run.
+ * Written by the same script as the step it precedes, so it costs no extra round trip.
+ */
+import type { Change } from '../steps/types.js';
+import { quoteShell } from '../transport/quote.js';
+
+export const journalDir = '/var/lib/conntrack-fleet/journal';
+/** Journals of finished runs kept per host, so a change can be undone later on purpose. */
+export const journalsKept = 20;
+
+export type JournalState = 'applying' | 'done' | 'rolled-back' | 'rollback-failed';
+
+export interface JournalEntry {
+  version: 1;
+  run_id: string;
+  playbook: string;
+  host: string;
+  started_at: string;
+  updated_at: string;
+  state: JournalState;
+  /** Every planned change, in apply order. */
+  changes: Change[];
+  /** Changes [0, applied_count) may have been applied; undo covers them all (undoing an unapplied change is a no-op). */
+  applied_count: number;
+}
+
+export function journalPath(runId: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(runId)) throw new Error(`invalid run id: ${runId}`);
+  return `${journalDir}/${runId}.json`;
+}
+
+/** sh that writes the journal atomically with mode 0600, then prunes journals beyond the newest `journalsKept`. */
+export function journalWriteScript(entry: JournalEntry): string {
+  const path = journalPath(entry.run_id);
+  const body = Buffer.from(`${JSON.stringify(entry, null, 1)}\n`).toString('base64');
+  const dir = quoteShell(journalDir);
+  return [
+    `( umask 077 && mkdir -p ${dir} && cf_j=$(mktemp ${dir}/.journal.XXXXXX) &&`,
+    `  printf '%s' ${quoteShell(body)} | base64 -d > "$cf_j" && mv -f "$cf_j" ${quoteShell(path)} &&`,
+    `  ls -1t ${dir}/*.json 2>/dev/null | tail -n +${journalsKept + 1} | while read -r old; do rm -f "$old"; done`,
+    `) || { echo "cf-journal-failed" >&2; exit 97; }`,
+  ].join('\n');
+}
+
+export const journalFailedExitCode = 97;
+
+/** sh that prints every journal on the host between markers, for `runs` and `rollback`. */
+export function journalListScript(): string {
+  return [
+    `for f in ${quoteShell(journalDir)}/*.json; do`,
+    `  [ -f "$f" ] || continue`,
+    `  printf '@@cf-journal %s\\n' "$f"; base64 < "$f" | tr -d '\\n'; printf '\\n'`,
+    `done`,
+  ].join('\n');
+}
+
+export function parseJournalList(stdout: string): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  const lines = stdout.split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    if (!lines[i]?.startsWith('@@cf-journal ')) continue;
+    try {
+      const entry = JSON.parse(Buffer.from(lines[i + 1] ?? '', 'base64').toString('utf8')) as JournalEntry;
+      if (entry.version === 1 && typeof entry.run_id === 'string') entries.push(entry);
+    } catch {
+      // a journal cut short by a crash is skipped, never fatal
+    }
+  }
+  return entries.sort((a, b) => a.started_at.localeCompare(b.started_at));
+}

@@ -1,0 +1,75 @@
+/** Restores a host from the changes applied to it (in-run failure, aborted batch, or a journal) and verifies it. */
+import { errorMessage } from '../errors.js';
+import { gatherFacts } from '../facts/gather.js';
+import { invertChanges } from '../steps/index.js';
+import type { Change } from '../steps/types.js';
+import type { Connection, HostTarget } from '../transport/connection.js';
+import { applyChanges } from './apply-changes.js';
+import type { EventListener } from './events.js';
+import { type JournalEntry, journalWriteScript } from './journal.js';
+import { manualFixHints, verifyRestored } from './snapshot.js';
+
+export interface RestoreOptions {
+  target: HostTarget;
+  emit: EventListener;
+  /** The run's connection, if still usable; a lost one is replaced through openConnection. */
+  connection: Connection | null;
+  openConnection: (target: HostTarget) => Promise<Connection>;
+  applied: Change[];
+  reason: string;
+  /** Updated to rolled-back / rollback-failed when given. */
+  journal?: JournalEntry;
+}
+
+export interface RestoreResult {
+  ok: boolean;
+  mismatches: string[];
+  hints: string[];
+}
+
+async function usableConnection(options: RestoreOptions): Promise<{ connection: Connection; opened: boolean }> {
+  if (options.connection) {
+    const probe = await options.connection.runScript('true').catch(() => null);
+    if (probe && probe.exitCode === 0) return { connection: options.connection, opened: false };
+  }
+  return { connection: await options.openConnection(options.target), opened: true };
+}
+
+export async function restoreHost(options: RestoreOptions): Promise<RestoreResult> {
+  const { target, emit, applied } = options;
+  emit({ type: 'rollback-start', host: target.name, reason: options.reason });
+  let result: RestoreResult;
+  try {
+    const { connection, opened } = await usableConnection(options);
+    try {
+      result = await undoAndVerify(connection, applied);
+      if (options.journal) await writeJournalState(connection, options.journal, result.ok);
+    } finally {
+      if (opened) await connection.close();
+    }
+  } catch (error) {
+    const mismatches = [`could not reach the host to roll back: ${errorMessage(error)}`];
+    result = { ok: false, mismatches, hints: manualFixHints(applied, applied.map(describeTarget)) };
+  }
+  emit({ type: 'rollback-end', host: target.name, ok: result.ok, mismatches: result.mismatches });
+  return result;
+}
+
+function describeTarget(change: Change): string {
+  return change.kind === 'knob' ? change.key : change.kind === 'file' ? change.path : change.module;
+}
+
+async function undoAndVerify(connection: Connection, applied: Change[]): Promise<RestoreResult> {
+  const undo = invertChanges(applied);
+  // every inverse is attempted even if one fails: the read-back below is the judge
+  await applyChanges(connection, undo, '', { continueOnError: true });
+  const files = [...new Set(applied.flatMap((c) => (c.kind === 'file' ? [c.path] : [])))];
+  const after = await gatherFacts(connection, { files });
+  const mismatches = verifyRestored(after, applied);
+  return { ok: mismatches.length === 0, mismatches, hints: manualFixHints(applied, mismatches) };
+}
+
+async function writeJournalState(connection: Connection, journal: JournalEntry, ok: boolean): Promise<void> {
+  const state = ok ? 'rolled-back' : 'rollback-failed';
+  await connection.runScript(journalWriteScript({ ...journal, state, updated_at: new Date().toISOString() })).catch(() => undefined);
+}

@@ -1,0 +1,70 @@
+/** Checks a host's state after a rollback against the before-states its changes recorded. Pure. */
+import type { FileState, HostFacts } from '../facts/types.js';
+import type { Change } from '../steps/types.js';
+
+/** The value facts hold for a knob path (max, buckets, hashsize, a timeout), or null when unknown. */
+export function knobValueAt(facts: HostFacts, path: string): string | null {
+  for (const knob of Object.values(facts.knobs)) if (knob.path === path) return knob.value;
+  const prefix = '/proc/sys/net/netfilter/nf_conntrack_';
+  if (path.startsWith(prefix)) {
+    const value = facts.timeouts[path.slice(prefix.length)];
+    return value === undefined ? null : String(value);
+  }
+  return null;
+}
+
+function sameFile(a: FileState | null | undefined, b: FileState | null | undefined): boolean {
+  if (!a || !b) return (a ?? null) === (b ?? null);
+  return a.contentBase64 === b.contentBase64 && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
+}
+
+function describeFile(state: FileState | null | undefined): string {
+  if (!state) return 'absent';
+  const bytes = Buffer.from(state.contentBase64, 'base64').length;
+  return `${bytes} bytes, mode ${state.mode.toString(8)}, owner ${state.uid}:${state.gid}`;
+}
+
+function isLoaded(facts: HostFacts, module: string): boolean {
+  return facts.modules.some((m) => m.name === module);
+}
+
+/** Every way `after` differs from the before-state the changes recorded; empty = restored exactly. */
+export function verifyRestored(after: HostFacts, changes: Change[]): string[] {
+  const mismatches: string[] = [];
+  const seen = new Set<string>();
+  // the FIRST change to a target holds the state from before the run
+  for (const change of changes) {
+    const id = change.kind === 'knob' || change.kind === 'file' ? change.path : change.module;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (change.kind === 'knob') {
+      const now = knobValueAt(after, change.path);
+      if (now !== change.before) mismatches.push(`${change.key} is ${now ?? 'unreadable'}, was ${change.before}`);
+    } else if (change.kind === 'file') {
+      // a missing key means "could not be read", never "absent"
+      if (!(change.path in after.files)) mismatches.push(`${change.path} could not be read back to verify it`);
+      const now = after.files[change.path];
+      if (change.path in after.files && !sameFile(change.before, now)) mismatches.push(`${change.path} differs: now ${describeFile(now)}, was ${describeFile(change.before)}`);
+    } else {
+      const wasLoaded = change.kind === 'module-unload';
+      const now = isLoaded(after, change.module);
+      if (wasLoaded !== now) mismatches.push(`module ${change.module} is ${now ? 'loaded' : 'not loaded'}, was ${wasLoaded ? 'loaded' : 'not loaded'}`);
+    }
+  }
+  return mismatches;
+}
+
+/** What an operator must do by hand when a rollback could not restore the host. */
+export function manualFixHints(changes: Change[], mismatches: string[]): string[] {
+  const hints: string[] = [];
+  for (const change of changes) {
+    const matters = mismatches.some((m) => m.includes(change.kind === 'knob' ? change.key : change.kind === 'file' ? change.path : change.module));
+    if (!matters) continue;
+    if (change.kind === 'knob') hints.push(`echo ${change.before} > ${change.path}`);
+    else if (change.kind === 'file')
+      hints.push(change.before ? `restore ${change.path} from the journal (/var/lib/conntrack-fleet/journal) or backup` : `rm ${change.path}`);
+    else if (change.kind === 'module-unload') hints.push(`modprobe ${change.module}`);
+    else hints.push(`rmmod ${change.module}`);
+  }
+  return [...new Set(hints)];
+}

@@ -1,0 +1,98 @@
+/** Parses the `CTF …` lines of an apply script into one outcome per change. */
+import { mirrorsOf } from './knob-change.js';
+import type { Change } from './types.js';
+import { verifyReadBack, type ReadBack, type ValueReadBack } from './verify.js';
+
+export type ChangeStatus = 'applied' | 'failed' | 'not-run';
+
+export interface ChangeOutcome {
+  index: number;
+  change: Change;
+  status: ChangeStatus;
+  /** For failed: the command's stderr (or its exit code when it printed nothing). */
+  error: string | null;
+  readBack: ReadBack | null;
+  /** The read back equals the plan (for failed changes too: tells whether anything moved). */
+  matches: boolean;
+  mismatches: string[];
+}
+
+interface RawResult {
+  status?: { ok: boolean; error: string | null };
+  reads: Map<string, { state: string; rest: string }>;
+}
+
+const linePattern = /^CTF (\d+) (applied|failed|read)(?: (.*))?$/;
+
+function collectResults(stdout: string, count: number): RawResult[] {
+  const results: RawResult[] = Array.from({ length: count }, () => ({ reads: new Map() }));
+  for (const line of stdout.split('\n')) {
+    const match = linePattern.exec(line.replace(/\r$/, ''));
+    const result = match ? results[Number(match[1])] : undefined;
+    if (!match || !result) continue;
+    const rest = match[3] ?? '';
+    if (match[2] === 'applied') result.status = { ok: true, error: null };
+    else if (match[2] === 'failed') result.status = { ok: false, error: describeFailure(rest) };
+    else {
+      const [target = '', state = '', ...tail] = rest.split(' ');
+      result.reads.set(target, { state, rest: tail.join(' ').trim() });
+    }
+  }
+  return results;
+}
+
+function describeFailure(rest: string): string {
+  const [code = '?', ...message] = rest.split(' ');
+  const text = message.join(' ').trim();
+  return text === '' ? `exit status ${code}` : text;
+}
+
+function readValue(raw: RawResult, target: string, key: string, path: string): ValueReadBack {
+  const read = raw.reads.get(target);
+  if (read === undefined) return { key, path, value: null, problem: 'not read back' };
+  if (read.state === 'value') return { key, path, value: read.rest };
+  return read.state === 'absent' ? { key, path, value: null } : { key, path, value: null, problem: read.rest || read.state };
+}
+
+function parseFileState(rest: string): ReadBack {
+  const [sha256 = '', mode = '', uid = '', gid = ''] = rest.split(' ');
+  if (!/^[0-9a-f]{64}$/.test(sha256)) return { kind: 'file', state: null, problem: `bad read back: ${rest}` };
+  return { kind: 'file', state: { sha256, mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid) } };
+}
+
+function toReadBack(change: Change, raw: RawResult): ReadBack | null {
+  if (change.kind === 'knob') {
+    if (!raw.reads.has('knob')) return null;
+    const mirrors = mirrorsOf(change).map((m, j) => readValue(raw, `mirror.${j}`, m.key, m.path));
+    return { kind: 'knob', knob: readValue(raw, 'knob', change.key, change.path), mirrors };
+  }
+  const key = change.kind === 'file' ? 'file' : 'module';
+  const read = raw.reads.get(key);
+  if (read === undefined) return null;
+  if (change.kind === 'file') {
+    if (read.state === 'absent') return { kind: 'file', state: null };
+    if (read.state === 'value') return parseFileState(read.rest);
+    return { kind: 'file', state: null, problem: read.rest || read.state };
+  }
+  if (read.state === 'loaded' || read.state === 'unloaded') return { kind: 'module', loaded: read.state === 'loaded' };
+  return { kind: 'module', loaded: null, problem: read.rest || read.state };
+}
+
+export function parseApplyOutput(stdout: string, changes: Change[]): ChangeOutcome[] {
+  const results = collectResults(stdout, changes.length);
+  return changes.map((change, index) => {
+    const raw = results[index]!;
+    if (raw.status === undefined) {
+      return { index, change, status: 'not-run', error: null, readBack: null, matches: false, mismatches: ['not run'] };
+    }
+    const readBack = toReadBack(change, raw);
+    const { matches, mismatches } = verifyReadBack(change, readBack);
+    const status = raw.status.ok ? 'applied' : 'failed';
+    return { index, change, status, error: raw.status.error, readBack, matches, mismatches };
+  });
+}
+
+/** The script printed its last line: it was not cut off (timeout, lost connection). */
+export function isApplyComplete(stdout: string): boolean {
+  return /^CTF end (ok|failed)$/m.test(stdout);
+}

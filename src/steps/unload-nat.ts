@@ -1,0 +1,49 @@
+/** unload_nat: removes the NAT/conntrack modules in holder order, or refuses while they are used. */
+import type { HostFacts } from '../facts/types.js';
+import type { StepSpec } from '../playbook/types.js';
+import { analyzeUnload } from './module-graph.js';
+import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
+import type { PlanContext, StepDefinition } from './types.js';
+
+type UnloadNatSpec = Extract<StepSpec, { kind: 'unload_nat' }>;
+
+function findRefusal(facts: HostFacts, blockers: string[]): string | null {
+  if (facts.natRulesInUse) {
+    const evidence = facts.natRuleEvidence.length > 0 ? facts.natRuleEvidence.join('; ') : 'no detail';
+    return `NAT/conntrack rules are in use (${evidence}); remove them first`;
+  }
+  if (facts.kubeProxy) return 'kube-proxy runs here and needs nf_conntrack';
+  if (blockers.length > 0) return blockers.join('; ');
+  if (!facts.isRoot) return 'not root: cannot unload modules';
+  return null;
+}
+
+export function planUnloadNat(spec: UnloadNatSpec, context: PlanContext): PlannedStep {
+  const plan = startPlan(spec);
+  const { facts } = context;
+  if (facts.conntrack === 'builtin') {
+    plan.lines.push('not applicable: nf_conntrack is built into the kernel');
+    return { plan, context };
+  }
+  const { order, blockers, keptDefrag } = analyzeUnload(facts.modules);
+  plan.before = { modules: order };
+  plan.after = { modules: [] };
+  if (order.length === 0) {
+    plan.lines.push('no NAT/conntrack module is loaded');
+    return { plan, context };
+  }
+  const refusal = findRefusal(facts, blockers);
+  if (refusal) return { plan: refusePlan(plan, refusal), context };
+  plan.lines.push(`rmmod ${order.join(', ')}`);
+  if (keptDefrag.length > 0) plan.lines.push(`kept ${keptDefrag.join(', ')}: used outside the NAT/conntrack chain`);
+  // Reloading cannot bring back runtime values: say so where the plan is shown.
+  plan.lines.push('undo reloads them with default settings (nf_conntrack_max, timeouts and table size not restored)');
+  plan.changes = order.map((module) => ({ kind: 'module-unload', module }));
+  return { plan, context };
+}
+
+export const unloadNatStep: StepDefinition<UnloadNatSpec> = {
+  kind: 'unload_nat',
+  filesNeeded: () => [],
+  plan: (spec, context) => planUnloadNat(spec, context).plan,
+};

@@ -1,0 +1,160 @@
+/** One ssh2 exec channel per script: the script travels on stdin of `sh -s`, output is collected. */
+import type { Client, ClientChannel } from 'ssh2';
+import { RemoteError } from '../errors.js';
+import type { ExecResult, HeldCommand, HostTarget } from './connection.js';
+import { quoteShell } from './quote.js';
+
+/** How long release() waits for a held command to exit on EOF before killing it. */
+export const releaseGraceMs = 5_000;
+
+/** The remote command line: `sh -s`, through `sudo -n -u USER` when the target asks for become. */
+export function shellCommand(target: Pick<HostTarget, 'become' | 'becomeUser'>): string {
+  return target.become ? `sudo -n -u ${quoteShell(target.becomeUser)} sh -s` : 'sh -s';
+}
+
+function openExec(client: Client, command: string): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
+  });
+}
+
+interface ChannelOutput {
+  /** Set once a held command printed its first line: later output is drained, not kept. */
+  discard: boolean;
+  stdout: Buffer[];
+  stderr: Buffer[];
+  exitCode: number | null;
+  signal: string | null;
+}
+
+/** Collects both streams and the exit status; a channel error must not crash the process. */
+function collectOutput(channel: ClientChannel): ChannelOutput {
+  const output: ChannelOutput = { discard: false, stdout: [], stderr: [], exitCode: null, signal: null };
+  channel.on('data', (chunk: Buffer) => output.discard || output.stdout.push(chunk));
+  channel.stderr.on('data', (chunk: Buffer) => output.discard || output.stderr.push(chunk));
+  channel.on('exit', (code: number | null, signal?: string) => {
+    output.exitCode = typeof code === 'number' ? code : null;
+    output.signal = signal ?? null;
+  });
+  channel.on('error', (error: Error) => output.stderr.push(Buffer.from(`[channel error: ${error.message}]\n`)));
+  return output;
+}
+
+function toResult(output: ChannelOutput, note = ''): ExecResult {
+  const stderr = stderrText(output);
+  const separator = note && stderr && !stderr.endsWith('\n') ? '\n' : '';
+  return {
+    stdout: Buffer.concat(output.stdout).toString('utf8'),
+    stderr: stderr + separator + note,
+    exitCode: note ? null : output.exitCode,
+    signal: output.signal,
+  };
+}
+
+/** Runs the script to completion, or until timeoutMs, when the command is killed and the channel closed. */
+export async function runExec(client: Client, command: string, script: string, timeoutMs?: number): Promise<ExecResult> {
+  const channel = await openExec(client, command);
+  const output = collectOutput(channel);
+  return new Promise((resolve) => {
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            stopChannel(channel);
+            // resolve now: sshd only confirms the close once the remote process is gone
+            resolve(toResult(output, `[conntrack-fleet: timed out after ${timeoutMs} ms; sent KILL and closed the channel]`));
+          }, timeoutMs);
+    channel.on('close', () => {
+      clearTimeout(timer);
+      resolve(toResult(output));
+    });
+    channel.end(script);
+  });
+}
+
+/**
+ * Asks sshd to KILL the command's process group, then closes the channel. Best effort: OpenSSH refuses
+ * signals for root logins (no privilege separation after auth), where the command may outlive the channel.
+ */
+function stopChannel(channel: ClientChannel): void {
+  try {
+    sendSignal(channel, 'KILL');
+    channel.close();
+  } catch {
+    // the channel or connection is already gone
+  }
+}
+
+type ChannelInternals = {
+  outgoing?: { id: number; state: string };
+  _client?: { _protocol?: { signal?(channelId: number, signal: string): void } };
+};
+
+/** ssh2's channel.signal() stays silent once stdin is ended, though SSH allows signals after EOF. */
+function sendSignal(channel: ClientChannel, signal: string): void {
+  const internals = channel as unknown as ChannelInternals;
+  const { outgoing } = internals;
+  const protocol = internals._client?._protocol;
+  if (outgoing && (outgoing.state === 'open' || outgoing.state === 'eof') && protocol?.signal) {
+    protocol.signal(outgoing.id, signal);
+  } else {
+    channel.signal(signal);
+  }
+}
+
+/** Starts a long-lived script (stdin stays open) and resolves with its first stdout line. */
+export async function holdExec(client: Client, command: string, script: string, timeoutMs?: number): Promise<HeldCommand> {
+  const channel = await openExec(client, command);
+  const output = collectOutput(channel);
+  const closed = new Promise<void>((resolve) => channel.on('close', () => resolve()));
+  const firstLine = waitFirstLine(channel, output, closed, timeoutMs);
+  // a trailing newline lets sh finish parsing the last command while stdin stays open
+  channel.write(script.endsWith('\n') ? script : `${script}\n`);
+  return { firstLine: await firstLine, release: () => releaseChannel(channel, closed) };
+}
+
+function waitFirstLine(
+  channel: ClientChannel,
+  output: ChannelOutput,
+  closed: Promise<void>,
+  timeoutMs: number | undefined,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            stopChannel(channel);
+            reject(new RemoteError(`held command printed no line within ${timeoutMs} ms`, null, stderrText(output)));
+          }, timeoutMs);
+    const onData = () => {
+      const text = Buffer.concat(output.stdout).toString('utf8');
+      const end = text.indexOf('\n');
+      if (end < 0) return;
+      clearTimeout(timer);
+      channel.off('data', onData);
+      output.discard = true;
+      resolve(text.slice(0, end).replace(/\r$/, ''));
+    };
+    channel.on('data', onData);
+    void closed.then(() => {
+      clearTimeout(timer);
+      const status = output.signal ?? `exit code ${output.exitCode ?? 'unknown'}`;
+      const message = `held command ended (${status}) before printing a line; stderr: ${stderrText(output).trim() || '(empty)'}`;
+      reject(new RemoteError(message, output.exitCode, stderrText(output)));
+    });
+  });
+}
+
+function stderrText(output: ChannelOutput): string {
+  return Buffer.concat(output.stderr).toString('utf8');
+}
+
+async function releaseChannel(channel: ClientChannel, closed: Promise<void>): Promise<void> {
+  channel.end();
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), releaseGraceMs)));
+  const outcome = await Promise.race([closed, grace]);
+  clearTimeout(timer);
+  if (outcome === 'late') stopChannel(channel);
+}

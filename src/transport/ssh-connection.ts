@@ -1,0 +1,63 @@
+/** A ready ssh2 Client seen through the Connection interface: scripts, held commands, close, loss. */
+import type { Client } from 'ssh2';
+import { ConnectError, RemoteError, errorMessage } from '../errors.js';
+import type { Connection, ExecResult, HeldCommand, HostTarget, RunScriptOptions } from './connection.js';
+import { holdExec, runExec, shellCommand } from './exec-channel.js';
+
+type State = { kind: 'open' } | { kind: 'closing' } | { kind: 'lost'; error: ConnectError };
+
+export function createSshConnection(client: Client, target: HostTarget): Connection {
+  let state: State = { kind: 'open' };
+  const lostListeners: ((error: Error) => void)[] = [];
+  const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+  const command = shellCommand(target);
+
+  const markLost = (reason: string, cause?: unknown) => {
+    if (state.kind !== 'open') return;
+    const error = new ConnectError('lost', `${target.name} (${target.address}:${target.port}): connection lost: ${reason}`, { cause });
+    state = { kind: 'lost', error };
+    for (const listener of lostListeners.splice(0)) listener(error);
+  };
+  client.on('error', (error: Error) => markLost(errorMessage(error), error));
+  client.on('end', () => markLost('the host closed the connection'));
+  client.on('close', () => markLost('the connection closed'));
+
+  const lostError = (): ConnectError | null => (state.kind === 'lost' ? state.error : null);
+
+  /** Errors while the connection is gone say so; others are a remote failure to start the command. */
+  const failure = (error: unknown): Error => {
+    if (state.kind === 'lost') return state.error;
+    if (state.kind === 'closing') return new ConnectError('lost', `${target.name}: connection already closed`, { cause: error });
+    return new RemoteError(`${target.name}: could not start ${command}: ${errorMessage(error)}`, null, '', { cause: error });
+  };
+
+  return {
+    target,
+    async runScript(script: string, options?: RunScriptOptions): Promise<ExecResult> {
+      if (state.kind !== 'open') throw failure(undefined);
+      const result = await runExec(client, command, script, options?.timeoutMs).catch((error: unknown) => {
+        throw failure(error);
+      });
+      // a channel torn down with the connection has no exit status: that is a lost host, not a result
+      const lost = lostError();
+      if (lost && result.exitCode === null && result.signal === null) throw lost;
+      return result;
+    },
+    async hold(script: string, options?: RunScriptOptions): Promise<HeldCommand> {
+      if (state.kind !== 'open') throw failure(undefined);
+      return holdExec(client, command, script, options?.timeoutMs).catch((error: unknown) => {
+        throw lostError() ?? (error instanceof RemoteError ? error : failure(error));
+      });
+    },
+    async close(): Promise<void> {
+      if (state.kind === 'open') state = { kind: 'closing' };
+      client.end();
+      await closed;
+    },
+    onLost(listener: (error: Error) => void): void {
+      const lost = lostError();
+      if (lost) queueMicrotask(() => listener(lost));
+      else lostListeners.push(listener);
+    },
+  };
+}

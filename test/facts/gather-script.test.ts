@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { buildGatherScript } from '../../src/facts/gather-script.js';
+import { parseGatherOutput } from '../../src/facts/parse-gather-output.js';
+import { quoteShell } from '../../src/transport/quote.js';
+import { hasCommand, runScriptLocally } from './local-shell.js';
+
+const odd = ['/etc/sysctl.conf', "/tmp/it's here", '/tmp/$(touch /tmp/pwned)', '/tmp/a b\nc', '/tmp/`id`;*'];
+
+test('every requested path enters the script through quoteShell, indexed in request order', () => {
+  const script = buildGatherScript({ files: odd });
+  odd.forEach((path, index) => assert.ok(script.includes(`\ncf_file ${index} ${quoteShell(path)}\n`), path));
+});
+
+test('a relative path is a programming error', () => {
+  assert.throws(() => buildGatherScript({ files: ['etc/sysctl.conf'] }), /not an absolute path/);
+});
+
+test('nothing in the script lists tables or loads modules', () => {
+  const script = buildGatherScript({ files: [] });
+  assert.doesNotMatch(script, /iptables\s+(-t\s+\S+\s+)?-(L|S|n|v)/);
+  assert.doesNotMatch(script, /(^|[\s;(])(modprobe|insmod|rmmod|pgrep)\s/m);
+  assert.match(script, /nft list ruleset/);
+});
+
+const shells = [
+  ['dash', '-n'],
+  ['bash', '--posix', '-n'],
+  ['busybox', 'sh', '-n'],
+];
+
+for (const [shell, ...args] of shells) {
+  test(`parses under ${shell}`, (t) => {
+    if (!shell || !hasCommand(shell)) return t.skip(`${shell} is not installed`);
+    const result = spawnSync(shell, args, { input: buildGatherScript({ files: odd }), encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+  });
+}
+
+function busyboxPath(): string {
+  return spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
+}
+
+function oldBase64(busybox: string): string {
+  return `#!${busybox} sh\ncase "$1" in -w*) echo "base64: invalid option -- w" >&2; exit 1 ;; esac\nexec ${busybox} base64 "$@"\n`;
+}
+
+const userlands: Array<{ name: string; base64: 'applet' | 'no -w option' | 'missing' }> = [
+  { name: 'busybox applets only', base64: 'applet' },
+  { name: 'an old busybox base64 without -w', base64: 'no -w option' },
+  { name: 'no base64 at all (od fallback)', base64: 'missing' },
+];
+
+for (const { name, base64 } of userlands) {
+  test(`runs with ${name} and still snapshots files byte for byte`, async (t) => {
+    if (!hasCommand('busybox')) return t.skip('busybox is not installed');
+    const bin = mkdtempSync(join(tmpdir(), 'cf-bb-'));
+    t.after(() => rmSync(bin, { recursive: true, force: true }));
+    const busybox = busyboxPath();
+    const applets = spawnSync(busybox, ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    for (const applet of applets.filter((a) => a !== 'base64')) symlinkSync(busybox, join(bin, applet));
+    if (base64 === 'applet') symlinkSync(busybox, join(bin, 'base64'));
+    if (base64 === 'no -w option') writeFileSync(join(bin, 'base64'), oldBase64(busybox), { mode: 0o755 });
+    const file = join(bin, 'data.bin');
+    const bytes = Buffer.from([0, 10, 13, 255, 64, 10, 10]);
+    writeFileSync(file, bytes);
+    const request = { files: [file] };
+    const result = await runScriptLocally(buildGatherScript(request), ['env', '-i', `PATH=${bin}`, busybox, 'sh', '-s']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.match(result.stdout, base64 === 'missing' ? /^\|hex [0-9a-f]+$/m : /^\|base64 \S+$/m);
+    const facts = parseGatherOutput(result.stdout, request);
+    assert.ok(!facts.problems.some((p) => p.startsWith('gather output incomplete')), facts.problems.join('\n'));
+    assert.ok(Buffer.from(facts.files[file]?.contentBase64 ?? 'x', 'base64').equals(bytes));
+    assert.ok(facts.cpus >= 1 && facts.kernel.length > 0);
+  });
+}

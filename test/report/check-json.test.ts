@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isNatModule, toCheckJson, usagePercent } from '../../src/report/check-json.js';
+import { answered, unreachable } from './check-results.fixture.js';
+
+const topKeys = ['host', 'reachable', 'error', 'kernel', 'conntrack', 'modules', 'nat_rules_in_use', 'nat_rule_evidence', 'kube_proxy', 'problems'];
+const conntrackKeys = ['presence', 'count', 'max', 'buckets', 'hashsize', 'usage_percent', 'timeouts', 'stats'];
+
+describe('toCheckJson', () => {
+  it('has exactly the documented keys, nested ones included', () => {
+    const json = toCheckJson(answered('lab1'));
+    assert.deepEqual(Object.keys(json).sort(), [...topKeys].sort());
+    assert.deepEqual(Object.keys(json.conntrack ?? {}).sort(), [...conntrackKeys].sort());
+    assert.deepEqual(Object.keys(json.conntrack?.stats ?? {}).sort(), ['drop', 'early_drop', 'insert_failed']);
+    assert.deepEqual(Object.keys(json.modules[0] ?? {}).sort(), ['name', 'used_by']);
+  });
+
+  it('carries the facts over as they are', () => {
+    const json = toCheckJson(answered('lab1', { natRulesInUse: true, natRuleEvidence: ['-A POSTROUTING -j MASQUERADE'], kubeProxy: true, problems: ['p1'] }));
+    assert.equal(json.kernel, '6.18.44');
+    assert.deepEqual(json.conntrack, {
+      presence: 'module',
+      count: 1200,
+      max: 65536,
+      buckets: 65536,
+      hashsize: 65536,
+      usage_percent: 1.8,
+      timeouts: { tcp_timeout_established: 432000, tcp_timeout_time_wait: 120, udp_timeout: 30 },
+      stats: { drop: 0, early_drop: 0, insert_failed: 0 },
+    });
+    assert.deepEqual([json.nat_rules_in_use, json.nat_rule_evidence, json.kube_proxy, json.problems], [true, ['-A POSTROUTING -j MASQUERADE'], true, ['p1']]);
+  });
+
+  it('keeps only NAT / conntrack modules, with their holders', () => {
+    const json = toCheckJson(answered('lab1'));
+    assert.deepEqual(json.modules.map((m) => m.name), ['nf_conntrack', 'nf_nat', 'nf_defrag_ipv4', 'nf_defrag_ipv6', 'xt_conntrack', 'xt_MASQUERADE', 'iptable_nat', 'ip_tables', 'x_tables']);
+    assert.deepEqual(json.modules[0]?.used_by, ['nf_nat', 'xt_conntrack', 'xt_MASQUERADE']);
+  });
+
+  it('gives an unreachable host the same keys, with nulls', () => {
+    const json = toCheckJson(unreachable('lab3', 'auth failed'));
+    assert.deepEqual(Object.keys(json).sort(), [...topKeys].sort());
+    assert.deepEqual(json, {
+      host: 'lab3', reachable: false, error: 'auth failed', kernel: null, conntrack: null, modules: [],
+      nat_rules_in_use: null, nat_rule_evidence: [], kube_proxy: null, problems: [],
+    });
+  });
+
+  it('keeps the stats keys when stats could not be read', () => {
+    assert.deepEqual(toCheckJson(answered('a', { stats: null })).conntrack?.stats, { drop: null, early_drop: null, insert_failed: null });
+  });
+});
+
+describe('isNatModule', () => {
+  const cases: [string, boolean][] = [
+    ['nf_conntrack', true], ['nf_tables', true], ['nft_chain_nat', true], ['xt_nat', true], ['ipt_REJECT', true],
+    ['ip6t_REJECT', true], ['iptable_filter', true], ['ip6table_nat', true], ['ip_tables', true], ['ip6_tables', true],
+    ['x_tables', true], ['nfnetlink', false], ['ext4', false], ['br_netfilter', false], ['ip_tables_extra', false],
+  ];
+  for (const [name, expected] of cases) it(`${name} → ${expected}`, () => assert.equal(isNatModule(name), expected));
+});
+
+describe('usagePercent', () => {
+  const cases: [number | null, number | null, number | null][] = [
+    [1200, 65536, 1.8], [59768, 65536, 91.2], [65536, 65536, 100], [0, 65536, 0], [null, 65536, null], [5, null, null], [5, 0, null],
+  ];
+  for (const [count, max, expected] of cases) it(`${count}/${max} → ${expected}`, () => assert.equal(usagePercent(count, max), expected));
+});

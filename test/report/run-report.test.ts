@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RunEvent } from '../../src/runner/events.js';
+import { buildRunReport, noResultError, notRunError, summarizeRun } from '../../src/report/run-report.js';
+import { allHosts, batches, fleetRun, hostResult, manualFix, stepSpecs } from './run-events.fixture.js';
+
+const meta = { playbook: 'playbooks/tune.yaml', startedAt: new Date('2025-01-02T03:04:05Z'), finishedAt: new Date('2025-01-02T03:05:00Z') };
+
+describe('buildRunReport', () => {
+  const report = buildRunReport(fleetRun(), meta);
+
+  it('has the documented top-level keys', () => {
+    assert.deepEqual(Object.keys(report).sort(), ['exit_code', 'finished_at', 'gates', 'hosts', 'playbook', 'run_id', 'started_at', 'summary'].sort());
+    assert.equal(report.run_id, 'run-42');
+    assert.equal(report.playbook, 'playbooks/tune.yaml');
+    assert.equal(report.started_at, '2025-01-02T03:04:05.000Z');
+    assert.equal(report.finished_at, '2025-01-02T03:05:00.000Z');
+  });
+
+  it('lists every host in run-start order with its outcome, batch, error and steps', () => {
+    assert.deepEqual(report.hosts.map((h) => [h.host, h.outcome, h.batch]), [
+      ['lab1', 'changed', 0],
+      ['lab2', 'rolled-back', 0],
+      ['lab3', 'unreachable', 1],
+      ['lab4', 'rollback-failed', 1],
+      ['lab5', 'unchanged', 1],
+    ]);
+    const lab4 = report.hosts.find((h) => h.host === 'lab4');
+    assert.equal(lab4?.error, manualFix);
+    assert.deepEqual(lab4?.rollback_mismatches, ['nf_conntrack_max is 262144, expected 65536']);
+    assert.deepEqual(Object.keys(lab4?.steps[0] ?? {}).sort(), ['after', 'before', 'error', 'label', 'outcome', 'step']);
+    assert.deepEqual(report.hosts.find((h) => h.host === 'lab1')?.warnings, ['raise_max: memory use grows by 40 MiB']);
+  });
+
+  it('counts every outcome, zeros included', () => {
+    assert.deepEqual(report.summary, { unchanged: 1, changed: 1, failed: 0, 'rolled-back': 1, 'rollback-failed': 1, unreachable: 1, skipped: 0 });
+  });
+
+  it('takes the exit code from run-end', () => {
+    assert.equal(report.exit_code, 4);
+  });
+
+  it('records gates with their soak and failed hosts', () => {
+    assert.deepEqual(report.gates, [{ batch: 0, soak_ms: 30000, passed: true, failed_hosts: [] }]);
+  });
+
+  it('is JSON round-trippable', () => {
+    assert.deepEqual(JSON.parse(JSON.stringify(report)), report);
+  });
+});
+
+describe('summarizeRun without a run-end (interrupted or crashed runner)', () => {
+  const cases: [string, RunEvent[], number][] = [
+    ['rollback-failed wins: 4', fleetRun({ withRunEnd: false }), 4],
+    [
+      'a stopped rollout: 3',
+      [
+        { type: 'run-start', runId: 'r', hosts: ['a', 'b'], steps: stepSpecs, batches: [['a'], ['b']] },
+        { type: 'host-end', result: hostResult('a', 0, 'failed', { error: 'refused' }) },
+        { type: 'batch-end', batch: 0, failed: 1, total: 1, stopped: true },
+      ],
+      3,
+    ],
+    ['all unchanged: 0', [{ type: 'run-start', runId: 'r', hosts: ['a'], steps: [], batches: [['a']] }, { type: 'host-end', result: hostResult('a', 0, 'unchanged') }], 0],
+  ];
+  for (const [name, events, exitCode] of cases) {
+    it(name, () => assert.equal(summarizeRun(events).exitCode, exitCode));
+  }
+
+  it('reports announced hosts that never ended as skipped "not run"', () => {
+    const events: RunEvent[] = [{ type: 'run-start', runId: 'r', hosts: allHosts, steps: stepSpecs, batches }];
+    const tally = summarizeRun(events);
+    assert.equal(tally.summary.skipped, allHosts.length);
+    assert.deepEqual(
+      tally.hosts.map((h) => [h.host, h.batch, h.error]),
+      allHosts.map((h) => [h, batches.findIndex((b) => b.includes(h)), notRunError]),
+    );
+  });
+
+  it('counts a host that started but never reported as failed, its state unknown', () => {
+    const events: RunEvent[] = [
+      { type: 'run-start', runId: 'r', hosts: ['a', 'b'], steps: stepSpecs, batches: [['a', 'b']] },
+      { type: 'host-start', host: 'a', batch: 0 },
+      { type: 'host-end', result: hostResult('b', 0, 'changed') },
+    ];
+    const tally = summarizeRun(events);
+    assert.deepEqual(tally.hosts.map((h) => [h.host, h.outcome, h.error]), [['a', 'failed', noResultError], ['b', 'changed', null]]);
+    assert.equal(tally.exitCode, 1);
+  });
+
+  it('lets a later host-end for the same host win (rolled back after a failed gate)', () => {
+    const events: RunEvent[] = [
+      { type: 'run-start', runId: 'r', hosts: ['a'], steps: [], batches: [['a']] },
+      { type: 'host-end', result: hostResult('a', 0, 'changed') },
+      { type: 'gate-start', batch: 0, soakMs: 1500 },
+      { type: 'gate-end', batch: 0, failedHosts: [{ host: 'a', reason: 'usage 95% > 90%' }] },
+      { type: 'host-end', result: hostResult('a', 0, 'rolled-back', { error: 'gate failed' }) },
+    ];
+    const report = buildRunReport(events, meta);
+    assert.deepEqual(report.hosts.map((h) => h.outcome), ['rolled-back']);
+    assert.equal(report.exit_code, 1);
+    assert.deepEqual(report.gates, [{ batch: 0, soak_ms: 1500, passed: false, failed_hosts: [{ host: 'a', reason: 'usage 95% > 90%' }] }]);
+  });
+
+  it('survives an empty event list', () => {
+    const report = buildRunReport([], meta);
+    assert.equal(report.run_id, null);
+    assert.deepEqual(report.hosts, []);
+    assert.equal(report.exit_code, 0);
+  });
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { type JournalEntry, journalListScript, journalPath, journalWriteScript, parseJournalList } from '../../src/runner/journal.js';
+
+const entry = (runId: string, startedAt: string): JournalEntry => ({
+  version: 1,
+  run_id: runId,
+  playbook: 'playbooks/tune.yaml',
+  host: 'lab1',
+  started_at: startedAt,
+  updated_at: startedAt,
+  state: 'applying',
+  changes: [{ kind: 'knob', key: 'net.netfilter.nf_conntrack_max', path: '/proc/sys/net/netfilter/nf_conntrack_max', before: '65536', after: "26'2144" }],
+  applied_count: 1,
+});
+
+test('journal paths refuse run ids that could escape the directory', () => {
+  assert.equal(journalPath('20261126T1-ab'), '/var/lib/conntrack-fleet/journal/20261126T1-ab.json');
+  for (const bad of ['../x', 'a/b', 'a b', '']) assert.throws(() => journalPath(bad));
+});
+
+test('the journal script writes the entry atomically with mode 0600 and the list script reads it back', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cf-journal-'));
+  // the script names the absolute journal dir; run it with that dir rebased into a temp root
+  const rebase = (script: string) => script.replaceAll('/var/lib/conntrack-fleet/journal', join(root, 'journal'));
+  execFileSync('sh', ['-c', rebase(journalWriteScript(entry('run-1', '2026-11-26T10:00:00.000Z')))]);
+  execFileSync('sh', ['-c', rebase(journalWriteScript(entry('run-2', '2026-11-26T11:00:00.000Z')))]);
+  const file = join(root, 'journal', 'run-1.json');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), entry('run-1', '2026-11-26T10:00:00.000Z'));
+  const listed = parseJournalList(execFileSync('sh', ['-c', rebase(journalListScript())]).toString());
+  assert.deepEqual(listed.map((e) => e.run_id), ['run-1', 'run-2']);
+  assert.equal(listed[0]?.changes[0]?.kind, 'knob');
+});
+
+test('a journal cut short by a crash is skipped, not fatal', () => {
+  const good = Buffer.from(JSON.stringify(entry('ok', '2026-01-01T00:00:00Z'))).toString('base64');
+  const out = `@@cf-journal /x/bad.json\neyJ2ZXJz\n@@cf-journal /x/ok.json\n${good}\n`;
+  assert.deepEqual(parseJournalList(out).map((e) => e.run_id), ['ok']);
+});

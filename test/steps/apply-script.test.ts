@@ -1,0 +1,199 @@
+/** Runs generated scripts with the local shells against files in a temp dir. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isApplyComplete, parseApplyOutput } from '../../src/steps/apply-output.js';
+import { buildApplyScript, type ApplyScriptOptions } from '../../src/steps/apply-script.js';
+import { invertChanges } from '../../src/steps/invert.js';
+import { makeKnobChange } from '../../src/steps/knob-change.js';
+import type { Change } from '../../src/steps/types.js';
+import { textFile } from '../fixtures/steps/facts.js';
+
+const isRoot = process.getuid?.() === 0;
+const shells = [
+  { name: 'dash', argv: ['dash', '-s'], busybox: false },
+  { name: 'bash --posix', argv: ['bash', '--posix', '-s'], busybox: false },
+  { name: 'busybox ash', argv: ['busybox', 'ash', '-s'], busybox: true },
+].map((shell) => ({ ...shell, missing: spawnSync(shell.argv[0]!, [...shell.argv.slice(1, -1), '-c', 'true']).status !== 0 }));
+/** What the script runs besides shell builtins; on a busybox host these are applets too. */
+const busyboxApplets = ['base64', 'cat', 'chmod', 'chown', 'dirname', 'mktemp', 'mv', 'rm', 'sha256sum', 'stat', 'sync', 'tr'];
+
+let dir = '';
+let fakeBin = '';
+let busyboxBin = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ctf-apply-'));
+  fakeBin = join(dir, 'bin');
+  busyboxBin = join(dir, 'busybox-bin');
+  writeFakeModuleTools(fakeBin, join(dir, 'modules'));
+  mkdirSync(busyboxBin);
+  for (const applet of busyboxApplets) symlinkSync('/usr/bin/busybox', join(busyboxBin, applet));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** lsmod / rmmod / modprobe stand-ins over a state file, like the lab's lsmod. */
+function writeFakeModuleTools(bin: string, state: string): void {
+  mkdirSync(bin, { recursive: true });
+  const tools: Record<string, string> = {
+    lsmod: `echo 'Module                  Size  Used by'; while read -r m; do echo "$m 16384 0"; done < ${state}`,
+    rmmod: `grep -qx "$1" ${state} || { echo "rmmod: ERROR: Module $1 is not currently loaded" >&2; exit 1; }
+[ "$1" = busy ] && { echo "rmmod: ERROR: Module busy is in use by: holder" >&2; exit 1; }
+grep -vx "$1" ${state} > ${state}.new; mv ${state}.new ${state}`,
+    modprobe: `grep -qx "$1" ${state} || echo "$1" >> ${state}`,
+  };
+  for (const [name, body] of Object.entries(tools)) writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+}
+
+function run(argv: string[], changes: Change[], options?: ApplyScriptOptions) {
+  const applets = argv[0] === 'busybox' ? `${busyboxBin}:` : '';
+  const result = spawnSync(argv[0]!, argv.slice(1), {
+    input: buildApplyScript(changes, options),
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${fakeBin}:${applets}${process.env.PATH}` },
+  });
+  return { ...result, outcomes: parseApplyOutput(result.stdout, changes) };
+}
+
+function leftovers(path: string): string[] {
+  return readdirSync(path).filter((name) => name.startsWith('.conntrack-fleet.'));
+}
+
+for (const shell of shells) {
+  describe(`apply script under ${shell.name}`, () => {
+    const skip = shell.missing ? `${shell.argv[0]} is not installed` : false;
+
+    it('writes knobs (values quoted), reads mirrors back, and verifies', { skip }, () => {
+      const knob = join(dir, `${shell.name}-knob`);
+      const mirror = join(dir, `${shell.name}-mirror`);
+      writeFileSync(knob, '5\n');
+      writeFileSync(mirror, '1024\n');
+      const odd = `it's $(touch ${dir}/pwned) "x"`;
+      const changes: Change[] = [
+        makeKnobChange({ key: 'k', path: knob, before: '5', after: '1000', accept: ['1024'], mirrors: [{ key: 'nf_conntrack_buckets', path: mirror }] }),
+        makeKnobChange({ key: 'odd', path: knob, before: '1000', after: odd }),
+      ];
+      const { status, outcomes, stdout } = run(shell.argv, changes);
+      assert.equal(status, 0, stdout);
+      assert.equal(readFileSync(knob, 'utf8'), `${odd}\n`);
+      assert.equal(existsSync(join(dir, 'pwned')), false);
+      assert.deepEqual(outcomes[0]?.readBack, {
+        kind: 'knob',
+        knob: { key: 'k', path: knob, value: '1000' },
+        mirrors: [{ key: 'nf_conntrack_buckets', path: mirror, value: '1024' }],
+      });
+      assert.equal(outcomes[0]?.matches, true, 'the mirror shows the rounded value');
+      assert.equal(outcomes[1]?.matches, true);
+      assert.ok(isApplyComplete(stdout));
+    });
+
+    it('replaces a file atomically keeping mode and owner, leaves no temp file, and undoes exactly', { skip: skip || (!isRoot && 'chown needs root') }, () => {
+      const sub = mkdtempSync(join(dir, 'files-'));
+      const target = join(sub, 'sysctl.conf');
+      writeFileSync(target, 'old = 1');
+      chmodSync(target, 0o640);
+      chownSync(target, 1, 4);
+      const beforeState = textFile('old = 1', 0o640, 1, 4);
+      const created = join(sub, 'new.conf');
+      const changes: Change[] = [
+        { kind: 'file', path: target, before: beforeState, after: textFile('old = 1\nnew = 2\n', 0o640, 1, 4) },
+        { kind: 'file', path: created, before: null, after: textFile('nf_conntrack\n') },
+      ];
+      const applied = run(shell.argv, changes);
+      assert.equal(applied.status, 0, applied.stdout + applied.stderr);
+      assert.deepEqual(applied.outcomes.map((o) => o.matches), [true, true], JSON.stringify(applied.outcomes));
+      const stat = statSync(target);
+      assert.deepEqual([stat.mode & 0o7777, stat.uid, stat.gid], [0o640, 1, 4]);
+      assert.equal(statSync(created).mode & 0o7777, 0o644);
+      assert.deepEqual(leftovers(sub), []);
+
+      const undo = run(shell.argv, invertChanges(changes));
+      assert.deepEqual(undo.outcomes.map((o) => o.matches), [true, true], JSON.stringify(undo.outcomes));
+      assert.equal(readFileSync(target, 'latin1'), 'old = 1');
+      assert.equal(existsSync(created), false);
+      assert.deepEqual(leftovers(sub), []);
+    });
+
+    it('stops at the first failure, reports stderr, and touches nothing after it', { skip }, () => {
+      const first = join(dir, `${shell.name}-first`);
+      const untouched = join(dir, `${shell.name}-untouched`);
+      writeFileSync(first, '1\n');
+      writeFileSync(untouched, '1\n');
+      const changes: Change[] = [
+        makeKnobChange({ key: 'first', path: first, before: '1', after: '2' }),
+        { kind: 'file', path: join(dir, 'no-such-dir', 'x.conf'), before: null, after: textFile('x\n') },
+        makeKnobChange({ key: 'later', path: untouched, before: '1', after: '3' }),
+      ];
+      const { status, outcomes, stdout } = run(shell.argv, changes);
+      assert.equal(status, 1);
+      assert.deepEqual(outcomes.map((o) => o.status), ['applied', 'failed', 'not-run']);
+      assert.match(outcomes[1]?.error ?? '', /mktemp.*No such file or directory/);
+      assert.deepEqual(outcomes[1]?.mismatches, [`${join(dir, 'no-such-dir', 'x.conf')} is absent, expected present`]);
+      assert.equal(readFileSync(untouched, 'utf8'), '1\n');
+      assert.match(stdout, /^CTF end failed$/m);
+    });
+
+    it('a knob the kernel refuses fails with the write error', { skip }, () => {
+      const changes: Change[] = [makeKnobChange({ key: 'version', path: '/proc/version', before: 'x', after: 'y' })];
+      const [outcome] = run(shell.argv, changes).outcomes;
+      assert.equal(outcome?.status, 'failed');
+      assert.ok((outcome?.error ?? '').length > 0);
+      assert.equal(outcome?.matches, false);
+    });
+
+    it('removes the temp file when the write fails after mktemp', { skip }, () => {
+      const sub = mkdtempSync(join(dir, 'bad-'));
+      const bad: Change = { kind: 'file', path: join(sub, 'x.conf'), before: null, after: { contentBase64: '@@@not base64@@@', mode: 0o644, uid: 0, gid: 0 } };
+      const [outcome] = run(shell.argv, [bad]).outcomes;
+      assert.equal(outcome?.status, 'failed');
+      assert.match(outcome?.error ?? '', /base64/);
+      assert.deepEqual(readdirSync(sub), []);
+    });
+
+    it('unloads and reloads modules through rmmod/modprobe and reads lsmod back', { skip }, () => {
+      writeFileSync(join(dir, 'modules'), 'nf_nat\nnf_conntrack\nbusy\n');
+      const unload: Change[] = [
+        { kind: 'module-unload', module: 'nf_nat' },
+        { kind: 'module-unload', module: 'busy' },
+        { kind: 'module-unload', module: 'nf_conntrack' },
+      ];
+      const { outcomes } = run(shell.argv, unload);
+      assert.deepEqual(outcomes.map((o) => o.status), ['applied', 'failed', 'not-run']);
+      assert.equal(outcomes[0]?.matches, true);
+      assert.equal(outcomes[1]?.error, 'rmmod: ERROR: Module busy is in use by: holder');
+      assert.deepEqual(outcomes[1]?.mismatches, ['busy is still loaded']);
+      const reload = run(shell.argv, invertChanges(unload.slice(0, 1)));
+      assert.deepEqual(reload.outcomes.map((o) => [o.status, o.matches]), [['applied', true]]);
+    });
+
+    it('continueOnError attempts every change and still exits 1', { skip }, () => {
+      const later = join(dir, `${shell.name}-later`);
+      writeFileSync(later, '1\n');
+      const changes: Change[] = [
+        makeKnobChange({ key: 'version', path: '/proc/version', before: 'x', after: 'y' }),
+        makeKnobChange({ key: 'later', path: later, before: '1', after: '2' }),
+      ];
+      const { status, outcomes } = run(shell.argv, changes, { continueOnError: true });
+      assert.equal(status, 1);
+      assert.deepEqual(outcomes.map((o) => o.status), ['failed', 'applied']);
+      assert.equal(readFileSync(later, 'utf8'), '2\n');
+    });
+  });
+}
+
+describe('apply script on this machine', () => {
+  it('reports module state as unknown when lsmod cannot read /proc/modules', (t) => {
+    if (existsSync('/proc/modules')) return t.skip('this machine has /proc/modules');
+    const result = spawnSync('sh', ['-s'], { input: buildApplyScript([{ kind: 'module-load', module: 'nf_conntrack' }]), encoding: 'utf8' });
+    const [outcome] = parseApplyOutput(result.stdout, [{ kind: 'module-load', module: 'nf_conntrack' }]);
+    assert.equal(outcome?.readBack?.kind === 'module' && outcome.readBack.loaded, null);
+    assert.match(outcome!.mismatches[0]!, /could not tell whether it is loaded/);
+  });
+
+  it('rejects relative paths and odd module names instead of writing them', () => {
+    assert.throws(() => buildApplyScript([makeKnobChange({ key: 'k', path: 'relative', before: '1', after: '2' })]), /absolute/);
+    assert.throws(() => buildApplyScript([{ kind: 'module-unload', module: '-f nf_nat' }]), /not a module name/);
+  });
+});

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { HostFacts } from '../../src/facts/types.js';
+import { filesNeeded, planHost, stepDefinitions } from '../../src/steps/definitions.js';
+import { readBytesText } from '../../src/steps/file-state.js';
+import { modprobeConfPath, modulesLoadPath } from '../../src/steps/module-files.js';
+import type { Change } from '../../src/steps/types.js';
+import { builtin618, modular61Nft } from '../fixtures/steps/facts.js';
+import { playbookOf, spec } from '../fixtures/steps/playbook.js';
+
+const tuning = playbookOf([
+  spec.checkCount({ warn_above_percent: 80 }),
+  spec.raiseMax(),
+  spec.setHashsize(),
+  spec.setTimeouts({ tcp_timeout_established: 86400 }),
+  spec.persist(),
+]);
+
+function fileAfter(changes: Change[], path: string): string | null {
+  const change = changes.find((c) => c.kind === 'file' && c.path === path);
+  return change?.kind === 'file' && change.after ? readBytesText(change.after) : null;
+}
+
+/** The host after the plan: every file change applied, knobs at their targets. */
+function applyPlan(facts: HostFacts, changes: Change[]): HostFacts {
+  const next: HostFacts = structuredClone(facts);
+  for (const change of changes) {
+    if (change.kind === 'file') next.files[change.path] = change.after;
+    if (change.kind !== 'knob') continue;
+    const value = change.accept?.[0] ?? change.after;
+    for (const knob of Object.values(next.knobs)) if (knob.path === change.path) knob.value = value;
+    if (change.key === 'nf_conntrack_max') next.max = Number(value);
+    if (change.key === 'nf_conntrack.hashsize' || change.key === 'nf_conntrack_buckets') {
+      next.buckets = Number(value);
+      next.knobs.buckets.value = value;
+    }
+    const timeout = change.key.replace(/^nf_conntrack_/, '');
+    if (timeout in next.timeouts) next.timeouts[timeout] = Number(value);
+  }
+  return next;
+}
+
+describe('stepDefinitions', () => {
+  it('has one definition per kind, keyed by its own kind', () => {
+    for (const [kind, definition] of Object.entries(stepDefinitions)) assert.equal(definition.kind, kind);
+    assert.deepEqual(Object.keys(stepDefinitions).sort(), ['check_count', 'persist', 'raise_max', 'set_hashsize', 'set_timeouts', 'unload_nat']);
+  });
+});
+
+describe('filesNeeded', () => {
+  it('is the union of the steps’ files', () => {
+    assert.deepEqual(filesNeeded(tuning), ['/etc/sysctl.conf', modprobeConfPath, modulesLoadPath]);
+    assert.deepEqual(filesNeeded(playbookOf([spec.raiseMax(), spec.unloadNat()])), []);
+  });
+});
+
+describe('planHost', () => {
+  it('carries targets through the context: hashsize = the new max / 4, persist writes the new values', () => {
+    const facts = modular61Nft();
+    facts.cpus = 16; // auto max 524288
+    facts.files = { '/etc/sysctl.conf': null, [modprobeConfPath]: null, [modulesLoadPath]: null };
+    const plan = planHost(facts, tuning);
+    assert.deepEqual(plan.files, filesNeeded(tuning));
+    assert.deepEqual(plan.steps.map((s) => s.label), ['check_count', 'raise_max', 'set_hashsize', 'set_timeouts', 'persist']);
+    assert.deepEqual(plan.steps[1]?.lines, ['nf_conntrack_max 65536 → 524288']);
+    assert.deepEqual(plan.steps[2]?.lines, ['nf_conntrack.hashsize 65536 → 131072']);
+    const persisted = plan.steps[4]!.changes;
+    assert.match(fileAfter(persisted, '/etc/sysctl.conf')!, /nf_conntrack_max = 524288\nnet.netfilter.nf_conntrack_tcp_timeout_established = 86400\n/);
+    assert.match(fileAfter(persisted, modprobeConfPath)!, /hashsize=131072/);
+  });
+
+  it('a second plan on the changed host has nothing to do', () => {
+    for (const make of [modular61Nft, builtin618]) {
+      const facts = make();
+      facts.files = { '/etc/sysctl.conf': null, [modprobeConfPath]: null, [modulesLoadPath]: null };
+      const first = planHost(facts, tuning);
+      assert.ok(first.steps.some((s) => s.changes.length > 0));
+      const second = planHost(applyPlan(facts, first.steps.flatMap((s) => s.changes)), tuning);
+      assert.deepEqual(second.steps.map((s) => s.changes), [[], [], [], [], []], make.name);
+    }
+  });
+
+  it('a refused step sets nothing for the steps after it', () => {
+    const facts = builtin618();
+    facts.knobs.max.writable = false;
+    const plan = planHost(facts, playbookOf([spec.raiseMax({ value: 524288 }), spec.persist()]));
+    assert.match(plan.steps[0]?.refusal ?? '', /read-only/);
+    assert.match(plan.steps[1]?.lines[0] ?? '', /nothing to persist/);
+  });
+});
