@@ -50,7 +50,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     }
     emit({ type: 'batch-start', batch, hosts: targets.map((t) => t.name) });
     const records = await runBatch(options, targets, batch);
-    await applyGate(options, records, batch);
+    // one batch: nothing is left to protect, so no soak
+    if (batches.length > 1) await applyGate(options, records, batch);
     done.push(...records);
     const failed = records.filter((r) => failedOutcomes.includes(r.result.outcome)).length;
     stopped = !options.checkOnly && batches.length > 1 && exceedsFailThreshold(failed, records.length, playbook.max_fail_percentage);

@@ -24,7 +24,7 @@ const cases: Case[] = [
   { firewall: 'masquerade-nft', loaded: [...chain, 'nft_chain_nat', 'nft_compat', 'nf_tables'], absent: ['iptable_nat', 'ip_tables'],
     holders: nftHolders, pinnedByRules: ['xt_MASQUERADE', 'nft_chain_nat'] },
   { firewall: 'masquerade-legacy', loaded: [...chain, 'iptable_nat', 'ip_tables'], absent: ['nf_tables', 'nft_chain_nat'],
-    holders: legacyHolders, pinnedByRules: ['xt_MASQUERADE'] },
+    holders: legacyHolders, pinnedByRules: ['xt_MASQUERADE', 'iptable_nat'] },
   { firewall: 'chain-loaded-nft', loaded: [...chain, 'nft_chain_nat', 'nf_tables'], absent: ['iptable_nat', 'nft_compat'],
     holders: nftHolders, pinnedByRules: [] },
   { firewall: 'chain-loaded-legacy', loaded: [...chain, 'iptable_nat', 'ip_tables'], absent: ['nf_tables', 'nft_chain_nat'],
