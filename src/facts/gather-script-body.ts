@@ -75,7 +75,9 @@ cf_knob() {
 
 cf_counters() {
   cf_begin timeouts; grep . /dev/null /proc/sys/net/netfilter/nf_conntrack_*timeout* 2>/dev/null | cf_lines; cf_end
-  if [ -r /proc/net/stat/nf_conntrack ]; then cf_begin stats; cf_lines /proc/net/stat/nf_conntrack; cf_end; fi
+  # per-netns counters cannot be faked in /proc, so the lab points this at a stand-in (sshd SetEnv)
+  cf_stat_file=${'$'}{CONNTRACK_FLEET_STAT_FILE:-/proc/net/stat/nf_conntrack}
+  if [ -r "$cf_stat_file" ]; then cf_begin stats; cf_lines "$cf_stat_file"; cf_end; fi
   if [ -r /proc/slabinfo ]; then
     cf_begin slabinfo; grep -E '^(# name|nf_conntrack )' /proc/slabinfo | cf_lines; cf_end
   elif [ -e /proc/slabinfo ]; then

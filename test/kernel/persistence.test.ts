@@ -59,10 +59,10 @@ describe('persistence across reboot (masquerade-nft guest)', { skip: skip ?? fal
     assert.equal(await readNumber(vm, maxFile), 200_000, 'sysctl runs after the module load, so its max wins');
   });
 
-  it('an explicit hashsize makes the boot default max 8 × N when no sysctl sets it', async () => {
+  it('an explicit hashsize makes the boot default max 8 × the ROUNDED table size when no sysctl sets it', async () => {
     await sshOk(vm, "sed -i '/nf_conntrack_max/d' /etc/sysctl.conf /etc/sysctl.d/10-early.conf");
     await reboot();
-    assert.equal(await readNumber(vm, maxFile), 8 * 5000);
+    assert.equal(await readNumber(vm, maxFile), 8 * 5120);
     assert.equal(await readNumber(vm, bucketsFile), 5120);
   });
 });

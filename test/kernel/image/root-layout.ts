@@ -59,7 +59,9 @@ const modulesFile = `# /etc/modules: kernel modules to load at boot time.
 # at boot time, one per line. Lines beginning with "#" are ignored.
 `;
 
-export function rootFiles(keys: RootKeys, guestFiles: Record<'inittab' | 'rcS' | 'rcK' | 'sshd_config', string>): FileEntry[] {
+export type GuestFiles = Record<'inittab' | 'rcS' | 'rcK' | 'boot-lib.sh' | 'sshd_config', string>;
+
+export function rootFiles(keys: RootKeys, guestFiles: GuestFiles): FileEntry[] {
   return [
     { path: 'etc/passwd', mode: 0o644, content: passwd },
     { path: 'etc/group', mode: 0o644, content: 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' },
@@ -74,6 +76,7 @@ export function rootFiles(keys: RootKeys, guestFiles: Record<'inittab' | 'rcS' |
     { path: 'etc/inittab', mode: 0o644, content: guestFiles.inittab },
     { path: 'etc/init.d/rcS', mode: 0o755, content: guestFiles.rcS },
     { path: 'etc/init.d/rcK', mode: 0o755, content: guestFiles.rcK },
+    { path: 'usr/lib/conntrack-fleet-test/boot-lib.sh', mode: 0o644, content: guestFiles['boot-lib.sh'] },
     { path: 'etc/ssh/sshd_config', mode: 0o644, content: guestFiles.sshd_config },
     { path: 'etc/ssh/ssh_host_ed25519_key', mode: 0o600, content: keys.hostPrivateKey },
     { path: 'etc/ssh/ssh_host_ed25519_key.pub', mode: 0o644, content: keys.hostPublicKey },

@@ -5,7 +5,9 @@ import { checkSharedLibraries } from './elf-check.js';
 import { runChecked, runShell } from './exec.js';
 import { installModules, selectModules, type KernelTree } from './kernel-tree.js';
 import { rootExtraModules, rootModuleDirs } from './pins.js';
-import { appletsToLink, mergedUsrLinks, rootDirs, rootFiles, rootLinks, type RootKeys } from './root-layout.js';
+import { appletsToLink, mergedUsrLinks, rootDirs, rootFiles, rootLinks, type GuestFiles, type RootKeys } from './root-layout.js';
+
+const guestFileNames: (keyof GuestFiles)[] = ['inittab', 'rcS', 'rcK', 'boot-lib.sh', 'sshd_config'];
 
 export interface RootInputs {
   debFiles: string[];
@@ -67,8 +69,8 @@ async function replaceWithLink(path: string, target: string): Promise<void> {
 }
 
 async function writeRootFiles(root: string, inputs: RootInputs): Promise<void> {
-  const read = (name: string): Promise<string> => readFile(join(inputs.guestDir, name), 'utf8');
-  const guestFiles = { inittab: await read('inittab'), rcS: await read('rcS'), rcK: await read('rcK'), sshd_config: await read('sshd_config') };
+  const guestFiles = {} as GuestFiles;
+  for (const name of guestFileNames) guestFiles[name] = await readFile(join(inputs.guestDir, name), 'utf8');
   for (const file of rootFiles(inputs.keys, guestFiles)) {
     const path = join(root, file.path);
     const present = await lstat(path).catch(() => null);
