@@ -1,4 +1,4 @@
-/** Creates the files of one lab host before its namespaces exist: /etc copy, knobs, stand-ins, keys, sshd_config. */
+/** Creates the files of one lab host before its namespaces exist: /etc copy, knobs, stats and kmod stand-ins, keys, sshd_config. */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { HostPaths, LabPaths } from './layout.js';
 import { renderSshdConfig } from './sshd-config.js';
+import { machineStatLayout, renderStatFile } from './stat-standin.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -55,6 +56,7 @@ export async function prepareHostFiles(lab: LabPaths, host: HostPaths, index: nu
   await Promise.all([
     copyEtc(host.etcDir),
     writeKnobs(host.knobsDir, index),
+    writeFile(host.statFile, renderStatFile(machineStatLayout(), countPerHostIndex * index)),
     installKmodStandins(host),
     createRootHome(host.rootHomeDir),
     createHostKey(host),
@@ -62,7 +64,7 @@ export async function prepareHostFiles(lab: LabPaths, host: HostPaths, index: nu
     mkdir(host.varLibUpperDir, { recursive: true }),
     mkdir(host.varLibWorkDir, { recursive: true }),
   ]);
-  const config = renderSshdConfig({ hostKeyFile: host.hostKeyFile, authorizedKeysFile: lab.authorizedKeysFile });
+  const config = renderSshdConfig({ hostKeyFile: host.hostKeyFile, authorizedKeysFile: lab.authorizedKeysFile, statFile: host.statFile });
   await writeFile(host.sshdConfigFile, config, { mode: 0o600 });
 }
 

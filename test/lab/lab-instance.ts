@@ -1,12 +1,13 @@
 /** A running lab, rebuilt from its state file: direct access to hosts (nsenter), fault injection, and teardown. */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm, rmdir } from 'node:fs/promises';
+import { readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { quoteShell } from '../../src/transport/quote.js';
 import { stopHost } from './host.js';
-import { labPathsFor, type KnobName } from './layout.js';
+import { hostPathsFor, labPathsFor, type KnobName } from './layout.js';
 import { renderKnobModeScript } from './namespace-script.js';
 import { isRunning } from './processes.js';
+import { addToStatColumn } from './stat-standin.js';
 import { readLabState, type HostRecord, type LabState } from './state.js';
 import type { Lab, LabExecResult, LabHost } from './lab.js';
 
@@ -35,6 +36,7 @@ export function openLabFromState(dir: string): Lab {
     setKnobReadOnly: (host, knob: KnobName, readOnly) => execChecked(host, renderKnobModeScript(knob, readOnly)),
     setModuleUse: (host, module, extraRefs) =>
       execChecked(host, `/usr/local/sbin/lab-kmod use ${quoteShell(module)} ${quoteShell(extraRefs)}`),
+    addDrops: (host, count, column = 'drop') => addToStatFile(hostPathsFor(paths, recordOf(host).name).statFile, column, count),
     down: () => takeDown(paths.stateFile, state),
   };
 }
@@ -69,6 +71,13 @@ function execInHost(record: HostRecord, script: string, timeoutMs = defaultExecT
     child.once('error', (error) => reject(new Error(`lab ${record.name}: nsenter failed to start`, { cause: error })));
     child.once('close', (code) => resolve({ stdout, stderr, exitCode: code }));
   });
+}
+
+/** Replaced by rename(2), so a concurrent reader never sees half a file. */
+async function addToStatFile(file: string, column: string, count: number): Promise<void> {
+  const next = addToStatColumn(await readFile(file, 'utf8'), column, count);
+  await writeFile(`${file}.tmp`, next);
+  await rename(`${file}.tmp`, file);
 }
 
 /** Idempotent: a lab whose state file is gone counts as down. */

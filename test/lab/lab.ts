@@ -14,6 +14,8 @@
  *   lab.setKnobReadOnly(host, knob, readOnly) — remounts a knob stand-in ro (writes fail with EROFS) or rw.
  *   lab.setModuleUse(host, module, extraRefs) — a use count held by "something else": lsmod counts it,
  *     rmmod says `Module X is in use`. A holder MODULE instead: `lab.exec(host, 'modprobe nf_conntrack_netlink')`.
+ *   lab.addDrops(host, n, column = 'drop') — adds n to a column (drop, early_drop, insert_failed, …) of the host's
+ *     /proc/net/stat/nf_conntrack stand-in (see below), as a full table would: what `check` and the health gate read.
  *   lab.down() — kills every process of the lab (by PID, checked by start time), which frees its namespaces and
  *     mounts, and deletes its files, inventory and known_hosts. Idempotent.
  * Test helpers: ssh-run.ts runSsh(lab, host, command) — the real OpenSSH client, strict host keys;
@@ -31,6 +33,10 @@
  *     a modular iptables NAT chain; loading nf_conntrack resets the knobs and timeouts to their defaults, honouring
  *     `options nf_conntrack hashsize=N` in /etc/modprobe.d (max = 8 × N, as the kernel does). There is no
  *     /proc/modules and no /sys/module/nf_conntrack/initstate (procfs/sysfs files cannot be created): only lsmod shows it.
+ *   - conntrack statistics: /proc/net/stat/nf_conntrack is per netns and cannot be faked in /proc, so sshd exports
+ *     CONNTRACK_FLEET_STAT_FILE=HOSTDIR/stat_nf_conntrack (sshd_config SetEnv) and the gather script reads that file
+ *     instead. It has the kernel's format (the machine's header, one hex row per CPU), every counter 0 but `entries`
+ *     (= the count); lab.addDrops bumps it. lab.exec sessions do not get the variable (they are not SSH sessions).
  *   - /proc/sys/{kernel,vm,fs} are read-only, so nothing run in a lab host can change the machine's global sysctls.
  */
 import { existsSync } from 'node:fs';
@@ -75,6 +81,8 @@ export interface Lab {
   setKnobReadOnly(host: string, knob: KnobName, readOnly: boolean): Promise<void>;
   /** Fault injection: `extraRefs` references on a loaded module held by something that is not a module; 0 releases. */
   setModuleUse(host: string, module: string, extraRefs: number): Promise<void>;
+  /** Fault injection: adds `count` to a column (default `drop`) of the host's /proc/net/stat/nf_conntrack stand-in. */
+  addDrops(host: string, count: number, column?: string): Promise<void>;
   down(): Promise<void>;
 }
 

@@ -17,6 +17,8 @@ export interface HostPaths {
   /** Full copy of the machine's /etc, bind-mounted over /etc. */
   etcDir: string;
   knobsDir: string;
+  /** The /proc/net/stat/nf_conntrack stand-in; sshd exports its path as CONNTRACK_FLEET_STAT_FILE. */
+  statFile: string;
   /** Bind-mounted over /usr/local/sbin: the kmod stand-ins and their state. */
   sbinDir: string;
   moduleStateDir: string;
@@ -69,6 +71,7 @@ export function hostPathsFor(lab: LabPaths, hostName: string): HostPaths {
     dir,
     etcDir: path.join(dir, 'etc'),
     knobsDir: path.join(dir, 'knobs'),
+    statFile: path.join(dir, 'stat_nf_conntrack'),
     sbinDir,
     moduleStateDir: path.join(sbinDir, '.lab-kmod'),
     rootHomeDir: path.join(dir, 'root'),

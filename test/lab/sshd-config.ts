@@ -3,6 +3,8 @@
 export interface SshdConfigInput {
   hostKeyFile: string;
   authorizedKeysFile: string;
+  /** Exported to every session as CONNTRACK_FLEET_STAT_FILE, which the gather script reads instead of /proc/net/stat/nf_conntrack. */
+  statFile: string;
 }
 
 export function renderSshdConfig(input: SshdConfigInput): string {
@@ -22,6 +24,7 @@ export function renderSshdConfig(input: SshdConfigInput): string {
     'PrintLastLog no',
     'UseDNS no',
     'Subsystem sftp internal-sftp',
+    `SetEnv CONNTRACK_FLEET_STAT_FILE=${input.statFile}`,
     '',
   ].join('\n');
 }

@@ -13,7 +13,7 @@ test('shipped playbooks/tune.yaml is the classic procedure', () => {
   const playbook = loadPlaybook(resolve(root, 'playbooks/tune.yaml'));
   assert.equal(playbook.hosts, 'all');
   assert.deepEqual(playbook.serial, [1, '10%', '100%']);
-  assert.deepEqual(playbook.gate, { soakMs: 30_000, max_usage_percent: 90, max_new_drops: 0 });
+  assert.deepEqual(playbook.gate, { soakMs: 10_000, max_usage_percent: 90, max_new_drops: 0 });
   assert.equal(playbook.on_abort, 'rollback-batch');
   assert.deepEqual(stepsOf(playbook), [
     { kind: 'check_count', options: { warn_above_percent: 80 } },

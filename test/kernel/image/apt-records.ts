@@ -40,12 +40,12 @@ function parseFields(stanza: string): Map<string, string> {
   return fields;
 }
 
-/** `a (>= 1), b | c, d:any` → [a, b, d] */
+/** `a (>= 1), b | c, d:any, e [amd64]` → [a, b, d, e] */
 export function parseDependsField(field: string): string[] {
   return field
     .split(',')
     .map((entry) => entry.split('|')[0]!.trim())
-    .map((entry) => entry.replace(/\(.*\)/, '').replace(/:\w+$/, '').trim())
+    .map((entry) => entry.replace(/\(.*?\)|\[.*?\]|<.*?>/g, '').trim().replace(/:\w+$/, ''))
     .filter((name) => name.length > 0);
 }
 

@@ -1,0 +1,107 @@
+/** The real CLI against the real kernel, both iptables backends: tune, persist, reboot, idempotence, rollback, unload_nat. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { cliSkipReason, readKnobs, runPlaybook, snapshotPersistedFiles, writePlaybook } from './cli-runner.js';
+import { readModules, sshOk, timed } from './support.js';
+import { buildImage, kernelSkipReason, startVm, type Vm } from './vm.js';
+
+const skip = kernelSkipReason() ?? cliSkipReason();
+
+// The guest has 512 MiB: the default memory guard (10 % of RAM, ~320 bytes per entry) would refuse 262144 entries.
+const tunePlaybook = `name: e2e tune
+hosts: all
+steps:
+  - raise_max: {value: 262144, max_memory_percent: 30}
+  - set_hashsize: {value: max/4}
+  - set_timeouts: {tcp_timeout_established: 86400}
+  - persist: {}
+`;
+
+// The fault: the kernel rejects a jiffies timeout above INT_MAX/HZ (8589934 s at HZ=250) with EINVAL at write time,
+// after raise_max and persist have changed things; nothing at plan time can tell.
+const faultPlaybook = `name: e2e fault
+hosts: all
+steps:
+  - raise_max: {value: 300000, max_memory_percent: 30}
+  - persist: {}
+  - set_timeouts: {tcp_timeout_close_wait: 9000000}
+`;
+
+const unloadPlaybook = `name: e2e unload
+hosts: all
+steps:
+  - unload_nat: {}
+`;
+
+const natChain = ['nf_conntrack', 'nf_nat', 'xt_MASQUERADE', 'iptable_nat', 'nft_chain_nat'];
+
+for (const backend of ['nft', 'legacy'] as const) {
+  describe(`CLI e2e on a masquerade-${backend} guest`, { skip: skip ?? false }, () => {
+    let vm: Vm;
+    before(async () => {
+      const image = await buildImage();
+      vm = await timed(`boot (masquerade-${backend})`, () => startVm(image, { firewall: `masquerade-${backend}` }));
+    });
+    after(() => vm?.stop());
+
+    it('a fault mid-run rolls back: exit 1, files byte-identical, knobs and modules as before', async () => {
+      const filesBefore = await snapshotPersistedFiles(vm);
+      const knobsBefore = await readKnobs(vm);
+      const modulesBefore = (await readModules(vm)).map((m) => m.name).sort();
+      const run = await timed(`cli fault run (${backend})`, async () => runPlaybook(vm, await writePlaybook(faultPlaybook)));
+      assert.equal(run.exitCode, 1, run.stderr);
+      assert.equal(run.report.hosts[0]?.outcome, 'rolled-back', JSON.stringify(run.report.hosts[0]));
+      assert.equal(await snapshotPersistedFiles(vm), filesBefore);
+      assert.deepEqual(await readKnobs(vm), knobsBefore);
+      assert.deepEqual((await readModules(vm)).map((m) => m.name).sort(), modulesBefore);
+    });
+
+    it('tune + persist: the values hold after a reboot, though the firewall loads nf_conntrack', async () => {
+      const run = await timed(`cli tune run (${backend})`, async () => runPlaybook(vm, await writePlaybook(tunePlaybook)));
+      assert.equal(run.exitCode, 0, run.stderr);
+      assert.equal(run.report.hosts[0]?.outcome, 'changed');
+      const expected = { max: 262144, buckets: 65536, tcp_timeout_established: 86400 };
+      assert.deepEqual(pick(await readKnobs(vm), expected), expected);
+      assert.match(await sshOk(vm, 'cat /etc/modules-load.d/*.conf'), /^nf_conntrack$/m);
+      await timed(`reboot after tune (${backend})`, () => vm.reboot());
+      assert.deepEqual(pick(await readKnobs(vm), expected), expected);
+    });
+
+    it('a second run changes nothing', async () => {
+      const run = await timed(`cli second run (${backend})`, async () => runPlaybook(vm, await writePlaybook(tunePlaybook)));
+      assert.equal(run.exitCode, 0, run.stderr);
+      const host = run.report.hosts[0];
+      assert.equal(host?.outcome, 'unchanged', JSON.stringify(host));
+      for (const step of host?.steps ?? []) assert.equal(step.outcome, 'unchanged', `${step.step}: ${step.outcome}`);
+    });
+
+    it('unload_nat is refused while a MASQUERADE rule uses the chain; nothing is removed', async () => {
+      const modulesBefore = (await readModules(vm)).map((m) => m.name).sort();
+      const run = await runPlaybook(vm, await writePlaybook(unloadPlaybook));
+      assert.equal(run.exitCode, 1, run.stderr);
+      assert.equal(run.report.hosts[0]?.outcome, 'failed');
+      assert.deepEqual((await readModules(vm)).map((m) => m.name).sort(), modulesBefore);
+    });
+  });
+
+  describe(`CLI e2e on a chain-loaded-${backend} guest`, { skip: skip ?? false }, () => {
+    let vm: Vm;
+    before(async () => {
+      const image = await buildImage();
+      vm = await timed(`boot (chain-loaded-${backend})`, () => startVm(image, { firewall: `chain-loaded-${backend}` }));
+    });
+    after(() => vm?.stop());
+
+    it('unload_nat removes the whole NAT/conntrack chain when no rule uses it', async () => {
+      const run = await timed(`cli unload run (${backend})`, async () => runPlaybook(vm, await writePlaybook(unloadPlaybook)));
+      assert.equal(run.exitCode, 0, run.stderr);
+      assert.equal(run.report.hosts[0]?.outcome, 'changed');
+      const left = (await readModules(vm)).map((m) => m.name).filter((name) => natChain.includes(name));
+      assert.deepEqual(left, []);
+    });
+  });
+}
+
+function pick(values: Record<string, number>, like: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(like).map((key) => [key, values[key] ?? NaN]));
+}
