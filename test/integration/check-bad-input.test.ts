@@ -1,0 +1,126 @@
+/**
+ * `check` with bad input: a compiler-style message (`FILE:LINE:COL: … expected …`) on stderr, exit 2, and NO host
+ * contacted — every inventory's hosts point at a TCP listener opened here, which must see no connection.
+ * Needs no lab (no root): nothing may be contacted anyway.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { runCli } from './run-cli.js';
+
+const portBase = 24200;
+
+interface CountingListener {
+  port: number;
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** A TCP listener on 127.0.0.1 (first free port from `base`) that counts connections and hangs up at once. */
+async function listenCounting(base: number): Promise<CountingListener> {
+  for (let port = base; port < base + 100; port++) {
+    let count = 0;
+    const server = net.createServer((socket) => {
+      count++;
+      socket.destroy();
+    });
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(true));
+    });
+    if (listening) return { port, connections: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+  throw new Error(`no free port in ${base}..${base + 99}`);
+}
+
+/** Set once the scratch dir exists: a real key, so a host that slipped through would really be connected to. */
+let keyFile = '';
+const host = (name: string, port: number | string): string =>
+  `    ${name}:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port}\n      ansible_ssh_private_key_file: ${keyFile}\n`;
+
+interface BadInputCase {
+  name: string;
+  /** Inventory text for the listener's port; null = no file is written. */
+  inventory: ((port: number) => string) | null;
+  args?: string[];
+  /** Expected stderr, given the inventory path (the whole message, one line). */
+  stderr: (file: string) => RegExp;
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+const cases: BadInputCase[] = [
+  {
+    name: 'YAML syntax error',
+    inventory: (port) => `all:\n  hosts:\n${host('h1', port)}`.replace(`ansible_port: ${port}\n`, `ansible_port: ${port}: x\n`) + host('h2', port),
+    stderr: (file) => new RegExp(`^${escape(file)}:5:21: invalid YAML: .*; expected well-formed YAML\\n$`),
+  },
+  {
+    name: 'unknown key in a group',
+    inventory: (port) => `all:\n  hosts:\n${host('h1', port)}  children:\n    web:\n      host:\n        h2:\n`,
+    stderr: (file) => new RegExp(`^${escape(file)}:9:7: unknown key "host" in group "web"; expected one of: hosts, children, vars\\n$`),
+  },
+  {
+    name: 'wrong type (ansible_port: abc)',
+    inventory: (port) => `all:\n  hosts:\n${host('h1', port)}${host('h2', 'abc')}`,
+    stderr: (file) => new RegExp(`^${escape(file)}:9:21: host "h2": ansible_port: got "abc"; expected an integer 1-65535\\n$`),
+  },
+  {
+    // the pattern comes from the command line, so there is no FILE:LINE:COL to point at
+    name: 'undefined group in --limit',
+    inventory: (port) => `all:\n  children:\n    web:\n      hosts:\n${host('h1', port).replace(/^/gm, '    ').trimEnd()}\n`,
+    args: ['--limit', 'web:nosuchgroup'],
+    stderr: (file) => new RegExp(`^conntrack-fleet: --limit "web:nosuchgroup": no group or host named "nosuchgroup"; expected a group \\(all, ungrouped, web\\), a host of ${escape(file)}, .*\\n$`),
+  },
+  {
+    name: 'missing inventory file',
+    inventory: null,
+    stderr: (file) => new RegExp(`^${escape(file)}:1:1: inventory not found; expected a readable YAML file\\n$`),
+  },
+];
+
+describe('check: bad input is refused before any host is contacted', () => {
+  let tmp = '';
+  let listener: CountingListener;
+
+  before(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'conntrack-check-input-'));
+    listener = await listenCounting(portBase);
+    keyFile = path.join(tmp, 'id_ed25519');
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
+  });
+
+  after(async () => {
+    await listener?.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('control: a valid inventory of the same shape does reach the listener (the detector works)', async () => {
+    const file = path.join(tmp, 'valid.yaml');
+    await writeFile(file, `all:\n  hosts:\n${host('h1', listener.port)}${host('h2', listener.port)}`);
+    const before = listener.connections();
+    const result = await runCli(['check', '-i', file, '-o', 'json', '--connect-timeout', '5000']);
+    assert.equal(result.exitCode, 1, result.stderr);
+    assert.equal(listener.connections() - before, 2);
+  });
+
+  for (const c of cases) {
+    it(`${c.name}: FILE:LINE:COL-style message on stderr, exit 2, nothing contacted`, async () => {
+      const file = path.join(tmp, `${c.name.replace(/\W+/g, '-')}.yaml`);
+      if (c.inventory) await writeFile(file, c.inventory(listener.port));
+      const before = listener.connections();
+      const result = await runCli(['check', '-i', file, '-o', 'json', ...(c.args ?? [])]);
+      assert.equal(result.exitCode, 2, `stdout: ${result.stdout}\nstderr: ${result.stderr}`);
+      assert.match(result.stderr, c.stderr(file));
+      assert.equal(result.stdout, '');
+      await sleep(200); // a connection the CLI made just before exiting would still be reported
+      assert.equal(listener.connections() - before, 0, 'a host was contacted');
+    });
+  }
+});
