@@ -14,7 +14,9 @@ import { buildRootTasks, type TreeTask } from './tree-tasks.js';
 
 /** A tree needs a terminal to redraw on; into a pipe or file it degrades to the plain lines. */
 export function createTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose'>): RunReporter {
-  if ((options.stream as { isTTY?: boolean }).isTTY !== true) return createPlainReporter(options);
+  const terminal = options.stream as { isTTY?: boolean; columns?: number };
+  // a pty without a size (columns 0) makes listr2 wrap every character: plain lines read better there
+  if (terminal.isTTY !== true || !terminal.columns) return createPlainReporter(options);
   return createLiveTreeReporter(options);
 }
 
