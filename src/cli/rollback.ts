@@ -1,16 +1,21 @@
-/** `rollback` restores hosts from their own journals (after a crash, or on purpose); `runs` lists the journals. */
+/** `rollback` restores hosts from their own journals (after a crash, or on purpose) and verifies them. */
 import type { Command } from 'commander';
 import pLimit from 'p-limit';
-import { InputError } from '../errors.js';
+import { InputError, errorMessage } from '../errors.js';
 import { buildRunReport, createRunReporter, writeReportFile } from '../report/index.js';
+import type { ConnectionPool } from '../runner/connection-pool.js';
 import type { HostResult, RunEvent } from '../runner/events.js';
+import { acquireHostLock, releaseLock } from '../runner/host-lock.js';
 import { countOutcomes, exitCodes } from '../runner/outcome.js';
 import { restoreHost } from '../runner/restore.js';
 import { hostResult } from '../runner/step-results.js';
 import { createPool, selectTargets } from './hosts.js';
 import { type HostJournals, newestRunId, readJournals } from './journals.js';
 import { addHostOptions, type HostOptionValues } from './options.js';
-import type { ConnectionPool } from '../runner/connection-pool.js';
+import { newRunId } from './run-id.js';
+import { watchSignals } from './signals.js';
+
+export { registerRuns } from './runs-view.js';
 
 interface RollbackValues extends HostOptionValues {
   run?: string;
@@ -18,35 +23,66 @@ interface RollbackValues extends HostOptionValues {
   report?: string;
 }
 
-async function rollbackOne(pool: ConnectionPool, journals: HostJournals, runId: string, emit: (e: RunEvent) => void): Promise<HostResult> {
+interface RollbackContext {
+  pool: ConnectionPool;
+  runId: string;
+  /** This rollback's own id and start, written as the lock owner. */
+  lockId: string;
+  startedAt: Date;
+  emit: (event: RunEvent) => void;
+  isInterrupted: () => boolean;
+}
+
+interface RollbackResult {
+  result: HostResult;
+  /** Locked by a run in progress, or interrupted before it started: not done, so not ok. */
+  notDone: boolean;
+}
+
+async function rollbackOne(context: RollbackContext, journals: HostJournals): Promise<RollbackResult> {
+  const { runId, emit } = context;
   const host = journals.target.name;
-  emit({ type: 'host-start', host, batch: 0 });
   const entry = journals.entries.find((e) => e.run_id === runId);
-  let result: HostResult;
-  if (journals.error) result = hostResult(host, 0, 'unreachable', { error: journals.error });
-  else if (!entry) result = hostResult(host, 0, 'skipped', { error: `no journal for run ${runId} on this host` });
-  else if (entry.state === 'rolled-back') result = hostResult(host, 0, 'unchanged', { error: null, warnings: [`run ${runId} was already rolled back`] });
-  else {
-    const applied = entry.changes.slice(0, entry.applied_count);
+  const end = (result: HostResult, notDone = false): RollbackResult => {
+    emit({ type: 'host-end', result });
+    return { result, notDone };
+  };
+  emit({ type: 'host-start', host, batch: 0 });
+  if (journals.error) return end(hostResult(host, 0, 'unreachable', { error: journals.error }));
+  if (!entry) return end(hostResult(host, 0, 'skipped', { error: `no journal for run ${runId} on this host` }));
+  if (entry.state === 'rolled-back') return end(hostResult(host, 0, 'unchanged', { warnings: [`run ${runId} was already rolled back`] }));
+  if (context.isInterrupted()) return end(hostResult(host, 0, 'skipped', { error: 'interrupted before it started' }), true);
+  let connection;
+  let lock;
+  try {
+    connection = await context.pool.get(journals.target);
+    lock = await acquireHostLock(connection, context.lockId, context.startedAt);
+  } catch (error) {
+    return end(hostResult(host, 0, 'unreachable', { error: errorMessage(error) }));
+  }
+  if (lock.kind === 'busy') return end(hostResult(host, 0, 'skipped', { error: `locked by run ${lock.owner}` }), true);
+  try {
     const restored = await restoreHost({
       target: journals.target,
       emit,
-      connection: await pool.get(journals.target),
-      openConnection: (t) => pool.reopen(t),
-      applied,
+      connection,
+      openConnection: (t) => context.pool.reopen(t),
+      applied: entry.changes.slice(0, entry.applied_count),
       reason: `rollback of run ${runId} (journal state: ${entry.state})`,
       journal: entry,
     });
     const error = restored.ok ? null : `ROLLBACK FAILED: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`;
-    result = hostResult(host, 0, restored.ok ? 'rolled-back' : 'rollback-failed', { error, rollbackMismatches: restored.mismatches });
+    const warnings = lock.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
+    return end(hostResult(host, 0, restored.ok ? 'rolled-back' : 'rollback-failed', { error, warnings, rollbackMismatches: restored.mismatches }));
+  } finally {
+    await releaseLock(lock);
   }
-  emit({ type: 'host-end', result });
-  return result;
 }
 
-function rollbackExitCode(results: HostResult[]): number {
-  if (results.some((r) => r.outcome === 'rollback-failed')) return exitCodes.rollbackFailed;
-  return results.some((r) => r.outcome === 'unreachable') ? exitCodes.hostFailed : exitCodes.ok;
+export function rollbackExitCode(results: RollbackResult[], interrupted: boolean): number {
+  if (results.some((r) => r.result.outcome === 'rollback-failed')) return exitCodes.rollbackFailed;
+  if (interrupted) return exitCodes.interrupted;
+  return results.some((r) => r.result.outcome === 'unreachable' || r.notDone) ? exitCodes.hostFailed : exitCodes.ok;
 }
 
 export async function runRollback(values: RollbackValues): Promise<number> {
@@ -60,20 +96,28 @@ export async function runRollback(values: RollbackValues): Promise<number> {
     events.push(event);
     reporter.onEvent(event);
   };
+  const signals = watchSignals({
+    onFirst: (signal) => emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; rollbacks in progress finish (interrupt again to stop at once)` }),
+    busyHosts: () => pool.busyHosts(),
+    drain: () => pool.drain(),
+    stopHint: 'Run the same rollback again to finish it.',
+  });
   try {
     const journals = await readJournals(pool, selection.targets, selection.forks);
     const runId = values.run ?? newestRunId(journals);
     if (!runId) throw new InputError('no journal found on the selected hosts: nothing to roll back');
     const hosts = selection.targets.map((t) => t.name);
     emit({ type: 'run-start', runId, hosts, steps: [{ kind: 'rollback', label: `rollback ${runId}` }], batches: [hosts] });
+    const context: RollbackContext = { pool, runId, lockId: `rollback-${newRunId(startedAt)}`, startedAt, emit, isInterrupted: signals.isInterrupted };
     const limit = pLimit(selection.forks);
-    const results = await Promise.all(journals.map((j) => limit(() => rollbackOne(pool, j, runId, emit))));
-    const exitCode = rollbackExitCode(results);
-    emit({ type: 'run-end', exitCode, summary: countOutcomes(results.map((r) => r.outcome)) });
+    const results = await Promise.all(journals.map((j) => limit(() => rollbackOne(context, j))));
+    const exitCode = rollbackExitCode(results, signals.isInterrupted());
+    emit({ type: 'run-end', exitCode, summary: countOutcomes(results.map((r) => r.result.outcome)) });
     if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: '(rollback)', startedAt, finishedAt: new Date() }));
     return exitCode;
   } finally {
     await pool.closeAll();
+    signals.dispose();
     await reporter.finish();
   }
 }
@@ -85,27 +129,8 @@ export function registerRollback(program: Command): void {
     .option('--run <id>', 'the run to undo (see `conntrack-fleet runs`)')
     .option('--last', 'undo the newest run found on the selected hosts')
     .option('--report <file>', 'write the JSON report to this file')
-    .addHelpText('after', '\nExample:\n  conntrack-fleet rollback --last -i inventories/lab.yaml');
+    .addHelpText('after', '\nExamples:\n  conntrack-fleet rollback --last -i inventories/lab.yaml\n  conntrack-fleet rollback --run 20261126T173501Z-3f9a -i inventories/prod.yaml --limit web1');
   addHostOptions(command).action(async (values: RollbackValues) => {
     process.exitCode = await runRollback(values);
-  });
-}
-
-export function registerRuns(program: Command): void {
-  const command = program
-    .command('runs')
-    .description('List the runs recorded in the hosts\' journals, newest last, with their state per host.')
-    .addHelpText('after', '\nExample:\n  conntrack-fleet runs -i inventories/lab.yaml');
-  addHostOptions(command).action(async (values: HostOptionValues) => {
-    const selection = selectTargets(values);
-    const pool = createPool(selection);
-    try {
-      const journals = await readJournals(pool, selection.targets, selection.forks);
-      const { renderRuns } = await import('./runs-view.js');
-      process.stdout.write(renderRuns(journals, selection.format === 'json'));
-      process.exitCode = journals.some((j) => j.error) ? exitCodes.hostFailed : exitCodes.ok;
-    } finally {
-      await pool.closeAll();
-    }
   });
 }

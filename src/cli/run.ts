@@ -1,5 +1,5 @@
-/** `conntrack-fleet run PLAYBOOK`: plan every host, apply with read-back, roll back on failure. */
-import { createWriteStream } from 'node:fs';
+/** `conntrack-fleet run PLAYBOOK`: plan every host, apply with read-back, roll back on failure; batches, gate, abort. */
+import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadPlaybook } from '../playbook/index.js';
@@ -25,7 +25,7 @@ interface RunValues extends HostOptionValues {
   log?: string;
 }
 
-function parseSerial(text: string): BatchSize[] {
+export function parseSerial(text: string): BatchSize[] {
   return text.split(',').map((part) => {
     const item = part.trim();
     if (/^\d+$/.test(item) && Number(item) >= 1) return Number(item);
@@ -36,14 +36,15 @@ function parseSerial(text: string): BatchSize[] {
 }
 
 /** CLI flags override the playbook's rollout settings. */
-function withOverrides(playbook: Playbook, values: RunValues): Playbook {
+export function withOverrides(playbook: Playbook, values: Pick<RunValues, 'serial' | 'canary' | 'maxFailPercentage'>): Playbook {
+  if (values.serial !== undefined && values.canary !== undefined) throw new InputError('give --serial or --canary, not both (--canary N is --serial N,100%)');
   let serial = playbook.serial;
-  if (values.serial) serial = parseSerial(values.serial);
-  if (values.canary) serial = [parseCount(values.canary, '--canary'), '100%'];
+  if (values.serial !== undefined) serial = parseSerial(values.serial);
+  if (values.canary !== undefined) serial = [parseCount(values.canary, '--canary'), '100%'];
   let maxFail = playbook.max_fail_percentage;
   if (values.maxFailPercentage !== undefined) {
-    maxFail = Number(values.maxFailPercentage);
-    if (!(maxFail >= 0 && maxFail <= 100)) throw new InputError('--max-fail-percentage must be a number from 0 to 100');
+    maxFail = values.maxFailPercentage.trim() === '' ? Number.NaN : Number(values.maxFailPercentage);
+    if (!(maxFail >= 0 && maxFail <= 100)) throw new InputError(`--max-fail-percentage must be a number from 0 to 100, got "${values.maxFailPercentage}"`);
   }
   return { ...playbook, serial, max_fail_percentage: maxFail };
 }
@@ -55,31 +56,47 @@ function fanOut(reporters: RunReporter[], events: RunEvent[]): (event: RunEvent)
   };
 }
 
+/** `--log`: plain lines appended, each run headed by its id and start time (cron keeps one file for all runs). */
+function openLog(file: string, runId: string, startedAt: Date, playbookFile: string): WriteStream {
+  const stream = createWriteStream(file, { flags: 'a' });
+  stream.write(`# ${startedAt.toISOString()} run ${runId}: ${playbookFile}\n`);
+  return stream;
+}
+
 export async function runPlaybook(playbookFile: string, values: RunValues): Promise<number> {
   const playbook = withOverrides(loadPlaybook(playbookFile), values);
   const selection = selectTargets(values, playbook.hosts, playbook.hostsPosition);
   const startedAt = new Date();
   const runId = newRunId(startedAt);
   const reporters = [createRunReporter({ format: selection.format, stream: process.stdout, color: selection.color, playbook: playbookFile })];
-  const logStream = values.log ? createWriteStream(values.log, { flags: 'a' }) : null;
+  const logStream = values.log ? openLog(values.log, runId, startedAt, playbookFile) : null;
   if (logStream) reporters.push(createRunReporter({ format: 'plain', stream: logStream, color: false, playbook: playbookFile }));
   const events: RunEvent[] = [];
   const emit = fanOut(reporters, events);
-  const signals = watchSignals((signal) =>
-    emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; hosts mid-run finish their step and are rolled back (interrupt again to stop at once)` }),
-  );
   const pool = createPool(selection);
+  const signals = watchSignals({
+    onFirst: (signal) =>
+      emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; hosts mid-run finish their step and are rolled back (interrupt again to stop at once)` }),
+    busyHosts: () => pool.busyHosts(),
+    drain: () => pool.drain(),
+    stopHint: `Hosts changed so far keep their journals; undo them with: conntrack-fleet rollback --run ${runId} -i ${values.inventory}`,
+  });
   let exitCode: number;
+  let retryLine: string | null = null;
   try {
     const result = await runFleet({ playbook, targets: selection.targets, forks: selection.forks, checkOnly: values.check === true, runId, startedAt, pool, emit, isInterrupted: signals.isInterrupted });
     exitCode = result.exitCode;
-    if (values.retryFile) await writeRetryFile(values.retryFile, selection.inventory, result.results);
+    if (values.retryFile) {
+      const count = await writeRetryFile(values.retryFile, selection.inventory, selection.targets, result.results);
+      retryLine = `retry inventory: ${count} ${count === 1 ? 'host' : 'hosts'} in ${values.retryFile}`;
+    }
   } finally {
     await pool.closeAll();
     signals.dispose();
     for (const reporter of reporters) await reporter.finish();
-    logStream?.end();
+    if (logStream) await new Promise<void>((resolve) => logStream.end(resolve));
   }
+  if (retryLine) process.stderr.write(`${retryLine}\n`);
   if (values.diff && selection.format !== 'json') printDiffs(events, process.stdout);
   if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: playbookFile, startedAt, finishedAt: new Date() }));
   return exitCode;
@@ -96,9 +113,9 @@ export function registerRun(program: Command): void {
     .option('--serial <sizes>', 'batches, overriding the playbook: e.g. 1,10%,100%')
     .option('--canary <n>', 'shortcut for --serial N,100%')
     .option('--max-fail-percentage <n>', 'a batch whose failed hosts exceed this stops the rollout (default from playbook, 0)')
-    .option('--retry-file <file>', 'write an inventory of the hosts that did not finish, to rerun just those')
+    .option('--retry-file <file>', 'write an inventory of the hosts that failed, were unreachable or never started, to rerun just those with -i FILE')
     .option('--log <file>', 'append plain event lines to this file (for cron)')
-    .addHelpText('after', '\nExample:\n  conntrack-fleet run playbooks/tune.yaml -i inventories/lab.yaml --check --diff');
+    .addHelpText('after', '\nExamples:\n  conntrack-fleet run playbooks/tune.yaml -i inventories/lab.yaml --check --diff\n  conntrack-fleet run playbooks/tune.yaml -i inventories/prod.yaml --canary 1 --retry-file retry.yaml\n\nRollouts, gates, journals and scheduling: docs/rollouts.md');
   addHostOptions(command).action(async (playbook: string, values: RunValues) => {
     process.exitCode = await runPlaybook(playbook, values);
   });

@@ -1,12 +1,25 @@
-/** Renders `conntrack-fleet runs`. Pure. */
-import type { HostJournals } from './journals.js';
+/** `conntrack-fleet runs`: the runs recorded in the hosts' journals, with their state per host. */
+import type { Command } from 'commander';
+import { exitCodes } from '../runner/outcome.js';
+import { createPool, selectTargets } from './hosts.js';
+import { type HostJournals, readJournals } from './journals.js';
+import { addHostOptions, type HostOptionValues } from './options.js';
 
+/** Pure. Oldest run first per host; JSON is one object per host. */
 export function renderRuns(journals: HostJournals[], json: boolean): string {
   if (json) {
     const rows = journals.map((j) => ({
       host: j.target.name,
       error: j.error,
-      runs: j.entries.map((e) => ({ run_id: e.run_id, state: e.state, started_at: e.started_at, playbook: e.playbook, changes: e.changes.length })),
+      runs: j.entries.map((e) => ({
+        run_id: e.run_id,
+        state: e.state,
+        started_at: e.started_at,
+        updated_at: e.updated_at,
+        playbook: e.playbook,
+        changes: e.changes.length,
+        applied: e.applied_count,
+      })),
     }));
     return `${JSON.stringify(rows, null, 2)}\n`;
   }
@@ -14,7 +27,27 @@ export function renderRuns(journals: HostJournals[], json: boolean): string {
   for (const j of journals) {
     if (j.error) lines.push(`${j.target.name}: unreachable: ${j.error}`);
     else if (j.entries.length === 0) lines.push(`${j.target.name}: no runs recorded`);
-    for (const e of j.entries) lines.push(`${j.target.name}: ${e.run_id}  ${e.state.padEnd(15)} ${e.started_at}  ${e.playbook}  ${e.changes.length} changes`);
+    for (const e of j.entries) {
+      lines.push(`${j.target.name}: ${e.run_id}  ${e.state.padEnd(15)} ${e.started_at}  ${e.playbook}  ${e.applied_count}/${e.changes.length} changes applied`);
+    }
   }
   return `${lines.join('\n')}\n`;
+}
+
+export function registerRuns(program: Command): void {
+  const command = program
+    .command('runs')
+    .description('List the runs recorded in the hosts\' journals, oldest first, with their state per host (applying = interrupted or crashed: roll it back).')
+    .addHelpText('after', '\nExample:\n  conntrack-fleet runs -i inventories/lab.yaml');
+  addHostOptions(command).action(async (values: HostOptionValues) => {
+    const selection = selectTargets(values);
+    const pool = createPool(selection);
+    try {
+      const journals = await readJournals(pool, selection.targets, selection.forks);
+      process.stdout.write(renderRuns(journals, selection.format === 'json'));
+      process.exitCode = journals.some((j) => j.error) ? exitCodes.hostFailed : exitCodes.ok;
+    } finally {
+      await pool.closeAll();
+    }
+  });
 }

@@ -1,4 +1,8 @@
-/** One SSH connection per host for the whole run: opened on first use, reopened only if lost, closed at the end. */
+/**
+ * One SSH connection per host for the whole run: opened on first use, reopened only if lost, closed at the end.
+ * The pool also knows which hosts have a remote script running, so a second interrupt can stop new scripts
+ * and wait for the ones in flight: the controller never exits while a remote write is half-done.
+ */
 import type { Connect, ConnectOptions, Connection, HostTarget } from '../transport/connection.js';
 
 export interface ConnectionPool {
@@ -7,17 +11,52 @@ export interface ConnectionPool {
   /** A fresh connection after the previous one was lost. */
   reopen(target: HostTarget): Promise<Connection>;
   closeAll(): Promise<void>;
+  /** Hosts with a remote script running now, one entry per script. */
+  busyHosts(): string[];
+  /** From now on no new script or held command starts (they reject); resolves once none is in flight. */
+  drain(): Promise<void>;
+}
+
+interface Tracker {
+  draining: boolean;
+  running: string[];
+  idle: (() => void)[];
+}
+
+function tracked(connection: Connection, tracker: Tracker): Connection {
+  const name = connection.target.name;
+  const refuse = () => new Error(`${name}: stopping: no new remote script is started`);
+  return {
+    target: connection.target,
+    async runScript(script, options) {
+      if (tracker.draining) throw refuse();
+      tracker.running.push(name);
+      try {
+        return await connection.runScript(script, options);
+      } finally {
+        tracker.running.splice(tracker.running.indexOf(name), 1);
+        if (tracker.running.length === 0) for (const wake of tracker.idle.splice(0)) wake();
+      }
+    },
+    async hold(script, options) {
+      if (tracker.draining) throw refuse();
+      return connection.hold(script, options);
+    },
+    close: () => connection.close(),
+    onLost: (listener) => connection.onLost(listener),
+  };
 }
 
 export function createConnectionPool(connect: Connect, options: ConnectOptions): ConnectionPool {
   const open = new Map<string, Promise<Connection>>();
   const lost = new Set<string>();
+  const tracker: Tracker = { draining: false, running: [], idle: [] };
 
   function start(target: HostTarget): Promise<Connection> {
     lost.delete(target.name);
     const pending = connect(target, options).then((connection) => {
       connection.onLost(() => lost.add(target.name));
-      return connection;
+      return tracked(connection, tracker);
     });
     // a failed connect is not cached, so a later reopen can try again
     pending.catch(() => open.delete(target.name));
@@ -39,6 +78,12 @@ export function createConnectionPool(connect: Connect, options: ConnectOptions):
       const all = [...open.values()];
       open.clear();
       await Promise.all(all.map((p) => p.then((c) => c.close()).catch(() => undefined)));
+    },
+    busyHosts: () => [...tracker.running],
+    drain() {
+      tracker.draining = true;
+      if (tracker.running.length === 0) return Promise.resolve();
+      return new Promise((resolve) => tracker.idle.push(resolve));
     },
   };
 }

@@ -1,4 +1,5 @@
-/** The health gate between batches: soak, then judge each changed host by its usage and drop counters. */
+/** The health gate after a batch: soak, then judge each changed host by its table usage and drop counters. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
@@ -6,15 +7,15 @@ import type { GateSpec } from '../playbook/types.js';
 import type { HostTarget } from '../transport/connection.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { EventListener } from './events.js';
-import type { HostRunRecord } from './host-run.js';
 
 export interface GateOptions {
   gate: GateSpec;
   batch: number;
-  records: HostRunRecord[];
-  targets: HostTarget[];
+  /** Each changed host with the facts read before its change: the drop counters' baseline. */
+  hosts: { target: HostTarget; before: HostFacts | null }[];
   pool: ConnectionPool;
   emit: EventListener;
+  isInterrupted: () => boolean;
 }
 
 export interface GateFailure {
@@ -22,48 +23,66 @@ export interface GateFailure {
   reason: string;
 }
 
-/** Pure: why a host fails the gate, or null. */
-export function judgeGate(gate: GateSpec, before: HostFacts, after: HostFacts): string | null {
+/** Counters that grow when the table is full or an insert races: each one is a lost connection. */
+export const dropCounters = ['drop', 'early_drop', 'insert_failed'] as const;
+
+const interruptPollMs = 100;
+
+/**
+ * Pure: why a host fails the gate, or null. Usage is judged on `after`; new drops are the growth of the
+ * drop counters since `before` (read before the change), summed, and judged only when both were readable.
+ */
+export function judgeGate(gate: GateSpec, before: HostFacts | null, after: HostFacts): string | null {
   const reasons: string[] = [];
   if (gate.max_usage_percent !== undefined && after.count !== null && after.max) {
-    const usage = (after.count / after.max) * 100;
-    if (usage > gate.max_usage_percent) reasons.push(`usage ${usage.toFixed(1)}% > ${gate.max_usage_percent}%`);
+    const usagePercent = (after.count / after.max) * 100;
+    if (usagePercent > gate.max_usage_percent) {
+      reasons.push(`table ${usagePercent.toFixed(1)}% full (${after.count} of ${after.max}) > ${gate.max_usage_percent}%`);
+    }
   }
   const allowed = gate.max_new_drops ?? 0;
-  for (const counter of ['drop', 'early_drop', 'insert_failed'] as const) {
-    const grown = (after.stats?.[counter] ?? 0) - (before.stats?.[counter] ?? 0);
-    if (grown > allowed) reasons.push(`${counter} grew by ${grown} (allowed ${allowed})`);
-  }
-  return reasons.length > 0 ? reasons.join(', ') : null;
-}
-
-async function readFacts(options: GateOptions, host: string): Promise<HostFacts | string> {
-  const target = options.targets.find((t) => t.name === host);
-  if (!target) return `unknown host ${host}`;
-  try {
-    return await gatherFacts(await options.pool.get(target), { files: [] });
-  } catch (error) {
-    return `could not read the host: ${errorMessage(error)}`;
-  }
-}
-
-export async function runGate(options: GateOptions): Promise<GateFailure[]> {
-  const { gate, batch, emit } = options;
-  const hosts = options.records.map((r) => r.result.host);
-  const baseline = await Promise.all(hosts.map((h) => readFacts(options, h)));
-  emit({ type: 'gate-start', batch, soakMs: gate.soakMs });
-  await new Promise((resolve) => setTimeout(resolve, gate.soakMs));
-  const after = await Promise.all(hosts.map((h) => readFacts(options, h)));
-  const failures: GateFailure[] = [];
-  hosts.forEach((host, i) => {
-    const b = baseline[i];
-    const a = after[i];
-    if (typeof b === 'string' || typeof a === 'string') failures.push({ host, reason: typeof b === 'string' ? b : (a as string) });
-    else {
-      const reason = judgeGate(gate, b as HostFacts, a as HostFacts);
-      if (reason) failures.push({ host, reason });
+  const beforeStats = before?.stats;
+  if (beforeStats && after.stats) {
+    const afterStats = after.stats;
+    // a counter that went down was reset (module reloaded): it counts from zero again
+    const grown = dropCounters.map((c) => [c, afterStats[c] >= beforeStats[c] ? afterStats[c] - beforeStats[c] : afterStats[c]] as const);
+    const total = grown.reduce((sum, [, n]) => sum + n, 0);
+    if (total > allowed) {
+      const parts = grown.filter(([, n]) => n > 0).map(([c, n]) => `${c} +${n}`);
+      reasons.push(`${total} new drops (${parts.join(', ')}) > ${allowed} allowed`);
     }
-  });
+  }
+  return reasons.length > 0 ? reasons.join('; ') : null;
+}
+
+/** Sleeps `ms`, ending early on an interrupt; true when the whole soak passed. */
+async function soak(ms: number, isInterrupted: () => boolean): Promise<boolean> {
+  const end = Date.now() + ms;
+  for (let left = ms; left > 0; left = end - Date.now()) {
+    if (isInterrupted()) return false;
+    await sleep(Math.min(interruptPollMs, left));
+  }
+  return !isInterrupted();
+}
+
+async function judgeHost(options: GateOptions, target: HostTarget, before: HostFacts | null): Promise<GateFailure | null> {
+  let after: HostFacts;
+  try {
+    after = await gatherFacts(await options.pool.get(target), { files: [] });
+  } catch (error) {
+    return { host: target.name, reason: `could not read the host after the soak: ${errorMessage(error)}` };
+  }
+  const reason = judgeGate(options.gate, before, after);
+  return reason ? { host: target.name, reason } : null;
+}
+
+/** The hosts that failed; null when an interrupt ended the soak (no verdict: gate-end is not emitted). */
+export async function runGate(options: GateOptions): Promise<GateFailure[] | null> {
+  const { gate, batch, emit } = options;
+  emit({ type: 'gate-start', batch, soakMs: gate.soakMs });
+  if (!(await soak(gate.soakMs, options.isInterrupted))) return null;
+  const verdicts = await Promise.all(options.hosts.map((h) => judgeHost(options, h.target, h.before)));
+  const failures = verdicts.filter((v): v is GateFailure => v !== null);
   emit({ type: 'gate-end', batch, failedHosts: failures });
   return failures;
 }

@@ -1,22 +1,29 @@
 /**
- * One controller per host: a `flock` held by a long-lived command for the host's whole run.
- * The lock dies with the SSH channel, so a killed controller never leaves a stale lock.
+ * One controller per host: a `flock` on /run/conntrack-fleet.lock held by a long-lived command on the host's
+ * connection. The lock dies with the SSH channel, so a killed controller never leaves a stale lock.
+ * `run` takes it before reading the host (facts read while another controller tunes it would be stale)
+ * and keeps it, for hosts it changed, until the whole run ends: an abort may still roll them back.
  */
 import type { Connection } from '../transport/connection.js';
 import { quoteShell } from '../transport/quote.js';
 
 export const lockFile = '/run/conntrack-fleet.lock';
 const ownerFile = '/run/conntrack-fleet.owner';
+/** A held command that prints nothing this long is treated as a failure to lock. */
+const lockTimeoutMs = 30_000;
 
 export type LockResult =
   | { kind: 'locked'; release: () => Promise<void> }
+  /** owner: `RUN_ID since START_TIME` of the run holding it. */
   | { kind: 'busy'; owner: string }
   | { kind: 'unsupported'; reason: string };
 
-function lockScript(runId: string, startedAt: string): string {
+export function lockScript(runId: string, startedAt: string): string {
   return [
     'command -v flock >/dev/null 2>&1 || { echo "unsupported flock not found"; exit 0; }',
-    `exec 9>>${quoteShell(lockFile)} || { echo "unsupported cannot open ${lockFile}"; exit 0; }`,
+    // a failed redirection on `exec` would end sh at once, so try it in a subshell first
+    `( : >> ${quoteShell(lockFile)} ) 2>/dev/null || { echo "unsupported cannot open ${lockFile}"; exit 0; }`,
+    `exec 9>>${quoteShell(lockFile)}`,
     'if flock -n 9; then',
     `  printf '%s since %s\\n' ${quoteShell(runId)} ${quoteShell(startedAt)} > ${quoteShell(ownerFile)}`,
     '  echo locked',
@@ -30,10 +37,15 @@ function lockScript(runId: string, startedAt: string): string {
 }
 
 export async function acquireHostLock(connection: Connection, runId: string, startedAt: Date): Promise<LockResult> {
-  const held = await connection.hold(lockScript(runId, startedAt.toISOString()));
+  const held = await connection.hold(lockScript(runId, startedAt.toISOString()), { timeoutMs: lockTimeoutMs });
   const line = held.firstLine.trim();
   if (line === 'locked') return { kind: 'locked', release: () => held.release() };
   await held.release();
   if (line.startsWith('busy ')) return { kind: 'busy', owner: line.slice(5) };
   return { kind: 'unsupported', reason: line.replace(/^unsupported /, '') };
+}
+
+/** Never throws: a lock whose connection is gone is already released on the host. */
+export async function releaseLock(lock: LockResult | null): Promise<void> {
+  if (lock?.kind === 'locked') await lock.release().catch(() => undefined);
 }

@@ -1,4 +1,4 @@
-/** One host's run: connect → gather → plan (pure) → apply step by step → on failure, roll back and verify. */
+/** One host's run: connect → lock → gather → plan (pure) → apply step by step → on failure or interrupt, roll back and verify. */
 import { errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
@@ -8,8 +8,8 @@ import type { Change, StepPlan } from '../steps/types.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
 import type { EventListener, HostResult, StepResult } from './events.js';
-import { acquireHostLock } from './host-lock.js';
-import { type JournalEntry, journalWriteScript } from './journal.js';
+import { acquireHostLock, type LockResult, releaseLock } from './host-lock.js';
+import { applyLockScript, type JournalEntry, journalWriteScript } from './journal.js';
 import { restoreHost } from './restore.js';
 import { allWarnings, hostResult, markRolledBack, stepResult } from './step-results.js';
 
@@ -28,13 +28,30 @@ export interface HostRunOptions {
   isInterrupted: () => boolean;
 }
 
-/** What the fleet needs to roll this host back later (on_abort). */
+/** What the fleet needs to roll this host back later (failed gate, on_abort). */
 export interface HostRunRecord {
   result: HostResult;
+  /** Changes that may have taken effect and are still in place. */
   applied: Change[];
   snapshot: HostFacts | null;
-  /** Set by the fleet when the host failed the health gate after its batch. */
-  gateFailed?: boolean;
+  /** The on-host journal as last written; null when the host was never changed. */
+  journal: JournalEntry | null;
+  /** Set for hosts left changed: their lock is held until the fleet ends, so an abort can still undo them. */
+  releaseLock: (() => Promise<void>) | null;
+}
+
+/** The work of one host so far. */
+interface Progress {
+  connection: Connection;
+  facts: HostFacts;
+  plans: StepPlan[];
+  steps: StepResult[];
+  applied: Change[];
+  warnings: string[];
+}
+
+function record(result: HostResult, fields: Partial<Omit<HostRunRecord, 'result'>> = {}): HostRunRecord {
+  return { result, applied: [], snapshot: null, journal: null, releaseLock: null, ...fields };
 }
 
 export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
@@ -44,50 +61,50 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
   try {
     connection = await options.openConnection(target);
   } catch (error) {
-    return finish(options, { result: hostResult(target.name, batch, 'unreachable', { error: errorMessage(error) }), applied: [], snapshot: null });
+    return finish(options, record(hostResult(target.name, batch, 'unreachable', { error: errorMessage(error) })));
   }
   emit({ type: 'host-connected', host: target.name });
+  let lock: LockResult | null = null;
   try {
-    return finish(options, await runConnected(options, connection));
+    // before the gather: facts read while another controller tunes the host would plan from stale before-states
+    if (!options.checkOnly) lock = await acquireHostLock(connection, options.runId, options.startedAt);
+    if (lock?.kind === 'busy') return finish(options, record(hostResult(target.name, batch, 'skipped', { error: `locked by run ${lock.owner}` })));
+    const warnings = lock?.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
+    const done = await runConnected(options, connection, warnings);
+    if (lock?.kind === 'locked' && done.result.outcome === 'changed') return finish(options, { ...done, releaseLock: lock.release });
+    await releaseLock(lock);
+    return finish(options, done);
   } catch (error) {
-    return finish(options, { result: hostResult(target.name, batch, 'failed', { error: errorMessage(error) }), applied: [], snapshot: null });
+    await releaseLock(lock);
+    return finish(options, record(hostResult(target.name, batch, 'failed', { error: errorMessage(error) })));
   }
 }
 
-function finish(options: HostRunOptions, record: HostRunRecord): HostRunRecord {
-  options.emit({ type: 'host-end', result: record.result });
-  return record;
+function finish(options: HostRunOptions, done: HostRunRecord): HostRunRecord {
+  options.emit({ type: 'host-end', result: done.result });
+  return done;
 }
 
-async function runConnected(options: HostRunOptions, connection: Connection): Promise<HostRunRecord> {
+async function runConnected(options: HostRunOptions, connection: Connection, warnings: string[]): Promise<HostRunRecord> {
   const { target, batch, playbook, emit } = options;
   const facts = await gatherFacts(connection, { files: filesNeeded(playbook) });
   emit({ type: 'host-facts', host: target.name, facts });
   const plans = planHost(facts, playbook).steps;
   emit({ type: 'host-planned', host: target.name, plans });
-  const warnings = allWarnings(plans);
+  warnings.push(...allWarnings(plans));
   const refused = plans.find((p) => p.refusal);
   if (refused) {
     const steps = plans.map((p) => stepResult(p, p === refused ? 'failed' : 'not-run', p.refusal ?? null));
     emitSteps(options, steps);
-    return { result: hostResult(target.name, batch, 'failed', { steps, warnings, error: `${refused.label}: ${refused.refusal}` }), applied: [], snapshot: facts };
+    return record(hostResult(target.name, batch, 'failed', { steps, warnings, error: `${refused.label}: ${refused.refusal}` }), { snapshot: facts });
   }
   const pending = plans.some((p) => p.changes.length > 0);
   if (options.checkOnly || !pending) {
     const steps = plans.map((p) => stepResult(p, p.changes.length === 0 ? 'unchanged' : 'planned'));
     emitSteps(options, steps);
-    return { result: hostResult(target.name, batch, pending ? 'changed' : 'unchanged', { steps, warnings }), applied: [], snapshot: facts };
+    return record(hostResult(target.name, batch, pending ? 'changed' : 'unchanged', { steps, warnings }), { snapshot: facts });
   }
-  const lock = await acquireHostLock(connection, options.runId, options.startedAt);
-  if (lock.kind === 'busy') {
-    return { result: hostResult(target.name, batch, 'skipped', { warnings, error: `locked by run ${lock.owner}` }), applied: [], snapshot: facts };
-  }
-  if (lock.kind === 'unsupported') warnings.push(`no host lock: ${lock.reason}`);
-  try {
-    return await applyPlans(options, connection, facts, plans, warnings);
-  } finally {
-    if (lock.kind === 'locked') await lock.release();
-  }
+  return applyPlans(options, { connection, facts, plans, steps: [], applied: [], warnings });
 }
 
 function emitSteps(options: HostRunOptions, steps: StepResult[]): void {
@@ -109,18 +126,11 @@ function journalEntry(options: HostRunOptions, plans: StepPlan[], appliedCount: 
   };
 }
 
-async function applyPlans(
-  options: HostRunOptions,
-  connection: Connection,
-  facts: HostFacts,
-  plans: StepPlan[],
-  warnings: string[],
-): Promise<HostRunRecord> {
+async function applyPlans(options: HostRunOptions, progress: Progress): Promise<HostRunRecord> {
   const { target, batch, emit } = options;
-  const steps: StepResult[] = [];
-  const applied: Change[] = [];
+  const { connection, plans, steps, applied, warnings } = progress;
   for (const [index, plan] of plans.entries()) {
-    if (options.isInterrupted()) return interruptHost(options, connection, plans, steps, applied, warnings);
+    if (options.isInterrupted()) return rollBack(options, progress, 'interrupted');
     if (plan.changes.length === 0) {
       steps.push(stepResult(plan, 'unchanged'));
       emit({ type: 'step-end', host: target.name, index, result: steps[index] as StepResult });
@@ -128,50 +138,41 @@ async function applyPlans(
     }
     emit({ type: 'step-start', host: target.name, index, label: plan.label });
     // the journal update travels in the same script as the step: no extra round trip
-    const prelude = journalWriteScript(journalEntry(options, plans, applied.length + plan.changes.length));
+    const prelude = `${applyLockScript()}\n${journalWriteScript(journalEntry(options, plans, applied.length + plan.changes.length))}`;
     const outcome = await applyChanges(connection, plan.changes, prelude);
     applied.push(...outcome.attempted);
     steps.push(stepResult(plan, outcome.ok ? 'changed' : 'failed', outcome.error));
     emit({ type: 'step-end', host: target.name, index, result: steps[index] as StepResult });
-    if (!outcome.ok) {
-      const reason = `${plan.label}: ${outcome.error ?? 'failed'}`;
-      plans.slice(index + 1).forEach((p) => steps.push(stepResult(p, 'not-run')));
-      const journal = journalEntry(options, plans, applied.length);
-      const restored = await restoreHost({ ...options, openConnection: options.reopenConnection, connection, applied, reason, journal });
-      const outcomeName = restored.ok ? 'rolled-back' : 'rollback-failed';
-      const error = restored.ok ? reason : `${reason}; ROLLBACK FAILED: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`;
-      const result = hostResult(target.name, batch, outcomeName, { steps: markRolledBack(steps), warnings, error, rollbackMismatches: restored.mismatches });
-      return { result, applied, snapshot: facts };
-    }
+    if (!outcome.ok) return rollBack(options, progress, `${plan.label}: ${outcome.error ?? 'failed'}`);
   }
-  await markJournal(connection, journalEntry(options, plans, applied.length), warnings);
-  return { result: hostResult(target.name, batch, 'changed', { steps, warnings }), applied, snapshot: facts };
+  // interrupted during the last step: the host was mid-run, so it is restored like the others
+  if (options.isInterrupted()) return rollBack(options, progress, 'interrupted');
+  const journal: JournalEntry = { ...journalEntry(options, plans, applied.length), state: 'done' };
+  await markJournal(connection, journal, warnings);
+  return record(hostResult(target.name, batch, 'changed', { steps, warnings }), { applied, snapshot: progress.facts, journal });
 }
 
-async function interruptHost(
-  options: HostRunOptions,
-  connection: Connection,
-  plans: StepPlan[],
-  steps: StepResult[],
-  applied: Change[],
-  warnings: string[],
-): Promise<HostRunRecord> {
+/** Restores the host from what this run applied to it; a host nothing was applied to is only marked. */
+async function rollBack(options: HostRunOptions, progress: Progress, reason: string): Promise<HostRunRecord> {
   const { target, batch } = options;
+  const { plans, steps, applied, warnings, facts } = progress;
   plans.slice(steps.length).forEach((p) => steps.push(stepResult(p, 'not-run')));
   if (applied.length === 0) {
-    return { result: hostResult(target.name, batch, 'skipped', { steps, warnings, error: 'interrupted before any change' }), applied, snapshot: null };
+    const interrupted = reason === 'interrupted';
+    const error = interrupted ? 'interrupted before any change' : reason;
+    return record(hostResult(target.name, batch, interrupted ? 'skipped' : 'failed', { steps, warnings, error }), { snapshot: facts });
   }
-  const reason = 'interrupted';
   const journal = journalEntry(options, plans, applied.length);
-  const restored = await restoreHost({ ...options, openConnection: options.reopenConnection, connection, applied, reason, journal });
+  const restored = await restoreHost({ target, emit: options.emit, connection: progress.connection, openConnection: options.reopenConnection, applied, reason, journal });
+  const error = restored.ok ? reason : `${reason}; ROLLBACK FAILED: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`;
   const outcome = restored.ok ? 'rolled-back' : 'rollback-failed';
-  const error = restored.ok ? reason : `${reason}; ROLLBACK FAILED: ${restored.mismatches.join('; ')}`;
-  return { result: hostResult(target.name, batch, outcome, { steps: markRolledBack(steps), warnings, error, rollbackMismatches: restored.mismatches }), applied, snapshot: null };
+  const result = hostResult(target.name, batch, outcome, { steps: markRolledBack(steps), warnings, error, rollbackMismatches: restored.mismatches });
+  return record(result, { applied: restored.ok ? [] : applied, snapshot: facts, journal: { ...journal, state: outcome } });
 }
 
 async function markJournal(connection: Connection, entry: JournalEntry, warnings: string[]): Promise<void> {
   try {
-    const done = await connection.runScript(journalWriteScript({ ...entry, state: 'done' }));
+    const done = await connection.runScript(journalWriteScript(entry));
     if (done.exitCode !== 0) warnings.push(`journal not marked done: ${done.stderr.trim()}`);
   } catch (error) {
     warnings.push(`journal not marked done: ${errorMessage(error)}`);

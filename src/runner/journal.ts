@@ -46,6 +46,24 @@ export function journalWriteScript(entry: JournalEntry): string {
 
 export const journalFailedExitCode = 97;
 
+export const applyLockFile = '/run/conntrack-fleet.apply.lock';
+const applyLockWaitSeconds = 60;
+
+/**
+ * sh run first by every script that changes the host (apply and undo): it holds an flock for the rest of
+ * the script. A script left running by a controller that died still holds it, so a `rollback` started
+ * right after waits for it to end instead of being overwritten by it. Skipped where flock or /run is missing.
+ */
+export function applyLockScript(): string {
+  const file = quoteShell(applyLockFile);
+  return [
+    `if command -v flock >/dev/null 2>&1 && ( : >> ${file} ) 2>/dev/null; then`,
+    `  exec 8>>${file}`,
+    `  flock -w ${applyLockWaitSeconds} 8 || { echo "cf-journal-failed: another change script still runs after ${applyLockWaitSeconds}s" >&2; exit ${journalFailedExitCode}; }`,
+    'fi',
+  ].join('\n');
+}
+
 /** sh that prints every journal on the host between markers, for `runs` and `rollback`. */
 export function journalListScript(): string {
   return [

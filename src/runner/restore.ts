@@ -6,7 +6,7 @@ import type { Change } from '../steps/types.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
 import type { EventListener } from './events.js';
-import { type JournalEntry, journalWriteScript } from './journal.js';
+import { applyLockScript, type JournalEntry, journalWriteScript } from './journal.js';
 import { manualFixHints, verifyRestored } from './snapshot.js';
 
 export interface RestoreOptions {
@@ -62,7 +62,7 @@ function describeTarget(change: Change): string {
 async function undoAndVerify(connection: Connection, applied: Change[]): Promise<RestoreResult> {
   const undo = invertChanges(applied);
   // every inverse is attempted even if one fails: the read-back below is the judge
-  await applyChanges(connection, undo, '', { continueOnError: true });
+  await applyChanges(connection, undo, applyLockScript(), { continueOnError: true });
   const files = [...new Set(applied.flatMap((c) => (c.kind === 'file' ? [c.path] : [])))];
   const after = await gatherFacts(connection, { files });
   const mismatches = verifyRestored(after, applied);

@@ -57,14 +57,18 @@ export function verifyRestored(after: HostFacts, changes: Change[]): string[] {
 /** What an operator must do by hand when a rollback could not restore the host. */
 export function manualFixHints(changes: Change[], mismatches: string[]): string[] {
   const hints: string[] = [];
+  const seen = new Set<string>();
+  // only the FIRST change to a target knows the state from before the run
   for (const change of changes) {
-    const matters = mismatches.some((m) => m.includes(change.kind === 'knob' ? change.key : change.kind === 'file' ? change.path : change.module));
-    if (!matters) continue;
+    const id = change.kind === 'knob' ? change.key : change.kind === 'file' ? change.path : change.module;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (!mismatches.some((m) => m.includes(id))) continue;
     if (change.kind === 'knob') hints.push(`echo ${change.before} > ${change.path}`);
     else if (change.kind === 'file')
       hints.push(change.before ? `restore ${change.path} from the journal (/var/lib/conntrack-fleet/journal) or backup` : `rm ${change.path}`);
     else if (change.kind === 'module-unload') hints.push(`modprobe ${change.module}`);
     else hints.push(`rmmod ${change.module}`);
   }
-  return [...new Set(hints)];
+  return hints;
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { parseConntrackStats } from '../../src/facts/parse-conntrack-stats.js';
 import { labSkipReason, startLab, type KnobName, type Lab } from './lab.js';
 import { knobMountPoints } from './layout.js';
 import { downAndFindLeftovers, findProcessesMounting } from './leftovers.js';
@@ -164,6 +165,18 @@ describe('lab: hosts with a real sshd in their own namespaces', { skip: skipReas
       assert.equal(await ssh(lab, 'lab1', writeThenRead), 'exit=0\n4096\n');
     });
   }
+
+  it('exports a per-host conntrack stats stand-in to SSH sessions; addDrops bumps only that host', async () => {
+    const read = 'cat "$CONNTRACK_FLEET_STAT_FILE"';
+    const before = await ssh(lab, 'lab1', read);
+    const otherBefore = await ssh(lab, 'lab2', read);
+    assert.notEqual(before, otherBefore); // entries = the host's count
+    assert.match(before, /^entries +clashres .*\bdrop early_drop\b/);
+    await lab.addDrops('lab1', 17);
+    const after = parseConntrackStats(await ssh(lab, 'lab1', read));
+    assert.deepEqual([after?.drop, after?.insert_failed, after?.all['entries']], [17, 0, 1200]);
+    assert.equal(await ssh(lab, 'lab2', read), otherBefore);
+  });
 
   it('runs exec scripts inside the host, not on the machine', async () => {
     const result = await lab.exec('lab2', 'hostname; cat /proc/sys/net/netfilter/nf_conntrack_count');

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { type JournalEntry, journalListScript, journalPath, journalWriteScript, parseJournalList } from '../../src/runner/journal.js';
+import {
+  applyLockFile, applyLockScript, type JournalEntry, journalListScript, journalPath, journalWriteScript, parseJournalList,
+} from '../../src/runner/journal.js';
 
 const entry = (runId: string, startedAt: string): JournalEntry => ({
   version: 1,
@@ -41,4 +43,36 @@ test('a journal cut short by a crash is skipped, not fatal', () => {
   const good = Buffer.from(JSON.stringify(entry('ok', '2026-01-01T00:00:00Z'))).toString('base64');
   const out = `@@cf-journal /x/bad.json\neyJ2ZXJz\n@@cf-journal /x/ok.json\n${good}\n`;
   assert.deepEqual(parseJournalList(out).map((e) => e.run_id), ['ok']);
+});
+
+test('each host keeps the newest 20 journals: writing one more prunes the oldest', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cf-journal-prune-'));
+  const dir = join(root, 'journal');
+  mkdirSync(dir);
+  // 21 journals of earlier runs, oldest first (mtime is what orders them)
+  for (let i = 1; i <= 21; i += 1) {
+    const file = join(dir, `old-${String(i).padStart(2, '0')}.json`);
+    writeFileSync(file, '{}');
+    utimesSync(file, 1_700_000_000 + i * 60, 1_700_000_000 + i * 60);
+  }
+  execFileSync('sh', ['-c', journalWriteScript(entry('current', '2026-11-26T12:00:00.000Z')).replaceAll('/var/lib/conntrack-fleet/journal', dir)]);
+  const left = readdirSync(dir).sort();
+  assert.equal(left.length, 20);
+  assert.ok(left.includes('current.json'));
+  assert.deepEqual(['old-01.json', 'old-02.json'].filter((f) => left.includes(f)), []);
+});
+
+test('a change script waits for the one still running on the host (the apply lock)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'cf-apply-lock-'));
+  const script = applyLockScript().replaceAll(applyLockFile, join(root, 'apply.lock'));
+  const first = spawn('sh', ['-c', `${script}\necho held; sleep 1`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => first.stdout.once('data', () => resolve()));
+  const startedAt = Date.now();
+  execFileSync('sh', ['-c', `${script}\necho second`]);
+  const waitedMs = Date.now() - startedAt;
+  assert.ok(waitedMs >= 700, `the second script ran after ${waitedMs} ms, while the first still held the lock`);
+  await new Promise((resolve) => first.once('close', resolve));
+  // with no lock file possible (no /run), the script goes on without one
+  const noRun = applyLockScript().replaceAll(applyLockFile, join(root, 'missing-dir', 'apply.lock'));
+  assert.equal(execFileSync('sh', ['-c', `${noRun}\necho ran`]).toString(), 'ran\n');
 });

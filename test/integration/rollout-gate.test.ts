@@ -1,0 +1,76 @@
+/** The health gate between batches on lab hosts: drops (stats stand-in) and usage during the soak fail hosts. */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { RunReport } from '../../src/report/run-report.js';
+import { describeRun, fleetState, hostJournals, type RolloutLab, skipReason, startCli, startRolloutLab, writePlaybook } from './rollout-lab.js';
+
+const portBase = 26100;
+const countFile = '/proc/sys/net/netfilter/nf_conntrack_count';
+
+describe('rollout gate: soak, then judge drops and usage', { skip: skipReason ?? false }, () => {
+  let fleet: RolloutLab;
+  let playbook = '';
+  let logFile = '';
+  let initial = new Map<string, string>();
+
+  before(async () => {
+    fleet = await startRolloutLab(4, portBase);
+    playbook = await writePlaybook(fleet.tmp, 'gated', `serial: [3, "100%"]
+gate:
+  soak: 2s
+  max_usage_percent: 90
+  max_new_drops: 0
+`);
+    logFile = path.join(fleet.tmp, 'rollout.log');
+    initial = await fleetState(fleet.lab, fleet.names);
+  });
+
+  after(async () => {
+    await fleet?.down();
+  });
+
+  it('hosts whose drops grow or whose table fills during the soak fail the gate; the batch is rolled back, exit 3', async () => {
+    const reportFile = path.join(fleet.tmp, 'failed-gate.json');
+    const run = startCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', reportFile, '--log', logFile]);
+    await run.waitFor(/^fleet: gate after batch 1\/2: soaking 2s$/);
+    // while the batch soaks: lab2 drops packets, lab3's table is nearly full (250000 of the new 262144)
+    await fleet.lab.addDrops('lab2', 5);
+    await fleet.lab.exec('lab3', `echo 250000 > ${countFile}`);
+    const result = await run.done;
+    await fleet.lab.exec('lab3', `echo 3600 > ${countFile}`);
+    assert.equal(result.exitCode, 3, describeRun(result));
+    assert.match(result.stdout, /^lab2: gate failed: 5 new drops \(drop \+5\) > 0 allowed$/m);
+    assert.match(result.stdout, /^lab3: gate failed: table 95\.4% full \(250000 of 262144\) > 90%$/m);
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    assert.deepEqual(report.gates.map((g) => [g.batch, g.soak_ms, g.passed, g.failed_hosts.map((f) => f.host)]), [[0, 2000, false, ['lab2', 'lab3']]]);
+    assert.deepEqual(report.hosts.map((h) => [h.host, h.batch, h.outcome]), [
+      ['lab1', 0, 'rolled-back'],
+      ['lab2', 0, 'rolled-back'],
+      ['lab3', 0, 'rolled-back'],
+      ['lab4', 1, 'skipped'],
+    ]);
+    assert.match(report.hosts[1]?.error ?? '', /^health gate: 5 new drops/);
+    assert.match(report.hosts[0]?.error ?? '', /^rollout stopped: 2 of 3 hosts of batch 1 failed/);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    const journals = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
+    assert.deepEqual(journals.map((js) => js.map((j) => j.state)), [['rolled-back'], ['rolled-back'], ['rolled-back'], []]);
+  });
+
+  it('drops from before the run do not count; a quiet soak passes every gate', async () => {
+    await fleet.lab.addDrops('lab1', 100);
+    const reportFile = path.join(fleet.tmp, 'passed-gate.json');
+    const run = startCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', reportFile, '--log', logFile]);
+    const result = await run.done;
+    assert.equal(result.exitCode, 0, describeRun(result));
+    assert.match(result.stdout, /gate after batch 1\/2: soaking 2s\nfleet: gate after batch 1\/2 passed\n/);
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    assert.deepEqual(report.gates.map((g) => [g.batch, g.passed]), [[0, true], [1, true]]);
+    assert.deepEqual(report.hosts.map((h) => h.outcome), ['changed', 'changed', 'changed', 'changed']);
+    const log = await readFile(logFile, 'utf8');
+    // one header per run, then the same plain lines as stdout
+    assert.equal(log.match(/^# \S+ run \S+: .*gated\.yaml$/gm)?.length, 2);
+    assert.ok(log.endsWith(result.stdout), log);
+  });
+});

@@ -1,0 +1,60 @@
+/** Two controllers on the same lab hosts: the host lock lets only one tune each host; the other skips it. */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { RunReport } from '../../src/report/run-report.js';
+import { describeRun, fleetState, hostJournals, type RolloutLab, skipReason, slowNextSync, startCli, startRolloutLab, writePlaybook } from './rollout-lab.js';
+import { runCli } from './run-cli.js';
+
+const portBase = 26400;
+
+describe('host lock: one controller per host', { skip: skipReason ?? false }, () => {
+  let fleet: RolloutLab;
+  let initial = new Map<string, string>();
+
+  before(async () => {
+    fleet = await startRolloutLab(3, portBase);
+    initial = await fleetState(fleet.lab, fleet.names);
+  });
+
+  after(async () => {
+    await fleet?.down();
+  });
+
+  it('a second run (and a rollback) started while the first holds the hosts skips them: locked by run X since T', async () => {
+    const playbook = await writePlaybook(fleet.tmp, 'tune', 'serial: "100%"');
+    // lab1 keeps the first run busy for 10 s; it holds every host it changed until it ends
+    await slowNextSync(fleet.lab, 'lab1', 10);
+    const firstReport = path.join(fleet.tmp, 'first.json');
+    const first = startCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', firstReport]);
+    await first.waitFor(/^lab2: changed$/);
+    await first.waitFor(/^lab3: changed$/);
+    const secondReport = path.join(fleet.tmp, 'second.json');
+    const second = await runCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', secondReport]);
+    const firstRunId = (await hostJournals(fleet.lab, 'lab2'))[0]?.run_id ?? '';
+    const rollback = await runCli(['rollback', '--run', firstRunId, '-i', fleet.inventory, '--limit', 'lab2', '-o', 'plain']);
+    const firstResult = await first.done;
+
+    assert.equal(firstResult.exitCode, 0, describeRun(firstResult));
+    assert.equal(second.exitCode, 1, describeRun(second));
+    const firstJson = JSON.parse(await readFile(firstReport, 'utf8')) as RunReport;
+    const secondJson = JSON.parse(await readFile(secondReport, 'utf8')) as RunReport;
+    assert.equal(firstJson.run_id, firstRunId);
+    assert.deepEqual(firstJson.hosts.map((h) => h.outcome), ['changed', 'changed', 'changed']);
+    const lockedBy = `locked by run ${firstRunId} since ${firstJson.started_at}`;
+    assert.deepEqual(secondJson.hosts.map((h) => [h.host, h.outcome, h.error]), fleet.names.map((h) => [h, 'skipped', lockedBy]));
+    assert.match(second.stdout, new RegExp(`^lab1: skipped: ${lockedBy}$`, 'm'));
+    assert.equal(rollback.exitCode, 1, describeRun(rollback));
+    assert.match(rollback.stdout, new RegExp(`^lab2: skipped: ${lockedBy}$`, 'm'));
+
+    // each host was tuned once, by the first run, and the rollback touched nothing
+    for (const host of fleet.names) {
+      assert.deepEqual((await hostJournals(fleet.lab, host)).map((j) => [j.run_id, j.state]), [[firstRunId, 'done']], host);
+    }
+    // the first run released its locks when it ended: now the rollback gets them
+    const undo = await runCli(['rollback', '--run', firstRunId, '-i', fleet.inventory, '-o', 'plain']);
+    assert.equal(undo.exitCode, 0, describeRun(undo));
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+  });
+});

@@ -1,0 +1,93 @@
+/** SIGINT during a rollout on lab hosts: the first rolls back hosts mid-run, the second stops once the write in flight ends. */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { RunReport } from '../../src/report/run-report.js';
+import {
+  describeRun, fleetState, hostJournals, type RolloutLab, skipReason, slowNextSync, startCli, startRolloutLab, waitForSlowSync, writePlaybook,
+} from './rollout-lab.js';
+import { runCli } from './run-cli.js';
+
+const portBase = 26300;
+
+describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? false }, () => {
+  let fleet: RolloutLab;
+  let initial = new Map<string, string>();
+  let single = '';
+
+  before(async () => {
+    fleet = await startRolloutLab(3, portBase);
+    initial = await fleetState(fleet.lab, fleet.names);
+    single = await writePlaybook(fleet.tmp, 'single', 'serial: "100%"');
+  });
+
+  after(async () => {
+    await fleet?.down();
+  });
+
+  it('first SIGINT: the host mid-step finishes the step and is restored, no new host starts, exit 130', async () => {
+    await slowNextSync(fleet.lab, 'lab1', 3);
+    const reportFile = path.join(fleet.tmp, 'interrupted.json');
+    const run = startCli(['run', single, '-i', fleet.inventory, '-f', '1', '-o', 'plain', '--report', reportFile]);
+    await run.waitFor(/^lab1: set_timeouts: .* ok$/);
+    await waitForSlowSync(fleet.lab, 'lab1');
+    run.child().kill('SIGINT');
+    const result = await run.done;
+    assert.equal(result.exitCode, 130, describeRun(result));
+    assert.match(result.stdout, /^lab1: persist: .* ok\nlab1: rolling back: interrupted\nlab1: rolled back, verified exact$/m);
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    assert.equal(report.exit_code, 130);
+    assert.deepEqual(report.hosts.map((h) => [h.host, h.outcome, h.error]), [
+      ['lab1', 'rolled-back', 'interrupted'],
+      ['lab2', 'skipped', 'interrupted before it started'],
+      ['lab3', 'skipped', 'interrupted before it started'],
+    ]);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    const journals = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
+    assert.deepEqual(journals.map((js) => js.map((j) => j.state)), [['rolled-back'], [], []]);
+  });
+
+  it('SIGINT during a gate soak ends the soak at once; finished hosts stay changed, later batches never start', async () => {
+    const soaked = await writePlaybook(fleet.tmp, 'soaked', 'serial: [1, "100%"]\ngate:\n  soak: 60s');
+    const reportFile = path.join(fleet.tmp, 'soak-interrupted.json');
+    const run = startCli(['run', soaked, '-i', fleet.inventory, '--limit', 'lab2:lab3', '-o', 'plain', '--report', reportFile]);
+    await run.waitFor(/soaking 60s/);
+    const interruptedAt = Date.now();
+    run.child().kill('SIGINT');
+    const result = await run.done;
+    assert.equal(result.exitCode, 130, describeRun(result));
+    assert.ok(Date.now() - interruptedAt < 15_000, 'the soak did not end on SIGINT');
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    assert.deepEqual(report.hosts.map((h) => [h.host, h.outcome]), [['lab2', 'changed'], ['lab3', 'skipped']]);
+    assert.deepEqual(report.gates, [{ batch: 0, soak_ms: 60_000, passed: null, failed_hosts: [] }]);
+    assert.deepEqual((await hostJournals(fleet.lab, 'lab2')).map((j) => j.state), ['done']);
+    assert.deepEqual(await hostJournals(fleet.lab, 'lab3'), []);
+    const undo = await runCli(['rollback', '--run', report.run_id ?? '', '-i', fleet.inventory, '-o', 'plain']);
+    assert.equal(undo.exitCode, 0, describeRun(undo));
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+  });
+
+  it('second SIGINT: exits 130 only after the write in flight ended; the journal stays for `rollback --last`', async () => {
+    await slowNextSync(fleet.lab, 'lab1', 3);
+    const run = startCli(['run', single, '-i', fleet.inventory, '-f', '1', '-o', 'plain']);
+    await run.waitFor(/^lab1: set_timeouts: .* ok$/);
+    await waitForSlowSync(fleet.lab, 'lab1');
+    run.child().kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.child().kill('SIGINT');
+    const result = await run.done;
+    // read at once: had the controller not waited, the write would still hang in its temp file
+    const etc = await fleet.lab.exec('lab1', 'ls -a /etc | grep -c "^\\.conntrack-fleet\\."; tail -n 1 /etc/sysctl.conf');
+    assert.equal(result.exitCode, 130, describeRun(result));
+    assert.match(result.stderr, /second SIGINT: stopping; waiting for the remote scripts in flight on lab1 to end first/);
+    assert.match(result.stderr, /conntrack-fleet rollback --run \S+ -i /);
+    assert.equal(etc.stdout, '0\n# END conntrack-fleet\n');
+    assert.deepEqual((await hostJournals(fleet.lab, 'lab1')).map((j) => j.state), ['rolled-back', 'applying']);
+
+    const undo = await runCli(['rollback', '--last', '-i', fleet.inventory, '-o', 'plain']);
+    assert.equal(undo.exitCode, 0, describeRun(undo));
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual((await hostJournals(fleet.lab, 'lab1')).map((j) => j.state), ['rolled-back', 'rolled-back']);
+  });
+});
