@@ -3,7 +3,8 @@ import type { HostFacts } from '../facts/types.js';
 import type { StepSpec } from '../playbook/types.js';
 import { analyzeUnload } from './module-graph.js';
 import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
-import type { PlanContext, StepDefinition } from './types.js';
+import type { Change, PlanContext, StepDefinition } from './types.js';
+import { dropsConntrackValues, pinRuntimeValues } from './unload-pins.js';
 
 type UnloadNatSpec = Extract<StepSpec, { kind: 'unload_nat' }>;
 
@@ -36,9 +37,9 @@ export function planUnloadNat(spec: UnloadNatSpec, context: PlanContext): Planne
   if (refusal) return { plan: refusePlan(plan, refusal), context };
   plan.lines.push(`rmmod ${order.join(', ')}`);
   if (keptDefrag.length > 0) plan.lines.push(`kept ${keptDefrag.join(', ')}: used outside the NAT/conntrack chain`);
-  // Reloading cannot bring back runtime values: say so where the plan is shown.
-  plan.lines.push('undo reloads them with default settings (nf_conntrack_max, timeouts and table size not restored)');
-  plan.changes = order.map((module) => ({ kind: 'module-unload', module }));
+  const pins = dropsConntrackValues(order) ? pinRuntimeValues(facts) : [];
+  if (pins.length > 0) plan.lines.push(`undo reloads them and writes back ${pins.length} runtime values (max, table size, timeouts)`);
+  plan.changes = [...pins, ...order.map((module): Change => ({ kind: 'module-unload', module }))];
   return { plan, context };
 }
 

@@ -13,15 +13,26 @@ describe('unload_nat plan', () => {
     assert.match(plan.lines[0]!, /not applicable/);
   });
 
-  it('unloads in holder order; undo loads in reverse', () => {
-    const { plan } = planUnloadNat(spec.unloadNat(), contextOf(modular61Nft()));
+  it('unloads in holder order; undo loads in reverse, then writes the runtime values back', () => {
+    const facts = modular61Nft();
+    const { plan } = planUnloadNat(spec.unloadNat(), contextOf(facts));
     assert.deepEqual(plan.lines[0], 'rmmod nft_chain_nat, xt_MASQUERADE, nf_nat, nf_conntrack, nf_defrag_ipv6, nf_defrag_ipv4');
-    assert.ok(plan.changes.every((c) => c.kind === 'module-unload'));
+    const unloads = plan.changes.filter((c) => c.kind === 'module-unload');
+    assert.equal(unloads.length, 6);
+    // pins come first, so their undo runs after every modprobe
+    const firstUnload = plan.changes.findIndex((c) => c.kind === 'module-unload');
+    assert.ok(plan.changes.slice(0, firstUnload).every((c) => c.kind === 'knob' && c.before === c.after));
+    assert.ok(plan.changes.slice(firstUnload).every((c) => c.kind === 'module-unload'));
     const undo = invertChanges(plan.changes);
     assert.deepEqual(
-      undo.map((c) => (c.kind === 'module-load' ? c.module : c.kind)),
+      undo.filter((c) => c.kind === 'module-load').map((c) => (c.kind === 'module-load' ? c.module : '')),
       ['nf_defrag_ipv4', 'nf_defrag_ipv6', 'nf_conntrack', 'nf_nat', 'xt_MASQUERADE', 'nft_chain_nat'],
     );
+    const restored = undo.slice(6);
+    assert.ok(restored.every((c) => c.kind === 'knob'));
+    const written = new Map(restored.map((c) => (c.kind === 'knob' ? [c.path, c.after] : ['', ''])));
+    assert.equal(written.get('/proc/sys/net/netfilter/nf_conntrack_max'), facts.knobs.max.value);
+    assert.equal(written.get('/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established'), String(facts.timeouts['tcp_timeout_established']));
   });
 
   it('nothing to do when no chain module is loaded', () => {
