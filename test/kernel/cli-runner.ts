@@ -1,5 +1,5 @@
 /** Runs the built conntrack-fleet CLI against a VM and reads what it reports; snapshots the guest's persisted state. */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,8 +26,12 @@ export interface RunReportShape {
   hosts: { host: string; outcome: string; error: string | null; steps: { step: string; outcome: string; error: string | null }[] }[];
 }
 
+const playbookDirs: string[] = [];
+process.once('exit', () => playbookDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 export async function writePlaybook(yamlText: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'conntrack-fleet-e2e-'));
+  playbookDirs.push(dir);
   const file = join(dir, 'playbook.yaml');
   await writeFile(file, yamlText);
   return file;

@@ -17,15 +17,20 @@ steps:
   - persist: {}
 `;
 
-// The fault: the kernel rejects a jiffies timeout above INT_MAX/HZ (8589934 s at HZ=250) with EINVAL at write time,
-// after raise_max and persist have changed things; nothing at plan time can tell.
+// The fault: /etc/modules-load.d is full (a tmpfs with no free inode), so persist fails while writing, after
+// raise_max and set_timeouts changed the kernel; nothing at plan time can tell.
 const faultPlaybook = `name: e2e fault
 hosts: all
 steps:
   - raise_max: {value: 300000, max_memory_percent: 30}
+  - set_timeouts: {tcp_timeout_established: 86400}
   - persist: {}
-  - set_timeouts: {tcp_timeout_close_wait: 9000000}
 `;
+const fillModulesLoadDir = [
+  'mount -t tmpfs -o size=64k,nr_inodes=2 conntrack-fleet-full /etc/modules-load.d',
+  'ln -s ../modules /etc/modules-load.d/modules.conf',
+  'if touch /etc/modules-load.d/probe 2> /dev/null; then echo "the fault is not armed" >&2; exit 1; fi',
+].join('\n');
 
 const unloadPlaybook = `name: e2e unload
 hosts: all
@@ -45,15 +50,20 @@ for (const backend of ['nft', 'legacy'] as const) {
     after(() => vm?.stop());
 
     it('a fault mid-run rolls back: exit 1, files byte-identical, knobs and modules as before', async () => {
-      const filesBefore = await snapshotPersistedFiles(vm);
-      const knobsBefore = await readKnobs(vm);
-      const modulesBefore = (await readModules(vm)).map((m) => m.name).sort();
-      const run = await timed(`cli fault run (${backend})`, async () => runPlaybook(vm, await writePlaybook(faultPlaybook)));
-      assert.equal(run.exitCode, 1, run.stderr);
-      assert.equal(run.report.hosts[0]?.outcome, 'rolled-back', JSON.stringify(run.report.hosts[0]));
-      assert.equal(await snapshotPersistedFiles(vm), filesBefore);
-      assert.deepEqual(await readKnobs(vm), knobsBefore);
-      assert.deepEqual((await readModules(vm)).map((m) => m.name).sort(), modulesBefore);
+      await sshOk(vm, fillModulesLoadDir);
+      try {
+        const filesBefore = await snapshotPersistedFiles(vm);
+        const knobsBefore = await readKnobs(vm);
+        const modulesBefore = (await readModules(vm)).map((m) => m.name).sort();
+        const run = await timed(`cli fault run (${backend})`, async () => runPlaybook(vm, await writePlaybook(faultPlaybook)));
+        assert.equal(run.exitCode, 1, run.stderr);
+        assert.equal(run.report.hosts[0]?.outcome, 'rolled-back', JSON.stringify(run.report.hosts[0]));
+        assert.equal(await snapshotPersistedFiles(vm), filesBefore);
+        assert.deepEqual(await readKnobs(vm), knobsBefore);
+        assert.deepEqual((await readModules(vm)).map((m) => m.name).sort(), modulesBefore);
+      } finally {
+        await vm.ssh('umount /etc/modules-load.d');
+      }
     });
 
     it('tune + persist: the values hold after a reboot, though the firewall loads nf_conntrack', async () => {

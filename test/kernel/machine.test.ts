@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readSshBanner } from './vm/banner.js';
+import { lastBootLines } from './vm/console.js';
 import { buildImage, chooseAccel, kernelSkipReason, startVm, type ImageInfo, type Vm } from './vm.js';
 import { readModules, sshOk, timed } from './support.js';
 
@@ -17,6 +18,7 @@ describe('test machine: boot', { skip: skip ?? false }, () => {
     const accel = await chooseAccel(image.kernelFile);
     console.log(`kernel-vm: accelerator ${accel.accel} (${accel.reason})`);
     vm = await timed('boot (firewall none)', () => startVm(image, { firewall: 'none' }));
+    for (const line of lastBootLines(vm.consoleLog()).filter((l) => l.includes('stage '))) console.log(`kernel-guest: ${line}`);
   });
   after(() => vm?.stop());
 

@@ -8,6 +8,7 @@ import { cacheRoot, computeImageKey, pruneImages } from './cache.js';
 import { makeRootDisk } from './disk.js';
 import { buildInitramfs } from './initramfs.js';
 import { extractKernel } from './kernel-tree.js';
+import { extractPvhKernel } from './pvh-kernel.js';
 import { ensureClientKey, generateHostKey } from './keys.js';
 import { resolveCached } from './resolution-cache.js';
 import { assembleRoot } from './rootfs.js';
@@ -19,6 +20,7 @@ export interface ImageInfo {
   kernelRelease: string;
   /** name=version of the Debian kernel package. */
   kernelPackage: string;
+  /** vmlinux booted through PVH when it could be extracted, else the bzImage. */
   kernelFile: string;
   initrdFile: string;
   /** The qcow2 base image; VMs run from overlays of it. */
@@ -80,6 +82,11 @@ export async function buildImage(log: Log = (line) => console.log(line)): Promis
   await timePhase(phases, 'initramfs', log, () => buildInitramfs(join(work, 'initramfs'), join(work, 'initrd.img'), initramfsInputs));
   await timePhase(phases, 'disk', log, () => makeRootDisk(rootDir, join(work, 'root.raw'), join(work, 'root.qcow2'), rootDiskMiB));
   await copyFile(tree.vmlinuzFile, join(work, 'vmlinuz'));
+  const pvh = await extractPvhKernel(tree.vmlinuzFile, join(work, 'vmlinux'));
+  if (!pvh) {
+    log('kernel-image: WARNING no PVH kernel could be extracted; booting the bzImage (resets can stall under TCG)');
+    await rm(join(work, 'vmlinux'), { force: true });
+  }
   await Promise.all(['kernel', 'root', 'initramfs'].map((name) => rm(join(work, name), { recursive: true, force: true })));
 
   const info: ImageInfo = {
@@ -87,7 +94,7 @@ export async function buildImage(log: Log = (line) => console.log(line)): Promis
     key,
     kernelRelease: tree.release,
     kernelPackage: kernelSpec,
-    kernelFile: join(dir, 'vmlinuz'),
+    kernelFile: join(dir, pvh ? 'vmlinux' : 'vmlinuz'),
     initrdFile: join(dir, 'initrd.img'),
     rootImageFile: join(dir, 'root.qcow2'),
     privateKeyFile: clientKey.privateKeyFile,

@@ -17,6 +17,7 @@ export const hostTools: Record<string, string> = {
   depmod: 'kmod',
   ldconfig: 'libc-bin',
   tar: 'tar',
+  lz4: 'lz4',
 };
 
 export function findExecutable(name: string, path = process.env.PATH ?? ''): string | null {

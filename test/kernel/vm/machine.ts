@@ -1,6 +1,6 @@
 /** One test VM: a QEMU process on a copy-on-write overlay of the base image, reached over SSH on 127.0.0.1. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheRoot } from '../image/cache.js';
@@ -13,6 +13,7 @@ import { renderInventory, renderKnownHosts } from './host-files.js';
 import { findFreePort } from './ports.js';
 import { markOwner, removeStaleVmDirs } from './stale-vms.js';
 import { buildQemuArgs, type Firewall } from './qemu-args.js';
+import { exitReason, killQemu, spawnQemu } from './qemu-process.js';
 import { runSsh } from './ssh-client.js';
 
 export interface Vm {
@@ -37,10 +38,6 @@ export interface StartVmOptions {
   memoryMiB?: number;
 }
 
-const running = new Set<ChildProcess>();
-const spawnErrors = new WeakMap<ChildProcess, Error>();
-// A test that throws must not leave QEMU running after the test process ends.
-process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 
 export async function startVm(image: ImageInfo, options: StartVmOptions = {}): Promise<Vm> {
   const { accel } = await chooseAccel(image.kernelFile);
@@ -125,32 +122,6 @@ async function describeVm(parts: VmParts): Promise<Vm> {
       await rm(parts.dir, { recursive: true, force: true });
     },
   };
-}
-
-function spawnQemu(args: string[], logFile: string): ChildProcess {
-  const log = openSync(logFile, 'a');
-  const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', log, log] });
-  closeSync(log);
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  child.once('error', (error) => spawnErrors.set(child, error));
-  return child;
-}
-
-function exitReason(child: ChildProcess, dir: string): string | null {
-  const spawnError = spawnErrors.get(child);
-  if (spawnError) return `cannot start QEMU: ${spawnError.message}`;
-  if (child.exitCode === null && child.signalCode === null) return null;
-  return `QEMU exited (${child.exitCode ?? child.signalCode}): ${readText(join(dir, 'qemu.log')).trim().slice(-500)}`;
-}
-
-async function killQemu(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || spawnErrors.has(child)) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function readText(file: string): string {

@@ -31,7 +31,7 @@ describe('QEMU command line', () => {
     assert.equal(value('-drive'), 'file=/v/overlay.qcow2,if=virtio,format=qcow2');
     assert.equal(value('-m'), '512');
     assert.equal(value('-smp'), '1');
-    assert.equal(value('-accel'), 'tcg');
+    assert.equal(value('-accel'), 'tcg,tb-size=128');
     assert.match(value('-append') ?? '', /console=ttyS0 .*ctf\.firewall=masquerade-legacy/);
   });
 });
