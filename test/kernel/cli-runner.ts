@@ -38,7 +38,12 @@ export async function writePlaybook(yamlText: string): Promise<string> {
 }
 
 export async function runPlaybook(vm: Vm, playbookFile: string): Promise<CliRun> {
-  const args = [cliFile, 'run', playbookFile, '-i', vm.inventoryFile, '--output', 'json'];
+  return runCliJson(vm, ['run', playbookFile]);
+}
+
+/** Any CLI command against the VM's inventory, with the JSON report on stdout. */
+export async function runCliJson(vm: Vm, commandArgs: string[]): Promise<CliRun> {
+  const args = [cliFile, ...commandArgs, '-i', vm.inventoryFile, '--output', 'json'];
   const result = await runCommand(process.execPath, args, { timeoutMs: 300_000, env: { ...process.env, NO_COLOR: '1' } });
   let report: RunReportShape;
   try {
