@@ -7,6 +7,7 @@ import { type ConnectionPool, createConnectionPool } from '../runner/connection-
 import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
 import { createHandshakeLimiter } from '../transport/handshake-limiter.js';
 import { connectSsh } from '../transport/ssh-connect.js';
+import { withSshConfig } from './ssh-config-file.js';
 import { connectOptionsFrom, defaultUser, type HostOptionValues, parseCount } from './options.js';
 
 export interface HostSelection {
@@ -28,7 +29,7 @@ export function selectTargets(values: HostOptionValues, pattern = 'all', pattern
   let hosts: InventoryHost[] = selectHosts(inventory, pattern, patternSource);
   if (values.limit) hosts = limitHosts(hosts, inventory, values.limit);
   const user = defaultUser(values);
-  const targets = hosts.map((h) => toHostTarget(h, { user }));
+  const targets = withSshConfig(hosts.map((h) => toHostTarget(h, { user })), values.sshConfig, values.user !== undefined);
   const isTTY = process.stdout.isTTY === true;
   return {
     inventory,

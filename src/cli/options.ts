@@ -16,6 +16,7 @@ export interface HostOptionValues {
   keepaliveInterval: string;
   maxHandshakes: string;
   user?: string;
+  sshConfig?: string;
 }
 
 export const defaultForks = 20;
@@ -32,7 +33,8 @@ export function addHostOptions(command: Command): Command {
     .option('--connect-timeout <ms>', 'TCP connect + SSH handshake limit per host', String(defaultConnectOptions.connectTimeoutMs))
     .option('--keepalive-interval <ms>', 'SSH keepalive interval, 0 = off (3 unanswered = connection lost)', String(defaultConnectOptions.keepaliveIntervalMs))
     .option('--max-handshakes <n>', 'SSH handshakes in progress at once (separate from --forks)', String(defaultMaxHandshakes))
-    .option('-u, --user <name>', 'remote user for hosts without ansible_user (default: your local user name)');
+    .option('-u, --user <name>', 'remote user for hosts without ansible_user (default: your local user name)')
+    .option('-F, --ssh-config <file>', 'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)');
 }
 
 export function parseCount(text: string, flag: string, min = 1): number {

@@ -1,0 +1,45 @@
+/**
+ * Merges ~/.ssh/config into a target the way Ansible + ssh would: inventory variables (passed by
+ * Ansible as ssh options) beat the config, which beats built-in defaults. Pure.
+ */
+import { existsSync } from 'node:fs';
+import type { HostTarget } from './connection.js';
+import { expandTokens, lookupSshConfig, type SshConfig } from './ssh-config.js';
+
+/** Which target fields the inventory or the command line set explicitly. */
+export interface ExplicitFields {
+  port: boolean;
+  user: boolean;
+}
+
+export function explicitFieldsOf(vars: Record<string, unknown>, userFlag: boolean): ExplicitFields {
+  const has = (...names: string[]) => names.some((n) => vars[n] !== undefined && vars[n] !== null);
+  return {
+    port: has('ansible_port', 'ansible_ssh_port'),
+    user: userFlag || has('ansible_user', 'ansible_ssh_user'),
+  };
+}
+
+export function applySshConfig(
+  target: HostTarget,
+  config: SshConfig,
+  explicit: ExplicitFields,
+  home: string,
+  fileExists: (path: string) => boolean = existsSync,
+): HostTarget {
+  // ssh matches Host patterns against the name it was given: ansible_host, else the inventory name
+  const found = lookupSshConfig(config, target.address);
+  const next: HostTarget = { ...target };
+  if (!explicit.port && found.port !== undefined) next.port = found.port;
+  if (!explicit.user && found.user !== undefined) next.user = found.user;
+  const tokens = () => ({ host: next.address, port: next.port, user: next.user, home });
+  if (found.hostName !== undefined) next.address = expandTokens(found.hostName, { ...tokens(), host: target.address });
+  if (!next.privateKeyFile) {
+    const key = found.identityFiles.map((f) => expandTokens(f, tokens())).find((f) => fileExists(f));
+    if (key) next.privateKeyFile = key;
+  }
+  if (!next.knownHostsFile && found.userKnownHostsFile && found.userKnownHostsFile !== 'none') {
+    next.knownHostsFile = expandTokens(found.userKnownHostsFile, tokens());
+  }
+  return next;
+}
