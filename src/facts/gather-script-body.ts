@@ -4,7 +4,9 @@
  * around `|content`, `!stderr` and `@@rc N` lines, and `@@done` last. Content lines always start with `|`,
  * so no output of a command can fake a marker.
  */
-export const gatherFunctions = String.raw`
+import { linkChainFunctions } from './link-chain-sh.js';
+
+export const gatherFunctions = String.raw`${linkChainFunctions}
 export LC_ALL=C
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"; export PATH
 
@@ -122,17 +124,27 @@ cf_kube_proxy() {
   cf_value kube_proxy "$cf_kube"
 }
 
+# a symlink (chain) is followed to the regular file, and each link and the canonical end are printed first
 cf_file() {
   cf_begin file "$1"
-  if [ ! -e "$2" ]; then echo '|absent'
-  elif [ ! -f "$2" ]; then echo '|not-a-file'
-  elif [ ! -r "$2" ]; then echo '|unreadable'
-  elif ! cf_meta=$(stat -L -c '%a %u %g' "$2" 2>/dev/null); then echo '|no-stat'
+  cf_f=$2
+  if ! lc_walk "$2"; then echo '|link-loop'; cf_end; return; fi
+  if [ -n "$lc_chain" ]; then
+    for cf_hop in $lc_chain; do echo "|link $cf_hop"; done
+    cf_real=$(readlink -f "$2" 2>/dev/null) || cf_real=$lc_end
+    echo "|real $(lc_hex "$cf_real")"
+    cf_f=$lc_end
+  fi
+  if [ ! -e "$cf_f" ]; then echo '|absent'
+  elif [ -d "$cf_f" ]; then echo '|directory'
+  elif [ ! -f "$cf_f" ]; then echo '|not-a-file'
+  elif [ ! -r "$cf_f" ]; then echo '|unreadable'
+  elif ! cf_meta=$(stat -L -c '%a %u %g' "$cf_f" 2>/dev/null); then echo '|no-stat'
   elif cf_has base64; then
-    cf_data=$(base64 -w0 < "$2" 2>/dev/null) || cf_data=$(base64 < "$2" | tr -d '\n')
+    cf_data=$(base64 -w0 < "$cf_f" 2>/dev/null) || cf_data=$(base64 < "$cf_f" | tr -d '\n')
     printf '|meta %s\n|base64 %s\n' "$cf_meta" "$cf_data"
   else
-    printf '|meta %s\n|hex %s\n' "$cf_meta" "$(od -An -v -tx1 < "$2" | tr -d ' \n')"
+    printf '|meta %s\n|hex %s\n' "$cf_meta" "$(od -An -v -tx1 < "$cf_f" | tr -d ' \n')"
   fi
   cf_end
 }

@@ -11,7 +11,17 @@ export interface LoadedModule {
   usedBy: string[];
 }
 
-/** Exact state of a file; `null` where a FileState is expected means "the file does not exist". */
+/** One symbolic link on the way to a file: `path` is the link, `target` what readlink(1) prints (may be relative). */
+export interface FileLink {
+  path: string;
+  target: string;
+}
+
+/**
+ * Exact state of a file; `null` where a FileState is expected means "the file does not exist" (type missing).
+ * Without `links` the path is a regular file (type regular); with them it is a symlink (type symlink) and
+ * content, mode and owner are those of the regular file at the end of the chain.
+ */
 export interface FileState {
   /** The bytes, base64-encoded, so the state survives any content byte for byte. */
   contentBase64: string;
@@ -19,6 +29,10 @@ export interface FileState {
   mode: number;
   uid: number;
   gid: number;
+  /** The chain of symlinks from the path to the regular file, in order (chains and relative targets allowed). */
+  links?: FileLink[];
+  /** The regular file's canonical path (readlink -f) when `links` is set: the file really written. */
+  realPath?: string;
 }
 
 /** A kernel tunable: a /proc/sys or /sys/module file. */

@@ -15,6 +15,8 @@ export interface ApplyOutcome {
 export interface ApplyChangesOptions {
   /** Attempt every change even after one failed (undo). */
   continueOnError?: boolean;
+  /** Undo: put back symlinks that changed since (see buildApplyScript). */
+  restoreLinks?: boolean;
   timeoutMs?: number;
 }
 
@@ -28,7 +30,7 @@ export async function applyChanges(
   options: ApplyChangesOptions = {},
 ): Promise<ApplyOutcome> {
   if (changes.length === 0) return { ok: true, attempted: [], error: null };
-  const script = [prelude, buildApplyScript(changes, { continueOnError: options.continueOnError })].filter(Boolean).join('\n');
+  const script = [prelude, buildApplyScript(changes, { continueOnError: options.continueOnError, restoreLinks: options.restoreLinks })].filter(Boolean).join('\n');
   let result;
   try {
     result = await connection.runScript(script, { timeoutMs: options.timeoutMs ?? defaultApplyTimeoutMs });

@@ -4,6 +4,7 @@
  * Written by the same script as the step it precedes, so it costs no extra round trip.
  */
 import type { Change } from '../steps/types.js';
+import { writeFileFunctions } from '../steps/write-file-sh.js';
 import { quoteShell } from '../transport/quote.js';
 
 export const journalDir = '/var/lib/conntrack-fleet/journal';
@@ -31,16 +32,19 @@ export function journalPath(runId: string): string {
   return `${journalDir}/${runId}.json`;
 }
 
-/** sh that writes the journal atomically with mode 0600, then prunes journals beyond the newest `journalsKept`. */
+/**
+ * sh that writes the journal through the one write path every file takes (write-file-sh.ts: temp beside the
+ * target, fsync, rename; mode 0600, directory 0700), then prunes journals beyond the newest `journalsKept`.
+ */
 export function journalWriteScript(entry: JournalEntry): string {
   const path = journalPath(entry.run_id);
   const body = Buffer.from(`${JSON.stringify(entry, null, 1)}\n`).toString('base64');
   const dir = quoteShell(journalDir);
   return [
-    `( umask 077 && mkdir -p ${dir} && cf_j=$(mktemp ${dir}/.journal.XXXXXX) &&`,
-    `  printf '%s' ${quoteShell(body)} | base64 -d > "$cf_j" && mv -f "$cf_j" ${quoteShell(path)} &&`,
+    writeFileFunctions,
+    `if ( umask 077 && mkdir -p ${dir} ) && ctf_write_file ${quoteShell(path)} ${quoteShell(body)} 600 - - ''; then`,
     `  ls -1t ${dir}/*.json 2>/dev/null | tail -n +${journalsKept + 1} | while read -r old; do rm -f "$old"; done`,
-    `) || { echo "cf-journal-failed" >&2; exit 97; }`,
+    `else echo "cf-journal-failed: \${ctf_err:-}" >&2; exit 97; fi`,
   ].join('\n');
 }
 

@@ -62,7 +62,8 @@ function describeTarget(change: Change): string {
 async function undoAndVerify(connection: Connection, applied: Change[]): Promise<RestoreResult> {
   const undo = invertChanges(applied);
   // every inverse is attempted even if one fails: the read-back below is the judge
-  await applyChanges(connection, undo, applyLockScript(), { continueOnError: true });
+  // links changed since the run are put back: the before-state names them, and exact means the link too
+  await applyChanges(connection, undo, applyLockScript(), { continueOnError: true, restoreLinks: true });
   const files = [...new Set(applied.flatMap((c) => (c.kind === 'file' ? [c.path] : [])))];
   const after = await gatherFacts(connection, { files });
   const mismatches = verifyRestored(after, applied);

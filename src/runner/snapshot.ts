@@ -1,5 +1,6 @@
 /** Checks a host's state after a rollback against the before-states its changes recorded. Pure. */
 import type { FileState, HostFacts } from '../facts/types.js';
+import { describeFileType, displayPath, linksOf, realPathOf, sameLinks } from '../steps/file-state.js';
 import type { Change } from '../steps/types.js';
 
 /** The value facts hold for a knob path (max, buckets, hashsize, a timeout), or null when unknown. */
@@ -13,15 +14,20 @@ export function knobValueAt(facts: HostFacts, path: string): string | null {
   return null;
 }
 
-function sameFile(a: FileState | null | undefined, b: FileState | null | undefined): boolean {
+/** Exact: bytes, mode, owner, and file type with every link and its target (a link replaced by a file differs). */
+function sameFile(path: string, a: FileState | null | undefined, b: FileState | null | undefined): boolean {
   if (!a || !b) return (a ?? null) === (b ?? null);
-  return a.contentBase64 === b.contentBase64 && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
+  const sameBytes = a.contentBase64 === b.contentBase64 && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
+  return sameBytes && sameLinks(linksOf(a), linksOf(b)) && realPathOf(path, a) === realPathOf(path, b);
 }
 
-function describeFile(state: FileState | null | undefined): string {
+/** The file type is named when it is a symlink or when it is what differs. */
+function describeFile(state: FileState | null | undefined, other: FileState | null | undefined): string {
   if (!state) return 'absent';
   const bytes = Buffer.from(state.contentBase64, 'base64').length;
-  return `${bytes} bytes, mode ${state.mode.toString(8)}, owner ${state.uid}:${state.gid}`;
+  const showType = linksOf(state).length > 0 || (other && linksOf(other).length > 0);
+  const type = showType ? `${describeFileType(linksOf(state))}, ` : '';
+  return `${type}${bytes} bytes, mode ${state.mode.toString(8)}, owner ${state.uid}:${state.gid}`;
 }
 
 function isLoaded(facts: HostFacts, module: string): boolean {
@@ -44,7 +50,9 @@ export function verifyRestored(after: HostFacts, changes: Change[]): string[] {
       // a missing key means "could not be read", never "absent"
       if (!(change.path in after.files)) mismatches.push(`${change.path} could not be read back to verify it`);
       const now = after.files[change.path];
-      if (change.path in after.files && !sameFile(change.before, now)) mismatches.push(`${change.path} differs: now ${describeFile(now)}, was ${describeFile(change.before)}`);
+      if (change.path in after.files && !sameFile(change.path, change.before, now)) {
+        mismatches.push(`${displayPath(change.path, change.before)} differs: now ${describeFile(now, change.before)}, was ${describeFile(change.before, now)}`);
+      }
     } else {
       const wasLoaded = change.kind === 'module-unload';
       const now = isLoaded(after, change.module);
@@ -66,9 +74,15 @@ export function manualFixHints(changes: Change[], mismatches: string[]): string[
     if (!mismatches.some((m) => m.includes(id))) continue;
     if (change.kind === 'knob') hints.push(`echo ${change.before} > ${change.path}`);
     else if (change.kind === 'file')
-      hints.push(change.before ? `restore ${change.path} from the journal (/var/lib/conntrack-fleet/journal) or backup` : `rm ${change.path}`);
+      hints.push(fileHint(change.path, change.before));
     else if (change.kind === 'module-unload') hints.push(`modprobe ${change.module}`);
     else hints.push(`rmmod ${change.module}`);
   }
   return hints;
+}
+
+function fileHint(path: string, before: FileState | null): string {
+  if (!before) return `rm ${path}`;
+  const relink = linksOf(before).map((link) => `ln -sfn ${link.target} ${link.path}`);
+  return [...relink, `restore ${realPathOf(path, before)} from the journal (/var/lib/conntrack-fleet/journal) or backup`].join('; ');
 }

@@ -1,4 +1,5 @@
 /** Parses the `CTF …` lines of an apply script into one outcome per change. */
+import { decodeLinkTokens } from '../facts/link-chain-sh.js';
 import { mirrorsOf } from './knob-change.js';
 import type { Change } from './types.js';
 import { verifyReadBack, type ReadBack, type ValueReadBack } from './verify.js';
@@ -54,10 +55,12 @@ function readValue(raw: RawResult, target: string, key: string, path: string): V
   return read.state === 'absent' ? { key, path, value: null } : { key, path, value: null, problem: read.rest || read.state };
 }
 
+/** `<sha256> <mode> <uid> <gid> [<hex link>=<hex target>…]`: the links say the path is (still) a symlink. */
 function parseFileState(rest: string): ReadBack {
-  const [sha256 = '', mode = '', uid = '', gid = ''] = rest.split(' ');
-  if (!/^[0-9a-f]{64}$/.test(sha256)) return { kind: 'file', state: null, problem: `bad read back: ${rest}` };
-  return { kind: 'file', state: { sha256, mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid) } };
+  const [sha256 = '', mode = '', uid = '', gid = '', ...chain] = rest.split(' ');
+  const links = decodeLinkTokens(chain);
+  if (!/^[0-9a-f]{64}$/.test(sha256) || !links) return { kind: 'file', state: null, problem: `bad read back: ${rest}` };
+  return { kind: 'file', state: { sha256, mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid), links } };
 }
 
 function toReadBack(change: Change, raw: RawResult): ReadBack | null {

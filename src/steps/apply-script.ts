@@ -3,18 +3,19 @@
  * Output protocol (stdout, one line each, parsed by apply-output.ts):
  *   CTF <i> applied | CTF <i> failed <exit code> <stderr>
  *   CTF <i> read knob value <v> | CTF <i> read knob absent | CTF <i> read mirror.<j> …
- *   CTF <i> read file value <sha256> <mode> <uid> <gid> | CTF <i> read file absent
+ *   CTF <i> read file value <sha256> <mode> <uid> <gid> [<hex link>=<hex target>…] | CTF <i> read file absent
  *   CTF <i> read module loaded|unloaded | CTF <i> read module unknown <lsmod error>
  *   CTF end ok | CTF end failed
  */
 import { quoteShell } from '../transport/quote.js';
-import { formatMode } from './file-state.js';
+import { encodeLinkChain } from '../facts/link-chain-sh.js';
+import { formatMode, linksOf } from './file-state.js';
 import { mirrorsOf } from './knob-change.js';
 import type { Change } from './types.js';
+import { writeFileFunctions } from './write-file-sh.js';
 
 const functions = String.raw`set -u
-ctf_tmp=''
-trap 'if [ -n "$ctf_tmp" ]; then rm -f "$ctf_tmp"; fi' EXIT
+${writeFileFunctions}
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -43,40 +44,28 @@ ctf_knob() {
   done
   return "$ctf_rc"
 }
-# The temp name never ends in .conf, so neither sysctl nor modprobe reads a half-written file.
-ctf_write_file() {
-  ctf_dir=$(dirname "$1")
-  if ! ctf_tmp=$(mktemp "$ctf_dir/.conntrack-fleet.XXXXXX" 2>&1); then
-    ctf_err=$ctf_tmp
-    ctf_tmp=''
-    return 1
-  fi
-  if ctf_err=$( { printf '%s' "$2" | base64 -d > "$ctf_tmp" && chown "$4:$5" "$ctf_tmp" && chmod "$3" "$ctf_tmp"; } 2>&1 ) &&
-    { sync "$ctf_tmp" 2>/dev/null || :; } && ctf_err=$(mv -f "$ctf_tmp" "$1" 2>&1); then
-    ctf_tmp=''
-    sync "$ctf_dir" 2>/dev/null || :
-    return 0
-  fi
-  rm -f "$ctf_tmp"
-  ctf_tmp=''
-  return 1
-}
 ctf_remove_file() {
   ctf_err=$(rm -f "$1" 2>&1) || return 1
   sync "$(dirname "$1")" 2>/dev/null || :
 }
+# what is there now, through the same chain walk as the write: content, mode, owner of the end, then the links
 ctf_read_file() {
-  if [ ! -e "$2" ]; then ctf_say "$1" "read file absent"; return; fi
+  if ! lc_walk "$2"; then ctf_say "$1" "read file unreadable symlink loop or unreadable link"; return; fi
+  if [ ! -e "$2" ]; then
+    if [ -n "$lc_chain" ]; then ctf_say "$1" "read file unreadable dangling symlink"; else ctf_say "$1" "read file absent"; fi
+    return
+  fi
   if ! ctf_sum=$(sha256sum < "$2" 2>&1); then ctf_say "$1" "read file unreadable $ctf_sum"
   elif ! ctf_meta=$(stat -L -c '%a %u %g' "$2" 2>&1); then ctf_say "$1" "read file unreadable $ctf_meta"
-  else ctf_say "$1" "read file value ${'$'}{ctf_sum%% *} $ctf_meta"; fi
+  else ctf_say "$1" "read file value ${'$'}{ctf_sum%% *} $ctf_meta$lc_chain"; fi
 }
 ctf_file() {
+  ctf_i=$1 ctf_p=$2
   ctf_err=''
-  if [ "$#" -eq 2 ]; then ctf_remove_file "$2"; else ctf_write_file "$2" "$3" "$4" "$5" "$6"; fi
+  if [ "$#" -eq 2 ]; then ctf_remove_file "$ctf_p"; else shift 2; ctf_write_file "$ctf_p" "$@"; fi
   ctf_rc=$?
-  ctf_result "$1" "$ctf_rc" "$ctf_err"
-  ctf_read_file "$1" "$2"
+  ctf_result "$ctf_i" "$ctf_rc" "$ctf_err"
+  ctf_read_file "$ctf_i" "$ctf_p"
   return "$ctf_rc"
 }
 ctf_read_module() {
@@ -120,9 +109,14 @@ function renderChange(change: Change, index: number): string {
     }
     case 'file': {
       const { after } = change;
-      if (after === null) return `ctf_file ${index} ${checkPath(change.path)}`;
-      const fields = [after.contentBase64, formatMode(after.mode), after.uid, after.gid].map(quoteShell).join(' ');
-      return `ctf_file ${index} ${checkPath(change.path)} ${fields}`;
+      if (after === null) {
+        if (linksOf(change.before).length > 0) throw new Error(`will not remove a file reached through symlinks: ${change.path}`);
+        return `ctf_file ${index} ${checkPath(change.path)}`;
+      }
+      const links = linksOf(after);
+      const pairs = links.flatMap((link) => [checkPath(link.path), quoteShell(link.target)]);
+      const fields = [after.contentBase64, formatMode(after.mode), after.uid, after.gid, encodeLinkChain(links)].map(quoteShell);
+      return `ctf_file ${index} ${checkPath(change.path)} ${[...fields, ...pairs].join(' ')}`;
     }
     case 'module-unload':
       return `ctf_module ${index} unload ${checkModule(change.module)}`;
@@ -134,6 +128,8 @@ function renderChange(change: Change, index: number): string {
 export interface ApplyScriptOptions {
   /** Attempt every change even after a failure (undo: each inverse counts). Default false. */
   continueOnError?: boolean;
+  /** Undo: put back symlinks that changed since (write-file-sh.ts). Default false: a changed link fails the write. */
+  restoreLinks?: boolean;
 }
 
 /** Applies the changes in order, stopping at the first failure; exits 1 when one failed, else 0. */
@@ -141,5 +137,6 @@ export function buildApplyScript(changes: Change[], options: ApplyScriptOptions 
   const onFailure = options.continueOnError ? 'ctf_failed=1' : 'ctf_stop';
   const body = changes.map((change, index) => `${renderChange(change, index)} || ${onFailure}`);
   const end = `if [ "$ctf_failed" = 0 ]; then printf 'CTF end ok\\n'; else ctf_stop; fi`;
-  return [functions, 'ctf_failed=0', ...body, end, ''].join('\n');
+  const restore = `ctf_restore_links=${options.restoreLinks ? 1 : 0}`;
+  return [functions, restore, 'ctf_failed=0', ...body, end, ''].join('\n');
 }

@@ -1,6 +1,6 @@
 /** One human line per change, for --check and the tree. */
 import { countChangedLines, diffLines } from './diff.js';
-import { formatMode, readDisplayText } from './file-state.js';
+import { displayPath, formatMode, readDisplayText } from './file-state.js';
 import type { Change } from './types.js';
 
 function plural(count: number, word: string): string {
@@ -12,7 +12,9 @@ function countLines(text: string): number {
 }
 
 function describeFileChange(change: Extract<Change, { kind: 'file' }>): string {
-  const { path, before, after } = change;
+  const { before, after } = change;
+  // name the file really edited: `/etc/sysctl.conf -> /etc/sysctl.d/99-sysctl.conf`
+  const path = displayPath(change.path, after ?? before);
   if (after === null) return `${path}: removed`;
   const afterText = readDisplayText(after);
   if (before === null) return `${path}: created (${plural(countLines(afterText), 'line')})`;

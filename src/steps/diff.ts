@@ -1,6 +1,6 @@
 /** A small unified diff (LCS over lines) for `--check --diff`. */
 import type { FileState } from '../facts/types.js';
-import { formatMode, readDisplayText } from './file-state.js';
+import { displayPath, formatMode, readDisplayText } from './file-state.js';
 
 export interface DiffOp {
   op: ' ' | '-' | '+';
@@ -121,13 +121,13 @@ function describeMeta(before: FileState | null, after: FileState | null): string
   return out;
 }
 
-/** Unified diff of one file; '' when nothing differs. */
+/** Unified diff of one file; '' when nothing differs. A symlinked path is named with its target (`a -> b`). */
 export function diffFile(path: string, before: FileState | null, after: FileState | null, contextLines = 3): string {
   const ops = diffLines(readDisplayText(before), readDisplayText(after));
   const hunks = findHunks(ops, contextLines);
   const meta = describeMeta(before, after);
   const existenceChanged = (before === null) !== (after === null);
   if (hunks.length === 0 && meta.length === 0 && !existenceChanged) return '';
-  const header = [...meta, `--- ${before === null ? '/dev/null' : path}`, `+++ ${after === null ? '/dev/null' : path}`];
+  const header = [...meta, `--- ${before === null ? '/dev/null' : displayPath(path, before)}`, `+++ ${after === null ? '/dev/null' : displayPath(path, after)}`];
   return [...header, ...hunks.flatMap((hunk) => renderHunk(ops, hunk))].join('\n') + '\n';
 }

@@ -2,7 +2,7 @@
 import type { FileState } from '../facts/types.js';
 import type { PersistOptions, StepSpec } from '../playbook/types.js';
 import { describeChange } from './describe.js';
-import { planFileChange, readBytesText } from './file-state.js';
+import { planFileChange, readBytesText, ungatheredReason } from './file-state.js';
 import { modprobeConfPath, modulesLoadPath, readModprobeHashsize, renderModprobeConf, renderModulesLoad } from './module-files.js';
 import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
 import { rewriteSysctlText, type SysctlEntry } from './sysctl-block.js';
@@ -92,7 +92,7 @@ function planModuleFiles(context: PlanContext, entries: SysctlEntry[]): FilePlan
   if (entries.length > 0) wanted.push([modulesLoadPath, renderModulesLoad()]);
   for (const [path, text] of wanted) {
     const before = readFact(facts.files, path);
-    if (before === undefined) return { ...out, refusal: `${path} was not gathered` };
+    if (before === undefined) return { ...out, refusal: ungatheredReason(facts.problems, path) };
     const change = planFileChange(path, before, text);
     if (change) out.changes.push(change);
     else out.notes.push(`${path}: up to date`);
@@ -132,7 +132,7 @@ export function planPersist(spec: PersistSpec, context: PlanContext): PlannedSte
   }
   const parts: FilePlan[] = [];
   if (entries.length > 0) {
-    if (before === undefined) return { plan: refusePlan(plan, `${target} was not gathered`), context };
+    if (before === undefined) return { plan: refusePlan(plan, ungatheredReason(context.facts.problems, target)), context };
     parts.push(planSysctlFile(target, entries, before));
     const settings = context.facts.sysctlSettings;
     const unread = checkTargetRead(target, settings);

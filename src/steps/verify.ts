@@ -1,5 +1,6 @@
 /** Pure comparison of what a script read back with what the change intended. */
-import { formatMode, sha256OfState } from './file-state.js';
+import type { FileLink } from '../facts/types.js';
+import { describeFileType, displayPath, formatMode, linksOf, sameLinks, sha256OfState } from './file-state.js';
 import { acceptedValues, mirrorsOf, type KnobChange } from './knob-change.js';
 import type { Change } from './types.js';
 
@@ -16,6 +17,8 @@ export interface FileReadBack {
   mode: number;
   uid: number;
   gid: number;
+  /** The symlinks from the path to the file read; [] or absent = the path is a regular file. */
+  links?: FileLink[];
 }
 
 export type ReadBack =
@@ -44,11 +47,17 @@ function verifyKnob(change: KnobChange, read: Extract<ReadBack, { kind: 'knob' }
 }
 
 function verifyFile(change: Extract<Change, { kind: 'file' }>, read: Extract<ReadBack, { kind: 'file' }>): string[] {
-  const { path, after } = change;
+  const { after } = change;
+  const path = displayPath(change.path, after ?? change.before);
   if (read.problem) return [`${path}: could not be read back (${read.problem})`];
   if (after === null) return read.state === null ? [] : [`${path} still exists, expected absent`];
   if (read.state === null) return [`${path} is absent, expected present`];
   const found: string[] = [];
+  // a link replaced by a regular file (or the reverse) keeps the bytes yet changes what boot reads
+  const readLinks = read.state.links ?? [];
+  if (!sameLinks(readLinks, linksOf(after))) {
+    found.push(`${change.path} is ${describeFileType(readLinks)}, expected ${describeFileType(linksOf(after))}`);
+  }
   const sha256 = sha256OfState(after);
   if (read.state.sha256 !== sha256) {
     found.push(`${path} content sha256 ${read.state.sha256.slice(0, 12)}…, expected ${sha256.slice(0, 12)}…`);
