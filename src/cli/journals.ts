@@ -1,7 +1,8 @@
 /** Reads the on-host journals of every selected host: one round trip each. */
 import pLimit from 'p-limit';
-import { errorMessage } from '../errors.js';
+import { InputError, errorMessage } from '../errors.js';
 import type { ConnectionPool } from '../runner/connection-pool.js';
+import { compareRuns } from '../runner/newer-runs.js';
 import { type JournalEntry, journalListScript, parseJournalList } from '../runner/journal.js';
 import type { HostTarget } from '../transport/connection.js';
 
@@ -31,6 +32,19 @@ export async function readJournals(pool: ConnectionPool, targets: HostTarget[], 
 /** The newest run any host has a journal for. */
 export function newestRunId(journals: HostJournals[]): string | null {
   const all = journals.flatMap((j) => j.entries);
-  all.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.run_id.localeCompare(b.run_id));
+  all.sort(compareRuns);
   return all.at(-1)?.run_id ?? null;
+}
+
+/**
+ * Throws InputError (exit 2) when no host that answered knows `runId`, listing the run ids that do exist: a typo
+ * must not read as "every host skipped", exit 0.
+ */
+export function checkRunKnown(runId: string, journals: HostJournals[]): void {
+  if (journals.some((j) => j.entries.some((e) => e.run_id === runId))) return;
+  const ids = [...new Set(journals.flatMap((j) => j.entries).sort(compareRuns).map((e) => e.run_id))];
+  const known = ids.length > 0 ? `runs found: ${ids.join(', ')}` : 'no runs are recorded on them';
+  const unread = journals.filter((j) => j.error).map((j) => j.target.name);
+  const note = unread.length > 0 ? ` (journals not read on ${unread.join(', ')})` : '';
+  throw new InputError(`no selected host has a journal for run ${runId}; ${known}${note}`);
 }

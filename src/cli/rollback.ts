@@ -10,7 +10,9 @@ import { countOutcomes, exitCodes } from '../runner/outcome.js';
 import { restoreHost } from '../runner/restore.js';
 import { hostResult } from '../runner/step-results.js';
 import { createPool, selectTargets } from './hosts.js';
-import { type HostJournals, newestRunId, readJournals } from './journals.js';
+import type { JournalEntry } from '../runner/journal.js';
+import { type BlockingRun, blockingNewerRuns, describeBlocking } from '../runner/newer-runs.js';
+import { checkRunKnown, type HostJournals, newestRunId, readJournals } from './journals.js';
 import { addHostOptions, type HostOptionValues } from './options.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
@@ -20,6 +22,7 @@ export { registerRuns } from './runs-view.js';
 interface RollbackValues extends HostOptionValues {
   run?: string;
   last?: boolean;
+  includeNewer?: boolean;
   report?: string;
 }
 
@@ -31,6 +34,8 @@ interface RollbackContext {
   startedAt: Date;
   emit: (event: RunEvent) => void;
   isInterrupted: () => boolean;
+  /** Undo newer runs that changed the same targets first instead of refusing. */
+  includeNewer: boolean;
 }
 
 interface RollbackResult {
@@ -51,6 +56,8 @@ async function rollbackOne(context: RollbackContext, journals: HostJournals): Pr
   if (journals.error) return end(hostResult(host, 0, 'unreachable', { error: journals.error }));
   if (!entry) return end(hostResult(host, 0, 'skipped', { error: `no journal for run ${runId} on this host` }));
   if (entry.state === 'rolled-back') return end(hostResult(host, 0, 'unchanged', { warnings: [`run ${runId} was already rolled back`] }));
+  const blocking = blockingNewerRuns(journals.entries, runId);
+  if (blocking.length > 0 && !context.includeNewer) return end(hostResult(host, 0, 'failed', { error: refuseForNewer(runId, blocking) }));
   if (context.isInterrupted()) return end(hostResult(host, 0, 'skipped', { error: 'interrupted before it started' }), true);
   let connection;
   let lock;
@@ -62,27 +69,49 @@ async function rollbackOne(context: RollbackContext, journals: HostJournals): Pr
   }
   if (lock.kind === 'busy') return end(hostResult(host, 0, 'skipped', { error: `locked by run ${lock.owner}` }), true);
   try {
-    const restored = await restoreHost({
-      target: journals.target,
-      emit,
-      connection,
-      openConnection: (t) => context.pool.reopen(t),
-      applied: entry.changes.slice(0, entry.applied_count),
-      reason: `rollback of run ${runId} (journal state: ${entry.state})`,
-      journal: entry,
-    });
-    const error = restored.ok ? null : `ROLLBACK FAILED: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`;
-    const warnings = lock.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
-    return end(hostResult(host, 0, restored.ok ? 'rolled-back' : 'rollback-failed', { error, warnings, rollbackMismatches: restored.mismatches }));
+    return end(await undoRuns(context, journals, [...blocking.map((b) => b.entry), entry], lock.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : []));
   } finally {
     await releaseLock(lock);
   }
 }
 
+/** Undoes `runs` in order (newest first), each verified; stops at the first that does not restore exactly. */
+async function undoRuns(context: RollbackContext, journals: HostJournals, runs: JournalEntry[], warnings: string[]): Promise<HostResult> {
+  const host = journals.target.name;
+  const undone: string[] = [];
+  for (const run of runs) {
+    const restored = await restoreHost({
+      target: journals.target,
+      emit: context.emit,
+      connection: await context.pool.get(journals.target),
+      openConnection: (t) => context.pool.reopen(t),
+      applied: run.changes.slice(0, run.applied_count),
+      reason: `rollback of run ${run.run_id} (journal state: ${run.state})`,
+      journal: run,
+    });
+    if (!restored.ok) {
+      const before = undone.length > 0 ? ` of run ${run.run_id} after undoing newer run(s) ${undone.join(', ')}` : '';
+      const error = `ROLLBACK FAILED${before}: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`;
+      return hostResult(host, 0, 'rollback-failed', { error, warnings, rollbackMismatches: restored.mismatches });
+    }
+    undone.push(run.run_id);
+  }
+  const newer = undone.slice(0, -1);
+  const also = newer.length > 0 ? [`undid newer run(s) ${newer.join(', ')} first (--include-newer)`] : [];
+  return hostResult(host, 0, 'rolled-back', { warnings: [...warnings, ...also], rollbackMismatches: [] });
+}
+
+/** Refused (nothing changed): newer runs changed what this run changed, and --include-newer was not given. */
+function refuseForNewer(runId: string, blocking: BlockingRun[]): string {
+  const newest = blocking[0]?.entry.run_id ?? '';
+  return `refused to roll back run ${runId}: ${describeBlocking(blocking)}; roll back ${newest} first (rollback --run ${newest}) or pass --include-newer to undo the newer runs first, newest first`;
+}
+
 export function rollbackExitCode(results: RollbackResult[], interrupted: boolean): number {
   if (results.some((r) => r.result.outcome === 'rollback-failed')) return exitCodes.rollbackFailed;
   if (interrupted) return exitCodes.interrupted;
-  return results.some((r) => r.result.outcome === 'unreachable' || r.notDone) ? exitCodes.hostFailed : exitCodes.ok;
+  const failed = (r: RollbackResult) => r.result.outcome === 'unreachable' || r.result.outcome === 'failed' || r.notDone;
+  return results.some(failed) ? exitCodes.hostFailed : exitCodes.ok;
 }
 
 export async function runRollback(values: RollbackValues): Promise<number> {
@@ -106,9 +135,10 @@ export async function runRollback(values: RollbackValues): Promise<number> {
     const journals = await readJournals(pool, selection.targets, selection.forks);
     const runId = values.run ?? newestRunId(journals);
     if (!runId) throw new InputError('no journal found on the selected hosts: nothing to roll back');
+    checkRunKnown(runId, journals);
     const hosts = selection.targets.map((t) => t.name);
     emit({ type: 'run-start', runId, hosts, steps: [{ kind: 'rollback', label: `rollback ${runId}` }], batches: [hosts] });
-    const context: RollbackContext = { pool, runId, lockId: `rollback-${newRunId(startedAt)}`, startedAt, emit, isInterrupted: signals.isInterrupted };
+    const context: RollbackContext = { pool, runId, lockId: `rollback-${newRunId(startedAt)}`, startedAt, emit, isInterrupted: signals.isInterrupted, includeNewer: values.includeNewer === true };
     const limit = pLimit(selection.forks);
     const results = await Promise.all(journals.map((j) => limit(() => rollbackOne(context, j))));
     const exitCode = rollbackExitCode(results, signals.isInterrupted());
@@ -128,6 +158,7 @@ export function registerRollback(program: Command): void {
     .description('Restore hosts from their on-host journals (a crashed or interrupted run, or an earlier run on purpose) and verify.')
     .option('--run <id>', 'the run to undo (see `conntrack-fleet runs`)')
     .option('--last', 'undo the newest run found on the selected hosts')
+    .option('--include-newer', 'where newer runs changed the same values, files or modules, undo them first (newest first) instead of refusing the host')
     .option('--report <file>', 'write the JSON report to this file')
     .addHelpText('after', '\nExamples:\n  conntrack-fleet rollback --last -i inventories/lab.yaml\n  conntrack-fleet rollback --run 20261126T173501Z-3f9a -i inventories/prod.yaml --limit web1');
   addHostOptions(command).action(async (values: RollbackValues) => {
