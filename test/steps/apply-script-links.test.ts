@@ -167,8 +167,8 @@ for (const shell of shells) {
     it('the read back names a link replaced by a regular file as a mismatch', () => {
       const { conf } = debianEtc(`${id}-readback`);
       const before = present(gatherFile(shell.argv, conf));
-      const change = planFileChange(conf, before, 'y = 2\n')!;
-      // undo mode to a regular file where the plan expected the link: written, but read back as the wrong type
+      const change = planFileChange(conf, before, 'y = 2\n') as Extract<Change, { kind: 'file' }>;
+      // the plan expects another link than the one there: nothing is written, and the read back names the difference
       const expectLink: Change = { ...change, after: { ...change.after!, links: [{ path: conf, target: 'elsewhere.conf' }], realPath: '/x' } };
       const { outcomes } = apply(shell.argv, [expectLink], { restoreLinks: false });
       assert.equal(outcomes[0]?.status, 'failed');
