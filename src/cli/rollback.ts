@@ -83,7 +83,8 @@ async function undoRuns(context: RollbackContext, journals: HostJournals, runs: 
     const restored = await restoreHost({
       target: journals.target,
       emit: context.emit,
-      connection: await context.pool.get(journals.target),
+      // a lost connection is reopened by restoreHost
+      connection: await context.pool.get(journals.target).catch(() => null),
       openConnection: (t) => context.pool.reopen(t),
       applied: run.changes.slice(0, run.applied_count),
       reason: `rollback of run ${run.run_id} (journal state: ${run.state})`,
