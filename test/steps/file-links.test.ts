@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { parseFileSection } from '../../src/facts/parse-file-section.js';
 import type { FileState, HostFacts } from '../../src/facts/types.js';
 import { manualFixHints, verifyRestored } from '../../src/runner/snapshot.js';
+import { parseApplyOutput } from '../../src/steps/apply-output.js';
 import { describeChange } from '../../src/steps/describe.js';
 import { diffFile } from '../../src/steps/diff.js';
 import { displayPath, fileTypeOf, planFileChange, sha256OfState, ungatheredReason } from '../../src/steps/file-state.js';
@@ -78,6 +79,17 @@ describe('read-back verification of file type', () => {
     ['pointing elsewhere', readAs([{ path: conf, target: '/tmp/x' }]), [`${conf} is a symlink (${conf} -> /tmp/x), expected a symlink (${conf} -> sysctl.d/99-sysctl.conf)`]],
   ];
   for (const [name, read, mismatches] of cases) it(name, () => assert.deepEqual(verifyReadBack(change, read).mismatches, mismatches));
+
+  it('the apply script\'s read-back line carries the chain as HEX=HEX tokens', () => {
+    const sum = sha256OfState(change.after!);
+    const token = `${hex(conf)}=${hex('sysctl.d/99-sysctl.conf')}`;
+    const [kept] = parseApplyOutput(`CTF 0 applied\nCTF 0 read file value ${sum} 644 0 0 ${token}\nCTF end ok\n`, [change]);
+    assert.deepEqual([kept?.matches, kept?.readBack], [true, { kind: 'file', state: { sha256: sum, mode: 0o644, uid: 0, gid: 0, links: [link] } }]);
+    const [lost] = parseApplyOutput(`CTF 0 applied\nCTF 0 read file value ${sum} 644 0 0\nCTF end ok\n`, [change]);
+    assert.deepEqual(lost?.mismatches, [`${conf} is a regular file, expected a symlink (${conf} -> sysctl.d/99-sysctl.conf)`]);
+    const [bad] = parseApplyOutput(`CTF 0 applied\nCTF 0 read file value ${sum} 644 0 0 nothex\nCTF end ok\n`, [change]);
+    assert.match(bad?.mismatches.join('') ?? '', /could not be read back \(bad read back/);
+  });
 
   it('a regular file expected, a link read back', () => {
     const plain = planFileChange(conf, textFile('a\n'), 'b\n')!;
