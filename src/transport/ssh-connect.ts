@@ -5,7 +5,7 @@ import type { Connect, ConnectOptions, Connection, HostTarget } from './connecti
 import { classifyConnectError } from './connect-errors.js';
 import { resolveCredentials, type Credential, type CredentialSources } from './credentials.js';
 import { createHostKeyCheck, orderHostKeyAlgorithms, type HostKeyCheck } from './host-verifier.js';
-import { chooseKnownHostsFile, loadKnownHosts } from './known-hosts-file.js';
+import { chooseKnownHostsFiles, loadKnownHostsFiles } from './known-hosts-file.js';
 import { knownKeyTypes } from './known-hosts.js';
 import { terminalPrompt } from './passphrase.js';
 import { createSshConnection } from './ssh-connection.js';
@@ -20,16 +20,17 @@ export function processSshEnvironment(): SshEnvironment {
 export function createSshConnect(environment: () => SshEnvironment = processSshEnvironment): Connect {
   return async (target, options) => {
     const sources = environment();
-    const knownHostsFile = chooseKnownHostsFile(options, target, sources.homeDir);
-    const entries = await loadKnownHosts(knownHostsFile);
+    const files = chooseKnownHostsFiles(options, target, sources.homeDir);
+    const entries = await loadKnownHostsFiles(files);
     // before the handshake, so a passphrase prompt does not eat into connectTimeoutMs
     const credentials = await resolveCredentials(target, sources);
     const hostKeys = createHostKeyCheck({
       target,
-      knownHostsFile,
+      files,
       entries,
       acceptNewHostKeys: options.acceptNewHostKeys,
       homeDir: sources.homeDir,
+      ...(options.onHostKeyAdded ? { onHostKeyAdded: options.onHostKeyAdded } : {}),
     });
     const algorithms = orderHostKeyAlgorithms(knownKeyTypes(entries, target.address, target.port));
     return handshake(target, options, { methods: credentials.methods, notes: credentials.notes, hostKeys, algorithms });
