@@ -2,6 +2,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { errorMessage } from '../errors.js';
 import type { ConnectOptions, HostTarget } from './connection.js';
 import { formatKnownHostsLine, readKeyType } from './host-key.js';
 import { parseKnownHosts, verifyHostKey, type HostKeyVerdict, type KnownHostsEntry } from './known-hosts.js';
@@ -61,8 +62,9 @@ async function readKnownHostsText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return '';
+    throw new Error(`cannot read known_hosts file ${path} (${code ?? errorMessage(error)})`, { cause: error });
   }
 }
 

@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { Client, type AuthHandlerMiddleware, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import type { Connect, ConnectOptions, Connection, HostTarget } from './connection.js';
+import { ConnectError, errorMessage } from '../errors.js';
 import { classifyConnectError } from './connect-errors.js';
 import { resolveCredentials, type Credential, type CredentialSources } from './credentials.js';
 import { createHostKeyCheck, orderHostKeyAlgorithms, type HostKeyCheck } from './host-verifier.js';
@@ -21,7 +22,10 @@ export function createSshConnect(environment: () => SshEnvironment = processSshE
   return async (target, options) => {
     const sources = environment();
     const files = chooseKnownHostsFiles(options, target, sources.homeDir);
-    const entries = await loadKnownHostsFiles(files);
+    const entries = await loadKnownHostsFiles(files).catch((error: unknown) => {
+      // fail closed: ssh skips an unreadable file, but it may be the one pinning this host's key
+      throw new ConnectError('host-key-unknown', `${target.name}: ${errorMessage(error)}; host keys cannot be checked without it`, { cause: error });
+    });
     // before the handshake, so a passphrase prompt does not eat into connectTimeoutMs
     const credentials = await resolveCredentials(target, sources);
     const hostKeys = createHostKeyCheck({

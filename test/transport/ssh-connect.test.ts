@@ -87,6 +87,11 @@ describe('connectSsh against a real sshd', { skip: sshdSkipReason() }, () => {
     assert.equal(existsSync(knownHostsFile), false);
   });
 
+  test('an unreadable global file refuses the host (fail closed) and says which file', async () => {
+    const error = await connectError(host.connect({ globalKnownHostsFiles: [host.homeDir] }), 'host-key-unknown');
+    assert.ok(error.message.startsWith(`lab1: cannot read known_hosts file ${host.homeDir} (EISDIR)`), error.message);
+  });
+
   test('a key the server does not accept is an auth error listing what was tried, never key material', async () => {
     const stranger = generateKey(host.homeDir, 'stranger');
     const error = await connectError(host.connect({}, host.target({ privateKeyFile: stranger.privateFile })), 'auth');
