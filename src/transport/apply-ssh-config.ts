@@ -38,18 +38,21 @@ export function applySshConfig(
     const key = found.identityFiles.map((f) => expandTokens(f, tokens())).find((f) => fileExists(f));
     if (key) next.privateKeyFile = key;
   }
-  applyKnownHostsFiles(next, found, (file) => expandTokens(file, tokens()));
+  applyKnownHostsFiles(next, found, (file) => expandTokens(file, tokens()), home);
   return next;
 }
 
-/** The inventory's `-o UserKnownHostsFile`/`-o GlobalKnownHostsFile` win over the config's (ssh keeps the first value). */
-function applyKnownHostsFiles(next: HostTarget, found: SshHostConfig, expand: (file: string) => string): void {
+/**
+ * The inventory's `-o UserKnownHostsFile`/`-o GlobalKnownHostsFile` win over the config's (ssh keeps the first value).
+ * ssh_config(5) TOKENS: UserKnownHostsFile takes tokens; GlobalKnownHostsFile only a leading ~ (ssh.c tilde_expand_paths).
+ */
+function applyKnownHostsFiles(next: HostTarget, found: SshHostConfig, expand: (file: string) => string, home: string): void {
   const [first, ...rest] = (found.userKnownHostsFiles ?? []).map(expand);
   if (next.knownHostsFile === undefined && first !== undefined) {
     next.knownHostsFile = first;
     if (rest.length > 0) next.additionalKnownHostsFiles = rest;
   }
   if (next.globalKnownHostsFiles === undefined && found.globalKnownHostsFiles) {
-    next.globalKnownHostsFiles = found.globalKnownHostsFiles.map(expand);
+    next.globalKnownHostsFiles = found.globalKnownHostsFiles.map((file) => file.replace(/^~(?=\/|$)/, home));
   }
 }

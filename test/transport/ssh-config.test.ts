@@ -77,11 +77,11 @@ test('UserKnownHostsFile from the config applies only when the inventory names n
   assert.equal(db({}).address, '10.0.0.9');
 });
 
-test('GlobalKnownHostsFile: every file of the first line, tokens expanded; the inventory\'s -o wins', () => {
+test('GlobalKnownHostsFile: every file of the first line, ~ expanded but no %-tokens (ssh_config(5) TOKENS); the inventory\'s -o wins', () => {
   const cfg = parseSshConfig('Host db*\n  GlobalKnownHostsFile ~/fleet_known_hosts /etc/ssh/%h_hosts\nHost *\n  GlobalKnownHostsFile /ignored\n');
   assert.deepEqual(lookupSshConfig(cfg, 'db1').globalKnownHostsFiles, ['~/fleet_known_hosts', '/etc/ssh/%h_hosts']);
   const apply = (fields: Partial<HostTarget>) => applySshConfig(target({}, { name: 'db1', address: 'db1', ...fields }), cfg, explicitFieldsOf({}, false), '/h', () => false);
-  assert.deepEqual(apply({}).globalKnownHostsFiles, ['/h/fleet_known_hosts', '/etc/ssh/db1_hosts']);
+  assert.deepEqual(apply({}).globalKnownHostsFiles, ['/h/fleet_known_hosts', '/etc/ssh/%h_hosts']);
   assert.deepEqual(apply({ globalKnownHostsFiles: ['/inv/global'] }).globalKnownHostsFiles, ['/inv/global']);
   assert.equal(apply({}).knownHostsFile, undefined);
 });
