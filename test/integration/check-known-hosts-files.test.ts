@@ -3,7 +3,10 @@
  * cross-checked against the real OpenSSH client given the same files (`ssh -o StrictHostKeyChecking=yes|accept-new
  * -o UserKnownHostsFile=… -o GlobalKnownHostsFile=…`): the field case (bare `127.0.0.1` entry for a non-22 port,
  * plain and hashed), a key only in the global file, a key pinned differently in the global file (changed, even with
- * --accept-new-host-keys, nothing written), and a missing --known-hosts file (exit 2, nobody contacted).
+ * --accept-new-host-keys, nothing written), a bare entry with a different key (unknown; accept-new writes the line ssh
+ * writes), and a missing --known-hosts file (exit 2, nobody contacted). One deliberate difference, shown against ssh: a
+ * host presenting a CA-signed certificate is accepted by ssh but refused here with the reason (ssh2 has no certificate
+ * host key algorithms, so the certificate cannot be checked).
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -13,6 +16,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { labSkipReason } from '../lab/lab.js';
+import { hostPathsFor, labPathsFor } from '../lab/layout.js';
 import { sshArgs } from '../lab/ssh-run.js';
 import { labHostVars } from './check-inventory.js';
 import { byHost, checkJson, countContacts, hostKey, onceEach, portOf, startCheckLab, type CheckLab, type HostKey } from './check-lab.js';
@@ -152,6 +156,40 @@ describe('check: user and global known_hosts files, decided as OpenSSH decides',
     const without = await checkJson(['-i', inventory]);
     assert.equal(without.result.exitCode, 1);
     assert.match(byHost(without.hosts).get('lab1')?.error ?? '', /host key not in /);
+  });
+
+  it('a host with a real CA-signed certificate: ssh connects through @cert-authority; check refuses, says why, writes nothing', async () => {
+    // lab2's sshd also offers a host certificate signed by a CA made here; sshd -i rereads its config per connection
+    const paths = hostPathsFor(labPathsFor(checkLab.lab.dir), 'lab2');
+    const ca = path.join(checkLab.tmp, 'host_ca');
+    const hostPub = path.join(checkLab.tmp, 'lab2_host_key.pub');
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'host-ca', '-f', ca]);
+    await copyFile(paths.hostPublicKeyFile, hostPub);
+    await promisify(execFile)('ssh-keygen', ['-q', '-s', ca, '-I', 'lab2', '-h', '-n', '127.0.0.1', hostPub]);
+    const config = await readFile(paths.sshdConfigFile, 'utf8');
+    await writeFile(paths.sshdConfigFile, `${config}HostCertificate ${checkLab.tmp}/lab2_host_key-cert.pub\n`);
+    try {
+      const caKey = (await readFile(`${ca}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
+      const user = await file('ca-only', [`@cert-authority * ${caKey}`]);
+      const global = await file('empty-global', []);
+      const lab2Port = portOf(checkLab.lab, 'lab2');
+      const args = sshArgs({ port: lab2Port, privateKeyFile: checkLab.lab.privateKeyFile, knownHostsFile: user }, 'true')
+        .map((arg) => (arg === 'GlobalKnownHostsFile=/dev/null' ? `GlobalKnownHostsFile=${global}` : arg));
+      const sshExit = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn('ssh', args, { stdio: 'ignore', timeout: 30_000 });
+        child.once('error', reject);
+        child.once('close', resolve);
+      });
+      assert.equal(sshExit, 0, 'OpenSSH verifies the certificate against the CA line');
+      const { result, hosts } = await checkJson(['-i', checkLab.lab.inventoryFile, '-l', 'lab2', '--known-hosts', user, '--global-known-hosts', global, '--accept-new-host-keys']);
+      assert.equal(result.exitCode, 1);
+      const error = byHost(hosts).get('lab2')?.error ?? '';
+      assert.match(error, /@cert-authority ssh-ed25519 SHA256:\S+ \(.*ca-only:1\).*host certificates cannot be verified/);
+      assert.match(error, /refused, also with --accept-new-host-keys/);
+      assert.equal(await readFile(user, 'utf8'), `@cert-authority * ${caKey}\n`, 'nothing trusted on first use');
+    } finally {
+      await writeFile(paths.sshdConfigFile, config);
+    }
   });
 
   it('a --known-hosts or --global-known-hosts file that does not exist is exit 2 before any connection', async () => {
