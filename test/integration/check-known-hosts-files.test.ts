@@ -24,6 +24,14 @@ import { runCli } from './run-cli.js';
 
 const portBase = 28760;
 
+function sshExitCode(args: string[]): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ssh', args, { stdio: 'ignore', timeout: 30_000 });
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+}
+
 describe('check: user and global known_hosts files, decided as OpenSSH decides', { skip: labSkipReason() ?? false }, () => {
   let checkLab: CheckLab;
   let own: HostKey;
@@ -75,12 +83,7 @@ describe('check: user and global known_hosts files, decided as OpenSSH decides',
     const args = sshArgs({ port, privateKeyFile: checkLab.lab.privateKeyFile, knownHostsFile: userCopy }, 'true').map((arg) =>
       arg === 'GlobalKnownHostsFile=/dev/null' ? `GlobalKnownHostsFile=${global}` : arg === 'StrictHostKeyChecking=yes' ? `StrictHostKeyChecking=${strict}` : arg,
     );
-    const exitCode = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('ssh', args, { stdio: 'ignore', timeout: 30_000 });
-      child.once('error', reject);
-      child.once('close', resolve);
-    });
-    return { connected: exitCode === 0, userText: await readFile(userCopy, 'utf8') };
+    return { connected: (await sshExitCode(args)) === 0, userText: await readFile(userCopy, 'utf8') };
   }
 
   const portLine = (key: HostKey) => `[127.0.0.1]:${port} ${key.key}`;
@@ -175,12 +178,7 @@ describe('check: user and global known_hosts files, decided as OpenSSH decides',
       const lab2Port = portOf(checkLab.lab, 'lab2');
       const args = sshArgs({ port: lab2Port, privateKeyFile: checkLab.lab.privateKeyFile, knownHostsFile: user }, 'true')
         .map((arg) => (arg === 'GlobalKnownHostsFile=/dev/null' ? `GlobalKnownHostsFile=${global}` : arg));
-      const sshExit = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn('ssh', args, { stdio: 'ignore', timeout: 30_000 });
-        child.once('error', reject);
-        child.once('close', resolve);
-      });
-      assert.equal(sshExit, 0, 'OpenSSH verifies the certificate against the CA line');
+      assert.equal(await sshExitCode(args), 0, 'OpenSSH verifies the certificate against the CA line');
       const { result, hosts } = await checkJson(['-i', checkLab.lab.inventoryFile, '-l', 'lab2', '--known-hosts', user, '--global-known-hosts', global, '--accept-new-host-keys']);
       assert.equal(result.exitCode, 1);
       const error = byHost(hosts).get('lab2')?.error ?? '';
