@@ -30,13 +30,22 @@ function listed(keys: readonly ListedKey[], homeDir: string): string {
 }
 
 export function describeUnknownHostKey(key: PresentedKey): string {
-  const file = shellPath(key.knownHostsFile, key.homeDir);
   const others = (key.otherKnownHostsFiles ?? []).map((f) => shellPath(f, key.homeDir));
-  const where = others.length > 0 ? `${file} nor ${others.join(', ')}` : file;
   const { address, port } = key.target;
+  const keyscan = `ssh-keyscan -p ${port} ${quoteShell(address)}`;
+  if (key.knownHostsFile === 'none') {
+    // UserKnownHostsFile none: there is no user file to name, nor to add the key to
+    const read = others.length > 0 ? others.join(', ') : 'no known_hosts file';
+    return (
+      `${hostLabel(key)}: host key not in ${read} (${key.keyType} ${key.fingerprint}; UserKnownHostsFile is none). ` +
+      `Verify it out of band, then add it (${keyscan}) to one of those files; --accept-new-host-keys cannot add it without a user file.`
+    );
+  }
+  const file = shellPath(key.knownHostsFile, key.homeDir);
+  const where = others.length > 0 ? `${file} nor ${others.join(', ')}` : file;
   return (
     `${hostLabel(key)}: host key not in ${where} (${key.keyType} ${key.fingerprint}). ` +
-    `Verify it out of band, then add it with ssh-keyscan -p ${port} ${quoteShell(address)} >> ${file}, ` +
+    `Verify it out of band, then add it with ${keyscan} >> ${file}, ` +
     'or rerun with --accept-new-host-keys to trust it on first use.'
   );
 }

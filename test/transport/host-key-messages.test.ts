@@ -87,3 +87,13 @@ test('added key: the name as written, the key type and the SHA256 fingerprint', 
     "web1: permanently added '[10.0.0.5]:2222' (ssh-ed25519 SHA256:abc) to ~/.ssh/known_hosts",
   );
 });
+
+test('unknown key with UserKnownHostsFile none: names the files read and says trust on first use cannot write', () => {
+  const message = describeUnknownHostKey({ ...key, knownHostsFile: 'none', otherKnownHostsFiles: ['/etc/ssh/ssh_known_hosts'] });
+  assert.equal(
+    message,
+    'web1 (10.0.0.5:22): host key not in /etc/ssh/ssh_known_hosts (ssh-ed25519 SHA256:abc; UserKnownHostsFile is none). ' +
+      'Verify it out of band, then add it (ssh-keyscan -p 22 10.0.0.5) to one of those files; ' +
+      '--accept-new-host-keys cannot add it without a user file.',
+  );
+});
