@@ -1,5 +1,6 @@
 /** Options shared by every command that talks to hosts, and their parsing into typed values. */
 import { userInfo } from 'node:os';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
@@ -11,6 +12,7 @@ export interface HostOptionValues {
   forks: string;
   output?: string;
   knownHosts?: string;
+  globalKnownHosts?: string[];
   acceptNewHostKeys?: boolean;
   connectTimeout: string;
   keepaliveInterval: string;
@@ -28,7 +30,8 @@ export function addHostOptions(command: Command): Command {
     .option('-l, --limit <pattern>', 'Ansible host pattern to narrow the hosts (web*, a:b, a:!b, a:&b)')
     .option('-f, --forks <n>', 'hosts worked on at once', String(defaultForks))
     .addOption(new Option('-o, --output <format>', 'tree (terminal default), plain (default elsewhere) or json').choices(['tree', 'plain', 'json']))
-    .option('--known-hosts <file>', 'known_hosts file (default: UserKnownHostsFile from the inventory, else ~/.ssh/known_hosts)')
+    .option('--known-hosts <file>', 'user known_hosts file, read and added to (default: UserKnownHostsFile from the inventory or ssh config, else ~/.ssh/known_hosts and ~/.ssh/known_hosts2)')
+    .option('--global-known-hosts <file>', 'global known_hosts file, read only; repeatable (default: GlobalKnownHostsFile, else /etc/ssh/ssh_known_hosts and /etc/ssh/ssh_known_hosts2)', collect)
     .option('--accept-new-host-keys', 'trust on first use: add keys of hosts that have none (a CHANGED key is always refused)')
     .option('--connect-timeout <ms>', 'TCP connect + SSH handshake limit per host', String(defaultConnectOptions.connectTimeoutMs))
     .option('--keepalive-interval <ms>', 'SSH keepalive interval, 0 = off (3 unanswered = connection lost)', String(defaultConnectOptions.keepaliveIntervalMs))
@@ -43,14 +46,33 @@ export function parseCount(text: string, flag: string, min = 1): number {
   return value;
 }
 
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** A known_hosts file named on the command line must exist: a typo would otherwise be an empty trust store. */
+function existingFile(path: string, flag: string): string {
+  if (!existsSync(path)) throw new InputError(`${flag} ${path}: no such file`);
+  return resolve(path);
+}
+
+/** Added keys go to stderr, control characters escaped, so stdout (JSON, the tree) stays the report alone. */
+function printHostKeyAdded(notice: string): void {
+  const safe = notice.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  process.stderr.write(`conntrack-fleet: ${safe}\n`);
+}
+
 export function connectOptionsFrom(values: HostOptionValues): ConnectOptions {
-  return {
+  const options: ConnectOptions = {
     connectTimeoutMs: parseCount(values.connectTimeout, '--connect-timeout'),
     keepaliveIntervalMs: parseCount(values.keepaliveInterval, '--keepalive-interval', 0),
     keepaliveCountMax: defaultConnectOptions.keepaliveCountMax,
-    knownHostsFile: values.knownHosts ? resolve(values.knownHosts) : undefined,
+    knownHostsFile: values.knownHosts ? existingFile(values.knownHosts, '--known-hosts') : undefined,
     acceptNewHostKeys: values.acceptNewHostKeys === true,
+    onHostKeyAdded: printHostKeyAdded,
   };
+  if (values.globalKnownHosts) options.globalKnownHostsFiles = values.globalKnownHosts.map((f) => existingFile(f, '--global-known-hosts'));
+  return options;
 }
 
 export function defaultUser(values: HostOptionValues): string {

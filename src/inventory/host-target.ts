@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { gotExpected } from '../config/describe-value.js';
 import { InputError } from '../errors.js';
 import type { HostTarget } from '../transport/connection.js';
-import { findKnownHostsFile, splitShellWords } from './ssh-args.js';
+import { findOptionFiles, splitShellWords } from './ssh-args.js';
 import type { InventoryHost } from './types.js';
 import { varPosition } from './var-positions.js';
 
@@ -30,8 +30,11 @@ export function toHostTarget(host: InventoryHost, defaults: { user: string }): H
   };
   const keyFile = readKeyFile(host);
   if (keyFile) target.privateKeyFile = keyFile;
-  const knownHostsFile = readKnownHostsFile(host);
+  const [knownHostsFile, ...additionalKnownHostsFiles] = readSshArgFiles(host, 'UserKnownHostsFile') ?? [];
   if (knownHostsFile) target.knownHostsFile = knownHostsFile;
+  if (additionalKnownHostsFiles.length > 0) target.additionalKnownHostsFiles = additionalKnownHostsFiles;
+  const globalKnownHostsFiles = readSshArgFiles(host, 'GlobalKnownHostsFile');
+  if (globalKnownHostsFiles) target.globalKnownHostsFiles = globalKnownHostsFiles;
   return target;
 }
 
@@ -94,15 +97,16 @@ function readKeyFile(host: InventoryHost): string | undefined {
   return definedIn ? resolve(dirname(definedIn), path) : resolve(path);
 }
 
-function readKnownHostsFile(host: InventoryHost): string | undefined {
+/** The files of `-o KEYWORD=…` in ansible_ssh_common_args, else ansible_ssh_extra_args, `~` expanded. */
+function readSshArgFiles(host: InventoryHost, keyword: 'UserKnownHostsFile' | 'GlobalKnownHostsFile'): string[] | undefined {
   for (const name of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
     const set = lastSet(host, [name]);
     if (!set) continue;
     if (typeof set.value !== 'string') throw fail(host, set, 'a string of ssh arguments');
     const words = splitShellWords(set.value);
     if (typeof words === 'string') throw fail(host, set, `ssh arguments with balanced quotes (${words})`);
-    const file = findKnownHostsFile(words);
-    if (file) return expandHome(file);
+    const files = findOptionFiles(words, keyword);
+    if (files) return files.map(expandHome);
   }
   return undefined;
 }

@@ -30,23 +30,33 @@ export function splitShellWords(text: string): string[] | string {
 }
 
 /**
- * The first UserKnownHostsFile given with -o (ssh keeps the first value of an option):
+ * The files of the first UserKnownHostsFile given with -o (ssh keeps the first value of an option):
  * `-o UserKnownHostsFile=PATH`, `-oUserKnownHostsFile=PATH`, `-o 'UserKnownHostsFile PATH'`,
- * and the unquoted `-o UserKnownHostsFile PATH`.
+ * and the unquoted `-o UserKnownHostsFile PATH`. Only the first is written to; all are read.
  */
 export function findKnownHostsFile(words: readonly string[]): string | undefined {
+  return findOptionFiles(words, 'UserKnownHostsFile')?.[0];
+}
+
+/**
+ * The whitespace-separated files of the first `-o KEYWORD=…` (ssh_config(5): UserKnownHostsFile and
+ * GlobalKnownHostsFile take "one or more files"); undefined when the option is not given.
+ */
+export function findOptionFiles(words: readonly string[], keyword: 'UserKnownHostsFile' | 'GlobalKnownHostsFile'): string[] | undefined {
+  const bare = new RegExp(`^\\s*${keyword}\\s*$`, 'i');
+  const withValue = new RegExp(`^\\s*${keyword}\\s*(?:=\\s*|\\s+)(.*)$`, 'i');
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] ?? '';
     const option = word === '-o' ? words[++i] : word.startsWith('-o') ? word.slice(2) : undefined;
     if (option === undefined) continue;
-    if (/^\s*UserKnownHostsFile\s*$/i.test(option)) return firstPath(words[i + 1]);
-    const match = /^\s*UserKnownHostsFile\s*(?:=\s*|\s+)(.*)$/i.exec(option);
-    if (match) return firstPath(match[1]);
+    if (bare.test(option)) return splitPaths(words[i + 1]);
+    const match = withValue.exec(option);
+    if (match) return splitPaths(match[1]);
   }
   return undefined;
 }
 
-/** ssh accepts several space-separated files; only the first is used for checking and adding keys here. */
-function firstPath(value: string | undefined): string | undefined {
-  return value?.trim().split(/\s+/)[0] || undefined;
+function splitPaths(value: string | undefined): string[] | undefined {
+  const paths = value?.trim().split(/\s+/).filter((p) => p !== '') ?? [];
+  return paths.length > 0 ? paths : undefined;
 }

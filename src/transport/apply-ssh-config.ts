@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { HostTarget } from './connection.js';
-import { expandTokens, lookupSshConfig, type SshConfig } from './ssh-config.js';
+import { expandTokens, lookupSshConfig, type SshConfig, type SshHostConfig } from './ssh-config.js';
 
 /** Which target fields the inventory or the command line set explicitly. */
 export interface ExplicitFields {
@@ -38,8 +38,21 @@ export function applySshConfig(
     const key = found.identityFiles.map((f) => expandTokens(f, tokens())).find((f) => fileExists(f));
     if (key) next.privateKeyFile = key;
   }
-  if (!next.knownHostsFile && found.userKnownHostsFile && found.userKnownHostsFile !== 'none') {
-    next.knownHostsFile = expandTokens(found.userKnownHostsFile, tokens());
-  }
+  applyKnownHostsFiles(next, found, (file) => expandTokens(file, tokens()), home);
   return next;
+}
+
+/**
+ * The inventory's `-o UserKnownHostsFile`/`-o GlobalKnownHostsFile` win over the config's (ssh keeps the first value).
+ * ssh_config(5) TOKENS: UserKnownHostsFile takes tokens; GlobalKnownHostsFile only a leading ~ (ssh.c tilde_expand_paths).
+ */
+function applyKnownHostsFiles(next: HostTarget, found: SshHostConfig, expand: (file: string) => string, home: string): void {
+  const [first, ...rest] = (found.userKnownHostsFiles ?? []).map(expand);
+  if (next.knownHostsFile === undefined && first !== undefined) {
+    next.knownHostsFile = first;
+    if (rest.length > 0) next.additionalKnownHostsFiles = rest;
+  }
+  if (next.globalKnownHostsFiles === undefined && found.globalKnownHostsFiles) {
+    next.globalKnownHostsFiles = found.globalKnownHostsFiles.map((file) => file.replace(/^~(?=\/|$)/, home));
+  }
 }

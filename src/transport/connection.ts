@@ -16,8 +16,12 @@ export interface HostTarget {
   become: boolean;
   /** ansible_become_user, else root. */
   becomeUser: string;
-  /** From `-o UserKnownHostsFile=…` in ansible_ssh_common_args / ansible_ssh_extra_args. */
+  /** From `-o UserKnownHostsFile=…` in ansible_ssh_common_args / ansible_ssh_extra_args (its first file: keys are added there). */
   knownHostsFile?: string;
+  /** UserKnownHostsFile's further files: read like the first, never written (ssh_config(5)). */
+  additionalKnownHostsFiles?: string[];
+  /** GlobalKnownHostsFile from `-o` or ssh_config; default /etc/ssh/ssh_known_hosts and /etc/ssh/ssh_known_hosts2. */
+  globalKnownHostsFiles?: string[];
   /** Every inventory variable, unknown ones included. */
   vars: Record<string, unknown>;
 }
@@ -69,8 +73,12 @@ export interface ConnectOptions {
   keepaliveCountMax: number;
   /** Overrides the target's and the default ~/.ssh/known_hosts. */
   knownHostsFile?: string;
+  /** Overrides the target's and the default global files (/etc/ssh/ssh_known_hosts, /etc/ssh/ssh_known_hosts2). */
+  globalKnownHostsFiles?: string[];
   /** Trust on first use: append keys of hosts that have none. A CHANGED key is still refused. */
   acceptNewHostKeys: boolean;
+  /** Told one line per key added on first use (host, key type, SHA256 fingerprint, file); display only. */
+  onHostKeyAdded?: (notice: string) => void;
 }
 
 export const defaultConnectOptions: ConnectOptions = {

@@ -1,12 +1,15 @@
-/** What to tell the user when a host key is not trusted (pure; no key material beyond fingerprints). */
+/** What to tell the user when a host key is not trusted, or was trusted on first use (pure; only fingerprints). */
 import type { HostTarget } from './connection.js';
 import { knownHostsName } from './host-key.js';
-import type { ExpectedKey } from './known-hosts.js';
+import type { ListedKey } from './known-hosts.js';
 import { quoteShell } from './quote.js';
 
 export interface PresentedKey {
   target: Pick<HostTarget, 'name' | 'address' | 'port'>;
+  /** The user file keys are added to ('none' when UserKnownHostsFile is none). */
   knownHostsFile: string;
+  /** The other files that were read too (further user files, global files). */
+  otherKnownHostsFiles?: readonly string[];
   keyType: string;
   fingerprint: string;
   homeDir: string;
@@ -22,33 +25,65 @@ function shellPath(path: string, homeDir: string): string {
   return path.startsWith(home) ? `~/${quoteShell(path.slice(home.length))}` : quoteShell(path);
 }
 
+function listed(keys: readonly ListedKey[], homeDir: string): string {
+  return keys.map((e) => `${e.keyType} ${e.fingerprint} (${shellPath(e.file, homeDir)}:${e.line})`).join(', ');
+}
+
 export function describeUnknownHostKey(key: PresentedKey): string {
-  const file = shellPath(key.knownHostsFile, key.homeDir);
+  const others = (key.otherKnownHostsFiles ?? []).map((f) => shellPath(f, key.homeDir));
   const { address, port } = key.target;
+  const keyscan = `ssh-keyscan -p ${port} ${quoteShell(address)}`;
+  if (key.knownHostsFile === 'none') {
+    // UserKnownHostsFile none: there is no user file to name, nor to add the key to
+    const read = others.length > 0 ? others.join(', ') : 'no known_hosts file';
+    return (
+      `${hostLabel(key)}: host key not in ${read} (${key.keyType} ${key.fingerprint}; UserKnownHostsFile is none). ` +
+      `Verify it out of band, then add it (${keyscan}) to one of those files; --accept-new-host-keys cannot add it without a user file.`
+    );
+  }
+  const file = shellPath(key.knownHostsFile, key.homeDir);
+  const where = others.length > 0 ? `${file} nor ${others.join(', ')}` : file;
   return (
-    `${hostLabel(key)}: host key not in ${file} (${key.keyType} ${key.fingerprint}). ` +
-    `Verify it out of band, then add it with ssh-keyscan -p ${port} ${quoteShell(address)} >> ${file}, ` +
+    `${hostLabel(key)}: host key not in ${where} (${key.keyType} ${key.fingerprint}). ` +
+    `Verify it out of band, then add it with ${keyscan} >> ${file}, ` +
     'or rerun with --accept-new-host-keys to trust it on first use.'
   );
 }
 
-export function describeChangedHostKey(key: PresentedKey, expected: readonly ExpectedKey[]): string {
-  const file = shellPath(key.knownHostsFile, key.homeDir);
-  const listed = expected.map((e) => `${e.keyType} ${e.fingerprint} (${file}:${e.line})`).join(', ');
+export function describeChangedHostKey(key: PresentedKey, expected: readonly ListedKey[]): string {
   const name = quoteShell(knownHostsName(key.target.address, key.target.port));
+  const files = [...new Set(expected.map((e) => e.file))].map((f) => shellPath(f, key.homeDir));
+  const removals = files.map((f) => `ssh-keygen -R ${name} -f ${f}`).join(' and ');
   return (
     `${hostLabel(key)}: WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! ` +
-    `The host presented ${key.keyType} ${key.fingerprint}, but known_hosts lists ${listed}. ` +
+    `The host presented ${key.keyType} ${key.fingerprint}, but known_hosts lists ${listed(expected, key.homeDir)}. ` +
     'Someone could be eavesdropping (possible man-in-the-middle attack), or the host key was legitimately replaced. ' +
     'The connection is refused even with --accept-new-host-keys; if the change is legitimate remove the old entry with ' +
-    `ssh-keygen -R ${name} -f ${file}, verify the new key out of band and add it.`
+    `${removals}, verify the new key out of band and add it.`
   );
 }
 
-export function describeRevokedHostKey(key: PresentedKey): string {
-  const file = shellPath(key.knownHostsFile, key.homeDir);
+export function describeRevokedHostKey(key: PresentedKey, revokedBy: ListedKey): string {
   return (
-    `${hostLabel(key)}: host key ${key.keyType} ${key.fingerprint} is marked @revoked in ${file}; ` +
-    'the connection is refused. The host must be given a new host key.'
+    `${hostLabel(key)}: host key ${key.keyType} ${key.fingerprint} is marked @revoked in ` +
+    `${shellPath(revokedBy.file, key.homeDir)}:${revokedBy.line}; the connection is refused. The host must be given a new host key.`
   );
+}
+
+/** ssh2 cannot negotiate host certificates, so a CA-vouched host can only be trusted by its pinned plain key. */
+export function describeUnverifiableCertificate(key: PresentedKey, authorities: readonly ListedKey[]): string {
+  const file = shellPath(key.knownHostsFile, key.homeDir);
+  const { address, port } = key.target;
+  return (
+    `${hostLabel(key)}: host keys for this host are vouched for by @cert-authority ${listed(authorities, key.homeDir)}, ` +
+    `but host certificates cannot be verified (the SSH library offers no *-cert-v01@openssh.com host key algorithm), ` +
+    `and its plain key ${key.keyType} ${key.fingerprint} is not pinned; the connection is refused, also with ` +
+    `--accept-new-host-keys. Verify the key out of band, then add it with ssh-keyscan -p ${port} ${quoteShell(address)} >> ${file}.`
+  );
+}
+
+/** One line per key trusted on first use, with the fingerprint as `ssh-keygen -l` prints it. */
+export function describeAddedHostKey(key: PresentedKey, file: string): string {
+  const name = knownHostsName(key.target.address, key.target.port);
+  return `${key.target.name}: permanently added '${name}' (${key.keyType} ${key.fingerprint}) to ${shellPath(file, key.homeDir)}`;
 }

@@ -3,16 +3,27 @@ import type { HostVerifier, ServerHostKeyAlgorithm } from 'ssh2';
 import { ConnectError, errorMessage } from '../errors.js';
 import type { HostTarget } from './connection.js';
 import { fingerprintSha256, readKeyType } from './host-key.js';
-import { describeChangedHostKey, describeRevokedHostKey, describeUnknownHostKey, type PresentedKey } from './host-key-messages.js';
-import { acceptHostKey } from './known-hosts-file.js';
+import {
+  describeAddedHostKey,
+  describeChangedHostKey,
+  describeRevokedHostKey,
+  describeUnknownHostKey,
+  describeUnverifiableCertificate,
+  type PresentedKey,
+} from './host-key-messages.js';
+import { acceptHostKey, type KnownHostsFiles } from './known-hosts-file.js';
 import { verifyHostKey, type HostKeyVerdict, type KnownHostsEntry } from './known-hosts.js';
 
 export interface HostKeyPolicy {
   target: Pick<HostTarget, 'name' | 'address' | 'port'>;
-  knownHostsFile: string;
+  /** Every file read; keys trusted on first use go to `files.user[0]`. */
+  files: KnownHostsFiles;
+  /** The entries of all `files`, user files first. */
   entries: readonly KnownHostsEntry[];
   acceptNewHostKeys: boolean;
   homeDir: string;
+  /** Told about each key added on first use (display only). */
+  onHostKeyAdded?: (notice: string) => void;
 }
 
 export interface HostKeyCheck {
@@ -49,7 +60,7 @@ export function createHostKeyCheck(policy: HostKeyPolicy): HostKeyCheck {
         verify(error === null);
       },
       (error: unknown) => {
-        const message = `${policy.target.name}: could not update ${policy.knownHostsFile}: ${errorMessage(error)}`;
+        const message = `${policy.target.name}: could not update ${policy.files.user[0] ?? 'known_hosts'}: ${errorMessage(error)}`;
         refused = new ConnectError('host-key-unknown', message, { cause: error });
         verify(false);
       },
@@ -60,13 +71,23 @@ export function createHostKeyCheck(policy: HostKeyPolicy): HostKeyCheck {
 
 /** null when the key is trusted (possibly just now, on first use), else the error to report. */
 async function decideHostKey(policy: HostKeyPolicy, keyBlob: Buffer): Promise<ConnectError | null> {
-  const { target } = policy;
+  const { target, files } = policy;
   const keyType = readKeyType(keyBlob) ?? 'unknown';
+  const [userFile = 'none', ...otherUserFiles] = files.user;
+  const presented: PresentedKey = {
+    target,
+    knownHostsFile: userFile,
+    otherKnownHostsFiles: [...otherUserFiles, ...files.global],
+    keyType,
+    fingerprint: fingerprintSha256(keyBlob),
+    homeDir: policy.homeDir,
+  };
   let verdict: HostKeyVerdict = verifyHostKey(policy.entries, target.address, target.port, keyType, keyBlob);
   if (verdict.status === 'unknown' && policy.acceptNewHostKeys) {
-    verdict = await acceptHostKey(policy.knownHostsFile, target.address, target.port, keyBlob);
+    const accepted = await acceptHostKey(files, target.address, target.port, keyBlob);
+    verdict = accepted.verdict;
+    if (accepted.added) policy.onHostKeyAdded?.(describeAddedHostKey(presented, accepted.added.file));
   }
-  const presented: PresentedKey = { ...policy, keyType, fingerprint: fingerprintSha256(keyBlob) };
   switch (verdict.status) {
     case 'match':
       return null;
@@ -75,6 +96,8 @@ async function decideHostKey(policy: HostKeyPolicy, keyBlob: Buffer): Promise<Co
     case 'changed':
       return new ConnectError('host-key-changed', describeChangedHostKey(presented, verdict.expected));
     case 'revoked':
-      return new ConnectError('host-key-revoked', describeRevokedHostKey(presented));
+      return new ConnectError('host-key-revoked', describeRevokedHostKey(presented, verdict.revokedBy));
+    case 'certificate-unverifiable':
+      return new ConnectError('host-key-unknown', describeUnverifiableCertificate(presented, verdict.authorities));
   }
 }

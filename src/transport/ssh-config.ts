@@ -1,6 +1,6 @@
 /**
  * The part of OpenSSH's client config (ssh_config(5)) that decides where and how to connect:
- * Host blocks with pattern lists, HostName, Port, User, IdentityFile, UserKnownHostsFile. As in ssh,
+ * Host blocks with pattern lists, HostName, Port, User, IdentityFile, UserKnownHostsFile, GlobalKnownHostsFile. As in ssh,
  * the FIRST value obtained for a keyword wins; IdentityFile accumulates. Match blocks are skipped
  * (they need a runtime evaluation ssh itself does), and said so in `notes`. Pure.
  */
@@ -24,7 +24,10 @@ export interface SshHostConfig {
   port?: number;
   user?: string;
   identityFiles: string[];
-  userKnownHostsFile?: string;
+  /** Every file of the first UserKnownHostsFile line: all are read, keys are added to the first. */
+  userKnownHostsFiles?: string[];
+  /** Every file of the first GlobalKnownHostsFile line (read only). */
+  globalKnownHostsFiles?: string[];
 }
 
 function splitWords(text: string): string[] {
@@ -72,13 +75,15 @@ export function lookupSshConfig(config: SshConfig, alias: string): SshHostConfig
   const found: SshHostConfig = { identityFiles: [] };
   for (const block of config.blocks) {
     if (!matchHostPatternList(alias, block.patterns)) continue;
-    for (const [keyword, [value = '']] of block.options) {
+    for (const [keyword, words] of block.options) {
+      const [value = ''] = words;
       if (keyword === 'hostname') found.hostName ??= value;
       else if (keyword === 'port' && found.port === undefined && /^\d+$/.test(value)) found.port = Number(value);
       else if (keyword === 'user') found.user ??= value;
       else if (keyword === 'identityfile') found.identityFiles.push(value);
-      // several files may be listed; the first is where ssh reads and writes
-      else if (keyword === 'userknownhostsfile') found.userKnownHostsFile ??= value;
+      // ssh_config(5): "one or more files … separated by whitespace"; ssh writes to the first
+      else if (keyword === 'userknownhostsfile' && words.length > 0) found.userKnownHostsFiles ??= words;
+      else if (keyword === 'globalknownhostsfile' && words.length > 0) found.globalKnownHostsFiles ??= words;
     }
   }
   return found;

@@ -2,10 +2,11 @@
 import { homedir } from 'node:os';
 import { Client, type AuthHandlerMiddleware, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
 import type { Connect, ConnectOptions, Connection, HostTarget } from './connection.js';
+import { ConnectError, errorMessage } from '../errors.js';
 import { classifyConnectError } from './connect-errors.js';
 import { resolveCredentials, type Credential, type CredentialSources } from './credentials.js';
 import { createHostKeyCheck, orderHostKeyAlgorithms, type HostKeyCheck } from './host-verifier.js';
-import { chooseKnownHostsFile, loadKnownHosts } from './known-hosts-file.js';
+import { chooseKnownHostsFiles, loadKnownHostsFiles } from './known-hosts-file.js';
 import { knownKeyTypes } from './known-hosts.js';
 import { terminalPrompt } from './passphrase.js';
 import { createSshConnection } from './ssh-connection.js';
@@ -20,16 +21,20 @@ export function processSshEnvironment(): SshEnvironment {
 export function createSshConnect(environment: () => SshEnvironment = processSshEnvironment): Connect {
   return async (target, options) => {
     const sources = environment();
-    const knownHostsFile = chooseKnownHostsFile(options, target, sources.homeDir);
-    const entries = await loadKnownHosts(knownHostsFile);
+    const files = chooseKnownHostsFiles(options, target, sources.homeDir);
+    const entries = await loadKnownHostsFiles(files).catch((error: unknown) => {
+      // fail closed: ssh skips an unreadable file, but it may be the one pinning this host's key
+      throw new ConnectError('host-key-unknown', `${target.name}: ${errorMessage(error)}; host keys cannot be checked without it`, { cause: error });
+    });
     // before the handshake, so a passphrase prompt does not eat into connectTimeoutMs
     const credentials = await resolveCredentials(target, sources);
     const hostKeys = createHostKeyCheck({
       target,
-      knownHostsFile,
+      files,
       entries,
       acceptNewHostKeys: options.acceptNewHostKeys,
       homeDir: sources.homeDir,
+      ...(options.onHostKeyAdded ? { onHostKeyAdded: options.onHostKeyAdded } : {}),
     });
     const algorithms = orderHostKeyAlgorithms(knownKeyTypes(entries, target.address, target.port));
     return handshake(target, options, { methods: credentials.methods, notes: credentials.notes, hostKeys, algorithms });

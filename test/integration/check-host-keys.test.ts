@@ -37,7 +37,8 @@ describe('check: host keys against known_hosts', { skip: skipReason ?? false }, 
   async function check(knownHosts: string, extra: string[] = []) {
     let answer: Awaited<ReturnType<typeof checkJson>> | undefined;
     const contacts = await countContacts(checkLab.lab, async () => {
-      answer = await checkJson(['-i', checkLab.lab.inventoryFile, '--known-hosts', knownHosts, ...extra]);
+      // no global file: the machine's /etc/ssh/ssh_known_hosts must not take part
+      answer = await checkJson(['-i', checkLab.lab.inventoryFile, '--known-hosts', knownHosts, '--global-known-hosts', '/dev/null', ...extra]);
     });
     if (!answer) throw new Error('check did not run');
     return { ...answer, reported: byHost(answer.hosts), contacts };

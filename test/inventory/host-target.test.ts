@@ -31,6 +31,8 @@ const fields: Array<[string, Record<string, unknown>, Partial<Record<string, unk
   ['known hosts from common args', { ansible_ssh_common_args: '-o UserKnownHostsFile=~/kh' }, { knownHostsFile: `${homedir()}/kh` }],
   ['known hosts from extra args', { ansible_ssh_extra_args: '-o StrictHostKeyChecking=yes -oUserKnownHostsFile=/kh' }, { knownHostsFile: '/kh' }],
   ['common args win over extra args', { ansible_ssh_common_args: '-o UserKnownHostsFile=/a', ansible_ssh_extra_args: '-o UserKnownHostsFile=/b' }, { knownHostsFile: '/a' }],
+  ['several user known hosts files', { ansible_ssh_common_args: `-o 'UserKnownHostsFile=/a ~/b'` }, { knownHostsFile: '/a', additionalKnownHostsFiles: [`${homedir()}/b`] }],
+  ['global known hosts files', { ansible_ssh_extra_args: `-o 'GlobalKnownHostsFile=~/g /etc/g2'` }, { globalKnownHostsFiles: [`${homedir()}/g`, '/etc/g2'], knownHostsFile: undefined }],
 ];
 
 for (const [name, vars, want] of fields) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findKnownHostsFile, splitShellWords } from '../../src/inventory/ssh-args.js';
+import { findKnownHostsFile, findOptionFiles, splitShellWords } from '../../src/inventory/ssh-args.js';
 
 const splits: Array<[string, string[] | string]> = [
   ['-o A=1  -o B=2', ['-o', 'A=1', '-o', 'B=2']],
@@ -32,5 +32,23 @@ for (const [args, want] of knownHosts) {
     const words = splitShellWords(args);
     assert.ok(Array.isArray(words));
     assert.equal(findKnownHostsFile(words), want);
+  });
+}
+
+const optionFiles: Array<[string, 'UserKnownHostsFile' | 'GlobalKnownHostsFile', string[] | undefined]> = [
+  [`-o 'UserKnownHostsFile=/k/h /k/i'`, 'UserKnownHostsFile', ['/k/h', '/k/i']],
+  ['-o GlobalKnownHostsFile=/g/a', 'GlobalKnownHostsFile', ['/g/a']],
+  [`-oGlobalKnownHostsFile='/g/a /g/b' -o GlobalKnownHostsFile=/g/c`, 'GlobalKnownHostsFile', ['/g/a', '/g/b']],
+  ['-o GlobalKnownHostsFile /g/d', 'GlobalKnownHostsFile', ['/g/d']],
+  ['-o globalknownhostsfile=none', 'GlobalKnownHostsFile', ['none']],
+  ['-o UserKnownHostsFile=/k/a', 'GlobalKnownHostsFile', undefined],
+  ['-o GlobalKnownHostsFile=', 'GlobalKnownHostsFile', undefined],
+];
+
+for (const [args, keyword, want] of optionFiles) {
+  test(`${keyword} files of ${JSON.stringify(args)}`, () => {
+    const words = splitShellWords(args);
+    assert.ok(Array.isArray(words));
+    assert.deepEqual(findOptionFiles(words, keyword), want);
   });
 }

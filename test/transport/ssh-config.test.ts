@@ -32,7 +32,7 @@ test('lookup: first value wins, IdentityFile accumulates, negation excludes, Mat
   const table: [string, ReturnType<typeof lookupSshConfig>][] = [
     ['web1', { hostName: '%h.prod.example.com', port: 2222, user: 'deploy', identityFiles: ['~/.ssh/global_key', '~/.ssh/web_%r'] }],
     ['web-old', { port: 22, user: 'fallback', identityFiles: ['~/.ssh/global_key'] }],
-    ['db1', { hostName: '10.0.0.9', port: 22, user: 'fallback', identityFiles: ['~/.ssh/global_key'], userKnownHostsFile: '/etc/fleet known_hosts' }],
+    ['db1', { hostName: '10.0.0.9', port: 22, user: 'fallback', identityFiles: ['~/.ssh/global_key'], userKnownHostsFiles: ['/etc/fleet known_hosts', '/second'] }],
   ];
   for (const [alias, expected] of table) assert.deepEqual(lookupSshConfig(config, alias), expected, alias);
   assert.deepEqual(config.notes, ['cfg:10: Match blocks are not evaluated; their settings are ignored']);
@@ -71,6 +71,17 @@ test('inventory variables and --user beat the config; the config beats defaults'
 test('UserKnownHostsFile from the config applies only when the inventory names none', () => {
   const db = (fields: Partial<HostTarget>) => applySshConfig(target({}, { name: 'db1', address: 'db1', ...fields }), config, explicitFieldsOf({}, false), '/h', () => false);
   assert.equal(db({}).knownHostsFile, '/etc/fleet known_hosts');
+  assert.deepEqual(db({}).additionalKnownHostsFiles, ['/second']);
   assert.equal(db({ knownHostsFile: '/inv/kh' }).knownHostsFile, '/inv/kh');
+  assert.equal(db({ knownHostsFile: '/inv/kh' }).additionalKnownHostsFiles, undefined);
   assert.equal(db({}).address, '10.0.0.9');
+});
+
+test('GlobalKnownHostsFile: every file of the first line, ~ expanded but no %-tokens (ssh_config(5) TOKENS); the inventory\'s -o wins', () => {
+  const cfg = parseSshConfig('Host db*\n  GlobalKnownHostsFile ~/fleet_known_hosts /etc/ssh/%h_hosts\nHost *\n  GlobalKnownHostsFile /ignored\n');
+  assert.deepEqual(lookupSshConfig(cfg, 'db1').globalKnownHostsFiles, ['~/fleet_known_hosts', '/etc/ssh/%h_hosts']);
+  const apply = (fields: Partial<HostTarget>) => applySshConfig(target({}, { name: 'db1', address: 'db1', ...fields }), cfg, explicitFieldsOf({}, false), '/h', () => false);
+  assert.deepEqual(apply({}).globalKnownHostsFiles, ['/h/fleet_known_hosts', '/etc/ssh/%h_hosts']);
+  assert.deepEqual(apply({ globalKnownHostsFiles: ['/inv/global'] }).globalKnownHostsFiles, ['/inv/global']);
+  assert.equal(apply({}).knownHostsFile, undefined);
 });

@@ -4,7 +4,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ConnectError } from '../../src/errors.js';
 import { fingerprintSha256 } from '../../src/transport/host-key.js';
@@ -67,6 +67,29 @@ describe('connectSsh against a real sshd', { skip: sshdSkipReason() }, () => {
     const knownHostsFile = host.knownHosts([`@revoked * ${hostKey}`, host.trustedLine()]);
     const error = await connectError(host.connect({ knownHostsFile, acceptNewHostKeys: true }), 'host-key-revoked');
     assert.match(error.message, /@revoked/);
+  });
+
+  test('a bare "127.0.0.1 key" entry is accepted on a non-22 port; a key only in a global file is known', async () => {
+    const hostKey = host.sshd.hostKeys[0]?.publicLine.split(' ').slice(0, 2).join(' ');
+    await (await host.connect({ knownHostsFile: host.knownHosts([`127.0.0.1 ${hostKey}`]) })).close();
+    const emptyUserFile = host.knownHosts([]);
+    const globalFile = host.knownHosts([host.trustedLine()]);
+    await (await host.connect({ knownHostsFile: emptyUserFile, globalKnownHostsFiles: [globalFile] })).close();
+    assert.equal(readFileSync(emptyUserFile, 'utf8'), '', 'nothing is added for a host the global file knows');
+  });
+
+  test('a key pinned differently in a global file is changed even with --accept-new-host-keys; nothing is written', async () => {
+    const impostor = generateKey(mkdtempSync(join(tmpdir(), 'ctf-imp-')), 'impostor');
+    const globalFile = host.knownHosts([`[127.0.0.1]:${host.sshd.port} ${impostor.publicLine}`]);
+    const knownHostsFile = join(host.homeDir, 'never-written', 'known_hosts');
+    const error = await connectError(host.connect({ knownHostsFile, globalKnownHostsFiles: [globalFile], acceptNewHostKeys: true }), 'host-key-changed');
+    assert.ok(error.message.includes(`${basename(globalFile)}:1)`), error.message);
+    assert.equal(existsSync(knownHostsFile), false);
+  });
+
+  test('an unreadable global file refuses the host (fail closed) and says which file', async () => {
+    const error = await connectError(host.connect({ globalKnownHostsFiles: [host.homeDir] }), 'host-key-unknown');
+    assert.ok(error.message.startsWith(`lab1: cannot read known_hosts file ${host.homeDir} (EISDIR)`), error.message);
   });
 
   test('a key the server does not accept is an auth error listing what was tried, never key material', async () => {

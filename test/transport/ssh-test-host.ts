@@ -52,7 +52,8 @@ export async function startTestHost(options: SshdOptions = {}): Promise<TestHost
     connect: (options = {}, target = host.target(), env = {}) => {
       const connect = createSshConnect(() => ({ env, homeDir }));
       const knownHostsFile = options.knownHostsFile ?? host.knownHosts([host.trustedLine()]);
-      return connect(target, { ...defaultConnectOptions, connectTimeoutMs: 5_000, ...options, knownHostsFile });
+      // no global files unless a test names some: the machine's /etc/ssh never takes part
+      return connect(target, { ...defaultConnectOptions, connectTimeoutMs: 5_000, globalKnownHostsFiles: [], ...options, knownHostsFile });
     },
     stop: async () => {
       await sshd.stop();

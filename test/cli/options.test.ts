@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { connectOptionsFrom, type HostOptionValues } from '../../src/cli/options.js';
+import { InputError } from '../../src/errors.js';
+
+const base: HostOptionValues = { inventory: 'inv.yaml', forks: '20', connectTimeout: '10000', keepaliveInterval: '15000', maxHandshakes: '10' };
+
+test('--known-hosts and --global-known-hosts must name existing files: a typo is not an empty trust store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctf-opt-'));
+  const user = join(dir, 'known_hosts');
+  const global = join(dir, 'ssh_known_hosts');
+  writeFileSync(user, '');
+  writeFileSync(global, '');
+  const options = connectOptionsFrom({ ...base, knownHosts: user, globalKnownHosts: [global, '/dev/null'] });
+  assert.equal(options.knownHostsFile, user);
+  assert.deepEqual(options.globalKnownHostsFiles, [global, '/dev/null']);
+  assert.equal(connectOptionsFrom(base).globalKnownHostsFiles, undefined, 'default: GlobalKnownHostsFile, else /etc/ssh');
+  const missing = join(dir, 'nope');
+  assert.throws(() => connectOptionsFrom({ ...base, knownHosts: missing }), (e) => e instanceof InputError && e.message === `--known-hosts ${missing}: no such file`);
+  assert.throws(() => connectOptionsFrom({ ...base, globalKnownHosts: [missing] }), (e) => e instanceof InputError && /--global-known-hosts .*: no such file/.test(e.message));
+});
