@@ -31,7 +31,6 @@ describe('lab: hosts with a real sshd in their own namespaces', { skip: skipReas
 
   before(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'conntrack-lab-test-'));
-    const startedAt = Date.now();
     lab = await startLab({
       count: 2,
       dir: path.join(tmp, 'lab'),
@@ -39,8 +38,6 @@ describe('lab: hosts with a real sshd in their own namespaces', { skip: skipReas
       inventoryFile: path.join(tmp, 'inventories', 'lab.yaml'),
       knownHostsFile: path.join(tmp, 'inventories', 'lab.known_hosts'),
     });
-    // Generous bound: the machine is shared; the aim is well under a second per host.
-    assert.ok(Date.now() - startedAt < 2 * 3000, `2 hosts took ${Date.now() - startedAt} ms`);
   });
 
   after(async () => {
