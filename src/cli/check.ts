@@ -5,6 +5,7 @@ import { errorMessage } from '../errors.js';
 import type { CheckResult } from '../facts/check-result.js';
 import { gatherFacts } from '../facts/gather.js';
 import { createCheckReporter } from '../report/index.js';
+import { countOutcomes, exitCodeOf, readOutcome } from '../runner/outcome.js';
 import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
 import { selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
@@ -47,7 +48,7 @@ export async function runCheck(values: HostOptionValues & { warnPercent: string 
     ),
   );
   await reporter.finish();
-  return results.every((r) => r.reachable && r.error === null) ? 0 : 1;
+  return exitCodeOf({ counts: countOutcomes(results.map(readOutcome)) }, 'check');
 }
 
 export function registerCheck(program: Command): void {

@@ -3,11 +3,11 @@ import { rename, writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { Inventory } from '../inventory/index.js';
 import type { HostResult } from '../runner/events.js';
-import type { HostOutcome } from '../runner/outcome.js';
+import { retryableOutcomes } from '../runner/outcome.js';
 import type { HostTarget } from '../transport/connection.js';
 
-/** Everything but changed and unchanged: `skipped` covers hosts never started (stopped, interrupted, locked). */
-export const retryOutcomes: ReadonlySet<HostOutcome> = new Set(['failed', 'rolled-back', 'rollback-failed', 'unreachable', 'skipped']);
+/** outcome.ts `retryableOutcomes`: everything but changed and unchanged (`skipped`: stopped, interrupted, locked). */
+export const retryOutcomes = retryableOutcomes;
 
 const keyFileVars = ['ansible_private_key_file', 'ansible_ssh_private_key_file'];
 

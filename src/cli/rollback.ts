@@ -6,7 +6,7 @@ import { buildRunReport, createRunReporter, writeReportFile } from '../report/in
 import type { ConnectionPool } from '../runner/connection-pool.js';
 import type { HostResult, RunEvent } from '../runner/events.js';
 import { acquireHostLock, releaseLock } from '../runner/host-lock.js';
-import { countOutcomes, exitCodes } from '../runner/outcome.js';
+import { countOutcomes, exitCodeOf } from '../runner/outcome.js';
 import { restoreHost } from '../runner/restore.js';
 import { hostResult } from '../runner/step-results.js';
 import { createPool, selectTargets } from './hosts.js';
@@ -109,10 +109,9 @@ function refuseForNewer(runId: string, blocking: BlockingRun[]): string {
 }
 
 export function rollbackExitCode(results: RollbackResult[], interrupted: boolean): number {
-  if (results.some((r) => r.result.outcome === 'rollback-failed')) return exitCodes.rollbackFailed;
-  if (interrupted) return exitCodes.interrupted;
-  const failed = (r: RollbackResult) => r.result.outcome === 'unreachable' || r.result.outcome === 'failed' || r.notDone;
-  return results.some(failed) ? exitCodes.hostFailed : exitCodes.ok;
+  const counts = countOutcomes(results.map((r) => r.result.outcome));
+  const nothingToDo = results.filter((r) => r.result.outcome === 'skipped' && !r.notDone).length;
+  return exitCodeOf({ counts, interrupted, nothingToDo }, 'rollback');
 }
 
 export async function runRollback(values: RollbackValues): Promise<number> {
@@ -144,7 +143,7 @@ export async function runRollback(values: RollbackValues): Promise<number> {
     const results = await Promise.all(journals.map((j) => limit(() => rollbackOne(context, j))));
     const exitCode = rollbackExitCode(results, signals.isInterrupted());
     emit({ type: 'run-end', exitCode, summary: countOutcomes(results.map((r) => r.result.outcome)) });
-    if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: '(rollback)', startedAt, finishedAt: new Date() }));
+    if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: '(rollback)', startedAt, finishedAt: new Date(), exitCode }));
     return exitCode;
   } finally {
     await pool.closeAll();

@@ -7,6 +7,7 @@ import type { BatchSize, Playbook } from '../playbook/types.js';
 import { buildRunReport, createRunReporter, writeReportFile, type RunReporter } from '../report/index.js';
 import type { RunEvent } from '../runner/events.js';
 import { runFleet } from '../runner/fleet.js';
+import { countOutcomes, exitCodeOf } from '../runner/outcome.js';
 import { printDiffs } from './diffs.js';
 import { createPool, selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
@@ -21,6 +22,7 @@ interface RunValues extends HostOptionValues {
   serial?: string;
   canary?: string;
   maxFailPercentage?: string;
+  maxUnreachablePercent?: string;
   retryFile?: string;
   log?: string;
 }
@@ -35,18 +37,23 @@ export function parseSerial(text: string): BatchSize[] {
   });
 }
 
+/** A percentage flag: a number from 0 to 100, else bad input. */
+function parsePercent(text: string, flag: string): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!(value >= 0 && value <= 100)) throw new InputError(`${flag} must be a number from 0 to 100, got "${text}"`);
+  return value;
+}
+
 /** CLI flags override the playbook's rollout settings. */
-export function withOverrides(playbook: Playbook, values: Pick<RunValues, 'serial' | 'canary' | 'maxFailPercentage'>): Playbook {
+export function withOverrides(playbook: Playbook, values: Pick<RunValues, 'serial' | 'canary' | 'maxFailPercentage' | 'maxUnreachablePercent'>): Playbook {
   if (values.serial !== undefined && values.canary !== undefined) throw new InputError('give --serial or --canary, not both (--canary N is --serial N,100%)');
   let serial = playbook.serial;
   if (values.serial !== undefined) serial = parseSerial(values.serial);
   if (values.canary !== undefined) serial = [parseCount(values.canary, '--canary'), '100%'];
-  let maxFail = playbook.max_fail_percentage;
-  if (values.maxFailPercentage !== undefined) {
-    maxFail = values.maxFailPercentage.trim() === '' ? Number.NaN : Number(values.maxFailPercentage);
-    if (!(maxFail >= 0 && maxFail <= 100)) throw new InputError(`--max-fail-percentage must be a number from 0 to 100, got "${values.maxFailPercentage}"`);
-  }
-  return { ...playbook, serial, max_fail_percentage: maxFail };
+  const maxFail = values.maxFailPercentage === undefined ? playbook.max_fail_percentage : parsePercent(values.maxFailPercentage, '--max-fail-percentage');
+  const result = { ...playbook, serial, max_fail_percentage: maxFail };
+  if (values.maxUnreachablePercent !== undefined) result.max_unreachable_percent = parsePercent(values.maxUnreachablePercent, '--max-unreachable-percent');
+  return result;
 }
 
 function fanOut(reporters: RunReporter[], events: RunEvent[]): (event: RunEvent) => void {
@@ -85,7 +92,9 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   let retryLine: string | null = null;
   try {
     const result = await runFleet({ playbook, targets: selection.targets, forks: selection.forks, checkOnly: values.check === true, runId, startedAt, pool, emit, isInterrupted: signals.isInterrupted });
-    exitCode = result.exitCode;
+    const counts = countOutcomes(result.results.map((r) => r.outcome));
+    exitCode = exitCodeOf({ counts, stopped: result.stopped, interrupted: result.interrupted }, 'run');
+    emit({ type: 'run-end', exitCode, summary: counts });
     if (values.retryFile) {
       const count = await writeRetryFile(values.retryFile, selection.inventory, selection.targets, result.results);
       retryLine = `retry inventory: ${count} ${count === 1 ? 'host' : 'hosts'} in ${values.retryFile}`;
@@ -98,7 +107,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   }
   if (retryLine) process.stderr.write(`${retryLine}\n`);
   if (values.diff && selection.format !== 'json') printDiffs(events, process.stdout);
-  if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: playbookFile, startedAt, finishedAt: new Date() }));
+  if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: playbookFile, startedAt, finishedAt: new Date(), exitCode }));
   return exitCode;
 }
 
@@ -112,8 +121,9 @@ export function registerRun(program: Command): void {
     .option('--report <file>', 'write the JSON run report to this file')
     .option('--serial <sizes>', 'batches, overriding the playbook: e.g. 1,10%,100%')
     .option('--canary <n>', 'shortcut for --serial N,100%')
-    .option('--max-fail-percentage <n>', 'a batch whose failed hosts exceed this stops the rollout (default from playbook, 0)')
-    .option('--retry-file <file>', 'write an inventory of the hosts that failed, were unreachable or never started, to rerun just those with -i FILE')
+    .option('--max-fail-percentage <n>', 'a batch whose failed hosts exceed this share of the hosts tried stops the rollout (default from playbook, 0); unreachable and locked hosts do not count')
+    .option('--max-unreachable-percent <n>', 'a batch whose unreachable or locked hosts exceed this share stops the rollout, exit 3 (default from playbook, unlimited)')
+    .option('--retry-file <file>', 'write an inventory of the hosts that failed, were unreachable, locked or never started, to rerun just those with -i FILE')
     .option('--log <file>', 'append plain event lines to this file (for cron)')
     .addHelpText('after', '\nExamples:\n  conntrack-fleet run playbooks/tune.yaml -i inventories/lab.yaml --check --diff\n  conntrack-fleet run playbooks/tune.yaml -i inventories/prod.yaml --canary 1 --retry-file retry.yaml\n\nRollouts, gates, journals and scheduling: docs/rollouts.md');
   addHostOptions(command).action(async (playbook: string, values: RunValues) => {

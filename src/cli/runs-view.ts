@@ -1,6 +1,6 @@
 /** `conntrack-fleet runs`: the runs recorded in the hosts' journals, with their state per host. */
 import type { Command } from 'commander';
-import { exitCodes } from '../runner/outcome.js';
+import { countOutcomes, exitCodeOf, readOutcome } from '../runner/outcome.js';
 import { createPool, selectTargets } from './hosts.js';
 import { type HostJournals, readJournals } from './journals.js';
 import { addHostOptions, type HostOptionValues } from './options.js';
@@ -45,7 +45,7 @@ export function registerRuns(program: Command): void {
     try {
       const journals = await readJournals(pool, selection.targets, selection.forks);
       process.stdout.write(renderRuns(journals, selection.format === 'json'));
-      process.exitCode = journals.some((j) => j.error) ? exitCodes.hostFailed : exitCodes.ok;
+      process.exitCode = exitCodeOf({ counts: countOutcomes(journals.map((j) => readOutcome({ reachable: j.error === null, error: null }))) }, 'runs');
     } finally {
       await pool.closeAll();
     }

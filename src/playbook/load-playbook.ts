@@ -15,12 +15,13 @@ export function loadPlaybook(file: string): Playbook {
 export function parsePlaybook(source: YamlSource): Playbook {
   const parsed = playbookSchema.safeParse(source.doc.toJS());
   if (!parsed.success) throw inputErrorFromZod(source, parsed.error);
-  const { name, hosts, serial, max_fail_percentage, gate, on_abort, steps } = parsed.data;
+  const { name, hosts, serial, max_fail_percentage, max_unreachable_percent, gate, on_abort, steps } = parsed.data;
   // Syntax only: whether the pattern matches anything depends on the inventory (selectHosts).
   const hostsPosition = positionAtPath(source, ['hosts']);
   parseHostPattern(hosts, hostsPosition);
   const playbook: Playbook = { file: source.file, hosts, hostsPosition, steps: parseSteps(source, steps), serial, max_fail_percentage, on_abort };
   if (name !== undefined) playbook.name = name;
   if (gate !== undefined) playbook.gate = gate;
+  if (max_unreachable_percent !== undefined) playbook.max_unreachable_percent = max_unreachable_percent;
   return playbook;
 }

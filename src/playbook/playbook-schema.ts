@@ -45,6 +45,7 @@ export const playbookSchema = strictMapping(
     hosts: requiredField('an Ansible host pattern such as all or web:!canary (or a list of patterns)', parseHostsField),
     serial: serialField,
     max_fail_percentage: defaultedField('a number 0-100', parseNumberInRange(0, 100), 0),
+    max_unreachable_percent: optionalField('a number 0-100 (omit for unlimited)', parseNumberInRange(0, 100)),
     gate: gateSchema.optional(),
     on_abort: defaultedField(`one of: ${ON_ABORT_VALUES.join(', ')}`, parseOnAbort, 'rollback-batch'),
     steps: requiredField('a non-empty list of steps', parseNonEmptyList),

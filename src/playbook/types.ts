@@ -73,6 +73,8 @@ export interface Playbook {
   /** Batches, in order; default one batch of 100%. */
   serial: BatchSize[];
   max_fail_percentage: number; // default 0
+  /** A batch whose unreachable or locked hosts exceed this share stops the rollout; undefined = unlimited (default). */
+  max_unreachable_percent?: number;
   gate?: GateSpec;
   on_abort: OnAbort; // default rollback-batch
 }

@@ -120,11 +120,18 @@ export function describeEvent(event: RunEvent, context: LineContext): RunLine[] 
       return describeGateEnd(event, context);
     case 'batch-end':
       return event.stopped
-        ? [line(fleetPrefix, `rollout stopped after ${batchName(event.batch, context)}: ${event.failed} of ${event.total} hosts failed`, 'bad')]
+        ? [line(fleetPrefix, `rollout stopped after ${batchName(event.batch, context)}: ${batchStopText(event)}`, 'bad')]
         : [];
     case 'message':
       return [describeMessage(event)];
   }
+}
+
+/** Failed hosts are counted among those the change was tried on: unreachable and locked ones were never changed. */
+function batchStopText(event: Extract<RunEvent, { type: 'batch-end' }>): string {
+  const unreachable = event.unreachable ?? 0;
+  if (event.stoppedBy === 'unreachable') return `${unreachable} of ${event.total} hosts unreachable or locked`;
+  return `${event.failed} of ${event.total - unreachable} hosts failed${unreachable > 0 ? ` (${unreachable} unreachable or locked not counted)` : ''}`;
 }
 
 function describeHostEndLines(result: HostResult): RunLine[] {

@@ -1,6 +1,6 @@
 /** The machine-readable record of one run, built purely from the events the runner emitted. */
 import type { HostResult, RunEvent, StepResult } from '../runner/events.js';
-import { countOutcomes, exitCodeFor, type HostOutcome, type StepOutcome } from '../runner/outcome.js';
+import { countOutcomes, exitCodeOf, type HostOutcome, type StepOutcome } from '../runner/outcome.js';
 
 export interface StepReport {
   step: string;
@@ -44,6 +44,8 @@ export interface RunReportMeta {
   playbook: string;
   startedAt: Date;
   finishedAt: Date;
+  /** The command's exit code (outcome.ts exitCodeOf); default: the one its run-end event carries. */
+  exitCode?: number;
 }
 
 /** Said of a host the run announced but never reached (stopped rollout, interrupt). */
@@ -57,14 +59,17 @@ export interface RunTally {
   exitCode: number;
 }
 
-/** Per-host outcomes, their counts and the exit code (the runner's, from run-end, when it got that far). */
+/**
+ * Per-host outcomes, their counts and the exit code: the command's, from run-end. Without a run-end the command
+ * never finished (an internal error): the code is then the `run` rule applied to what the events show.
+ */
 export function summarizeRun(events: RunEvent[]): RunTally {
   const start = findEvent(events, 'run-start');
   const end = findLastEvent(events, 'run-end');
   const hosts = collectHostReports(events, start?.hosts ?? []);
-  const outcomes = hosts.map((h) => h.outcome);
+  const summary = countOutcomes(hosts.map((h) => h.outcome));
   const stopped = events.some((e) => e.type === 'batch-end' && e.stopped);
-  return { hosts, summary: countOutcomes(outcomes), exitCode: end?.exitCode ?? exitCodeFor(outcomes, stopped) };
+  return { hosts, summary, exitCode: end?.exitCode ?? exitCodeOf({ counts: summary, stopped }, 'run') };
 }
 
 export function buildRunReport(events: RunEvent[], meta: RunReportMeta): RunReport {
@@ -74,7 +79,7 @@ export function buildRunReport(events: RunEvent[], meta: RunReportMeta): RunRepo
     playbook: meta.playbook,
     started_at: meta.startedAt.toISOString(),
     finished_at: meta.finishedAt.toISOString(),
-    exit_code: tally.exitCode,
+    exit_code: meta.exitCode ?? tally.exitCode,
     hosts: tally.hosts,
     summary: tally.summary,
     gates: collectGates(events),

@@ -40,8 +40,13 @@ export type RunEvent =
   | { type: 'host-end'; result: HostResult }
   | { type: 'gate-start'; batch: number; soakMs: number }
   | { type: 'gate-end'; batch: number; failedHosts: { host: string; reason: string }[] }
-  | { type: 'batch-end'; batch: number; failed: number; total: number; stopped: boolean }
+  /**
+   * failed: hosts where the change went wrong; unreachable: hosts never changed (unreachable, or locked by another
+   * run), which max_fail_percentage ignores; total: the batch's hosts. stoppedBy: the threshold that stopped the rollout.
+   */
+  | { type: 'batch-end'; batch: number; failed: number; total: number; unreachable?: number; stopped: boolean; stoppedBy?: 'failed' | 'unreachable' | null }
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string; host?: string }
+  /** Emitted by the command (cli/), which maps the outcomes to the exit code (outcome.ts exitCodeOf). */
   | { type: 'run-end'; exitCode: number; summary: Record<HostOutcome, number> };
 
 export type EventListener = (event: RunEvent) => void;

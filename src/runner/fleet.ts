@@ -2,12 +2,13 @@
 import pLimit from 'p-limit';
 import type { Playbook } from '../playbook/types.js';
 import type { HostTarget } from '../transport/connection.js';
-import { exceedsFailThreshold, splitBatches } from './batches.js';
+import { judgeBatch, splitBatches } from './batches.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { EventListener, HostResult } from './events.js';
+import { claimHosts, type FleetLocks } from './fleet-locks.js';
 import { runGate } from './gate.js';
 import { type HostRunRecord, runHost } from './host-run.js';
-import { countOutcomes, exitCodeFor, exitCodes, type HostOutcome } from './outcome.js';
+import { changedOutcomes } from './outcome.js';
 import { restoreHost } from './restore.js';
 import { hostResult, markRolledBack } from './step-results.js';
 
@@ -25,13 +26,15 @@ export interface FleetOptions {
 
 export interface FleetResult {
   results: HostResult[];
-  exitCode: number;
+  /** A batch exceeded a threshold and no later batch started. */
   stopped: boolean;
+  interrupted: boolean;
 }
 
-/** Outcomes that count against max_fail_percentage. */
-export const failedOutcomes: readonly HostOutcome[] = ['failed', 'rolled-back', 'rollback-failed', 'unreachable'];
-
+/**
+ * Runs the batches. The exit code is not decided here: the CLI maps the outcomes with outcome.ts `exitCodeOf`.
+ * Without --check every host is claimed (connect + lock) before batch 1 and stays locked until the end.
+ */
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const { playbook, emit } = options;
   const batches = splitBatches(options.targets, playbook.serial);
@@ -42,69 +45,89 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     steps: playbook.steps.map((s) => ({ kind: s.kind, label: s.name ?? s.kind })),
     batches: batches.map((b) => b.map((t) => t.name)),
   });
+  const batchOf = new Map(batches.flatMap((b, i) => b.map((t) => [t.name, i] as const)));
+  const locks = options.checkOnly ? null : await claimHosts({ ...options, batchOf });
   const done: HostRunRecord[] = [];
   let stopped = false;
   try {
     for (const [batch, targets] of batches.entries()) {
       if (stopped || options.isInterrupted()) {
-        done.push(...targets.map((t) => skipHost(options, t, batch, stopped ? 'rollout stopped before this batch' : 'interrupted before it started')));
+        done.push(...targets.map((t) => unclaimedRecord(locks, t) ?? skipHost(options, t, batch, stopped ? 'rollout stopped before this batch' : 'interrupted before it started')));
         continue;
       }
       emit({ type: 'batch-start', batch, hosts: targets.map((t) => t.name) });
-      const records = await runBatch(options, targets, batch);
+      const records = await runBatch(options, targets, batch, locks);
       done.push(...records);
-      // one batch: nothing is left to protect, so no soak and no stop
-      const rollout = batches.length > 1 && !options.checkOnly;
-      if (rollout) await applyGate(options, records, batch);
-      const failed = records.filter((r) => failedOutcomes.includes(r.result.outcome)).length;
-      const limit = playbook.max_fail_percentage;
-      stopped = rollout && !options.isInterrupted() && exceedsFailThreshold(failed, records.length, limit);
-      if (stopped) await rollBackOnAbort(options, done, batch, `rollout stopped: ${failed} of ${records.length} hosts of batch ${batch + 1} failed (more than ${limit}%)`);
-      emit({ type: 'batch-end', batch, failed, total: records.length, stopped });
+      stopped = await endBatch(options, records, done, { batch, count: batches.length });
     }
   } finally {
-    // held until now so that no other controller could touch a host this run might still have rolled back
-    await Promise.all(done.map((r) => r.releaseLock?.()));
+    // held until now so that no other controller could touch a host this run might still change or roll back
+    await locks?.releaseAll();
   }
-  const outcomes = done.map((r) => r.result.outcome);
-  const exitCode = fleetExitCode(outcomes, stopped, options.isInterrupted());
-  emit({ type: 'run-end', exitCode, summary: countOutcomes(outcomes) });
-  return { results: done.map((r) => r.result), exitCode, stopped };
+  return { results: done.map((r) => r.result), stopped, interrupted: options.isInterrupted() };
 }
 
 /**
- * An interrupt exits 130 unless a rollback failed: that is the more alarming fact. Otherwise a skipped host
- * (another run held its lock) was not tuned, so the run is not ok: 1, like a failed host.
+ * Judges the batch; the gate soaks only when a later batch will run (it protects later batches: none after the
+ * last one, none after a batch that already exceeded a threshold). A failure stop applies on_abort; a stop for
+ * unreachable hosts does not: the hosts this run changed are no worse for it. True when the rollout stops.
  */
-export function fleetExitCode(outcomes: HostOutcome[], stopped: boolean, interrupted: boolean): number {
-  const code = exitCodeFor(outcomes, stopped);
-  if (interrupted && code !== exitCodes.rollbackFailed) return exitCodes.interrupted;
-  return code === exitCodes.ok && outcomes.includes('skipped') ? exitCodes.hostFailed : code;
+async function endBatch(options: FleetOptions, records: HostRunRecord[], done: HostRunRecord[], at: { batch: number; count: number }): Promise<boolean> {
+  const { playbook } = options;
+  const { batch } = at;
+  // one batch: nothing is left to protect, so no soak and no stop
+  const rollout = at.count > 1 && !options.checkOnly;
+  const limits = { maxFailPercent: playbook.max_fail_percentage, maxUnreachablePercent: playbook.max_unreachable_percent };
+  const judge = () => judgeBatch(records.map((r) => r.result.outcome), batch, limits);
+  let verdict = judge();
+  if (rollout && verdict.stoppedBy === null && batch < at.count - 1) {
+    await applyGate(options, records, batch);
+    verdict = judge();
+  }
+  const stopped = rollout && !options.isInterrupted() && verdict.stoppedBy !== null;
+  if (stopped && verdict.stoppedBy === 'failed') await rollBackOnAbort(options, done, batch, verdict.reason ?? 'rollout stopped');
+  options.emit({ type: 'batch-end', batch, failed: verdict.failed, total: verdict.total, unreachable: verdict.unreachable, stopped, stoppedBy: stopped ? verdict.stoppedBy : null });
+  return stopped;
 }
 
-async function runBatch(options: FleetOptions, targets: HostTarget[], batch: number): Promise<HostRunRecord[]> {
+async function runBatch(options: FleetOptions, targets: HostTarget[], batch: number, locks: FleetLocks | null): Promise<HostRunRecord[]> {
   const limit = pLimit(Math.max(1, options.forks));
   return Promise.all(
-    targets.map((target) =>
-      limit(() =>
+    targets.map((target) => {
+      const unclaimed = unclaimedRecord(locks, target);
+      if (unclaimed) return unclaimed;
+      return limit(() =>
         options.isInterrupted()
           ? Promise.resolve(skipHost(options, target, batch, 'interrupted before it started'))
-          : runHost({ ...options, target, batch, openConnection: (t) => options.pool.get(t), reopenConnection: (t) => options.pool.reopen(t) }),
-      ),
-    ),
+          : runHost({
+              ...options,
+              target,
+              batch,
+              lock: locks ? (connection) => locks.lockFor(connection) : null,
+              openConnection: (t) => options.pool.get(t),
+              reopenConnection: (t) => options.pool.reopen(t),
+            }),
+      );
+    }),
   );
+}
+
+/** A host that could not be claimed keeps the result it got then (already emitted). */
+function unclaimedRecord(locks: FleetLocks | null, target: HostTarget): HostRunRecord | null {
+  const result = locks?.unclaimed.get(target.name);
+  return result ? { result, applied: [], snapshot: null, journal: null } : null;
 }
 
 function skipHost(options: FleetOptions, target: HostTarget, batch: number, reason: string): HostRunRecord {
   const result = hostResult(target.name, batch, 'skipped', { error: reason });
   options.emit({ type: 'host-end', result });
-  return { result, applied: [], snapshot: null, journal: null, releaseLock: null };
+  return { result, applied: [], snapshot: null, journal: null };
 }
 
 /** Hosts that fail the gate are rolled back at once, like any failed host; they then count against the threshold. */
 async function applyGate(options: FleetOptions, records: HostRunRecord[], batch: number): Promise<void> {
   const gate = options.playbook.gate;
-  const changed = records.filter((r) => r.result.outcome === 'changed');
+  const changed = records.filter((r) => changedOutcomes.has(r.result.outcome));
   if (!gate || changed.length === 0 || options.isInterrupted()) return;
   const hosts = changed.map((r) => ({ target: targetOf(options, r), before: r.snapshot }));
   const failures = await runGate({ gate, batch, hosts, pool: options.pool, emit: options.emit, isInterrupted: options.isInterrupted });
@@ -121,7 +144,7 @@ async function rollBackRecords(options: FleetOptions, work: readonly (readonly [
 async function rollBackOnAbort(options: FleetOptions, done: HostRunRecord[], batch: number, reason: string): Promise<void> {
   const onAbort = options.playbook.on_abort;
   if (onAbort === 'keep') return;
-  const chosen = done.filter((r) => (onAbort === 'rollback-all' || r.result.batch === batch) && r.result.outcome === 'changed' && r.applied.length > 0);
+  const chosen = done.filter((r) => (onAbort === 'rollback-all' || r.result.batch === batch) && changedOutcomes.has(r.result.outcome) && r.applied.length > 0);
   await rollBackRecords(options, chosen.map((record) => [record, reason] as const));
 }
 

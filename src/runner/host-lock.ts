@@ -1,8 +1,9 @@
 /**
  * One controller per host: a `flock` on /run/conntrack-fleet.lock held by a long-lived command on the host's
  * connection. The lock dies with the SSH channel, so a killed controller never leaves a stale lock.
- * `run` takes it before reading the host (facts read while another controller tunes it would be stale)
- * and keeps it, for hosts it changed, until the whole run ends: an abort may still roll them back.
+ * `run` takes it on EVERY selected host before batch 1 (fleet-locks.ts), before reading any host (facts read while
+ * another controller tunes it would be stale), and keeps it until the whole run ends: a later batch's host must not
+ * be tuned by someone else while this run soaks, and an abort may still roll changed hosts back.
  */
 import type { Connection } from '../transport/connection.js';
 import { quoteShell } from '../transport/quote.js';
@@ -34,6 +35,11 @@ export function lockScript(runId: string, startedAt: string): string {
     `  echo "busy $(cat ${quoteShell(ownerFile)} 2>/dev/null || echo 'an unknown run')"`,
     'fi',
   ].join('\n');
+}
+
+/** What a host held by another run is reported with: `skipped: locked by run RUN_ID since START`. */
+export function lockedByMessage(owner: string): string {
+  return `locked by run ${owner}`;
 }
 
 export async function acquireHostLock(connection: Connection, runId: string, startedAt: Date): Promise<LockResult> {

@@ -1,4 +1,4 @@
-/** One host's run: connect → lock → gather → plan (pure) → apply step by step → on failure or interrupt, roll back and verify. */
+/** One host's run: connect → lock (taken up front by the fleet) → gather → plan (pure) → apply step by step → on failure or interrupt, roll back and verify. */
 import { errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
@@ -8,7 +8,7 @@ import type { Change, StepPlan } from '../steps/types.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
 import type { EventListener, HostResult, StepResult } from './events.js';
-import { acquireHostLock, type LockResult, releaseLock } from './host-lock.js';
+import { lockedByMessage, type LockResult } from './host-lock.js';
 import { applyLockScript, type JournalEntry, journalWriteScript } from './journal.js';
 import { restoreHost } from './restore.js';
 import { allWarnings, hostResult, markRolledBack, stepResult } from './step-results.js';
@@ -26,6 +26,8 @@ export interface HostRunOptions {
   emit: EventListener;
   /** True after the first SIGINT/SIGTERM: finish the step in flight, then roll this host back. */
   isInterrupted: () => boolean;
+  /** The run's lock on this host (held by the fleet until the run ends); null with --check, which takes none. */
+  lock: ((connection: Connection) => Promise<LockResult>) | null;
 }
 
 /** What the fleet needs to roll this host back later (failed gate, on_abort). */
@@ -36,8 +38,6 @@ export interface HostRunRecord {
   snapshot: HostFacts | null;
   /** The on-host journal as last written; null when the host was never changed. */
   journal: JournalEntry | null;
-  /** Set for hosts left changed: their lock is held until the fleet ends, so an abort can still undo them. */
-  releaseLock: (() => Promise<void>) | null;
 }
 
 /** The work of one host so far. */
@@ -51,7 +51,7 @@ interface Progress {
 }
 
 function record(result: HostResult, fields: Partial<Omit<HostRunRecord, 'result'>> = {}): HostRunRecord {
-  return { result, applied: [], snapshot: null, journal: null, releaseLock: null, ...fields };
+  return { result, applied: [], snapshot: null, journal: null, ...fields };
 }
 
 export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
@@ -64,18 +64,13 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
     return finish(options, record(hostResult(target.name, batch, 'unreachable', { error: errorMessage(error) })));
   }
   emit({ type: 'host-connected', host: target.name });
-  let lock: LockResult | null = null;
   try {
     // before the gather: facts read while another controller tunes the host would plan from stale before-states
-    if (!options.checkOnly) lock = await acquireHostLock(connection, options.runId, options.startedAt);
-    if (lock?.kind === 'busy') return finish(options, record(hostResult(target.name, batch, 'skipped', { error: `locked by run ${lock.owner}` })));
+    const lock = options.lock ? await options.lock(connection) : null;
+    if (lock?.kind === 'busy') return finish(options, record(hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner) })));
     const warnings = lock?.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
-    const done = await runConnected(options, connection, warnings);
-    if (lock?.kind === 'locked' && done.result.outcome === 'changed') return finish(options, { ...done, releaseLock: lock.release });
-    await releaseLock(lock);
-    return finish(options, done);
+    return finish(options, await runConnected(options, connection, warnings));
   } catch (error) {
-    await releaseLock(lock);
     return finish(options, record(hostResult(target.name, batch, 'failed', { error: errorMessage(error) })));
   }
 }

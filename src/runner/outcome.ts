@@ -1,4 +1,9 @@
-/** Outcomes are data; the exit code is computed from them. */
+/**
+ * Outcomes are data; this module is the ONE place that says what they mean: which count against a rollout's
+ * thresholds, which go to the retry file, and which exit code a command ends with. The runner returns outcomes,
+ * the CLI maps them with `exitCodeOf`, reporters only receive the code.
+ */
+import type { CheckResult } from '../facts/check-result.js';
 
 export type HostOutcome =
   | 'unchanged'
@@ -20,24 +25,71 @@ export const exitCodes = {
   interrupted: 130,
 } as const;
 
-/** 4 beats 3 beats 1: the most alarming fact wins. */
-export function exitCodeFor(outcomes: HostOutcome[], rolloutStopped = false): number {
-  if (outcomes.includes('rollback-failed')) return exitCodes.rollbackFailed;
-  if (rolloutStopped) return exitCodes.rolloutStopped;
-  const bad: HostOutcome[] = ['failed', 'rolled-back', 'unreachable'];
-  return outcomes.some((o) => bad.includes(o)) ? exitCodes.hostFailed : exitCodes.ok;
+export const allOutcomes: readonly HostOutcome[] = ['unchanged', 'changed', 'failed', 'rolled-back', 'rollback-failed', 'unreachable', 'skipped'];
+
+/** The change was tried on the host and went wrong: evidence against the change, counted by `max_fail_percentage`. */
+export const failedOutcomes: ReadonlySet<HostOutcome> = new Set(['failed', 'rolled-back', 'rollback-failed']);
+
+/**
+ * The run never got to try the change (no connection, or another run's lock): no evidence against the change,
+ * so not counted by `max_fail_percentage`; counted by `max_unreachable_percent` instead.
+ */
+export const neverChangedOutcomes: ReadonlySet<HostOutcome> = new Set(['unreachable', 'skipped']);
+
+/** The host is left changed by this run: an abort may still roll it back. */
+export const changedOutcomes: ReadonlySet<HostOutcome> = new Set(['changed']);
+
+/** Everything but changed and unchanged: worth running again (`--retry-file`). */
+export const retryableOutcomes: ReadonlySet<HostOutcome> = new Set(['failed', 'rolled-back', 'rollback-failed', 'unreachable', 'skipped']);
+
+/** Per command, the outcomes that mean "done as asked": `rollback` asks for rolled-back hosts, `run` for tuned ones. */
+const doneOutcomes: Record<CommandName, ReadonlySet<HostOutcome>> = {
+  run: new Set(['changed', 'unchanged']),
+  rollback: new Set(['rolled-back', 'unchanged']),
+  check: new Set(['unchanged']),
+  runs: new Set(['unchanged']),
+};
+
+export type CommandName = 'run' | 'rollback' | 'check' | 'runs';
+
+export interface OutcomeSummary {
+  /** Hosts per outcome (see countOutcomes). */
+  counts: Record<HostOutcome, number>;
+  /** `run`: a batch exceeded max_fail_percentage or max_unreachable_percent and no later batch started. */
+  stopped?: boolean;
+  /** A SIGINT/SIGTERM arrived during the command. */
+  interrupted?: boolean;
+  /** Of the `skipped` hosts, those that had nothing to do (rollback: no journal of that run): not a failure. */
+  nothingToDo?: number;
+}
+
+/**
+ * The exit code of a command (README "Exit codes"): 4 a rollback failed (the host is NOT as before: the most
+ * alarming fact) beats 130 interrupted beats 3 rollout stopped beats 1 a host not done as asked (failed, rolled back
+ * by `run`, unreachable, skipped for a lock / a stop / an interrupt) beats 0.
+ */
+export function exitCodeOf(summary: OutcomeSummary, command: CommandName): number {
+  const { counts } = summary;
+  if (counts['rollback-failed'] > 0) return exitCodes.rollbackFailed;
+  if (summary.interrupted) return exitCodes.interrupted;
+  if (summary.stopped) return exitCodes.rolloutStopped;
+  const done = doneOutcomes[command];
+  const notDone = allOutcomes.reduce((sum, o) => sum + (done.has(o) ? 0 : counts[o]), 0) - (summary.nothingToDo ?? 0);
+  return notDone > 0 ? exitCodes.hostFailed : exitCodes.ok;
 }
 
 export function countOutcomes(outcomes: HostOutcome[]): Record<HostOutcome, number> {
-  const counts: Record<HostOutcome, number> = {
-    unchanged: 0,
-    changed: 0,
-    failed: 0,
-    'rolled-back': 0,
-    'rollback-failed': 0,
-    unreachable: 0,
-    skipped: 0,
-  };
+  const counts = Object.fromEntries(allOutcomes.map((o) => [o, 0])) as Record<HostOutcome, number>;
   for (const o of outcomes) counts[o] += 1;
   return counts;
+}
+
+export function countIn(outcomes: readonly HostOutcome[], set: ReadonlySet<HostOutcome>): number {
+  return outcomes.filter((o) => set.has(o)).length;
+}
+
+/** `check` and `runs` read only: a host that did not answer is `unreachable`, one that answered wrongly `failed`. */
+export function readOutcome(result: Pick<CheckResult, 'reachable' | 'error'>): HostOutcome {
+  if (!result.reachable) return 'unreachable';
+  return result.error === null ? 'unchanged' : 'failed';
 }

@@ -4,7 +4,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunReport } from '../../src/report/run-report.js';
-import { describeRun, fleetState, hostJournals, type RolloutLab, skipReason, startCli, startRolloutLab, writePlaybook } from './rollout-lab.js';
+import {
+  describeRun, fleetState, hostJournals, type RolloutLab, setSysctlConfImmutable, skipReason, startCli, startRolloutLab, writePlaybook,
+} from './rollout-lab.js';
+import { runCli } from './run-cli.js';
 
 const portBase = 26100;
 const countFile = '/proc/sys/net/netfilter/nf_conntrack_count';
@@ -58,19 +61,41 @@ gate:
     assert.deepEqual(journals.map((js) => js.map((j) => j.state)), [['rolled-back'], ['rolled-back'], ['rolled-back'], []]);
   });
 
-  it('drops from before the run do not count; a quiet soak passes every gate', async () => {
+  it('drops from before the run do not count; a quiet soak passes the gate; no soak after the last batch', async () => {
     await fleet.lab.addDrops('lab1', 100);
     const reportFile = path.join(fleet.tmp, 'passed-gate.json');
     const run = startCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', reportFile, '--log', logFile]);
     const result = await run.done;
     assert.equal(result.exitCode, 0, describeRun(result));
     assert.match(result.stdout, /gate after batch 1\/2: soaking 2s\nfleet: gate after batch 1\/2 passed\n/);
+    // the gate protects later batches: after the last one there is none to protect, so no soak
+    assert.equal(result.stdout.match(/soaking/g)?.length, 1, result.stdout);
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
-    assert.deepEqual(report.gates.map((g) => [g.batch, g.passed]), [[0, true], [1, true]]);
+    assert.deepEqual(report.gates.map((g) => [g.batch, g.passed]), [[0, true]]);
     assert.deepEqual(report.hosts.map((h) => h.outcome), ['changed', 'changed', 'changed', 'changed']);
     const log = await readFile(logFile, 'utf8');
     // one header per run, then the same plain lines as stdout
     assert.equal(log.match(/^# \S+ run \S+: .*gated\.yaml$/gm)?.length, 2);
     assert.ok(log.endsWith(result.stdout), log);
+  });
+
+  it('a batch that already exceeded max_fail_percentage is not soaked: the rollout stops at once', async () => {
+    const undo = await runCli(['rollback', '--last', '-i', fleet.inventory, '-o', 'plain']);
+    assert.equal(undo.exitCode, 0, describeRun(undo));
+    const long = await writePlaybook(fleet.tmp, 'long-soak', 'serial: [1, "100%"]\ngate:\n  soak: 60s');
+    await setSysctlConfImmutable(fleet.lab, 'lab1', true);
+    const reportFile = path.join(fleet.tmp, 'failed-canary.json');
+    const startedMs = Date.now();
+    const result = await runCli(['run', long, '-i', fleet.inventory, '-o', 'plain', '--report', reportFile]);
+    const elapsedMs = Date.now() - startedMs;
+    await setSysctlConfImmutable(fleet.lab, 'lab1', false);
+    assert.equal(result.exitCode, 3, describeRun(result));
+    assert.doesNotMatch(result.stdout, /soaking/, describeRun(result));
+    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    assert.deepEqual(report.gates, []);
+    assert.deepEqual(report.hosts.map((h) => h.outcome), ['rolled-back', 'skipped', 'skipped', 'skipped']);
+    // a 60 s soak would have shown in the run's length
+    assert.ok(elapsedMs < 45_000, `the run took ${elapsedMs} ms`);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
   });
 });

@@ -1,8 +1,10 @@
 /** Helpers for the rollout tests: a lab per file, host state read directly (nsenter), the CLI with live output. */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { type JournalEntry } from '../../src/runner/journal.js';
 import { labSkipReason, startLab, type Lab } from '../lab/lab.js';
 import { type CliResult, runCli } from './run-cli.js';
@@ -168,4 +170,72 @@ export function startCli(args: string[], timeoutMs = 90_000): LiveCli {
 /** For assertion messages. */
 export function describeRun(result: CliResult): string {
   return `exit ${result.exitCode}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`;
+}
+
+/** Fault: a TCP listener on 127.0.0.1 that accepts and never says a word (no SSH banner): a hung host. */
+export interface SilentListener {
+  port: number;
+  /** Connections accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+export function listenSilent(): Promise<SilentListener> {
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const server = net.createServer((socket) => {
+    accepted += 1;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address ? address.port : 0,
+        connections: () => accepted,
+        close: () => {
+          for (const socket of sockets) socket.destroy();
+          return new Promise((done) => server.close(() => done()));
+        },
+      });
+    });
+  });
+}
+
+/** Fault: a port on 127.0.0.1 where nothing listens (bound, then freed): connecting is refused at once. */
+export function refusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+type LabInventory = { all: { children: { lab: { hosts: Record<string, Record<string, unknown>> } } } };
+
+/**
+ * The lab's inventory with extra hosts that point elsewhere (a refused port, a silent listener), every host in
+ * `order`: lab hosts keep their vars, an extra host copies lab1's with its own port. Written as NAME.yaml in tmp.
+ */
+export async function writeInventoryWith(fleet: RolloutLab, name: string, extraPorts: Record<string, number>, order: string[]): Promise<string> {
+  const doc = parse(await readFile(fleet.inventory, 'utf8')) as LabInventory;
+  const labHosts = doc.all.children.lab.hosts;
+  const hosts: Record<string, Record<string, unknown>> = {};
+  for (const host of order) {
+    const port = extraPorts[host];
+    const vars = port === undefined ? labHosts[host] : { ...labHosts['lab1'], ansible_port: port };
+    if (!vars) throw new Error(`no host ${host} in the lab inventory`);
+    hosts[host] = vars;
+  }
+  doc.all.children.lab.hosts = hosts;
+  const file = path.join(fleet.tmp, `${name}.yaml`);
+  await writeFile(file, stringify(doc));
+  return file;
 }

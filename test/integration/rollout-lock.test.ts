@@ -57,4 +57,32 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
     assert.equal(undo.exitCode, 0, describeRun(undo));
     assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
   });
+
+  it('a rollout holds every host while it soaks on its canary gate: a second controller cannot touch a later-batch host', async () => {
+    const canary = await writePlaybook(fleet.tmp, 'canary-gate', 'serial: [1, "100%"]\ngate:\n  soak: 6s');
+    const all = await writePlaybook(fleet.tmp, 'all-at-once', 'serial: "100%"');
+    const firstReport = path.join(fleet.tmp, 'canary-first.json');
+    const first = startCli(['run', canary, '-i', fleet.inventory, '-o', 'plain', '--report', firstReport]);
+    await first.waitFor(/^fleet: gate after batch 1\/2: soaking 6s$/);
+    // lab2 and lab3 belong to the first run's batch 2, which has not started yet
+    const secondReport = path.join(fleet.tmp, 'canary-second.json');
+    const second = await runCli(['run', all, '-i', fleet.inventory, '-o', 'plain', '--report', secondReport]);
+    const firstResult = await first.done;
+
+    assert.equal(second.exitCode, 1, describeRun(second));
+    assert.equal(firstResult.exitCode, 0, describeRun(firstResult));
+    const firstJson = JSON.parse(await readFile(firstReport, 'utf8')) as RunReport;
+    const secondJson = JSON.parse(await readFile(secondReport, 'utf8')) as RunReport;
+    const lockedBy = `locked by run ${firstJson.run_id} since ${firstJson.started_at}`;
+    assert.deepEqual(secondJson.hosts.map((h) => [h.host, h.outcome, h.error]), fleet.names.map((h) => [h, 'skipped', lockedBy]));
+    assert.match(second.stdout, new RegExp(`^lab3: skipped: ${lockedBy}$`, 'm'));
+    // the first run tuned its later batch itself: `changed`, not found `unchanged` after someone else tuned it
+    assert.deepEqual(firstJson.hosts.map((h) => [h.host, h.batch, h.outcome]), [['lab1', 0, 'changed'], ['lab2', 1, 'changed'], ['lab3', 1, 'changed']]);
+    for (const host of fleet.names) {
+      assert.deepEqual((await hostJournals(fleet.lab, host)).filter((j) => j.run_id === secondJson.run_id), [], host);
+    }
+    const undo = await runCli(['rollback', '--run', firstJson.run_id ?? '', '-i', fleet.inventory, '-o', 'plain']);
+    assert.equal(undo.exitCode, 0, describeRun(undo));
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+  });
 });

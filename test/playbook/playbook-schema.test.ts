@@ -21,6 +21,8 @@ const accepted: Array<[string, Record<string, unknown>]> = [
   ['gate: {soak: 45, max_usage_percent: 90, max_new_drops: 3}', { gate: { soakMs: 45_000, max_new_drops: 3, max_usage_percent: 90 } }],
   ['on_abort: keep', { on_abort: 'keep' }],
   ['max_fail_percentage: 12.5', { max_fail_percentage: 12.5 }],
+  ['max_unreachable_percent: 20', { max_unreachable_percent: 20 }],
+  ['max_unreachable_percent: 0', { max_unreachable_percent: 0 }],
   ['name: Tune', { name: 'Tune' }],
 ];
 
@@ -36,7 +38,7 @@ test('hosts may be a list of patterns, each split as Ansible does', () => {
 });
 
 const errors: Array<[string, string, string, RegExp]> = [
-  ['unknown key, at the key', 'hots: all', '1:1', /^unknown key "hots"; expected one of: name, hosts, serial, max_fail_percentage, gate, on_abort, steps$/],
+  ['unknown key, at the key', 'hots: all', '1:1', /^unknown key "hots"; expected one of: name, hosts, serial, max_fail_percentage, max_unreachable_percent, gate, on_abort, steps$/],
   ['hosts missing', 'name: x', '1:1', /^hosts: missing; expected an Ansible host pattern such as all or web:!canary/],
   ['hosts not a string', 'hosts: 5', '1:8', /^hosts: got 5; expected an Ansible host pattern/],
   ['invalid host pattern syntax', 'hosts: "web:!"', '1:8', /^host pattern "web:!": "!" has no name after the operator; expected e\.g\. !canary$/],
@@ -45,6 +47,7 @@ const errors: Array<[string, string, string, RegExp]> = [
   ['serial zero', 'hosts: all\nserial: 0', '2:9', /^serial: got 0; expected a host count/],
   ['serial empty list', 'hosts: all\nserial: []', '2:9', /^serial: got a list; expected at least one batch size/],
   ['max_fail_percentage above 100', 'hosts: all\nmax_fail_percentage: 101', '2:22', /^max_fail_percentage: got 101; expected a number 0-100$/],
+  ['max_unreachable_percent above 100', 'hosts: all\nmax_unreachable_percent: 150', '2:26', /^max_unreachable_percent: got 150; expected a number 0-100 \(omit for unlimited\)$/],
   ['on_abort unknown', 'hosts: all\non_abort: rollback', '2:11', /^on_abort: got "rollback"; expected one of: rollback-batch, rollback-all, keep$/],
   ['gate without soak', 'hosts: all\ngate: {max_usage_percent: 90}', '2:7', /^gate\.soak: missing; expected a duration such as 30s, 2m, 500ms, or a number of seconds$/],
   ['gate soak unparsable', 'hosts: all\ngate: {soak: soon}', '2:14', /^gate\.soak: got "soon"; expected a duration/],

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { batchCount, exceedsFailThreshold, splitBatches } from '../../src/runner/batches.js';
+import { batchCount, exceedsFailThreshold, judgeBatch, splitBatches } from '../../src/runner/batches.js';
+import type { HostOutcome } from '../../src/runner/outcome.js';
 import type { BatchSize } from '../../src/playbook/types.js';
 
 const hosts = (n: number) => Array.from({ length: n }, (_, i) => `h${i + 1}`);
@@ -43,4 +44,38 @@ test('fail threshold is exceeded, not reached (Ansible semantics)', () => {
     [5, 5, 100, false],
   ];
   for (const [failed, total, max, expected] of table) assert.equal(exceedsFailThreshold(failed, total, max), expected, `${failed}/${total} vs ${max}%`);
+});
+
+test('judgeBatch: unreachable and locked hosts are no evidence against the change; max_unreachable_percent may stop', () => {
+  const ok = (n: number): HostOutcome[] => Array<HostOutcome>(n).fill('changed');
+  const table: [string, HostOutcome[], number, number | undefined, 'failed' | 'unreachable' | null, [number, number, number]][] = [
+    // [name, outcomes, max_fail_percentage, max_unreachable_percent, stoppedBy, [failed, judged, unreachable]]
+    ['the measured case: a refused port and a silent listener beside 3 healthy hosts', [...ok(3), 'unreachable', 'unreachable'], 0, undefined, null, [0, 3, 2]],
+    ['a host locked by another run', [...ok(2), 'skipped'], 0, undefined, null, [0, 2, 1]],
+    ['every host unreachable, unlimited', ['unreachable', 'unreachable'], 0, undefined, null, [0, 0, 2]],
+    ['a failed host still stops at 0%', [...ok(3), 'rolled-back'], 0, undefined, 'failed', [1, 4, 0]],
+    ['failures are judged among the hosts tried: 1 of 2 tried = 50%', ['failed', 'changed', 'unreachable', 'unreachable'], 40, undefined, 'failed', [1, 2, 2]],
+    ['... and 1 of 3 tried = 33% continues at 40%', ['failed', ...ok(2), 'unreachable'], 40, undefined, null, [1, 3, 1]],
+    ['2 of 5 unreachable = 40% exceeds 20%', [...ok(3), 'unreachable', 'skipped'], 0, 20, 'unreachable', [0, 3, 2]],
+    ['2 of 5 unreachable = 40% does not exceed 40%', [...ok(3), 'unreachable', 'unreachable'], 0, 40, null, [0, 3, 2]],
+    ['max_unreachable_percent 0 stops on the first unreachable host', [...ok(9), 'unreachable'], 0, 0, 'unreachable', [0, 9, 1]],
+    ['a failure stop wins over an unreachable stop', ['rollback-failed', 'unreachable'], 0, 0, 'failed', [1, 1, 1]],
+  ];
+  for (const [name, outcomes, maxFail, maxUnreachable, stoppedBy, [failed, judged, unreachable]] of table) {
+    const verdict = judgeBatch(outcomes, 1, { maxFailPercent: maxFail, maxUnreachablePercent: maxUnreachable });
+    assert.deepEqual([verdict.stoppedBy, verdict.failed, verdict.judged, verdict.unreachable, verdict.total], [stoppedBy, failed, judged, unreachable, outcomes.length], name);
+    assert.equal(verdict.reason === null, stoppedBy === null, name);
+  }
+});
+
+test('judgeBatch reasons name the batch, the counts and the threshold', () => {
+  assert.equal(
+    judgeBatch(['failed', 'changed', 'unreachable'], 0, { maxFailPercent: 0 }).reason,
+    'rollout stopped: 1 of 2 hosts of batch 1 failed (more than 0%; 1 unreachable or locked not counted)',
+  );
+  assert.equal(judgeBatch(['failed', 'changed'], 2, { maxFailPercent: 10 }).reason, 'rollout stopped: 1 of 2 hosts of batch 3 failed (more than 10%)');
+  assert.equal(
+    judgeBatch(['unreachable', 'changed'], 1, { maxFailPercent: 0, maxUnreachablePercent: 25 }).reason,
+    'rollout stopped: 1 of 2 hosts of batch 2 unreachable or locked (more than max_unreachable_percent 25%)',
+  );
 });

@@ -3,8 +3,6 @@ import { test } from 'node:test';
 import { parseSerial, withOverrides } from '../../src/cli/run.js';
 import { InputError } from '../../src/errors.js';
 import { createConnectionPool } from '../../src/runner/connection-pool.js';
-import { fleetExitCode } from '../../src/runner/fleet.js';
-import type { HostOutcome } from '../../src/runner/outcome.js';
 import type { Connection, ExecResult, HostTarget } from '../../src/transport/connection.js';
 import { playbookOf, spec } from '../fixtures/steps/playbook.js';
 
@@ -26,27 +24,23 @@ test('CLI flags override the playbook rollout: --serial, --canary N = [N, 100%],
   ];
   for (const [values, serial, maxFail] of table) {
     const result = withOverrides({ ...playbook, serial: [...playbook.serial] }, values);
-    assert.deepEqual([result.serial, result.max_fail_percentage], [serial, maxFail], JSON.stringify(values));
+    assert.deepEqual([result.serial, result.max_fail_percentage, result.max_unreachable_percent], [serial, maxFail, undefined], JSON.stringify(values));
+  }
+  const unreachable: [number | undefined, string | undefined, number | undefined][] = [
+    [undefined, undefined, undefined],
+    [undefined, '25', 25],
+    [40, undefined, 40],
+    [40, '0', 0],
+  ];
+  for (const [fromPlaybook, flag, expected] of unreachable) {
+    const base = { ...playbook, serial: [...playbook.serial], ...(fromPlaybook !== undefined && { max_unreachable_percent: fromPlaybook }) };
+    const result = withOverrides(base, flag === undefined ? {} : { maxUnreachablePercent: flag });
+    assert.equal(result.max_unreachable_percent, expected, `playbook ${fromPlaybook} flag ${flag}`);
   }
   const bad: Parameters<typeof withOverrides>[1][] = [
-    { serial: '1', canary: '1' }, { canary: '0' }, { canary: 'x' }, { maxFailPercentage: '101' }, { maxFailPercentage: '' }, { maxFailPercentage: 'half' },
+    { serial: '1', canary: '1' }, { canary: '0' }, { canary: 'x' }, { maxFailPercentage: '101' }, { maxFailPercentage: '' }, { maxFailPercentage: 'half' }, { maxUnreachablePercent: '-1' }, { maxUnreachablePercent: '' }, { maxUnreachablePercent: 'all' },
   ];
   for (const values of bad) assert.throws(() => withOverrides({ ...playbook, serial: [...playbook.serial] }, values), InputError, JSON.stringify(values));
-});
-
-test('the run exit code: 4 beats 130 beats 3 beats 1; a host skipped for a lock is not ok', () => {
-  const table: [HostOutcome[], boolean, boolean, number][] = [
-    [['changed', 'unchanged'], false, false, 0],
-    [['changed', 'skipped'], false, false, 1],
-    [['changed', 'rolled-back'], false, false, 1],
-    [['rolled-back', 'skipped'], true, false, 3],
-    [['changed', 'rolled-back', 'skipped'], false, true, 130],
-    [['rollback-failed', 'skipped'], false, true, 4],
-    [['rollback-failed'], true, false, 4],
-  ];
-  for (const [outcomes, stopped, interrupted, code] of table) {
-    assert.equal(fleetExitCode(outcomes, stopped, interrupted), code, `${outcomes.join(',')} stopped=${stopped} interrupted=${interrupted}`);
-  }
 });
 
 function fakeTarget(name: string): HostTarget {

@@ -1,0 +1,107 @@
+/** claimHosts with scripted fake hosts: who is claimed, who is reported at once, how many connect at once, what is released. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConnectError } from '../../src/errors.js';
+import { createConnectionPool } from '../../src/runner/connection-pool.js';
+import type { RunEvent } from '../../src/runner/events.js';
+import { claimHosts } from '../../src/runner/fleet-locks.js';
+import type { Connection, HostTarget } from '../../src/transport/connection.js';
+
+type Behaviour = 'free' | 'busy' | 'refused' | 'lost-while-locking';
+
+function target(name: string): HostTarget {
+  return { name, address: '127.0.0.1', port: 22, user: 'root', become: false, becomeUser: 'root', vars: {} };
+}
+
+interface FakeFleet {
+  connect: (t: HostTarget) => Promise<Connection>;
+  /** Most connects in progress at once. */
+  peakConnecting: () => number;
+  held: () => string[];
+  lockAttempts: () => string[];
+}
+
+function fakeFleet(behaviours: Record<string, Behaviour>): FakeFleet {
+  let connecting = 0;
+  let peak = 0;
+  const held = new Set<string>();
+  const attempts: string[] = [];
+  const connect = async (t: HostTarget): Promise<Connection> => {
+    connecting += 1;
+    peak = Math.max(peak, connecting);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    connecting -= 1;
+    const behaviour = behaviours[t.name] ?? 'free';
+    if (behaviour === 'refused') throw new ConnectError('unreachable', `${t.name}: connection refused`);
+    return {
+      target: t,
+      runScript: () => Promise.reject(new Error('not used')),
+      hold: async () => {
+        attempts.push(t.name);
+        if (behaviour === 'lost-while-locking') throw new ConnectError('lost', `${t.name}: connection lost`);
+        if (behaviour === 'busy') return { firstLine: 'busy other-run since 2026-01-01T00:00:00.000Z', release: async () => undefined };
+        held.add(t.name);
+        return { firstLine: 'locked', release: async () => void held.delete(t.name) };
+      },
+      close: async () => undefined,
+      onLost: () => undefined,
+    };
+  };
+  return { connect, peakConnecting: () => peak, held: () => [...held].sort(), lockAttempts: () => attempts };
+}
+
+test('claimHosts locks every reachable free host up front, reports the others at once, and releases all at the end', async () => {
+  const behaviours: Record<string, Behaviour> = { h2: 'busy', h3: 'refused', h5: 'lost-while-locking' };
+  const names = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7', 'h8'];
+  const fleet = fakeFleet(behaviours);
+  const pool = createConnectionPool(fleet.connect, { connectTimeoutMs: 1000, keepaliveIntervalMs: 0, keepaliveCountMax: 3, acceptNewHostKeys: false });
+  const events: RunEvent[] = [];
+  const batchOf = new Map(names.map((n, i) => [n, i < 2 ? 0 : 1] as const));
+  const locks = await claimHosts({
+    targets: names.map(target), batchOf, forks: 3, pool, runId: 'r1', startedAt: new Date(0), emit: (e) => events.push(e), isInterrupted: () => false,
+  });
+
+  assert.equal(fleet.peakConnecting(), 3, 'no more than --forks hosts are claimed at once');
+  assert.deepEqual(fleet.held(), ['h1', 'h4', 'h6', 'h7', 'h8']);
+  const unclaimed = [...locks.unclaimed.values()].map((r) => [r.host, r.batch, r.outcome, r.error]);
+  assert.deepEqual(unclaimed.sort(), [
+    ['h2', 0, 'skipped', 'locked by run other-run since 2026-01-01T00:00:00.000Z'],
+    ['h3', 1, 'unreachable', 'h3: connection refused'],
+    ['h5', 1, 'unreachable', 'h5: connection lost'],
+  ]);
+  assert.deepEqual(events.map((e) => (e.type === 'host-end' ? e.result.host : e.type)).sort(), ['h2', 'h3', 'h5']);
+
+  // the host's run gets the lock taken up front on the same connection: no second lock command
+  const before = fleet.lockAttempts().length;
+  assert.equal((await locks.lockFor(await pool.get(target('h1')))).kind, 'locked');
+  assert.equal(fleet.lockAttempts().length, before);
+  // a new connection (the first was lost and reopened) takes the lock again, and keeps it to the end too
+  const reopened = await pool.reopen(target('h4'));
+  assert.equal((await locks.lockFor(reopened)).kind, 'locked');
+  assert.equal(fleet.lockAttempts().length, before + 1);
+
+  await locks.releaseAll();
+  assert.deepEqual(fleet.held(), []);
+});
+
+test('claimHosts after an interrupt claims nothing more: the rest are skipped before they started', async () => {
+  const fleet = fakeFleet({});
+  const pool = createConnectionPool(fleet.connect, { connectTimeoutMs: 1000, keepaliveIntervalMs: 0, keepaliveCountMax: 3, acceptNewHostKeys: false });
+  const locks = await claimHosts({
+    targets: ['a', 'b', 'c'].map(target),
+    batchOf: new Map(),
+    forks: 1,
+    pool,
+    runId: 'r2',
+    startedAt: new Date(0),
+    emit: () => undefined,
+    // the interrupt arrives once the first host is locked (forks 1: the hosts are claimed one by one)
+    isInterrupted: () => fleet.held().length > 0,
+  });
+  assert.deepEqual(fleet.held(), ['a']);
+  assert.deepEqual([...locks.unclaimed.values()].map((r) => [r.host, r.outcome, r.error]), [
+    ['b', 'skipped', 'interrupted before it started'],
+    ['c', 'skipped', 'interrupted before it started'],
+  ]);
+  await locks.releaseAll();
+});
