@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import pLimit from 'p-limit';
 import { errorMessage } from '../errors.js';
-import type { CheckResult } from '../facts/check-result.js';
+import { type CheckResult, checkExitCode, defaultFailAbovePercent, withAlarms } from '../facts/check-result.js';
 import { gatherFacts } from '../facts/gather.js';
 import { createCheckReporter } from '../report/index.js';
 import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
@@ -26,9 +26,12 @@ async function checkHost(connect: Connect, options: ConnectOptions, target: Host
   }
 }
 
-export async function runCheck(values: HostOptionValues & { warnPercent: string }): Promise<number> {
+type CheckOptionValues = HostOptionValues & { warnPercent: string; failAbovePercent: string; fail: boolean };
+
+export async function runCheck(values: CheckOptionValues): Promise<number> {
   const selection = selectTargets(values);
   const usageWarnPercent = parseCount(values.warnPercent, '--warn-percent');
+  const alarmOptions = { failAbovePercent: parseCount(values.failAbovePercent, '--fail-above-percent') };
   const reporter = createCheckReporter({
     format: selection.format,
     stream: process.stdout,
@@ -40,14 +43,14 @@ export async function runCheck(values: HostOptionValues & { warnPercent: string 
   const results = await Promise.all(
     selection.targets.map((target) =>
       limit(async () => {
-        const result = await checkHost(selection.connect, selection.connectOptions, target);
+        const result = withAlarms(await checkHost(selection.connect, selection.connectOptions, target), alarmOptions);
         reporter.onResult(result);
         return result;
       }),
     ),
   );
   await reporter.finish();
-  return results.every((r) => r.reachable && r.error === null) ? 0 : 1;
+  return checkExitCode(results, { noFail: values.fail === false });
 }
 
 export function registerCheck(program: Command): void {
@@ -55,8 +58,17 @@ export function registerCheck(program: Command): void {
     .command('check')
     .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes nothing.')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
-    .addHelpText('after', '\nExample:\n  conntrack-fleet check -i inventories/lab.yaml --limit \'lab*:!lab3\' --output json');
-  addHostOptions(command).action(async (values: HostOptionValues & { warnPercent: string }) => {
+    .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
+    .option('--no-fail', 'report problems (usage, drops) but exit 0 when every host answered')
+    .addHelpText(
+      'after',
+      '\nProblems: usage ≥ --fail-above-percent, or a non-zero drop, early_drop or insert_failed counter; listed under\n' +
+        'the host and in the JSON `problems`.\n' +
+        'Exit codes: 0 every host answered and none has a problem (or --no-fail), 1 a host has a problem or did not\n' +
+        'answer, 2 bad input.\n' +
+        '\nExample:\n  conntrack-fleet check -i inventories/lab.yaml --limit \'lab*:!lab3\' --output json',
+    );
+  addHostOptions(command).action(async (values: CheckOptionValues) => {
     process.exitCode = await runCheck(values);
   });
 }
