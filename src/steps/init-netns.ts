@@ -8,7 +8,8 @@ import type { HostFacts, KnobFact } from '../facts/types.js';
 
 /**
  * Why a root shell on this host is confined to a non-initial network namespace, or null when nothing shows it.
- * Evidence: a global conntrack sysctl (max, buckets) that exists but has no write bit for root, e.g.
+ * Evidence: a global conntrack sysctl (max, buckets) that exists but has no write bit for root (buckets is the steadier
+ * sign: netfilter patches that make nf_conntrack_max per netns keep buckets 0444 outside init_net), e.g.
  * "/proc/sys/net/netfilter/nf_conntrack_buckets is read-only". Not used: comparing /proc/self/ns/net with
  * /proc/1/ns/net — often unreadable (containers without CAP_SYS_PTRACE), and pid 1 need not live in the initial
  * namespace. Not root → null: a non-root shell cannot write these knobs in any namespace.
