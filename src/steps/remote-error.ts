@@ -88,12 +88,20 @@ const errnoRules: ErrnoRule[] = [
 const shellPrefix = /(^|\s)(?:\/[\w/.-]*\/)?(?:da|ba|a)?sh: (?:line )?\d+: /g;
 const busyboxPrefix = /^(?:\/[\w/.-]*\/)?(?:da|ba|a)?sh: (?=can't |cannot )/;
 
-/** One line of stderr without the shell's own position, and dash's doubled `printf: printf:`. */
+/** A remote line may hold a terminal escape: C0/C1 controls and DEL become `\xNN`, so they are shown, never obeyed. */
+function escapeControls(line: string): string {
+  return line.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * stderr as one line for people: each line without the shell's own position and dash's doubled `printf: printf:`,
+ * control characters escaped, empty lines dropped, the rest joined with "; ".
+ */
 export function stripShellNoise(text: string): string {
   return text
     .split('\n')
     .map((line) =>
-      line
+      escapeControls(line.replace(/\r$/, '').replace(/\t/g, ' '))
         .replace(shellPrefix, '$1')
         .replace(busyboxPrefix, '')
         .replace(/\b(printf|echo): \1: /g, '$1: ')

@@ -38,6 +38,8 @@ describe('stripShellNoise', () => {
     // ctf_say joins lines with spaces: the second position must go too
     ['sh: 3: cannot create /a: Permission denied sh: 4: cannot create /b: Permission denied', 'cannot create /a: Permission denied cannot create /b: Permission denied'],
     ['line one\n\nsh: 2: line two', 'line one; line two'],
+    // a hostile or broken remote cannot drive the terminal: controls are shown, not obeyed
+    ['evil \x1b[2J\x07 text\r\n', 'evil \\x1b[2J\\x07 text'],
   ];
   for (const [input, want] of cases) it(JSON.stringify(input), () => assert.equal(stripShellNoise(input), want));
 });
