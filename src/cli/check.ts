@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import pLimit from 'p-limit';
 import { errorMessage } from '../errors.js';
-import type { CheckResult } from '../facts/check-result.js';
+import { type CheckResult, defaultFailAbovePercent, withAlarms } from '../facts/check-result.js';
 import { gatherFacts } from '../facts/gather.js';
 import { createCheckReporter } from '../report/index.js';
 import { countOutcomes, exitCodeOf, readOutcome } from '../runner/outcome.js';
@@ -27,9 +27,12 @@ async function checkHost(connect: Connect, options: ConnectOptions, target: Host
   }
 }
 
-export async function runCheck(values: HostOptionValues & { warnPercent: string }): Promise<number> {
+type CheckOptionValues = HostOptionValues & { warnPercent: string; failAbovePercent: string; fail: boolean };
+
+export async function runCheck(values: CheckOptionValues): Promise<number> {
   const selection = selectTargets(values);
   const usageWarnPercent = parseCount(values.warnPercent, '--warn-percent');
+  const alarmOptions = { failAbovePercent: parseCount(values.failAbovePercent, '--fail-above-percent') };
   const reporter = createCheckReporter({
     format: selection.format,
     stream: process.stdout,
@@ -41,14 +44,15 @@ export async function runCheck(values: HostOptionValues & { warnPercent: string 
   const results = await Promise.all(
     selection.targets.map((target) =>
       limit(async () => {
-        const result = await checkHost(selection.connect, selection.connectOptions, target);
+        const result = withAlarms(await checkHost(selection.connect, selection.connectOptions, target), alarmOptions);
         reporter.onResult(result);
         return result;
       }),
     ),
   );
   await reporter.finish();
-  return exitCodeOf({ counts: countOutcomes(results.map(readOutcome)) }, 'check');
+  const alarmsFail = values.fail !== false;
+  return exitCodeOf({ counts: countOutcomes(results.map((r) => readOutcome(r, { alarmsFail }))) }, 'check');
 }
 
 export function registerCheck(program: Command): void {
@@ -56,8 +60,17 @@ export function registerCheck(program: Command): void {
     .command('check')
     .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes nothing.')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
-    .addHelpText('after', '\nExample:\n  conntrack-fleet check -i inventories/lab.yaml --limit \'lab*:!lab3\' --output json');
-  addHostOptions(command).action(async (values: HostOptionValues & { warnPercent: string }) => {
+    .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
+    .option('--no-fail', 'report problems (usage, drops) but exit 0 when every host answered')
+    .addHelpText(
+      'after',
+      '\nProblems: usage ≥ --fail-above-percent, or a non-zero drop, early_drop or insert_failed counter; listed under\n' +
+        'the host and in the JSON `problems`.\n' +
+        'Exit codes: 0 every host answered and none has a problem (or --no-fail), 1 a host has a problem or did not\n' +
+        'answer, 2 bad input.\n' +
+        '\nExample:\n  conntrack-fleet check -i inventories/lab.yaml --limit \'lab*:!lab3\' --output json',
+    );
+  addHostOptions(command).action(async (values: CheckOptionValues) => {
     process.exitCode = await runCheck(values);
   });
 }

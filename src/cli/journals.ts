@@ -3,7 +3,8 @@ import pLimit from 'p-limit';
 import { InputError, errorMessage } from '../errors.js';
 import type { ConnectionPool } from '../runner/connection-pool.js';
 import { compareRuns } from '../runner/newer-runs.js';
-import { type JournalEntry, journalListScript, parseJournalList } from '../runner/journal.js';
+import { journalDir, type JournalEntry, journalListScript, parseJournalList } from '../runner/journal.js';
+import { describeRemoteFailure } from '../steps/index.js';
 import type { HostTarget } from '../transport/connection.js';
 
 export interface HostJournals {
@@ -19,7 +20,7 @@ export async function readJournals(pool: ConnectionPool, targets: HostTarget[], 
       limit(async () => {
         try {
           const result = await (await pool.get(target)).runScript(journalListScript());
-          if (result.exitCode !== 0) return { target, entries: [], error: `could not list journals: ${result.stderr.trim()}` };
+          if (result.exitCode !== 0) return { target, entries: [], error: `could not list journals: ${describeRemoteFailure(result.stderr, { kind: 'file', path: journalDir }, result.exitCode)}` };
           return { target, entries: parseJournalList(result.stdout), error: null };
         } catch (error) {
           return { target, entries: [], error: errorMessage(error) };

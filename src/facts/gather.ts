@@ -1,5 +1,6 @@
 /** Gathers every fact of one host in ONE round trip: one script, one runScript call, pure parsing after. */
 import { RemoteError } from '../errors.js';
+import { stripShellNoise } from '../steps/remote-error.js';
 import type { Connection } from '../transport/connection.js';
 import { findMissingParts, splitGatherOutput } from './gather-frame.js';
 import { buildGatherScript, type GatherRequest } from './gather-script.js';
@@ -22,7 +23,8 @@ export async function gatherFacts(
   const result = await connection.runScript(buildGatherScript(request), { timeoutMs });
   if (result.exitCode !== 0) {
     const how = result.exitCode === null ? `ended by ${result.signal ?? 'timeout or lost channel'}` : `exit ${result.exitCode}`;
-    throw new RemoteError(`${host}: fact gathering failed (${how})`, result.exitCode, result.stderr);
+    const said = stripShellNoise(result.stderr);
+    throw new RemoteError(`${host}: fact gathering failed (${how})${said ? `: ${said}` : ''}`, result.exitCode, result.stderr);
   }
   const missing = findMissingParts(splitGatherOutput(result.stdout));
   if (missing.length > 0) {

@@ -30,6 +30,9 @@ export interface CheckJson {
   nat_rules_in_use: boolean | null;
   nat_rule_evidence: string[];
   kube_proxy: boolean | null;
+  /** The host breaks an alarm rule (usage ≥ --fail-above-percent, drops): what makes `check` exit 1. */
+  alarm: boolean;
+  /** The alarms first ("usage 100.0% ≥ 90% (…)", "1234 drops (…)"), then what could not be read. */
   problems: string[];
 }
 
@@ -61,7 +64,8 @@ export function toCheckJson(result: CheckResult): CheckJson {
     nat_rules_in_use: facts?.natRulesInUse ?? null,
     nat_rule_evidence: facts ? [...facts.natRuleEvidence] : [],
     kube_proxy: facts?.kubeProxy ?? null,
-    problems: facts ? [...facts.problems] : [],
+    alarm: (result.alarms ?? []).length > 0,
+    problems: [...(result.alarms ?? []), ...(facts?.problems ?? [])],
   };
 }
 

@@ -44,15 +44,20 @@ export function findCheckWarnings(json: CheckJson, usageWarnPercent: number): st
   const exact = conntrack.count !== null && conntrack.max ? (conntrack.count / conntrack.max) * 100 : null;
   if (usage !== null && exact !== null && exact >= usageWarnPercent) warnings.push(`WARN: usage ${usage.toFixed(1)}% ≥ ${usageWarnPercent}%`);
   if ((conntrack.stats.drop ?? 0) > 0) warnings.push(`WARN: ${conntrack.stats.drop} drops`);
+  if ((conntrack.stats.early_drop ?? 0) > 0) warnings.push(`WARN: ${conntrack.stats.early_drop} early_drop`);
   if ((conntrack.stats.insert_failed ?? 0) > 0) warnings.push(`WARN: ${conntrack.stats.insert_failed} insert_failed`);
   return warnings;
 }
 
-/** The host line, then one indented line per problem. */
+/** The host line, then one indented line per problem: alarms (what fails `check`) bold red, the rest dim. */
 export function formatCheckBlock(result: CheckResult, options: CheckLineOptions): string[] {
   const json = toCheckJson(result);
   const indent = ' '.repeat(options.hostWidth + 2);
-  const problems = json.problems.map((p) => `${indent}${options.paint.dim(`problem: ${p}`)}`);
+  const alarmCount = (result.alarms ?? []).length;
+  const { paint } = options;
+  const problems = json.problems.map((p, i) =>
+    i < alarmCount ? `${indent}${paint.bold(paint.red(`problem: ${p}`))}` : `${indent}${paint.dim(`problem: ${p}`)}`,
+  );
   return [formatCheckLine(json, options), ...problems];
 }
 
@@ -64,7 +69,7 @@ export function formatCheckLine(json: CheckJson, options: CheckLineOptions): str
   }
   const body = describeConntrack(json);
   const warnings = findCheckWarnings(json, options.usageWarnPercent);
-  if (warnings.length === 0) return `${host}  ${body}`;
+  if (warnings.length === 0 && !json.alarm) return `${host}  ${body}`;
   return `${paint.bold(`${host}!`)} ${paint.yellow(body)}  ${paint.bold(paint.yellow(warnings.join('  ')))}`;
 }
 
@@ -90,10 +95,15 @@ function describeConntrack(json: CheckJson): string {
   ].join('  ');
 }
 
-/** `5 hosts: 5 answered` / `5 hosts: 4 answered, 1 unreachable`. */
+/** `5 hosts: 5 answered` / `5 hosts: 4 answered, 1 unreachable, 2 with problems`. */
 export function formatCheckSummary(results: CheckResult[]): string {
   const answered = results.filter((r) => r.reachable && r.facts !== null).length;
   const unreachable = results.length - answered;
-  const parts = [`${answered} answered`, ...(unreachable > 0 ? [`${unreachable} unreachable`] : [])];
+  const alarmed = results.filter((r) => (r.alarms ?? []).length > 0).length;
+  const parts = [
+    `${answered} answered`,
+    ...(unreachable > 0 ? [`${unreachable} unreachable`] : []),
+    ...(alarmed > 0 ? [`${alarmed} with problems`] : []),
+  ];
   return `${results.length} ${results.length === 1 ? 'host' : 'hosts'}: ${parts.join(', ')}`;
 }

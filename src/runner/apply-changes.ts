@@ -1,9 +1,9 @@
 /** Applies changes on a host in ONE round trip and judges the read-back. */
 import { errorMessage } from '../errors.js';
-import { buildApplyScript, isApplyComplete, parseApplyOutput } from '../steps/index.js';
+import { buildApplyScript, describeRemoteFailure, isApplyComplete, parseApplyOutput, stripShellNoise } from '../steps/index.js';
 import type { Change } from '../steps/types.js';
 import type { Connection } from '../transport/connection.js';
-import { journalFailedExitCode } from './journal.js';
+import { journalDir, journalFailedExitCode } from './journal.js';
 
 export interface ApplyOutcome {
   ok: boolean;
@@ -39,7 +39,8 @@ export async function applyChanges(
     return { ok: false, attempted: changes, error: `connection lost while applying: ${errorMessage(error)}` };
   }
   if (result.exitCode === journalFailedExitCode) {
-    return { ok: false, attempted: [], error: `could not write the journal, nothing changed: ${result.stderr.trim()}` };
+    const why = describeRemoteFailure(result.stderr.replace(/^cf-journal-failed:? ?/gm, ''), { kind: 'file', path: journalDir });
+    return { ok: false, attempted: [], error: `could not write the journal, nothing changed: ${why}` };
   }
   const outcomes = parseApplyOutput(result.stdout, changes);
   const complete = isApplyComplete(result.stdout);
@@ -51,7 +52,7 @@ export async function applyChanges(
   }
   if (!complete) {
     const why = result.exitCode === null ? 'cut off (timeout or lost connection)' : `ended early with status ${result.exitCode}`;
-    return { ok: false, attempted, error: `apply script ${why}: ${result.stderr.trim()}` };
+    return { ok: false, attempted, error: `apply script ${why}: ${stripShellNoise(result.stderr)}` };
   }
   return { ok: true, attempted, error: null };
 }

@@ -5,6 +5,7 @@
  * another controller tunes it would be stale), and keeps it until the whole run ends: a later batch's host must not
  * be tuned by someone else while this run soaks, and an abort may still roll changed hosts back.
  */
+import { describeRemoteFailure } from '../steps/index.js';
 import type { Connection } from '../transport/connection.js';
 import { quoteShell } from '../transport/quote.js';
 
@@ -22,8 +23,10 @@ export type LockResult =
 export function lockScript(runId: string, startedAt: string): string {
   return [
     'command -v flock >/dev/null 2>&1 || { echo "unsupported flock not found"; exit 0; }',
-    // a failed redirection on `exec` would end sh at once, so try it in a subshell first
-    `( : >> ${quoteShell(lockFile)} ) 2>/dev/null || { echo "unsupported cannot open ${lockFile}"; exit 0; }`,
+    // a failed redirection on `exec` would end sh at once, so try it in a subshell first; its stderr names the errno
+    `if ! cf_lock_err=$( ( : >> ${quoteShell(lockFile)} ) 2>&1 ); then`,
+    `  printf 'unsupported-open %s\\n' "$(printf '%s' "$cf_lock_err" | tr '\\n' ' ')"; exit 0`,
+    'fi',
     `exec 9>>${quoteShell(lockFile)}`,
     'if flock -n 9; then',
     `  printf '%s since %s\\n' ${quoteShell(runId)} ${quoteShell(startedAt)} > ${quoteShell(ownerFile)}`,
@@ -48,6 +51,9 @@ export async function acquireHostLock(connection: Connection, runId: string, sta
   if (line === 'locked') return { kind: 'locked', release: () => held.release() };
   await held.release();
   if (line.startsWith('busy ')) return { kind: 'busy', owner: line.slice(5) };
+  if (line.startsWith('unsupported-open')) {
+    return { kind: 'unsupported', reason: describeRemoteFailure(line.slice('unsupported-open'.length), { kind: 'file', path: lockFile }) };
+  }
   return { kind: 'unsupported', reason: line.replace(/^unsupported /, '') };
 }
 

@@ -3,13 +3,13 @@ import { errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Playbook } from '../playbook/types.js';
-import { filesNeeded, planHost } from '../steps/index.js';
+import { describeRemoteFailure, filesNeeded, planHost } from '../steps/index.js';
 import type { Change, StepPlan } from '../steps/types.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
 import type { EventListener, HostResult, StepResult } from './events.js';
 import { lockedByMessage, type LockResult } from './host-lock.js';
-import { applyLockScript, type JournalEntry, journalWriteScript } from './journal.js';
+import { applyLockScript, journalDir, type JournalEntry, journalWriteScript } from './journal.js';
 import { restoreHost } from './restore.js';
 import { allWarnings, hostResult, markRolledBack, stepResult } from './step-results.js';
 
@@ -168,7 +168,7 @@ async function rollBack(options: HostRunOptions, progress: Progress, reason: str
 async function markJournal(connection: Connection, entry: JournalEntry, warnings: string[]): Promise<void> {
   try {
     const done = await connection.runScript(journalWriteScript(entry));
-    if (done.exitCode !== 0) warnings.push(`journal not marked done: ${done.stderr.trim()}`);
+    if (done.exitCode !== 0) warnings.push(`journal not marked done: ${describeRemoteFailure(done.stderr, { kind: 'file', path: journalDir })}`);
   } catch (error) {
     warnings.push(`journal not marked done: ${errorMessage(error)}`);
   }

@@ -88,8 +88,15 @@ export function countIn(outcomes: readonly HostOutcome[], set: ReadonlySet<HostO
   return outcomes.filter((o) => set.has(o)).length;
 }
 
-/** `check` and `runs` read only: a host that did not answer is `unreachable`, one that answered wrongly `failed`. */
-export function readOutcome(result: Pick<CheckResult, 'reachable' | 'error'>): HostOutcome {
+/**
+ * `check` and `runs` read only: a host that did not answer is `unreachable`, one that answered wrongly `failed`,
+ * and for `check` one with an alarm (too full, dropping — `findCheckAlarms`) `failed` too unless `--no-fail`.
+ */
+export function readOutcome(
+  result: Pick<CheckResult, 'reachable' | 'error' | 'alarms'>,
+  options: { alarmsFail?: boolean } = {},
+): HostOutcome {
   if (!result.reachable) return 'unreachable';
-  return result.error === null ? 'unchanged' : 'failed';
+  if (result.error !== null) return 'failed';
+  return options.alarmsFail && (result.alarms ?? []).length > 0 ? 'failed' : 'unchanged';
 }

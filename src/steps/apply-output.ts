@@ -1,6 +1,7 @@
 /** Parses the `CTF …` lines of an apply script into one outcome per change. */
 import { decodeLinkTokens } from '../facts/link-chain-sh.js';
 import { mirrorsOf } from './knob-change.js';
+import { describeRemoteFailure, type FailureSubject } from './remote-error.js';
 import type { Change } from './types.js';
 import { verifyReadBack, type ReadBack, type ValueReadBack } from './verify.js';
 
@@ -10,7 +11,7 @@ export interface ChangeOutcome {
   index: number;
   change: Change;
   status: ChangeStatus;
-  /** For failed: the command's stderr (or its exit code when it printed nothing). */
+  /** For failed: a human message naming the key or file, the errno text and its likely cause (remote-error.ts). */
   error: string | null;
   readBack: ReadBack | null;
   /** The read back equals the plan (for failed changes too: tells whether anything moved). */
@@ -25,7 +26,8 @@ interface RawResult {
 
 const linePattern = /^CTF (\d+) (applied|failed|read)(?: (.*))?$/;
 
-function collectResults(stdout: string, count: number): RawResult[] {
+function collectResults(stdout: string, changes: Change[]): RawResult[] {
+  const count = changes.length;
   const results: RawResult[] = Array.from({ length: count }, () => ({ reads: new Map() }));
   for (const line of stdout.split('\n')) {
     const match = linePattern.exec(line.replace(/\r$/, ''));
@@ -33,7 +35,7 @@ function collectResults(stdout: string, count: number): RawResult[] {
     if (!match || !result) continue;
     const rest = match[3] ?? '';
     if (match[2] === 'applied') result.status = { ok: true, error: null };
-    else if (match[2] === 'failed') result.status = { ok: false, error: describeFailure(rest) };
+    else if (match[2] === 'failed') result.status = { ok: false, error: describeFailure(rest, changes[Number(match[1])]!) };
     else {
       const [target = '', state = '', ...tail] = rest.split(' ');
       result.reads.set(target, { state, rest: tail.join(' ').trim() });
@@ -42,10 +44,21 @@ function collectResults(stdout: string, count: number): RawResult[] {
   return results;
 }
 
-function describeFailure(rest: string): string {
+/** What the change acted on, so the message names it. */
+export function failureSubject(change: Change): FailureSubject {
+  switch (change.kind) {
+    case 'knob':
+      return { kind: 'knob', key: change.key, path: change.path };
+    case 'file':
+      return { kind: 'file', path: change.path };
+    default:
+      return { kind: 'module', key: change.module };
+  }
+}
+
+function describeFailure(rest: string, change: Change): string {
   const [code = '?', ...message] = rest.split(' ');
-  const text = message.join(' ').trim();
-  return text === '' ? `exit status ${code}` : text;
+  return describeRemoteFailure(message.join(' '), failureSubject(change), code);
 }
 
 function readValue(raw: RawResult, target: string, key: string, path: string): ValueReadBack {
@@ -82,7 +95,7 @@ function toReadBack(change: Change, raw: RawResult): ReadBack | null {
 }
 
 export function parseApplyOutput(stdout: string, changes: Change[]): ChangeOutcome[] {
-  const results = collectResults(stdout, changes.length);
+  const results = collectResults(stdout, changes);
   return changes.map((change, index) => {
     const raw = results[index]!;
     if (raw.status === undefined) {

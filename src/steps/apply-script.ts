@@ -35,6 +35,12 @@ ctf_knob() {
   shift 3
   ctf_err=$( { printf '%s\n' "$ctf_v" > "$ctf_p"; } 2>&1 )
   ctf_rc=$?
+  # dash says "I/O error" for every refused write and busybox says nothing: coreutils tee names the errno
+  case $ctf_rc:$ctf_err in
+    0:*) ;;
+    *'I/O error'|*:) if command -v tee >/dev/null 2>&1; then
+        ctf_err=$( { printf '%s\n' "$ctf_v" | tee "$ctf_p" >/dev/null; } 2>&1 ); ctf_rc=$?; fi ;;
+  esac
   ctf_result "$ctf_i" "$ctf_rc" "$ctf_err"
   ctf_read_value "$ctf_i" knob "$ctf_p"
   ctf_j=0

@@ -1,6 +1,7 @@
 /** raise_max: sets nf_conntrack_max, never lowering it unless asked, within a memory budget. */
 import type { HostFacts, KnobFact } from '../facts/types.js';
 import type { RaiseMaxOptions, StepSpec } from '../playbook/types.js';
+import { explainGlobalKnobRefusal } from './init-netns.js';
 import { makeKnobChange } from './knob-change.js';
 import { formatBytes, kubeProxyMax, parseCount, refusePlan, startPlan, type PlannedStep } from './plan-base.js';
 import type { PlanContext, StepDefinition, StepPlan } from './types.js';
@@ -40,11 +41,6 @@ export function checkMemory(target: number, facts: HostFacts, maxMemoryPercent: 
       `(${target} × ${entryBytes} bytes), more than max_memory_percent ${maxMemoryPercent}% ` +
       `of MemTotal ${formatBytes(facts.memTotalBytes)}`,
   };
-}
-
-function describeNotWritable(facts: HostFacts, knob: KnobFact): string {
-  if (!facts.isRoot) return `${knob.path} is not writable: not root`;
-  return `${knob.path} is read-only: nf_conntrack_max can only be changed from the initial network namespace (not in a container)`;
 }
 
 function warnKubeProxy(plan: StepPlan, facts: HostFacts, target: number): void {
@@ -87,7 +83,7 @@ export function planRaiseMax(spec: RaiseMaxSpec, context: PlanContext): PlannedS
     if (memory.refusal) return { plan: refusePlan(plan, memory.refusal), context };
     if (memory.warning) plan.warnings.push(memory.warning);
   }
-  if (!knob.writable) return { plan: refusePlan(plan, describeNotWritable(facts, knob)), context };
+  if (!knob.writable) return { plan: refusePlan(plan, explainGlobalKnobRefusal('nf_conntrack_max', facts, knob)), context };
   const via = knob.path === facts.knobs.max.path ? '' : ` (via ${knob.path})`;
   plan.lines.push(`nf_conntrack_max ${current} → ${target}${via}`);
   plan.changes.push(makeKnobChange({ key: 'nf_conntrack_max', path: knob.path, before: String(current), after: String(target) }));

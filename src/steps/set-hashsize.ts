@@ -1,11 +1,14 @@
 /** set_hashsize: resizes the conntrack hash table through hashsize, else nf_conntrack_buckets. */
 import type { HostFacts, KnobFact } from '../facts/types.js';
 import type { HashsizeExpr, StepSpec } from '../playbook/types.js';
+import { explainGlobalKnobRefusal, nonInitialNetnsEvidence } from './init-netns.js';
 import { makeKnobChange, type KnobMirror } from './knob-change.js';
 import { parseCount, refusePlan, roundUpBuckets, startPlan, type PlannedStep } from './plan-base.js';
 import type { Change, PlanContext, StepDefinition, StepPlan } from './types.js';
 
 type SetHashsizeSpec = Extract<StepSpec, { kind: 'set_hashsize' }>;
+
+const tableSizeName = 'the conntrack table size (nf_conntrack.hashsize, nf_conntrack_buckets)';
 
 /** Above this average chain length of a full table, lookups slow down noticeably. */
 export const maxChainLength = 8;
@@ -71,6 +74,16 @@ function buildChange(write: WritePlan, current: number, target: number, rounded:
   });
 }
 
+/**
+ * Outside the initial netns the hashsize file still says 0600 (so `test -w` passes) but the kernel answers the
+ * write with EOPNOTSUPP, and buckets is 0444: refuse at plan time with the reason raise_max gives.
+ */
+function refuseOutsideInitialNetns(facts: HostFacts): string | null {
+  if (nonInitialNetnsEvidence(facts) === null) return null;
+  const why = explainGlobalKnobRefusal(tableSizeName, facts, facts.knobs.buckets);
+  return `${why}; there, writing ${facts.knobs.hashsize.path} fails with "Operation not supported"`;
+}
+
 export function planSetHashsize(spec: SetHashsizeSpec, context: PlanContext): PlannedStep {
   const plan = startPlan(spec);
   const { facts } = context;
@@ -91,6 +104,8 @@ export function planSetHashsize(spec: SetHashsizeSpec, context: PlanContext): Pl
     plan.lines.push(`nf_conntrack_buckets ${current} (already)`);
     return { plan, context: next };
   }
+  const refusal = refuseOutsideInitialNetns(facts);
+  if (refusal) return { plan: refusePlan(plan, refusal), context };
   const write = chooseTableKnob(facts);
   if (write === null) {
     const why = facts.isRoot ? 'the table size can only be changed from the initial network namespace' : 'not root';

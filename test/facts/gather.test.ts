@@ -105,7 +105,8 @@ test('exactly ONE runScript call, with a fake connection running the script loca
 });
 
 const failures = [
-  { name: 'non-zero exit', result: { stdout: '', stderr: 'sh: 1: syntax error', exitCode: 2, signal: null }, message: /exit 2/ },
+  { name: 'non-zero exit', result: { stdout: '', stderr: 'sh: 1: syntax error', exitCode: 2, signal: null }, message: /exit 2\): syntax error$/ },
+  { name: 'sudo wants a password', result: { stdout: '', stderr: 'sudo: a password is required\n', exitCode: 1, signal: null }, message: /\(exit 1\): sudo: a password is required$/ },
   { name: 'killed by the timeout', result: { stdout: '@@value kernel x\n', stderr: 'partial', exitCode: null, signal: null }, message: /timeout/ },
   { name: 'sections missing', result: { stdout: '@@value kernel x\n@@value uid 0\n', stderr: 'odd', exitCode: 0, signal: null }, message: /@@done.*section knobs/ },
 ];

@@ -24,6 +24,7 @@ function splitPlain(stdout: string): { hostLines: Map<string, string>; summary: 
   const summary = lines.pop() ?? '';
   const hostLines = new Map<string, string>();
   for (const line of lines) {
+    if (/^\s/.test(line)) continue; // a problem line under its host
     const host = /^(\S+?)!?(?:\s|$)/.exec(line.replace(/\x1b\[\d+m/g, ''))?.[1] ?? '';
     assert.ok(!hostLines.has(host), `two lines for ${host}:\n${stdout}`);
     hostLines.set(host, line);
@@ -36,8 +37,8 @@ describe('check: output modes and highlights', { skip: skipReason ?? false }, ()
 
   before(async () => {
     checkLab = await startCheckLab(hostNames.length, portBase);
-    // lab2: 950 of 1000 entries in use (95 %), over the default --warn-percent 80
-    await exec(checkLab.lab, 'lab2', `echo 1000 > ${nf}/nf_conntrack_max && echo 950 > ${nf}/nf_conntrack_count`);
+    // lab2: 850 of 1000 entries in use (85 %), over the default --warn-percent 80, under --fail-above-percent 90
+    await exec(checkLab.lab, 'lab2', `echo 1000 > ${nf}/nf_conntrack_max && echo 850 > ${nf}/nf_conntrack_count`);
   });
 
   after(async () => {
@@ -63,11 +64,11 @@ describe('check: output modes and highlights', { skip: skipReason ?? false }, ()
       }
     });
 
-    it('the host over 80 % is marked `lab2!` with `WARN: usage 95.0% ≥ 80%`; the others carry no warning', () => {
+    it('the host over 80 % is marked `lab2!` with `WARN: usage 85.0% ≥ 80%`; the others carry no warning', () => {
       const { hostLines } = splitPlain(result.stdout);
       const lab2 = hostLines.get('lab2') ?? '';
       assert.match(lab2, /^lab2! /);
-      assert.ok(lab2.endsWith('WARN: usage 95.0% ≥ 80%'), lab2);
+      assert.ok(lab2.endsWith('WARN: usage 85.0% ≥ 80%'), lab2);
       for (const host of ['lab1', 'lab3']) assert.doesNotMatch(hostLines.get(host) ?? '!', /!|WARN/);
     });
   });
@@ -78,18 +79,18 @@ describe('check: output modes and highlights', { skip: skipReason ?? false }, ()
     const { hostLines } = splitPlain(result.stdout);
     const lab2 = hostLines.get('lab2') ?? '';
     assert.ok(lab2.startsWith('\x1b[1mlab2!\x1b[22m'), JSON.stringify(lab2));
-    assert.ok(lab2.includes('\x1b[1m\x1b[33mWARN: usage 95.0% ≥ 80%'), JSON.stringify(lab2));
+    assert.ok(lab2.includes('\x1b[1m\x1b[33mWARN: usage 85.0% ≥ 80%'), JSON.stringify(lab2));
     assert.doesNotMatch(hostLines.get('lab1') ?? '\x1b[', ansi);
   });
 
-  it('a host with drops > 0 (the lab\'s stats stand-in) is marked with `WARN: N drops` and `WARN: N insert_failed`', async () => {
+  it('a host with drops > 0 (the lab\'s stats stand-in) is marked with `WARN: N drops` and `WARN: N insert_failed`; exit 1', async () => {
     await checkLab.lab.addDrops('lab3', 17);
     await checkLab.lab.addDrops('lab3', 2, 'insert_failed');
     const statFile = await statsStandinFile(checkLab.lab, 'lab3');
     const stats = (await readExpectedCheck(checkLab.lab, 'lab3', statFile ?? undefined)).conntrack?.stats;
     assert.deepEqual([stats?.drop, stats?.insert_failed], [17, 2], `the stats file ${statFile} must hold the drops just added`);
     const result = await runCli(['check', '-i', checkLab.lab.inventoryFile, '-o', 'plain']);
-    assert.equal(result.exitCode, 0, result.stdout + result.stderr);
+    assert.equal(result.exitCode, 1, result.stdout + result.stderr);
     const lab3 = splitPlain(result.stdout).hostLines.get('lab3') ?? '';
     assert.match(lab3, /^lab3! .* drops 17 /);
     assert.ok(lab3.endsWith('WARN: 17 drops  WARN: 2 insert_failed'), lab3);
@@ -125,7 +126,7 @@ describe('check: output modes and highlights', { skip: skipReason ?? false }, ()
       const { hostLines, summary } = splitPlain(result.stdout);
       assert.match(hostLines.get('dead') ?? '', /^dead! +unreachable: .*connection refused/);
       for (const host of hostNames) assert.match(hostLines.get(host) ?? '', new RegExp(`^${host}!? +\\S+ +\\w+ +count \\d+/\\d+`));
-      assert.equal(summary, '4 hosts: 3 answered, 1 unreachable');
+      assert.equal(summary, '4 hosts: 3 answered, 1 unreachable, 1 with problems');
     });
   });
 });

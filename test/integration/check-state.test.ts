@@ -105,8 +105,9 @@ describe('check --output json: exactly the state of each of 5 hosts, one connect
     }
   });
 
-  it('exits 0 and lists every host once, in inventory order', () => {
-    assert.equal(run.exitCode, 0, run.stderr);
+  it('exits 1 (lab2 at 95 % and lab4 with drops are problems) and lists every host once, in inventory order', () => {
+    assert.equal(run.exitCode, 1, run.stderr);
+    assert.deepEqual([...reported.values()].filter((h) => h.alarm).map((h) => h.host), ['lab2', 'lab4']);
     assert.deepEqual(order, hostNames);
   });
 

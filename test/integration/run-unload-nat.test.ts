@@ -91,7 +91,7 @@ describe('run unload_nat: holder order, rollback by reloading, refusal on a real
     assert.ok(missingMidRun.length > 0 && !missingMidRun.includes('nf_conntrack'), `removed before the pause: ${missingMidRun.join(', ')}`);
     const result = hostReport(requireReport(run), 'lab2');
     assert.equal(result.outcome, 'rolled-back');
-    assert.match(result.error ?? '', /^unload_nat: rmmod: ERROR: Module nf_conntrack is in use$/);
+    assert.match(result.error ?? '', /^unload_nat: rmmod: ERROR: Module nf_conntrack is in use — likely cause: another module, a rule or a process still holds it$/);
     assert.deepEqual(result.rollback_mismatches, []);
     const now = await readModules(t.lab, 'lab2');
     assert.deepEqual(graphOf(now), graphOf(modulesBefore.get('lab2')!));

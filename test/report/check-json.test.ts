@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isNatModule, toCheckJson, usagePercent } from '../../src/report/check-json.js';
+import { withAlarms } from '../../src/facts/check-result.js';
 import { answered, unreachable } from './check-results.fixture.js';
 
-const topKeys = ['host', 'reachable', 'error', 'kernel', 'conntrack', 'modules', 'nat_rules_in_use', 'nat_rule_evidence', 'kube_proxy', 'problems'];
+const topKeys = ['host', 'reachable', 'error', 'kernel', 'conntrack', 'modules', 'nat_rules_in_use', 'nat_rule_evidence', 'kube_proxy', 'alarm', 'problems'];
 const conntrackKeys = ['presence', 'count', 'max', 'buckets', 'hashsize', 'usage_percent', 'timeouts', 'stats'];
 
 describe('toCheckJson', () => {
@@ -42,8 +43,20 @@ describe('toCheckJson', () => {
     assert.deepEqual(Object.keys(json).sort(), [...topKeys].sort());
     assert.deepEqual(json, {
       host: 'lab3', reachable: false, error: 'auth failed', kernel: null, conntrack: null, modules: [],
-      nat_rules_in_use: null, nat_rule_evidence: [], kube_proxy: null, problems: [],
+      nat_rules_in_use: null, nat_rule_evidence: [], kube_proxy: null, alarm: false, problems: [],
     });
+  });
+
+  it('lists the alarms first in problems, then what could not be read; alarm: true', () => {
+    const result = withAlarms(answered('lab1', { count: 65536, stats: { drop: 1234, early_drop: 0, insert_failed: 0, all: {} }, problems: ['iptables-save not found'] }), { failAbovePercent: 90 });
+    const json = toCheckJson(result);
+    assert.equal(json.alarm, true);
+    assert.deepEqual(json.problems, [
+      'usage 100.0% ≥ 90% (65536 of nf_conntrack_max 65536)',
+      '1234 drops (packets dropped: table full or entry not created)',
+      'iptables-save not found',
+    ]);
+    assert.equal(toCheckJson(withAlarms(answered('ok', { problems: ['p1'] }), { failAbovePercent: 90 })).alarm, false);
   });
 
   it('keeps the stats keys when stats could not be read', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CheckResult } from '../../src/facts/check-result.js';
+import { type CheckResult, withAlarms } from '../../src/facts/check-result.js';
 import { formatCheckSummary, renderCheck } from '../../src/report/check-render.js';
 import { toCheckJson } from '../../src/report/check-json.js';
 import { ansiEscape } from './capture.fixture.js';
@@ -21,6 +21,7 @@ describe('renderCheck (plain/tree text)', () => {
     { name: 'usage just under the threshold', result: answered('lab1', { count: 52428 }), flagged: false, has: ['(80.0%)'], lacks: ['WARN'] },
     { name: 'a custom threshold', result: answered('lab1', { count: 40000 }), warnAt: 60, flagged: true, has: ['WARN: usage 61.0% ≥ 60%'] },
     { name: 'drops', result: answered('lab1', { stats: stats(12, 0) }), flagged: true, has: ['drops 12', 'WARN: 12 drops'] },
+    { name: 'early_drop', result: answered('lab1', { stats: { drop: 0, early_drop: 5, insert_failed: 0, all: {} } }), flagged: true, has: ['WARN: 5 early_drop'] },
     { name: 'insert_failed', result: answered('lab1', { stats: stats(0, 3) }), flagged: true, has: ['WARN: 3 insert_failed'], lacks: ['WARN: 0 drops'] },
     {
       name: 'missing values shown as ?',
@@ -42,6 +43,24 @@ describe('renderCheck (plain/tree text)', () => {
       assert.doesNotMatch(text, ansiEscape);
     });
   }
+
+  it('a host with alarms: marked, its problems listed under it (alarms first), counted in the summary', () => {
+    const full = withAlarms(answered('lab1', { count: 65536, stats: stats(1234, 0), problems: ['iptables-save not found'] }), { failAbovePercent: 90 });
+    const text = renderCheck([full, answered('lab2')], { format: 'plain', color: false });
+    assert.ok(text.startsWith('lab1! '), text);
+    assert.ok(
+      text.includes('\n      problem: usage 100.0% ≥ 90% (65536 of nf_conntrack_max 65536)\n      problem: 1234 drops (packets dropped: table full or entry not created)\n      problem: iptables-save not found\n'),
+      text,
+    );
+    assert.equal(text.trimEnd().split('\n').at(-1), '2 hosts: 2 answered, 1 with problems');
+  });
+
+  it('an alarm below the WARN threshold still marks the host', () => {
+    const half = withAlarms(answered('lab1', { count: 32768 }), { failAbovePercent: 50 });
+    const text = renderCheck([half], { format: 'plain', color: false });
+    assert.ok(text.startsWith('lab1! '), text);
+    assert.ok(text.includes('problem: usage 50.0% ≥ 50%'), text);
+  });
 
   it('aligns hosts of different name lengths and ends with the count line', () => {
     const text = renderCheck([answered('a'), answered('longer-host', { stats: stats(1, 0) }), unreachable('b', 'auth failed')], { format: 'tree', color: false });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CheckResult } from '../../src/facts/check-result.js';
+import { type CheckResult, withAlarms } from '../../src/facts/check-result.js';
 import { createCheckReporter, noAnswerError } from '../../src/report/check-reporter.js';
 import type { ReportFormat } from '../../src/report/format.js';
 import { ansiEscape, createCapture, lastFrame } from './capture.fixture.js';
@@ -63,6 +63,15 @@ describe('createCheckReporter', () => {
     assert.match(frame, /problem: iptables-save not found/);
     assert.match(frame, /✖ lab3! unreachable: connect ECONNREFUSED/);
     assert.equal(frame.trimEnd().split('\n').at(-1), '3 hosts: 2 answered, 1 unreachable');
+  });
+
+  it('tree on a TTY: a host with alarms shows them as problems under it, and the count line counts it', limit, async () => {
+    const full = withAlarms(answered('lab1', { count: 65536, stats: { drop: 1234, early_drop: 0, insert_failed: 0, all: {} } }), { failAbovePercent: 90 });
+    const frame = unwrap(lastFrame(await runCheck('tree', { isTTY: true, feed: [full, answered('lab2'), answered('lab3')] })));
+    assert.match(frame, /lab1! 6\.18\.44 .*WARN: usage 100\.0% ≥ 80%/);
+    assert.match(frame, /problem: usage 100\.0% ≥ 90% \(65536 of nf_conntrack_max 65536\)/);
+    assert.match(frame, /problem: 1234 drops/);
+    assert.equal(frame.trimEnd().split('\n').at(-1), '3 hosts: 3 answered, 1 with problems');
   });
 
   it('tree does not hang when a host never answers, and shows late strangers after the tree', limit, async () => {

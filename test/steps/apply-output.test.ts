@@ -36,7 +36,7 @@ describe('parseApplyOutput', () => {
     });
     assert.deepEqual([file?.status, file?.matches], ['applied', true]);
     assert.equal(failed?.status, 'failed');
-    assert.equal(failed?.error, 'rmmod: ERROR: Module nf_nat is in use by: xt_MASQUERADE');
+    assert.equal(failed?.error, 'rmmod: ERROR: Module nf_nat is in use by: xt_MASQUERADE — likely cause: another module, a rule or a process still holds it');
     assert.deepEqual(failed?.mismatches, ['nf_nat is still loaded']);
     assert.deepEqual([notRun?.status, notRun?.readBack, notRun?.matches], ['not-run', null, false]);
     assert.equal(isApplyComplete(stdout), true);
@@ -44,7 +44,7 @@ describe('parseApplyOutput', () => {
 
   it('a failure without stderr reports the exit status', () => {
     const [outcome] = parseApplyOutput('CTF 0 failed 2\nCTF 0 read knob absent\n', changes.slice(0, 1));
-    assert.equal(outcome?.error, 'exit status 2');
+    assert.equal(outcome?.error, 'nf_conntrack.hashsize (/h): write failed: exit status 2');
     assert.match(outcome!.mismatches[0]!, /read back nothing \(absent\)/);
   });
 

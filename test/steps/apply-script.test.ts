@@ -19,7 +19,7 @@ const shells = [
   { name: 'busybox ash', argv: ['busybox', 'ash', '-s'], busybox: true },
 ].map((shell) => ({ ...shell, missing: spawnSync(shell.argv[0]!, [...shell.argv.slice(1, -1), '-c', 'true']).status !== 0 }));
 /** What the script runs besides shell builtins; on a busybox host these are applets too. */
-const busyboxApplets = ['base64', 'cat', 'chmod', 'chown', 'dirname', 'mktemp', 'mv', 'rm', 'sha256sum', 'stat', 'sync', 'tr'];
+const busyboxApplets = ['base64', 'cat', 'chmod', 'chown', 'dirname', 'mktemp', 'mv', 'rm', 'sha256sum', 'stat', 'sync', 'tee', 'tr'];
 
 let dir = '';
 let fakeBin = '';
@@ -162,7 +162,7 @@ for (const shell of shells) {
       const { outcomes } = run(shell.argv, unload);
       assert.deepEqual(outcomes.map((o) => o.status), ['applied', 'failed', 'not-run']);
       assert.equal(outcomes[0]?.matches, true);
-      assert.equal(outcomes[1]?.error, 'rmmod: ERROR: Module busy is in use by: holder');
+      assert.equal(outcomes[1]?.error, 'rmmod: ERROR: Module busy is in use by: holder — likely cause: another module, a rule or a process still holds it');
       assert.deepEqual(outcomes[1]?.mismatches, ['busy is still loaded']);
       const reload = run(shell.argv, invertChanges(unload.slice(0, 1)));
       assert.deepEqual(reload.outcomes.map((o) => [o.status, o.matches]), [['applied', true]]);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { knobPaths } from '../../src/facts/types.js';
 import { mirrorsOf } from '../../src/steps/knob-change.js';
+import { planRaiseMax } from '../../src/steps/raise-max.js';
 import { computeTargetHashsize, planSetHashsize } from '../../src/steps/set-hashsize.js';
 import { absentConntrack, builtin618, modular61Nft } from '../fixtures/steps/facts.js';
 import { contextOf, spec } from '../fixtures/steps/playbook.js';
@@ -94,7 +95,42 @@ describe('set_hashsize plan', () => {
         f.knobs.buckets.writable = false;
         return f;
       },
-      pattern: /neither hashsize nor nf_conntrack_buckets is writable/,
+      pattern: /nf_conntrack_buckets is read-only: the conntrack table size .* initial network namespace/,
+    },
+    {
+      name: 'neither knob writable, not root',
+      facts: () => {
+        const f = Object.assign(modular61Nft(), { isRoot: false });
+        f.knobs.hashsize.writable = false;
+        f.knobs.buckets.writable = false;
+        return f;
+      },
+      pattern: /^neither hashsize nor nf_conntrack_buckets is writable: not root$/,
+    },
+    {
+      // probed with `unshare -n` on 6.18: max and buckets 0444, hashsize 0600 (test -w passes) yet EOPNOTSUPP
+      name: 'container: max and buckets 0444, hashsize looks writable',
+      facts: () => {
+        const f = modular61Nft();
+        f.knobs.max.writable = false;
+        f.knobs.buckets.writable = false;
+        return f;
+      },
+      pattern: new RegExp(
+        '^/proc/sys/net/netfilter/nf_conntrack_max and /proc/sys/net/netfilter/nf_conntrack_buckets are read-only: ' +
+          'the conntrack table size \\(nf_conntrack.hashsize, nf_conntrack_buckets\\) can only be changed from the initial ' +
+          'network namespace \\(not in a container\\); there, writing /sys/module/nf_conntrack/parameters/hashsize fails ' +
+          'with "Operation not supported"$',
+      ),
+    },
+    {
+      name: 'only max read-only (global sysctls frozen, hashsize would fail too)',
+      facts: () => {
+        const f = modular61Nft();
+        f.knobs.max.writable = false;
+        return f;
+      },
+      pattern: /^\/proc\/sys\/net\/netfilter\/nf_conntrack_max is read-only: .*initial network namespace/,
     },
     { name: 'conntrack absent', facts: absentConntrack, pattern: /not loaded/ },
     {
@@ -122,4 +158,26 @@ describe('set_hashsize plan', () => {
       assert.equal(plan.warnings.some((w) => w.includes('average chains of 16 entries')), c.warns);
     });
   }
+});
+
+describe('set_hashsize and raise_max in a container give the same explanation', () => {
+  it('both name the initial network namespace and the read-only evidence', () => {
+    const facts = modular61Nft();
+    facts.knobs.max.writable = false;
+    facts.knobs.buckets.writable = false;
+    const hashsize = planSetHashsize(spec.setHashsize({ kind: 'absolute', value: 131072 }), contextOf(facts)).plan.refusal ?? '';
+    const max = planRaiseMax(spec.raiseMax({ value: 131072 }), contextOf(facts)).plan.refusal ?? '';
+    const shared = ' can only be changed from the initial network namespace (not in a container)';
+    assert.ok(hashsize.includes(shared), hashsize);
+    assert.ok(max.includes(shared), max);
+    assert.equal(hashsize.split(':')[0], max.split(':')[0], 'the same evidence');
+  });
+
+  it('no refusal when the table already has the target size, even in a container', () => {
+    const facts = modular61Nft();
+    facts.knobs.buckets.writable = false;
+    const { plan } = planSetHashsize(spec.setHashsize({ kind: 'absolute', value: 65536 }), contextOf(facts));
+    assert.equal(plan.refusal, undefined);
+    assert.deepEqual(plan.changes, []);
+  });
 });
