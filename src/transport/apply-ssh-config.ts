@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { HostTarget } from './connection.js';
+import { resolveRoute } from './proxy-route.js';
 import { expandTokens, lookupSshConfig, type SshConfig } from './ssh-config.js';
 
 /** Which target fields the inventory or the command line set explicitly. */
@@ -41,5 +42,7 @@ export function applySshConfig(
   if (!next.knownHostsFile && found.userKnownHostsFile && found.userKnownHostsFile !== 'none') {
     next.knownHostsFile = expandTokens(found.userKnownHostsFile, tokens());
   }
+  // -J / -o ProxyJump|ProxyCommand on the command line (the inventory) beat the config's, `none` included
+  next.route = resolveRoute(target.proxy ?? found.proxy, { config, home, fileExists });
   return next;
 }

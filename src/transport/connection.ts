@@ -1,4 +1,5 @@
 /** The connection interface every other module depends on; ssh2 is one implementation of it. */
+import type { ProxySetting, Route } from './proxy-jump.js';
 
 /** Where and how to reach one host, resolved from the inventory. */
 export interface HostTarget {
@@ -18,6 +19,10 @@ export interface HostTarget {
   becomeUser: string;
   /** From `-o UserKnownHostsFile=…` in ansible_ssh_common_args / ansible_ssh_extra_args. */
   knownHostsFile?: string;
+  /** ProxyJump/ProxyCommand from -J / -o in ansible_ssh_common_args / ansible_ssh_extra_args (beats the ssh config). */
+  proxy?: ProxySetting;
+  /** Resolved with the ssh config (apply-ssh-config); when absent, `proxy` is resolved without a config. */
+  route?: Route;
   /** Every inventory variable, unknown ones included. */
   vars: Record<string, unknown>;
 }

@@ -5,6 +5,7 @@
  * (they need a runtime evaluation ssh itself does), and said so in `notes`. Pure.
  */
 import { matchHostPatternList } from './host-pattern.js';
+import { parseProxyCommand, parseProxyJump, type ProxySetting } from './proxy-jump.js';
 
 export interface SshConfigBlock {
   /** Host patterns; ['*'] for lines before the first Host. */
@@ -25,6 +26,8 @@ export interface SshHostConfig {
   user?: string;
   identityFiles: string[];
   userKnownHostsFile?: string;
+  /** ProxyJump or ProxyCommand, whichever came first (ssh_config(5)). */
+  proxy?: ProxySetting;
 }
 
 function splitWords(text: string): string[] {
@@ -72,14 +75,23 @@ export function lookupSshConfig(config: SshConfig, alias: string): SshHostConfig
   const found: SshHostConfig = { identityFiles: [] };
   for (const block of config.blocks) {
     if (!matchHostPatternList(alias, block.patterns)) continue;
-    for (const [keyword, [value = '']] of block.options) {
+    for (const [keyword, words] of block.options) {
+      const value = words[0] ?? '';
       if (keyword === 'hostname') found.hostName ??= value;
       else if (keyword === 'port' && found.port === undefined && /^\d+$/.test(value)) found.port = Number(value);
       else if (keyword === 'user') found.user ??= value;
       else if (keyword === 'identityfile') found.identityFiles.push(value);
       // several files may be listed; the first is where ssh reads and writes
       else if (keyword === 'userknownhostsfile') found.userKnownHostsFile ??= value;
+      else if (keyword === 'proxyjump' || keyword === 'proxycommand') found.proxy ??= proxyOption(keyword, words, block);
     }
   }
   return found;
+}
+
+function proxyOption(keyword: string, words: string[], block: SshConfigBlock): ProxySetting {
+  const source = block.line === 0 ? 'ssh config (before any Host line)' : `ssh config "Host ${block.patterns.join(' ')}" (line ${block.line})`;
+  if (keyword === 'proxycommand') return parseProxyCommand(words.join(' '), source);
+  const parsed = parseProxyJump(words.join(' '), source);
+  return typeof parsed === 'string' ? { kind: 'invalid', reason: parsed, source } : parsed;
 }

@@ -1,13 +1,18 @@
 /** `Connect` implemented with ssh2: credentials, known_hosts, handshake, then a ready Connection. */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { Client, type AuthHandlerMiddleware, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
-import type { Connect, ConnectOptions, Connection, HostTarget } from './connection.js';
+import { Client, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import { ConnectError, errorMessage } from '../errors.js';
+import type { Connect, ConnectOptions, HostTarget } from './connection.js';
 import { classifyConnectError } from './connect-errors.js';
 import { resolveCredentials, type Credential, type CredentialSources } from './credentials.js';
 import { createHostKeyCheck, orderHostKeyAlgorithms, type HostKeyCheck } from './host-verifier.js';
 import { chooseKnownHostsFile, loadKnownHosts } from './known-hosts-file.js';
+import { forwardOut, createJumpPool } from './jump-pool.js';
 import { knownKeyTypes } from './known-hosts.js';
 import { terminalPrompt } from './passphrase.js';
+import type { Route } from './proxy-jump.js';
+import { resolveRoute } from './proxy-route.js';
 import { createSshConnection } from './ssh-connection.js';
 
 /** Where credentials come from; injectable so tests never touch the real ~/.ssh or agent. */
@@ -17,23 +22,66 @@ export function processSshEnvironment(): SshEnvironment {
   return { env: process.env, homeDir: homedir(), prompt: terminalPrompt() };
 }
 
+/**
+ * Connects straight, or through the target's jump hosts (its Route): each hop is verified and
+ * authenticated with its own known_hosts/credentials, then the target's handshake runs over a channel
+ * the last hop opened. A host whose route is refused is never contacted, directly or otherwise.
+ */
 export function createSshConnect(environment: () => SshEnvironment = processSshEnvironment): Connect {
+  const jumps = createJumpPool((hop, options, sock) => {
+    const named: Endpoint = { ...hop, name: `jump host ${hop.name}` };
+    return openClient(named, options, environment(), sock);
+  });
   return async (target, options) => {
-    const sources = environment();
-    const knownHostsFile = chooseKnownHostsFile(options, target, sources.homeDir);
-    const entries = await loadKnownHosts(knownHostsFile);
-    // before the handshake, so a passphrase prompt does not eat into connectTimeoutMs
-    const credentials = await resolveCredentials(target, sources);
-    const hostKeys = createHostKeyCheck({
-      target,
-      knownHostsFile,
-      entries,
-      acceptNewHostKeys: options.acceptNewHostKeys,
-      homeDir: sources.homeDir,
+    const route = routeOf(target);
+    if (route.kind === 'refused') throw new ConnectError('unreachable', `${target.name}: ${route.reason}`);
+    if (route.kind === 'direct') return createSshConnection(await openClient(target, options, environment()), target);
+    const lease = await jumps.acquire(route.hops, options).catch((error: unknown) => {
+      throw viaJumpError(target, error);
     });
-    const algorithms = orderHostKeyAlgorithms(knownKeyTypes(entries, target.address, target.port));
-    return handshake(target, options, { methods: credentials.methods, notes: credentials.notes, hostKeys, algorithms });
+    try {
+      const lastHop = `jump host ${route.hops.at(-1)?.name}`;
+      const sock = await forwardOut(lease.client, target, options.connectTimeoutMs, lastHop).catch((error: unknown) => {
+        throw viaJumpError(target, error);
+      });
+      return createSshConnection(await openClient(target, options, environment(), sock), target, lease.release);
+    } catch (error) {
+      lease.release();
+      throw error;
+    }
   };
+}
+
+/** Targets built without an ssh config still honour their inventory's -J / ProxyJump. */
+function routeOf(target: HostTarget): Route {
+  if (target.route) return target.route;
+  return resolveRoute(target.proxy, { config: { blocks: [], notes: [] }, home: homedir(), fileExists: existsSync });
+}
+
+/** A hop's failure, told as the target's: same kind, the target's name first. */
+function viaJumpError(target: HostTarget, error: unknown): ConnectError {
+  const failure = error instanceof ConnectError ? error.failure : 'unreachable';
+  return new ConnectError(failure, `${target.name}: ${errorMessage(error)}`, { cause: error });
+}
+
+/** A target or a jump host: what one SSH handshake needs to know about the other end. */
+type Endpoint = Pick<HostTarget, 'name' | 'address' | 'port' | 'user' | 'privateKeyFile' | 'knownHostsFile'>;
+
+async function openClient(endpoint: Endpoint, options: ConnectOptions, sources: SshEnvironment, sock?: ClientChannel): Promise<Client> {
+  const knownHostsFile = chooseKnownHostsFile(options, endpoint, sources.homeDir);
+  const entries = await loadKnownHosts(knownHostsFile);
+  // before the handshake, so a passphrase prompt does not eat into connectTimeoutMs
+  const credentials = await resolveCredentials(endpoint, sources);
+  const hostKeys = createHostKeyCheck({
+    target: endpoint,
+    knownHostsFile,
+    entries,
+    acceptNewHostKeys: options.acceptNewHostKeys,
+    homeDir: sources.homeDir,
+  });
+  const algorithms = orderHostKeyAlgorithms(knownKeyTypes(entries, endpoint.address, endpoint.port));
+  const plan = { methods: credentials.methods, notes: credentials.notes, hostKeys, algorithms };
+  return handshake(endpoint, options, plan, sock);
 }
 
 export const connectSsh: Connect = createSshConnect();
@@ -45,10 +93,10 @@ interface HandshakePlan {
   algorithms: ServerHostKeyAlgorithm[];
 }
 
-function handshake(target: HostTarget, options: ConnectOptions, plan: HandshakePlan): Promise<Connection> {
+function handshake(target: Endpoint, options: ConnectOptions, plan: HandshakePlan, sock?: ClientChannel): Promise<Client> {
   const client = new Client();
   const tried: string[] = [];
-  return new Promise<Connection>((resolve, reject) => {
+  return new Promise<Client>((resolve, reject) => {
     let settled = false;
     const fail = (error: unknown) => {
       if (settled) return;
@@ -65,16 +113,15 @@ function handshake(target: HostTarget, options: ConnectOptions, plan: HandshakeP
     client.once('ready', () => {
       if (settled) return void client.end();
       settled = true;
-      const connection = createSshConnection(client, target);
       client.off('error', fail);
       client.off('close', onClose);
-      resolve(connection);
+      resolve(client);
     });
-    client.connect(clientConfig(target, options, plan, tried));
+    client.connect({ ...clientConfig(target, options, plan, tried), ...(sock ? { sock } : {}) });
   });
 }
 
-function clientConfig(target: HostTarget, options: ConnectOptions, plan: HandshakePlan, tried: string[]): ConnectConfig {
+function clientConfig(target: Endpoint, options: ConnectOptions, plan: HandshakePlan, tried: string[]): ConnectConfig {
   const queue = [...plan.methods];
   const authHandler: AuthHandlerMiddleware = (_left, _partial, next) => {
     const credential = queue.shift();
