@@ -43,6 +43,6 @@ export function applySshConfig(
     next.knownHostsFile = expandTokens(found.userKnownHostsFile, tokens());
   }
   // -J / -o ProxyJump|ProxyCommand on the command line (the inventory) beat the config's, `none` included
-  next.route = resolveRoute(target.proxy ?? found.proxy, { config, home, fileExists });
+  next.route = resolveRoute(target.proxy ?? found.proxy, { config, home, fileExists }, target.address);
   return next;
 }

@@ -33,8 +33,15 @@ export interface JumpHost {
   knownHostsFile?: string;
 }
 
-/** How to reach a target: straight, through jump hosts (connection order: first hop first), or not at all. */
-export type Route = { kind: 'direct' } | { kind: 'jump'; hops: JumpHost[] } | { kind: 'refused'; reason: string };
+/**
+ * How to reach a target: straight, through jump hosts (connection order: first hop first), over a
+ * ProxyCommand's stdio (`alias`: the name before HostName, ssh's %n), or not at all.
+ */
+export type Route =
+  | { kind: 'direct' }
+  | { kind: 'jump'; hops: JumpHost[] }
+  | { kind: 'command'; command: string; source: string; alias: string }
+  | { kind: 'refused'; reason: string };
 
 /** `bastion`, `ops@bastion:2222`, `[fe80::1]:22`, `ssh://ops@bastion:2222`; a string says what is wrong. */
 export function parseJumpSpec(text: string): JumpSpec | string {

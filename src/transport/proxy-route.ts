@@ -5,7 +5,7 @@
  * - each hop's HostName/Port/User/IdentityFile/UserKnownHostsFile come from its own Host block, and user/port
  *   written in ProxyJump beat them; nothing of the destination's settings (inventory or config) applies to a hop;
  * - a hop's user defaults to the local user name, not the destination's.
- * ProxyCommand is not run by this tool: such a target (or a hop needing one) is refused, never reached directly.
+ * A target's ProxyCommand is run (proxy-command.ts); a HOP that needs one is refused, never bypassed.
  */
 import { userInfo } from 'node:os';
 import { describeJumpSpec, type JumpHost, type JumpSpec, type ProxySetting, type Route } from './proxy-jump.js';
@@ -23,9 +23,10 @@ export interface RouteContext {
 
 /**
  * `setting` is the target's own (command line/inventory first, else its config block); undefined or `none` is
- * direct. Hops: connection order, first hop first.
+ * direct. Hops: connection order, first hop first. `alias`: the target's name before HostName (ssh's %n).
  */
-export function resolveRoute(setting: ProxySetting | undefined, context: RouteContext): Route {
+export function resolveRoute(setting: ProxySetting | undefined, context: RouteContext, alias = ''): Route {
+  if (setting?.kind === 'command') return { kind: 'command', command: setting.command, source: setting.source, alias };
   const hops: JumpHost[] = [];
   const refusal = addHopsFor(setting, context, hops);
   return refusal ? { kind: 'refused', reason: refusal } : hops.length > 0 ? { kind: 'jump', hops } : { kind: 'direct' };
@@ -36,7 +37,7 @@ function addHopsFor(setting: ProxySetting | undefined, context: RouteContext, ho
   if (!setting || setting.kind === 'none') return undefined;
   if (setting.kind === 'invalid') return `${setting.source}: ${setting.reason}`;
   if (setting.kind === 'command') {
-    return `ProxyCommand (${setting.source}) is not supported; use ProxyJump, or ProxyCommand none to connect directly`;
+    return `ProxyCommand (${setting.source}) is not supported for a jump host; use ProxyJump there`;
   }
   const last = setting.jumps.at(-1) as JumpSpec;
   const before = setting.jumps.slice(0, -1);

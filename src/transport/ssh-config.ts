@@ -46,7 +46,8 @@ export function parseSshConfig(text: string, file = 'ssh_config'): SshConfig {
     const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line);
     if (!match) return;
     const keyword = (match[1] ?? '').toLowerCase();
-    const words = splitWords(match[2] ?? '');
+    // ssh takes a ProxyCommand verbatim to the end of the line: its quotes are the shell's
+    const words = keyword === 'proxycommand' ? [(match[2] ?? '').trim()] : splitWords(match[2] ?? '');
     if (keyword === 'host') {
       skipping = false;
       blocks.push({ patterns: words, options: [], line: index + 1 });

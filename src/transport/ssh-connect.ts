@@ -1,16 +1,18 @@
 /** `Connect` implemented with ssh2: credentials, known_hosts, handshake, then a ready Connection. */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { Client, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
-import { ConnectError, errorMessage } from '../errors.js';
+import type { Duplex } from 'node:stream';
+import { Client, type AuthHandlerMiddleware, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
+import { ConnectError } from '../errors.js';
 import type { Connect, ConnectOptions, HostTarget } from './connection.js';
 import { classifyConnectError } from './connect-errors.js';
 import { resolveCredentials, type Credential, type CredentialSources } from './credentials.js';
 import { createHostKeyCheck, orderHostKeyAlgorithms, type HostKeyCheck } from './host-verifier.js';
 import { chooseKnownHostsFile, loadKnownHosts } from './known-hosts-file.js';
-import { forwardOut, createJumpPool } from './jump-pool.js';
+import { createJumpPool } from './jump-pool.js';
 import { knownKeyTypes } from './known-hosts.js';
 import { terminalPrompt } from './passphrase.js';
+import { connectViaCommand, connectViaJumps, type Endpoint, type OpenClient } from './proxy-connect.js';
 import type { Route } from './proxy-jump.js';
 import { resolveRoute } from './proxy-route.js';
 import { createSshConnection } from './ssh-connection.js';
@@ -23,51 +25,35 @@ export function processSshEnvironment(): SshEnvironment {
 }
 
 /**
- * Connects straight, or through the target's jump hosts (its Route): each hop is verified and
- * authenticated with its own known_hosts/credentials, then the target's handshake runs over a channel
- * the last hop opened. A host whose route is refused is never contacted, directly or otherwise.
+ * Connects straight, through the target's jump hosts, or over its ProxyCommand (its Route): each jump host is
+ * verified and authenticated with its own known_hosts/credentials first. A host whose route is refused is
+ * never contacted, directly or otherwise.
  */
 export function createSshConnect(environment: () => SshEnvironment = processSshEnvironment): Connect {
-  const jumps = createJumpPool((hop, options, sock) => {
-    const named: Endpoint = { ...hop, name: `jump host ${hop.name}` };
-    return openClient(named, options, environment(), sock);
-  });
+  const open: OpenClient = (endpoint, options, sock) => openClient(endpoint, options, environment(), sock);
+  const jumps = createJumpPool((hop, options, sock) => open({ ...hop, name: `jump host ${hop.name}` }, options, sock));
   return async (target, options) => {
     const route = routeOf(target);
-    if (route.kind === 'refused') throw new ConnectError('unreachable', `${target.name}: ${route.reason}`);
-    if (route.kind === 'direct') return createSshConnection(await openClient(target, options, environment()), target);
-    const lease = await jumps.acquire(route.hops, options).catch((error: unknown) => {
-      throw viaJumpError(target, error);
-    });
-    try {
-      const lastHop = `jump host ${route.hops.at(-1)?.name}`;
-      const sock = await forwardOut(lease.client, target, options.connectTimeoutMs, lastHop).catch((error: unknown) => {
-        throw viaJumpError(target, error);
-      });
-      return createSshConnection(await openClient(target, options, environment(), sock), target, lease.release);
-    } catch (error) {
-      lease.release();
-      throw error;
+    switch (route.kind) {
+      case 'refused':
+        throw new ConnectError('unreachable', `${target.name}: ${route.reason}`);
+      case 'jump':
+        return connectViaJumps(target, route.hops, options, jumps, open);
+      case 'command':
+        return connectViaCommand(target, route, options, open);
+      case 'direct':
+        return createSshConnection(await open(target, options), target);
     }
   };
 }
 
-/** Targets built without an ssh config still honour their inventory's -J / ProxyJump. */
+/** Targets built without an ssh config still honour their inventory's -J / ProxyJump / ProxyCommand. */
 function routeOf(target: HostTarget): Route {
   if (target.route) return target.route;
-  return resolveRoute(target.proxy, { config: { blocks: [], notes: [] }, home: homedir(), fileExists: existsSync });
+  return resolveRoute(target.proxy, { config: { blocks: [], notes: [] }, home: homedir(), fileExists: existsSync }, target.address);
 }
 
-/** A hop's failure, told as the target's: same kind, the target's name first. */
-function viaJumpError(target: HostTarget, error: unknown): ConnectError {
-  const failure = error instanceof ConnectError ? error.failure : 'unreachable';
-  return new ConnectError(failure, `${target.name}: ${errorMessage(error)}`, { cause: error });
-}
-
-/** A target or a jump host: what one SSH handshake needs to know about the other end. */
-type Endpoint = Pick<HostTarget, 'name' | 'address' | 'port' | 'user' | 'privateKeyFile' | 'knownHostsFile'>;
-
-async function openClient(endpoint: Endpoint, options: ConnectOptions, sources: SshEnvironment, sock?: ClientChannel): Promise<Client> {
+async function openClient(endpoint: Endpoint, options: ConnectOptions, sources: SshEnvironment, sock?: Duplex): Promise<Client> {
   const knownHostsFile = chooseKnownHostsFile(options, endpoint, sources.homeDir);
   const entries = await loadKnownHosts(knownHostsFile);
   // before the handshake, so a passphrase prompt does not eat into connectTimeoutMs
@@ -93,7 +79,7 @@ interface HandshakePlan {
   algorithms: ServerHostKeyAlgorithm[];
 }
 
-function handshake(target: Endpoint, options: ConnectOptions, plan: HandshakePlan, sock?: ClientChannel): Promise<Client> {
+function handshake(target: Endpoint, options: ConnectOptions, plan: HandshakePlan, sock?: Duplex): Promise<Client> {
   const client = new Client();
   const tried: string[] = [];
   return new Promise<Client>((resolve, reject) => {

@@ -89,7 +89,7 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
     assert.deepEqual(contacts, { lab1: { connections: 1, sessions: 0 }, lab2: { connections: 2, sessions: 2 }, lab3: { connections: 0, sessions: 0 } });
   });
 
-  it('a dead bastion or a ProxyCommand makes the host unreachable, and its direct listener sees no connection', async () => {
+  it('a dead bastion or a failing ProxyCommand makes the host unreachable; its direct listener sees no connection', async () => {
     const lab3 = portOf(checkLab.lab, 'lab3');
     const host = (args: string) =>
       `      ansible_host: 127.0.0.1\n      ansible_port: ${lab3}\n      ansible_user: root\n` +
@@ -101,17 +101,36 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
       'all:\n  hosts:\n' +
         `    direct:\n${host('')}` + // the control: lab3 accepts a direct connection
         `    dead_bastion:\n${host(`-o ProxyJump=root@127.0.0.1:${deadPort}`)}` +
-        `    proxy_command:\n${host(`-o 'ProxyCommand=nc %h %p'`)}`,
+        `    dead_command:\n${host(`-o 'ProxyCommand=echo bastion down >&2; exit 1'`)}`,
     );
     const { result, reported, contacts } = await checkWithEnv(['-i', inventory, '-F', 'none'], { HOME: home });
     assert.equal(result.exitCode, 1, result.stderr + result.stdout);
     assert.equal(reported.get('direct')?.reachable, true, reported.get('direct')?.error ?? '');
     assert.equal(reported.get('dead_bastion')?.reachable, false);
     assert.match(reported.get('dead_bastion')?.error ?? '', new RegExp(`^dead_bastion: jump host 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1:${deadPort}\\): connection refused`));
-    assert.equal(reported.get('proxy_command')?.reachable, false);
-    assert.match(reported.get('proxy_command')?.error ?? '', /^proxy_command: ProxyCommand \(-o ProxyCommand=nc %h %p in ansible_ssh_common_args\) is not supported/);
-    // exactly the control's connection: neither bastioned host went around its bastion
+    assert.equal(reported.get('dead_command')?.reachable, false);
+    assert.match(reported.get('dead_command')?.error ?? '', /^dead_command \(127\.0\.0\.1:\d+\): .*ProxyCommand \(-o ProxyCommand=.* in ansible_ssh_common_args\) said: bastion down$/);
+    // exactly the control's connection: neither proxied host went around its proxy
     assert.deepEqual(contacts, { lab1: { connections: 0, sessions: 0 }, lab2: { connections: 0, sessions: 0 }, lab3: { connections: 1, sessions: 1 } });
+  });
+
+  it('ProxyCommand (-F config and inventory) runs with %h %p expanded and reaches the host behind lab1', async () => {
+    const lab1Pid = checkLab.lab.hosts.find((h) => h.name === 'lab1')?.holderPid;
+    // a stand-in for `ssh -W %h:%p bastion`: a TCP stream opened from inside lab1's network namespace
+    const command = `nsenter -t ${lab1Pid} -n socat STDIO TCP:%h:%p`;
+    const config = file('ssh_config_command');
+    await writeFile(config, [...block('hidden', hiddenPort, knownHosts, [`ProxyCommand ${command}`]), ''].join('\n'));
+    const inventory = file('command.yaml');
+    await writeFile(
+      inventory,
+      'all:\n  hosts:\n    hidden:\n    inline:\n      ansible_host: 127.0.0.1\n' +
+        `      ansible_port: ${hiddenPort}\n      ansible_user: root\n      ansible_ssh_private_key_file: ${checkLab.lab.privateKeyFile}\n` +
+        `      ansible_ssh_common_args: "-o UserKnownHostsFile=${knownHosts} -o 'ProxyCommand=${command}'"\n`,
+    );
+    const { result, reported, contacts } = await check(['-i', inventory, '-F', config]);
+    assert.equal(result.exitCode, 0, result.stderr + result.stdout);
+    assert.deepEqual([reported.get('hidden')?.conntrack?.count, reported.get('inline')?.conntrack?.count], [lab2Count, lab2Count]);
+    assert.deepEqual(contacts, { lab1: { connections: 0, sessions: 0 }, lab2: { connections: 2, sessions: 2 }, lab3: { connections: 0, sessions: 0 } });
   });
 
   it("a jump host whose key is unknown or changed is refused; the target behind it is never contacted", async () => {

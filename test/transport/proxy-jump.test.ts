@@ -118,7 +118,17 @@ test("route: a hop's own ProxyJump is followed (web7 → bastion → far)", () =
   assert.deepEqual(inner.kind === 'jump' && inner.hops.map((h) => h.name), ['outer', 'inner']);
 });
 
-test('route: none and no setting are direct; ProxyCommand, a bad value and a loop are refused', () => {
+test('route: a target\'s ProxyCommand is kept verbatim (quotes are the shell\'s), with the alias for %n', () => {
+  const withQuotes = parseSshConfig('Host q\n  ProxyCommand sh -c "nc %h %p"  \n', 'cfg');
+  assert.deepEqual(resolveRoute(lookupSshConfig(withQuotes, 'q').proxy, context, 'q'), {
+    kind: 'command',
+    command: 'sh -c "nc %h %p"',
+    source: 'ssh config "Host q" (line 1)',
+    alias: 'q',
+  });
+});
+
+test('route: none and no setting are direct; a bad value, a loop and a hop needing a ProxyCommand are refused', () => {
   assert.deepEqual(resolveRoute(undefined, context), { kind: 'direct' });
   assert.deepEqual(resolveRoute({ kind: 'none', source: 'x' }, context), { kind: 'direct' });
   const refused = (setting: ProxySetting | undefined) => {
@@ -126,11 +136,10 @@ test('route: none and no setting are direct; ProxyCommand, a bad value and a loo
     assert.equal(route.kind, 'refused');
     return route.kind === 'refused' ? route.reason : '';
   };
-  assert.match(refused(lookupSshConfig(config, 'legacy').proxy), /ProxyCommand \(ssh config "Host legacy" \(line 4\)\) is not supported/);
   assert.match(refused(lookupSshConfig(config, 'broken').proxy), /line 9.*ProxyJump "ops@" is not/);
   assert.match(refused(parseProxyJump('loop1', 'inv') as ProxySetting), /more than 10 jump hosts/);
   // a hop that itself needs a ProxyCommand cannot be reached either
-  assert.match(refused(parseProxyJump('legacy', 'inv') as ProxySetting), /^jump host legacy: ProxyCommand/);
+  assert.match(refused(parseProxyJump('legacy', 'inv') as ProxySetting), /^jump host legacy: ProxyCommand \(ssh config "Host legacy" \(line 4\)\) is not supported for a jump host/);
 });
 
 const target = (fields: Partial<HostTarget> = {}): HostTarget => ({
@@ -149,5 +158,5 @@ test('applySshConfig: inventory -J/-o beat the config, `none` included; without 
   assert.deepEqual(hopNames({ proxy: parseProxyJump('outer', 'inv') as ProxySetting }), ['outer']);
   assert.deepEqual(hopNames({ address: 'direct' }), 'direct');
   // ssh matches Host patterns against ansible_host when set: that alias, not the inventory name, picks the block
-  assert.deepEqual(hopNames({ address: 'legacy' }), 'refused');
+  assert.deepEqual(hopNames({ address: 'legacy' }), 'command');
 });
