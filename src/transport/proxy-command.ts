@@ -35,7 +35,7 @@ export interface ProxyProcess {
   sock: Duplex;
   /** The command's last stderr output, control characters escaped (for error messages). */
   stderrTail(): string;
-  /** Ends the command (SIGTERM, as ssh does on exit) and resolves once it has exited. */
+  /** Ends the command (SIGTERM, as ssh does on exit) and resolves once it has exited and its output is read. */
   stop(): Promise<void>;
 }
 
@@ -45,8 +45,9 @@ export function startProxyCommand(command: string, env: NodeJS.ProcessEnv = proc
   const child = spawn('/bin/sh', ['-c', `exec ${command}`], { stdio: ['pipe', 'pipe', 'pipe'], env });
   let stderr = '';
   child.stderr.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-stderrTailChars)));
+  // 'close', not 'exit': only then has all of its stderr been read
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
+    child.once('close', () => resolve());
     child.once('error', () => resolve());
   });
   return {
@@ -59,7 +60,7 @@ export function startProxyCommand(command: string, env: NodeJS.ProcessEnv = proc
   };
 }
 
-/** stdin/stdout as one stream that closes when the command's output ends or it fails to start. */
+/** stdin/stdout as one stream that closes when the command's output ends or it fails to start; stop() ends the command. */
 function childStream(child: ChildProcess): Duplex {
   const stdout = child.stdout as NodeJS.ReadableStream;
   const stdin = child.stdin as NodeJS.WritableStream;
@@ -70,10 +71,6 @@ function childStream(child: ChildProcess): Duplex {
     final: (done) => {
       stdin.end();
       done();
-    },
-    destroy: (error, done) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      done(error);
     },
   });
   stdout.on('data', (data: Buffer) => {

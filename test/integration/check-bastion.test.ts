@@ -101,7 +101,7 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
       'all:\n  hosts:\n' +
         `    direct:\n${host('')}` + // the control: lab3 accepts a direct connection
         `    dead_bastion:\n${host(`-o ProxyJump=root@127.0.0.1:${deadPort}`)}` +
-        `    dead_command:\n${host(`-o 'ProxyCommand=echo bastion down >&2; exit 1'`)}`,
+        `    dead_command:\n${host(`-o 'ProxyCommand=sh -c \\"echo bastion down >&2; exit 1\\"'`)}`,
     );
     const { result, reported, contacts } = await checkWithEnv(['-i', inventory, '-F', 'none'], { HOME: home });
     assert.equal(result.exitCode, 1, result.stderr + result.stdout);

@@ -35,7 +35,8 @@ test('the stream is the command\'s stdin/stdout; stop() ends it', async () => {
 });
 
 test('a command that exits closes the stream, and its stderr is kept with control characters escaped', async () => {
-  const proxy = startProxyCommand(`printf 'no route\\033[31m\\n' >&2; exit 3`);
+  // like `ssh -W` failing: a message on stderr, then exit (which closes stdout)
+  const proxy = startProxyCommand(`sh -c 'printf "no route\\033[31m\\n" >&2; exit 3'`);
   proxy.sock.resume();
   await once(proxy.sock, 'close');
   await proxy.stop();
