@@ -27,6 +27,8 @@ export interface InnerListenerInput {
 
 export interface InnerListener {
   port: number;
+  /** The listener process (nsenter, then socat: same PID). */
+  pid: number;
   /** Kills the listener (lab.down() also does). */
   stop(): void;
 }
@@ -52,7 +54,7 @@ export async function startInnerListener(lab: Lab, input: InnerListenerInput): P
   while (Date.now() < deadline) {
     if (exited) throw new Error(`inner listener on ${via.name}:${input.port} exited: ${readLogTail(logFile)}`);
     const listening = await lab.exec(via.name, `ss -Hltn 'sport = :${input.port}'`);
-    if (listening.stdout.trim() !== '') return { port: input.port, stop };
+    if (listening.stdout.trim() !== '') return { port: input.port, pid: child.pid ?? 0, stop };
     await sleep(20);
   }
   stop();
