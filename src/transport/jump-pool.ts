@@ -29,11 +29,15 @@ export interface JumpPool {
   size(): number;
 }
 
-interface Entry {
-  refs: number;
-  client: Promise<Client>;
+interface OpenHopConnection {
+  client: Client;
   /** Resolves when this hop's connection and the chain it freed have closed. */
   chainClosed: Promise<void>;
+}
+
+interface Entry {
+  refs: number;
+  ready: Promise<OpenHopConnection>;
 }
 
 export function createJumpPool(openHop: OpenHop): JumpPool {
@@ -43,36 +47,37 @@ export function createJumpPool(openHop: OpenHop): JumpPool {
     if (entries.get(key) === entry) entries.delete(key);
   };
 
-  function acquire(hops: readonly JumpHost[], options: ConnectOptions): Promise<JumpLease> {
+  function entryFor(hops: readonly JumpHost[], options: ConnectOptions): [string, Entry] {
     const key = chainKey(hops);
-    let entry = entries.get(key);
-    if (!entry) {
-      const created: Entry = { refs: 0, client: Promise.resolve(null as never), chainClosed: Promise.resolve() };
-      created.client = connectLastHop(hops, options, created, () => forget(key, created));
-      created.client.catch(() => forget(key, created));
-      entries.set(key, created);
-      entry = created;
-    }
-    const held = entry;
-    held.refs += 1;
-    return held.client.then(
-      (client) => ({ client, release: once(() => releaseEntry(key, held, client)) }),
+    const existing = entries.get(key);
+    if (existing) return [key, existing];
+    const entry: Entry = { refs: 0, ready: connectLastHop(hops, options, () => forget(key, entry)) };
+    entry.ready.catch(() => forget(key, entry));
+    entries.set(key, entry);
+    return [key, entry];
+  }
+
+  function acquire(hops: readonly JumpHost[], options: ConnectOptions): Promise<JumpLease> {
+    const [key, entry] = entryFor(hops, options);
+    entry.refs += 1;
+    return entry.ready.then(
+      (open) => ({ client: open.client, release: once(() => releaseEntry(key, entry, open)) }),
       (error: unknown) => {
-        held.refs -= 1;
+        entry.refs -= 1;
         throw error;
       },
     );
   }
 
-  function releaseEntry(key: string, entry: Entry, client: Client): Promise<void> {
+  function releaseEntry(key: string, entry: Entry, open: OpenHopConnection): Promise<void> {
     entry.refs -= 1;
     if (entry.refs > 0) return Promise.resolve();
     forget(key, entry);
-    client.end();
-    return entry.chainClosed;
+    open.client.end();
+    return open.chainClosed;
   }
 
-  async function connectLastHop(hops: readonly JumpHost[], options: ConnectOptions, entry: Entry, onClose: () => void): Promise<Client> {
+  async function connectLastHop(hops: readonly JumpHost[], options: ConnectOptions, onClose: () => void): Promise<OpenHopConnection> {
     const hop = hops.at(-1) as JumpHost;
     const parent = hops.length > 1 ? await acquire(hops.slice(0, -1), options) : undefined;
     try {
@@ -80,13 +85,13 @@ export function createJumpPool(openHop: OpenHop): JumpPool {
       const client = await openHop(hop, options, sock);
       // a dropped hop is seen by its users as their own connection closing; here it only leaves the pool
       client.on('error', () => undefined);
-      entry.chainClosed = new Promise<void>((resolve) => client.once('close', resolve)).then(() => {
+      const chainClosed = new Promise<void>((resolve) => client.once('close', resolve)).then(() => {
         onClose();
         return parent?.release();
       });
-      return client;
+      return { client, chainClosed };
     } catch (error) {
-      parent?.release();
+      void parent?.release();
       throw error;
     }
   }
