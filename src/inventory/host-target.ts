@@ -9,7 +9,8 @@ import { dirname, resolve } from 'node:path';
 import { gotExpected } from '../config/describe-value.js';
 import { InputError } from '../errors.js';
 import type { HostTarget } from '../transport/connection.js';
-import { findOptionFiles, splitShellWords } from './ssh-args.js';
+import type { ProxySetting } from '../transport/proxy-jump.js';
+import { findOptionFiles, findProxySetting, splitShellWords } from './ssh-args.js';
 import type { InventoryHost } from './types.js';
 import { varPosition } from './var-positions.js';
 
@@ -35,6 +36,8 @@ export function toHostTarget(host: InventoryHost, defaults: { user: string }): H
   if (additionalKnownHostsFiles.length > 0) target.additionalKnownHostsFiles = additionalKnownHostsFiles;
   const globalKnownHostsFiles = readSshArgFiles(host, 'GlobalKnownHostsFile');
   if (globalKnownHostsFiles) target.globalKnownHostsFiles = globalKnownHostsFiles;
+  const proxy = readProxy(host);
+  if (proxy) target.proxy = proxy;
   return target;
 }
 
@@ -109,6 +112,19 @@ function readSshArgFiles(host: InventoryHost, keyword: 'UserKnownHostsFile' | 'G
     if (files) return files.map(expandHome);
   }
   return undefined;
+}
+
+/** Ansible puts common args before extra args on one ssh command line, so the words are read as one list. */
+function readProxy(host: InventoryHost): ProxySetting | undefined {
+  const sets = ['ansible_ssh_common_args', 'ansible_ssh_extra_args'].flatMap((name) => lastSet(host, [name]) ?? []);
+  const words = sets.flatMap((set) => {
+    const split = typeof set.value === 'string' ? splitShellWords(set.value) : [];
+    return typeof split === 'string' ? [] : split; // readKnownHostsFile already rejected bad values
+  });
+  const found = findProxySetting(words, sets.map((set) => set.name).join(' + '));
+  const last = sets.at(-1);
+  if (typeof found === 'string' && last) throw fail(host, last, `ssh arguments ssh accepts (${found})`);
+  return typeof found === 'string' ? undefined : found;
 }
 
 function expandHome(path: string): string {

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { HostTarget } from './connection.js';
+import { resolveRoute } from './proxy-route.js';
 import { expandTokens, lookupSshConfig, type SshConfig, type SshHostConfig } from './ssh-config.js';
 
 /** Which target fields the inventory or the command line set explicitly. */
@@ -39,6 +40,8 @@ export function applySshConfig(
     if (key) next.privateKeyFile = key;
   }
   applyKnownHostsFiles(next, found, (file) => expandTokens(file, tokens()), home);
+  // -J / -o ProxyJump|ProxyCommand on the command line (the inventory) beat the config's, `none` included
+  next.route = resolveRoute(target.proxy ?? found.proxy, { config, home, fileExists }, target.address);
   return next;
 }
 

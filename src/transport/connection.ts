@@ -1,4 +1,5 @@
 /** The connection interface every other module depends on; ssh2 is one implementation of it. */
+import type { ProxySetting, Route } from './proxy-jump.js';
 
 /** Where and how to reach one host, resolved from the inventory. */
 export interface HostTarget {
@@ -22,6 +23,10 @@ export interface HostTarget {
   additionalKnownHostsFiles?: string[];
   /** GlobalKnownHostsFile from `-o` or ssh_config; default /etc/ssh/ssh_known_hosts and /etc/ssh/ssh_known_hosts2. */
   globalKnownHostsFiles?: string[];
+  /** ProxyJump/ProxyCommand from -J / -o in ansible_ssh_common_args / ansible_ssh_extra_args (beats the ssh config). */
+  proxy?: ProxySetting;
+  /** Resolved with the ssh config (apply-ssh-config); when absent, `proxy` is resolved without a config. */
+  route?: Route;
   /** Every inventory variable, unknown ones included. */
   vars: Record<string, unknown>;
 }

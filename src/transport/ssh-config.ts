@@ -5,6 +5,7 @@
  * (they need a runtime evaluation ssh itself does), and said so in `notes`. Pure.
  */
 import { matchHostPatternList } from './host-pattern.js';
+import { parseProxyCommand, parseProxyJump, type ProxySetting } from './proxy-jump.js';
 
 export interface SshConfigBlock {
   /** Host patterns; ['*'] for lines before the first Host. */
@@ -28,6 +29,8 @@ export interface SshHostConfig {
   userKnownHostsFiles?: string[];
   /** Every file of the first GlobalKnownHostsFile line (read only). */
   globalKnownHostsFiles?: string[];
+  /** ProxyJump or ProxyCommand, whichever came first (ssh_config(5)). */
+  proxy?: ProxySetting;
 }
 
 function splitWords(text: string): string[] {
@@ -46,7 +49,8 @@ export function parseSshConfig(text: string, file = 'ssh_config'): SshConfig {
     const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line);
     if (!match) return;
     const keyword = (match[1] ?? '').toLowerCase();
-    const words = splitWords(match[2] ?? '');
+    // ssh takes a ProxyCommand verbatim to the end of the line: its quotes are the shell's
+    const words = keyword === 'proxycommand' ? [(match[2] ?? '').trim()] : splitWords(match[2] ?? '');
     if (keyword === 'host') {
       skipping = false;
       blocks.push({ patterns: words, options: [], line: index + 1 });
@@ -84,7 +88,15 @@ export function lookupSshConfig(config: SshConfig, alias: string): SshHostConfig
       // ssh_config(5): "one or more files … separated by whitespace"; ssh writes to the first
       else if (keyword === 'userknownhostsfile' && words.length > 0) found.userKnownHostsFiles ??= words;
       else if (keyword === 'globalknownhostsfile' && words.length > 0) found.globalKnownHostsFiles ??= words;
+      else if (keyword === 'proxyjump' || keyword === 'proxycommand') found.proxy ??= proxyOption(keyword, words, block);
     }
   }
   return found;
+}
+
+function proxyOption(keyword: string, words: string[], block: SshConfigBlock): ProxySetting {
+  const source = block.line === 0 ? 'ssh config (before any Host line)' : `ssh config "Host ${block.patterns.join(' ')}" (line ${block.line})`;
+  if (keyword === 'proxycommand') return parseProxyCommand(words.join(' '), source);
+  const parsed = parseProxyJump(words.join(' '), source);
+  return typeof parsed === 'string' ? { kind: 'invalid', reason: parsed, source } : parsed;
 }

@@ -6,10 +6,14 @@ import { holdExec, runExec, shellCommand } from './exec-channel.js';
 
 type State = { kind: 'open' } | { kind: 'closing' } | { kind: 'lost'; error: ConnectError };
 
-export function createSshConnection(client: Client, target: HostTarget): Connection {
+/**
+ * `onClosed` runs once the connection has closed for any reason, e.g. to release the jump hosts it rode on;
+ * close() also waits for the promise it returns (never rejecting).
+ */
+export function createSshConnection(client: Client, target: HostTarget, onClosed?: () => Promise<void>): Connection {
   let state: State = { kind: 'open' };
   const lostListeners: ((error: Error) => void)[] = [];
-  const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+  const closed = new Promise<void>((resolve) => client.once('close', () => resolve())).then(() => onClosed?.().catch(() => undefined));
   const command = shellCommand(target);
 
   const markLost = (reason: string, cause?: unknown) => {

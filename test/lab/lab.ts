@@ -18,6 +18,8 @@
  *     /proc/net/stat/nf_conntrack stand-in (see below), as a full table would: what `check` and the health gate read.
  *   lab.down() — kills every process of the lab (by PID, checked by start time), which frees its namespaces and
  *     mounts, and deletes its files, inventory and known_hosts. Idempotent.
+ * Bastions: inner-listener.ts startInnerListener(lab, { via, target, port }) — TARGET's sshd answers on 127.0.0.1:PORT
+ *   INSIDE VIA's network namespace only: reachable through VIA as a jump host (ssh -J), never from this machine.
  * Test helpers: ssh-run.ts runSsh(lab, host, command) — the real OpenSSH client, strict host keys;
  *   leftovers.ts downAndFindLeftovers(lab) — down, then what still exists (processes, namespaces, mounts, files).
  *
