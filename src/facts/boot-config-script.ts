@@ -1,0 +1,52 @@
+/**
+ * The boot-config fact's shell (POSIX sh, uses the helpers of gather-script-body.ts): every file that
+ * systemd-sysctl / `sysctl --system` and kmod read at boot, with symlink info, and the bytes of those that
+ * mention conntrack (through cf_file, so a file's state is read one way only). Parsed by parse-boot-config.ts.
+ *
+ * Output: `@@value boot_init systemd|other|unknown`, `@@value compat_sysctls 0|1`, then per file
+ * `@@begin boot-entry PATH` with `|link RAW` (a symlink), `|real PATH` (readlink -f), `|missing`, `|mentions`,
+ * `@@end`, followed for a `mentions` file by `@@begin file boot PATH` … `@@end` (cf_file).
+ */
+
+/** sysctl.d(5) and modprobe.d(5) directories, highest priority first. */
+export const sysctlDirs = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d', '/lib/sysctl.d'];
+export const modprobeDirs = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
+
+export const bootConfigFunctions = String.raw`
+# /run/systemd/system exists only when systemd is PID 1 (sd_booted(3)); else what /sbin/init is decides the next boot
+cf_boot_init() {
+  if [ -d /run/systemd/system ]; then echo systemd; return; fi
+  case $(readlink -f /sbin/init 2>/dev/null) in *systemd*) echo systemd ;; '') echo unknown ;; *) echo other ;; esac
+}
+
+# $1 path, $2 "content" to also print the bytes of a file that mentions conntrack
+cf_boot_entry() {
+  cf_mentions=0
+  cf_begin boot-entry "$1"
+  if [ -L "$1" ]; then printf '|link %s\n' "$(readlink "$1" 2>/dev/null)"; fi
+  printf '|real %s\n' "$(readlink -f "$1" 2>/dev/null || printf '%s' "$1")"
+  if [ ! -e "$1" ]; then echo '|missing'
+  elif grep -q conntrack "$1" 2>/dev/null; then echo '|mentions'; cf_mentions=1
+  elif [ -f "$1" ] && [ ! -r "$1" ]; then echo '|mentions'; cf_mentions=1
+  fi
+  cf_end
+  if [ "$cf_mentions" = 1 ] && [ "$2" = content ]; then cf_file "boot $1" "$1"; fi
+}
+
+# $@: more paths (persist targets) whose link info the planner needs
+cf_boot_config() {
+  cf_value boot_init "$(cf_boot_init)"
+  cf_value compat_sysctls "$(cf_flag test -e /proc/sys/net/ipv4/netfilter/ip_conntrack_max)"
+  for cf_d in ${sysctlDirs.join(' ')} ${modprobeDirs.join(' ')}; do
+    [ -d "$cf_d" ] || continue
+    for cf_f in "$cf_d"/*.conf; do
+      [ -e "$cf_f" ] || [ -L "$cf_f" ] || continue
+      case $cf_f in *'
+'*) cf_problem "a file name with a newline in $cf_d was skipped"; continue ;; esac
+      cf_boot_entry "$cf_f" content
+    done
+  done
+  cf_boot_entry /etc/sysctl.conf content
+  for cf_f in "$@"; do cf_boot_entry "$cf_f" links; done
+}
+`;
