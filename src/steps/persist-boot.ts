@@ -41,7 +41,12 @@ function isSysctlFile(file: ReadFile): boolean {
 }
 
 function shown(file: ReadFile): string {
-  return file.realPath === file.path ? file.path : `${file.path} (-> ${file.realPath})`;
+  return file.realPath === file.path ? file.path : `${file.realPath} (read as ${file.path})`;
+}
+
+/** `FILE:LINE`, in the file that holds the bytes, and the name it is read under when that is a link. */
+export function lineAt(file: ReadFile, line: number): string {
+  return file.realPath === file.path ? `${file.path}:${line}` : `${file.realPath}:${line} (read as ${file.path})`;
 }
 
 function whyKept(file: ReadFile): string {
@@ -79,7 +84,7 @@ function findConflicts(order: ReadFile[], after: number, targetReal: string, ent
 }
 
 function describeConflict(c: Conflict, target: string): string {
-  return `${shown(c.file)}:${c.line} sets ${c.key} = ${c.value} and is read after ${target} at boot, so it wins over ${c.wanted}`;
+  return `${lineAt(c.file, c.line)} sets ${c.key} = ${c.value} and is read after ${target} at boot, so it wins over ${c.wanted}`;
 }
 
 export interface SysctlBootInput {

@@ -6,11 +6,11 @@
 import type { BootConfig } from '../facts/parse-boot-config.js';
 import { planFileChange, readBytesText } from './file-state.js';
 import { findHashsizeLines, modprobeConfPath, rewriteModprobeText } from './module-files.js';
-import { isEditable, type BootFix } from './persist-boot.js';
+import { isEditable, lineAt, type BootFix } from './persist-boot.js';
 import { modprobeReadOrder, type ReadFile } from './sysctl-order.js';
 
 function shown(file: ReadFile): string {
-  return file.realPath === file.path ? file.path : `${file.path} (-> ${file.realPath})`;
+  return file.realPath === file.path ? file.path : `${file.realPath} (read as ${file.path})`;
 }
 
 /** `hashsize`: the value our file will hold, or null when it will hold none (then marked lines are restored). */
@@ -25,7 +25,7 @@ export function planModprobeBoot(config: BootConfig, hashsize: number | null): B
     if (file.state === null) return { ...fix, refusal: `${shown(file)} is read after ${modprobeConfPath} by modprobe and could not be read` };
     const found = findHashsizeLines(readBytesText(file.state), hashsize as number);
     if (found.length === 0) continue;
-    const what = `${shown(file)}:${found[0]!.line} sets nf_conntrack hashsize=${found[0]!.value} and is read after ${modprobeConfPath} by modprobe, so it wins over ${hashsize}`;
+    const what = `${lineAt(file, found[0]!.line)} sets nf_conntrack hashsize=${found[0]!.value} and is read after ${modprobeConfPath} by modprobe, so it wins over ${hashsize}`;
     if (!isEditable(file)) return { ...fix, refusal: `${what}; it is not under /etc: remove it or set the same hashsize there` };
     touched.add(file.realPath);
     const change = planFileChange(file.realPath, file.state, rewriteModprobeText(readBytesText(file.state), new Set(found.map((f) => f.line))));

@@ -101,7 +101,7 @@ describe('persist proves the sysctl block wins at boot', () => {
     const conf = plan.changes.find((c) => c.kind === 'file' && c.path === sysctlConf);
     assert.ok(conf?.kind === 'file' && conf.after);
     assert.equal(readBytesText(conf.after), `# tuned by hand\n${disabledPrefix}net.netfilter.nf_conntrack_max = 65536\nvm.swappiness = 10\n`);
-    assert.ok(plan.lines.some((l) => /^\/etc\/sysctl\.d\/99-sysctl\.conf \(-> \/etc\/sysctl\.conf\):2 sets .* wins over 262144: commented out$/.test(l)), plan.lines.join('\n'));
+    assert.ok(plan.lines.some((l) => /^\/etc\/sysctl\.conf:2 \(read as \/etc\/sysctl\.d\/99-sysctl\.conf\) sets .* wins over 262144: commented out$/.test(l)), plan.lines.join('\n'));
   });
 
   it('refuses /etc/sysctl.conf when nothing reads it at boot, before any change', () => {
