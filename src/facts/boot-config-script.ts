@@ -19,15 +19,16 @@ cf_boot_init() {
   case $(readlink -f /sbin/init 2>/dev/null) in *systemd*) echo systemd ;; '') echo unknown ;; *) echo other ;; esac
 }
 
-# $1 path, $2 "content" to also print the bytes of a file that mentions conntrack
+# $1 path, $2 "content" to also print the bytes of a file that mentions conntrack, $3 1 when it does (known), else empty
 cf_boot_entry() {
-  cf_mentions=0
+  cf_mentions=$3
   cf_begin boot-entry "$1"
-  if [ -L "$1" ]; then printf '|link %s\n' "$(readlink "$1" 2>/dev/null)"; fi
-  printf '|real %s\n' "$(readlink -f "$1" 2>/dev/null || printf '%s' "$1")"
+  # readlink only for links: a process per file adds up over a fleet
+  if [ -L "$1" ]; then printf '|link %s\n|real %s\n' "$(readlink "$1" 2>/dev/null)" "$(readlink -f "$1" 2>/dev/null)"
+  elif [ "$2" != content ]; then printf '|real %s\n' "$(readlink -f "$1" 2>/dev/null)"; fi
+  if [ -z "$cf_mentions" ]; then cf_mentions=$(cf_flag grep -q conntrack "$1"); fi
   if [ ! -e "$1" ]; then echo '|missing'
-  elif grep -q conntrack "$1" 2>/dev/null; then echo '|mentions'; cf_mentions=1
-  elif [ -f "$1" ] && [ ! -r "$1" ]; then echo '|mentions'; cf_mentions=1
+  elif [ "$cf_mentions" = 1 ] || { [ -f "$1" ] && [ ! -r "$1" ]; }; then echo '|mentions'; cf_mentions=1
   fi
   cf_end
   if [ "$cf_mentions" = 1 ] && [ "$2" = content ]; then cf_file "boot $1" "$1"; fi
@@ -39,11 +40,17 @@ cf_boot_config() {
   cf_value compat_sysctls "$(cf_flag test -e /proc/sys/net/ipv4/netfilter/ip_conntrack_max)"
   for cf_d in ${sysctlDirs.join(' ')} ${modprobeDirs.join(' ')}; do
     [ -d "$cf_d" ] || continue
+    # one grep per directory; names come back one a line, so a name with a newline is skipped below
+    cf_hits="
+$(grep -l conntrack "$cf_d"/*.conf 2>/dev/null)
+"
     for cf_f in "$cf_d"/*.conf; do
       [ -e "$cf_f" ] || [ -L "$cf_f" ] || continue
       case $cf_f in *'
 '*) cf_problem "a file name with a newline in $cf_d was skipped"; continue ;; esac
-      cf_boot_entry "$cf_f" content
+      case $cf_hits in *"
+$cf_f
+"*) cf_boot_entry "$cf_f" content 1 ;; *) cf_boot_entry "$cf_f" content 0 ;; esac
     done
   done
   cf_boot_entry /etc/sysctl.conf content

@@ -53,6 +53,21 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
     assert.equal(await bootSysctlValue(t.lab, 'lab1', 'net.netfilter.nf_conntrack_udp_timeout'), '60');
   });
 
+  it('lab1: moving to sysctl_d carries the keys of the /etc/sysctl.conf block, whose block goes (it is read later)', async () => {
+    const file = await playbook(t, 'move', ['set_timeouts: {udp_timeout: 45}', 'persist: {sysctl_d: true}']);
+    const run = await runPlaybook(t, file, ['-l', 'lab1', '-o', 'plain']);
+    assert.equal(run.cli.exitCode, 0, transcript(run.cli));
+    const dropIn = await readHostFile(t.lab, 'lab1', '/etc/sysctl.d/90-conntrack-fleet.conf');
+    assert.match(dropIn, /^net\.netfilter\.nf_conntrack_max = 262144$/m, dropIn);
+    assert.match(dropIn, /^net\.netfilter\.nf_conntrack_udp_timeout = 45$/m);
+    const conf = await readHostFile(t.lab, 'lab1', '/etc/sysctl.conf');
+    assert.doesNotMatch(conf, /BEGIN conntrack-fleet/);
+    assert.equal(await bootSysctlValue(t.lab, 'lab1', max), '262144');
+    assert.equal(await bootSysctlValue(t.lab, 'lab1', 'net.netfilter.nf_conntrack_udp_timeout'), '45');
+    const again = await runPlaybook(t, file, ['-l', 'lab1', '-o', 'plain']);
+    assert.equal(stepReport(hostReport(requireReport(again), 'lab1'), 'persist').outcome, 'unchanged', transcript(again.cli));
+  });
+
   it('lab2: sysctl_d with a winning /etc/sysctl.conf line comments it out; rollback puts it back byte for byte', async () => {
     const etcBefore = await snapshotEtc(t.lab, 'lab2');
     assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '65536', 'the seeded sysctl.conf line wins before the run');
