@@ -1,4 +1,5 @@
 /** The two boot files a MODULAR nf_conntrack needs for persisted values to take effect. */
+import { disabledPrefix } from './sysctl-block.js';
 
 export const modprobeConfPath = '/etc/modprobe.d/conntrack-fleet.conf';
 export const modulesLoadPath = '/etc/modules-load.d/conntrack-fleet.conf';
@@ -30,7 +31,8 @@ export function readModprobeHashsize(text: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-const disabledMark = '# conntrack-fleet disabled: ';
+/** The same marker as in sysctl files, so one grep finds every line the tool turned off. */
+const disabledMark = disabledPrefix;
 
 interface OptionsLine {
   /** Parameters other than hashsize=, kept on a line of their own when the line is commented out. */

@@ -40,7 +40,8 @@ function isSysctlFile(file: ReadFile): boolean {
   return file.path === sysctlConfPath || sysctlDirs.includes(posix.dirname(file.path));
 }
 
-function shown(file: ReadFile): string {
+/** A file for a message: the file that holds the bytes, and the name it is read under when that is a link. */
+export function shown(file: ReadFile): string {
   return file.realPath === file.path ? file.path : `${file.realPath} (read as ${file.path})`;
 }
 

@@ -6,12 +6,8 @@
 import type { BootConfig } from '../facts/parse-boot-config.js';
 import { planFileChange, readBytesText } from './file-state.js';
 import { findHashsizeLines, modprobeConfPath, rewriteModprobeText } from './module-files.js';
-import { isEditable, lineAt, type BootFix } from './persist-boot.js';
-import { modprobeReadOrder, type ReadFile } from './sysctl-order.js';
-
-function shown(file: ReadFile): string {
-  return file.realPath === file.path ? file.path : `${file.realPath} (read as ${file.path})`;
-}
+import { isEditable, lineAt, shown, type BootFix } from './persist-boot.js';
+import { modprobeReadOrder } from './sysctl-order.js';
 
 /** `hashsize`: the value our file will hold, or null when it will hold none (then marked lines are restored). */
 export function planModprobeBoot(config: BootConfig, hashsize: number | null): BootFix {
