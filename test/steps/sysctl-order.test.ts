@@ -147,6 +147,16 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
       disabled: ['/etc/sysctl.conf:1'],
     },
     {
+      name: 'a target that is a link (/etc/sysctl.conf -> sysctl.d/99-sysctl.conf) is read where its file is',
+      target: '/etc/sysctl.conf',
+      files: [
+        bootFile('/etc/sysctl.d/99-sysctl.conf', { text: `${max} = 65536\n` }),
+        bootFile('/etc/sysctl.d/99-zz.conf', { text: `${max} = 3\n` }),
+        bootFile('/etc/sysctl.conf', { link: 'sysctl.d/99-sysctl.conf', realPath: '/etc/sysctl.d/99-sysctl.conf', text: `${max} = 65536\n` }),
+      ],
+      disabled: ['/etc/sysctl.d/99-zz.conf:1'],
+    },
+    {
       name: 'the target not read at boot is refused',
       target: '/etc/sysctl.conf',
       files: [conf()],
