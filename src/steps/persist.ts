@@ -98,16 +98,20 @@ function planModuleFiles(context: PlanContext, entries: SysctlEntry[], removeHas
   return { ...out, ...(boot.refusal ? { refusal: boot.refusal } : {}), changes: [...out.changes, ...boot.changes], notes: [...out.notes, ...boot.notes] };
 }
 
-function describeValues(context: PlanContext, entries: SysctlEntry[], before: FileState | null | undefined) {
+/** For the JSON report: the values persisted before (every managed block) and after this step. */
+function describeValues(context: PlanContext, blocks: { previous: SysctlEntry[]; entries: SysctlEntry[]; removed: string[] }, before: FileState | null | undefined) {
   const modprobe = readFact(context.facts.files, modprobeConfPath);
+  const hashsizeBefore = modprobe ? readModprobeHashsize(readBytesText(modprobe)) : null;
+  const hashsizeAfter = blocks.removed.includes('hashsize') ? null : (context.targetHashsize ?? hashsizeBefore);
   return {
     before: {
       fileExists: before !== null && before !== undefined,
-      modprobeHashsize: modprobe ? readModprobeHashsize(readBytesText(modprobe)) : null,
+      values: Object.fromEntries(blocks.previous.map((e) => [e.key, e.value])),
+      modprobeHashsize: hashsizeBefore,
     },
     after: {
-      values: Object.fromEntries(entries.map((e) => [e.key, e.value])),
-      modprobeHashsize: context.facts.conntrack === 'module' ? context.targetHashsize : null,
+      values: Object.fromEntries(blocks.entries.map((e) => [e.key, e.value])),
+      modprobeHashsize: context.facts.conntrack === 'module' ? hashsizeAfter : null,
     },
   };
 }
@@ -136,7 +140,7 @@ export function planPersist(spec: PersistSpec, context: PlanContext): PlannedSte
   if (contradiction) return { plan: refusePlan(plan, `remove: lists ${contradiction}, which this playbook sets`), context };
   const previous = [...own, ...foreignBlockEntries(config, bootFileOf(config, target).realPath)];
   const entries = mergeEntries({ previous, current, removed });
-  Object.assign(plan, describeValues(context, entries, before));
+  Object.assign(plan, describeValues(context, { previous, entries, removed }, before));
   if (previous.length === 0 && entries.length === 0 && context.targetHashsize === null && removed.length === 0) {
     plan.lines.push('nothing to persist: this playbook sets no value and none was persisted before');
     return { plan, context };
