@@ -3,7 +3,8 @@
  * systemd-sysctl / `sysctl --system` and kmod read at boot, with symlink info, and the bytes of those that
  * mention conntrack (through cf_file, so a file's state is read one way only). Parsed by parse-boot-config.ts.
  *
- * Output: `@@value boot_init systemd|other|unknown`, `@@value compat_sysctls 0|1`, then per file
+ * Output: `@@value boot_init systemd|other|unknown`, `@@value compat_sysctls 0|1`, `@@value cmdline_hashsize N|`
+ * (this boot's `nf_conntrack.hashsize=`, which kmod applies after every modprobe.d file), then per file
  * `@@begin boot-entry PATH` with `|link RAW` (a symlink), `|real PATH` (readlink -f), `|missing`, `|mentions`,
  * `@@end`, followed for a `mentions` file by `@@begin file boot PATH` … `@@end` (cf_file).
  */
@@ -38,6 +39,7 @@ cf_boot_entry() {
 cf_boot_config() {
   cf_value boot_init "$(cf_boot_init)"
   cf_value compat_sysctls "$(cf_flag test -e /proc/sys/net/ipv4/netfilter/ip_conntrack_max)"
+  cf_value cmdline_hashsize "$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^nf[-_]conntrack\.hashsize=/) v = substr($i, index($i, "=") + 1) } END { print v }' /proc/cmdline 2>/dev/null)"
   for cf_d in ${sysctlDirs.join(' ')} ${modprobeDirs.join(' ')}; do
     [ -d "$cf_d" ] || continue
     # one grep per directory; names come back one a line, so a name with a newline is skipped below

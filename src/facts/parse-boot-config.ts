@@ -25,6 +25,8 @@ export interface BootConfig {
   init: BootInit;
   /** The kernel still has the net.ipv4.netfilter.ip_conntrack_* compat sysctls (removed around 4.9). */
   compatSysctls: boolean;
+  /** `nf_conntrack.hashsize=` on this boot's kernel command line; kmod applies it after modprobe.d (kmod_config_new). */
+  cmdlineHashsize: string | null;
   /** The sysctl.d / modprobe.d files in listing order (directory priority, then name), /etc/sysctl.conf, asked-for paths. */
   files: BootFile[];
 }
@@ -61,5 +63,6 @@ export function readBootConfig(frame: GatherFrame, problems: string[]): BootConf
       else if (reading.kind === 'unknown') problems.push(`${path} ${reading.reason}`);
     }
   }
-  return { init: init === 'systemd' ? 'systemd' : 'other', compatSysctls: frame.values['compat_sysctls'] === '1', files: [...files.values()] };
+  const cmdlineHashsize = frame.values['cmdline_hashsize'] || null;
+  return { init: init === 'systemd' ? 'systemd' : 'other', compatSysctls: frame.values['compat_sysctls'] === '1', cmdlineHashsize, files: [...files.values()] };
 }

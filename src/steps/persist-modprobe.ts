@@ -12,6 +12,13 @@ import { modprobeReadOrder } from './sysctl-order.js';
 /** `hashsize`: the value our file will hold, or null when it will hold none (then marked lines are restored). */
 export function planModprobeBoot(config: BootConfig, hashsize: number | null): BootFix {
   const fix: BootFix = { changes: [], notes: [] };
+  const cmdline = config.cmdlineHashsize;
+  if (hashsize !== null && cmdline !== null && cmdline !== String(hashsize)) {
+    const refusal =
+      `the kernel command line sets nf_conntrack.hashsize=${cmdline}, which kmod applies after every modprobe.d file, ` +
+      `so if the next boot keeps it, it wins over ${hashsize}: remove it from the boot loader config or set_hashsize ${cmdline}`;
+    return { ...fix, refusal };
+  }
   const order = modprobeReadOrder(config, hashsize === null ? [] : [modprobeConfPath]);
   const ours = order.findIndex((f) => f.path === modprobeConfPath);
   const later = hashsize === null || ours < 0 ? [] : order.slice(ours + 1);

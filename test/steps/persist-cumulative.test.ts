@@ -148,6 +148,15 @@ describe('persist proves the modprobe.d hashsize wins at boot', () => {
     assert.match(plan.refusal ?? '', /^\/run\/modprobe\.d\/zz\.conf:1 sets nf_conntrack hashsize=4096 .* wins over 65536; it is not under \/etc/);
   });
 
+  it('refuses when this boot\'s kernel command line sets another hashsize (kmod applies it after modprobe.d)', () => {
+    const host = withModprobe('/etc/modprobe.d/a-early.conf', '# none\n');
+    host.bootConfig!.cmdlineHashsize = '16384';
+    const { plan } = planPersist(spec.persist(), contextOf(host, { ...first, targetHashsize: 65536 }));
+    assert.match(plan.refusal ?? '', /^the kernel command line sets nf_conntrack\.hashsize=16384, .* wins over 65536/);
+    host.bootConfig!.cmdlineHashsize = '65536';
+    assert.equal(planPersist(spec.persist(), contextOf(host, { ...first, targetHashsize: 65536 })).plan.refusal, undefined);
+  });
+
   it('remove: [hashsize] deletes our file and gives the other file its line back', () => {
     const host = withModprobe(theirs, `${line}\n`);
     const one = applied(host, planPersist(spec.persist(), contextOf(host, { ...first, targetHashsize: 65536 })).plan.changes);

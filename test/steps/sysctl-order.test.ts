@@ -9,7 +9,7 @@ import { bootFile } from '../fixtures/steps/facts.js';
 
 const link99 = bootFile('/etc/sysctl.d/99-sysctl.conf', { link: '../sysctl.conf', realPath: '/etc/sysctl.conf' });
 const conf = (text = '# empty\n') => bootFile('/etc/sysctl.conf', { text });
-const config = (files: BootFile[], init: BootConfig['init'] = 'systemd', compatSysctls = false): BootConfig => ({ init, compatSysctls, files });
+const config = (files: BootFile[], init: BootConfig['init'] = 'systemd', compatSysctls = false): BootConfig => ({ init, compatSysctls, cmdlineHashsize: null, files });
 
 describe('sysctl read order at boot (sysctl.d(5), systemd-sysctl vs sysctl --system)', () => {
   const cases: { name: string; files: BootFile[]; init?: BootConfig['init']; planned?: string[]; order: string[] }[] = [
