@@ -69,8 +69,11 @@ export function foreignBlockEntries(config: BootConfig, targetReal: string): Sys
 function findConflicts(order: ReadFile[], after: number, targetReal: string, entries: SysctlEntry[], compat: boolean) {
   const wanted = new Map(entries.map((e) => [knobIdOf(e.key) ?? e.key, e.value]));
   const conflicts: Conflict[] = [];
+  const scanned = new Set<string>([targetReal]);
+  // sysctl --system reads /etc/sysctl.conf twice (its link, then itself): one conflict per line
   for (const file of order.slice(after + 1)) {
-    if (file.realPath === targetReal || !file.mentions) continue;
+    if (scanned.has(file.realPath) || !file.mentions) continue;
+    scanned.add(file.realPath);
     if (file.state === null) return { conflicts, unreadable: file };
     readBytesText(file.state).split('\n').forEach((text, index) => {
       const entry = parseAssignment(text);

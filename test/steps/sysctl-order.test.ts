@@ -140,6 +140,13 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
       disabled: [],
     },
     {
+      name: 'sysctl --system reads sysctl.conf twice (link, then itself): one line, one change',
+      target: dropIn,
+      init: 'other',
+      files: [link99, conf(`${max} = 5\n`)],
+      disabled: ['/etc/sysctl.conf:1'],
+    },
+    {
       name: 'sysctl --system: sysctl.conf is read last even without the link',
       target: dropIn,
       init: 'other',
