@@ -25,14 +25,16 @@ cf_boot_entry() {
   cf_mentions=$3
   cf_begin boot-entry "$1"
   # readlink only for links: a process per file adds up over a fleet
-  if [ -L "$1" ]; then printf '|link %s\n|real %s\n' "$(readlink "$1" 2>/dev/null)" "$(readlink -f "$1" 2>/dev/null)"
+  cf_real=$1
+  if [ -L "$1" ]; then cf_real=$(readlink -f "$1" 2>/dev/null); printf '|link %s\n|real %s\n' "$(readlink "$1" 2>/dev/null)" "$cf_real"
   elif [ "$2" != content ]; then printf '|real %s\n' "$(readlink -f "$1" 2>/dev/null)"; fi
   if [ -z "$cf_mentions" ]; then cf_mentions=$(cf_flag grep -q conntrack "$1"); fi
   if [ ! -e "$1" ]; then echo '|missing'
   elif [ "$cf_mentions" = 1 ] || { [ -f "$1" ] && [ ! -r "$1" ]; }; then echo '|mentions'; cf_mentions=1
   fi
   cf_end
-  if [ "$cf_mentions" = 1 ] && [ "$2" = content ]; then cf_file "boot $1" "$1"; fi
+  # the bytes of the file a link leads to, so the state belongs to the path a change will write (realPath)
+  if [ "$cf_mentions" = 1 ] && [ "$2" = content ]; then cf_file "boot $1" "${'$'}{cf_real:-$1}"; fi
 }
 
 # $@: more paths (persist targets) whose link info the planner needs
