@@ -1,5 +1,6 @@
 /** Builds the one POSIX sh script that reads every fact of a host in a single round trip. */
 import { quoteShell } from '../transport/quote.js';
+import { bootConfigFunctions } from './boot-config-script.js';
 import { gatherFunctions } from './gather-script-body.js';
 import { knobPaths } from './types.js';
 
@@ -36,11 +37,12 @@ export function buildGatherScript(request: GatherRequest): string {
     'cf_kube_proxy',
     ...fileLines(request.files),
     'cf_sysctl_files',
+    ['cf_boot_config', ...request.files.map(quoteShell)].join(' '),
     `echo ${gatherDoneMarker}`,
     '}',
     // stdin is the script itself (sh -s): no command may read it; fd 5 is the real stdout for cf_run
     'cf_main </dev/null 5>&1',
     'exit 0',
   ];
-  return `${gatherFunctions}\n${main.join('\n')}\n`;
+  return `${gatherFunctions}\n${bootConfigFunctions}\n${main.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@ import { findMissingParts, splitGatherOutput, type GatherFrame } from './gather-
 import { readCpus, readFiles, readModules, readRules, readSysctlSettings, sectionText } from './gather-readers.js';
 import type { GatherRequest } from './gather-script.js';
 import { parseConntrackStats } from './parse-conntrack-stats.js';
+import { readBootConfig } from './parse-boot-config.js';
 import { knobAt, knobNumber, parseKnobLines } from './parse-knobs.js';
 import { parseMemTotalBytes } from './parse-meminfo.js';
 import { parseSlabObjectBytes } from './parse-slabinfo.js';
@@ -67,6 +68,7 @@ export function parseGatherOutput(stdout: string, request: GatherRequest): HostF
     kubeProxy: flag(frame, 'kube_proxy'),
     files: readFiles(frame, request, problems),
     sysctlSettings: readSysctlSettings(frame),
+    bootConfig: readBootConfig(frame, problems),
     problems,
   };
 }

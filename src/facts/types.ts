@@ -1,4 +1,5 @@
 /** What one host looks like, as gathered in one round trip. Plain data, JSON-serialisable. */
+import type { BootConfig } from './parse-boot-config.js';
 
 export type ConntrackPresence = 'module' | 'builtin' | 'absent';
 
@@ -94,6 +95,8 @@ export interface HostFacts {
   files: Record<string, FileState | null>;
   /** Conntrack keys set in sysctl.conf and sysctl.d directories (/etc, /run, /usr/lib). */
   sysctlSettings: SysctlSetting[];
+  /** Every sysctl.d / modprobe.d file read at boot, with links and the bytes of those naming conntrack; null = not gathered. */
+  bootConfig: BootConfig | null;
   /** Things that could not be read, said once each: "iptables-save not found", "not root: …". */
   problems: string[];
 }

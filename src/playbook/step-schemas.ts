@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { gotExpected } from '../config/describe-value.js';
 import { pointAtKey } from '../config/zod-input-error.js';
 import { defaultedField, optionalField, requiredField, strictMapping } from '../config/zod-fields.js';
+import { knobIdOfName } from '../steps/persist-keys.js';
 import type { StepKind, StepSpec } from './types.js';
 import {
   KERNEL_INT_MAX, parseAbsolutePath, parseBool, parseHashsizeExpr, parseIntInRange, parseMaxValue, parseNumberInRange,
@@ -76,10 +77,32 @@ function timeoutNameProblem(name: string, key: string, seen: Record<string, numb
   return undefined;
 }
 
+const REMOVABLE = 'a conntrack knob: max, hashsize, a timeout name (udp_timeout) or its sysctl name (net.netfilter.nf_conntrack_udp_timeout)';
+
+/** `remove: [KEY, …]` → knob ids; each bad item is pointed at by its own FILE:LINE:COL. */
+const persistRemove = z.unknown().transform((value, ctx): string[] => {
+  if (!Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: gotExpected(value, `a list of ${REMOVABLE}`) });
+    return z.NEVER;
+  }
+  const ids: string[] = [];
+  value.forEach((item, index) => {
+    const id = typeof item === 'string' ? knobIdOfName(item) : null;
+    if (id === null) ctx.addIssue({ code: 'custom', path: [index], message: gotExpected(item, REMOVABLE) });
+    else if (ids.includes(id)) ctx.addIssue({ code: 'custom', path: [index], message: `"${String(item)}" names ${id} a second time; expected each knob once` });
+    else ids.push(id);
+  });
+  return ids;
+});
+
 const persist = strictMapping(
-  { file: optionalField('an absolute path', parseAbsolutePath), sysctl_d: defaultedField(BOOLEAN, parseBool, false) },
+  {
+    file: optionalField('an absolute path', parseAbsolutePath),
+    sysctl_d: defaultedField(BOOLEAN, parseBool, false),
+    remove: persistRemove.default([]),
+  },
   'option',
-).transform(({ file, sysctl_d }) => ({ file: file ?? (sysctl_d ? SYSCTL_D_FILE : SYSCTL_CONF_FILE), sysctl_d }));
+).transform(({ file, sysctl_d, remove }) => ({ file: file ?? (sysctl_d ? SYSCTL_D_FILE : SYSCTL_CONF_FILE), sysctl_d, remove }));
 
 const unloadNat = strictMapping({}, 'option').transform((): OptionsOf<'unload_nat'> => ({}));
 

@@ -30,6 +30,8 @@ export interface SetTimeoutsOptions {
 export interface PersistOptions {
   file: string; // default /etc/sysctl.conf; /etc/sysctl.d/90-conntrack-fleet.conf when sysctl_d
   sysctl_d: boolean; // default false
+  /** Knobs taken out of the managed block: `max`, `hashsize` or a timeout name (udp_timeout); default []. */
+  remove: string[];
 }
 
 export type UnloadNatOptions = Record<string, never>;

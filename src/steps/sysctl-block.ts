@@ -110,3 +110,38 @@ export function rewriteSysctlText(input: RewriteInput): RewriteResult {
   // Appending ends the old last line, so a missing trailing newline is added only here.
   return { text: joinLines({ lines: [...out, ...separator, ...block], trailingNewline: true }), blockBefore };
 }
+
+/** Entries of every managed block in `text` (a block left in a file the target moved away from). */
+export function readBlockEntries(text: string): SysctlEntry[] | { error: string } {
+  const { lines } = splitLines(text);
+  const blocks = findBlocks(lines);
+  if ('error' in blocks) return blocks;
+  return blocks.flatMap((b) => lines.slice(b.start + 1, b.end).flatMap((l) => parseAssignment(l) ?? []));
+}
+
+export interface ForeignInput {
+  text: string;
+  /** 1-based numbers of lines to comment out: they would win over the block at boot. */
+  disableLines: Set<number>;
+  /** A key (as written, normalised) the tool still persists: its disabled lines stay disabled. */
+  isManaged(key: string): boolean;
+}
+
+/**
+ * Rewrites a sysctl file that is not the target: drops an old managed block (its keys moved to the target),
+ * comments out `disableLines`, restores lines we disabled whose key is no longer managed; other bytes kept.
+ */
+export function rewriteForeignText(input: ForeignInput): { text: string } | { error: string } {
+  const source = splitLines(input.text);
+  const blocks = findBlocks(source.lines);
+  if ('error' in blocks) return blocks;
+  const out: string[] = [];
+  source.lines.forEach((line, index) => {
+    if (blocks.some((b) => index >= b.start && index <= b.end)) return;
+    if (line.startsWith(disabledPrefix)) {
+      const entry = parseAssignment(line.slice(disabledPrefix.length));
+      out.push(entry !== null && input.isManaged(entry.key) ? line : line.slice(disabledPrefix.length));
+    } else out.push(input.disableLines.has(index + 1) ? disabledPrefix + line : line);
+  });
+  return { text: joinLines({ lines: out, trailingNewline: source.trailingNewline }) };
+}

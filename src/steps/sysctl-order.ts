@@ -1,84 +1,96 @@
 /**
- * Boot-time order of sysctl files (systemd-sysctl): files sorted by basename across the
- * sysctl.d directories, a basename in an earlier directory masking the same name in later
- * ones; Debian reads /etc/sysctl.conf as /etc/sysctl.d/99-sysctl.conf. A later line wins.
+ * Which file and line sets each sysctl at boot. Rules (checked on Debian 12, systemd 252, procps 4.0.2):
+ * - sysctl.d(5): *.conf files from /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d,
+ *   /lib/sysctl.d; a name in an earlier directory replaces the same name in later ones (a link to /dev/null masks it);
+ *   all are applied sorted by file name; a later line wins. modprobe.d(5) merges its directories the same way.
+ * - systemd-sysctl never reads /etc/sysctl.conf itself: only through a link such as Debian 12's
+ *   /etc/sysctl.d/99-sysctl.conf -> ../sysctl.conf (`systemd-sysctl --cat-config` shows no sysctl.conf without it;
+ *   Debian 13 drops the link). `sysctl --system` (non-systemd inits) reads it last, after the link too.
  */
 import { posix } from 'node:path';
-import type { SysctlSetting } from '../facts/types.js';
-import { normalizeSysctlKey, type SysctlEntry } from './sysctl-block.js';
+import { modprobeDirs, sysctlDirs } from '../facts/boot-config-script.js';
+import type { BootConfig, BootFile } from '../facts/parse-boot-config.js';
 
-const sysctlDirs = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d', '/lib/sysctl.d'];
+export const sysctlConfPath = '/etc/sysctl.conf';
 
-export interface ReadSlot {
-  basename: string;
-  /** 0 = /etc (wins over the same basename elsewhere). */
-  dirRank: number;
+/** A file as read at boot; `planned` = does not exist yet but the plan creates it. */
+export type ReadFile = BootFile & { planned?: boolean };
+
+function byName(a: ReadFile, b: ReadFile): number {
+  const [x, y] = [posix.basename(a.path), posix.basename(b.path)];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Where systemd-sysctl reads the file, or null when it does not read it at all. */
-export function readSlotOf(path: string): ReadSlot | null {
-  if (path === '/etc/sysctl.conf') return { basename: '99-sysctl.conf', dirRank: 0 };
-  const dirRank = sysctlDirs.indexOf(posix.dirname(path));
-  const basename = posix.basename(path);
-  if (dirRank < 0 || !basename.endsWith('.conf')) return null;
-  return { basename, dirRank };
-}
-
-/** Files that are read at boot: per basename only the one in the highest-ranked directory. */
-function findEffectiveFiles(paths: string[]): Set<string> {
-  const winners = new Map<string, { path: string; dirRank: number }>();
-  for (const path of paths) {
-    const slot = readSlotOf(path);
-    if (slot === null) continue;
-    const seen = winners.get(slot.basename);
-    if (seen === undefined || slot.dirRank < seen.dirRank) winners.set(slot.basename, { path, dirRank: slot.dirRank });
+/** The files read from `dirs`, in read order: per name the highest-priority one, masks and dangling links dropped. */
+export function confReadOrder(files: ReadFile[], dirs: string[]): ReadFile[] {
+  const chosen = new Map<string, { file: ReadFile; rank: number }>();
+  for (const file of files) {
+    const rank = dirs.indexOf(posix.dirname(file.path));
+    const name = posix.basename(file.path);
+    if (rank < 0 || !name.endsWith('.conf')) continue;
+    const seen = chosen.get(name);
+    if (seen === undefined || rank < seen.rank) chosen.set(name, { file, rank });
   }
-  return new Set([...winners.values()].map((w) => w.path));
+  return [...chosen.values()]
+    .map((c) => c.file)
+    .filter((f) => f.realPath !== '/dev/null' && (!f.missing || f.planned))
+    .sort(byName);
 }
 
-export interface OverrideInput {
-  target: string;
-  entries: SysctlEntry[];
-  /** alias key → the managed key it sets (net.nf_conntrack_max → net.netfilter.nf_conntrack_max). */
-  aliases: Record<string, string>;
-  settings: SysctlSetting[];
+/** The boot entry of `path`, or a stand-in when it was not gathered (then it is taken to be no link). */
+export function bootFileOf(config: BootConfig, path: string): ReadFile {
+  const found = config.files.find((f) => f.path === path);
+  return found ?? { path, linkTarget: null, realPath: path, missing: true, mentions: false, state: null };
 }
 
-function sameValue(a: string, b: string): boolean {
-  return a.trim().split(/\s+/).join(' ') === b.trim().split(/\s+/).join(' ');
+/** The gathered files with `planned` paths (and links to them) counted as existing: the plan writes them. */
+function withPlanned(config: BootConfig, planned: string[]): ReadFile[] {
+  const plannedReal = new Set(planned.map((path) => bootFileOf(config, path).realPath));
+  const files: ReadFile[] = withSharedState(config.files).map((f) => (plannedReal.has(f.realPath) ? { ...f, planned: true } : f));
+  for (const path of planned) if (!files.some((f) => f.path === path)) files.push({ ...bootFileOf(config, path), planned: true });
+  return files;
 }
 
-/** Warnings for lines in other files that are read after the target and set a different value. */
-export function findOverrides(input: OverrideInput): string[] {
-  const targetSlot = readSlotOf(input.target);
-  if (targetSlot === null) return [];
-  const wanted = new Map(input.entries.map((e) => [e.key, e.value]));
-  const effective = findEffectiveFiles([input.target, ...input.settings.map((s) => s.file)]);
-  const warnings: string[] = [];
-  for (const setting of input.settings) {
-    const slot = readSlotOf(setting.file);
-    // The same slot is the target itself (or its Debian symlink); its lines are rewritten.
-    if (slot === null || slot.basename === targetSlot.basename || !effective.has(setting.file)) continue;
-    if (slot.basename < targetSlot.basename) continue;
-    const key = normalizeSysctlKey(setting.key);
-    const managed = input.aliases[key] ?? key;
-    const value = wanted.get(managed);
-    if (value === undefined || sameValue(value, setting.value)) continue;
-    warnings.push(
-      `${setting.file}:${setting.line} sets ${key} = ${setting.value} and is read after ${input.target} at boot, ` +
-        `so it wins over ${value}`,
+/** Sysctl files in the order they are applied at the next boot; `planned` paths count as existing. */
+export function sysctlReadOrder(config: BootConfig, planned: string[]): ReadFile[] {
+  const files = withPlanned(config, planned);
+  const order = confReadOrder(files, sysctlDirs);
+  const conf = files.find((f) => f.path === sysctlConfPath);
+  if (config.init === 'other' && conf && (!conf.missing || conf.planned)) order.push(conf);
+  return order;
+}
+
+export function modprobeReadOrder(config: BootConfig, planned: string[]): ReadFile[] {
+  return confReadOrder(withPlanned(config, planned), modprobeDirs);
+}
+
+/** Why `target` is never read at boot: masked, outside sysctl.d, or /etc/sysctl.conf without its link. */
+export function explainUnread(config: BootConfig, target: string): string {
+  const dir = posix.dirname(target);
+  const mask = config.files.find(
+    (f) => posix.basename(f.path) === posix.basename(target) && sysctlDirs.indexOf(posix.dirname(f.path)) < sysctlDirs.indexOf(dir),
+  );
+  if (sysctlDirs.includes(dir) && target.endsWith('.conf') && mask) {
+    return `${target} is not read at boot: ${mask.path} has the same name in a higher-priority directory (sysctl.d(5))`;
+  }
+  if (target === sysctlConfPath) {
+    return (
+      `${target} is not read at boot: systemd-sysctl reads only the sysctl.d directories and no /etc/sysctl.d/*.conf ` +
+      'links to it (Debian 13 dropped 99-sysctl.conf -> ../sysctl.conf); use `persist: {sysctl_d: true}` or restore the link'
     );
   }
-  return warnings;
+  return `${target} is not read at boot: neither a *.conf file in ${sysctlDirs.join(', ')} nor linked from one (sysctl.d(5))`;
 }
 
-/** A warning when systemd-sysctl would never read the target, else null. */
-export function checkTargetRead(target: string, settings: SysctlSetting[]): string | null {
-  const slot = readSlotOf(target);
-  if (slot === null) return `${target} is not read by systemd-sysctl at boot (not a *.conf file in a sysctl.d directory)`;
-  const masking = settings.find((s) => {
-    const other = readSlotOf(s.file);
-    return other !== null && other.basename === slot.basename && other.dirRank < slot.dirRank;
+/** Every entry reading the same bytes shares what was gathered of them (a link and its target are listed apart). */
+export function withSharedState(files: ReadFile[]): ReadFile[] {
+  return files.map((file) => {
+    const twin = files.find((f) => f.realPath === file.realPath && (f.state !== null || f.mentions));
+    return twin && file.state === null ? { ...file, mentions: twin.mentions, state: twin.state } : file;
   });
-  return masking ? `${target} is masked by ${masking.file} (same name, read instead of it at boot)` : null;
+}
+
+/** Indices in `order` where the bytes of `realPath` are applied. */
+export function readPositions(order: ReadFile[], realPath: string): number[] {
+  return order.flatMap((file, index) => (file.realPath === realPath ? [index] : []));
 }

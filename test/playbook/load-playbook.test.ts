@@ -20,7 +20,7 @@ test('shipped playbooks/tune.yaml is the classic procedure', () => {
     { kind: 'raise_max', options: { value: 262144, per_cpu: 32768, min: 131072, allow_lower: false, max_memory_percent: 10 } },
     { kind: 'set_hashsize', options: { value: { kind: 'fraction-of-max', divisor: 4 } } },
     { kind: 'set_timeouts', options: { timeouts: { tcp_timeout_established: 86400, tcp_timeout_time_wait: 90 } } },
-    { kind: 'persist', options: { file: '/etc/sysctl.conf', sysctl_d: false } },
+    { kind: 'persist', options: { file: '/etc/sysctl.conf', sysctl_d: false, remove: [] } },
   ]);
 });
 

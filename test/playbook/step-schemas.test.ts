@@ -17,9 +17,13 @@ const defaults: Array<[string, unknown]> = [
   ['set_hashsize: {value: max}', { value: { kind: 'fraction-of-max', divisor: 1 } }],
   ['set_hashsize: {value: 16384}', { value: { kind: 'absolute', value: 16384 } }],
   ['set_timeouts: {tcp_timeout_established: 86400, nf_conntrack_udp_timeout: 30}', { timeouts: { tcp_timeout_established: 86400, udp_timeout: 30 } }],
-  ['persist:', { file: '/etc/sysctl.conf', sysctl_d: false }],
-  ['persist: {sysctl_d: true}', { file: '/etc/sysctl.d/90-conntrack-fleet.conf', sysctl_d: true }],
-  ['persist: {file: /etc/sysctl.d/50-ct.conf, sysctl_d: true}', { file: '/etc/sysctl.d/50-ct.conf', sysctl_d: true }],
+  ['persist:', { file: '/etc/sysctl.conf', sysctl_d: false, remove: [] }],
+  ['persist: {sysctl_d: true}', { file: '/etc/sysctl.d/90-conntrack-fleet.conf', sysctl_d: true, remove: [] }],
+  ['persist: {file: /etc/sysctl.d/50-ct.conf, sysctl_d: true}', { file: '/etc/sysctl.d/50-ct.conf', sysctl_d: true, remove: [] }],
+  [
+    'persist: {remove: [nf_conntrack_max, hashsize, udp_timeout, net/netfilter/nf_conntrack_tcp_timeout_established]}',
+    { file: '/etc/sysctl.conf', sysctl_d: false, remove: ['max', 'hashsize', 'udp_timeout', 'tcp_timeout_established'] },
+  ],
   ['unload_nat:', {}],
   ['unload_nat: {}', {}],
 ];
@@ -52,6 +56,9 @@ const errors: Array<[string, string, RegExp]> = [
   ['set_timeouts: {}', '3:19', /got a mapping; expected a mapping of at least one timeout/],
   ['persist: {file: etc/sysctl.conf}', '3:21', /^steps\[0\]\.persist\.file: got "etc\/sysctl\.conf"; expected an absolute path$/],
   ['persist: {sysctl_d: 1}', '3:25', /sysctl_d: got 1; expected true or false/],
+  ['persist: {remove: [max, vm.swappiness]}', '3:29', /^steps\[0\]\.persist\.remove\[1\]: got "vm\.swappiness"; expected a conntrack knob: max, hashsize, a timeout name/],
+  ['persist: {remove: [max, net.nf_conntrack_max]}', '3:29', /"net\.nf_conntrack_max" names max a second time/],
+  ['persist: {remove: max}', '3:23', /remove: got "max"; expected a list of a conntrack knob/],
   ['unload_nat: {force: true}', '3:18', /^steps\[0\]\.unload_nat: unknown option "force"; expected no options$/],
   ['unload_nat: 1', '3:17', /unload_nat: got 1; expected no options/],
 ];

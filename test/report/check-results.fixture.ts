@@ -43,6 +43,7 @@ export function facts(overrides: Partial<HostFacts> = {}): HostFacts {
     kubeProxy: false,
     files: {},
     sysctlSettings: [],
+    bootConfig: null,
     problems: [],
     ...overrides,
   };

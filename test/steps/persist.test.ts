@@ -7,7 +7,7 @@ import { modprobeConfPath, modulesLoadPath } from '../../src/steps/module-files.
 import { defaultSysctlDropIn, filesNeededForPersist, planPersist } from '../../src/steps/persist.js';
 import { blockBegin, disabledPrefix } from '../../src/steps/sysctl-block.js';
 import type { Change, PlanContext } from '../../src/steps/types.js';
-import { aliasOnly, builtin618, modular61Nft, textFile } from '../fixtures/steps/facts.js';
+import { aliasOnly, bootFile, builtin618, modular61Nft, textFile } from '../fixtures/steps/facts.js';
 import { contextOf, spec } from '../fixtures/steps/playbook.js';
 
 const sysctlConf = '/etc/sysctl.conf';
@@ -119,14 +119,17 @@ describe('persist plan', () => {
     assert.ok(plan.warnings.some((w) => w.includes('nf_conntrack.hashsize=65536')));
   });
 
-  it('warns about a later sysctl file that overrides the value, naming file:line', () => {
+  it('comments out a later sysctl file that would win at boot, and rollback restores it byte for byte', () => {
     const facts = withFiles(builtin618(), {});
-    facts.sysctlSettings = [
-      { file: '/etc/sysctl.d/99-zz-kube.conf', line: 4, key: 'net.netfilter.nf_conntrack_max', value: '131072' },
-      { file: '/usr/lib/sysctl.d/50-early.conf', line: 2, key: 'net.netfilter.nf_conntrack_max', value: '1' },
-    ];
+    const kube = bootFile('/etc/sysctl.d/99-zz-kube.conf', { text: 'net.netfilter.nf_conntrack_max = 131072\n' });
+    facts.bootConfig!.files.push(kube, bootFile('/usr/lib/sysctl.d/50-early.conf', { text: 'net.netfilter.nf_conntrack_max = 1\n' }));
     const { plan } = planPersist(spec.persist(), contextOf(facts, sets));
-    assert.deepEqual(plan.warnings.filter((w) => w.includes('wins over')).map((w) => w.split(' ')[0]), ['/etc/sysctl.d/99-zz-kube.conf:4']);
+    assert.equal(plan.refusal, undefined);
+    assert.equal(fileText(plan.changes, kube.path), `${disabledPrefix}net.netfilter.nf_conntrack_max = 131072\n`);
+    assert.ok(plan.lines.some((l) => l.startsWith('/etc/sysctl.d/99-zz-kube.conf:1 sets') && l.endsWith('commented out')), plan.lines.join('\n'));
+    const undo = invertChanges(plan.changes).find((c) => c.kind === 'file' && c.path === kube.path);
+    assert.ok(undo?.kind === 'file');
+    assert.deepEqual(undo.after, kube.state);
   });
 
   it('refuses when the gatherer did not read the target', () => {

@@ -6,6 +6,8 @@ import {
   disabledPrefix,
   normalizeSysctlKey,
   parseAssignment,
+  readBlockEntries,
+  rewriteForeignText,
   rewriteSysctlText,
 } from '../../src/steps/sysctl-block.js';
 
@@ -81,5 +83,23 @@ describe('rewriteSysctlText', () => {
   it('keeps non-ASCII bytes untouched (latin1 round trip)', () => {
     const text = Buffer.from('# caf\u00e9 \u2603\nkernel.panic = 1\n', 'utf8').toString('latin1');
     assert.ok(rewrite(text).startsWith(text));
+  });
+});
+
+describe('rewriteForeignText (a sysctl file that is not the target)', () => {
+  const managed = (key: string) => key.includes('nf_conntrack_max');
+  const cases = [
+    { name: 'comments out the lines that would win', before: 'a = 1\nnet.netfilter.nf_conntrack_max = 5\n', lines: [2], after: `a = 1\n${disabledPrefix}net.netfilter.nf_conntrack_max = 5\n` },
+    { name: 'drops an old block whose keys moved to the target', before: `a = 1\n${blockBegin}\nnet.netfilter.nf_conntrack_max = 9\n${blockEnd}\n`, lines: [], after: 'a = 1\n' },
+    { name: 'keeps a disabled line of a managed key', before: `${disabledPrefix}net.netfilter.nf_conntrack_max = 5`, lines: [], after: `${disabledPrefix}net.netfilter.nf_conntrack_max = 5` },
+    { name: 'restores a disabled line of a key no longer managed', before: `${disabledPrefix}net.netfilter.nf_conntrack_udp_timeout = 5\n`, lines: [], after: 'net.netfilter.nf_conntrack_udp_timeout = 5\n' },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.deepEqual(rewriteForeignText({ text: c.before, disableLines: new Set(c.lines), isManaged: managed }), { text: c.after }));
+  }
+
+  it('reads the entries of every block', () => {
+    assert.deepEqual(readBlockEntries(`${blockBegin}\n${max} = 1\n${blockEnd}\nx = 2\n`), [{ key: max, value: '1' }]);
+    assert.ok('error' in (readBlockEntries(`${blockBegin}\n`) as object));
   });
 });
