@@ -54,13 +54,14 @@ export function nodeValue(source: YamlSource, node: unknown): unknown {
   }
 }
 
-export function readSourceText(file: string, what: string): string {
+/** The text of `file`; a missing or unreadable file is an InputError at FILE:1:1 saying what was `expected`. */
+export function readSourceText(file: string, what: string, expected = 'a readable YAML file'): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? cause})`;
-    throw new InputError(`${what} ${problem}; expected a readable YAML file`, { file, line: 1, col: 1 }, { cause });
+    throw new InputError(`${what} ${problem}; expected ${expected}`, { file, line: 1, col: 1 }, { cause });
   }
 }
 

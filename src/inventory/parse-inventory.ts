@@ -98,7 +98,8 @@ function sectionEntries(source: YamlSource, group: GroupDraft, section: Pair, ex
   throw fail(source, value, `"${key}" of group "${group.name}" is ${describeJs(source, value)}; expected a mapping of ${expected}`);
 }
 
-function readVars(source: YamlSource, map: YAMLMap, into: Map<string, VarDef>): void {
+/** Each entry of `map` (merges applied) as a variable with the position of its value; later entries override. */
+export function readVars(source: YamlSource, map: YAMLMap, into: Map<string, VarDef>): void {
   for (const pair of mapEntries(source, map)) {
     const name = requireName(source, pair, 'variable name');
     const value = nodeValue(source, pair.value);
