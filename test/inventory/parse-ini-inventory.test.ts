@@ -94,7 +94,9 @@ const errors: Array<{ name: string; text: string; at: string; message: RegExp }>
 ];
 
 for (const c of errors) {
-  test(`INI error at FILE:LINE:COL: ${c.name}`, () => assertInputError(() => ini(c.text), `hosts:${c.at}`, c.message));
+  test(`INI error at FILE:LINE:COL: ${c.name}`, () => {
+    assertInputError(() => ini(c.text), `hosts:${c.at}`, c.message);
+  });
 }
 
 test('children may be declared before their own section, and vars of a group declared later are fine', () => {
