@@ -11,9 +11,28 @@ import { describeValue } from './describe-value.js';
 import { keyText } from './node-position.js';
 import type { YamlSource } from './yaml-source.js';
 
-/** The anchored node an alias stands for; any other value unchanged. */
+/** Alias → the node it stands for, per document, built in one pass (yaml's Alias.resolve walks the whole document each call). */
+const aliasTargets = new WeakMap<object, Map<unknown, unknown>>();
+
+/** The anchored node an alias stands for (null when there is none); any other value unchanged. */
 export function resolveNode(source: YamlSource, node: unknown): unknown {
-  return isAlias(node) ? (node.resolve(source.doc) ?? null) : node;
+  if (!isAlias(node)) return node;
+  let targets = aliasTargets.get(source.doc);
+  if (!targets) aliasTargets.set(source.doc, (targets = indexAliases(source)));
+  return targets.get(node) ?? null;
+}
+
+/** As YAML (and yaml's Alias.resolve) defines it: the last node before the alias, in document order, with that anchor. */
+function indexAliases(source: YamlSource): Map<unknown, unknown> {
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  visit(source.doc, {
+    Node(_, node) {
+      if (isAlias(node)) targets.set(node, anchors.get(node.source) ?? null);
+      else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  return targets;
 }
 
 /** A plain (unquoted) `<<` key, which the document was parsed to read as a merge key. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { InputError, type SourcePosition } from '../errors.js';
-import { findBadMerge } from './yaml-map.js';
+import { findBadMerge, resolveNode } from './yaml-map.js';
 
 export interface YamlSource {
   /** The path as given by the user; used in every message. */
@@ -46,9 +46,11 @@ export function documentValue(source: YamlSource): unknown {
 
 /** A node as plain data; see documentValue. */
 export function nodeValue(source: YamlSource, node: unknown): unknown {
-  if (!isNode(node)) return node ?? null;
+  // Resolving a top-level alias here avoids yaml's own lookup, which walks the whole document on every call.
+  const target = resolveNode(source, node);
+  if (!isNode(target)) return target ?? null;
   try {
-    return node.toJS(source.doc, { maxAliasCount: MAX_ALIAS_COUNT });
+    return target.toJS(source.doc, { maxAliasCount: MAX_ALIAS_COUNT });
   } catch (cause) {
     throw aliasError(source, node, cause);
   }
@@ -69,10 +71,10 @@ export function readSourceText(file: string, what: string, expected = 'a readabl
 function rejectSelfReferences(source: YamlSource): void {
   visit(source.doc, {
     Alias(_, alias) {
-      const target = alias.resolve(source.doc);
-      const [start = 0, end = 0] = target?.range ?? [];
+      const target = resolveNode(source, alias);
+      const [start = 0, end = 0] = isNode(target) ? (target.range ?? []) : [];
       const at = alias.range?.[0] ?? -1;
-      if (target && at >= start && at < end) {
+      if (at >= start && at < end) {
         throw new InputError(`alias *${alias.source} is inside the node it refers to; expected an alias to a complete earlier node`, position(source, at));
       }
     },
@@ -99,7 +101,7 @@ function findAliasOffset(source: YamlSource, name: string): number | undefined {
   let offset: number | undefined;
   visit(source.doc, {
     Alias(_, alias) {
-      if (offset === undefined && alias.source === name && !alias.resolve(source.doc)) offset = alias.range?.[0];
+      if (offset === undefined && alias.source === name && resolveNode(source, alias) === null) offset = alias.range?.[0];
     },
   });
   return offset;

@@ -46,7 +46,9 @@ class LiteralParser {
     if (char === '{') return this.braces();
     if (char === '-' || char === '+') {
       this.at += 1;
-      const operand = this.value();
+      this.skipSpace();
+      // literal_eval takes one sign before a number literal only: "--5" and "-True" stay text.
+      const operand = this.number();
       if (typeof operand !== 'number') return NOT_LITERAL;
       return char === '-' ? -operand : operand;
     }

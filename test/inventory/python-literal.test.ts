@@ -6,6 +6,9 @@ import { pythonLiteral } from '../../src/inventory/python-literal.js';
 const cases: Array<[string, unknown]> = [
   ['2222', 2222],
   ['-3', -3],
+  ['- 3', -3],
+  ['--5', '--5'],
+  ['-True', '-True'],
   ['1_000', 1000],
   ['0x1F', 31],
   ['1.5', 1.5],
