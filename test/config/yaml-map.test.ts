@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { positionAtPath } from '../../src/config/node-position.js';
 import { documentValue, parseYamlSource } from '../../src/config/yaml-source.js';
 import { yamlLines } from './input-error-assert.js';
+import { playbookFrom } from '../playbook/playbook-from.js';
 
 const text = yamlLines('defaults: &d', '  value: 5', '  min: 1', 'steps:', '  - raise_max:', '      <<: *d', '      min: 2', '  - raise_max: *d');
 
@@ -27,3 +28,17 @@ for (const c of positions) {
     assert.equal(`${p.line}:${p.col}`, c.at);
   });
 }
+
+test('a playbook step may take its options through a merge key', () => {
+  const playbook = playbookFrom(yamlLines(
+    'hosts: all',
+    'steps:',
+    '  - raise_max: &rm {value: 262144, min: 131072}',
+    '  - raise_max:',
+    '      <<: *rm',
+    '      value: 300000',
+  ));
+  const [first, second] = playbook.steps.map((step) => (step as { options: Record<string, unknown> }).options);
+  assert.equal(first?.['value'], 262144);
+  assert.deepEqual([second?.['value'], second?.['min']], [300000, 131072]);
+});
