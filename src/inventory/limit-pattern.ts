@@ -12,6 +12,7 @@ const EXPECTED = 'expected a host pattern (e.g. web1, web:!db) or @FILE';
 export function expandLimit(limit: string, readText: (file: string) => string = readLimitFile): string {
   if (limit.trim() === '') throw new InputError(`--limit is empty; ${EXPECTED}`);
   const terms = limit.split(',').map((term) => term.trim());
+  if (!terms.some((term) => term.startsWith('@'))) return limit;
   const expanded = terms.flatMap((term) => (term.startsWith('@') ? hostsInFile(term.slice(1), readText) : [term]));
   return expanded.filter(Boolean).join(',');
 }
