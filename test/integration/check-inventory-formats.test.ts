@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { labSkipReason } from '../lab/lab.js';
 import { closedPort } from './check-inventory.js';
 import { checkJson, countContacts, onceEach, portOf, startCheckLab, type CheckLab } from './check-lab.js';
+import { runCli } from './run-cli.js';
 
 const portBase = 24760;
 
@@ -90,6 +91,16 @@ describe('check: INI + group_vars/host_vars and YAML merge keys on 3 lab hosts',
       '',
     ].join('\n'));
     await checkReaches(['-i', file, '--limit', 'staging:&core'], ['lab3']);
+  });
+
+  it("an empty --limit '' is bad input: exit 2 and no host contacted (it used to select the whole fleet)", async () => {
+    const { lab, tmp } = checkLab;
+    const contacts = await countContacts(lab, async () => {
+      const result = await runCli(['check', '-i', path.join(tmp, 'merge.yaml'), '--limit', '', '-o', 'plain', '-F', 'none']);
+      assert.equal(result.exitCode, 2, result.stderr);
+      assert.match(result.stderr, /--limit is empty; expected a host pattern/);
+    });
+    assert.deepEqual(contacts, onceEach(lab, []));
   });
 
   it('several -i sources merge: the INI directory and the merge-key file together, narrowed by --limit @FILE', async () => {
