@@ -66,3 +66,10 @@ test('an empty vars file and vars for groups the inventory lacks are ignored, as
   const dir = scratch({ hosts: '[g]\nh\n', 'group_vars/g.yml': '', 'group_vars/other.yml': 'x: 1\n' });
   assert.deepEqual(hostNamed(loadInventory(join(dir, 'hosts')), 'h').vars, {});
 });
+
+test('a relative key file set in group_vars/ or host_vars/ resolves against the inventory directory, not the vars directory', () => {
+  const dir = scratch({ hosts: '[g]\nh1\nh2\n', 'group_vars/g/keys.yml': 'ansible_ssh_private_key_file: keys/id_g\n', 'host_vars/h2.yml': 'ansible_ssh_private_key_file: keys/id_h2\n' });
+  const inventory = loadInventory(join(dir, 'hosts'));
+  assert.equal(toHostTarget(hostNamed(inventory, 'h1'), { user: 'u' }).privateKeyFile, join(dir, 'keys/id_g'));
+  assert.equal(toHostTarget(hostNamed(inventory, 'h2'), { user: 'u' }).privateKeyFile, join(dir, 'keys/id_h2'));
+});
