@@ -4,7 +4,7 @@
  * contain themselves are refused here, once, so every later walk of the document is bounded.
  */
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { isNode, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { InputError, type SourcePosition } from '../errors.js';
 import { findBadMerge, resolveNode } from './yaml-map.js';
 
@@ -30,11 +30,12 @@ export function loadYamlSource(file: string, what = 'file'): YamlSource {
 /** Pure: parses `text` as if it were the content of `file`. */
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, merge: true });
+  // Duplicate keys are checked in checkNodes: yaml's own uniqueKeys check is quadratic in a mapping's size.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false, merge: true });
   const error = doc.errors[0];
   if (error) throw syntaxError(file, error);
   const source = { file, doc, lineCounter };
-  rejectSelfReferences(source);
+  checkNodes(source);
   documentValue(source);
   return source;
 }
@@ -67,9 +68,22 @@ export function readSourceText(file: string, what: string, expected = 'a readabl
   }
 }
 
-/** `&a [1, *a]` makes a cycle that no walk of the document could finish. */
-function rejectSelfReferences(source: YamlSource): void {
+/**
+ * Duplicate keys (as yaml's uniqueKeys: equal scalar values), and aliases inside the node they refer to
+ * (`&a [1, *a]` makes a cycle that no walk of the document could finish).
+ */
+function checkNodes(source: YamlSource): void {
   visit(source.doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          throw new InputError('invalid YAML: Map keys must be unique; expected well-formed YAML', position(source, offsetOf(pair.key)));
+        }
+        seen.add(key);
+      }
+    },
     Alias(_, alias) {
       const target = resolveNode(source, alias);
       const [start = 0, end = 0] = isNode(target) ? (target.range ?? []) : [];
@@ -79,6 +93,10 @@ function rejectSelfReferences(source: YamlSource): void {
       }
     },
   });
+}
+
+function offsetOf(node: unknown): number {
+  return isNode(node) ? (node.range?.[0] ?? 0) : 0;
 }
 
 function aliasError(source: YamlSource, node: unknown, cause: unknown): InputError {

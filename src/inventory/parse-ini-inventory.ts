@@ -84,8 +84,8 @@ function readHostLine(draft: InventoryDraft, group: string, raw: string, at: (co
     if (!hostVars) draft.hosts.set(name, (hostVars = new Map()));
     if (parsed.port !== undefined) hostVars.set('ansible_port', { value: parsed.port, position: at() });
     for (const { key, value, position } of vars) hostVars.set(key, { value, position });
-    const hosts = draft.groups.get(group)?.hosts;
-    if (hosts && !hosts.includes(name)) hosts.push(name);
+    const target = draft.groups.get(group);
+    if (target) addMember(target, name);
   }
 }
 
@@ -118,6 +118,17 @@ function checkPending(pending: Pending): void {
       throw new InputError(`[${parent}:children] includes "${name}", which is not defined; expected a [${name}] or [${name}:children] section`, position);
     }
   }
+}
+
+/** Hosts of each group as a set too, so large groups stay linear. */
+const members = new WeakMap<GroupDraft, Set<string>>();
+
+function addMember(group: GroupDraft, host: string): void {
+  let set = members.get(group);
+  if (!set) members.set(group, (set = new Set(group.hosts)));
+  if (set.has(host)) return;
+  set.add(host);
+  group.hosts.push(host);
 }
 
 function ensureGroup(draft: InventoryDraft, name: string, position: SourcePosition): GroupDraft {

@@ -83,7 +83,7 @@ function parseHosts(source: YamlSource, draft: InventoryDraft, group: GroupDraft
       const vars = ensureHost(draft, name);
       if (parsed.port !== undefined) vars.set('ansible_port', { value: parsed.port, position: positionOfNode(source, entry.key) });
       if (isMap(value)) readVars(source, value, vars);
-      if (!group.hosts.includes(name)) group.hosts.push(name);
+      addMember(group, name);
     }
   }
 }
@@ -118,6 +118,17 @@ function requireName(source: YamlSource, pair: Pair, what: string): string {
     throw fail(source, pair.key, `${what} ${written} is read by YAML as ${describeValue(pair.key.value)}, not text; expected a quoted name, e.g. "${written}":`);
   }
   return name;
+}
+
+/** Hosts of each group as a set too: `hosts.includes` made large groups quadratic. */
+const members = new WeakMap<GroupDraft, Set<string>>();
+
+function addMember(group: GroupDraft, host: string): void {
+  let set = members.get(group);
+  if (!set) members.set(group, (set = new Set(group.hosts)));
+  if (set.has(host)) return;
+  set.add(host);
+  group.hosts.push(host);
 }
 
 function ensureGroup(draft: InventoryDraft, name: string, position: SourcePosition): GroupDraft {
