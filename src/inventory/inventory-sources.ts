@@ -77,18 +77,33 @@ function hostListDraft(list: string): InventoryDraft {
 }
 
 function directoryDrafts(dir: string): InventoryDraft[] {
-  return readdirSync(dir).sort().flatMap((entry) => {
+  return listDirectory(dir).sort().flatMap((entry) => {
     if (entry.startsWith('.') || IGNORED_NAMES.includes(entry) || IGNORED_EXTENSIONS.some((ext) => entry.endsWith(ext))) return [];
     const path = join(dir, entry);
-    if (isDirectory(path)) return directoryDrafts(path);
-    return statSync(path).isFile() ? [parseInventoryText(path, readSourceText(path, 'inventory', INVENTORY_EXPECTED))] : [];
+    const kind = kindOf(path);
+    if (kind === 'dir') return directoryDrafts(path);
+    // A broken symlink or a socket is read (and reported) like a file, so nothing is skipped silently.
+    return [parseInventoryText(path, readSourceText(path, 'inventory', INVENTORY_EXPECTED))];
   });
 }
 
-function isDirectory(path: string): boolean {
+function listDirectory(dir: string): string[] {
   try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
+    return readdirSync(dir);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new InputError(`inventory directory cannot be read (${code}); expected a readable directory`, { file: dir, line: 1, col: 1 }, { cause });
   }
+}
+
+function kindOf(path: string): 'dir' | 'other' | undefined {
+  try {
+    return statSync(path).isDirectory() ? 'dir' : 'other';
+  } catch {
+    return undefined;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  return kindOf(path) === 'dir';
 }

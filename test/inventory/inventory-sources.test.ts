@@ -1,6 +1,6 @@
 /** What -i accepts: files (YAML or INI by content), directories, comma lists, several of them merged. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -74,4 +74,11 @@ test('an INI file with a YAML-only mistake is reported by the INI reader with it
   const file = join(dir, 'hosts');
   writeFileSync(file, lines('[web]', 'w1 ansible_port'));
   assertInputError(() => loadInventory(file), `${file}:2:4`, /^"ansible_port" on host line of "w1"; expected key=value/);
+});
+
+test('-i DIR: an entry that cannot be read (a broken symlink) is bad input naming it, not skipped', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctf-dir-'));
+  writeFileSync(join(dir, 'a'), lines('[a]', 'h'));
+  symlinkSync(join(dir, 'missing'), join(dir, 'b'));
+  assertInputError(() => loadInventory(dir), `${join(dir, 'b')}:1:1`, /^inventory not found/);
 });
