@@ -34,6 +34,9 @@ export function readSource(source: string): SourceDrafts {
 
 /** Pure: the draft of one inventory file, YAML or INI by content. */
 export function parseInventoryText(file: string, text: string): InventoryDraft {
+  if (text.startsWith('#!')) {
+    throw new InputError('inventory is a script (it starts with #!); expected a static YAML or INI inventory (scripts are not run)', { file, line: 1, col: 1 });
+  }
   return looksLikeIni(file, text) ? parseIniInventory(file, text) : parseInventory(parseYamlSource(file, text));
 }
 

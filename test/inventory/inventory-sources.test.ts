@@ -82,3 +82,10 @@ test('-i DIR: an entry that cannot be read (a broken symlink) is bad input namin
   symlinkSync(join(dir, 'missing'), join(dir, 'b'));
   assertInputError(() => loadInventory(dir), `${join(dir, 'b')}:1:1`, /^inventory not found/);
 });
+
+test('an inventory script is refused as such rather than read as INI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ctf-script-'));
+  const file = join(dir, 'ec2.py');
+  writeFileSync(file, lines('#!/usr/bin/env python3', 'import json', 'print(json.dumps({}))'));
+  assertInputError(() => loadInventory(file), `${file}:1:1`, /^inventory is a script \(it starts with #!\); expected a static YAML or INI inventory/);
+});
