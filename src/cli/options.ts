@@ -7,7 +7,8 @@ import { InputError } from '../errors.js';
 import { type ConnectOptions, defaultConnectOptions } from '../transport/connection.js';
 
 export interface HostOptionValues {
-  inventory: string;
+  /** Every -i, in order (files, directories or comma lists of hosts). */
+  inventory: string[];
   limit?: string;
   forks: string;
   output?: string;
@@ -26,8 +27,8 @@ export const defaultMaxHandshakes = 10;
 
 export function addHostOptions(command: Command): Command {
   return command
-    .requiredOption('-i, --inventory <file>', 'Ansible YAML inventory')
-    .option('-l, --limit <pattern>', 'Ansible host pattern to narrow the hosts (web*, a:b, a:!b, a:&b)')
+    .addOption(new Option('-i, --inventory <source>', 'Ansible inventory: YAML or INI file, directory, or host1,host2, (repeatable)').makeOptionMandatory().argParser(collect))
+    .option('-l, --limit <pattern>', 'Ansible host pattern to narrow the hosts (web*, a:b, a:!b, a:&b); @FILE reads hosts from a file')
     .option('-f, --forks <n>', 'hosts worked on at once', String(defaultForks))
     .addOption(new Option('-o, --output <format>', 'tree (terminal default), plain (default elsewhere) or json').choices(['tree', 'plain', 'json']))
     .option('--known-hosts <file>', 'user known_hosts file, read and added to (default: UserKnownHostsFile from the inventory or ssh config, else ~/.ssh/known_hosts and ~/.ssh/known_hosts2)')
@@ -38,6 +39,16 @@ export function addHostOptions(command: Command): Command {
     .option('--max-handshakes <n>', 'SSH handshakes in progress at once (separate from --forks)', String(defaultMaxHandshakes))
     .option('-u, --user <name>', 'remote user for hosts without ansible_user (default: your local user name)')
     .option('-F, --ssh-config <file>', 'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)');
+}
+
+/** Repeated -i options accumulate, as in Ansible. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The -i options as a user would type them again (for hints such as the rollback command). */
+export function inventoryFlags(values: Pick<HostOptionValues, 'inventory'>): string {
+  return values.inventory.map((source) => `-i ${source}`).join(' ');
 }
 
 export function parseCount(text: string, flag: string, min = 1): number {

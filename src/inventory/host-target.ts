@@ -2,7 +2,8 @@
  * Inventory host → HostTarget, reading Ansible's connection variables. Where Ansible accepts an
  * alias (ansible_ssh_host, ansible_ssh_port, …) the later name in its list wins, as in Ansible.
  * A relative ansible_ssh_private_key_file is resolved against the directory of the inventory file
- * that sets it (Ansible would leave it to ssh, i.e. the current directory), so runs do not depend on cwd.
+ * that sets it — for group_vars/ and host_vars/ files, the directory holding them — (Ansible would leave it
+ * to ssh, i.e. the current directory), so runs do not depend on cwd.
  */
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -97,7 +98,13 @@ function readKeyFile(host: InventoryHost): string | undefined {
   if (typeof set.value !== 'string' || set.value.trim() === '') throw fail(host, set, 'a path to a private key file');
   const path = expandHome(set.value.trim());
   const definedIn = varPosition(host, set.name)?.file;
-  return definedIn ? resolve(dirname(definedIn), path) : resolve(path);
+  return definedIn ? resolve(baseDirOf(definedIn), path) : resolve(path);
+}
+
+/** The inventory's directory: for a file under group_vars/ or host_vars/, the directory holding those. */
+function baseDirOf(file: string): string {
+  const match = /^(.*)[\\/](?:group_vars|host_vars)[\\/]/.exec(file);
+  return match ? match[1] || '/' : dirname(file);
 }
 
 /** The files of `-o KEYWORD=…` in ansible_ssh_common_args, else ansible_ssh_extra_args, `~` expanded. */
