@@ -57,10 +57,6 @@ export function parseCount(text: string, flag: string, min = 1): number {
   return value;
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 /** A known_hosts file named on the command line must exist: a typo would otherwise be an empty trust store. */
 function existingFile(path: string, flag: string): string {
   if (!existsSync(path)) throw new InputError(`${flag} ${path}: no such file`);

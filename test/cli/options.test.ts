@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { connectOptionsFrom, type HostOptionValues } from '../../src/cli/options.js';
 import { InputError } from '../../src/errors.js';
 
-const base: HostOptionValues = { inventory: 'inv.yaml', forks: '20', connectTimeout: '10000', keepaliveInterval: '15000', maxHandshakes: '10' };
+const base: HostOptionValues = { inventory: ['inv.yaml'], forks: '20', connectTimeout: '10000', keepaliveInterval: '15000', maxHandshakes: '10' };
 
 test('--known-hosts and --global-known-hosts must name existing files: a typo is not an empty trust store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ctf-opt-'));
