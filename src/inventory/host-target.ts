@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { gotExpected } from '../config/describe-value.js';
 import { InputError } from '../errors.js';
+import { becomePasswordVars } from '../transport/become-password.js';
 import type { HostTarget } from '../transport/connection.js';
 import type { ProxySetting } from '../transport/proxy-jump.js';
 import { findOptionFiles, findProxySetting, splitShellWords } from './ssh-args.js';
@@ -97,7 +98,7 @@ function readBecome(host: InventoryHost): boolean {
  * ansible_become_pass, ansible_sudo_pass; the later wins). Any text, spaces included; the value is never echoed.
  */
 function readBecomePassword(host: InventoryHost): string | undefined {
-  const set = lastSet(host, ['ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass']);
+  const set = lastSet(host, becomePasswordVars);
   if (!set) return undefined;
   const text = typeof set.value === 'number' ? String(set.value) : set.value;
   if (typeof text !== 'string' || text === '' || /[\r\n]/.test(text)) {

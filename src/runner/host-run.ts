@@ -1,5 +1,5 @@
 /** One host's run: connect → lock (taken up front by the fleet) → gather → plan (pure) → apply step by step → on failure or interrupt, roll back and verify. */
-import { errorMessage } from '../errors.js';
+import { ConnectError, errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Playbook } from '../playbook/types.js';
@@ -71,7 +71,9 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
     const warnings = lock?.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
     return finish(options, await runConnected(options, connection, warnings));
   } catch (error) {
-    return finish(options, record(hostResult(target.name, batch, 'failed', { error: errorMessage(error) })));
+    // a refused sudo (kind 'become') changed nothing: never-changed, as in fleet-locks and check
+    const outcome = error instanceof ConnectError && error.failure === 'become' ? 'unreachable' : 'failed';
+    return finish(options, record(hostResult(target.name, batch, outcome, { error: errorMessage(error) })));
   }
 }
 

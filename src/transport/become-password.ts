@@ -9,6 +9,9 @@ import type { PromptHidden } from './passphrase.js';
 
 export const becomePasswordEnvVar = 'CONNTRACK_FLEET_BECOME_PASSWORD';
 
+/** Ansible's sudo become plugin reads the password from these (the later wins): never copied anywhere. */
+export const becomePasswordVars = ['ansible_become_password', 'ansible_become_pass', 'ansible_sudo_pass'] as const;
+
 export interface BecomePasswordSources {
   env: NodeJS.ProcessEnv;
   /** -K / --ask-become-pass was given. */
