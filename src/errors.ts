@@ -58,6 +58,11 @@ export class RemoteError extends Error {
   }
 }
 
+/** The kind of a ConnectError ('become', 'auth', …), for reports; undefined for any other error. */
+export function connectFailureOf(error: unknown): ConnectFailure | undefined {
+  return error instanceof ConnectError ? error.failure : undefined;
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

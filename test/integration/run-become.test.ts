@@ -28,6 +28,7 @@ interface CheckHostJson {
   host: string;
   reachable: boolean;
   error: string | null;
+  error_kind?: string;
   conntrack: { max: number | null } | null;
 }
 
@@ -55,6 +56,7 @@ async function check(inventory: string, password?: string): Promise<{ cli: CliRe
 /** A refused sudo: unreachable (nothing was read or changed), sudo's words, the become kind in the message. */
 function assertRefused(host: CheckHostJson, cli: CliResult, said: RegExp): void {
   assert.equal(host.reachable, false, transcript(cli));
+  assert.equal(host.error_kind, 'become');
   assert.match(host.error ?? '', /become \(sudo -u root\) failed: /);
   assert.match(host.error ?? '', said);
   assert.doesNotMatch(host.error ?? '', /fact gathering|timed out/);
@@ -75,6 +77,7 @@ describe('become with a sudo password (lab)', { skip: labSkipWithout('sudo', 'us
     assert.equal(cli.exitCode, 0, transcript(cli));
     assert.equal(host.reachable, true);
     assert.equal(host.error, null);
+    assert.equal(host.error_kind, undefined);
     assert.equal(host.conntrack?.max, 65536);
   });
 
@@ -120,6 +123,7 @@ describe('become with a sudo password (lab)', { skip: labSkipWithout('sudo', 'us
     const runMs = Date.now() - started;
     const result = hostReport(requireReport(outcome), 'lab2');
     assert.equal(result.outcome, 'unreachable', transcript(outcome.cli));
+    assert.equal((result as { error_kind?: string }).error_kind, 'become');
     assert.match(result.error ?? '', /become \(sudo -u root\) failed: .*incorrect password attempt/);
     assert.match(outcome.cli.stdout, /lab2: unreachable: .*incorrect password attempt/);
     assert.ok(runMs < quickMs + 5_000, `run took ${runMs} ms`);
