@@ -37,6 +37,7 @@ const sudoFailures: { pattern: RegExp; hint: string }[] = [
   { pattern: /is not in the sudoers file|is not allowed to (run sudo|execute)|may not run sudo/i, hint: 'the remote user has no sudo rights for this' },
   { pattern: /no valid sudoers sources found|unable to initialize policy plugin|error in \/etc\/sudoers/i, hint: 'sudo on the host is misconfigured' },
   { pattern: /sudo: (command )?not found|sudo: No such file/i, hint: 'sudo is not installed on the host' },
+  { pattern: /must have a tty to run sudo/i, hint: 'sudoers has requiretty, which a non-interactive run cannot meet: Defaults:USER !requiretty' },
 ];
 
 /** Control characters shown as `\xNN`, never obeyed by the terminal. */

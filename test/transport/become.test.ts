@@ -30,6 +30,7 @@ test("sudo's own words, prompts removed, with a hint for the messages sudo is kn
     ['not allowed as that user', 'Sorry, user ops is not allowed to execute \'/bin/sh\' as postgres on web1.\n', "Sorry, user ops is not allowed to execute '/bin/sh' as postgres on web1. (the remote user has no sudo rights for this)"],
     ['broken sudoers', 'sudo: no valid sudoers sources found, quitting\nsudo: unable to initialize policy plugin\n', 'sudo: no valid sudoers sources found, quitting; sudo: unable to initialize policy plugin (sudo on the host is misconfigured)'],
     ['no sudo at all', 'sh: 1: sudo: not found\n', 'sh: 1: sudo: not found (sudo is not installed on the host)'],
+    ['requiretty', 'sudo: sorry, you must have a tty to run sudo\n', 'sudo: sorry, you must have a tty to run sudo (sudoers has requiretty, which a non-interactive run cannot meet: Defaults:USER !requiretty)'],
     ['unknown words kept as they are', 'sudo: something new\n', 'sudo: something new'],
     ['nothing said', '', 'sudo ended without running the command and said nothing'],
     ['control characters escaped', 'sudo: \x1b[31mred\x07\n', 'sudo: \\x1b[31mred\\x07'],
