@@ -4,9 +4,9 @@
  * by sudo and a refused sudo ends as ONE error kind, 'become', with sudo's own words.
  */
 import type { Client, ClientChannel } from 'ssh2';
-import { ConnectError } from '../errors.js';
+import { ConnectError, RemoteError } from '../errors.js';
 import { becomeCommand, becomePrompt, becomeReadyMarker, describeBecomeFailure } from './become.js';
-import type { HostTarget } from './connection.js';
+import type { ExecResult, HostTarget } from './connection.js';
 
 /** sudo asks, pam_unix waits ~2 s after a wrong password (pam_faildelay); a hung PAM module must not hang the run. */
 export const becomeTimeoutMs = 20_000;
@@ -18,14 +18,45 @@ export function commandFor(target: HostTarget): string {
   return becomeCommand({ ...target, hasPassword: target.becomePassword !== undefined });
 }
 
+function becomeError(target: HostTarget, said: string): ConnectError {
+  return new ConnectError('become', `${target.name}: become (sudo -u ${target.becomeUser}) failed: ${describeBecomeFailure(said)}`);
+}
+
+/**
+ * `sudo -n` (no password known) never reads stdin, so its script is sent at once, as without become: no round
+ * trip is spent on the handshake. Whether sudo let the shell start is read afterwards: true for such targets.
+ */
+export function pipelinesBecome(target: HostTarget): boolean {
+  return target.become && target.becomePassword === undefined;
+}
+
+/**
+ * A pipelined (`sudo -n`) script's result: sudo's own lines up to the ready marker are dropped from stderr. No
+ * marker means sudo never started the shell: ConnectError('become') in sudo's words. The exit status cannot tell:
+ * when sudo exits while the script is still arriving on stdin, OpenSSH's exit status may be lost (the result then
+ * reads "ended by timeout or lost channel"). A lost connection is thrown before this is asked.
+ */
+export function settleBecomeResult(target: HostTarget, result: ExecResult): ExecResult {
+  const marker = `${becomeReadyMarker}\n`;
+  const at = result.stderr.indexOf(marker);
+  if (at >= 0) return { ...result, stderr: result.stderr.slice(at + marker.length) };
+  throw becomeError(target, result.stderr);
+}
+
+/** A pipelined held command that ended before its first line: a become error when sudo never started the shell. */
+export function settleBecomeHoldError(target: HostTarget, error: unknown): unknown {
+  if (!(error instanceof RemoteError) || error.stderr.includes(becomeReadyMarker)) return error;
+  return becomeError(target, error.stderr);
+}
+
 /**
  * For a become target, an opener that resolves with a channel whose shell runs as the become user; rejects with
  * ConnectError('become', "HOST: become (sudo -u USER) failed: <sudo's message>") when sudo refuses, asks twice
  * (wrong password: the channel is closed at once, nothing more is sent) or says nothing within timeoutMs.
- * Without become: undefined (the plain command needs no handshake).
+ * Without become, or with `sudo -n` (pipelinesBecome): undefined, the command line is used as it is.
  */
 export function becomeOpener(target: HostTarget, open: (client: Client, command: string) => Promise<ClientChannel>, timeoutMs = becomeTimeoutMs): OpenChannel | undefined {
-  if (!target.become) return undefined;
+  if (!target.become || pipelinesBecome(target)) return undefined;
   const command = commandFor(target);
   return async (client) => handshake(target, await open(client, command), timeoutMs);
 }
@@ -41,8 +72,7 @@ function handshake(target: HostTarget, channel: ClientChannel, timeoutMs: number
       } catch {
         // already gone
       }
-      const why = describeBecomeFailure(said + extra);
-      reject(new ConnectError('become', `${target.name}: become (sudo -u ${target.becomeUser}) failed: ${why}`));
+      reject(becomeError(target, said + extra));
     };
     const onStderr = (chunk: Buffer) => {
       said += chunk.toString('utf8');

@@ -2,7 +2,7 @@
 import type { Client } from 'ssh2';
 import { ConnectError, RemoteError, errorMessage } from '../errors.js';
 import type { Connection, ExecResult, HeldCommand, HostTarget, RunScriptOptions } from './connection.js';
-import { becomeOpener, commandFor } from './become-channel.js';
+import { becomeOpener, commandFor, pipelinesBecome, settleBecomeHoldError, settleBecomeResult } from './become-channel.js';
 import { holdExec, openExec, runExec } from './exec-channel.js';
 
 type State = { kind: 'open' } | { kind: 'closing' } | { kind: 'lost'; error: ConnectError };
@@ -18,6 +18,7 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
   const command = commandFor(target);
   // become: each script's channel first passes sudo's prompt and ready marker (become-channel.ts)
   const opener = becomeOpener(target, openExec) ?? command;
+  const pipelined = pipelinesBecome(target);
 
   const markLost = (reason: string, cause?: unknown) => {
     if (state.kind !== 'open') return;
@@ -49,11 +50,12 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
       // a channel torn down with the connection has no exit status: that is a lost host, not a result
       const lost = lostError();
       if (lost && result.exitCode === null && result.signal === null) throw lost;
-      return result;
+      return pipelined ? settleBecomeResult(target, result) : result;
     },
     async hold(script: string, options?: RunScriptOptions): Promise<HeldCommand> {
       if (state.kind !== 'open') throw failure(undefined);
-      return holdExec(client, opener, script, options?.timeoutMs).catch((error: unknown) => {
+      return holdExec(client, opener, script, options?.timeoutMs).catch((caught: unknown) => {
+        const error = pipelined ? settleBecomeHoldError(target, caught) : caught;
         throw lostError() ?? (error instanceof RemoteError ? error : failure(error));
       });
     },

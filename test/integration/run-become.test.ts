@@ -131,9 +131,17 @@ describe('become with a sudo password (lab)', { skip: labSkipWithout('sudo', 'us
   });
 
   it('no password at all: sudo -n says a password is required, at once', async () => {
-    const { cli, host, ms } = await check(await inventoryAs(t, 'lab2', users.passwordUser));
+    const inventory = await inventoryAs(t, 'lab2', users.passwordUser);
+    const { cli, host, ms } = await check(inventory);
     assertRefused(host, cli, /sudo: a password is required/);
     assert.ok(ms < quickMs, `took ${ms} ms`);
+
+    // run: the host lock (a held command) is the first script; refused the same way
+    const outcome = await runPlaybook(t, playbook, ['-i', inventory, '-o', 'plain']);
+    const result = hostReport(requireReport(outcome), 'lab2');
+    assert.equal(result.outcome, 'unreachable', transcript(outcome.cli));
+    assert.equal((result as { error_kind?: string }).error_kind, 'become');
+    assert.match(result.error ?? '', /become \(sudo -u root\) failed: sudo: a password is required/);
   });
 
   it('a user without sudo rights: sudo says it is not in the sudoers file', async () => {

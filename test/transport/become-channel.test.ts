@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import type { Client, ClientChannel } from 'ssh2';
-import { ConnectError } from '../../src/errors.js';
+import { ConnectError, RemoteError } from '../../src/errors.js';
 import { becomePrompt, becomeReadyMarker } from '../../src/transport/become.js';
-import { becomeOpener } from '../../src/transport/become-channel.js';
+import { becomeOpener, settleBecomeHoldError, settleBecomeResult } from '../../src/transport/become-channel.js';
 import type { HostTarget } from '../../src/transport/connection.js';
 
 /** What the handshake touches of an ssh2 channel: stderr events, write, close, resume. */
@@ -42,8 +42,36 @@ function open(t: HostTarget, timeoutMs?: number) {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-test('no become: no opener, the plain command is used', () => {
-  assert.equal(becomeOpener({ ...target(), become: false }, async () => { throw new Error('unused'); }), undefined);
+test('no become, or sudo -n (no password known): no opener, the command line is used and the script pipelined', () => {
+  const unused = async (): Promise<ClientChannel> => { throw new Error('unused'); };
+  assert.equal(becomeOpener({ ...target(), become: false }, unused), undefined);
+  assert.equal(becomeOpener(target(), unused), undefined);
+});
+
+test('a pipelined sudo -n result: sudo\'s lines up to the marker dropped; no marker with a status is a become error', () => {
+  const result = (stderr: string, exitCode: number | null) => ({ stdout: 'out\n', stderr, exitCode, signal: null });
+  const ok = settleBecomeResult(target(), result(`sudo: unable to resolve host web1\n${becomeReadyMarker}\nscript said\n`, 3));
+  assert.deepEqual(ok, result('script said\n', 3));
+  // sudo exited while the script was arriving: the exit status may be lost, the missing marker still tells
+  for (const exitCode of [1, null]) {
+    assert.throws(
+      () => settleBecomeResult(target(), result('sudo: a password is required\n', exitCode)),
+      (error: unknown) => error instanceof ConnectError && error.failure === 'become' && /failed: sudo: a password is required/.test(error.message),
+    );
+  }
+  const timedOut = result(`${becomeReadyMarker}\n[conntrack-fleet: timed out]`, null);
+  assert.deepEqual(settleBecomeResult(target(), timedOut), result('[conntrack-fleet: timed out]', null), 'the script ran: its timeout is its own');
+});
+
+test('a pipelined held command that ended before the marker is a become error; other errors are kept', () => {
+  const refused = settleBecomeHoldError(target(), new RemoteError('held command ended', 1, 'sudo: a password is required\n'));
+  assert.ok(refused instanceof ConnectError && refused.failure === 'become');
+  const scriptFailed = new RemoteError('held command ended', 2, `${becomeReadyMarker}\nflock: failed\n`);
+  assert.equal(settleBecomeHoldError(target(), scriptFailed), scriptFailed);
+  const lostStatus = settleBecomeHoldError(target(), new RemoteError('held command ended', null, 'sudo: a password is required\n'));
+  assert.ok(lostStatus instanceof ConnectError && lostStatus.failure === 'become');
+  const other = new Error('channel refused');
+  assert.equal(settleBecomeHoldError(target(), other), other);
 });
 
 test('the password is written once, only after sudo prompts, and the channel is handed over at the ready marker', async () => {
@@ -84,15 +112,15 @@ test('a second prompt (wrong password) closes the channel at once: a become erro
 });
 
 test('sudo ending before the marker is a become error in its words', async () => {
-  const { channel, opened } = open(target());
+  const { channel, opened } = open(target('hunter2'));
   await tick();
-  channel.say('sudo: a password is required\n');
+  channel.say('user is not in the sudoers file.\n');
   channel.emit('close');
-  await assert.rejects(opened, /become \(sudo -u root\) failed: sudo: a password is required/);
+  await assert.rejects(opened, /become \(sudo -u root\) failed: user is not in the sudoers file/);
 });
 
 test('sudo silent past the limit is a become error, not a hang', async () => {
-  const { channel, opened } = open(target(), 30);
+  const { channel, opened } = open(target('hunter2'), 30);
   await assert.rejects(opened, /did not start the command within 30 ms/);
   assert.equal(channel.closed, true);
 });
