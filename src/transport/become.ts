@@ -6,7 +6,8 @@
  * from stdin (sudo(8) -S, -p). The prompt is a fixed marker so the client answers only when sudo asks (a NOPASSWD
  * rule or a cached ticket never asks, and an unasked password would be read by `sh -s` as a command). Once sudo
  * has let the command start, the shell writes the ready marker on stderr: only then is the script sent, so a
- * wrong password can never make sudo read script lines as further password attempts.
+ * wrong password can never make sudo read script lines as further password attempts. `sudo -n` (no password
+ * known) never reads stdin: its script is pipelined and the marker read afterwards (become-channel.ts).
  */
 import type { HostTarget } from './connection.js';
 import { quoteShell } from './quote.js';
