@@ -1,7 +1,7 @@
 /** `conntrack-fleet check`: read-only, one connection and one round trip per host. */
 import type { Command } from 'commander';
 import pLimit from 'p-limit';
-import { errorMessage } from '../errors.js';
+import { ConnectError, connectFailureOf, errorMessage } from '../errors.js';
 import { type CheckResult, defaultFailAbovePercent, withAlarms } from '../facts/check-result.js';
 import { gatherFacts } from '../facts/gather.js';
 import { createCheckReporter } from '../report/index.js';
@@ -15,13 +15,16 @@ async function checkHost(connect: Connect, options: ConnectOptions, target: Host
   try {
     connection = await connect(target, options);
   } catch (error) {
-    return { host: target.name, reachable: false, error: errorMessage(error), facts: null };
+    const errorKind = connectFailureOf(error);
+    return { host: target.name, reachable: false, error: errorMessage(error), facts: null, ...(errorKind && { errorKind }) };
   }
   try {
     const facts = await gatherFacts(connection, { files: [] });
     return { host: target.name, reachable: true, error: null, facts };
   } catch (error) {
-    return { host: target.name, reachable: true, error: errorMessage(error), facts: null };
+    // a refused sudo (kind 'become') read nothing, as an unreachable host: the text and the JSON say the same
+    const refused = error instanceof ConnectError && error.failure === 'become';
+    return { host: target.name, reachable: !refused, error: errorMessage(error), facts: null, ...(refused && { errorKind: 'become' as const }) };
   } finally {
     await connection.close();
   }

@@ -20,6 +20,8 @@ export interface HostOptionValues {
   maxHandshakes: string;
   user?: string;
   sshConfig?: string;
+  /** -K: ask once for the sudo password (become.ts); CONNTRACK_FLEET_BECOME_PASSWORD wins. */
+  askBecomePass?: boolean;
 }
 
 export const defaultForks = 20;
@@ -38,6 +40,7 @@ export function addHostOptions(command: Command): Command {
     .option('--keepalive-interval <ms>', 'SSH keepalive interval, 0 = off (3 unanswered = connection lost)', String(defaultConnectOptions.keepaliveIntervalMs))
     .option('--max-handshakes <n>', 'SSH handshakes in progress at once (separate from --forks)', String(defaultMaxHandshakes))
     .option('-u, --user <name>', 'remote user for hosts without ansible_user (default: your local user name)')
+    .option('-K, --ask-become-pass', 'ask once (no echo) for the sudo password of ansible_become hosts (or set CONNTRACK_FLEET_BECOME_PASSWORD)')
     .option('-F, --ssh-config <file>', 'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)');
 }
 

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { gotExpected } from '../config/describe-value.js';
 import { InputError } from '../errors.js';
+import { becomePasswordVars } from '../transport/become-password.js';
 import type { HostTarget } from '../transport/connection.js';
 import type { ProxySetting } from '../transport/proxy-jump.js';
 import { findOptionFiles, findProxySetting, splitShellWords } from './ssh-args.js';
@@ -30,6 +31,8 @@ export function toHostTarget(host: InventoryHost, defaults: { user: string }): H
     becomeUser: readText(host, ['ansible_become_user'], 'a user name') ?? 'root',
     vars: host.vars,
   };
+  const becomePassword = readBecomePassword(host);
+  if (becomePassword !== undefined) target.becomePassword = () => Promise.resolve(becomePassword);
   const keyFile = readKeyFile(host);
   if (keyFile) target.privateKeyFile = keyFile;
   const [knownHostsFile, ...additionalKnownHostsFiles] = readSshArgFiles(host, 'UserKnownHostsFile') ?? [];
@@ -89,6 +92,20 @@ function readBecome(host: InventoryHost): boolean {
   const method = lastSet(host, ['ansible_become_method']);
   if (become && method && method.value !== 'sudo') throw fail(host, method, '"sudo", the only become method supported');
   return become === true;
+}
+
+/**
+ * ansible_become_password and its aliases (Ansible's sudo become plugin: ansible_become_password,
+ * ansible_become_pass, ansible_sudo_pass; the later wins). Any text, spaces included; the value is never echoed.
+ */
+function readBecomePassword(host: InventoryHost): string | undefined {
+  const set = lastSet(host, becomePasswordVars);
+  if (!set) return undefined;
+  const text = typeof set.value === 'number' ? String(set.value) : set.value;
+  if (typeof text !== 'string' || text === '' || /[\r\n]/.test(text)) {
+    throw new InputError(`host "${host.name}": ${set.name}: expected one line of text (the value is not shown)`, varPosition(host, set.name));
+  }
+  return text;
 }
 
 function readKeyFile(host: InventoryHost): string | undefined {

@@ -2,20 +2,26 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { RemoteError } from '../errors.js';
 import type { ExecResult, HeldCommand, HostTarget } from './connection.js';
-import { quoteShell } from './quote.js';
+import { becomeCommand } from './become.js';
+import type { OpenChannel } from './become-channel.js';
 
 /** How long release() waits for a held command to exit on EOF before killing it. */
 export const releaseGraceMs = 5_000;
 
-/** The remote command line: `sh -s`, through `sudo -n -u USER` when the target asks for become. */
+/** The remote command line: `sh -s`, through sudo when the target asks for become (become.ts). */
 export function shellCommand(target: Pick<HostTarget, 'become' | 'becomeUser'>): string {
-  return target.become ? `sudo -n -u ${quoteShell(target.becomeUser)} sh -s` : 'sh -s';
+  return becomeCommand(target);
 }
 
-function openExec(client: Client, command: string): Promise<ClientChannel> {
+export function openExec(client: Client, command: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
   });
+}
+
+/** A command line, or an opener that prepares the channel first (become-channel.ts: sudo's handshake). */
+function openChannel(client: Client, command: string | OpenChannel): Promise<ClientChannel> {
+  return typeof command === 'string' ? openExec(client, command) : command(client);
 }
 
 interface ChannelOutput {
@@ -52,8 +58,8 @@ function toResult(output: ChannelOutput, note = ''): ExecResult {
 }
 
 /** Runs the script to completion, or until timeoutMs, when the command is killed and the channel closed. */
-export async function runExec(client: Client, command: string, script: string, timeoutMs?: number): Promise<ExecResult> {
-  const channel = await openExec(client, command);
+export async function runExec(client: Client, command: string | OpenChannel, script: string, timeoutMs?: number): Promise<ExecResult> {
+  const channel = await openChannel(client, command);
   const output = collectOutput(channel);
   return new Promise((resolve) => {
     const timer =
@@ -103,8 +109,8 @@ function sendSignal(channel: ClientChannel, signal: string): void {
 }
 
 /** Starts a long-lived script (stdin stays open) and resolves with its first stdout line. */
-export async function holdExec(client: Client, command: string, script: string, timeoutMs?: number): Promise<HeldCommand> {
-  const channel = await openExec(client, command);
+export async function holdExec(client: Client, command: string | OpenChannel, script: string, timeoutMs?: number): Promise<HeldCommand> {
+  const channel = await openChannel(client, command);
   const output = collectOutput(channel);
   const closed = new Promise<void>((resolve) => channel.on('close', () => resolve()));
   const firstLine = waitFirstLine(channel, output, closed, timeoutMs);

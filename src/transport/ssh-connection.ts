@@ -2,7 +2,8 @@
 import type { Client } from 'ssh2';
 import { ConnectError, RemoteError, errorMessage } from '../errors.js';
 import type { Connection, ExecResult, HeldCommand, HostTarget, RunScriptOptions } from './connection.js';
-import { holdExec, runExec, shellCommand } from './exec-channel.js';
+import { becomeOpener, commandFor, pipelinesBecome, settleBecomeHoldError, settleBecomeResult } from './become-channel.js';
+import { holdExec, openExec, runExec } from './exec-channel.js';
 
 type State = { kind: 'open' } | { kind: 'closing' } | { kind: 'lost'; error: ConnectError };
 
@@ -14,7 +15,10 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
   let state: State = { kind: 'open' };
   const lostListeners: ((error: Error) => void)[] = [];
   const closed = new Promise<void>((resolve) => client.once('close', () => resolve())).then(() => onClosed?.().catch(() => undefined));
-  const command = shellCommand(target);
+  const command = commandFor(target);
+  // become: each script's channel first passes sudo's prompt and ready marker (become-channel.ts)
+  const opener = becomeOpener(target, openExec) ?? command;
+  const pipelined = pipelinesBecome(target);
 
   const markLost = (reason: string, cause?: unknown) => {
     if (state.kind !== 'open') return;
@@ -31,6 +35,7 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
   /** Errors while the connection is gone say so; others are a remote failure to start the command. */
   const failure = (error: unknown): Error => {
     if (state.kind === 'lost') return state.error;
+    if (error instanceof ConnectError && error.failure === 'become') return error;
     if (state.kind === 'closing') return new ConnectError('lost', `${target.name}: connection already closed`, { cause: error });
     return new RemoteError(`${target.name}: could not start ${command}: ${errorMessage(error)}`, null, '', { cause: error });
   };
@@ -39,17 +44,18 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
     target,
     async runScript(script: string, options?: RunScriptOptions): Promise<ExecResult> {
       if (state.kind !== 'open') throw failure(undefined);
-      const result = await runExec(client, command, script, options?.timeoutMs).catch((error: unknown) => {
+      const result = await runExec(client, opener, script, options?.timeoutMs).catch((error: unknown) => {
         throw failure(error);
       });
       // a channel torn down with the connection has no exit status: that is a lost host, not a result
       const lost = lostError();
       if (lost && result.exitCode === null && result.signal === null) throw lost;
-      return result;
+      return pipelined ? settleBecomeResult(target, result) : result;
     },
     async hold(script: string, options?: RunScriptOptions): Promise<HeldCommand> {
       if (state.kind !== 'open') throw failure(undefined);
-      return holdExec(client, command, script, options?.timeoutMs).catch((error: unknown) => {
+      return holdExec(client, opener, script, options?.timeoutMs).catch((caught: unknown) => {
+        const error = pipelined ? settleBecomeHoldError(target, caught) : caught;
         throw lostError() ?? (error instanceof RemoteError ? error : failure(error));
       });
     },
