@@ -50,7 +50,7 @@ export function renderFrame(state: TreeState, options: FrameOptions): string[] {
 
 export function batchState(batch: BatchView): NodeState {
   if (!batch.started && !batch.ended) return 'waiting';
-  if (!batch.ended) return 'running';
+  if (!batch.ended || batch.hosts.some((h) => h.state === 'running')) return 'running';
   const failed = batch.gate?.passed === false || batch.hosts.some((h) => h.state === 'failed');
   if (failed) return 'failed';
   return batch.started ? 'ok' : 'skipped';
@@ -127,13 +127,17 @@ export function renderSummaryLines(state: TreeState, options: { tick: number; ma
   const { paint } = state;
   const { tick } = options;
   const fixed = state.batches.reduce((n, b) => n + 1 + (b.gate ? 1 : 0), 0);
-  let spare = options.maxLines === undefined ? Number.POSITIVE_INFINITY : Math.max(0, options.maxLines - fixed);
-  return state.batches.flatMap((batch) => {
-    const flagged = batch.hosts.filter(needsLook);
-    const shown = flagged.length <= spare ? flagged : flagged.slice(0, Math.max(0, spare - 1));
+  const flaggedPerBatch = state.batches.map((b) => b.hosts.filter(needsLook));
+  const flaggedTotal = flaggedPerBatch.reduce((n, f) => n + f.length, 0);
+  const budget = options.maxLines === undefined ? Number.POSITIVE_INFINITY : Math.max(0, options.maxLines - fixed);
+  // when not all fit, every batch with hosts to show keeps one line for its `… N more`
+  const folds = flaggedTotal <= budget ? 0 : flaggedPerBatch.filter((f) => f.length > 0).length;
+  let spare = budget - folds;
+  return state.batches.flatMap((batch, index) => {
+    const flagged = flaggedPerBatch[index] ?? [];
+    const shown = flagged.slice(0, Math.max(0, spare));
     spare -= shown.length;
     const hidden = flagged.length - shown.length;
-    if (hidden > 0) spare -= 1;
     const stopped = batch.status?.includes('rollout stopped') ? ` — ${batch.status}` : '';
     const head = `${batch.name} (${batch.hosts.length} ${batch.hosts.length === 1 ? 'host' : 'hosts'}) — ${formatCounts(countBatch(batch))}${stopped}`;
     return [
