@@ -125,7 +125,7 @@ describe('tree frame (pure: state → lines)', () => {
   });
 
   it('a stopped rollout says so on the batch lines', () => {
-    const events = bigFleet(60, 30, (i) => (i < 30 ? 'failed' : null)).filter((e) => !(e.type === 'batch-start' && e.batch === 1) && !('host' in e && e.host > 'web030'));
+    const events = bigFleet(60, 30, (i) => (i < 30 ? 'failed' : null)).filter((e) => !(e.type === 'batch-start' && e.batch === 1) && !('host' in e && (e.host ?? '') > 'web030'));
     events.push({ type: 'batch-end', batch: 0, failed: 30, total: 30, stopped: true });
     const state = stateOf(events);
     finalizeTreeState(state);
