@@ -40,7 +40,7 @@ function shuffleAcrossHosts(seed: number): RunEvent[] {
   return [start as RunEvent, ...mixed.slice(0, 7), ...rest.slice(0, 3), ...mixed.slice(7), ...rest.slice(3)];
 }
 
-describe('tree reporter (listr2 default renderer on a fake TTY)', () => {
+describe('tree reporter (live frames on a fake TTY)', () => {
   it('shows batches, hosts, steps, rollbacks and the gate, then notes and the summary', limit, async () => {
     const output = await runTree(fleetRun());
     const frame = lastFrame(output);
@@ -64,7 +64,7 @@ describe('tree reporter (listr2 default renderer on a fake TTY)', () => {
     assert.equal(frame.trimEnd().split('\n').at(-1), summary);
   });
 
-  it('keeps step lines visible after their host completed (collapseSubtasks false)', limit, async () => {
+  it('keeps step lines visible after their host completed', limit, async () => {
     const frame = lastFrame(await runTree(fleetRun()));
     const lab5 = frame.slice(frame.indexOf('lab5 — unchanged'));
     assert.match(lab5, /raise_max: .*\(unchanged\)/);
