@@ -7,8 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startLab, type Lab } from '../lab/lab.js';
 import { repoDir } from '../integration/run-cli.js';
+import { startLabFleet } from './lab-fleet.js';
 import { runCliTimed, stripTerminal, type TimedCliResult } from './tty-cli.js';
 
 const rounds = 2;
@@ -31,21 +31,9 @@ const median = (values: number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
-/** A loaded machine can make a namespace holder miss its 10 s start-up window; a bench may just try again. */
-async function startLabRetrying(hosts: number, dir: string, attempts = 3): Promise<Lab> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startLab({ count: hosts, dir: path.join(dir, `lab-${attempt}`), portBase: 27000 });
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      console.log(`lab start failed (attempt ${attempt} of ${attempts}), retrying: ${String(error).slice(0, 200)}`);
-    }
-  }
-}
-
 export async function benchOutput(hosts: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-bench-output-'));
-  const lab = await startLabRetrying(hosts, dir);
+  const lab = await startLabFleet(hosts, dir, 27000);
   try {
     const args = ['run', path.join(repoDir, 'playbooks', 'tune.yaml'), '-i', lab.inventoryFile, '--check'];
     const runs: Record<'tree' | 'plain', { wallMs: number; cpuMs: number }[]> = { tree: [], plain: [] };
