@@ -67,7 +67,11 @@ function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'co
       const lines: string[] = [];
       if (state !== null && screen !== null) {
         finalizeTreeState(state);
-        screen.close(renderFinalFrame(state, rows()));
+        try {
+          screen.close(renderFinalFrame(state, rows()));
+        } catch (error) {
+          drawError ??= errorMessage(error);
+        }
         lines.push(...state.notes.map((line) => formatPlainLine(line, paint)));
       }
       if (drawError !== null) lines.push(paint.red(`(the live tree failed: ${drawError})`));
