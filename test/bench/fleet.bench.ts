@@ -2,7 +2,7 @@
  * Wall-clock benchmark of the real CLI against lab hosts (real sshd on 127.0.0.1):
  *   npm run bench -- [HOSTS ...]          default: 1 10 30
  * For each fleet size: `check`, `run --check`, a full tune (one batch, no soak) and a second, no-op tune.
- *   npm run bench -- output [HOSTS ...]   default: 30 100
+ *   npm run bench -- output [HOSTS ...]   default: 30 100 (BENCH_ROUNDS=N rounds, default 2)
  * What output costs: `run playbooks/tune.yaml --check` with the live tree (forced pty, see output.bench.ts) vs plain.
  * Prints one line per measurement; it asserts nothing and is not part of `npm test`.
  */
