@@ -1,5 +1,5 @@
 /**
- * The reporters alone, no SSH: a synthetic run of HOSTS hosts (connect, plan, 5 steps, verdict each) fed to the tree
+ * The reporters alone, no SSH: a synthetic run of HOSTS hosts (connect, plan, 5 steps, verdict each; one in six unreachable) fed to the tree
  * (a fake 120×40 terminal) and to plain output at the pace of a real run (all events spread over 9 s), reporting the
  * CPU this process used. The difference between the two is what drawing the tree costs.
  */
@@ -14,7 +14,13 @@ function syntheticRun(hostCount: number): RunEvent[] {
   const hosts = Array.from({ length: hostCount }, (_, i) => `web${i + 1}`);
   const steps = stepKinds.map((kind) => ({ kind, label: kind }));
   const events: RunEvent[] = [{ type: 'run-start', runId: 'r', hosts, steps, batches: [hosts] }, { type: 'batch-start', batch: 0, hosts }];
-  for (const host of hosts) {
+  for (const [i, host] of hosts.entries()) {
+    if (i % 6 === 5) {
+      // one host in six unreachable: the summary frame then lists hosts, with long error titles
+      const error = `connect timed out after 10000 ms (127.0.0.1:${27000 + i}, handshake never completed)`;
+      events.push({ type: 'host-start', host, batch: 0 }, { type: 'host-end', result: { host, outcome: 'unreachable', batch: 0, steps: [], warnings: [], error, rollbackMismatches: [] } });
+      continue;
+    }
     events.push({ type: 'host-start', host, batch: 0 }, { type: 'host-connected', host }, { type: 'host-planned', host, plans: [] });
     steps.forEach((s, index) => {
       const result: StepResult = { step: s.kind, label: s.label, outcome: 'changed', lines: ['value 1 → 2'], warnings: [], before: {}, after: {}, error: null };
