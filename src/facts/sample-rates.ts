@@ -1,7 +1,9 @@
 /**
  * From two samples of one host to what `watch` shows: usage and loss counters per second. Pure.
  * The counters are those of /proc/net/stat/nf_conntrack (summed over CPUs, see parse-conntrack-stats.ts);
- * `chaintoolong` exists from Linux 5.17 (commit d7e7747ac5c2, the hash chain length limit) and is null before.
+ * `chaintoolong` (insertions refused because a hash chain was too long) exists since the chain length limit of
+ * Linux 5.15; /proc prints it under the header `chainlength` (net/netfilter/nf_conntrack_standalone.c, ct_cpu_seq_show),
+ * and it is null on kernels without the column.
  */
 import type { CounterSample } from './sample-script.js';
 
@@ -38,9 +40,12 @@ function usagePercent(count: number | null, max: number | null): number | null {
   return count !== null && max !== null && max > 0 ? (count / max) * 100 : null;
 }
 
+/** The /proc header of each rate column where it differs from the name shown. */
+const procColumn: Record<RateColumn, string> = { drop: 'drop', early_drop: 'early_drop', insert_failed: 'insert_failed', chaintoolong: 'chainlength' };
+
 function rate(previous: TimedSample | null, current: TimedSample, column: RateColumn): number | null {
-  const before = previous?.sample?.stats?.all[column];
-  const now = current.sample?.stats?.all[column];
+  const before = previous?.sample?.stats?.all[procColumn[column]];
+  const now = current.sample?.stats?.all[procColumn[column]];
   if (before === undefined || now === undefined || !previous) return null;
   const seconds = (current.atMs - previous.atMs) / 1000;
   if (seconds <= 0 || now < before) return null;
