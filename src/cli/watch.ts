@@ -3,6 +3,7 @@
  * one round trip re-reads count, max and the statistics with shell builtins (facts/sample-script.ts).
  * Read-only: no lock, nothing written on the hosts or locally.
  */
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { errorMessage, InputError } from '../errors.js';
 import { nextRow, type TimedSample, type WatchRow } from '../facts/sample-rates.js';
@@ -98,6 +99,8 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
   const rows = (): WatchRow[] => [...hosts.values()].flatMap((h) => (h.row ? [h.row] : []));
   const screen = json ? null : createWatchScreen({ stream: process.stdout, color: selection.color, intervalMs, usageWarnPercent });
   const stop = new AbortController();
+  // every host's sleep listens to the one stop signal
+  setMaxListeners(0, stop.signal);
   const onSignal = (): void => stop.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
