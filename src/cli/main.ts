@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, errorMessage } from '../errors.js';
 import { exitCodes } from '../runner/outcome.js';
+import { registerAdvise } from './advise.js';
 import { registerCheck } from './check.js';
 import { registerRollback, registerRuns } from './rollback.js';
 import { registerRun } from './run.js';
@@ -23,6 +24,7 @@ function buildProgram(): Command {
   registerRollback(program);
   registerRuns(program);
   registerWatch(program);
+  registerAdvise(program);
   return program;
 }
 
