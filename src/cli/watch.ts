@@ -45,26 +45,40 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-interface HostLoopOptions {
-  selection: HostSelection;
+export interface HostLoopOptions {
+  selection: Pick<HostSelection, 'connect' | 'connectOptions'>;
   intervalMs: number;
   samples: number;
   signal: AbortSignal;
+  /** Default max(2 s, interval). */
+  sampleTimeoutMs?: number;
   record(sample: TimedSample): void;
 }
 
+const noAnswer = Symbol('no answer');
+
+/** The promise's value, or `noAnswer` after `ms` (the promise is left to settle on its own). */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof noAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof noAnswer>((resolve) => { timer = setTimeout(() => resolve(noAnswer), ms); });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 async function sampleOnce(connection: Connection, timeoutMs: number): Promise<{ sample: ReturnType<typeof parseSample>; error: string | null }> {
-  const result = await connection.runScript(sampleScript, { timeoutMs });
+  // runScript's own timeout starts once the channel is open; a host gone silent may never open it (until keepalive
+  // gives up, 45 s by default), so the whole round trip has a deadline too
+  const result = await withDeadline(connection.runScript(sampleScript, { timeoutMs }), timeoutMs + 500);
+  if (result === noAnswer) throw new Error(`no answer within ${timeoutMs} ms (channel not opened)`);
   const sample = result.exitCode === 0 ? parseSample(result.stdout) : null;
   if (sample) return { sample, error: null };
   const said = result.stderr.trim().split('\n').at(-1) ?? '';
   return { sample: null, error: result.exitCode === null ? `no answer within ${timeoutMs} ms` : `sample failed (exit ${result.exitCode})${said ? `: ${said}` : ''}` };
 }
 
-/** Samples one host until stopped; reconnects at the next interval after a lost connection. */
-async function watchHost(target: HostSelection['targets'][number], options: HostLoopOptions): Promise<void> {
+/** Samples one host until stopped; reconnects at the next interval after a lost or silent connection. */
+export async function watchHost(target: HostSelection['targets'][number], options: HostLoopOptions): Promise<void> {
   const { selection, intervalMs, signal } = options;
-  const timeoutMs = Math.max(minSampleTimeoutMs, intervalMs);
+  const timeoutMs = options.sampleTimeoutMs ?? Math.max(minSampleTimeoutMs, intervalMs);
   let connection: Connection | null = null;
   for (let n = 0; n < options.samples && !signal.aborted; n += 1) {
     const startedMs = Date.now();
