@@ -1,8 +1,9 @@
 /**
  * Controller CPU of `watch` against lab hosts (real sshd on 127.0.0.1):
- *   npx tsx test/bench/watch.bench.ts [HOSTS] [INTERVAL]      default: 100 hosts, 2s
- * Runs `watch -o json` (stdout is a pipe), waits until every host answered twice (connections made, rates known),
- * then reads the process's CPU time (utime + stime from /proc/PID/stat) over one steady minute.
+ *   npx tsx test/bench/watch.bench.ts [HOSTS] [INTERVAL] [json|tty]      default: 100 hosts, 2s, json
+ * json: runs `watch -o json` (stdout is a pipe), waits until every host answered twice (connections made, rates
+ * known). tty: runs it under script(1) on a 50×160 pseudo-terminal (the live view) and waits 20 s instead.
+ * Then reads the watch process's CPU time (utime + stime from /proc/PID/stat) over one steady minute.
  * Prints one line; asserts nothing and is not part of `npm test`.
  */
 import { spawn } from 'node:child_process';
@@ -14,6 +15,7 @@ import { repoDir } from '../integration/run-cli.js';
 
 const hosts = Number(process.argv[2] ?? 100);
 const interval = process.argv[3] ?? '2s';
+const mode = process.argv[4] === 'tty' ? 'tty' : 'json';
 const windowMs = 60_000;
 const clockTicks = 100; // USER_HZ on Linux
 
@@ -29,10 +31,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cf-watch-bench-'));
   const lab = await startLab({ count: hosts, dir: path.join(dir, 'lab'), portBase: 29500 });
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'watch', '-i', lab.inventoryFile, '--interval', interval, '-o', 'json'], {
-      cwd: repoDir,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const watchArgs = ['--import', 'tsx', 'src/cli/main.ts', 'watch', '-i', lab.inventoryFile, '--interval', interval];
+    if (mode === 'tty') return await benchTty(watchArgs);
+    const child = spawn(process.execPath, [...watchArgs, '-o', 'json'], { cwd: repoDir, stdio: ['ignore', 'pipe', 'inherit'] });
     const answers = new Map<string, number>();
     let lines = 0;
     let partial = '';
@@ -63,6 +64,25 @@ async function main(): Promise<void> {
     await lab.down();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The live view on a pseudo-terminal: script(1) runs the shell that execs node, so node is script's child. */
+async function benchTty(watchArgs: string[]): Promise<void> {
+  const command = `stty rows 50 cols 160; exec ${[process.execPath, ...watchArgs].map((a) => `'${a}'`).join(' ')}`;
+  const child = spawn('script', ['-qfc', command, '/dev/null'], { cwd: repoDir, stdio: ['pipe', 'ignore', 'inherit'] });
+  let bytes = 0;
+  await new Promise((r) => setTimeout(r, 20_000));
+  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const node = children[0] ?? 0;
+  const cpuBefore = cpuSeconds(node);
+  const ioBefore = Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${node}/io`, 'utf8'))?.[1] ?? 0);
+  await new Promise((r) => setTimeout(r, windowMs));
+  const cpu = cpuSeconds(node) - cpuBefore;
+  bytes = Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${node}/io`, 'utf8'))?.[1] ?? 0) - ioBefore;
+  process.kill(node, 'SIGINT');
+  const code = await new Promise((r) => child.on('close', r));
+  console.log(`${hosts} hosts, interval ${interval}, live view on a 50×160 terminal: ${cpu.toFixed(2)} CPU s per minute ` +
+    `(${(bytes / 1024).toFixed(0)} KiB written in the minute; exit ${String(code)})`);
 }
 
 await main();

@@ -82,6 +82,18 @@ describe('advise on lab hosts: per-host advice, a playbook run accepts', { skip:
     assert.match(again.stdout, /lab2  nf_conntrack_max 131072 \(kept\)/);
   });
 
+  it('memory: advice above --memory-percent of RAM is refused (exit 1) and no playbook is written', async () => {
+    await exec(checkLab.lab, 'lab3', `echo 1000000 > ${nf}/nf_conntrack_count`);
+    const file = path.join(checkLab.tmp, 'refused.yaml');
+    const refused = await runCli(['advise', '-i', checkLab.lab.inventoryFile, '--limit', 'lab3', '--memory-percent', '0.1', '-o', 'json', '--write-playbook', file]);
+    assert.equal(refused.exitCode, 1, refused.stderr);
+    const [lab3] = JSON.parse(refused.stdout) as AdviseResult[];
+    assert.equal(lab3?.advice?.max, null);
+    assert.match(lab3?.advice?.refusal ?? '', /^a full table of 2031616 entries needs .* more than 0\.1 % of RAM .*; at most \d+ entries fit/);
+    assert.match(refused.stderr, /no host has advice: .*refused\.yaml not written/);
+    await assert.rejects(readFile(file), { code: 'ENOENT' });
+  });
+
   it('bad input: --headroom 0 exits 2, no host contacted', async () => {
     let bad: CliResult | undefined;
     const seen = await countContacts(checkLab.lab, async () => {
