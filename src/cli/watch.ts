@@ -118,6 +118,8 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
   const onSignal = (): void => stop.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `watch | head -5`: the reader went away (EPIPE), which ends the watch like Ctrl-C
+  process.stdout.on('error', onSignal);
   const record = (sample: TimedSample): void => {
     const state = hosts.get(sample.host);
     if (!state) return;
@@ -133,6 +135,7 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.stdout.off('error', onSignal);
     screen?.close();
   }
   return 0;

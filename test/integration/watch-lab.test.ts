@@ -113,6 +113,16 @@ describe('watch on lab hosts: JSON lines, rising count, drops, a host that stops
     }
   });
 
+  it('a reader that goes away (watch | head -1: EPIPE) ends it like Ctrl-C: exit 0', async () => {
+    const piped = await runCli(['watch', '-i', checkLab.lab.inventoryFile, '--interval', '300ms'], {
+      timeoutMs: waitLimitMs,
+      onSpawn: (spawned) => spawned.stdout?.once('data', () => spawned.stdout?.destroy()),
+    });
+    assert.equal(piped.signal, null, 'not killed by the test timeout');
+    assert.equal(piped.exitCode, 0, piped.stderr);
+    assert.equal(piped.stderr, '');
+  });
+
   it('read-only: no journal or lock directory appeared on the hosts', async () => {
     for (const host of ['lab1', 'lab2']) {
       assert.equal((await exec(checkLab.lab, host, 'ls -A /var/lib/conntrack-fleet 2>/dev/null || true')).trim(), '');
