@@ -111,7 +111,7 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
   const json = selection.format === 'json' || process.stdout.isTTY !== true;
   const hosts = new Map<string, HostWatch>(selection.targets.map((t) => [t.name, { previous: null, row: null }]));
   const rows = (): WatchRow[] => [...hosts.values()].flatMap((h) => (h.row ? [h.row] : []));
-  const screen = json ? null : createWatchScreen({ stream: process.stdout, color: selection.color, intervalMs, usageWarnPercent });
+  const screen = json ? null : createWatchScreen({ stream: process.stdout, color: selection.color, intervalMs, usageWarnPercent, totalHosts: hosts.size });
   const stop = new AbortController();
   // every host's sleep listens to the one stop signal
   setMaxListeners(0, stop.signal);

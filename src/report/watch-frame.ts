@@ -14,7 +14,7 @@ export interface WatchFrameOptions {
   color: boolean;
   nowMs: number;
   intervalMs: number;
-  /** Hosts watched and hosts answering, for the header. */
+  /** Hosts watched and hosts answering, for the header; hosts without any sample yet are total − rows. */
   total: number;
   answering: number;
   usageWarnPercent: number;
@@ -78,8 +78,10 @@ function fit(line: string, width: number): string {
 export function renderWatchFrame(layout: WatchLayout, options: WatchFrameOptions): string[] {
   const hostWidth = Math.max(4, ...layout.shown.map((r) => escapeControls(r.host).length));
   const time = new Date(options.nowMs).toISOString().slice(11, 19);
+  const rows = layout.shown.length + (layout.hidden?.hosts ?? 0);
+  const waiting = options.total > rows ? `, ${options.total - rows} connecting` : '';
   const header = `conntrack-fleet watch  ${time} UTC  every ${options.intervalMs / 1000}s  ` +
-    `${options.answering}/${options.total} answering  (worst first; Ctrl-C to quit)`;
+    `${options.answering}/${options.total} answering${waiting}  (worst first; Ctrl-C to quit)`;
   const lines = [header, ...layout.shown.map((r) => rowLine(r, hostWidth, options))];
   const hidden = hiddenLine(layout);
   if (hidden) lines.push(hidden);

@@ -11,6 +11,8 @@ export interface WatchScreenOptions {
   color: boolean;
   intervalMs: number;
   usageWarnPercent: number;
+  /** Hosts watched, answered or not yet. */
+  totalHosts: number;
   minRedrawMs?: number;
 }
 
@@ -40,7 +42,7 @@ export function createWatchScreen(options: WatchScreenOptions): WatchScreen {
       color: options.color,
       nowMs: Date.now(),
       intervalMs: options.intervalMs,
-      total: rows.length,
+      total: options.totalHosts,
       answering: rows.filter((r) => r.up).length,
       usageWarnPercent: options.usageWarnPercent,
     });

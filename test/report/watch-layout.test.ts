@@ -53,6 +53,11 @@ describe('renderWatchFrame', () => {
     assert.match(lines[3] ?? '', /^… 2 more hosts \(0 not answering, 0 dropping, fullest 1\.0%\)/);
   });
 
+  it('hosts without a first sample yet are counted as connecting in the header', () => {
+    const lines = renderWatchFrame(layoutRows([row('web1', 10)], 5), { ...options, total: 4, answering: 1 });
+    assert.match(lines[0] ?? '', /1\/4 answering, 3 connecting/);
+  });
+
   it('lines are cut to the terminal width; control characters in names are escaped', () => {
     const lines = renderWatchFrame(layoutRows([row('evil\x1b[2J', 50)], 5), { ...options, width: 30 });
     for (const line of lines) assert.ok([...line].length <= 30, line);
