@@ -87,7 +87,7 @@ async function runConnected(options: HostRunOptions, connection: Connection, war
   const { target, batch, playbook, emit } = options;
   const facts = await gatherFacts(connection, { files: filesNeeded(playbook) });
   emit({ type: 'host-facts', host: target.name, facts });
-  const plans = planHost(facts, playbook).steps;
+  const plans = planHost(facts, playbook, target.name).steps;
   emit({ type: 'host-planned', host: target.name, plans });
   warnings.push(...allWarnings(plans));
   const refused = plans.find((p) => p.refusal);
