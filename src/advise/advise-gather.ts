@@ -7,7 +7,7 @@ import { RemoteError } from '../errors.js';
 import { splitGatherOutput } from '../facts/gather-frame.js';
 import { buildGatherScript, parseGatherOutput } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
-import { stripShellNoise } from '../steps/remote-error.js';
+import { stripShellNoise } from '../remote/remote-error.js';
 import type { Connection } from '../transport/connection.js';
 import { type ConnectionSample, parseConnectionSample } from './connection-sample.js';
 

@@ -79,7 +79,7 @@ describe('advise on lab hosts: per-host advice, a playbook run accepts', { skip:
     assert.equal((await exec(checkLab.lab, 'lab2', `cat ${nf}/nf_conntrack_max`)).trim(), '131072');
     const again = await runCli(['advise', '-i', checkLab.lab.inventoryFile, '--limit', 'lab2', '-o', 'plain']);
     assert.equal(again.exitCode, 0, again.stderr);
-    assert.match(again.stdout, /lab2  nf_conntrack_max 131072 \(kept\)/);
+    assert.match(again.stdout, /lab2 {2}nf_conntrack_max 131072 \(kept\)/);
   });
 
   it('memory: advice above --memory-percent of RAM is refused (exit 1) and no playbook is written', async () => {
