@@ -9,6 +9,7 @@ import { countOutcomes, exitCodeOf, readOutcome } from '../runner/outcome.js';
 import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
 import { selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
+import { formatListHosts } from './run-habits.js';
 
 async function checkHost(connect: Connect, options: ConnectOptions, target: HostTarget): Promise<CheckResult> {
   let connection;
@@ -30,10 +31,14 @@ async function checkHost(connect: Connect, options: ConnectOptions, target: Host
   }
 }
 
-type CheckOptionValues = HostOptionValues & { warnPercent: string; failAbovePercent: string; fail: boolean };
+type CheckOptionValues = HostOptionValues & { warnPercent: string; failAbovePercent: string; fail: boolean; listHosts?: boolean };
 
 export async function runCheck(values: CheckOptionValues): Promise<number> {
   const selection = selectTargets(values);
+  if (values.listHosts) {
+    process.stdout.write(formatListHosts(null, 'all', [selection.targets.map((t) => t.name)]));
+    return 0;
+  }
   const usageWarnPercent = parseCount(values.warnPercent, '--warn-percent');
   const alarmOptions = { failAbovePercent: parseCount(values.failAbovePercent, '--fail-above-percent') };
   const reporter = createCheckReporter({
@@ -64,6 +69,7 @@ export function registerCheck(program: Command): void {
     .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes nothing.')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
     .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
+    .option('--list-hosts', 'print the hosts check would read and exit 0; no connection')
     .option('--no-fail', 'report problems (usage, drops) but exit 0 when every host answered')
     .addHelpText(
       'after',
