@@ -28,7 +28,7 @@ function expectPlainLines(stdout: string): string[] {
 }
 
 function expectReportShape(report: RunReport, exitCode: number | null, playbookFile: string): void {
-  assert.deepEqual(Object.keys(report).sort(), ['exit_code', 'finished_at', 'gates', 'hosts', 'playbook', 'run_id', 'started_at', 'summary']);
+  assert.deepEqual(Object.keys(report).sort(), ['check_mode', 'exit_code', 'finished_at', 'gates', 'hosts', 'playbook', 'run_id', 'started_at', 'summary']);
   assert.match(report.run_id, /^\S+$/);
   assert.equal(report.playbook, playbookFile);
   assert.equal(report.exit_code, exitCode);
