@@ -127,6 +127,8 @@ describe('run output: plain, NO_COLOR, JSON report, live tree', { skip: labSkipW
     }
     const summary = plain.cli.stdout.trimEnd().split('\n').at(-1) ?? '';
     assert.match(summary, summaryLine);
-    assert.equal(text.trimEnd().split('\n').at(-1), summary, 'the same summary line as the plain output');
+    // the run id line (stderr, on the same terminal) follows the summary
+    assert.equal(text.trimEnd().split('\n').at(-2), summary, 'the same summary line as the plain output');
+    assert.match(text.trimEnd().split('\n').at(-1) ?? '', /^run \S+: finished, exit 0$/);
   });
 });
