@@ -108,10 +108,12 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   const reporters = [createRunReporter({ ...shared, format, stream: process.stdout, color: selection.color })];
   const logStream = values.log ? openLog(values.log, runId, startedAt, playbookFile) : null;
   if (logStream) reporters.push(createRunReporter({ ...shared, format: 'plain', stream: logStream, color: false }));
-  if (verbosity > 0) reporters.push(createVerboseReporter({ stream: process.stderr, level: verbosity, redact: createRedactor(secrets) }));
+  const verbose = verbosity > 0 ? createVerboseReporter({ stream: process.stderr, level: verbosity, redact: createRedactor(secrets) }) : null;
+  if (verbose) reporters.push(verbose);
   const events: RunEvent[] = [];
   const emit = fanOut(reporters, events);
-  const connect = verbosity > 0 ? withHostLog(selection.connect, { emit, level: verbosity }) : selection.connect;
+  // host-log events (script text at -vvv) go to the -v printer alone: no other reporter keeps them for the whole run
+  const connect = verbose ? withHostLog(selection.connect, { emit: (event) => verbose.onEvent(event), level: verbosity }) : selection.connect;
   const pool = createPool({ ...selection, connect });
   const undo = `conntrack-fleet rollback --run ${runId} ${inventoryFlags(values)}`;
   const signals = watchSignals({
