@@ -5,7 +5,7 @@
  * on stderr without the sudo password (a normal lab user that sudo asks for one: test/lab/sudo-users.ts).
  */
 import assert from 'node:assert/strict';
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,7 +103,8 @@ describe('run habits on lab hosts', { skip: labSkipWithout('sudo', 'useradd', 'c
       ansible_ssh_private_key_file: t.lab.privateKeyFile, ansible_ssh_common_args: `-o UserKnownHostsFile=${t.lab.knownHostsFile}`,
     } } } }));
     const env = { CONNTRACK_FLEET_BECOME_PASSWORD: users.password };
-    const verbose = await runCli(['run', playbook, '-i', inventory, '-o', 'plain', '-v'], { env, timeoutMs: 90_000 });
+    const logFile = path.join(t.tmp, 'habits.log');
+    const verbose = await runCli(['run', playbook, '-i', inventory, '-o', 'plain', '-v', '--log', logFile], { env, timeoutMs: 90_000 });
     assert.equal(verbose.exitCode, 0, transcript(verbose));
     for (const phase of ['connect', 'lock', 'gather', 'raise_max', 'persist', 'journal']) {
       assert.match(verbose.stderr, new RegExp(`^lab2: ${phase} \\d+ms$`, 'm'), `${phase}\n${transcript(verbose)}`);
@@ -111,6 +112,10 @@ describe('run habits on lab hosts', { skip: labSkipWithout('sudo', 'useradd', 'c
     assert.ok(verbose.stdout.split('\n').every((l) => !/ \d+ms$/.test(l)), '-v lines stay off stdout');
     const id = runIdOf(verbose);
     assert.match(verbose.stderr, new RegExp(`^run ${id}: finished, exit 0; undo with: conntrack-fleet rollback --run ${id} -i ${inventory}$`, 'm'));
+    const log = (await readFile(logFile, 'utf8')).trimEnd().split('\n');
+    assert.match(log[0] ?? '', new RegExp(`^# \\S+ run ${id}: `));
+    assert.equal(log.at(-1), `# run ${id}: finished, exit 0; undo with: conntrack-fleet rollback --run ${id} -i ${inventory}`);
+    assert.ok(!log.join('\n').includes(users.password));
 
     // -vvv on the changed host: scripts and their output, every line escaped, still no password
     const loud = await runCli(['run', playbook, '-i', inventory, '-o', 'json', '-vvv'], { env, timeoutMs: 90_000 });
