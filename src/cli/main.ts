@@ -6,6 +6,7 @@ import { exitCodes } from '../runner/outcome.js';
 import { registerCheck } from './check.js';
 import { registerRollback, registerRuns } from './rollback.js';
 import { registerRun } from './run.js';
+import { registerValidate } from './validate.js';
 
 function buildProgram(): Command {
   const program = new Command('conntrack-fleet')
@@ -21,6 +22,7 @@ function buildProgram(): Command {
   registerRun(program);
   registerRollback(program);
   registerRuns(program);
+  registerValidate(program);
   return program;
 }
 

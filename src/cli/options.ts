@@ -20,6 +20,8 @@ export interface HostOptionValues {
   maxHandshakes: string;
   user?: string;
   sshConfig?: string;
+  /** `--shard I/N` (src/inventory/shard.ts). */
+  shard?: string;
 }
 
 export const defaultForks = 20;
@@ -38,7 +40,8 @@ export function addHostOptions(command: Command): Command {
     .option('--keepalive-interval <ms>', 'SSH keepalive interval, 0 = off (3 unanswered = connection lost)', String(defaultConnectOptions.keepaliveIntervalMs))
     .option('--max-handshakes <n>', 'SSH handshakes in progress at once (separate from --forks)', String(defaultMaxHandshakes))
     .option('-u, --user <name>', 'remote user for hosts without ansible_user (default: your local user name)')
-    .option('-F, --ssh-config <file>', 'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)');
+    .option('-F, --ssh-config <file>', 'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)')
+    .option('--shard <I/N>', 'only slice I of N (1-based; index/N takes JOB_COMPLETION_INDEX + 1) of the selected hosts, by a hash of the host name (docs/scale.md)');
 }
 
 /** Repeated -i options accumulate, as in Ansible. */
