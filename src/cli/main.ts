@@ -5,6 +5,7 @@ import { InputError, errorMessage } from '../errors.js';
 import { exitCodes } from '../runner/outcome.js';
 import { registerCheck } from './check.js';
 import { registerRollback, registerRuns } from './rollback.js';
+import { registerReport } from './report-merge.js';
 import { registerRun } from './run.js';
 import { registerValidate } from './validate.js';
 
@@ -23,6 +24,7 @@ function buildProgram(): Command {
   registerRollback(program);
   registerRuns(program);
   registerValidate(program);
+  registerReport(program);
   return program;
 }
 
