@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError, errorMessage } from '../errors.js';
 import { exitCodes } from '../runner/outcome.js';
 import { registerCheck } from './check.js';
+import { registerCompletion } from './completion.js';
 import { registerRollback, registerRuns } from './rollback.js';
 import { registerReport } from './report-merge.js';
 import { registerRun } from './run.js';
@@ -25,6 +26,7 @@ function buildProgram(): Command {
   registerRuns(program);
   registerValidate(program);
   registerReport(program);
+  registerCompletion(program);
   return program;
 }
 

@@ -108,11 +108,11 @@ export function registerReport(program: Command): void {
     .command('merge')
     .description('Merge the run reports of shards (run --shard I/N) into one report and one exit code.')
     .argument('<reports...>', 'run reports written by run --report')
-    .option('--output <file>', 'write the merged report here (atomically) instead of stdout')
-    .addHelpText('after', '\nExit code: what one run over all the hosts would have exited with (0, 1, 3, 4, 130); 2 bad input.\n\nExample:\n  conntrack-fleet report merge shard-1.json shard-2.json shard-3.json --output fleet.json')
-    .action(async (files: string[], values: { output?: string }) => {
+    .option('--report <file>', 'write the merged report here (atomically; as run --report) instead of stdout')
+    .addHelpText('after', '\nExit code: what one run over all the hosts would have exited with (0, 1, 3, 4, 130); 2 bad input.\n\nExample:\n  conntrack-fleet report merge shard-1.json shard-2.json shard-3.json --report fleet.json')
+    .action(async (files: string[], values: { report?: string }) => {
       const merged = mergeRunReports(files.map((file) => ({ file, report: readReport(file) })));
-      if (values.output) await writeReportFile(values.output, merged);
+      if (values.report) await writeReportFile(values.report, merged);
       else process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
       process.stderr.write(`${summaryLine(merged)}\n`);
       process.exitCode = merged.exit_code;

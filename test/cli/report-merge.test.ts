@@ -71,11 +71,11 @@ describe('report merge (CLI)', () => {
     return file;
   };
 
-  it('writes the merged report with --output, says the summary on stderr, exits with the merged code', async () => {
+  it('writes the merged report with --report, says the summary on stderr, exits with the merged code', async () => {
     const a = write('a.json', report('A', 0, [host('a', 'changed')]));
     const b = write('b.json', report('B', 1, [host('b', 'unreachable')]));
     const out = path.join(dir, 'fleet.json');
-    const result = await runCli(['report', 'merge', a, b, '--output', out]);
+    const result = await runCli(['report', 'merge', a, b, '--report', out]);
     assert.equal(result.exitCode, 1, result.stderr);
     assert.equal(result.stderr, 'merged 2 reports: 2 hosts: 1 changed, 1 unreachable (exit 1)\n');
     const merged = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
