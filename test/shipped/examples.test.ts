@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { validateLines } from '../../src/cli/validate.js';
 import { parseYamlSource } from '../../src/config/yaml-source.js';
-import { loadInventory } from '../../src/inventory/index.js';
+import { loadInventory, toHostTarget } from '../../src/inventory/index.js';
 import { loadPlaybook, parsePlaybook } from '../../src/playbook/index.js';
 
 const repoDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,13 +27,17 @@ describe('shipped examples', () => {
   });
 
   for (const inventory of inventories) {
-    it(`${path.relative(repoDir, inventory)} loads, with group_vars/web.yaml applied to web hosts and a bastion for dmz`, () => {
+    it(`${path.relative(repoDir, inventory)} loads, with group_vars/web.yaml applied to web hosts and a bastion for db`, () => {
       const loaded = loadInventory([inventory]);
       const host = (name: string) => loaded.hosts.find((h) => h.name === name);
       const web1 = host('web1.example.com');
-      assert.equal(web1?.vars['role'], 'frontend');
-      assert.equal(web1?.vars['ansible_ssh_common_args'], '-o UserKnownHostsFile=~/.ssh/known_hosts.web', 'group_vars beat inventory vars');
-      assert.match(String(host('edge1.example.com')?.vars['ansible_ssh_common_args']), /^-J deploy@jump\.example\.com:22 /);
+      assert.equal(loaded.hosts.length, 9);
+      assert.equal(web1?.vars['role'], 'web-frontend', 'group_vars beat the inventory\'s group vars');
+      assert.equal(web1?.vars['http_port'], 443);
+      const targets = loaded.hosts.map((h) => toHostTarget(h, { user: 'nobody' }));
+      assert.ok(targets.every((t) => t.user === 'deploy' && t.become && t.becomeUser === 'root'), 'become as root everywhere');
+      assert.ok(targets.every((t) => t.knownHostsFile?.endsWith('/.ssh/known_hosts.fleet')));
+      assert.match(String(host('db1.example.com')?.vars['ansible_ssh_common_args']), /^-J deploy@jump\.example\.com:22 /);
       assert.equal(host('db2.example.com')?.vars['ansible_port'], 2222);
     });
   }
