@@ -121,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
 function onSignal(signal: NodeJS.Signals): void {
   if (interrupted) return; // once: the CLI finishes its rollback, then the lab goes down
   interrupted = true;
-  console.error(`\ndemo: ${signal}: stopping; the running command rolls back, then the lab goes down`);
+  console.error(`\ndemo: ${signal}: stopping; the running command finishes its step and rolls back hosts mid-run, then the lab goes down`);
   current?.kill('SIGINT');
 }
 
