@@ -63,6 +63,9 @@ describe('shipped examples', () => {
     const blocks = [...readFileSync(at(doc), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
     // a block whose steps are elided (`steps: [...]`) documents only the rollout keys
     const playbookBlocks = blocks.filter((b) => /^steps:/m.test(b) && !/^steps: \[\.\.\.\]/m.test(b));
+    blocks.forEach((block, i) => {
+      it(`${doc}: yaml block ${i + 1} is valid YAML`, () => assert.doesNotThrow(() => parseYamlSource(`${doc}#block${i + 1}`, block)));
+    });
     for (const [i, block] of playbookBlocks.entries()) {
       it(`${doc}: playbook example ${i + 1} parses`, () => {
         const parsed = parsePlaybook(parseYamlSource(`${doc}#example${i + 1}`, block));
