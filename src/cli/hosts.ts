@@ -1,6 +1,6 @@
 /** From flags to hosts and connections: shared by check, run, rollback and runs. Everything here runs before any host is contacted. */
 import type { SourcePosition } from '../errors.js';
-import { expandLimit, loadInventory, limitHosts, selectHosts, toHostTarget } from '../inventory/index.js';
+import { expandLimit, loadInventory, limitHosts, requireKeyFiles, selectHosts, toHostTarget } from '../inventory/index.js';
 import type { Inventory, InventoryHost } from '../inventory/index.js';
 import { chooseFormat, useColor, type ReportFormat } from '../report/index.js';
 import { type ConnectionPool, createConnectionPool } from '../runner/connection-pool.js';
@@ -29,7 +29,9 @@ export function selectTargets(values: HostOptionValues, pattern = 'all', pattern
   let hosts: InventoryHost[] = selectHosts(inventory, pattern, patternSource);
   if (values.limit !== undefined) hosts = limitHosts(hosts, inventory, expandLimit(values.limit));
   const user = defaultUser(values);
-  const targets = withSshConfig(hosts.map((h) => toHostTarget(h, { user })), values.sshConfig, values.user !== undefined);
+  const inventoryTargets = hosts.map((h) => toHostTarget(h, { user }));
+  requireKeyFiles(hosts, inventoryTargets);
+  const targets = withSshConfig(inventoryTargets, values.sshConfig, values.user !== undefined);
   const isTTY = process.stdout.isTTY === true;
   return {
     inventory,

@@ -3,6 +3,8 @@
  * (numeric with zero padding, or letters, optional step) and a `host:port` suffix.
  */
 
+import { hostNameProblem } from './name-rules.js';
+
 export type HostEntry = { names: string[]; port?: number } | { error: string };
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -14,7 +16,12 @@ export function parseHostEntry(entry: string): HostEntry {
     return { error: `host "${entry}": port ${port} is out of range; expected 1-65535` };
   }
   const names = expandRanges(host);
-  return typeof names === 'string' ? { error: `host "${entry}": ${names}` } : { names, ...(port !== undefined && { port }) };
+  if (typeof names === 'string') return { error: `host ${JSON.stringify(entry)}: ${names}` };
+  for (const name of names) {
+    const problem = hostNameProblem(name);
+    if (problem) return { error: `host name ${JSON.stringify(name)} is refused; expected ${problem}` };
+  }
+  return { names, ...(port !== undefined && { port }) };
 }
 
 function splitPort(entry: string): { host: string; port?: number } {

@@ -1,0 +1,35 @@
+/**
+ * One rule for every message that reaches a terminal, a log or a report line: control characters are shown
+ * escaped, never sent. A host name with a newline would forge output lines; one with ESC sequences would
+ * rewrite the operator's terminal (ECMA-48 CSI/OSC). The lowest layer (src/config) so inventory, playbook,
+ * runner, report and cli code can all import it.
+ */
+
+/** C0 controls except none, DEL, and C1 controls (U+0080-U+009F, which some terminals treat as CSI/OSC). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
+
+/**
+ * `text` with every control character written as `\n`, `\r`, `\t`, `\e` or `\xNN` / `\uNNNN`; a backslash is left as
+ * is (the output is for reading, not for round-tripping). Keeps printable Unicode.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (char) => NAMED[char] ?? hexEscape(char));
+}
+
+/** Like escapeControl, but keeps line breaks: for multi-line text (a summary, a hint list) built from lines. */
+export function escapeControlLines(text: string): string {
+  return text.split('\n').map(escapeControl).join('\n');
+}
+
+/** True when `text` holds a character escapeControl would rewrite. */
+export function hasControl(text: string): boolean {
+  CONTROL.lastIndex = 0;
+  return new RegExp(CONTROL.source).test(text);
+}
+
+function hexEscape(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
