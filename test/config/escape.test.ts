@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { escapeControl, escapeControlLines, hasControl } from '../../src/config/escape.js';
+
+describe('escapeControl: control characters shown, never sent', () => {
+  const cases: Array<[string, string]> = [
+    ['web1', 'web1'],
+    ['a\nb', 'a\\nb'],
+    ['a\r\tb', 'a\\r\\tb'],
+    ['\u001b[2J\u001b[H', '\\e[2J\\e[H'],
+    ['x\u0007y\u0000', 'x\\x07y\\x00'],
+    ['del\u007f', 'del\\x7f'],
+    ['csi\u009b31m', 'csi\\x9b31m'],
+    ['line\u2028sep', 'line\\u2028sep'],
+    ['bücher ✓', 'bücher ✓'],
+  ];
+  for (const [input, expected] of cases) {
+    it(`${JSON.stringify(input)} → ${expected}`, () => {
+      assert.equal(escapeControl(input), expected);
+      assert.equal(hasControl(input), input !== expected);
+    });
+  }
+  it('escapeControlLines keeps the line breaks it was given', () => {
+    assert.equal(escapeControlLines('one\u001b\ntwo\r'), 'one\\e\ntwo\\r');
+  });
+});
