@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { type ConnectOptions, defaultConnectOptions } from '../transport/connection.js';
+import { escapeControl } from '../config/escape.js';
 
 export interface HostOptionValues {
   /** Every -i, in order (files, directories or comma lists of hosts). */
@@ -65,7 +66,7 @@ function existingFile(path: string, flag: string): string {
 
 /** Added keys go to stderr, control characters escaped, so stdout (JSON, the tree) stays the report alone. */
 function printHostKeyAdded(notice: string): void {
-  const safe = notice.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const safe = escapeControl(notice);
   process.stderr.write(`conntrack-fleet: ${safe}\n`);
 }
 

@@ -14,6 +14,7 @@ import { addHostOptions, type HostOptionValues, inventoryFlags, parseCount } fro
 import { writeRetryFile } from './retry-file.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
+import { escapeControl } from '../config/escape.js';
 
 interface RunValues extends HostOptionValues {
   check?: boolean;
@@ -105,7 +106,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
     for (const reporter of reporters) await reporter.finish();
     if (logStream) await new Promise<void>((resolve) => logStream.end(resolve));
   }
-  if (retryLine) process.stderr.write(`${retryLine}\n`);
+  if (retryLine) process.stderr.write(`${escapeControl(retryLine)}\n`);
   if (values.diff && selection.format !== 'json') printDiffs(events, process.stdout);
   if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: playbookFile, startedAt, finishedAt: new Date(), exitCode }));
   return exitCode;

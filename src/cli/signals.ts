@@ -4,6 +4,7 @@
  * script starts, the ones running are waited for, then the process exits 130 and the journals stay for `rollback`.
  */
 import { exitCodes } from '../runner/outcome.js';
+import { escapeOutput } from '../config/escape.js';
 
 export interface Interruption {
   isInterrupted(): boolean;
@@ -23,7 +24,7 @@ export interface SignalHandlers {
 export function watchSignals(handlers: SignalHandlers): Interruption {
   let interrupted = false;
   let stopping = false;
-  const say = (text: string) => process.stderr.write(`\nconntrack-fleet: ${text}\n`);
+  const say = (text: string) => process.stderr.write(`\nconntrack-fleet: ${escapeOutput(text)}\n`);
   const handler = (signal: NodeJS.Signals) => {
     if (!interrupted) {
       interrupted = true;

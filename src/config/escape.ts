@@ -33,3 +33,15 @@ function hexEscape(char: string): string {
   const code = char.codePointAt(0) ?? 0;
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
+
+/** Our own colours (paint.ts emits only SGR: ESC [ digits ; m) survive; every other control is escaped. */
+const SGR_OR_CONTROL = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * For text a reporter writes to the terminal or a log, already painted: line breaks and tabs stay (the reporter
+ * made them), SGR colour sequences stay (paint.ts made them), and every other control character — cursor moves,
+ * screen clears, OSC title/hyperlink sequences, a bare CR that overwrites a line — is escaped.
+ */
+export function escapeOutput(text: string): string {
+  return text.replace(SGR_OR_CONTROL, (match) => (match.length > 1 ? match : (NAMED[match] ?? hexEscape(match))));
+}

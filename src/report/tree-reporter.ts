@@ -11,6 +11,7 @@ import { formatRunSummary } from './summary-line.js';
 import { applyTreeEvent } from './tree-events.js';
 import { createTreeState, finalizeTreeState, type TreeState } from './tree-state.js';
 import { buildRootTasks, type TreeTask } from './tree-tasks.js';
+import { escapeOutput } from '../config/escape.js';
 
 /** A tree needs a terminal to redraw on; into a pipe or file it degrades to the plain lines. */
 export function createTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose'>): RunReporter {
@@ -43,9 +44,9 @@ function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'co
       const notes = state?.notes ?? [];
       const lines = notes.map((line) => formatPlainLine(line, paint));
       if (renderError !== null) lines.push(paint.red(`(the live tree failed: ${renderError})`));
-      if (lines.length > 0) options.stream.write(`\n${lines.join('\n')}\n`);
+      if (lines.length > 0) options.stream.write(`\n${escapeOutput(lines.join('\n'))}\n`);
       const tally = summarizeRun(events);
-      options.stream.write(`\n${formatRunSummary(tally.summary, tally.exitCode)}\n`);
+      options.stream.write(`\n${escapeOutput(formatRunSummary(tally.summary, tally.exitCode))}\n`);
     },
   };
 }

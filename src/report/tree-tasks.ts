@@ -1,6 +1,7 @@
 /** listr2 tasks for the run tree: batch → host → step; each task waits on the state that events settle. */
 import type { ListrRendererFactory, ListrTask, ListrTaskWrapper } from 'listr2';
 import type { BatchView, HostView, StepView, TreeState } from './tree-state.js';
+import { escapeOutput } from '../config/escape.js';
 
 type Wrapper = ListrTaskWrapper<object, ListrRendererFactory, ListrRendererFactory>;
 export type TreeTask = ListrTask<object, ListrRendererFactory, ListrRendererFactory>;
@@ -86,6 +87,6 @@ function buildRollbackTask(view: HostView): TreeTask {
 
 function attachTitle(slot: { attach(sink: (text: string) => void): void }, task: Wrapper): void {
   slot.attach((text) => {
-    task.title = text;
+    task.title = escapeOutput(text);
   });
 }

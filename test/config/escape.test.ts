@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeControl, escapeControlLines, hasControl } from '../../src/config/escape.js';
+import { escapeControl, escapeControlLines, escapeOutput, hasControl } from '../../src/config/escape.js';
 
 describe('escapeControl: control characters shown, never sent', () => {
   const cases: Array<[string, string]> = [
@@ -23,4 +23,15 @@ describe('escapeControl: control characters shown, never sent', () => {
   it('escapeControlLines keeps the line breaks it was given', () => {
     assert.equal(escapeControlLines('one\u001b\ntwo\r'), 'one\\e\ntwo\\r');
   });
+});
+
+describe('escapeOutput: painted reporter text keeps its colours, lines and tabs, nothing else', () => {
+  const cases: Array<[string, string]> = [
+    ['\u001b[31mred\u001b[39m\n\tnext', '\u001b[31mred\u001b[39m\n\tnext'],
+    ['clear\u001b[2Jscreen', 'clear\\e[2Jscreen'],
+    ['title\u001b]0;pwned\u0007', 'title\\e]0;pwned\\x07'],
+    ['over\rwrite', 'over\\rwrite'],
+    ['csi\u009b2J', 'csi\\x9b2J'],
+  ];
+  for (const [input, expected] of cases) it(`${JSON.stringify(input)}`, () => assert.equal(escapeOutput(input), expected));
 });
