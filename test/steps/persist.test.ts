@@ -112,6 +112,17 @@ describe('persist plan', () => {
     assert.deepEqual(plan.changes.map((c) => c.kind === 'file' && c.path), [sysctlConf, modulesLoadPath]);
   });
 
+  it('modprobe-blocked: warns when modprobe.d keeps nf_conntrack from loading at boot, and not otherwise', () => {
+    const facts = withFiles(modular61Nft(), {});
+    assert.deepEqual(planPersist(spec.persist(), contextOf(facts, sets)).plan.warnings.filter((w) => w.startsWith('modprobe-blocked')), []);
+    facts.bootConfig?.files.push(bootFile('/etc/modprobe.d/off.conf', { text: 'install nf_conntrack /bin/false\n' }));
+    const { plan } = planPersist(spec.persist(), contextOf(facts, sets));
+    assert.ok(plan.changes.length > 0, 'still persists: the value is right if the module is enabled later');
+    assert.deepEqual(plan.warnings.filter((w) => w.startsWith('modprobe-blocked')), [
+      'modprobe-blocked: after a reboot nf_conntrack cannot load (nf_conntrack: /etc/modprobe.d/off.conf:1 "install nf_conntrack /bin/false"), so no persisted value applies',
+    ]);
+  });
+
   it('built-in conntrack: neither module file, and says why', () => {
     const { plan } = planPersist(spec.persist(), contextOf(withFiles(builtin618(), {}), { ...sets, targetHashsize: 65536 }));
     assert.deepEqual(plan.changes.map((c) => c.kind === 'file' && c.path), [sysctlConf]);
