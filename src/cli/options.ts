@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { type ConnectOptions, defaultConnectOptions } from '../transport/connection.js';
 import { escapeControl } from '../config/escape.js';
+import { quoteShell } from '../transport/quote.js';
 
 export interface HostOptionValues {
   /** Every -i, in order (files, directories or comma lists of hosts). */
@@ -49,7 +50,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 /** The -i options as a user would type them again (for hints such as the rollback command). */
 export function inventoryFlags(values: Pick<HostOptionValues, 'inventory'>): string {
-  return values.inventory.map((source) => `-i ${source}`).join(' ');
+  return values.inventory.map((source) => `-i ${quoteShell(source)}`).join(' ');
 }
 
 export function parseCount(text: string, flag: string, min = 1): number {

@@ -14,6 +14,7 @@ import { addHostOptions, type HostOptionValues, inventoryFlags, parseCount } fro
 import { writeRetryFile } from './retry-file.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
+import { createStopNow, rollbackCommand } from './stop-now.js';
 import { escapeControl } from '../config/escape.js';
 
 interface RunValues extends HostOptionValues {
@@ -80,19 +81,36 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   const logStream = values.log ? openLog(values.log, runId, startedAt, playbookFile) : null;
   if (logStream) reporters.push(createRunReporter({ format: 'plain', stream: logStream, color: false, playbook: playbookFile }));
   const events: RunEvent[] = [];
-  const emit = fanOut(reporters, events);
+  let outputFinished: Promise<void> | null = null;
+  // once: the second signal's exit path and the run's own end may both get here
+  const finishOutput = (): Promise<void> =>
+    (outputFinished ??= (async () => {
+      for (const reporter of reporters) await reporter.finish();
+      if (logStream) await new Promise<void>((resolve) => logStream.end(resolve));
+    })());
+  const stopNow = createStopNow(runId, inventoryFlags(values), fanOut(reporters, events));
+  const emit = stopNow.emit;
   const pool = createPool(selection);
   const signals = watchSignals({
+    onSecond: () => stopNow.begin(),
+    finish: async () => {
+      stopNow.end();
+      await finishOutput();
+      if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: playbookFile, startedAt, finishedAt: new Date(), exitCode: 130 }));
+    },
     onFirst: (signal) =>
       emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; hosts mid-run finish their step and are rolled back (interrupt again to stop at once)` }),
     busyHosts: () => pool.busyHosts(),
     drain: () => pool.drain(),
-    stopHint: `Hosts changed so far keep their journals; undo them with: conntrack-fleet rollback --run ${runId} ${inventoryFlags(values)}`,
+    stopHint: `Hosts changed so far keep their journals; undo them with: ${rollbackCommand(runId, inventoryFlags(values))}`,
   });
   let exitCode: number;
   let retryLine: string | null = null;
   try {
     const result = await runFleet({ playbook, targets: selection.targets, forks: selection.forks, checkOnly: values.check === true, runId, startedAt, pool, emit, isInterrupted: signals.isInterrupted });
+    // stopped by a second signal: its path writes the summary and the report and exits 130
+    const stopped = signals.stopped();
+    if (stopped) await stopped;
     const counts = countOutcomes(result.results.map((r) => r.outcome));
     exitCode = exitCodeOf({ counts, stopped: result.stopped, interrupted: result.interrupted }, 'run');
     emit({ type: 'run-end', exitCode, summary: counts });
@@ -103,8 +121,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   } finally {
     await pool.closeAll();
     signals.dispose();
-    for (const reporter of reporters) await reporter.finish();
-    if (logStream) await new Promise<void>((resolve) => logStream.end(resolve));
+    await finishOutput();
   }
   if (retryLine) process.stderr.write(`${escapeControl(retryLine)}\n`);
   if (values.diff && selection.format !== 'json') printDiffs(events, process.stdout);

@@ -144,7 +144,9 @@ export function planPersist(spec: PersistSpec, context: PlanContext): PlannedSte
   const entries = mergeEntries({ previous, current, removed });
   Object.assign(plan, describeValues(context, { previous, entries, removed }, before));
   if (previous.length === 0 && entries.length === 0 && context.targetHashsize === null && removed.length === 0) {
-    plan.lines.push('nothing to persist: this playbook sets no value and none was persisted before');
+    // the steps before persist may set values and still leave none here (they refused on this host): say which
+    const why = context.facts.conntrack === 'absent' ? 'nf_conntrack is not loaded on this host, so no step sets a value here' : 'no step before persist sets a value on this host';
+    plan.lines.push(`nothing to persist: ${why}, and none was persisted before`);
     return { plan, context };
   }
   const parts: Part[] = [planTarget(target, entries, before)];

@@ -94,6 +94,13 @@ describe('persist plan', () => {
     assert.match(plan.lines[0]!, /nothing to persist/);
   });
 
+  it('never says "this playbook sets no value": on a host without nf_conntrack it says why nothing is set here', () => {
+    const facts = withFiles(modular61Nft(), {});
+    facts.conntrack = 'absent';
+    const { plan } = planPersist(spec.persist(), contextOf(facts));
+    assert.equal(plan.lines[0], 'nothing to persist: nf_conntrack is not loaded on this host, so no step sets a value here, and none was persisted before');
+  });
+
   it('modular conntrack: modprobe.d hashsize and modules-load.d, with the reason in the file', () => {
     const facts = withFiles(modular61Nft(), {});
     const context: PlanContext = contextOf(facts, { ...sets, targetHashsize: 65536 });
