@@ -36,12 +36,17 @@ export function createStopNow(runId: string, inventoryFlags: string, next: (even
   const started = new Map<string, number>();
   let planned: string[] = [];
   const leftFor = (host: string): string => `stopped by a second interrupt before it was restored; left for: ${rollbackCommand(runId, inventoryFlags, host)}`;
+  // a failed rollback leaves the journal: the same command retries it once the cause (often the network) is gone
+  const withRetry = (result: HostResult): HostResult =>
+    result.outcome === 'rollback-failed' && !(result.error ?? '').includes('conntrack-fleet rollback --run')
+      ? { ...result, error: `${result.error ?? 'rollback failed'}; to retry the rollback: ${rollbackCommand(runId, inventoryFlags, result.host)}` }
+      : result;
   return {
     emit(event) {
       if (ended) return;
       if (event.type === 'host-end') {
         const cutOff = stopping && (event.result.outcome === 'rollback-failed' || event.result.outcome === 'failed');
-        const result: HostResult = cutOff ? { ...event.result, outcome: 'failed', error: leftFor(event.result.host), rollbackMismatches: [] } : event.result;
+        const result: HostResult = cutOff ? { ...event.result, outcome: 'failed', error: leftFor(event.result.host), rollbackMismatches: [] } : withRetry(event.result);
         verdicts.set(result.host, result);
         next({ ...event, result });
         return;
