@@ -45,3 +45,11 @@ const SGR_OR_CONTROL = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009
 export function escapeOutput(text: string): string {
   return text.replace(SGR_OR_CONTROL, (match) => (match.length > 1 ? match : (NAMED[match] ?? hexEscape(match))));
 }
+
+/**
+ * JSON.stringify escapes C0 controls but writes DEL, C1 controls (U+0080-U+009F: a terminal may read U+009B as CSI)
+ * and the line separators raw; this writes them as \uXXXX too, which any JSON parser reads back identically.
+ */
+export function stringifyJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}

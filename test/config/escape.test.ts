@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeControl, escapeControlLines, escapeOutput, hasControl } from '../../src/config/escape.js';
+import { escapeControl, escapeControlLines, escapeOutput, hasControl, stringifyJson } from '../../src/config/escape.js';
 
 describe('escapeControl: control characters shown, never sent', () => {
   const cases: Array<[string, string]> = [
@@ -34,4 +34,13 @@ describe('escapeOutput: painted reporter text keeps its colours, lines and tabs,
     ['csi\u009b2J', 'csi\\x9b2J'],
   ];
   for (const [input, expected] of cases) it(`${JSON.stringify(input)}`, () => assert.equal(escapeOutput(input), expected));
+});
+
+describe('stringifyJson: no raw C1 control in JSON output, same value when parsed', () => {
+  it('escapes DEL, C1 and line separators as \\uXXXX', () => {
+    const value = { host: 'a\u009b2J\u007f\u2028\u001b', n: 1 };
+    const text = stringifyJson(value);
+    assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+    assert.deepEqual(JSON.parse(text), value);
+  });
 });
