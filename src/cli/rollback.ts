@@ -13,7 +13,8 @@ import { createPool, selectTargets } from './hosts.js';
 import type { JournalEntry } from '../runner/journal.js';
 import { type BlockingRun, blockingNewerRuns, describeBlocking } from '../runner/newer-runs.js';
 import { checkRunKnown, type HostJournals, newestRunId, readJournals } from './journals.js';
-import { addHostOptions, type HostOptionValues } from './options.js';
+import { addHostOptions, type HostOptionValues, inventoryFlags } from './options.js';
+import { rollbackCommand } from './stop-now.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
 
@@ -136,15 +137,20 @@ export async function runRollback(values: RollbackValues): Promise<number> {
     events.push(event);
     reporter.onEvent(event);
   };
+  let chosenRunId: string | null = values.run ?? null;
   const signals = watchSignals({
     onFirst: (signal) => emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; rollbacks in progress finish (interrupt again to stop at once)` }),
     busyHosts: () => pool.busyHosts(),
     drain: () => pool.drain(),
-    stopHint: 'Run the same rollback again to finish it.',
+    // read when the stop happens: by then the run id is known (--last resolves it from the journals)
+    get stopHint() {
+      return chosenRunId ? `Finish it with: ${rollbackCommand(chosenRunId, inventoryFlags(values))}` : 'Run the same rollback again to finish it.';
+    },
   });
   try {
     const journals = await readJournals(pool, selection.targets, selection.forks);
     const runId = values.run ?? newestRunId(journals);
+    chosenRunId = runId;
     const nothing = values.last ? nothingToRollBack(journals, runId) : null;
     if (nothing) {
       // exit 0: an automated recovery step runs `rollback --last` blindly after a crash before the first write
