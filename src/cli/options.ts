@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { type ConnectOptions, defaultConnectOptions } from '../transport/connection.js';
 import { escapeControl } from '../config/escape.js';
 import { quoteShell } from '../transport/quote.js';
+import { userNameProblem } from '../inventory/name-rules.js';
 
 export interface HostOptionValues {
   /** Every -i, in order (files, directories or comma lists of hosts). */
@@ -84,6 +85,10 @@ export function connectOptionsFrom(values: HostOptionValues): ConnectOptions {
   return options;
 }
 
+/** -u, else the local user; both reach ssh, so both follow the inventory's user rule (src/inventory/name-rules.ts). */
 export function defaultUser(values: HostOptionValues): string {
-  return values.user ?? userInfo().username;
+  const user = values.user ?? userInfo().username;
+  const problem = userNameProblem(user);
+  if (problem) throw new InputError(`${values.user === undefined ? 'the local user name' : '-u'} ${JSON.stringify(user)} is refused; expected ${problem}`);
+  return user;
 }
