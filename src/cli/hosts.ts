@@ -1,6 +1,6 @@
 /** From flags to hosts and connections: shared by check, run, rollback and runs. Everything here runs before any host is contacted. */
 import type { SourcePosition } from '../errors.js';
-import { expandLimit, loadInventory, limitHosts, selectHosts, toHostTarget } from '../inventory/index.js';
+import { expandLimit, loadInventory, limitHosts, requireKeyFiles, selectHosts, toHostTarget } from '../inventory/index.js';
 import { parseShard, selectShard } from '../inventory/shard.js';
 import type { Inventory, InventoryHost } from '../inventory/index.js';
 import { chooseFormat, useColor, type ReportFormat } from '../report/index.js';
@@ -33,7 +33,9 @@ export function selectTargets(values: HostOptionValues, pattern = 'all', pattern
   if (values.limit !== undefined) hosts = limitHosts(hosts, inventory, expandLimit(values.limit));
   if (values.shard !== undefined) hosts = selectShard(hosts, parseShard(values.shard));
   const user = defaultUser(values);
-  const configured = withSshConfig(hosts.map((h) => toHostTarget(h, { user })), values.sshConfig, values.user !== undefined);
+  const inventoryTargets = hosts.map((h) => toHostTarget(h, { user }));
+  requireKeyFiles(hosts, inventoryTargets);
+  const configured = withSshConfig(inventoryTargets, values.sshConfig, values.user !== undefined);
   const becomeSources = { env: process.env, ask: values.askBecomePass === true, prompt: terminalPrompt() };
   const targets = withBecomePassword(configured, runBecomePassword(becomeSources));
   const isTTY = process.stdout.isTTY === true;

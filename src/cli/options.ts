@@ -5,6 +5,9 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { type ConnectOptions, defaultConnectOptions } from '../transport/connection.js';
+import { escapeControl } from '../config/escape.js';
+import { quoteShell } from '../transport/quote.js';
+import { userNameProblem } from '../inventory/name-rules.js';
 
 export interface HostOptionValues {
   /** Every -i, in order (files, directories or comma lists of hosts). */
@@ -54,7 +57,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 /** The -i options as a user would type them again (for hints such as the rollback command). */
 export function inventoryFlags(values: Pick<HostOptionValues, 'inventory'>): string {
-  return values.inventory.map((source) => `-i ${source}`).join(' ');
+  return values.inventory.map((source) => `-i ${quoteShell(source)}`).join(' ');
 }
 
 export function parseCount(text: string, flag: string, min = 1): number {
@@ -71,7 +74,7 @@ function existingFile(path: string, flag: string): string {
 
 /** Added keys go to stderr, control characters escaped, so stdout (JSON, the tree) stays the report alone. */
 function printHostKeyAdded(notice: string): void {
-  const safe = notice.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const safe = escapeControl(notice);
   process.stderr.write(`conntrack-fleet: ${safe}\n`);
 }
 
@@ -88,6 +91,10 @@ export function connectOptionsFrom(values: HostOptionValues): ConnectOptions {
   return options;
 }
 
+/** -u, else the local user; both reach ssh, so both follow the inventory's user rule (src/inventory/name-rules.ts). */
 export function defaultUser(values: HostOptionValues): string {
-  return values.user ?? userInfo().username;
+  const user = values.user ?? userInfo().username;
+  const problem = userNameProblem(user);
+  if (problem) throw new InputError(`${values.user === undefined ? 'the local user name' : '-u'} ${JSON.stringify(user)} is refused; expected ${problem}`);
+  return user;
 }

@@ -6,14 +6,15 @@ import { buildRunReport, createRunReporter, writeReportFile } from '../report/in
 import type { ConnectionPool } from '../runner/connection-pool.js';
 import type { HostResult, RunEvent } from '../runner/events.js';
 import { acquireHostLock, releaseLock } from '../runner/host-lock.js';
-import { countOutcomes, exitCodeOf } from '../runner/outcome.js';
+import { countOutcomes, exitCodeOf, exitCodes } from '../runner/outcome.js';
 import { restoreHost } from '../runner/restore.js';
 import { hostResult } from '../runner/step-results.js';
 import { createPool, selectTargets } from './hosts.js';
 import type { JournalEntry } from '../runner/journal.js';
 import { type BlockingRun, blockingNewerRuns, describeBlocking } from '../runner/newer-runs.js';
 import { checkRunKnown, type HostJournals, newestRunId, readJournals } from './journals.js';
-import { addHostOptions, type HostOptionValues } from './options.js';
+import { addHostOptions, type HostOptionValues, inventoryFlags } from './options.js';
+import { rollbackCommand } from './stop-now.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
 
@@ -108,6 +109,17 @@ function refuseForNewer(runId: string, blocking: BlockingRun[]): string {
   return `refused to roll back run ${runId}: ${describeBlocking(blocking)}; roll back ${newest} first (rollback --run ${newest}) or pass --include-newer to undo the newer runs first, newest first`;
 }
 
+/**
+ * For --last: why there is nothing to undo (every host answered and none has a journal, or the newest run applied
+ * no change on any host: a crash before its first write), or null. A host whose journal could not be read may hide a change, so it is never "nothing".
+ */
+export function nothingToRollBack(journals: HostJournals[], runId: string | null): string | null {
+  if (journals.some((j) => j.error)) return null;
+  if (!runId) return 'no run has left a journal on the selected hosts';
+  const entries = journals.flatMap((j) => j.entries.filter((e) => e.run_id === runId));
+  return entries.every((e) => e.applied_count === 0) ? `the last run, ${runId}, changed nothing on the selected hosts` : null;
+}
+
 export function rollbackExitCode(results: RollbackResult[], interrupted: boolean): number {
   const counts = countOutcomes(results.map((r) => r.result.outcome));
   const nothingToDo = results.filter((r) => r.result.outcome === 'skipped' && !r.notDone).length;
@@ -125,15 +137,26 @@ export async function runRollback(values: RollbackValues): Promise<number> {
     events.push(event);
     reporter.onEvent(event);
   };
+  let chosenRunId: string | null = values.run ?? null;
   const signals = watchSignals({
     onFirst: (signal) => emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; rollbacks in progress finish (interrupt again to stop at once)` }),
     busyHosts: () => pool.busyHosts(),
     drain: () => pool.drain(),
-    stopHint: 'Run the same rollback again to finish it.',
+    // read when the stop happens: by then the run id is known (--last resolves it from the journals)
+    get stopHint() {
+      return chosenRunId ? `Finish it with: ${rollbackCommand(chosenRunId, inventoryFlags(values))}` : 'Run the same rollback again to finish it.';
+    },
   });
   try {
     const journals = await readJournals(pool, selection.targets, selection.forks);
     const runId = values.run ?? newestRunId(journals);
+    chosenRunId = runId;
+    const nothing = values.last ? nothingToRollBack(journals, runId) : null;
+    if (nothing) {
+      // exit 0: an automated recovery step runs `rollback --last` blindly after a crash before the first write
+      process.stderr.write(`conntrack-fleet: nothing to roll back: ${nothing}\n`);
+      return exitCodes.ok;
+    }
     if (!runId) throw new InputError('no journal found on the selected hosts: nothing to roll back');
     checkRunKnown(runId, journals);
     const hosts = selection.targets.map((t) => t.name);

@@ -12,7 +12,7 @@ import { splitBatches } from '../runner/batches.js';
 import type { RunEvent } from '../runner/events.js';
 import { runFleet } from '../runner/fleet.js';
 import { withHostLog } from '../runner/host-log.js';
-import { countOutcomes, exitCodeOf, type HostOutcome } from '../runner/outcome.js';
+import { countOutcomes, exitCodeOf, exitCodes, type HostOutcome } from '../runner/outcome.js';
 import { printDiffs } from './diffs.js';
 import { createPool, selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, inventoryFlags, parseCount } from './options.js';
@@ -20,6 +20,8 @@ import { writeRetryFile } from './retry-file.js';
 import { formatListHosts, formatSyntaxOk, knownSecrets, withSecretCapture } from './run-habits.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
+import { createStopNow, rollbackCommand } from './stop-now.js';
+import { escapeControl } from '../config/escape.js';
 
 interface RunValues extends HostOptionValues {
   check?: boolean;
@@ -111,12 +113,27 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   const verbose = verbosity > 0 ? createVerboseReporter({ stream: process.stderr, level: verbosity, redact: createRedactor(secrets) }) : null;
   if (verbose) reporters.push(verbose);
   const events: RunEvent[] = [];
-  const emit = fanOut(reporters, events);
+  let outputFinished: Promise<void> | null = null;
+  // once: the second signal's exit path and the run's own end may both get here
+  const finishOutput = (endLine: string): Promise<void> =>
+    (outputFinished ??= (async () => {
+      for (const reporter of reporters) await reporter.finish();
+      if (logStream) await new Promise<void>((resolve) => logStream.end(`# ${endLine}\n`, resolve));
+      process.stderr.write(`${endLine}\n`);
+    })());
+  const stopNow = createStopNow(runId, inventoryFlags(values), fanOut(reporters, events));
+  const emit = stopNow.emit;
   // host-log events (script text at -vvv) go to the -v printer alone: no other reporter keeps them for the whole run
   const connect = verbose ? withHostLog(selection.connect, { emit: (event) => verbose.onEvent(event), level: verbosity }) : selection.connect;
   const pool = createPool({ ...selection, connect });
-  const undo = `conntrack-fleet rollback --run ${runId} ${inventoryFlags(values)}`;
+  const undo = rollbackCommand(runId, inventoryFlags(values));
   const signals = watchSignals({
+    onSecond: () => stopNow.begin(),
+    finish: async () => {
+      stopNow.end();
+      await finishOutput(formatRunEndLine(runId, exitCodes.interrupted, undo));
+      if (values.report) await writeReportFile(values.report, buildRunReport(events, { ...shared, startedAt, finishedAt: new Date(), exitCode: exitCodes.interrupted }));
+    },
     onFirst: (signal) =>
       emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; hosts mid-run finish their step and are rolled back (interrupt again to stop at once)` }),
     busyHosts: () => pool.busyHosts(),
@@ -129,6 +146,9 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   let changed = false;
   try {
     const result = await runFleet({ playbook, targets, forks: selection.forks, checkOnly: checkMode, runId, startedAt, pool, emit, isInterrupted: signals.isInterrupted });
+    // stopped by a second signal: its path writes the summary and the report and exits 130
+    const stopped = signals.stopped();
+    if (stopped) await stopped;
     const counts = countOutcomes(result.results.map((r) => r.outcome));
     changed = !checkMode && mayHaveChanged(counts);
     exitCode = exitCodeOf({ counts, stopped: result.stopped, interrupted: result.interrupted }, 'run');
@@ -140,14 +160,11 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   } finally {
     await pool.closeAll();
     signals.dispose();
-    for (const reporter of reporters) await reporter.finish();
-    const endLine = formatRunEndLine(runId, exitCode, changed ? undo : undefined);
-    if (logStream) await new Promise<void>((resolve) => logStream.end(`# ${endLine}\n`, resolve));
-    process.stderr.write(`${endLine}\n`);
+    await finishOutput(formatRunEndLine(runId, exitCode, changed ? undo : undefined));
   }
   // null only when runFleet threw, and then the error has already left this function
   const code = exitCode ?? 1;
-  if (retryLine) process.stderr.write(`${retryLine}\n`);
+  if (retryLine) process.stderr.write(`${escapeControl(retryLine)}\n`);
   if (values.diff && selection.format !== 'json') printDiffs(events, process.stdout);
   if (values.report) await writeReportFile(values.report, buildRunReport(events, { ...shared, startedAt, finishedAt: new Date(), exitCode: code }));
   return code;

@@ -4,6 +4,7 @@ import { countOutcomes, exitCodeOf, readOutcome } from '../runner/outcome.js';
 import { createPool, selectTargets } from './hosts.js';
 import { type HostJournals, readJournals } from './journals.js';
 import { addHostOptions, type HostOptionValues } from './options.js';
+import { stringifyJson } from '../config/escape.js';
 
 /** Pure. Oldest run first per host; JSON is one object per host. */
 export function renderRuns(journals: HostJournals[], json: boolean): string {
@@ -21,7 +22,7 @@ export function renderRuns(journals: HostJournals[], json: boolean): string {
         applied: e.applied_count,
       })),
     }));
-    return `${JSON.stringify(rows, null, 2)}\n`;
+    return `${stringifyJson(rows)}\n`;
   }
   const lines: string[] = [];
   for (const j of journals) {

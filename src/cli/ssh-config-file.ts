@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { applySshConfig, explicitFieldsOf } from '../transport/apply-ssh-config.js';
 import type { HostTarget } from '../transport/connection.js';
 import { parseSshConfig } from '../transport/ssh-config.js';
+import { escapeControl } from '../config/escape.js';
 
 export function withSshConfig(targets: HostTarget[], file: string | undefined, userFlag: boolean): HostTarget[] {
   if (file === 'none') return targets;
@@ -22,6 +23,6 @@ export function withSshConfig(targets: HostTarget[], file: string | undefined, u
     throw new InputError(`cannot read ssh config ${path}: ${(error as Error).message}`, undefined, { cause: error });
   }
   const config = parseSshConfig(text, path);
-  for (const note of config.notes) process.stderr.write(`conntrack-fleet: ${note}\n`);
+  for (const note of config.notes) process.stderr.write(`conntrack-fleet: ${escapeControl(note)}\n`);
   return targets.map((t) => applySshConfig(t, config, explicitFieldsOf(t.vars, userFlag), home));
 }

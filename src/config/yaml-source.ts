@@ -4,8 +4,9 @@
  * contain themselves are refused here, once, so every later walk of the document is bounded.
  */
 import { readFileSync } from 'node:fs';
-import { isNode, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { isCollection, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import { InputError, type SourcePosition } from '../errors.js';
+import { decodeUtf8 } from './utf8.js';
 import { findBadMerge, resolveNode } from './yaml-map.js';
 
 export interface YamlSource {
@@ -22,6 +23,12 @@ export interface YamlSource {
  */
 export const MAX_ALIAS_COUNT = 10_000;
 
+/**
+ * Deepest nesting of collections accepted. Inventories and playbooks need fewer than 10 levels; the limit keeps
+ * every recursive walk (yaml's own, ours) far from the JavaScript stack limit, so `[[[[…` is bad input, not a crash.
+ */
+export const MAX_NESTING_DEPTH = 64;
+
 /** Loads and parses `file`; a missing file or a syntax error is an InputError. */
 export function loadYamlSource(file: string, what = 'file'): YamlSource {
   return parseYamlSource(file, readSourceText(file, what));
@@ -35,6 +42,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   const error = doc.errors[0];
   if (error) throw syntaxError(file, error);
   const source = { file, doc, lineCounter };
+  checkDepth(source);
   checkNodes(source);
   documentValue(source);
   return source;
@@ -59,12 +67,43 @@ export function nodeValue(source: YamlSource, node: unknown): unknown {
 
 /** The text of `file`; a missing or unreadable file is an InputError at FILE:1:1 saying what was `expected`. */
 export function readSourceText(file: string, what: string, expected = 'a readable YAML file'): string {
+  let bytes: Buffer;
   try {
-    return readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? cause})`;
     throw new InputError(`${what} ${problem}; expected ${expected}`, { file, line: 1, col: 1 }, { cause });
+  }
+  const decoded = decodeUtf8(bytes);
+  if ('text' in decoded) return decoded.text;
+  throw notUtf8(file, what, bytes, decoded.badOffset);
+}
+
+/** The position of a bad byte: its line, and its column counted in characters of the valid text before it. */
+function notUtf8(file: string, what: string, bytes: Buffer, offset: number): InputError {
+  const before = bytes.subarray(0, offset).toString('utf8');
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const line = before.split('\n').length;
+  const col = before.length - lineStart + 1;
+  const byte = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
+  return new InputError(`${what} is not valid UTF-8: byte 0x${byte} at byte offset ${offset}; expected UTF-8 text`, { file, line, col });
+}
+
+/** Iterative (an explicit stack), so the check itself cannot overflow on the input it exists to refuse. */
+function checkDepth(source: YamlSource): void {
+  const pending: Array<{ node: unknown; depth: number }> = [{ node: source.doc.contents, depth: 1 }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { node, depth } = item;
+    if (!isCollection(node)) continue;
+    if (depth > MAX_NESTING_DEPTH) {
+      const problem = `nesting deeper than ${MAX_NESTING_DEPTH} levels`;
+      throw new InputError(`${problem}; expected at most ${MAX_NESTING_DEPTH} nested lists or mappings`, position(source, offsetOf(node)));
+    }
+    for (const entry of node.items) {
+      if (isPair(entry)) pending.push({ node: entry.key, depth: depth + 1 }, { node: entry.value, depth: depth + 1 });
+      else pending.push({ node: entry, depth: depth + 1 });
+    }
   }
 }
 
@@ -135,6 +174,10 @@ function syntaxError(file: string, error: YAMLError): InputError {
   const position: SourcePosition = { file, line: start?.line ?? 1, col: start?.col ?? 1 };
   // prettyErrors appends " at line L, column C:" and a code excerpt; the position already says that.
   const reason = error.message.split(/ at line \d+, column \d+/)[0]?.trim() ?? error.message;
+  if (/Maximum call stack size exceeded/.test(reason)) {
+    // the parser's own recursion ran out on deeply nested flow collections before checkDepth could look
+    return new InputError(`nesting too deep to read; expected at most ${MAX_NESTING_DEPTH} nested lists or mappings`, position, { cause: error });
+  }
   return new InputError(`invalid YAML: ${reason}; expected well-formed YAML`, position, { cause: error });
 }
 

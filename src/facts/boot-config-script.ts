@@ -44,9 +44,11 @@ cf_boot_config() {
   cf_value cmdline_hashsize "$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^nf[-_]conntrack\.hashsize=/) v = substr($i, index($i, "=") + 1) } END { print v }' /proc/cmdline 2>/dev/null)"
   for cf_d in ${sysctlDirs.join(' ')} ${modprobeDirs.join(' ')}; do
     [ -d "$cf_d" ] || continue
-    # one grep per directory; names come back one a line, so a name with a newline is skipped below
+    # one grep per directory; names come back one a line, so a name with a newline is skipped below.
+    # In modprobe.d, install lines too: "install nf_nat /bin/false" decides whether unload_nat can be undone.
+    case $cf_d in *modprobe.d) cf_pat='conntrack|^[[:space:]]*install[[:space:]]' ;; *) cf_pat=conntrack ;; esac
     cf_hits="
-$(grep -l conntrack "$cf_d"/*.conf 2>/dev/null)
+$(grep -lE "$cf_pat" "$cf_d"/*.conf 2>/dev/null)
 "
     for cf_f in "$cf_d"/*.conf; do
       [ -e "$cf_f" ] || [ -L "$cf_f" ] || continue

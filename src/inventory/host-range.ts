@@ -3,6 +3,8 @@
  * (numeric with zero padding, or letters, optional step) and a `host:port` suffix.
  */
 
+import { hostNameProblem } from './name-rules.js';
+
 export type HostEntry = { names: string[]; port?: number } | { error: string };
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -13,8 +15,15 @@ export function parseHostEntry(entry: string): HostEntry {
   if (port !== undefined && (port < 1 || port > 65535)) {
     return { error: `host "${entry}": port ${port} is out of range; expected 1-65535` };
   }
+  // checked before ranges are read: "[" in a name with a newline would otherwise be reported as a bad range
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(host)) return { error: `host name ${JSON.stringify(host)} is refused; expected no spaces or control characters` };
   const names = expandRanges(host);
-  return typeof names === 'string' ? { error: `host "${entry}": ${names}` } : { names, ...(port !== undefined && { port }) };
+  if (typeof names === 'string') return { error: `host ${JSON.stringify(entry)}: ${names}` };
+  for (const name of names) {
+    const problem = hostNameProblem(name);
+    if (problem) return { error: `host name ${JSON.stringify(name)} is refused; expected ${problem}` };
+  }
+  return { names, ...(port !== undefined && { port }) };
 }
 
 function splitPort(entry: string): { host: string; port?: number } {

@@ -14,6 +14,7 @@ import type { HostTarget } from '../transport/connection.js';
 import type { ProxySetting } from '../transport/proxy-jump.js';
 import { findOptionFiles, findProxySetting, splitShellWords } from './ssh-args.js';
 import type { InventoryHost } from './types.js';
+import { hostNameProblem, userNameProblem } from './name-rules.js';
 import { varPosition } from './var-positions.js';
 
 interface SetVar {
@@ -24,11 +25,11 @@ interface SetVar {
 export function toHostTarget(host: InventoryHost, defaults: { user: string }): HostTarget {
   const target: HostTarget = {
     name: host.name,
-    address: readText(host, ['ansible_host', 'ansible_ssh_host'], 'a host name or address') ?? host.name,
+    address: readChecked(host, ['ansible_host', 'ansible_ssh_host'], hostNameProblem) ?? host.name,
     port: readPort(host),
-    user: readText(host, ['ansible_user', 'ansible_ssh_user'], 'a user name') ?? defaults.user,
+    user: readChecked(host, ['ansible_user', 'ansible_ssh_user'], userNameProblem) ?? defaults.user,
     become: readBecome(host),
-    becomeUser: readText(host, ['ansible_become_user'], 'a user name') ?? 'root',
+    becomeUser: readChecked(host, ['ansible_become_user'], userNameProblem) ?? 'root',
     vars: host.vars,
   };
   const becomePassword = readBecomePassword(host);
@@ -67,11 +68,13 @@ function fail(host: InventoryHost, set: SetVar, expected: string): InputError {
   return new InputError(`host "${host.name}": ${set.name}: ${gotExpected(set.value, expected)}`, varPosition(host, set.name));
 }
 
-function readText(host: InventoryHost, names: readonly string[], expected: string): string | undefined {
+/** A text variable that must also pass `problemOf` (src/inventory/name-rules.ts): it reaches ssh or a remote command. */
+function readChecked(host: InventoryHost, names: readonly string[], problemOf: (text: string) => string | undefined): string | undefined {
   const set = lastSet(host, names);
   if (!set) return undefined;
   const text = typeof set.value === 'number' ? String(set.value) : set.value;
-  if (typeof text !== 'string' || !/^\S+$/.test(text)) throw fail(host, set, `${expected} without spaces`);
+  const problem = typeof text === 'string' ? problemOf(text) : 'text';
+  if (typeof text !== 'string' || problem) throw fail(host, set, problem ?? 'text');
   return text;
 }
 

@@ -1,4 +1,5 @@
 /** Ansible inventory: loading, host patterns, connection targets. */
+export { requireKeyFiles } from './key-files.js';
 export { loadInventory } from './load-inventory.js';
 export { expandLimit } from './limit-pattern.js';
 export { parseHostPattern, type PatternTerm } from './host-pattern.js';

@@ -68,11 +68,11 @@ function readHostLine(draft: InventoryDraft, group: string, raw: string, at: (co
   if (typeof words === 'string') throw new InputError(`host line has an ${words}; expected balanced quotes`, at());
   const [entry = '', ...assignments] = words;
   if (!entry) return;
-  const parsed = parseHostEntry(entry);
-  if ('error' in parsed) throw new InputError(parsed.error, at());
-  if (entry.endsWith(':') && parsed.port === undefined) {
+  if (/^[^:]*:$/.test(entry)) {
     throw new InputError(`host "${entry}" ends in ":"; expected a port after it, e.g. ${entry}2222`, at());
   }
+  const parsed = parseHostEntry(entry);
+  if ('error' in parsed) throw new InputError(parsed.error, at());
   const vars = assignments.map((word) => {
     const eq = word.indexOf('=');
     if (eq <= 0) throw new InputError(`"${word}" on host line of "${entry}"; expected key=value host variables`, at(columnOf(raw, word)));

@@ -7,6 +7,12 @@ const MAX_LISTED_NAMES = 20;
 
 /** Hosts matched by `pattern`; a term naming nothing, or an empty result, is an InputError. */
 export function selectHosts(inventory: Inventory, pattern: string, patternSource?: SourcePosition): InventoryHost[] {
+  // the inventory is at fault, not the pattern: name it (one source → its first line; several → no position)
+  if (inventory.hosts.length === 0) {
+    const single = !inventory.file.includes(', ');
+    const message = `inventory ${single ? '' : `${inventory.file} `}defines no host; expected at least one host under a group's hosts:`;
+    throw new InputError(message, single ? { file: inventory.file, line: 1, col: 1 } : undefined);
+  }
   return evaluatePattern(inventory, pattern, `host pattern "${pattern}"`, patternSource);
 }
 

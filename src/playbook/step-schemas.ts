@@ -6,7 +6,7 @@ import { defaultedField, optionalField, requiredField, strictMapping } from '../
 import { knobIdOfName } from '../kernel/sysctl-keys.js';
 import type { StepKind, StepSpec } from './types.js';
 import {
-  KERNEL_INT_MAX, parseAbsolutePath, parseBool, parseHashsizeExpr, parseIntInRange, parseMaxValue, parseNumberInRange,
+  KERNEL_INT_MAX, SYSCTL_FILE_EXPECTED, parseSysctlFile, parseBool, parseHashsizeExpr, parseIntInRange, parseMaxValue, parseNumberInRange,
 } from './values.js';
 
 export const SYSCTL_CONF_FILE = '/etc/sysctl.conf';
@@ -97,7 +97,7 @@ const persistRemove = z.unknown().transform((value, ctx): string[] => {
 
 const persist = strictMapping(
   {
-    file: optionalField('an absolute path', parseAbsolutePath),
+    file: optionalField(SYSCTL_FILE_EXPECTED, parseSysctlFile),
     sysctl_d: defaultedField(BOOLEAN, parseBool, false),
     remove: persistRemove.default([]),
   },

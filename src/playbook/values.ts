@@ -57,6 +57,16 @@ export const parseHashsizeExpr: ParseValue<HashsizeExpr> = (value) => {
 export const parseAbsolutePath: ParseValue<string> = (value) =>
   typeof value === 'string' && value.startsWith('/') && !/[\0\n\r]/.test(value) ? value : undefined;
 
+/**
+ * persist.file: a file sysctl reads at boot, so a persisted value is really applied — /etc/sysctl.conf, or a
+ * `*.conf` file directly in one of sysctl.d(5)'s directories (the list of src/facts/boot-config-script.ts).
+ * Names are letters, digits, `.`, `_`, `-`, `@`, `+` (no shell metacharacters: the path reaches remote scripts).
+ */
+export const SYSCTL_FILE_EXPECTED = '/etc/sysctl.conf or NAME.conf in /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d or /lib/sysctl.d';
+const SYSCTL_FILE = /^(?:\/etc\/sysctl\.conf|\/(?:etc|run|usr\/local\/lib|usr\/lib|lib)\/sysctl\.d\/[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]*\.conf)$/;
+
+export const parseSysctlFile: ParseValue<string> = (value) => (typeof value === 'string' && SYSCTL_FILE.test(value) ? value : undefined);
+
 export const parseOnAbort: ParseValue<OnAbort> = (value) => ON_ABORT_VALUES.find((v) => v === value);
 
 /** `hosts:` as a pattern string, or a list of patterns joined with "," as Ansible does. */

@@ -3,6 +3,7 @@ import type { CheckResult } from '../facts/check-result.js';
 import { type CheckJson, toCheckJson } from './check-json.js';
 import type { ReportFormat } from './format.js';
 import { createPaint, type Paint } from './paint.js';
+import { stringifyJson } from '../config/escape.js';
 
 export const defaultUsageWarnPercent = 80;
 
@@ -20,7 +21,7 @@ export interface CheckLineOptions {
 }
 
 export function renderCheck(results: CheckResult[], options: CheckRenderOptions): string {
-  if (options.format === 'json') return `${JSON.stringify(results.map(toCheckJson), null, 2)}\n`;
+  if (options.format === 'json') return `${stringifyJson(results.map(toCheckJson))}\n`;
   const lineOptions: CheckLineOptions = {
     hostWidth: hostColumnWidth(results.map((r) => r.host)),
     paint: createPaint(options.color),

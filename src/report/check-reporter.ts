@@ -8,6 +8,7 @@ import { createStreamLogger, defaultRendererColors, StreamDefaultRenderer } from
 import { createPaint } from './paint.js';
 import { createDeferred, type Deferred } from './tree-slots.js';
 import type { TreeTask } from './tree-tasks.js';
+import { escapeOutput } from '../config/escape.js';
 
 export interface CheckReporterOptions {
   format: ReportFormat;
@@ -67,12 +68,12 @@ function createPlainCheckReporter(options: CheckReporterOptions): CheckReporter 
   return {
     onResult(result) {
       results.set(result.host, result);
-      options.stream.write(`${formatCheckBlock(result, lineOptions).join('\n')}\n`);
+      options.stream.write(`${escapeOutput(formatCheckBlock(result, lineOptions).join('\n'))}\n`);
     },
     async finish() {
       const missing = missingResults(options.hosts, results).flatMap((r) => formatCheckBlock(r, lineOptions));
       const summary = formatCheckSummary([...results.values(), ...missingResults(options.hosts, results)]);
-      options.stream.write(`${[...missing, summary].join('\n')}\n`);
+      options.stream.write(`${escapeOutput([...missing, summary].join('\n'))}\n`);
     },
   };
 }
@@ -97,7 +98,7 @@ function createTreeCheckReporter(options: CheckReporterOptions): CheckReporter {
       const lines = late.flatMap((r) => formatCheckBlock(r, lineOptionsFor(options, [r.host])));
       if (renderError !== null) lines.push(`(the live tree failed: ${renderError})`);
       lines.push(formatCheckSummary(orderResults(options.hosts, results)));
-      options.stream.write(`\n${lines.join('\n')}\n`);
+      options.stream.write(`\n${escapeOutput(lines.join('\n'))}\n`);
     },
   };
 }

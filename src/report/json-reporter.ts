@@ -2,6 +2,7 @@
 import type { RunEvent } from '../runner/events.js';
 import { buildRunReport } from './run-report.js';
 import type { RunReporter, RunReporterOptions } from './run-reporter.js';
+import { stringifyJson } from '../config/escape.js';
 
 export function createJsonReporter(options: Pick<RunReporterOptions, 'stream' | 'playbook' | 'checkMode' | 'diffs'>): RunReporter {
   const events: RunEvent[] = [];
@@ -13,7 +14,7 @@ export function createJsonReporter(options: Pick<RunReporterOptions, 'stream' | 
     },
     async finish() {
       const report = buildRunReport(events, { playbook: options.playbook ?? '', startedAt, finishedAt: new Date(), checkMode: options.checkMode === true, diffs: options.diffs === true });
-      options.stream.write(`${JSON.stringify(report, null, 2)}\n`);
+      options.stream.write(`${stringifyJson(report)}\n`);
     },
   };
 }

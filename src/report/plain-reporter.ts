@@ -5,6 +5,7 @@ import { describeEvent, type LineContext, type RunLine } from './run-lines.js';
 import { summarizeRun } from './run-report.js';
 import type { RunReporter, RunReporterOptions } from './run-reporter.js';
 import { formatRunSummary } from './summary-line.js';
+import { escapeOutput } from '../config/escape.js';
 
 export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode'>): RunReporter {
   const paint = createPaint(options.color);
@@ -15,11 +16,11 @@ export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' |
     onEvent(event) {
       events.push(event);
       if (event.type === 'run-start') context.batches = event.batches;
-      for (const line of linesOnce(event, context, ended)) options.stream.write(`${formatPlainLine(line, paint)}\n`);
+      for (const line of linesOnce(event, context, ended)) options.stream.write(`${escapeOutput(formatPlainLine(line, paint))}\n`);
     },
     async finish() {
       const tally = summarizeRun(events);
-      options.stream.write(`${formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true })}\n`);
+      options.stream.write(`${escapeOutput(formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true }))}\n`);
     },
   };
 }

@@ -4,6 +4,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { errorMessage } from '../errors.js';
 import type { RunReport } from './run-report.js';
+import { stringifyJson } from '../config/escape.js';
 
 export async function writeReportFile(path: string, report: RunReport): Promise<void> {
   // same directory as the target, so rename stays atomic (no cross-filesystem move)
@@ -11,7 +12,7 @@ export async function writeReportFile(path: string, report: RunReport): Promise<
   try {
     const handle = await open(tempPath, 'wx', 0o644);
     try {
-      await handle.writeFile(`${JSON.stringify(report, null, 2)}\n`, 'utf8');
+      await handle.writeFile(`${stringifyJson(report)}\n`, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();

@@ -17,6 +17,7 @@ import { createTreeState, finalizeTreeState, type TreeState } from './tree-state
 import { createFrameScheduler, defaultFrameIntervalMs, type FrameClock, systemClock } from './tree-throttle.js';
 
 type Terminal = { isTTY?: boolean; columns?: number; rows?: number };
+import { escapeOutput } from '../config/escape.js';
 
 /** A tree needs a terminal to redraw on; into a pipe or file it degrades to the plain lines. */
 export function createTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode'> & { clock?: FrameClock }): RunReporter {
@@ -39,7 +40,7 @@ function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'co
   const draw = (): void => {
     if (state === null || screen === null || drawError !== null) return;
     try {
-      screen.draw(renderFrame(state, { rows: rows(), tick: Math.floor(clock.now() / defaultFrameIntervalMs) }));
+      screen.draw(renderFrame(state, { rows: rows(), tick: Math.floor(clock.now() / defaultFrameIntervalMs) }).map(escapeOutput));
     } catch (error) {
       drawError = errorMessage(error); // the display must never fail the run
       return;
@@ -68,16 +69,16 @@ function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'co
       if (state !== null && screen !== null) {
         finalizeTreeState(state);
         try {
-          screen.close(renderFinalFrame(state, rows()));
+          screen.close(renderFinalFrame(state, rows()).map(escapeOutput));
         } catch (error) {
           drawError ??= errorMessage(error);
         }
         lines.push(...state.notes.map((line) => formatPlainLine(line, paint)));
       }
       if (drawError !== null) lines.push(paint.red(`(the live tree failed: ${drawError})`));
-      if (lines.length > 0) options.stream.write(`\n${lines.join('\n')}\n`);
+      if (lines.length > 0) options.stream.write(`\n${escapeOutput(lines.join('\n'))}\n`);
       const tally = summarizeRun(events);
-      options.stream.write(`\n${formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true })}\n`);
+      options.stream.write(`\n${escapeOutput(formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true }))}\n`);
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { FileState, HostFacts } from '../facts/types.js';
 import { describeFileType, displayPath, linksOf, realPathOf, sameLinks } from '../steps/file-state.js';
 import type { Change } from '../steps/types.js';
+import { quoteShell } from '../transport/quote.js';
 
 /** The value facts hold for a knob path (max, buckets, hashsize, a timeout), or null when unknown. */
 export function knobValueAt(facts: HostFacts, path: string): string | null {
@@ -62,9 +63,17 @@ export function verifyRestored(after: HostFacts, changes: Change[]): string[] {
   return mismatches;
 }
 
-/** What an operator must do by hand when a rollback could not restore the host. */
+/**
+ * What an operator must do by hand when a rollback could not restore the host, as shell lines in the order they
+ * must run: `modprobe` first (loading nf_conntrack resets every knob it owns, so an `echo` before it would be
+ * undone), then the `echo … > /proc/sys/…` values, the files, and `rmmod` last. Every value comes from the
+ * journal the host supplied, so every one is shell-quoted (quoteShell).
+ */
 export function manualFixHints(changes: Change[], mismatches: string[]): string[] {
-  const hints: string[] = [];
+  const loads: string[] = [];
+  const knobs: string[] = [];
+  const files: string[] = [];
+  const unloads: string[] = [];
   const seen = new Set<string>();
   // only the FIRST change to a target knows the state from before the run
   for (const change of changes) {
@@ -72,17 +81,21 @@ export function manualFixHints(changes: Change[], mismatches: string[]): string[
     if (seen.has(id)) continue;
     seen.add(id);
     if (!mismatches.some((m) => m.includes(id))) continue;
-    if (change.kind === 'knob') hints.push(`echo ${change.before} > ${change.path}`);
-    else if (change.kind === 'file')
-      hints.push(fileHint(change.path, change.before));
-    else if (change.kind === 'module-unload') hints.push(`modprobe ${change.module}`);
-    else hints.push(`rmmod ${change.module}`);
+    if (change.kind === 'knob') knobs.push(`echo ${quoteHint(change.before)} > ${quoteHint(change.path)}`);
+    else if (change.kind === 'file') files.push(fileHint(change.path, change.before));
+    else if (change.kind === 'module-unload') loads.push(`modprobe ${quoteHint(change.module)}`);
+    else unloads.push(`rmmod ${quoteHint(change.module)}`);
   }
-  return hints;
+  return [...loads, ...knobs, ...files, ...unloads];
+}
+
+/** quoteShell, but a NUL (which no shell word can hold) is shown escaped rather than thrown: a hint must print. */
+function quoteHint(value: string | number): string {
+  return quoteShell(String(value).replaceAll('\0', '\\0'));
 }
 
 function fileHint(path: string, before: FileState | null): string {
-  if (!before) return `rm ${path}`;
-  const relink = linksOf(before).map((link) => `ln -sfn ${link.target} ${link.path}`);
-  return [...relink, `restore ${realPathOf(path, before)} from the journal (/var/lib/conntrack-fleet/journal) or backup`].join('; ');
+  if (!before) return `rm ${quoteHint(path)}`;
+  const relink = linksOf(before).map((link) => `ln -sfn ${quoteHint(link.target)} ${quoteHint(link.path)}`);
+  return [...relink, `restore ${quoteHint(realPathOf(path, before))} from the journal (/var/lib/conntrack-fleet/journal) or backup`].join('; ');
 }

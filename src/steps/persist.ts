@@ -3,6 +3,7 @@
  * on the host stays until `remove:` takes it out) and the plan proves from the host's boot files that the block
  * is read at boot and wins (persist-boot.ts, persist-modprobe.ts), or refuses before any change.
  */
+import type { BootConfig } from '../facts/parse-boot-config.js';
 import type { FileState } from '../facts/types.js';
 import type { PersistOptions, StepSpec } from '../playbook/types.js';
 import { describeChange } from './describe.js';
@@ -15,6 +16,7 @@ import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
 import { readBlockEntries, rewriteSysctlText, type SysctlEntry } from './sysctl-block.js';
 import { bootFileOf } from './sysctl-order.js';
 import type { Change, PlanContext, StepDefinition, StepPlan } from './types.js';
+import { describeBlocker, findLoadBlockers } from './modprobe-rules.js';
 
 type PersistSpec = Extract<StepSpec, { kind: 'persist' }>;
 
@@ -142,13 +144,24 @@ export function planPersist(spec: PersistSpec, context: PlanContext): PlannedSte
   const entries = mergeEntries({ previous, current, removed });
   Object.assign(plan, describeValues(context, { previous, entries, removed }, before));
   if (previous.length === 0 && entries.length === 0 && context.targetHashsize === null && removed.length === 0) {
-    plan.lines.push('nothing to persist: this playbook sets no value and none was persisted before');
+    // the steps before persist may set values and still leave none here (they refused on this host): say which
+    const why = context.facts.conntrack === 'absent' ? 'nf_conntrack is not loaded on this host, so no step sets a value here' : 'no step before persist sets a value on this host';
+    plan.lines.push(`nothing to persist: ${why}, and none was persisted before`);
     return { plan, context };
   }
   const parts: Part[] = [planTarget(target, entries, before)];
   if (entries.length > 0 || previous.length > 0) parts.push(planSysctlBoot({ config, target, entries }));
   parts.push(planModuleFiles(context, entries, removed.includes('hashsize')));
+  parts.push({ changes: [], notes: [], warnings: modprobeBlockedWarnings(config, context.facts.conntrack) });
   return { plan: finish(plan, parts), context };
+}
+
+/** A persisted value applies at boot only if nf_conntrack can load then (src/steps/modprobe-rules.ts). */
+function modprobeBlockedWarnings(config: BootConfig, conntrack: PlanContext['facts']['conntrack']): string[] {
+  if (conntrack === 'builtin') return [];
+  return findLoadBlockers(config, ['nf_conntrack']).map(
+    (blocker) => `modprobe-blocked: after a reboot nf_conntrack cannot load (${describeBlocker(blocker)}), so no persisted value applies`,
+  );
 }
 
 export function filesNeededForPersist(spec: PersistSpec): string[] {

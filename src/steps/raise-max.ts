@@ -5,6 +5,7 @@ import { explainGlobalKnobRefusal } from './init-netns.js';
 import { makeKnobChange } from './knob-change.js';
 import { formatBytes, kubeProxyMax, parseCount, refusePlan, startPlan, type PlannedStep } from './plan-base.js';
 import type { PlanContext, StepDefinition, StepPlan } from './types.js';
+import { NOT_LOADED_REFUSAL } from './not-loaded.js';
 
 type RaiseMaxSpec = Extract<StepSpec, { kind: 'raise_max' }>;
 
@@ -57,12 +58,12 @@ export function planRaiseMax(spec: RaiseMaxSpec, context: PlanContext): PlannedS
   const target = computeTargetMax(options, facts.cpus);
   plan.before = { max: facts.max };
   plan.after = { max: target };
-  if (facts.conntrack === 'absent') return { plan: refusePlan(plan, 'nf_conntrack is not loaded'), context };
+  if (facts.conntrack === 'absent') return { plan: refusePlan(plan, NOT_LOADED_REFUSAL), context };
   const knob = chooseMaxKnob(facts);
   const current = parseCount(knob?.value);
-  if (knob === null || current === null) {
-    return { plan: refusePlan(plan, 'nf_conntrack_max could not be read (no such sysctl)'), context };
-  }
+  // no nf_conntrack_max sysctl at all: nf_conntrack is not loaded (or not in this network namespace)
+  if (knob === null) return { plan: refusePlan(plan, NOT_LOADED_REFUSAL), context };
+  if (current === null) return { plan: refusePlan(plan, `nf_conntrack_max could not be read (got ${JSON.stringify(knob.value ?? null)})`), context };
   plan.before = { max: current };
   if (target === current) {
     plan.lines.push(`nf_conntrack_max ${current} (already)`);

@@ -5,6 +5,7 @@ import { explainGlobalKnobRefusal, nonInitialNetnsEvidence } from './init-netns.
 import { makeKnobChange, type KnobMirror } from './knob-change.js';
 import { parseCount, refusePlan, roundUpBuckets, startPlan, type PlannedStep } from './plan-base.js';
 import type { Change, PlanContext, StepDefinition, StepPlan } from './types.js';
+import { NOT_LOADED_REFUSAL } from './not-loaded.js';
 
 type SetHashsizeSpec = Extract<StepSpec, { kind: 'set_hashsize' }>;
 
@@ -92,7 +93,7 @@ export function planSetHashsize(spec: SetHashsizeSpec, context: PlanContext): Pl
   const target = computeTargetHashsize(spec.options.value, max);
   plan.before = { buckets: current };
   plan.after = { buckets: target === null ? null : roundUpBuckets(target) };
-  if (facts.conntrack === 'absent') return { plan: refusePlan(plan, 'nf_conntrack is not loaded'), context };
+  if (facts.conntrack === 'absent') return { plan: refusePlan(plan, NOT_LOADED_REFUSAL), context };
   if (target === null) {
     return { plan: refusePlan(plan, `cannot compute ${describeExpr(spec.options.value)}: nf_conntrack_max unknown`), context };
   }

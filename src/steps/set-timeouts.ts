@@ -4,6 +4,7 @@ import type { StepSpec } from '../playbook/types.js';
 import { makeKnobChange } from './knob-change.js';
 import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
 import type { PlanContext, StepDefinition } from './types.js';
+import { NOT_LOADED_REFUSAL } from './not-loaded.js';
 
 type SetTimeoutsSpec = Extract<StepSpec, { kind: 'set_timeouts' }>;
 
@@ -26,7 +27,7 @@ export function planSetTimeouts(spec: SetTimeoutsSpec, context: PlanContext): Pl
   const names = Object.keys(wanted).sort();
   plan.before = Object.fromEntries(names.map((name) => [name, facts.timeouts[name] ?? null]));
   plan.after = { ...wanted };
-  if (facts.conntrack === 'absent') return { plan: refusePlan(plan, 'nf_conntrack is not loaded'), context };
+  if (facts.conntrack === 'absent') return { plan: refusePlan(plan, NOT_LOADED_REFUSAL), context };
   const unknown = names.filter((name) => facts.timeouts[name] === undefined);
   if (unknown.length > 0) {
     const valid = Object.keys(facts.timeouts).sort().join(', ') || 'none';

@@ -1,6 +1,7 @@
 /** unload_nat: removes the NAT/conntrack modules in holder order, or refuses while they are used. */
 import type { HostFacts } from '../facts/types.js';
 import type { StepSpec } from '../playbook/types.js';
+import { describeBlocker, findLoadBlockers } from './modprobe-rules.js';
 import { analyzeUnload } from './module-graph.js';
 import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
 import type { Change, PlanContext, StepDefinition } from './types.js';
@@ -19,6 +20,16 @@ function findRefusal(facts: HostFacts, blockers: string[]): string | null {
   return null;
 }
 
+/**
+ * The undo reloads every removed module with modprobe; when modprobe.d makes that impossible (an `install M
+ * /bin/false`), removing would leave a host no rollback can restore, so the step refuses before any change.
+ */
+function undoRefusal(facts: HostFacts, order: readonly string[]): string | null {
+  const found = findLoadBlockers(facts.bootConfig, order);
+  if (found.length === 0) return null;
+  return `the undo could not load the modules again: ${found.map(describeBlocker).join('; ')}; remove or fix that line first`;
+}
+
 export function planUnloadNat(spec: UnloadNatSpec, context: PlanContext): PlannedStep {
   const plan = startPlan(spec);
   const { facts } = context;
@@ -33,7 +44,7 @@ export function planUnloadNat(spec: UnloadNatSpec, context: PlanContext): Planne
     plan.lines.push('no NAT/conntrack module is loaded');
     return { plan, context };
   }
-  const refusal = findRefusal(facts, blockers);
+  const refusal = findRefusal(facts, blockers) ?? undoRefusal(facts, order);
   if (refusal) return { plan: refusePlan(plan, refusal), context };
   plan.lines.push(`rmmod ${order.join(', ')}`);
   if (keptDefrag.length > 0) plan.lines.push(`kept ${keptDefrag.join(', ')}: used outside the NAT/conntrack chain`);

@@ -79,6 +79,13 @@ const cases: BadInputCase[] = [
     stderr: (file) => new RegExp(`^conntrack-fleet: --limit "web:nosuchgroup": no group or host named "nosuchgroup"; expected a group \\(all, ungrouped, web\\), a host of ${escape(file)}, .*\\n$`),
   },
   {
+    // the user reaches ssh like ansible_user does, so -u follows the same rule
+    name: 'shell metacharacters in -u',
+    inventory: (port) => `all:\n  hosts:\n${host('h1', port)}`,
+    args: ['-u', 'root;id'],
+    stderr: () => /^conntrack-fleet: -u "root;id" is refused; expected a user name \(letters, digits/,
+  },
+  {
     name: 'missing inventory file',
     inventory: null,
     stderr: (file) => new RegExp(`^${escape(file)}:1:1: inventory not found; expected a readable YAML or INI inventory file, a directory, or a comma list such as web1,web2,\\n$`),

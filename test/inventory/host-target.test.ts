@@ -72,7 +72,7 @@ const errors: Array<[string, string, RegExp]> = [
   ['p3', '7:28', /ansible_ssh_port: got 70000; expected an integer 1-65535/],
   ['m1', '8:54', /ansible_become_method: got "su"; expected "sudo", the only become method supported/],
   ['a1', '9:56', /ansible_ssh_common_args: got "-o 'x"; expected ssh arguments with balanced quotes \(unterminated ' quote\)/],
-  ['u1', '10:43', /ansible_user: got "two words"; expected a user name without spaces/],
+  ['u1', '10:43', /ansible_user: got "two words"; expected a user name \(letters, digits/],
 ];
 
 for (const [host, at, message] of errors) {

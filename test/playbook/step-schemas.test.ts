@@ -54,7 +54,7 @@ const errors: Array<[string, string, RegExp]> = [
   ['set_timeouts: {udp_timeout: 5, nf_conntrack_udp_timeout: 6}', '3:36', /"nf_conntrack_udp_timeout" sets udp_timeout a second time; expected each timeout once/],
   ['set_timeouts:', '3:5', /^steps\[0\]\.set_timeouts: got an empty value; expected a mapping of at least one timeout name to seconds, e\.g\. tcp_timeout_established: 86400$/],
   ['set_timeouts: {}', '3:19', /got a mapping; expected a mapping of at least one timeout/],
-  ['persist: {file: etc/sysctl.conf}', '3:21', /^steps\[0\]\.persist\.file: got "etc\/sysctl\.conf"; expected an absolute path$/],
+  ['persist: {file: etc/sysctl.conf}', '3:21', /^steps\[0\]\.persist\.file: got "etc\/sysctl\.conf"; expected \/etc\/sysctl\.conf or NAME\.conf in \/etc\/sysctl\.d, /],
   ['persist: {sysctl_d: 1}', '3:25', /sysctl_d: got 1; expected true or false/],
   ['persist: {remove: [max, vm.swappiness]}', '3:29', /^steps\[0\]\.persist\.remove\[1\]: got "vm\.swappiness"; expected a conntrack knob: max, hashsize, a timeout name/],
   ['persist: {remove: [max, net.nf_conntrack_max]}', '3:29', /"net\.nf_conntrack_max" names max a second time/],

@@ -61,3 +61,17 @@ test('manual fix hints cover only what is still wrong, from the state before the
   }), applied);
   assert.deepEqual(manualFixHints(applied, mismatches), [`echo 65536 > ${knobPaths.max}`, `rm ${modprobe}`]);
 });
+
+test('hints: modprobe lines before the echo lines (loading resets the knobs), every value shell-quoted', () => {
+  const changes: Change[] = [
+    { kind: 'knob', key: 'net.netfilter.nf_conntrack_max', path: knobPaths.max, before: '65536; reboot', after: '262144' },
+    { kind: 'module-unload', module: 'nf_conntrack' },
+    { kind: 'file', path: "/etc/sysctl.d/it's.conf", before: null, after: textFile('x\n') },
+  ];
+  const mismatches = ['net.netfilter.nf_conntrack_max differs', 'nf_conntrack not loaded', "/etc/sysctl.d/it's.conf differs"];
+  assert.deepEqual(manualFixHints(changes, mismatches), [
+    'modprobe nf_conntrack',
+    `echo '65536; reboot' > ${knobPaths.max}`,
+    "rm '/etc/sysctl.d/it'\\''s.conf'",
+  ]);
+});

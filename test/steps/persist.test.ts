@@ -94,6 +94,13 @@ describe('persist plan', () => {
     assert.match(plan.lines[0]!, /nothing to persist/);
   });
 
+  it('never says "this playbook sets no value": on a host without nf_conntrack it says why nothing is set here', () => {
+    const facts = withFiles(modular61Nft(), {});
+    facts.conntrack = 'absent';
+    const { plan } = planPersist(spec.persist(), contextOf(facts));
+    assert.equal(plan.lines[0], 'nothing to persist: nf_conntrack is not loaded on this host, so no step sets a value here, and none was persisted before');
+  });
+
   it('modular conntrack: modprobe.d hashsize and modules-load.d, with the reason in the file', () => {
     const facts = withFiles(modular61Nft(), {});
     const context: PlanContext = contextOf(facts, { ...sets, targetHashsize: 65536 });
@@ -110,6 +117,17 @@ describe('persist plan', () => {
   it('modular conntrack without a hashsize: no modprobe.d file', () => {
     const { plan } = planPersist(spec.persist(), contextOf(withFiles(modular61Nft(), {}), sets));
     assert.deepEqual(plan.changes.map((c) => c.kind === 'file' && c.path), [sysctlConf, modulesLoadPath]);
+  });
+
+  it('modprobe-blocked: warns when modprobe.d keeps nf_conntrack from loading at boot, and not otherwise', () => {
+    const facts = withFiles(modular61Nft(), {});
+    assert.deepEqual(planPersist(spec.persist(), contextOf(facts, sets)).plan.warnings.filter((w) => w.startsWith('modprobe-blocked')), []);
+    facts.bootConfig?.files.push(bootFile('/etc/modprobe.d/off.conf', { text: 'install nf_conntrack /bin/false\n' }));
+    const { plan } = planPersist(spec.persist(), contextOf(facts, sets));
+    assert.ok(plan.changes.length > 0, 'still persists: the value is right if the module is enabled later');
+    assert.deepEqual(plan.warnings.filter((w) => w.startsWith('modprobe-blocked')), [
+      'modprobe-blocked: after a reboot nf_conntrack cannot load (nf_conntrack: /etc/modprobe.d/off.conf:1 "install nf_conntrack /bin/false"), so no persisted value applies',
+    ]);
   });
 
   it('built-in conntrack: neither module file, and says why', () => {

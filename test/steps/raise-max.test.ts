@@ -60,7 +60,19 @@ describe('raise_max plan', () => {
   });
 
   const refusals = [
-    { name: 'conntrack absent', facts: absentConntrack, options: {}, pattern: /nf_conntrack is not loaded/ },
+    { name: 'conntrack absent', facts: absentConntrack, options: {}, pattern: /^nf_conntrack is not loaded on this host: nothing to tune; load it or tune it where it is loaded$/ },
+    {
+      // the module is listed but this namespace has no nf_conntrack_max: same message, not "no such sysctl"
+      name: 'no nf_conntrack_max sysctl',
+      facts: () => {
+        const facts = modular61Nft();
+        facts.knobs.max.value = null;
+        facts.knobs.maxAlias.value = null;
+        return facts;
+      },
+      options: {},
+      pattern: /^nf_conntrack is not loaded on this host: nothing to tune; load it or tune it where it is loaded$/,
+    },
     {
       name: 'memory guard',
       facts: () => Object.assign(modular61Nft(), { memTotalBytes: 512 * 1024 ** 2 }),

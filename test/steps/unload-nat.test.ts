@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { invertChanges } from '../../src/steps/invert.js';
 import { planUnloadNat } from '../../src/steps/unload-nat.js';
-import { builtin618, legacy4x, modular61Nft } from '../fixtures/steps/facts.js';
+import { bootFile, builtin618, legacy4x, modular61Nft } from '../fixtures/steps/facts.js';
 import { contextOf, spec } from '../fixtures/steps/playbook.js';
 
 describe('unload_nat plan', () => {
@@ -67,4 +67,14 @@ describe('unload_nat plan', () => {
       assert.deepEqual(plan.changes, []);
     });
   }
+});
+
+describe('unload_nat: refuses when the undo could not load the modules again', () => {
+  it('install nf_conntrack /bin/false in modprobe.d: refused with FILE:LINE, no change planned', () => {
+    const facts = modular61Nft();
+    facts.bootConfig?.files.push(bootFile('/etc/modprobe.d/no-conntrack.conf', { text: 'blacklist nf_conntrack\ninstall nf_conntrack /bin/false\n' }));
+    const { plan } = planUnloadNat(spec.unloadNat(), contextOf(facts));
+    assert.deepEqual(plan.changes, []);
+    assert.match(plan.refusal ?? '', /the undo could not load the modules again: nf_conntrack: \/etc\/modprobe\.d\/no-conntrack\.conf:2 "install nf_conntrack \/bin\/false" \(blacklisted at \/etc\/modprobe\.d\/no-conntrack\.conf:1\)/);
+  });
 });
