@@ -24,7 +24,7 @@ export function hostNameProblem(name: string): string | undefined {
   if (isIP(name) !== 0) return undefined;
   if (name.length > MAX_HOST_NAME) return `a host name of at most ${MAX_HOST_NAME} characters`;
   if (HOST_LABELS.test(name) && !name.includes('..')) return undefined;
-  // eslint-disable-next-line no-control-regex
+   
   if (/[^\x00-\x7f]/.test(name) && /^[\p{L}\p{N}._-]+$/u.test(name)) {
     const ascii = domainToASCII(name);
     return ascii ? `the punycode form "${ascii}" (internationalised names are not converted by ssh)` : 'an ASCII host name';

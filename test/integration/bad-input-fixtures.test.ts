@@ -214,7 +214,7 @@ describe('bad and hostile input (test/fixtures/bad): exit 2, FILE:LINE:COL, no h
       assert.ok(first.startsWith(at ? `${file}:${at}: ` : `${file}: `), `expected ${file}:${at ?? ''}…, got: ${first}`);
       assert.match(first, message);
       assert.doesNotMatch(result.stderr, /\n\s+at |internal error/, 'no stack trace, no internal error');
-      // eslint-disable-next-line no-control-regex
+       
       assert.doesNotMatch(first, /[\u0000-\u001f\u007f-\u009f]/, 'control characters are escaped');
       await sleep(100); // a connection made just before exiting would still be counted
       assert.equal(listener.connections(), before, 'a host was contacted');
