@@ -2,7 +2,8 @@
 import type { Client } from 'ssh2';
 import { ConnectError, RemoteError, errorMessage } from '../errors.js';
 import type { Connection, ExecResult, HeldCommand, HostTarget, RunScriptOptions } from './connection.js';
-import { holdExec, runExec, shellCommand } from './exec-channel.js';
+import { holdExec, openSession, shellCommand } from './exec-channel.js';
+import { SessionEndedError, type ShellSession } from './shell-session.js';
 
 type State = { kind: 'open' } | { kind: 'closing' } | { kind: 'lost'; error: ConnectError };
 
@@ -28,6 +29,27 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
 
   const lostError = (): ConnectError | null => (state.kind === 'lost' ? state.error : null);
 
+  // every script of the run travels on ONE channel; a session that ended (timeout, killed shell) is replaced
+  let session: Promise<ShellSession> | null = null;
+  let turn: Promise<unknown> = Promise.resolve();
+  const currentSession = async (): Promise<ShellSession> => {
+    const open = session && (await session.catch(() => null));
+    if (open?.alive) return open;
+    session = openSession(client, command);
+    return session;
+  };
+  const request = async (script: string, timeoutMs: number | undefined): Promise<ExecResult> => {
+    // a session found ended just before the request was sent is replaced once; nothing of the request ran
+    for (let attempt = 1; ; attempt += 1) {
+      const shell = await currentSession();
+      try {
+        return await shell.request(script, timeoutMs);
+      } catch (error) {
+        if (!(error instanceof SessionEndedError) || attempt >= 2) throw error;
+      }
+    }
+  };
+
   /** Errors while the connection is gone say so; others are a remote failure to start the command. */
   const failure = (error: unknown): Error => {
     if (state.kind === 'lost') return state.error;
@@ -39,13 +61,15 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
     target,
     async runScript(script: string, options?: RunScriptOptions): Promise<ExecResult> {
       if (state.kind !== 'open') throw failure(undefined);
-      const result = await runExec(client, command, script, options?.timeoutMs).catch((error: unknown) => {
+      const result = turn.then(() => request(script, options?.timeoutMs));
+      turn = result.catch(() => undefined);
+      const done = await result.catch((error: unknown) => {
         throw failure(error);
       });
       // a channel torn down with the connection has no exit status: that is a lost host, not a result
       const lost = lostError();
-      if (lost && result.exitCode === null && result.signal === null) throw lost;
-      return result;
+      if (lost && done.exitCode === null && done.signal === null) throw lost;
+      return done;
     },
     async hold(script: string, options?: RunScriptOptions): Promise<HeldCommand> {
       if (state.kind !== 'open') throw failure(undefined);
