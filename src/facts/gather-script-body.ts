@@ -148,28 +148,4 @@ cf_file() {
   fi
   cf_end
 }
-
-cf_sysctl_conf() {
-  [ -f "$1" ] || return 0
-  if [ -r "$1" ]; then cf_begin sysctl-conf "$1"; cf_lines "$1"; cf_end; else cf_problem "cannot read $1"; fi
-}
-
-# systemd-sysctl order; a name in an earlier directory masks the same name later, /etc/sysctl.conf comes last
-cf_sysctl_files() {
-  cf_seen=''
-  for cf_d in /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d /lib/sysctl.d; do
-    [ -d "$cf_d" ] || continue
-    if [ "$cf_d" = /lib/sysctl.d ] && [ /lib/sysctl.d -ef /usr/lib/sysctl.d ]; then continue; fi
-    for cf_f in "$cf_d"/*.conf; do
-      [ -e "$cf_f" ] || [ -L "$cf_f" ] || continue
-      cf_base=$(basename "$cf_f")
-      if printf '%s\n' "$cf_seen" | grep -qxF "$cf_base"; then continue; fi
-      cf_seen="$cf_seen
-$cf_base"
-      if [ "$cf_f" -ef /etc/sysctl.conf ]; then continue; fi
-      cf_sysctl_conf "$cf_f"
-    done
-  done
-  cf_sysctl_conf /etc/sysctl.conf
-}
 `;
