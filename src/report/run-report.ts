@@ -9,6 +9,15 @@ export interface StepReport {
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   error: string | null;
+  apply_ms?: number;
+}
+
+/** Per-phase wall time of a host (runner/events.ts HostTimings), ms. */
+export interface TimingsReport {
+  connect_ms: number | null;
+  lock_ms: number | null;
+  gather_ms: number | null;
+  journal_ms: number | null;
 }
 
 export interface HostReport {
@@ -20,6 +29,7 @@ export interface HostReport {
   steps: StepReport[];
   /** What the post-rollback verification found different from the snapshot (empty = exact). */
   rollback_mismatches: string[];
+  timings?: TimingsReport;
 }
 
 export interface GateReport {
@@ -123,11 +133,17 @@ function toHostReport(result: HostResult): HostReport {
     warnings: [...result.warnings],
     steps: result.steps.map(toStepReport),
     rollback_mismatches: [...result.rollbackMismatches],
+    ...(result.timings ? { timings: toTimingsReport(result.timings) } : {}),
   };
 }
 
+function toTimingsReport(t: NonNullable<HostResult['timings']>): TimingsReport {
+  return { connect_ms: t.connectMs, lock_ms: t.lockMs, gather_ms: t.gatherMs, journal_ms: t.journalMs };
+}
+
 function toStepReport(step: StepResult): StepReport {
-  return { step: step.step, label: step.label, outcome: step.outcome, before: step.before, after: step.after, error: step.error };
+  const report: StepReport = { step: step.step, label: step.label, outcome: step.outcome, before: step.before, after: step.after, error: step.error };
+  return step.applyMs === undefined ? report : { ...report, apply_ms: step.applyMs };
 }
 
 function unfinishedHost(host: string, batch: number, started: boolean): HostReport {

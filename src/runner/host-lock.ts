@@ -20,6 +20,14 @@ export type LockResult =
   | { kind: 'busy'; owner: string }
   | { kind: 'unsupported'; reason: string };
 
+// beside the result, not in it: a LockResult stays the plain verdict callers compare
+const elapsedOf = new WeakMap<LockResult, number>();
+
+/** How long taking this lock took in ms (its held command's first line), for the report's lock_ms. */
+export function lockElapsedMs(lock: LockResult | null): number | null {
+  return (lock && elapsedOf.get(lock)) ?? null;
+}
+
 export function lockScript(runId: string, startedAt: string): string {
   return [
     'command -v flock >/dev/null 2>&1 || { echo "unsupported flock not found"; exit 0; }',
@@ -46,6 +54,13 @@ export function lockedByMessage(owner: string): string {
 }
 
 export async function acquireHostLock(connection: Connection, runId: string, startedAt: Date): Promise<LockResult> {
+  const startedMs = performance.now();
+  const result = await takeLock(connection, runId, startedAt);
+  elapsedOf.set(result, Math.round(performance.now() - startedMs));
+  return result;
+}
+
+async function takeLock(connection: Connection, runId: string, startedAt: Date): Promise<LockResult> {
   const held = await connection.hold(lockScript(runId, startedAt.toISOString()), { timeoutMs: lockTimeoutMs });
   const line = held.firstLine.trim();
   if (line === 'locked') return { kind: 'locked', release: () => held.release() };

@@ -30,6 +30,7 @@ export function hostResult(
     warnings: fields.warnings ?? [],
     error: fields.error ?? null,
     rollbackMismatches: fields.rollbackMismatches ?? [],
+    ...(fields.timings ? { timings: fields.timings } : {}),
   };
 }
 
