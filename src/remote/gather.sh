@@ -10,6 +10,12 @@ cf_end() { echo '@@end'; }
 cf_value() { printf '@@value %s %s\n' "$1" "$2"; }
 cf_problem() { printf '@@problem %s\n' "$*"; }
 cf_lines() { awk '{ print "|" $0 }' "$@"; }
+# small seq_file/sysfs files are read with the shell's own `read`: no process per file. Never /proc/sys integers:
+# dash reads one byte at a time and such a sysctl answers a read at offset > 0 with EOF. Big files and command
+# output still go through one awk.
+cf_small_lines() {
+  while IFS= read -r cf_line || [ -n "$cf_line" ]; do printf '|%s\n' "$cf_line"; done < "$1"
+}
 cf_has() { command -v "$1" >/dev/null 2>&1; }
 cf_flag() { if "$@" 2>/dev/null; then echo 1; else echo 0; fi; }
 
@@ -23,17 +29,57 @@ cf_run() {
   cf_end
 }
 
-cf_loaded_has() { printf '%s\n' "$cf_loaded" | grep -qx "$1"; }
+cf_loaded_has() {
+  case "
+$cf_loaded
+" in *"
+$1
+"*) return 0 ;; esac
+  return 1
+}
 cf_builtin() { grep -q "/$1\.ko\$" "/lib/modules/$cf_kernel/modules.builtin" 2>/dev/null; }
 # without /proc/sys/kernel/modprobe the kernel has no module loader, so nothing can be autoloaded
-cf_no_autoload() { [ ! -e /proc/sys/kernel/modprobe ] || [ "$(cat /proc/sys/kernel/modules_disabled 2>/dev/null)" = 1 ]; }
+cf_no_autoload() {
+  [ -e /proc/sys/kernel/modprobe ] || return 0
+  [ "$(cat /proc/sys/kernel/modules_disabled 2>/dev/null)" = 1 ]
+}
+
+# effective uid: the second number of `Uid:` in /proc/self/status (proc(5)); `id -u` where /proc is missing
+cf_uid() {
+  cf_u=''
+  while read -r cf_k cf_rest; do
+    # shellcheck disable=SC2086 # split the four uids
+    if [ "$cf_k" = Uid: ]; then set -- $cf_rest; cf_u=${2:-}; break; fi
+  done 2>/dev/null < /proc/self/status
+  [ -n "$cf_u" ] || cf_u=$(id -u 2>/dev/null)
+}
+
+# online CPUs from /sys/devices/system/cpu/online ("0-3,5"), as getconf _NPROCESSORS_ONLN counts them
+cf_cpus() {
+  cf_n=0; cf_on=''
+  { read -r cf_on < /sys/devices/system/cpu/online; } 2>/dev/null
+  cf_ifs=$IFS; IFS=,
+  for cf_r in $cf_on; do
+    case $cf_r in
+      *[!0-9-]*|'') cf_n=0; break ;;
+      *-*) cf_n=$((cf_n + ${cf_r#*-} - ${cf_r%-*} + 1)) ;;
+      *) cf_n=$((cf_n + 1)) ;;
+    esac
+  done
+  IFS=$cf_ifs
+  [ "$cf_n" -gt 0 ] || cf_n=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || grep -c '^processor' /proc/cpuinfo 2>/dev/null)
+}
 
 cf_identity() {
-  cf_kernel=$(uname -r 2>/dev/null)
+  cf_kernel=''; { read -r cf_kernel < /proc/sys/kernel/osrelease; } 2>/dev/null || cf_kernel=$(uname -r 2>/dev/null)
   cf_value kernel "$cf_kernel"
-  cf_value uid "$(id -u 2>/dev/null)"
-  cf_value cpus "$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || grep -c '^processor' /proc/cpuinfo 2>/dev/null)"
-  cf_begin meminfo; grep '^MemTotal:' /proc/meminfo 2>/dev/null | cf_lines; cf_end
+  cf_uid; cf_value uid "$cf_u"
+  cf_cpus; cf_value cpus "$cf_n"
+  cf_begin meminfo
+  while read -r cf_line; do
+    case $cf_line in MemTotal:*) printf '|%s\n' "$cf_line"; break ;; esac
+  done 2>/dev/null < /proc/meminfo
+  cf_end
 }
 
 cf_modules() {
@@ -64,6 +110,7 @@ cf_knob() {
   cf_flags=-; cf_v=''
   if [ -e "$1" ]; then
     cf_flags=e
+    # not `read`: it reads one byte at a time, and an integer sysctl answers a read at offset > 0 with EOF
     if [ -r "$1" ]; then cf_flags="$cf_flags"r; cf_v=$(cat "$1" 2>/dev/null); fi
     if [ -w "$1" ] && cf_mode_writable "$1"; then cf_flags="$cf_flags"w; fi
   fi
@@ -71,12 +118,13 @@ cf_knob() {
 }
 
 cf_counters() {
-  cf_begin timeouts; grep . /dev/null /proc/sys/net/netfilter/nf_conntrack_*timeout* 2>/dev/null | cf_lines; cf_end
+  # FILE:VALUE lines, as `grep . FILES` prints them; one process for every file (integer sysctls cannot be `read`)
+  cf_begin timeouts; awk 'NF { print "|" FILENAME ":" $0 }' /proc/sys/net/netfilter/nf_conntrack_*timeout* 2>/dev/null; cf_end
   # per-netns counters cannot be faked in /proc, so the lab points this at a stand-in (sshd SetEnv)
   cf_stat_file=${CONNTRACK_FLEET_STAT_FILE:-/proc/net/stat/nf_conntrack}
-  if [ -r "$cf_stat_file" ]; then cf_begin stats; cf_lines "$cf_stat_file"; cf_end; fi
+  if [ -r "$cf_stat_file" ]; then cf_begin stats; cf_small_lines "$cf_stat_file"; cf_end; fi
   if [ -r /proc/slabinfo ]; then
-    cf_begin slabinfo; grep -E '^(# name|nf_conntrack )' /proc/slabinfo | cf_lines; cf_end
+    cf_begin slabinfo; awk '/^(# name|nf_conntrack )/ { print "|" $0 }' /proc/slabinfo; cf_end
   elif [ -e /proc/slabinfo ]; then
     cf_problem "cannot read /proc/slabinfo: bytes per conntrack entry unknown"
   fi
