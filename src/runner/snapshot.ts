@@ -2,6 +2,7 @@
 import type { FileState, HostFacts } from '../facts/types.js';
 import { describeFileType, displayPath, linksOf, realPathOf, sameLinks } from '../steps/file-state.js';
 import type { Change } from '../steps/types.js';
+import { quoteShell, sh } from '../transport/quote.js';
 
 /** The value facts hold for a knob path (max, buckets, hashsize, a timeout), or null when unknown. */
 export function knobValueAt(facts: HostFacts, path: string): string | null {
@@ -72,17 +73,18 @@ export function manualFixHints(changes: Change[], mismatches: string[]): string[
     if (seen.has(id)) continue;
     seen.add(id);
     if (!mismatches.some((m) => m.includes(id))) continue;
-    if (change.kind === 'knob') hints.push(`echo ${change.before} > ${change.path}`);
+    // before-states and paths come from the host (journal): quoted, so a hint pasted into a shell stays one command
+    if (change.kind === 'knob') hints.push(sh`echo ${change.before} > ${change.path}`);
     else if (change.kind === 'file')
       hints.push(fileHint(change.path, change.before));
-    else if (change.kind === 'module-unload') hints.push(`modprobe ${change.module}`);
-    else hints.push(`rmmod ${change.module}`);
+    else if (change.kind === 'module-unload') hints.push(sh`modprobe ${change.module}`);
+    else hints.push(sh`rmmod ${change.module}`);
   }
   return hints;
 }
 
 function fileHint(path: string, before: FileState | null): string {
-  if (!before) return `rm ${path}`;
-  const relink = linksOf(before).map((link) => `ln -sfn ${link.target} ${link.path}`);
-  return [...relink, `restore ${realPathOf(path, before)} from the journal (/var/lib/conntrack-fleet/journal) or backup`].join('; ');
+  if (!before) return sh`rm ${path}`;
+  const relink = linksOf(before).map((link) => sh`ln -sfn ${link.target} ${link.path}`);
+  return [...relink, `restore ${quoteShell(realPathOf(path, before))} from the journal (/var/lib/conntrack-fleet/journal) or backup`].join('; ');
 }

@@ -7,6 +7,7 @@
 import { remoteScript } from '../remote/scripts.js';
 import type { ExecResult } from './connection.js';
 import { newToken, takeFrame } from './frame.js';
+import { sh } from './quote.js';
 
 /** The channel under a session; exec-channel.ts wires an ssh2 channel to it, tests a fake. */
 export interface SessionChannel {
@@ -49,7 +50,7 @@ interface Pending {
 /** The text sent for one request: the script in a subshell, then its end marker. */
 export function requestText(script: string, token: string): string {
   // `)` on its own line: a script ending in a comment or without a newline still closes the subshell
-  return `(\n${script}\n) </dev/null\ncf_reply ${token} "$?"\n`;
+  return `(\n${script}\n) </dev/null\n${sh`cf_reply ${token}`} "$?"\n`;
 }
 
 export function startShellSession(channel: SessionChannel, token: (n: number) => string = newToken): { session: ShellSession; feed: SessionFeed } {
