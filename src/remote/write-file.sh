@@ -9,7 +9,7 @@ ctf_relink() {
   while [ "$#" -ge 2 ]; do
     if [ -L "$1" ] && [ "$(readlink "$1")" = "$2" ]; then shift 2; continue; fi
     if [ -d "$1" ] && [ ! -L "$1" ]; then ctf_err="$1 is a directory, expected a symlink to $2"; return 1; fi
-    ctf_ltmp="$(dirname "$1")/.conntrack-fleet-link.$$"
+    lc_dir "$1"; ctf_ltmp="$lc_dir/.conntrack-fleet-link.$$"
     # a link to a directory would make mv move INTO it: remove the link itself first
     if [ -L "$1" ] && [ -d "$1" ]; then rm -f "$1"; fi
     if ! ctf_err=$( { rm -f "$ctf_ltmp" && ln -s "$2" "$ctf_ltmp" && mv -f "$ctf_ltmp" "$1"; } 2>&1 ); then
@@ -46,7 +46,7 @@ ctf_write_file() {
   ctf_path=$1 ctf_b64=$2 ctf_mode=$3 ctf_uid=$4 ctf_gid=$5
   shift 5
   ctf_resolve_target "$@" || return 1
-  ctf_dir=$(dirname "$ctf_target")
+  lc_dir "$ctf_target"; ctf_dir=$lc_dir
   if ! ctf_tmp=$(mktemp "$ctf_dir/.conntrack-fleet.XXXXXX" 2>&1); then
     ctf_err=$ctf_tmp
     ctf_tmp=''
