@@ -73,6 +73,8 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
     },
     async hold(script: string, options?: RunScriptOptions): Promise<HeldCommand> {
       if (state.kind !== 'open') throw failure(undefined);
+      // the session opens while the lock is taken: its channel and shell start are off the gather's critical path
+      if (!session) void currentSession().catch(() => undefined);
       return holdExec(client, command, script, options?.timeoutMs).catch((error: unknown) => {
         throw lostError() ?? (error instanceof RemoteError ? error : failure(error));
       });
