@@ -6,7 +6,7 @@
  */
 import { remoteScript } from '../remote/scripts.js';
 import type { ExecResult } from './connection.js';
-import { newToken, takeFrame } from './frame.js';
+import { newToken, rescanFrom, StreamBuffer, takeFrame } from './frame.js';
 import { sh } from './quote.js';
 
 /** The channel under a session; exec-channel.ts wires an ssh2 channel to it, tests a fake. */
@@ -54,8 +54,10 @@ export function requestText(script: string, token: string): string {
 }
 
 export function startShellSession(channel: SessionChannel, token: (n: number) => string = newToken): { session: ShellSession; feed: SessionFeed } {
-  let stdout = Buffer.alloc(0);
-  let stderr = Buffer.alloc(0);
+  const stdout = new StreamBuffer();
+  const stderr = new StreamBuffer();
+  // bytes of each stream already searched for the pending request's marker
+  let scanned = { stdout: 0, stderr: 0 };
   let alive = true;
   let pending: Pending | null = null;
   let sequence = 0;
@@ -70,29 +72,34 @@ export function startShellSession(channel: SessionChannel, token: (n: number) =>
   };
   const tryComplete = () => {
     if (!pending) return;
-    const out = takeFrame(stdout, pending.token);
-    const err = out && takeFrame(stderr, pending.token);
+    const { token } = pending;
+    const out = takeFrame(stdout.view(), token, rescanFrom(scanned.stdout, token));
+    const err = takeFrame(stderr.view(), token, rescanFrom(scanned.stderr, token));
+    // the next search starts where this one cannot have missed a marker: at the one found, else near the end
+    scanned = { stdout: out ? out.body.length : stdout.length, stderr: err ? err.body.length : stderr.length };
     if (!out || !err) return;
-    stdout = Buffer.from(out.rest);
-    stderr = Buffer.from(err.rest);
-    settle({ stdout: out.body.toString('utf8'), stderr: err.body.toString('utf8'), exitCode: out.status, signal: null });
+    const result: ExecResult = { stdout: out.body.toString('utf8'), stderr: err.body.toString('utf8'), exitCode: out.status, signal: null };
+    stdout.replace(out.rest);
+    stderr.replace(err.rest);
+    scanned = { stdout: 0, stderr: 0 };
+    settle(result);
   };
   const leftovers = (note: string, exitCode: number | null, signal: string | null): ExecResult => {
-    const text = stderr.toString('utf8');
+    const text = stderr.view().toString('utf8');
     const separator = note && text && !text.endsWith('\n') ? '\n' : '';
-    const result = { stdout: stdout.toString('utf8'), stderr: text + separator + note, exitCode, signal };
-    stdout = Buffer.alloc(0);
-    stderr = Buffer.alloc(0);
+    const result = { stdout: stdout.view().toString('utf8'), stderr: text + separator + note, exitCode, signal };
+    stdout.replace(Buffer.alloc(0));
+    stderr.replace(Buffer.alloc(0));
     return result;
   };
 
   const feed: SessionFeed = {
     stdout(chunk) {
-      stdout = Buffer.concat([stdout, chunk]);
+      stdout.append(chunk);
       tryComplete();
     },
     stderr(chunk) {
-      stderr = Buffer.concat([stderr, chunk]);
+      stderr.append(chunk);
       tryComplete();
     },
     closed(exitCode, signal) {

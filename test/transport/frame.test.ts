@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { newToken, takeFrame } from '../../src/transport/frame.js';
+import { newToken, rescanFrom, StreamBuffer, takeFrame } from '../../src/transport/frame.js';
 
 const token = '1xdeadbeefcafef00d';
 const end = (status: number, t = token) => `\n@@cf-end ${t} ${status}\n`;
@@ -45,4 +45,22 @@ test('newToken: distinct per sequence number and safe unquoted in sh', () => {
   const tokens = new Set([1, 2, 3].map((n) => newToken(n)));
   assert.equal(tokens.size, 3);
   for (const t of tokens) assert.match(t, /^[0-9a-f]+x[0-9a-f]{16}$/);
+});
+
+test('StreamBuffer + rescanFrom: a marker straddling chunks is found whatever the chunk size, in one pass', () => {
+  const token = 'ab12x0011223344556677';
+  const text = `${'x'.repeat(10_000)}é\n@@cf-end ${token} 7\nnext`;
+  const bytes = Buffer.from(text);
+  for (const size of [1, 2, 3, 7, 64, 4096]) {
+    const buffer = new StreamBuffer();
+    let scanned = 0;
+    let frame = null;
+    for (let at = 0; at < bytes.length && !frame; at += size) {
+      buffer.append(bytes.subarray(at, at + size));
+      frame = takeFrame(buffer.view(), token, rescanFrom(scanned, token));
+      scanned = buffer.length;
+    }
+    assert.equal(frame?.status, 7, `chunk size ${size}`);
+    assert.equal(frame?.body.toString(), `${'x'.repeat(10_000)}é`);
+  }
 });
