@@ -30,7 +30,8 @@ export type ConnectFailure =
   | 'host-key-unknown'
   | 'host-key-changed'
   | 'host-key-revoked'
-  | 'lost'; // connection dropped after it was established
+  | 'lost' // connection dropped after it was established
+  | 'become'; // connected, but sudo refused (no/wrong password, no sudo rights): nothing ran on the host
 
 /** A host could not be reached or its identity not trusted; that host alone fails. */
 export class ConnectError extends Error {
@@ -55,6 +56,11 @@ export class RemoteError extends Error {
   ) {
     super(message, options);
   }
+}
+
+/** The kind of a ConnectError ('become', 'auth', …), for reports; undefined for any other error. */
+export function connectFailureOf(error: unknown): ConnectFailure | undefined {
+  return error instanceof ConnectError ? error.failure : undefined;
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,12 +1,13 @@
 /** `conntrack-fleet check`: read-only, one connection and one round trip per host. */
 import type { Command } from 'commander';
 import pLimit from 'p-limit';
-import { errorMessage } from '../errors.js';
+import { ConnectError, connectFailureOf, errorMessage } from '../errors.js';
 import { type CheckResult, defaultFailAbovePercent, withAlarms } from '../facts/check-result.js';
 import { gatherFacts } from '../facts/gather.js';
 import { createCheckReporter } from '../report/index.js';
-import { countOutcomes, exitCodeOf, readOutcome } from '../runner/outcome.js';
+import { countOutcomes, exitCodeOf, exitCodes, readOutcome } from '../runner/outcome.js';
 import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
+import { prometheusTarget, writePrometheusFile } from './check-prometheus.js';
 import { selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
 
@@ -15,24 +16,28 @@ async function checkHost(connect: Connect, options: ConnectOptions, target: Host
   try {
     connection = await connect(target, options);
   } catch (error) {
-    return { host: target.name, reachable: false, error: errorMessage(error), facts: null };
+    const errorKind = connectFailureOf(error);
+    return { host: target.name, reachable: false, error: errorMessage(error), facts: null, ...(errorKind && { errorKind }) };
   }
   try {
     const facts = await gatherFacts(connection, { files: [] });
     return { host: target.name, reachable: true, error: null, facts };
   } catch (error) {
-    return { host: target.name, reachable: true, error: errorMessage(error), facts: null };
+    // a refused sudo (kind 'become') read nothing, as an unreachable host: the text and the JSON say the same
+    const refused = error instanceof ConnectError && error.failure === 'become';
+    return { host: target.name, reachable: !refused, error: errorMessage(error), facts: null, ...(refused && { errorKind: 'become' as const }) };
   } finally {
     await connection.close();
   }
 }
 
-type CheckOptionValues = HostOptionValues & { warnPercent: string; failAbovePercent: string; fail: boolean };
+type CheckOptionValues = HostOptionValues & { warnPercent: string; failAbovePercent: string; fail: boolean; prometheus?: string };
 
 export async function runCheck(values: CheckOptionValues): Promise<number> {
   const selection = selectTargets(values);
   const usageWarnPercent = parseCount(values.warnPercent, '--warn-percent');
   const alarmOptions = { failAbovePercent: parseCount(values.failAbovePercent, '--fail-above-percent') };
+  const prometheusFile = values.prometheus === undefined ? null : prometheusTarget(values.prometheus);
   const reporter = createCheckReporter({
     format: selection.format,
     stream: process.stdout,
@@ -51,6 +56,7 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
     ),
   );
   await reporter.finish();
+  if (prometheusFile && !(await writePrometheusFile(prometheusFile, results, selection.inventory))) return exitCodes.hostFailed;
   const alarmsFail = values.fail !== false;
   return exitCodeOf({ counts: countOutcomes(results.map((r) => readOutcome(r, { alarmsFail }))) }, 'check');
 }
@@ -62,6 +68,7 @@ export function registerCheck(program: Command): void {
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
     .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
     .option('--no-fail', 'report problems (usage, drops) but exit 0 when every host answered')
+    .option('--prometheus <file>', 'also write the state as Prometheus metrics (textfile collector), atomically; see docs/monitoring.md')
     .addHelpText(
       'after',
       '\nProblems: usage ≥ --fail-above-percent, or a non-zero drop, early_drop or insert_failed counter; listed under\n' +

@@ -1,11 +1,13 @@
 /** From flags to hosts and connections: shared by check, run, rollback and runs. Everything here runs before any host is contacted. */
 import type { SourcePosition } from '../errors.js';
-import { loadInventory, limitHosts, selectHosts, toHostTarget } from '../inventory/index.js';
+import { expandLimit, loadInventory, limitHosts, selectHosts, toHostTarget } from '../inventory/index.js';
 import type { Inventory, InventoryHost } from '../inventory/index.js';
 import { chooseFormat, useColor, type ReportFormat } from '../report/index.js';
 import { type ConnectionPool, createConnectionPool } from '../runner/connection-pool.js';
 import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
+import { runBecomePassword, withBecomePassword } from '../transport/become-password.js';
 import { createHandshakeLimiter } from '../transport/handshake-limiter.js';
+import { terminalPrompt } from '../transport/passphrase.js';
 import { connectSsh } from '../transport/ssh-connect.js';
 import { withSshConfig } from './ssh-config-file.js';
 import { connectOptionsFrom, defaultUser, type HostOptionValues, parseCount } from './options.js';
@@ -27,9 +29,11 @@ export function selectTargets(values: HostOptionValues, pattern = 'all', pattern
   const connectOptions = connectOptionsFrom(values);
   const inventory = loadInventory(values.inventory);
   let hosts: InventoryHost[] = selectHosts(inventory, pattern, patternSource);
-  if (values.limit) hosts = limitHosts(hosts, inventory, values.limit);
+  if (values.limit !== undefined) hosts = limitHosts(hosts, inventory, expandLimit(values.limit));
   const user = defaultUser(values);
-  const targets = withSshConfig(hosts.map((h) => toHostTarget(h, { user })), values.sshConfig, values.user !== undefined);
+  const configured = withSshConfig(hosts.map((h) => toHostTarget(h, { user })), values.sshConfig, values.user !== undefined);
+  const becomeSources = { env: process.env, ask: values.askBecomePass === true, prompt: terminalPrompt() };
+  const targets = withBecomePassword(configured, runBecomePassword(becomeSources));
   const isTTY = process.stdout.isTTY === true;
   return {
     inventory,

@@ -3,9 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, errorMessage } from '../errors.js';
 import { exitCodes } from '../runner/outcome.js';
+import { registerAdvise } from './advise.js';
 import { registerCheck } from './check.js';
 import { registerRollback, registerRuns } from './rollback.js';
 import { registerRun } from './run.js';
+import { registerWatch } from './watch.js';
 
 function buildProgram(): Command {
   const program = new Command('conntrack-fleet')
@@ -21,6 +23,8 @@ function buildProgram(): Command {
   registerRun(program);
   registerRollback(program);
   registerRuns(program);
+  registerWatch(program);
+  registerAdvise(program);
   return program;
 }
 

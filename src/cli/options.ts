@@ -7,7 +7,8 @@ import { InputError } from '../errors.js';
 import { type ConnectOptions, defaultConnectOptions } from '../transport/connection.js';
 
 export interface HostOptionValues {
-  inventory: string;
+  /** Every -i, in order (files, directories or comma lists of hosts). */
+  inventory: string[];
   limit?: string;
   forks: string;
   output?: string;
@@ -19,6 +20,8 @@ export interface HostOptionValues {
   maxHandshakes: string;
   user?: string;
   sshConfig?: string;
+  /** -K: ask once for the sudo password (become.ts); CONNTRACK_FLEET_BECOME_PASSWORD wins. */
+  askBecomePass?: boolean;
 }
 
 export const defaultForks = 20;
@@ -26,8 +29,8 @@ export const defaultMaxHandshakes = 10;
 
 export function addHostOptions(command: Command): Command {
   return command
-    .requiredOption('-i, --inventory <file>', 'Ansible YAML inventory')
-    .option('-l, --limit <pattern>', 'Ansible host pattern to narrow the hosts (web*, a:b, a:!b, a:&b)')
+    .addOption(new Option('-i, --inventory <source>', 'Ansible inventory: YAML or INI file, directory, or host1,host2, (repeatable)').makeOptionMandatory().argParser(collect))
+    .option('-l, --limit <pattern>', 'Ansible host pattern to narrow the hosts (web*, a:b, a:!b, a:&b); @FILE reads hosts from a file')
     .option('-f, --forks <n>', 'hosts worked on at once', String(defaultForks))
     .addOption(new Option('-o, --output <format>', 'tree (terminal default), plain (default elsewhere) or json').choices(['tree', 'plain', 'json']))
     .option('--known-hosts <file>', 'user known_hosts file, read and added to (default: UserKnownHostsFile from the inventory or ssh config, else ~/.ssh/known_hosts and ~/.ssh/known_hosts2)')
@@ -37,17 +40,24 @@ export function addHostOptions(command: Command): Command {
     .option('--keepalive-interval <ms>', 'SSH keepalive interval, 0 = off (3 unanswered = connection lost)', String(defaultConnectOptions.keepaliveIntervalMs))
     .option('--max-handshakes <n>', 'SSH handshakes in progress at once (separate from --forks)', String(defaultMaxHandshakes))
     .option('-u, --user <name>', 'remote user for hosts without ansible_user (default: your local user name)')
+    .option('-K, --ask-become-pass', 'ask once (no echo) for the sudo password of ansible_become hosts (or set CONNTRACK_FLEET_BECOME_PASSWORD)')
     .option('-F, --ssh-config <file>', 'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)');
+}
+
+/** Repeated -i options accumulate, as in Ansible. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** The -i options as a user would type them again (for hints such as the rollback command). */
+export function inventoryFlags(values: Pick<HostOptionValues, 'inventory'>): string {
+  return values.inventory.map((source) => `-i ${source}`).join(' ');
 }
 
 export function parseCount(text: string, flag: string, min = 1): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) throw new InputError(`${flag} must be an integer ≥ ${min}, got "${text}"`);
   return value;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 /** A known_hosts file named on the command line must exist: a typo would otherwise be an empty trust store. */

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { Inventory } from '../inventory/index.js';
 import type { HostResult } from '../runner/events.js';
 import { retryableOutcomes } from '../runner/outcome.js';
+import { becomePasswordVars } from '../transport/become-password.js';
 import type { HostTarget } from '../transport/connection.js';
 
 /** outcome.ts `retryableOutcomes`: everything but changed and unchanged (`skipped`: stopped, interrupted, locked). */
@@ -18,6 +19,8 @@ const keyFileVars = ['ansible_private_key_file', 'ansible_ssh_private_key_file']
  */
 function retryVars(vars: Record<string, unknown>, target: HostTarget | undefined): Record<string, unknown> {
   const copy = { ...vars };
+  // a secret is not copied into a new file: the retry run gets it from -K or CONNTRACK_FLEET_BECOME_PASSWORD
+  for (const name of becomePasswordVars) delete copy[name];
   if (target?.privateKeyFile) {
     for (const name of keyFileVars) delete copy[name];
     copy['ansible_ssh_private_key_file'] = target.privateKeyFile;

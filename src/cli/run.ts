@@ -10,7 +10,7 @@ import { runFleet } from '../runner/fleet.js';
 import { countOutcomes, exitCodeOf } from '../runner/outcome.js';
 import { printDiffs } from './diffs.js';
 import { createPool, selectTargets } from './hosts.js';
-import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
+import { addHostOptions, type HostOptionValues, inventoryFlags, parseCount } from './options.js';
 import { writeRetryFile } from './retry-file.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
@@ -86,7 +86,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
       emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; hosts mid-run finish their step and are rolled back (interrupt again to stop at once)` }),
     busyHosts: () => pool.busyHosts(),
     drain: () => pool.drain(),
-    stopHint: `Hosts changed so far keep their journals; undo them with: conntrack-fleet rollback --run ${runId} -i ${values.inventory}`,
+    stopHint: `Hosts changed so far keep their journals; undo them with: conntrack-fleet rollback --run ${runId} ${inventoryFlags(values)}`,
   });
   let exitCode: number;
   let retryLine: string | null = null;

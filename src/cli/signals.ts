@@ -39,6 +39,8 @@ export function watchSignals(handlers: SignalHandlers): Interruption {
     if (busy.length > 0) say(`second ${signal}: stopping; waiting for the remote scripts in flight on ${busy.join(', ')} to end first`);
     void handlers.drain().then(() => {
       say(`stopped. ${handlers.stopHint}`);
+      // a second signal means "stop now": nothing is left to unwind, so this is the one exit outside main.ts
+      // eslint-disable-next-line no-restricted-syntax
       process.exit(exitCodes.interrupted);
     });
   };

@@ -1,5 +1,6 @@
 /** Maps nodes and document paths (as in zod issues: ['steps', 2, 'raise_max', 'value']) to FILE:LINE:COL. */
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Pair } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, type Pair } from 'yaml';
+import { mapEntries, resolveNode } from './yaml-map.js';
 import type { SourcePosition } from '../errors.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -46,13 +47,14 @@ function walkPath(source: YamlSource, path: DocumentPath): PathWalk {
 }
 
 function childOf(source: YamlSource, parent: unknown, segment: PropertyKey): Omit<PathWalk, 'complete'> | undefined {
-  const node = isAlias(parent) ? parent.resolve(source.doc) : parent;
+  const node = resolveNode(source, parent);
   if (isSeq(node) && typeof segment === 'number') {
     const item = node.items[segment];
     return item === undefined ? undefined : { node: item };
   }
   if (!isMap(node)) return undefined;
-  const pair = node.items.find((item) => isPair(item) && keyText(item.key) === String(segment));
+  // Through merge keys too: a value that came from `<<: *defaults` is found where the anchor wrote it.
+  const pair = mapEntries(source, node).find((item) => isPair(item) && keyText(item.key) === String(segment));
   return pair ? { node: valueOrKeyNode(pair), pair } : undefined;
 }
 

@@ -1,6 +1,6 @@
 /** Gathers every fact of one host in ONE round trip: one script, one runScript call, pure parsing after. */
 import { RemoteError } from '../errors.js';
-import { stripShellNoise } from '../steps/remote-error.js';
+import { stripShellNoise } from '../remote/remote-error.js';
 import type { Connection } from '../transport/connection.js';
 import { findMissingParts, splitGatherOutput } from './gather-frame.js';
 import { buildGatherScript, type GatherRequest } from './gather-script.js';

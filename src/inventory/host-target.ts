@@ -2,12 +2,14 @@
  * Inventory host → HostTarget, reading Ansible's connection variables. Where Ansible accepts an
  * alias (ansible_ssh_host, ansible_ssh_port, …) the later name in its list wins, as in Ansible.
  * A relative ansible_ssh_private_key_file is resolved against the directory of the inventory file
- * that sets it (Ansible would leave it to ssh, i.e. the current directory), so runs do not depend on cwd.
+ * that sets it — for group_vars/ and host_vars/ files, the directory holding them — (Ansible would leave it
+ * to ssh, i.e. the current directory), so runs do not depend on cwd.
  */
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { gotExpected } from '../config/describe-value.js';
 import { InputError } from '../errors.js';
+import { becomePasswordVars } from '../transport/become-password.js';
 import type { HostTarget } from '../transport/connection.js';
 import type { ProxySetting } from '../transport/proxy-jump.js';
 import { findOptionFiles, findProxySetting, splitShellWords } from './ssh-args.js';
@@ -29,6 +31,8 @@ export function toHostTarget(host: InventoryHost, defaults: { user: string }): H
     becomeUser: readText(host, ['ansible_become_user'], 'a user name') ?? 'root',
     vars: host.vars,
   };
+  const becomePassword = readBecomePassword(host);
+  if (becomePassword !== undefined) target.becomePassword = () => Promise.resolve(becomePassword);
   const keyFile = readKeyFile(host);
   if (keyFile) target.privateKeyFile = keyFile;
   const [knownHostsFile, ...additionalKnownHostsFiles] = readSshArgFiles(host, 'UserKnownHostsFile') ?? [];
@@ -90,6 +94,20 @@ function readBecome(host: InventoryHost): boolean {
   return become === true;
 }
 
+/**
+ * ansible_become_password and its aliases (Ansible's sudo become plugin: ansible_become_password,
+ * ansible_become_pass, ansible_sudo_pass; the later wins). Any text, spaces included; the value is never echoed.
+ */
+function readBecomePassword(host: InventoryHost): string | undefined {
+  const set = lastSet(host, becomePasswordVars);
+  if (!set) return undefined;
+  const text = typeof set.value === 'number' ? String(set.value) : set.value;
+  if (typeof text !== 'string' || text === '' || /[\r\n]/.test(text)) {
+    throw new InputError(`host "${host.name}": ${set.name}: expected one line of text (the value is not shown)`, varPosition(host, set.name));
+  }
+  return text;
+}
+
 function readKeyFile(host: InventoryHost): string | undefined {
   const names = ['ansible_private_key_file', 'ansible_ssh_private_key_file'];
   const set = lastSet(host, names);
@@ -97,7 +115,13 @@ function readKeyFile(host: InventoryHost): string | undefined {
   if (typeof set.value !== 'string' || set.value.trim() === '') throw fail(host, set, 'a path to a private key file');
   const path = expandHome(set.value.trim());
   const definedIn = varPosition(host, set.name)?.file;
-  return definedIn ? resolve(dirname(definedIn), path) : resolve(path);
+  return definedIn ? resolve(baseDirOf(definedIn), path) : resolve(path);
+}
+
+/** The inventory's directory: for a file under group_vars/ or host_vars/, the directory holding those. */
+function baseDirOf(file: string): string {
+  const match = /^(.*)[\\/](?:group_vars|host_vars)[\\/]/.exec(file);
+  return match ? match[1] || '/' : dirname(file);
 }
 
 /** The files of `-o KEYWORD=…` in ansible_ssh_common_args, else ansible_ssh_extra_args, `~` expanded. */

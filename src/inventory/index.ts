@@ -1,5 +1,6 @@
 /** Ansible inventory: loading, host patterns, connection targets. */
 export { loadInventory } from './load-inventory.js';
+export { expandLimit } from './limit-pattern.js';
 export { parseHostPattern, type PatternTerm } from './host-pattern.js';
 export { limitHosts, selectHosts } from './select-hosts.js';
 export { parseAnsibleBool, toHostTarget } from './host-target.js';

@@ -1,7 +1,8 @@
 /**
  * Ansible's inventory semantics on a parsed draft: implicit `all` and `ungrouped`, group depth,
  * and variable precedence — groups merged sorted by (depth, ansible_group_priority, name), later
- * wins, then host vars. See Ansible's "How variables are merged" (intro_inventory).
+ * wins, then host vars; group_vars/ and host_vars/ files beat the inventory's own (Ansible's variable precedence
+ * list, entries 3-9). See Ansible's "How variables are merged" (intro_inventory).
  */
 import { InputError, type SourcePosition } from '../errors.js';
 import { gotExpected } from '../config/describe-value.js';
@@ -108,8 +109,11 @@ function resolveHost(name: string, direct: string[], draft: InventoryDraft, grou
   memberOf.add('all');
   const ordered = [...memberOf].map((g) => groups.get(g)).filter((g): g is WorkGroup => g !== undefined).sort(compareGroups);
   const merged = new Map<string, VarDef>();
+  // Ansible's VARIABLE_PRECEDENCE: inventory group vars < group_vars/ files (each in group order) < inventory host vars < host_vars/.
   for (const group of ordered) for (const [key, def] of group.vars) merged.set(key, def);
+  for (const group of ordered) for (const [key, def] of draft.groupFileVars?.get(group.name) ?? []) merged.set(key, def);
   for (const [key, def] of draft.hosts.get(name) ?? []) merged.set(key, def);
+  for (const [key, def] of draft.hostFileVars?.get(name) ?? []) merged.set(key, def);
   const host: InventoryHost = { name, vars: valuesOf(merged), groups: ordered.map((g) => g.name) };
   rememberVarPositions(host, new Map<string, SourcePosition>([...merged].map(([key, def]) => [key, def.position])));
   return host;

@@ -1,8 +1,11 @@
 /** The bits of ansible_ssh_common_args / ansible_ssh_extra_args this tool honours. */
 import { parseProxyCommand, parseProxyJump, type ProxySetting } from '../transport/proxy-jump.js';
 
-/** POSIX shell-like word splitting, as Ansible's shlex.split; a string describes an unterminated quote. */
-export function splitShellWords(text: string): string[] | string {
+/**
+ * POSIX shell-like word splitting, as Ansible's shlex.split; a string describes an unterminated quote.
+ * With `comments`, an unquoted `#` ends the text, even inside a word (Python shlex with comments=True).
+ */
+export function splitShellWords(text: string, options: { comments?: boolean } = {}): string[] | string {
   const words: string[] = [];
   let word: string | undefined;
   let quote: "'" | '"' | undefined;
@@ -15,6 +18,8 @@ export function splitShellWords(text: string): string[] | string {
       if (char === '"') quote = undefined;
       else if (char === '\\' && /["\\$`]/.test(text[i + 1] ?? '')) word = `${word ?? ''}${text[++i] ?? ''}`;
       else word = `${word ?? ''}${char}`;
+    } else if (options.comments && char === '#') {
+      break;
     } else if (/\s/.test(char)) {
       if (word !== undefined) words.push(word);
       word = undefined;

@@ -26,6 +26,7 @@ export interface InventoryGroup {
 }
 
 export interface Inventory {
+  /** The inventory source (or sources, joined with ", ") as given with -i. */
   file: string;
   /** Each host once, in order of first appearance in the file. */
   hosts: InventoryHost[];
@@ -44,6 +45,9 @@ export interface InventoryDraft {
   groups: Map<string, GroupDraft>;
   /** Host name → its own vars (later definitions of the same var override earlier ones, as in Ansible). */
   hosts: Map<string, Map<string, VarDef>>;
+  /** group_vars/ and host_vars/ files beside the inventory: they beat the inventory's own group and host vars. */
+  groupFileVars?: Map<string, Map<string, VarDef>>;
+  hostFileVars?: Map<string, Map<string, VarDef>>;
 }
 
 export interface GroupDraft {

@@ -1,6 +1,6 @@
 /** Reads and validates a playbook: plain data out, every default filled in, every problem an InputError. */
 import { positionAtPath } from '../config/node-position.js';
-import { loadYamlSource, type YamlSource } from '../config/yaml-source.js';
+import { documentValue, loadYamlSource, type YamlSource } from '../config/yaml-source.js';
 import { inputErrorFromZod } from '../config/zod-input-error.js';
 import { parseHostPattern } from '../inventory/host-pattern.js';
 import { parseSteps } from './parse-steps.js';
@@ -13,7 +13,7 @@ export function loadPlaybook(file: string): Playbook {
 
 /** Pure: validates an already parsed YAML source. */
 export function parsePlaybook(source: YamlSource): Playbook {
-  const parsed = playbookSchema.safeParse(source.doc.toJS());
+  const parsed = playbookSchema.safeParse(documentValue(source));
   if (!parsed.success) throw inputErrorFromZod(source, parsed.error);
   const { name, hosts, serial, max_fail_percentage, max_unreachable_percent, gate, on_abort, steps } = parsed.data;
   // Syntax only: whether the pattern matches anything depends on the inventory (selectHosts).

@@ -20,7 +20,7 @@ function parseStep(source: YamlSource, item: unknown, index: number): StepSpec {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
     throw new InputError(`${label}: ${gotExpected(item, `a mapping with one step key (${kinds}), e.g. "- check_count: {}"`)}`, position);
   }
-  const keys = Object.keys(item).filter((key) => key !== 'name');
+  const keys = Object.keys(item).filter((key) => key !== 'name' && key !== 'per_host');
   const unknown = keys.find((key) => !isStepKind(key));
   if (unknown !== undefined) {
     throw new InputError(`${label}: unknown step "${unknown}"; expected one of: ${kinds}`, positionOfKeyAtPath(source, [...path, unknown]));
@@ -34,8 +34,36 @@ function parseStep(source: YamlSource, item: unknown, index: number): StepSpec {
   const name = readStepName(source, item as Record<string, unknown>, path);
   const parsed = STEP_SCHEMAS[kind].safeParse((item as Record<string, unknown>)[kind]);
   if (!parsed.success) throw inputErrorFromZod(source, parsed.error, [...path, kind]);
+  const perHost = parsePerHost(source, item as Record<string, unknown>, path, kind);
   // TypeScript cannot correlate STEP_SCHEMAS[kind]'s output with `kind`; the mapped type above guarantees it.
-  return { kind, options: parsed.data, position, ...(name !== undefined && { name }) } as StepSpec;
+  return { kind, options: parsed.data, position, ...(name !== undefined && { name }), ...(perHost && { perHost }) } as StepSpec;
+}
+
+/**
+ * `per_host: { HOST: { option: value } }`: a host's own values for this step (what `advise --write-playbook`
+ * writes). Each host's options are the step's options with its entries merged over them, validated like the step.
+ */
+function parsePerHost(source: YamlSource, item: Record<string, unknown>, path: Array<string | number>, kind: StepKind): Record<string, unknown> | undefined {
+  if (!('per_host' in item)) return undefined;
+  const value = item['per_host'];
+  const where = [...path, 'per_host'];
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length === 0) {
+    const message = `steps[${String(path[1])}].per_host: ${gotExpected(value, 'a mapping of inventory host names to option mappings')}`;
+    throw new InputError(message, positionAtPath(source, where));
+  }
+  const base = item[kind];
+  const perHost: Record<string, unknown> = {};
+  for (const [host, overrides] of Object.entries(value)) {
+    if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+      const message = `steps[${String(path[1])}].per_host.${host}: ${gotExpected(overrides, `a mapping of ${kind} options`)}`;
+      throw new InputError(message, positionAtPath(source, [...where, host]));
+    }
+    const merged = { ...(typeof base === 'object' && base !== null ? base : {}), ...overrides };
+    const parsed = STEP_SCHEMAS[kind].safeParse(merged);
+    if (!parsed.success) throw inputErrorFromZod(source, parsed.error, [...where, host]);
+    perHost[host] = parsed.data;
+  }
+  return perHost;
 }
 
 function readStepName(source: YamlSource, item: Record<string, unknown>, path: Array<string | number>): string | undefined {

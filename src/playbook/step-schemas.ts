@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { gotExpected } from '../config/describe-value.js';
 import { pointAtKey } from '../config/zod-input-error.js';
 import { defaultedField, optionalField, requiredField, strictMapping } from '../config/zod-fields.js';
-import { knobIdOfName } from '../steps/persist-keys.js';
+import { knobIdOfName } from '../kernel/sysctl-keys.js';
 import type { StepKind, StepSpec } from './types.js';
 import {
   KERNEL_INT_MAX, parseAbsolutePath, parseBool, parseHashsizeExpr, parseIntInRange, parseMaxValue, parseNumberInRange,

@@ -41,6 +41,8 @@ interface StepBase {
   name?: string;
   /** Where the step starts in the playbook, for messages. */
   position: SourcePosition;
+  /** `per_host:` — inventory host name → this step's options with that host's values merged in (validated). */
+  perHost?: Record<string, unknown>;
 }
 
 export type StepSpec =

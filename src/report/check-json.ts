@@ -23,6 +23,8 @@ export interface CheckJson {
   host: string;
   reachable: boolean;
   error: string | null;
+  /** Only when the host was given up for a connection-level reason: 'unreachable', 'auth', 'host-key-…', 'lost', 'become'. */
+  error_kind?: string;
   kernel: string | null;
   /** null when the host could not be read at all. */
   conntrack: CheckConntrackJson | null;
@@ -58,6 +60,7 @@ export function toCheckJson(result: CheckResult): CheckJson {
     host: result.host,
     reachable: result.reachable,
     error: result.error,
+    ...(result.errorKind && { error_kind: result.errorKind }),
     kernel: facts?.kernel ?? null,
     conntrack: facts ? toConntrackJson(facts) : null,
     modules: facts ? natModules(facts.modules).map((m) => ({ name: m.name, used_by: [...m.usedBy] })) : [],

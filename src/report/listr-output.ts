@@ -13,9 +13,12 @@ export function createStreamLogger(stream: NodeJS.WritableStream): ListrLogger<s
   return new ListrLogger({ useIcons: true, toStderr: [], processOutput: new ProcessOutput(out, out) });
 }
 
+/** listr2 may call a color with no text (LoggerFormat takes an optional message). */
+type LoggerColor = (text?: string) => string;
+
 /** The default renderer's icon colors, same hues as listr2's own, but through our palette. */
-export function defaultRendererColors(paint: Paint): Record<D, PaintFn> {
-  return {
+export function defaultRendererColors(paint: Paint): Record<D, LoggerColor> {
+  const colors: Record<D, PaintFn> = {
     [D.SKIPPED_WITH_COLLAPSE]: paint.yellow,
     [D.SKIPPED_WITHOUT_COLLAPSE]: paint.yellow,
     [D.OUTPUT]: paint.dim,
@@ -32,4 +35,6 @@ export function defaultRendererColors(paint: Paint): Record<D, PaintFn> {
     [D.WAITING]: paint.dim,
     [D.PAUSED]: paint.yellow,
   };
+  const entries = Object.entries(colors) as [D, PaintFn][];
+  return Object.fromEntries(entries.map(([level, fn]) => [level, (text?: string) => fn(text ?? '')])) as Record<D, LoggerColor>;
 }

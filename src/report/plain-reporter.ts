@@ -10,17 +10,30 @@ export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' |
   const paint = createPaint(options.color);
   const events: RunEvent[] = [];
   const context: LineContext = { batches: [], verbose: options.verbose ?? false };
+  const ended = new Set<string>();
   return {
     onEvent(event) {
       events.push(event);
       if (event.type === 'run-start') context.batches = event.batches;
-      for (const line of describeEvent(event, context)) options.stream.write(`${formatPlainLine(line, paint)}\n`);
+      for (const line of linesOnce(event, context, ended)) options.stream.write(`${formatPlainLine(line, paint)}\n`);
     },
     async finish() {
       const tally = summarizeRun(events);
       options.stream.write(`${formatRunSummary(tally.summary, tally.exitCode)}\n`);
     },
   };
+}
+
+/**
+ * A host rolled back after its verdict (failed gate, on_abort) gets a second host-end: its new verdict is printed on
+ * its own line like the first, but the warnings it repeats are not.
+ */
+function linesOnce(event: RunEvent, context: LineContext, ended: Set<string>): RunLine[] {
+  const lines = describeEvent(event, context);
+  if (event.type !== 'host-end') return lines;
+  const again = ended.has(event.result.host);
+  ended.add(event.result.host);
+  return again ? lines.filter((line) => !line.text.startsWith('warning: ')) : lines;
 }
 
 export function formatPlainLine(line: RunLine, paint: Paint): string {

@@ -25,6 +25,8 @@ export interface HostReport {
   outcome: HostOutcome;
   batch: number;
   error: string | null;
+  /** Only when the host was given up for a connection-level reason (errors.ts ConnectFailure), e.g. 'become'. */
+  error_kind?: string;
   warnings: string[];
   steps: StepReport[];
   /** What the post-rollback verification found different from the snapshot (empty = exact). */
@@ -130,6 +132,7 @@ function toHostReport(result: HostResult): HostReport {
     outcome: result.outcome,
     batch: result.batch,
     error: result.error,
+    ...(result.errorKind && { error_kind: result.errorKind }),
     warnings: [...result.warnings],
     steps: result.steps.map(toStepReport),
     rollback_mismatches: [...result.rollbackMismatches],

@@ -1,8 +1,8 @@
-/** Applies one run event to the tree state: titles change, deferreds settle, late news goes to the notes. */
+/** Applies one run event to the tree state: titles and states change, late verdicts replace early ones, news goes to the notes. */
 import type { HostResult, RunEvent } from '../runner/events.js';
 import type { Paint } from './paint.js';
 import { describeEvent, describeStep } from './run-lines.js';
-import { type BatchView, closeSteps, type HostView, releaseEarlierBatches, type TreeState } from './tree-state.js';
+import { closeSteps, type HostView, hostState, releaseEarlierBatches, setStep, type TreeState } from './tree-state.js';
 import * as titles from './tree-titles.js';
 
 export function applyTreeEvent(state: TreeState, event: RunEvent): void {
@@ -16,8 +16,8 @@ export function applyTreeEvent(state: TreeState, event: RunEvent): void {
   }
   if ('host' in event) {
     const view = state.hosts.get(event.host);
-    if (!view || view.ended.settled) state.notes.push(...describeEvent(event, state.context)); // late: its task is closed
-    else applyHostEvent(state.paint, view, event);
+    if (view && (!view.ended || isRollback(event))) applyHostEvent(state, view, event);
+    else state.notes.push(...describeEvent(event, state.context)); // unknown host, or news after its verdict
     if (event.type === 'host-start') releaseEarlierBatches(state, event.batch);
     return;
   }
@@ -26,9 +26,18 @@ export function applyTreeEvent(state: TreeState, event: RunEvent): void {
 
 type HostEvent = Exclude<Extract<RunEvent, { host: string }>, { type: 'message' }>;
 
-function applyHostEvent(paint: Paint, view: HostView, event: HostEvent): void {
+/** A host that already ended can still be rolled back: after a failed gate or by on_abort (runner/fleet.ts). */
+function isRollback(event: HostEvent): boolean {
+  return event.type === 'rollback-start' || event.type === 'rollback-end';
+}
+
+function applyHostEvent(state: TreeState, view: HostView, event: HostEvent): void {
+  const { paint } = state;
   view.started = true;
-  const status = (text: string): void => view.title.set(titles.hostStatusTitle(view.host, text, paint));
+  const status = (text: string): void => {
+    view.title = titles.hostStatusTitle(view.host, text, paint);
+    view.state = 'running';
+  };
   switch (event.type) {
     case 'host-start':
       return status('connecting…');
@@ -37,24 +46,30 @@ function applyHostEvent(paint: Paint, view: HostView, event: HostEvent): void {
     case 'host-facts':
       return status('planning…');
     case 'host-planned':
-      event.plans.forEach((plan, i) => view.steps[i]?.title.set(describeStep(plan)));
+      event.plans.forEach((plan, i) => {
+        const step = view.steps[i];
+        if (step) step.title = describeStep(plan);
+      });
       return status('applying…');
-    case 'step-start':
-      view.firstActivity.resolve('steps');
+    case 'step-start': {
+      view.showSteps = true;
+      const step = view.steps[event.index];
+      if (step) step.state = 'running';
       return;
-    case 'step-end':
-      view.firstActivity.resolve('steps');
-      view.steps[event.index]?.title.set(titles.stepEndTitle(event.result, paint));
-      view.steps[event.index]?.done.resolve(event.result);
+    }
+    case 'step-end': {
+      view.showSteps = true;
+      const step = view.steps[event.index];
+      if (step) setStep(step, event.result, paint);
       return;
+    }
     case 'rollback-start':
-      view.firstActivity.resolve('steps');
+      view.showSteps = true;
       closeSteps(view, [], paint);
-      view.rollback.title.set(titles.rollbackStartTitle(event.reason, paint));
-      return status('rolling back…');
+      view.rollback = { title: titles.rollbackStartTitle(event.reason, paint), state: 'running' };
+      return status(view.result ? `${view.result.outcome}, rolling back…` : 'rolling back…');
     case 'rollback-end':
-      view.rollback.title.set(titles.rollbackEndTitle(event.ok, event.mismatches, paint));
-      view.rollback.done.resolve(event.ok && event.mismatches.length === 0);
+      view.rollback = { title: titles.rollbackEndTitle(event.ok, event.mismatches, paint), state: event.ok && event.mismatches.length === 0 ? 'ok' : 'failed' };
       return;
   }
 }
@@ -62,29 +77,30 @@ function applyHostEvent(paint: Paint, view: HostView, event: HostEvent): void {
 function applyHostEnd(state: TreeState, result: HostResult): void {
   const view = state.hosts.get(result.host);
   const endLines = describeEvent({ type: 'host-end', result }, state.context);
-  if (!view || view.ended.settled) {
-    state.notes.push(...endLines); // a second verdict (e.g. rolled back after a failed gate) or an unknown host
+  if (!view) {
+    state.notes.push(...endLines);
     return;
   }
   const { paint } = state;
-  view.firstActivity.resolve(result.steps.length > 0 ? 'steps' : 'ended');
+  const first = view.result === null;
+  view.started = true;
+  if (result.steps.length > 0) view.showSteps = true;
   closeSteps(view, result.steps, paint);
   settleRollback(view, result, paint);
-  view.title.set(titles.hostEndTitle(result, paint));
-  state.notes.push(...endLines.filter((line) => line.text.startsWith('warning: ') || result.outcome === 'rollback-failed'));
-  view.ended.resolve(result);
+  view.result = result;
+  view.ended = true;
+  view.title = titles.hostEndTitle(result, paint);
+  view.state = hostState(result);
+  // warnings come once (a second verdict repeats them); the manual-fix text is too long for a title
+  state.notes.push(...endLines.filter((line) => (first && line.text.startsWith('warning: ')) || (line.prefix === result.host && result.outcome === 'rollback-failed' && !line.text.startsWith('warning: '))));
 }
 
 /** The verdict also says how a rollback went, in case its own events never came. */
 function settleRollback(view: HostView, result: HostResult, paint: Paint): void {
-  if (view.rollback.done.settled) return;
-  if (result.outcome === 'rolled-back' || result.outcome === 'rollback-failed') {
-    const ok = result.outcome === 'rolled-back';
-    view.rollback.title.set(titles.rollbackEndTitle(ok, result.rollbackMismatches, paint));
-    view.rollback.done.resolve(ok);
-  } else {
-    view.rollback.done.resolve(null);
-  }
+  if (result.outcome !== 'rolled-back' && result.outcome !== 'rollback-failed') return;
+  if (view.rollback && view.rollback.state !== 'running') return;
+  const ok = result.outcome === 'rolled-back';
+  view.rollback = { title: titles.rollbackEndTitle(ok, result.rollbackMismatches, paint), state: ok ? 'ok' : 'failed' };
 }
 
 type FleetEvent = Extract<RunEvent, { type: 'batch-start' | 'gate-start' | 'gate-end' | 'batch-end' | 'run-start' | 'run-end' }>;
@@ -94,21 +110,25 @@ function applyFleetEvent(state: TreeState, event: FleetEvent): void {
   if (event.type === 'run-start' || event.type === 'run-end') return;
   const batch = state.batches[event.batch];
   if (!batch) return;
-  const setStatus = (b: BatchView, status: string): void => b.title.set(titles.batchTitle(b.name, b.hosts.length, status, paint));
+  const setStatus = (b: typeof batch, status: string): void => {
+    b.title = titles.batchTitle(b.name, b.hosts.length, status, paint);
+    b.status = status;
+  };
   switch (event.type) {
     case 'batch-start':
       releaseEarlierBatches(state, event.batch);
       return setStatus(batch, 'running');
     case 'gate-start':
-      return batch.gate.title.set(titles.gateStartTitle(event.soakMs));
+      batch.gate = { title: titles.gateStartTitle(event.soakMs), passed: null };
+      return;
     case 'gate-end':
-      batch.gate.passed = event.failedHosts.length === 0;
-      return batch.gate.title.set(titles.gateEndTitle(event.failedHosts, paint));
+      batch.gate = { title: titles.gateEndTitle(event.failedHosts, paint), passed: event.failedHosts.length === 0 };
+      return;
     case 'batch-end': {
       const failed = event.failed > 0 ? `${event.failed} of ${event.total} failed` : 'done';
       setStatus(batch, event.stopped ? `${failed}, rollout stopped` : failed);
       if (event.stopped) state.batches.slice(event.batch + 1).forEach((b) => setStatus(b, 'not started: rollout stopped'));
-      batch.gate.done.resolve();
+      batch.ended = true;
       return;
     }
   }

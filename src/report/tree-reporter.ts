@@ -1,72 +1,83 @@
-/** The live listr2 tree for a terminal: batch → host → step, then notes in full and the summary line. */
-import { Listr } from 'listr2';
+/**
+ * The live tree for a terminal: batch → host → step (or batch counts past the terminal's height), then notes in full
+ * and the summary line. Events only change the state; frames are drawn from it at most 10 times a second
+ * (tree-throttle.ts), so the cost of output does not grow with the number of events.
+ */
 import { errorMessage } from '../errors.js';
 import type { RunEvent } from '../runner/events.js';
-import { createStreamLogger, defaultRendererColors, StreamDefaultRenderer } from './listr-output.js';
-import { createPaint, type Paint } from './paint.js';
+import { createPaint } from './paint.js';
 import { createPlainReporter, formatPlainLine } from './plain-reporter.js';
 import { summarizeRun } from './run-report.js';
 import type { RunReporter, RunReporterOptions } from './run-reporter.js';
 import { formatRunSummary } from './summary-line.js';
 import { applyTreeEvent } from './tree-events.js';
+import { renderFinalFrame, renderFrame } from './tree-frame.js';
+import { createScreen, type Screen } from './tree-screen.js';
 import { createTreeState, finalizeTreeState, type TreeState } from './tree-state.js';
-import { buildRootTasks, type TreeTask } from './tree-tasks.js';
+import { createFrameScheduler, defaultFrameIntervalMs, type FrameClock, systemClock } from './tree-throttle.js';
+
+type Terminal = { isTTY?: boolean; columns?: number; rows?: number };
 
 /** A tree needs a terminal to redraw on; into a pipe or file it degrades to the plain lines. */
-export function createTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose'>): RunReporter {
-  const terminal = options.stream as { isTTY?: boolean; columns?: number };
-  // a pty without a size (columns 0) makes listr2 wrap every character: plain lines read better there
+export function createTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose'> & { clock?: FrameClock }): RunReporter {
+  const terminal = options.stream as Terminal;
+  // a pty without a size (columns 0) would wrap every character: plain lines read better there
   if (terminal.isTTY !== true || !terminal.columns) return createPlainReporter(options);
   return createLiveTreeReporter(options);
 }
 
-function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color'>): RunReporter {
+function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color'> & { clock?: FrameClock }): RunReporter {
   const paint = createPaint(options.color);
+  const clock = options.clock ?? systemClock;
+  const terminal = options.stream as Terminal;
+  const rows = (): number => terminal.rows || 24;
   const events: RunEvent[] = [];
   let state: TreeState | null = null;
-  let rendering: Promise<string | null> = Promise.resolve(null);
+  let screen: Screen | null = null;
+  let drawError: string | null = null;
+  let live = false;
+  const draw = (): void => {
+    if (state === null || screen === null || drawError !== null) return;
+    try {
+      screen.draw(renderFrame(state, { rows: rows(), tick: Math.floor(clock.now() / defaultFrameIntervalMs) }));
+    } catch (error) {
+      drawError = errorMessage(error); // the display must never fail the run
+      return;
+    }
+    // the spinners move even when no event comes: the next frame is asked for at once, and comes one interval later
+    if (live) scheduler.request();
+  };
+  const scheduler = createFrameScheduler(draw, { clock });
   return {
     onEvent(event) {
       events.push(event);
       if (event.type === 'run-start' && state === null) {
         state = createTreeState(event, paint);
-        rendering = renderTree(buildRootTasks(state), state.batches.length === 1, options.stream, paint);
-        return;
+        screen = createScreen(options.stream);
+        live = true;
+      } else if (state !== null) {
+        applyTreeEvent(state, event);
+        if (event.type === 'run-end') finalizeTreeState(state);
       }
-      if (state === null) return;
-      applyTreeEvent(state, event);
-      if (event.type === 'run-end') finalizeTreeState(state);
+      scheduler.request();
     },
     async finish() {
-      if (state !== null) finalizeTreeState(state);
-      const renderError = await rendering;
-      const notes = state?.notes ?? [];
-      const lines = notes.map((line) => formatPlainLine(line, paint));
-      if (renderError !== null) lines.push(paint.red(`(the live tree failed: ${renderError})`));
+      live = false;
+      scheduler.stop();
+      const lines: string[] = [];
+      if (state !== null && screen !== null) {
+        finalizeTreeState(state);
+        try {
+          screen.close(renderFinalFrame(state, rows()));
+        } catch (error) {
+          drawError ??= errorMessage(error);
+        }
+        lines.push(...state.notes.map((line) => formatPlainLine(line, paint)));
+      }
+      if (drawError !== null) lines.push(paint.red(`(the live tree failed: ${drawError})`));
       if (lines.length > 0) options.stream.write(`\n${lines.join('\n')}\n`);
       const tally = summarizeRun(events);
       options.stream.write(`\n${formatRunSummary(tally.summary, tally.exitCode)}\n`);
     },
   };
-}
-
-/** Resolves with null when listr2 finished, or with its error text: the display must never fail the run. */
-async function renderTree(tasks: TreeTask[], concurrent: boolean, stream: NodeJS.WritableStream, paint: Paint): Promise<string | null> {
-  try {
-    await createListr(tasks, concurrent, stream, paint).run();
-    return null;
-  } catch (error) {
-    return errorMessage(error);
-  }
-}
-
-function createListr(tasks: TreeTask[], concurrent: boolean, stream: NodeJS.WritableStream, paint: Paint): { run(): Promise<unknown> } {
-  return new Listr(tasks, {
-    concurrent,
-    exitOnError: false,
-    // the CLI owns Ctrl-C (it must roll back); listr2's handler would process.exit(127)
-    registerSignalListeners: false,
-    renderer: StreamDefaultRenderer,
-    rendererOptions: { logger: createStreamLogger(stream), collapseSubtasks: false, color: defaultRendererColors(paint) },
-  });
 }

@@ -1,4 +1,4 @@
-/** Small bridges between runner events (which arrive any time) and listr2 tasks (which start later). */
+/** A bridge between events (which arrive any time) and listr2 tasks (which start later): used by the check reporter. */
 
 export interface Deferred<T> {
   readonly promise: Promise<T>;
@@ -22,31 +22,6 @@ export function createDeferred<T>(): Deferred<T> {
       if (settled) return;
       settled = true;
       settle(value);
-    },
-  };
-}
-
-/** A title that can change before its task exists; the task shows the latest text once attached. */
-export interface TitleSlot {
-  readonly text: string | undefined;
-  set(text: string): void;
-  attach(sink: (text: string) => void): void;
-}
-
-export function createTitleSlot(initial?: string): TitleSlot {
-  let text = initial;
-  let sink: ((text: string) => void) | undefined;
-  return {
-    get text() {
-      return text;
-    },
-    set(next) {
-      text = next;
-      sink?.(next);
-    },
-    attach(next) {
-      sink = next;
-      if (text !== undefined) next(text);
     },
   };
 }

@@ -32,6 +32,11 @@ export function hostUnfinishedTitle(host: string, started: boolean, paint: Paint
   return started ? `${host} — ${paint.red('no result: the run ended before this host finished')}` : paint.dim(`${host} — not run`);
 }
 
+/** The host had its verdict, a rollback after it (gate, on_abort) started, and the run ended before it finished. */
+export function hostRollbackUnfinishedTitle(result: HostResult, paint: Paint): string {
+  return `${result.host} — ${paint.red(`${result.outcome}, then its rollback did not finish: the run ended first`)}`;
+}
+
 export function stepEndTitle(result: StepResult, paint: Paint): string {
   const what = describeStep(result);
   switch (result.outcome) {

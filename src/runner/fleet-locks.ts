@@ -4,7 +4,7 @@
  * run soaks on its canary gate, and this run would then find that host `unchanged`.
  */
 import pLimit from 'p-limit';
-import { ConnectError, errorMessage } from '../errors.js';
+import { ConnectError, connectFailureOf, errorMessage } from '../errors.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { EventListener, HostResult } from './events.js';
@@ -81,7 +81,7 @@ async function claimOne(
   try {
     connection = await options.pool.get(target);
   } catch (error) {
-    return give(target, hostResult(target.name, batch, 'unreachable', { error: errorMessage(error) }));
+    return give(target, hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) }));
   }
   try {
     const lock = await acquireHostLock(connection, options.runId, options.startedAt);
@@ -91,6 +91,6 @@ async function claimOne(
   } catch (error) {
     // a dropped connection is the network; any other error (sudo, a hung lock command) is left to the host's
     // own run, which tries the lock again and reports that host `failed` as it always did
-    if (error instanceof ConnectError) give(target, hostResult(target.name, batch, 'unreachable', { error: errorMessage(error) }));
+    if (error instanceof ConnectError) give(target, hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) }));
   }
 }

@@ -1,5 +1,5 @@
 /** One host's run: connect → lock (taken up front by the fleet) → gather → plan (pure) → apply step by step → on failure or interrupt, roll back and verify. */
-import { errorMessage } from '../errors.js';
+import { ConnectError, connectFailureOf, errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Playbook } from '../playbook/types.js';
@@ -64,7 +64,7 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
   try {
     connection = await options.openConnection(target);
   } catch (error) {
-    return finish(options, record(hostResult(target.name, batch, 'unreachable', { error: errorMessage(error) })), timings);
+    return finish(options, record(hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) })), timings);
   }
   timings.connectMs = connection.connectMs ?? null;
   emit({ type: 'host-connected', host: target.name });
@@ -76,7 +76,10 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
     const warnings = lock?.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
     return finish(options, await runConnected(options, connection, warnings, timings), timings);
   } catch (error) {
-    return finish(options, record(hostResult(target.name, batch, 'failed', { error: errorMessage(error) })), timings);
+    // a refused sudo (kind 'become') changed nothing: never-changed, as in fleet-locks and check
+    const outcome = error instanceof ConnectError && error.failure === 'become' ? 'unreachable' : 'failed';
+    const errorKind = outcome === 'unreachable' ? connectFailureOf(error) : undefined;
+    return finish(options, record(hostResult(target.name, batch, outcome, { error: errorMessage(error), errorKind })), timings);
   }
 }
 
@@ -90,7 +93,7 @@ async function runConnected(options: HostRunOptions, connection: Connection, war
   const { target, batch, playbook, emit } = options;
   const facts = await timed(() => gatherFacts(connection, { files: filesNeeded(playbook) }), (ms) => (timings.gatherMs = ms));
   emit({ type: 'host-facts', host: target.name, facts });
-  const plans = planHost(facts, playbook).steps;
+  const plans = planHost(facts, playbook, target.name).steps;
   emit({ type: 'host-planned', host: target.name, plans });
   warnings.push(...allWarnings(plans));
   const refused = plans.find((p) => p.refusal);

@@ -29,6 +29,7 @@ export function hostResult(
     steps: fields.steps ?? [],
     warnings: fields.warnings ?? [],
     error: fields.error ?? null,
+    ...(fields.errorKind && { errorKind: fields.errorKind }),
     rollbackMismatches: fields.rollbackMismatches ?? [],
     ...(fields.timings ? { timings: fields.timings } : {}),
   };

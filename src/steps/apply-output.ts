@@ -1,7 +1,7 @@
 /** Parses the `CTF …` lines of an apply script into one outcome per change. */
 import { decodeLinkTokens } from '../facts/link-chain-sh.js';
 import { mirrorsOf } from './knob-change.js';
-import { describeRemoteFailure, type FailureSubject } from './remote-error.js';
+import { describeRemoteFailure, type FailureSubject } from '../remote/remote-error.js';
 import type { Change } from './types.js';
 import { verifyReadBack, type ReadBack, type ValueReadBack } from './verify.js';
 

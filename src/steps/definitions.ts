@@ -41,7 +41,9 @@ function planStep(spec: StepSpec, context: PlanContext): PlannedStep {
 
 function filesOf(spec: StepSpec): string[] {
   const definition = stepDefinitions[spec.kind] as StepDefinition;
-  return definition.filesNeeded(spec);
+  // a host's own options may name other files (persist's file): gather them all
+  const variants = [spec, ...Object.keys(spec.perHost ?? {}).map((host) => specForHost(spec, host))];
+  return variants.flatMap((variant) => definition.filesNeeded(variant));
 }
 
 /** Every file the gatherer must snapshot for this playbook. */
@@ -53,10 +55,16 @@ export function initialContext(facts: HostFacts): PlanContext {
   return { facts, targetMax: null, targetHashsize: null, targetTimeouts: {} };
 }
 
-export function planHost(facts: HostFacts, playbook: Playbook): HostPlan {
+/** The step as `host` runs it: its `per_host` options when the playbook gives some for it. */
+export function specForHost(spec: StepSpec, host: string | undefined): StepSpec {
+  const own = host === undefined ? undefined : spec.perHost?.[host];
+  return own === undefined ? spec : ({ ...spec, options: own } as StepSpec);
+}
+
+export function planHost(facts: HostFacts, playbook: Playbook, host?: string): HostPlan {
   let context = initialContext(facts);
   const steps = playbook.steps.map((spec) => {
-    const planned = planStep(spec, context);
+    const planned = planStep(specForHost(spec, host), context);
     context = planned.context;
     return planned.plan;
   });

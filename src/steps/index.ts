@@ -7,4 +7,4 @@ export { invertChange, invertChanges } from './invert.js';
 export { describeChange } from './describe.js';
 export { diffFile } from './diff.js';
 export { mirrorsOf, type KnobMirror, type MirroredKnobChange } from './knob-change.js';
-export { describeRemoteFailure, stripShellNoise, type FailureSubject } from './remote-error.js';
+export { describeRemoteFailure, stripShellNoise, type FailureSubject } from '../remote/remote-error.js';

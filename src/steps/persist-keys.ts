@@ -2,41 +2,17 @@
  * Which conntrack knob a sysctl name sets, and the cumulative managed block: every key the tool has
  * persisted on a host stays until a playbook removes it (`persist: {remove: [KEY]}`). Pure.
  */
+import { keysOfKnob, knobIdOf } from '../kernel/sysctl-keys.js';
 import type { SysctlEntry } from './sysctl-block.js';
 
-/** Every sysctl name of nf_conntrack_max: modern, the init-netns alias, the compat key removed around 4.9. */
-export const maxKeys = ['net.netfilter.nf_conntrack_max', 'net.nf_conntrack_max', 'net.ipv4.netfilter.ip_conntrack_max'];
-const modernPrefix = 'net.netfilter.nf_conntrack_';
-const compatPrefix = 'net.ipv4.netfilter.ip_conntrack_';
-
-/** `max`, `hashsize` or a timeout name (udp_timeout) from any spelling a playbook's `remove:` may use; null if none. */
-export function knobIdOfName(name: string): string | null {
-  const key = name.trim().replaceAll('/', '.');
-  if (key === 'hashsize' || key === 'nf_conntrack.hashsize') return 'hashsize';
-  const id = knobIdOf(key) ?? knobIdOf(`${modernPrefix}${key.replace(/^nf_conntrack_/, '')}`);
-  return id !== null && /^(max|[a-z0-9_]*timeout[a-z0-9_]*)$/.test(id) ? id : null;
-}
-
-/** The knob a sysctl key sets (`max`, `tcp_timeout_established`), or null for a key that is not a conntrack knob. */
-export function knobIdOf(key: string): string | null {
-  if (maxKeys.includes(key)) return 'max';
-  for (const prefix of [modernPrefix, compatPrefix]) {
-    if (key.startsWith(prefix) && /^[a-z0-9_]+$/.test(key.slice(prefix.length))) return key.slice(prefix.length);
-  }
-  return null;
-}
-
-/** Names that still set the knob on this kernel: the dead ip_conntrack_* names set nothing after ~4.9. */
-export function isLiveKey(key: string, compatSysctls: boolean): boolean {
-  return compatSysctls || !key.startsWith(compatPrefix);
-}
+export { isLiveKey, knobIdOf, knobIdOfName, maxKeys } from '../kernel/sysctl-keys.js';
 
 /** Other names for the same knobs (alias key → the entry key): commented out in the target as well. */
 export function aliasesOf(entries: SysctlEntry[]): Record<string, string> {
   const aliases: Record<string, string> = {};
   for (const { key } of entries) {
     const id = knobIdOf(key);
-    const others = id === 'max' ? maxKeys : id === null ? [] : [modernPrefix + id, compatPrefix + id];
+    const others = id === null ? [] : keysOfKnob(id);
     for (const other of others) if (other !== key) aliases[other] = key;
   }
   return aliases;

@@ -13,10 +13,15 @@ export interface HostTarget {
   user: string;
   /** ansible_ssh_private_key_file, `~` expanded. */
   privateKeyFile?: string;
-  /** ansible_become: run scripts through `sudo -n -u BECOME_USER`. */
+  /** ansible_become: run scripts through sudo -u BECOME_USER (become.ts: `-n`, or `-S` with a password). */
   become: boolean;
   /** ansible_become_user, else root. */
   becomeUser: string;
+  /**
+   * The sudo password, asked for only when sudo prompts: ansible_become_password / ansible_become_pass, else -K /
+   * CONNTRACK_FLEET_BECOME_PASSWORD. A function so the secret never sits in a serialisable field.
+   */
+  becomePassword?: () => Promise<string>;
   /** From `-o UserKnownHostsFile=…` in ansible_ssh_common_args / ansible_ssh_extra_args (its first file: keys are added there). */
   knownHostsFile?: string;
   /** UserKnownHostsFile's further files: read like the first, never written (ssh_config(5)). */
@@ -51,7 +56,7 @@ export interface Connection {
   readonly connectMs?: number;
   /**
    * Runs a POSIX sh script on the host in ONE round trip: the script travels on stdin of
-   * `sh -s` (through `sudo -n` when become is set), so nothing in it is parsed by a login shell
+   * `sh -s` (through sudo when become is set, see become.ts), so nothing in it is parsed by a login shell
    * command line. Values inside the script must be quoted with `quoteShell`.
    */
   runScript(script: string, options?: RunScriptOptions): Promise<ExecResult>;

@@ -2,21 +2,27 @@
 import type { Client, ClientChannel } from 'ssh2';
 import { RemoteError } from '../errors.js';
 import type { HeldCommand, HostTarget } from './connection.js';
-import { quoteShell } from './quote.js';
+import { becomeCommand } from './become.js';
+import type { OpenChannel } from './become-channel.js';
 import { type ShellSession, startShellSession } from './shell-session.js';
 
 /** How long release() waits for a held command to exit on EOF before killing it. */
 export const releaseGraceMs = 5_000;
 
-/** The remote command line: `sh -s`, through `sudo -n -u USER` when the target asks for become. */
+/** The remote command line: `sh -s`, through sudo when the target asks for become (become.ts). */
 export function shellCommand(target: Pick<HostTarget, 'become' | 'becomeUser'>): string {
-  return target.become ? `sudo -n -u ${quoteShell(target.becomeUser)} sh -s` : 'sh -s';
+  return becomeCommand(target);
 }
 
-function openExec(client: Client, command: string): Promise<ClientChannel> {
+export function openExec(client: Client, command: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)));
   });
+}
+
+/** A command line, or an opener that prepares the channel first (become-channel.ts: sudo's handshake). */
+function openChannel(client: Client, command: string | OpenChannel): Promise<ClientChannel> {
+  return typeof command === 'string' ? openExec(client, command) : command(client);
 }
 
 interface ChannelOutput {
@@ -41,9 +47,9 @@ function collectOutput(channel: ClientChannel): ChannelOutput {
   return output;
 }
 
-/** Opens the host's one long-lived shell session (shell-session.ts) on a new channel. */
-export async function openSession(client: Client, command: string): Promise<ShellSession> {
-  const channel = await openExec(client, command);
+/** Opens the host's one long-lived shell session (shell-session.ts) on a new channel, through become's opener. */
+export async function openSession(client: Client, command: string | OpenChannel): Promise<ShellSession> {
+  const channel = await openChannel(client, command);
   const { session, feed } = startShellSession({
     write: (text) => void channel.write(text),
     stop: () => stopChannel(channel),
@@ -93,8 +99,8 @@ function sendSignal(channel: ClientChannel, signal: string): void {
 }
 
 /** Starts a long-lived script (stdin stays open) and resolves with its first stdout line. */
-export async function holdExec(client: Client, command: string, script: string, timeoutMs?: number): Promise<HeldCommand> {
-  const channel = await openExec(client, command);
+export async function holdExec(client: Client, command: string | OpenChannel, script: string, timeoutMs?: number): Promise<HeldCommand> {
+  const channel = await openChannel(client, command);
   const output = collectOutput(channel);
   const closed = new Promise<void>((resolve) => channel.on('close', () => resolve()));
   const firstLine = waitFirstLine(channel, output, closed, timeoutMs);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { Duplex } from 'node:stream';
 import { Client, type AuthHandlerMiddleware, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2';
-import type { Connect, ConnectOptions, Connection, HostTarget } from './connection.js';
+import type { Connect, ConnectOptions, HostTarget } from './connection.js';
 import { ConnectError, errorMessage } from '../errors.js';
 import { classifyConnectError } from './connect-errors.js';
 import { resolveCredentials, type Credential, type CredentialSources } from './credentials.js';

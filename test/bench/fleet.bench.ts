@@ -1,7 +1,10 @@
 /**
  * Wall-clock benchmark of the real CLI against lab hosts (real sshd on 127.0.0.1):
- *   npm run bench -- [HOSTS ...]        default: 1 10 30
+ *   npm run bench -- [HOSTS ...]          default: 1 10 30
  * For each fleet size: `check`, `run --check`, a full tune (one batch, no soak) and a second, no-op tune.
+ *   npm run bench -- output [HOSTS ...]   default: 30 100 (BENCH_ROUNDS=N rounds, default 2)
+ * What output costs: `run playbooks/tune.yaml --check` with the live tree (forced pty, see output.bench.ts) vs plain.
+ *   npm run bench -- render [HOSTS ...]   default: 30 100 1000; no lab: the reporters alone on synthetic events (render.bench.ts)
  * Prints one line per measurement; it asserts nothing and is not part of `npm test`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,8 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { labSkipReason, startLab } from '../lab/lab.js';
 import { runCli } from '../integration/run-cli.js';
+import { benchOutput } from './output.bench.js';
+import { benchRender } from './render.bench.js';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const mode = process.argv[2] === 'output' || process.argv[2] === 'render' ? process.argv[2] : 'fleet';
+const sizes = process.argv.slice(mode === 'fleet' ? 2 : 3).map(Number).filter((n) => n > 0);
 const playbook = ['hosts: all', 'steps:', '  - check_count: {}', '  - raise_max: {value: 262144}', '  - set_hashsize: {value: max/4}',
   '  - set_timeouts: {tcp_timeout_established: 86400, tcp_timeout_time_wait: 90}', '  - persist: {}', ''].join('\n');
 
@@ -41,9 +47,12 @@ async function benchSize(hosts: number): Promise<void> {
 }
 
 const skip = labSkipReason();
-if (skip) {
+if (mode === 'render') {
+  for (const hosts of sizes.length > 0 ? sizes : [30, 100, 1000]) await benchRender(hosts);
+} else if (skip) {
   console.log(`bench skipped: ${skip}`);
 } else {
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
-  for (const hosts of sizes.length > 0 ? sizes : [1, 10, 30]) await benchSize(hosts);
+  if (mode === 'output') for (const hosts of sizes.length > 0 ? sizes : [30, 100]) await benchOutput(hosts);
+  else for (const hosts of sizes.length > 0 ? sizes : [1, 10, 30]) await benchSize(hosts);
 }

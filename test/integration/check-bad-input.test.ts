@@ -81,7 +81,7 @@ const cases: BadInputCase[] = [
   {
     name: 'missing inventory file',
     inventory: null,
-    stderr: (file) => new RegExp(`^${escape(file)}:1:1: inventory not found; expected a readable YAML file\\n$`),
+    stderr: (file) => new RegExp(`^${escape(file)}:1:1: inventory not found; expected a readable YAML or INI inventory file, a directory, or a comma list such as web1,web2,\\n$`),
   },
 ];
 

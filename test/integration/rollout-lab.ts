@@ -102,10 +102,16 @@ export async function setSysctlConfImmutable(lab: Lab, host: string, immutable: 
 }
 
 /** Fault injection: the host's next `sync` (the persist step's first write) takes `seconds`, keeping it mid-step. */
-export async function slowNextSync(lab: Lab, host: string, seconds: number): Promise<void> {
+/**
+ * The next `sync` on the host sleeps `seconds` first. With `pathPrefix`, only a sync of a path starting with it
+ * counts as "next" (e.g. '/etc/' for a persisted file, not the journal's write in the same script).
+ */
+export async function slowNextSync(lab: Lab, host: string, seconds: number, pathPrefix = ''): Promise<void> {
   await execOk(lab, host, `rm -f /run/cf-test-slow-done; cat > /usr/local/sbin/sync <<'EOF'
 #!/bin/sh
-if [ ! -e /run/cf-test-slow-done ]; then : > /run/cf-test-slow-done; sleep ${seconds}; fi
+case "$1" in ${pathPrefix.replace(/[^A-Za-z0-9/._-]/g, '')}*)
+  if [ ! -e /run/cf-test-slow-done ]; then : > /run/cf-test-slow-done; sleep ${seconds}; fi ;;
+esac
 exec /bin/sync "$@"
 EOF
 chmod 0755 /usr/local/sbin/sync`);

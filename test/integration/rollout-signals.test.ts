@@ -69,7 +69,8 @@ describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? fal
   });
 
   it('second SIGINT: exits 130 only after the write in flight ended; the journal stays for `rollback --last`', async () => {
-    await slowNextSync(fleet.lab, 'lab1', 3);
+    // the persisted file's write, not the journal's (both go through the one write path, journal first)
+    await slowNextSync(fleet.lab, 'lab1', 3, '/etc/');
     const run = startCli(['run', single, '-i', fleet.inventory, '-f', '1', '-o', 'plain']);
     await run.waitFor(/^lab1: set_timeouts: .* ok$/);
     await waitForSlowSync(fleet.lab, 'lab1');

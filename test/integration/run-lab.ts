@@ -99,7 +99,9 @@ let reportCount = 0;
 export async function runPlaybook(t: TestLab, playbook: string, args: string[] = [], options: CliOptions = {}): Promise<RunOutcome> {
   reportCount += 1;
   const reportFile = path.join(t.tmp, `report-${reportCount}.json`);
-  const cli = await runCli(['run', playbook, '-i', t.lab.inventoryFile, '--report', reportFile, ...args], { timeoutMs: 90_000, ...options });
+  // -i repeats and merges (as in Ansible): the lab's inventory only when the caller names none
+  const inventory = args.includes('-i') ? [] : ['-i', t.lab.inventoryFile];
+  const cli = await runCli(['run', playbook, ...inventory, '--report', reportFile, ...args], { timeoutMs: 90_000, ...options });
   const report = await readFile(reportFile, 'utf8').then((text) => JSON.parse(text) as RunReport, () => null);
   return { cli, report };
 }

@@ -55,7 +55,7 @@ export async function readBefore(lab: Lab, host: string, spec: TuneSpec): Promis
 }
 
 function sysctlKeyOf(line: string): string | null {
-  const match = /^\s*([a-z0-9_.\/-]+)\s*=/.exec(line);
+  const match = /^\s*([a-z0-9_./-]+)\s*=/.exec(line);
   return match ? (match[1] ?? null) : null;
 }
 

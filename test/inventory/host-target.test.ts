@@ -97,3 +97,26 @@ test('a relative key file resolves against the directory of the inventory that s
 test('a host built by hand still gets a message naming host and variable', () => {
   assertInputError(() => toHostTarget(bare({ ansible_port: 'x' }), defaults), null, /^host "h1": ansible_port: got "x"/);
 });
+
+test('ansible_become_password and its aliases give the sudo password (the later alias wins, as in Ansible)', async () => {
+  const cases: [Record<string, unknown>, string | undefined][] = [
+    [{ ansible_become: true }, undefined],
+    [{ ansible_become: true, ansible_become_password: 'p w' }, 'p w'],
+    [{ ansible_become: true, ansible_become_pass: 'alias' }, 'alias'],
+    [{ ansible_become: true, ansible_become_password: 'first', ansible_become_pass: 'later' }, 'later'],
+    [{ ansible_become: true, ansible_sudo_pass: 1234 }, '1234'],
+  ];
+  for (const [vars, expected] of cases) {
+    const target = toHostTarget(bare(vars), defaults);
+    assert.equal(await target.becomePassword?.(), expected, JSON.stringify(vars));
+  }
+});
+
+test('a become password that is not one line of text is bad input that does not show the value', () => {
+  for (const value of ['two\nlines', '', { nested: 'x' }]) {
+    assert.throws(
+      () => toHostTarget(bare({ ansible_become: true, ansible_become_password: value }), defaults),
+      (error: Error) => error.name === 'InputError' && /one line of text/.test(error.message) && !error.message.includes('two'),
+    );
+  }
+});

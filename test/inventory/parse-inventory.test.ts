@@ -37,7 +37,7 @@ const cases: Array<{ name: string; yaml: string; at: string; message: RegExp }> 
     name: 'host vars that are not a mapping',
     yaml: yamlLines('all:', '  hosts:', '    h1: 5'),
     at: '3:9',
-    message: /^host "h1" in group "all" has 5; expected a mapping of variables \(or nothing\)$/,
+    message: /^host "h1" in group "all" has variables given as 5; expected a mapping of variables \(or nothing\)$/,
   },
   {
     name: 'a top-level list',

@@ -90,7 +90,7 @@ export function hostPathsFor(lab: LabPaths, hostName: string): HostPaths {
 /** socat splits its EXEC address on spaces and `:,!`; sshd_config and the overlay options on spaces and commas. */
 export function unsafeLabDirReason(dir: string): string | null {
   const absolute = path.resolve(dir);
-  return /^[A-Za-z0-9_\/.+-]+$/.test(absolute)
+  return /^[A-Za-z0-9_/.+-]+$/.test(absolute)
     ? null
     : `lab directory ${JSON.stringify(absolute)} may only contain letters, digits and _ / . + -`;
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/runner/events.js';
 import { createPlainReporter } from '../../src/report/plain-reporter.js';
 import { ansiEscape, createCapture } from './capture.fixture.js';
-import { allHosts, fleetRun, manualFix } from './run-events.fixture.js';
+import { allHosts, fleetRun, hostResult, hostSequences, manualFix, step } from './run-events.fixture.js';
 
 const summary = '5 hosts: 1 changed, 1 unchanged, 1 unreachable, 1 rolled-back, 1 rollback-failed (exit 4)';
 
@@ -60,6 +60,32 @@ describe('plain reporter', () => {
     const lines = await runPlain(fleetRun(), { color: true });
     assert.match(lines.join('\n'), ansiEscape);
     assert.ok(lines.some((l) => l.startsWith('lab4: \x1b[31m')));
+  });
+
+  it('a host rolled back after its verdict (gate, on_abort) gets its new verdict on its own line, warnings once', async () => {
+    const lab1 = hostSequences['lab1'] ?? [];
+    const lines = await runPlain([
+      { type: 'run-start', runId: 'r', hosts: ['lab1'], steps: [], batches: [['lab1']] },
+      ...lab1,
+      { type: 'gate-end', batch: 0, failedHosts: [{ host: 'lab1', reason: 'drops rising' }] },
+      { type: 'rollback-start', host: 'lab1', reason: 'gate failed after batch 1' },
+      { type: 'rollback-end', host: 'lab1', ok: true, mismatches: [] },
+      {
+        type: 'host-end',
+        result: hostResult('lab1', 0, 'rolled-back', { steps: [step(0, 'rolled-back')], warnings: ['raise_max: memory use grows by 40 MiB'], error: 'gate failed after batch 1' }),
+      },
+    ]);
+    const changedAt = lines.indexOf('lab1: changed');
+    assert.ok(changedAt >= 0, lines.join('\n'));
+    assert.deepEqual(lines.slice(changedAt + 1), [
+      'lab1: warning: raise_max: memory use grows by 40 MiB',
+      'lab1: gate failed: drops rising',
+      'fleet: gate after batch 1/1 failed: 1 host',
+      'lab1: rolling back: gate failed after batch 1',
+      'lab1: rolled back, verified exact',
+      'lab1: rolled-back: gate failed after batch 1',
+      '1 host: 1 rolled-back (exit 1)',
+    ]);
   });
 
   it('prints only the summary when no event came', async () => {

@@ -71,3 +71,13 @@ test('the file written loads back as an inventory that connects each host the sa
   }
   assert.deepEqual(reloaded.groups.get('web')?.hosts, ['web1']);
 });
+
+test('a become password is never copied into the retry inventory (the retry run gets it from -K or the env var)', () => {
+  const withSecret = inventoryFrom(
+    'all:\n  hosts:\n    web1: { ansible_become: true, ansible_become_password: s3cret, ansible_become_pass: s3cret2, ansible_sudo_pass: s3cret3 }\n',
+    '/srv/fleet/inventories/prod.yaml',
+  );
+  const doc = buildRetryInventory(withSecret, withSecret.hosts.map((h) => toHostTarget(h, { user: 'ops' })), results({ web1: 'unreachable' }));
+  assert.deepEqual((doc as { all: { hosts: Record<string, unknown> } }).all.hosts['web1'], { ansible_become: true });
+  assert.doesNotMatch(JSON.stringify(doc), /s3cret/);
+});

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Functions of the guest boot (sourced by /etc/init.d/rcS; the host tests source it too, with CONF_ROOT set).
 # LOG, TAB, CONF_ROOT and PROC_SYS come from the caller.
 

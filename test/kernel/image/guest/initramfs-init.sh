@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # initramfs /init: load the virtio modules (order computed at build), mount the ext4 root, switch to its /sbin/init.
 /bin/busybox --install -s /bin
 export PATH=/bin

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { parseApplyOutput } from '../../src/steps/apply-output.js';
 import { buildApplyScript } from '../../src/steps/apply-script.js';
 import { makeKnobChange } from '../../src/steps/knob-change.js';
-import { describeRemoteFailure, stripShellNoise, type FailureSubject } from '../../src/steps/remote-error.js';
+import { describeRemoteFailure, stripShellNoise, type FailureSubject } from '../../src/remote/remote-error.js';
 
 const isRoot = process.getuid?.() === 0;
 const shells = [

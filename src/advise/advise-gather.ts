@@ -1,0 +1,44 @@
+/**
+ * advise reads a host in ONE round trip: the usual gather script, plus a bounded sample of the conntrack table.
+ * /proc/net/nf_conntrack exists only while nf_conntrack is loaded (reading it never loads a module); `head` stops
+ * after `sampleLimit` lines, so a table of millions costs the same as one of 20000.
+ */
+import { RemoteError } from '../errors.js';
+import { splitGatherOutput } from '../facts/gather-frame.js';
+import { buildGatherScript, parseGatherOutput } from '../facts/gather.js';
+import type { HostFacts } from '../facts/types.js';
+import { stripShellNoise } from '../remote/remote-error.js';
+import type { Connection } from '../transport/connection.js';
+import { type ConnectionSample, parseConnectionSample } from './connection-sample.js';
+
+export const sampleLimit = 20_000;
+const sectionName = 'conntrack-sample';
+
+export function buildAdviseScript(): string {
+  const gather = buildGatherScript({ files: [] });
+  const tail = 'exit 0\n';
+  if (!gather.endsWith(tail)) throw new Error('gather script no longer ends with exit 0');
+  const sample = [
+    'if [ -r /proc/net/nf_conntrack ]; then',
+    `  cf_begin ${sectionName}; head -n ${sampleLimit} /proc/net/nf_conntrack 2>/dev/null | awk '{ print "|" $0 }'; cf_end`,
+    'fi',
+  ];
+  return `${gather.slice(0, -tail.length)}${sample.join('\n')}\n${tail}`;
+}
+
+/** The facts, and the table sample (null when the host has no /proc/net/nf_conntrack). Pure. */
+export function parseAdviseOutput(stdout: string): { facts: HostFacts; sample: ConnectionSample | null } {
+  const facts = parseGatherOutput(stdout, { files: [] });
+  const section = splitGatherOutput(stdout).sections.find((s) => s.name === sectionName);
+  const sample = section ? parseConnectionSample(section.lines, facts.timeouts['tcp_timeout_established'] ?? null) : null;
+  return { facts, sample };
+}
+
+export async function gatherForAdvice(connection: Connection, timeoutMs = 60_000): Promise<{ facts: HostFacts; sample: ConnectionSample | null }> {
+  const result = await connection.runScript(buildAdviseScript(), { timeoutMs });
+  if (result.exitCode !== 0) {
+    const said = stripShellNoise(result.stderr);
+    throw new RemoteError(`${connection.target.name}: reading the host failed (exit ${result.exitCode ?? 'none'})${said ? `: ${said}` : ''}`, result.exitCode, result.stderr);
+  }
+  return parseAdviseOutput(result.stdout);
+}

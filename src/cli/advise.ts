@@ -1,0 +1,82 @@
+/**
+ * `conntrack-fleet advise`: per host a recommended nf_conntrack_max, hash table size and timeouts, with one line of
+ * reasoning per factor (src/advise, docs/sizing.md). Read-only on the hosts: one connection and one round trip each.
+ */
+import type { Command } from 'commander';
+import pLimit from 'p-limit';
+import { buildAdvicePlaybook } from '../advise/advice-playbook.js';
+import { type AdviseOptions, adviseHost, defaultAdviseOptions } from '../advise/advise-host.js';
+import { gatherForAdvice } from '../advise/advise-gather.js';
+import { errorMessage, InputError } from '../errors.js';
+import { renderAdviceJson, renderAdviceText, type AdviseResult } from '../report/advise-render.js';
+import { writeTextFileAtomic } from '../report/atomic-file.js';
+import { exitCodes } from '../runner/outcome.js';
+import type { HostTarget } from '../transport/connection.js';
+import { type HostSelection, selectTargets } from './hosts.js';
+import { addHostOptions, type HostOptionValues, inventoryFlags } from './options.js';
+
+type AdviseOptionValues = HostOptionValues & { headroom: string; memoryPercent: string; writePlaybook?: string };
+
+function parseNumber(text: string, flag: string, min: number, max: number): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new InputError(`${flag} must be a number from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+async function adviseOne(selection: HostSelection, target: HostTarget, options: AdviseOptions): Promise<AdviseResult> {
+  let connection;
+  try {
+    connection = await selection.connect(target, selection.connectOptions);
+  } catch (error) {
+    return { host: target.name, reachable: false, error: errorMessage(error), advice: null };
+  }
+  try {
+    const { facts, sample } = await gatherForAdvice(connection);
+    return { host: target.name, reachable: true, error: null, advice: adviseHost(facts, sample, options) };
+  } catch (error) {
+    return { host: target.name, reachable: true, error: errorMessage(error), advice: null };
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function runAdvise(values: AdviseOptionValues): Promise<number> {
+  const selection = selectTargets(values);
+  const options: AdviseOptions = {
+    headroom: parseNumber(values.headroom, '--headroom', 1, 100),
+    memoryPercent: parseNumber(values.memoryPercent, '--memory-percent', 0.1, 100),
+  };
+  const limit = pLimit(selection.forks);
+  const results = await Promise.all(selection.targets.map((t) => limit(() => adviseOne(selection, t, options))));
+  process.stdout.write(selection.format === 'json' ? renderAdviceJson(results) : renderAdviceText(results, selection.color));
+  if (values.writePlaybook) {
+    const advised = results.flatMap((r) => (r.advice ? [{ host: r.host, advice: r.advice }] : []));
+    const text = buildAdvicePlaybook(advised, { inventory: inventoryFlags(values), ...options, writtenAt: new Date() });
+    if (text === null) process.stderr.write(`conntrack-fleet: no host has advice: ${values.writePlaybook} not written\n`);
+    else await writeTextFileAtomic(values.writePlaybook, text);
+  }
+  const complete = results.every((r) => r.advice !== null && r.advice.refusal === null);
+  return complete ? exitCodes.ok : exitCodes.hostFailed;
+}
+
+export function registerAdvise(program: Command): void {
+  const command = program
+    .command('advise')
+    .description('Recommend nf_conntrack_max, hash table size and timeouts per host, with the reasoning; changes nothing on the hosts.')
+    .option('--headroom <factor>', 'multiply the highest count seen by this', String(defaultAdviseOptions.headroom))
+    .option('--memory-percent <n>', 'largest share of RAM a full table may take; more is refused', String(defaultAdviseOptions.memoryPercent))
+    .option('--write-playbook <file>', 'write a playbook applying the advice (per-host values via per_host:), for `run`')
+    .addHelpText(
+      'after',
+      '\nFactors (docs/sizing.md): demand (count × headroom), kube-proxy\'s floor (32768 × CPUs, min 131072) when kube-proxy\n' +
+        'or NAT rules run, memory (slabinfo bytes per entry + 8 per bucket, capped), kernel (buckets = max from 5.15,\n' +
+        'max/4 before), timeouts (from a bounded sample of /proc/net/nf_conntrack).\n' +
+        'Exit codes: 0 every host advised, 1 a host unreachable or refused (memory), 2 bad input.\n' +
+        '\nExample:\n  conntrack-fleet advise -i inventories/prod.yaml --headroom 2 --write-playbook advice.yaml',
+    );
+  addHostOptions(command).action(async (values: AdviseOptionValues) => {
+    process.exitCode = await runAdvise(values);
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * `conntrack-fleet watch`: a live fleet view for an incident. One SSH connection per host, kept open; every interval
+ * one round trip re-reads count, max and the statistics with shell builtins (facts/sample-script.ts).
+ * Read-only: no lock, nothing written on the hosts or locally.
+ */
+import { setMaxListeners } from 'node:events';
+import type { Command } from 'commander';
+import { errorMessage, InputError } from '../errors.js';
+import { nextRow, type TimedSample, type WatchRow } from '../facts/sample-rates.js';
+import { parseSample, sampleScript } from '../facts/sample-script.js';
+import { parseDurationMs } from '../playbook/values.js';
+import { toWatchJsonLine } from '../report/watch-json.js';
+import { createWatchScreen } from '../report/watch-screen.js';
+import type { Connection } from '../transport/connection.js';
+import { type HostSelection, selectTargets } from './hosts.js';
+import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
+
+type WatchOptionValues = HostOptionValues & { interval: string; count?: string; warnPercent: string };
+
+const minIntervalMs = 200;
+// a sample is a handful of builtins: one that takes longer than this is a host in trouble, shown as not answering
+const minSampleTimeoutMs = 2_000;
+
+interface HostWatch {
+  previous: TimedSample | null;
+  row: WatchRow | null;
+}
+
+function parseInterval(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms < minIntervalMs) throw new InputError(`--interval must be a duration ≥ ${minIntervalMs}ms such as 2s or 500ms, got "${text}"`);
+  return ms;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+export interface HostLoopOptions {
+  selection: Pick<HostSelection, 'connect' | 'connectOptions'>;
+  intervalMs: number;
+  samples: number;
+  signal: AbortSignal;
+  /** Default max(2 s, interval). */
+  sampleTimeoutMs?: number;
+  record(sample: TimedSample): void;
+}
+
+const noAnswer = Symbol('no answer');
+
+/** The promise's value, or `noAnswer` after `ms` (the promise is left to settle on its own). */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof noAnswer> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof noAnswer>((resolve) => { timer = setTimeout(() => resolve(noAnswer), ms); });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+async function sampleOnce(connection: Connection, timeoutMs: number): Promise<{ sample: ReturnType<typeof parseSample>; error: string | null }> {
+  // runScript's own timeout starts once the channel is open; a host gone silent may never open it (until keepalive
+  // gives up, 45 s by default), so the whole round trip has a deadline too
+  const result = await withDeadline(connection.runScript(sampleScript, { timeoutMs }), timeoutMs + 500);
+  if (result === noAnswer) throw new Error(`no answer within ${timeoutMs} ms (channel not opened)`);
+  const sample = result.exitCode === 0 ? parseSample(result.stdout) : null;
+  if (sample) return { sample, error: null };
+  const said = result.stderr.trim().split('\n').at(-1) ?? '';
+  return { sample: null, error: result.exitCode === null ? `no answer within ${timeoutMs} ms` : `sample failed (exit ${result.exitCode})${said ? `: ${said}` : ''}` };
+}
+
+/** Samples one host until stopped; reconnects at the next interval after a lost or silent connection. */
+export async function watchHost(target: HostSelection['targets'][number], options: HostLoopOptions): Promise<void> {
+  const { selection, intervalMs, signal } = options;
+  const timeoutMs = options.sampleTimeoutMs ?? Math.max(minSampleTimeoutMs, intervalMs);
+  let connection: Connection | null = null;
+  for (let n = 0; n < options.samples && !signal.aborted; n += 1) {
+    const startedMs = Date.now();
+    let answer: { sample: ReturnType<typeof parseSample>; error: string | null };
+    try {
+      if (!connection) {
+        const opened: Connection = await selection.connect(target, selection.connectOptions);
+        opened.onLost(() => { if (connection === opened) connection = null; });
+        connection = opened;
+      }
+      answer = await sampleOnce(connection, timeoutMs);
+    } catch (error) {
+      answer = { sample: null, error: errorMessage(error) };
+      const broken = connection;
+      connection = null;
+      void broken?.close();
+    }
+    if (signal.aborted) break;
+    options.record({ host: target.name, atMs: Date.now(), ...answer });
+    if (n + 1 < options.samples) await sleep(intervalMs - (Date.now() - startedMs), signal);
+  }
+  await (connection as Connection | null)?.close();
+}
+
+export async function runWatch(values: WatchOptionValues): Promise<number> {
+  const selection = selectTargets(values);
+  const intervalMs = parseInterval(values.interval);
+  const samples = values.count === undefined ? Number.POSITIVE_INFINITY : parseCount(values.count, '--count');
+  const usageWarnPercent = parseCount(values.warnPercent, '--warn-percent');
+  const json = selection.format === 'json' || process.stdout.isTTY !== true;
+  const hosts = new Map<string, HostWatch>(selection.targets.map((t) => [t.name, { previous: null, row: null }]));
+  const rows = (): WatchRow[] => [...hosts.values()].flatMap((h) => (h.row ? [h.row] : []));
+  const screen = json ? null : createWatchScreen({ stream: process.stdout, color: selection.color, intervalMs, usageWarnPercent, totalHosts: hosts.size });
+  const stop = new AbortController();
+  // every host's sleep listens to the one stop signal
+  setMaxListeners(0, stop.signal);
+  const onSignal = (): void => stop.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // `watch | head -5`: the reader went away (EPIPE), which ends the watch like Ctrl-C
+  process.stdout.on('error', onSignal);
+  const record = (sample: TimedSample): void => {
+    const state = hosts.get(sample.host);
+    if (!state) return;
+    state.row = nextRow(state.previous, sample, state.row);
+    if (sample.sample) state.previous = sample;
+    if (json) process.stdout.write(toWatchJsonLine(state.row, sample.atMs));
+    else screen?.update(rows);
+  };
+  try {
+    const loops = Promise.all(selection.targets.map((t) => watchHost(t, { selection, intervalMs, samples, signal: stop.signal, record })));
+    // Ctrl-C: a sample in flight may take up to its timeout; the exit does not wait for it
+    await Promise.race([loops, new Promise((resolve) => stop.signal.addEventListener('abort', resolve))]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.stdout.off('error', onSignal);
+    screen?.close();
+  }
+  return 0;
+}
+
+export function registerWatch(program: Command): void {
+  const command = program
+    .command('watch')
+    .description('Live view of the fleet\'s conntrack tables: usage and drops per second, worst host first; changes nothing.')
+    .option('--interval <duration>', 'time between samples of a host (e.g. 2s, 500ms)', '2s')
+    .option('--count <n>', 'stop after n samples per host (default: until Ctrl-C)')
+    .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
+    .addHelpText(
+      'after',
+      '\nOn a terminal the view is redrawn in place (hosts beyond its height are summarised); elsewhere, or with\n' +
+        '-o json, one JSON object per line per sample per host.\n' +
+        'Exit codes: 0 stopped by Ctrl-C or after --count samples, 2 bad input.\n' +
+        '\nExample:\n  conntrack-fleet watch -i inventories/prod.yaml --limit \'web*\' --interval 2s',
+    );
+  addHostOptions(command).action(async (values: WatchOptionValues) => {
+    process.exitCode = await runWatch(values);
+  });
+}

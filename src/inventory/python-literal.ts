@@ -1,0 +1,183 @@
+/**
+ * The part of Python's ast.literal_eval that Ansible's INI inventory applies to every `key=value`
+ * (plugins/inventory/ini.py, _parse_value): numbers, strings, True/False/None, lists, tuples, sets and
+ * dicts, with `#` comments ignored. Text that is not such a literal stays the text as written, as in
+ * Ansible (where literal_eval raises and the string is kept). Tuples and sets become lists, complex
+ * numbers and `...` stay text, as Ansible coerces them.
+ */
+
+const NOT_LITERAL = Symbol('not a literal');
+type Parsed = unknown | typeof NOT_LITERAL;
+
+/** The value Ansible gives `text`; `text` itself when it is not a Python literal. */
+export function pythonLiteral(text: string): unknown {
+  const parser = new LiteralParser(text);
+  const value = parser.parseAll();
+  return value === NOT_LITERAL ? text : value;
+}
+
+const NUMBER = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '\n': '' };
+
+class LiteralParser {
+  private at = 0;
+  constructor(private readonly text: string) {}
+
+  parseAll(): Parsed {
+    const value = this.value();
+    this.skipSpace();
+    return value !== NOT_LITERAL && this.at === this.text.length ? value : NOT_LITERAL;
+  }
+
+  private skipSpace(): void {
+    for (;;) {
+      const rest = this.text.slice(this.at);
+      const space = /^(?:\s+|#[^\n]*)/.exec(rest);
+      if (!space) return;
+      this.at += space[0].length;
+    }
+  }
+
+  private value(): Parsed {
+    this.skipSpace();
+    const char = this.text[this.at] ?? '';
+    if (char === '[') return this.sequence(']');
+    if (char === '(') return this.sequence(')');
+    if (char === '{') return this.braces();
+    if (char === '-' || char === '+') {
+      this.at += 1;
+      this.skipSpace();
+      // literal_eval takes one sign before a number literal only: "--5" and "-True" stay text.
+      const operand = this.number();
+      if (typeof operand !== 'number') return NOT_LITERAL;
+      return char === '-' ? -operand : operand;
+    }
+    const name = /^(True|False|None)(?![\w])/.exec(this.text.slice(this.at));
+    if (name) {
+      this.at += name[0].length;
+      return name[1] === 'True' ? true : name[1] === 'False' ? false : null;
+    }
+    if (/^[rRuUbB]{0,2}['"]/.test(this.text.slice(this.at))) return this.strings();
+    return this.number();
+  }
+
+  private number(): Parsed {
+    const rest = this.text.slice(this.at);
+    const match = NUMBER.exec(rest)?.[0] ?? '';
+    if (!/\d/.test(match) || /^[\w.]/.test(rest.slice(match.length))) return NOT_LITERAL;
+    // Python rejects decimal integers with leading zeros ("0123"), so Ansible keeps them as text.
+    if (/^0\d/.test(match) && !/[.eE]/.test(match) && !/^0+$/.test(match.replace(/_/g, ''))) return NOT_LITERAL;
+    this.at += match.length;
+    const plain = match.replace(/_/g, '');
+    if (/^0[xXoObB]/.test(plain)) return Number(plain);
+    return /[.eE]/.test(plain) ? Number.parseFloat(plain) : Number(plain);
+  }
+
+  /** Adjacent string literals concatenate, as in Python. */
+  private strings(): Parsed {
+    let result = '';
+    do {
+      const part = this.string();
+      if (part === NOT_LITERAL) return NOT_LITERAL;
+      result += part as string;
+      this.skipSpace();
+    } while (/^[rRuUbB]{0,2}['"]/.test(this.text.slice(this.at)));
+    return result;
+  }
+
+  private string(): Parsed {
+    const prefix = /^[rRuUbB]{0,2}/.exec(this.text.slice(this.at))?.[0] ?? '';
+    if (/[fF]/.test(prefix)) return NOT_LITERAL;
+    this.at += prefix.length;
+    const raw = /[rR]/.test(prefix);
+    const quote = this.text.startsWith(this.text[this.at]?.repeat(3) ?? '', this.at) ? (this.text[this.at] ?? '').repeat(3) : (this.text[this.at] ?? '');
+    this.at += quote.length;
+    let value = '';
+    while (this.at < this.text.length) {
+      if (this.text.startsWith(quote, this.at)) {
+        this.at += quote.length;
+        return value;
+      }
+      const char = this.text[this.at] ?? '';
+      if (char === '\n' && quote.length === 1) return NOT_LITERAL;
+      if (char === '\\' && !raw) {
+        const escaped = this.escape();
+        if (escaped === NOT_LITERAL) return NOT_LITERAL;
+        value += escaped as string;
+        continue;
+      }
+      value += raw && char === '\\' ? `\\${this.text[this.at + 1] ?? ''}` : char;
+      this.at += raw && char === '\\' ? 2 : 1;
+    }
+    return NOT_LITERAL;
+  }
+
+  private escape(): Parsed {
+    const next = this.text[this.at + 1] ?? '';
+    const hex = /^(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/.exec(this.text.slice(this.at + 1));
+    if (hex) {
+      this.at += 1 + hex[0].length;
+      const code = Number.parseInt(hex[1] ?? hex[2] ?? hex[3] ?? '', 16);
+      return code > 0x10ffff ? NOT_LITERAL : String.fromCodePoint(code);
+    }
+    this.at += 2;
+    // Python keeps unknown escapes such as "\d" as written.
+    return ESCAPES[next] ?? `\\${next}`;
+  }
+
+  private sequence(close: string): Parsed {
+    this.at += 1;
+    const start = this.at;
+    const items = this.items(close, () => this.value());
+    // "(1)" is just 1 in Python; only "(1,)" is a tuple.
+    const parenthesized = close === ')' && Array.isArray(items) && items.length === 1 && !/,\s*\)$/.test(this.text.slice(start, this.at));
+    return parenthesized ? (items as unknown[])[0] : items;
+  }
+
+  private braces(): Parsed {
+    this.at += 1;
+    this.skipSpace();
+    if (this.text[this.at] === '}') {
+      this.at += 1;
+      return {};
+    }
+    const start = this.at;
+    const first = this.value();
+    this.skipSpace();
+    if (first === NOT_LITERAL) return NOT_LITERAL;
+    if (this.text[this.at] !== ':') {
+      this.at = start;
+      return this.items('}', () => this.value());
+    }
+    this.at = start;
+    const entries = this.items('}', () => this.entry());
+    return entries === NOT_LITERAL ? NOT_LITERAL : Object.fromEntries(entries as Array<[string, unknown]>);
+  }
+
+  private entry(): Parsed {
+    const key = this.value();
+    this.skipSpace();
+    if (key === NOT_LITERAL || (typeof key === 'object' && key !== null) || this.text[this.at] !== ':') return NOT_LITERAL;
+    this.at += 1;
+    const value = this.value();
+    return value === NOT_LITERAL ? NOT_LITERAL : [String(key), value];
+  }
+
+  /** Comma-separated items up to `close`; a trailing comma is allowed. */
+  private items(close: string, item: () => Parsed): Parsed {
+    const values: unknown[] = [];
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.at] === close) {
+        this.at += 1;
+        return values;
+      }
+      const value = item();
+      if (value === NOT_LITERAL) return NOT_LITERAL;
+      values.push(value);
+      this.skipSpace();
+      if (this.text[this.at] === ',') this.at += 1;
+      else if (this.text[this.at] !== close) return NOT_LITERAL;
+    }
+  }
+}

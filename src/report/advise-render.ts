@@ -1,0 +1,48 @@
+/** advise output: a block per host (numbers, then one line per factor) or JSON. Pure: returns text. */
+import type { HostAdvice } from '../advise/advise-host.js';
+import { createPaint } from './paint.js';
+
+export interface AdviseResult {
+  host: string;
+  reachable: boolean;
+  /** Why the host could not be read, else null. */
+  error: string | null;
+  advice: HostAdvice | null;
+}
+
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function change(name: string, before: number | null | undefined, after: number): string {
+  return before === after ? `${name} ${after} (kept)` : `${name} ${before ?? '?'} → ${after}`;
+}
+
+function headline(advice: HostAdvice): string {
+  const parts = [change('nf_conntrack_max', advice.current.max, advice.max ?? 0), change('buckets', advice.current.buckets, advice.buckets ?? 0)];
+  const timeouts = Object.entries(advice.timeouts).map(([name, s]) => change(name, advice.current.timeouts[name], s));
+  parts.push(...(timeouts.length > 0 ? timeouts : ['timeouts kept']));
+  return parts.join('  ');
+}
+
+export function renderAdviceText(results: AdviseResult[], color: boolean): string {
+  const paint = createPaint(color);
+  const lines: string[] = [];
+  for (const result of results) {
+    const host = escapeControls(result.host);
+    if (!result.advice) {
+      lines.push(`${paint.red(`${host}!`)}  ${result.reachable ? 'not read' : 'unreachable'}: ${escapeControls(result.error ?? 'unknown error')}`);
+      continue;
+    }
+    const { advice } = result;
+    lines.push(advice.refusal ? `${paint.red(`${host}!`)}  no advice: ${escapeControls(advice.refusal)}` : `${paint.bold(host)}  ${headline(advice)}`);
+    for (const reason of advice.reasons) lines.push(`  ${paint.dim(escapeControls(reason))}`);
+  }
+  const advised = results.filter((r) => r.advice?.refusal === null).length;
+  lines.push(`${results.length} hosts: ${advised} advised, ${results.length - advised} without advice`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderAdviceJson(results: AdviseResult[]): string {
+  return `${JSON.stringify(results, null, 2)}\n`;
+}

@@ -1,0 +1,30 @@
+/** `watch` off a terminal: one JSON object per line, per sample, per host — for jq, a log shipper, a pipe. Pure. */
+import type { WatchRow } from '../facts/sample-rates.js';
+
+export interface WatchJsonLine {
+  /** ISO 8601 time of the sample. */
+  time: string;
+  host: string;
+  up: boolean;
+  error: string | null;
+  count: number | null;
+  max: number | null;
+  /** count / max × 100, two decimals. */
+  usage_percent: number | null;
+  /** Counters per second since the host's previous answer; null = not known yet or not on this kernel. */
+  per_second: WatchRow['perSecond'];
+}
+
+export function toWatchJsonLine(row: WatchRow, atMs: number): string {
+  const line: WatchJsonLine = {
+    time: new Date(atMs).toISOString(),
+    host: row.host,
+    up: row.up,
+    error: row.error,
+    count: row.up ? row.count : null,
+    max: row.up ? row.max : null,
+    usage_percent: row.up && row.usagePercent !== null ? Math.round(row.usagePercent * 100) / 100 : null,
+    per_second: row.perSecond,
+  };
+  return `${JSON.stringify(line)}\n`;
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type HostLoopOptions, watchHost } from '../../src/cli/watch.js';
+import type { TimedSample } from '../../src/facts/sample-rates.js';
+import { defaultConnectOptions, type Connection, type ExecResult } from '../../src/transport/connection.js';
+import { localTarget } from '../facts/local-connection.js';
+
+const answer: ExecResult = { stdout: '@@count 10\n@@max 100\n@@done\n', stderr: '', exitCode: 0, signal: null };
+
+/** A connection whose runScript answers from `replies` in turn; `null` = never answers (a host gone silent). */
+function fakeConnection(replies: Array<ExecResult | null>, closed: string[]): Connection {
+  return {
+    target: localTarget,
+    runScript: () => {
+      const reply = replies.shift();
+      return reply ? Promise.resolve(reply) : new Promise<ExecResult>(() => undefined);
+    },
+    hold: () => Promise.reject(new Error('not used')),
+    close: async () => { closed.push('closed'); },
+    onLost: () => undefined,
+  };
+}
+
+function loop(connect: () => Promise<Connection>, samples: number, signal = new AbortController().signal) {
+  const recorded: TimedSample[] = [];
+  const options: HostLoopOptions = {
+    selection: { connect, connectOptions: defaultConnectOptions },
+    intervalMs: 50,
+    samples,
+    signal,
+    sampleTimeoutMs: 100,
+    record: (s) => recorded.push(s),
+  };
+  return { recorded, run: () => watchHost(localTarget, options) };
+}
+
+describe('watchHost: one kept connection, silent hosts shown, reconnects', () => {
+  it('answers on one connection: one connect for all samples, closed at the end', async () => {
+    const closed: string[] = [];
+    let connects = 0;
+    const { recorded, run } = loop(async () => { connects += 1; return fakeConnection([answer, answer, answer], closed); }, 3);
+    await run();
+    assert.equal(connects, 1);
+    assert.deepEqual(recorded.map((r) => r.sample?.count), [10, 10, 10]);
+    assert.deepEqual(closed, ['closed']);
+  });
+
+  it('a round trip that never ends is "no answer" within the deadline; the connection is dropped and reopened', async () => {
+    const closed: string[] = [];
+    const connections = [fakeConnection([null], closed), fakeConnection([answer], closed)];
+    let connects = 0;
+    const { recorded, run } = loop(async () => { connects += 1; const next = connections.shift(); assert.ok(next); return next; }, 2);
+    await run();
+    assert.equal(recorded[0]?.sample, null);
+    assert.match(recorded[0]?.error ?? '', /^no answer within 100 ms/);
+    assert.equal(recorded[1]?.sample?.count, 10);
+    assert.equal(connects, 2);
+    assert.equal(closed.length, 2, 'the silent connection and the last one');
+  });
+
+  it('a failed connect is recorded with its reason and retried at the next interval', async () => {
+    let connects = 0;
+    const { recorded, run } = loop(async () => {
+      connects += 1;
+      if (connects === 1) throw new Error('connect ECONNREFUSED 127.0.0.1:22');
+      return fakeConnection([answer], []);
+    }, 2);
+    await run();
+    assert.deepEqual(recorded.map((r) => r.error), ['connect ECONNREFUSED 127.0.0.1:22', null]);
+  });
+
+  it('the stop signal ends the loop before the next sample', async () => {
+    const stop = new AbortController();
+    const { recorded, run } = loop(async () => fakeConnection([answer, answer, answer], []), Number.POSITIVE_INFINITY, stop.signal);
+    const running = run();
+    await new Promise((r) => setTimeout(r, 20));
+    stop.abort();
+    await running;
+    assert.equal(recorded.length, 1);
+  });
+});
