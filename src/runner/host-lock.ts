@@ -7,7 +7,8 @@
  */
 import { describeRemoteFailure } from '../steps/index.js';
 import type { Connection } from '../transport/connection.js';
-import { quoteShell } from '../transport/quote.js';
+import { remoteScript } from '../remote/scripts.js';
+import { sh } from '../transport/quote.js';
 
 export const lockFile = '/run/conntrack-fleet.lock';
 const ownerFile = '/run/conntrack-fleet.owner';
@@ -29,23 +30,7 @@ export function lockElapsedMs(lock: LockResult | null): number | null {
 }
 
 export function lockScript(runId: string, startedAt: string): string {
-  return [
-    'command -v flock >/dev/null 2>&1 || { echo "unsupported flock not found"; exit 0; }',
-    // a failed redirection on `exec` would end sh at once, so try it in a subshell first; its stderr names the errno
-    `if ! cf_lock_err=$( ( : >> ${quoteShell(lockFile)} ) 2>&1 ); then`,
-    `  printf 'unsupported-open %s\\n' "$(printf '%s' "$cf_lock_err" | tr '\\n' ' ')"; exit 0`,
-    'fi',
-    `exec 9>>${quoteShell(lockFile)}`,
-    'if flock -n 9; then',
-    `  printf '%s since %s\\n' ${quoteShell(runId)} ${quoteShell(startedAt)} > ${quoteShell(ownerFile)}`,
-    '  echo locked',
-    // holds the lock until the controller closes stdin or the connection drops
-    '  cat > /dev/null',
-    `  rm -f ${quoteShell(ownerFile)}`,
-    'else',
-    `  echo "busy $(cat ${quoteShell(ownerFile)} 2>/dev/null || echo 'an unknown run')"`,
-    'fi',
-  ].join('\n');
+  return `${remoteScript('lock.sh')}\n${sh`cf_lock ${lockFile} ${ownerFile} ${`${runId} since ${startedAt}`}`}\n`;
 }
 
 /** What a host held by another run is reported with: `skipped: locked by run RUN_ID since START`. */
