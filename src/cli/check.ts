@@ -10,6 +10,7 @@ import type { Connect, ConnectOptions, HostTarget } from '../transport/connectio
 import { prometheusTarget, writePrometheusFile } from './check-prometheus.js';
 import { selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
+import { formatListHosts } from './run-habits.js';
 
 async function checkHost(connect: Connect, options: ConnectOptions, target: HostTarget): Promise<CheckResult> {
   let connection;
@@ -31,10 +32,20 @@ async function checkHost(connect: Connect, options: ConnectOptions, target: Host
   }
 }
 
-type CheckOptionValues = HostOptionValues & { warnPercent: string; failAbovePercent: string; fail: boolean; prometheus?: string };
+type CheckOptionValues = HostOptionValues & {
+  warnPercent: string;
+  failAbovePercent: string;
+  fail: boolean;
+  prometheus?: string;
+  listHosts?: boolean;
+};
 
 export async function runCheck(values: CheckOptionValues): Promise<number> {
   const selection = selectTargets(values);
+  if (values.listHosts) {
+    process.stdout.write(formatListHosts(null, 'all', [selection.targets.map((t) => t.name)]));
+    return 0;
+  }
   const usageWarnPercent = parseCount(values.warnPercent, '--warn-percent');
   const alarmOptions = { failAbovePercent: parseCount(values.failAbovePercent, '--fail-above-percent') };
   const prometheusFile = values.prometheus === undefined ? null : prometheusTarget(values.prometheus);
@@ -67,6 +78,7 @@ export function registerCheck(program: Command): void {
     .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes nothing.')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
     .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
+    .option('--list-hosts', 'print the hosts check would read and exit 0; no connection')
     .option('--no-fail', 'report problems (usage, drops) but exit 0 when every host answered')
     .option('--prometheus <file>', 'also write the state as Prometheus metrics (textfile collector), atomically; see docs/monitoring.md')
     .addHelpText(

@@ -1,6 +1,7 @@
 /** From flags to hosts and connections: shared by check, run, rollback and runs. Everything here runs before any host is contacted. */
 import type { SourcePosition } from '../errors.js';
 import { expandLimit, loadInventory, limitHosts, selectHosts, toHostTarget } from '../inventory/index.js';
+import { parseShard, selectShard } from '../inventory/shard.js';
 import type { Inventory, InventoryHost } from '../inventory/index.js';
 import { chooseFormat, useColor, type ReportFormat } from '../report/index.js';
 import { type ConnectionPool, createConnectionPool } from '../runner/connection-pool.js';
@@ -30,6 +31,7 @@ export function selectTargets(values: HostOptionValues, pattern = 'all', pattern
   const inventory = loadInventory(values.inventory);
   let hosts: InventoryHost[] = selectHosts(inventory, pattern, patternSource);
   if (values.limit !== undefined) hosts = limitHosts(hosts, inventory, expandLimit(values.limit));
+  if (values.shard !== undefined) hosts = selectShard(hosts, parseShard(values.shard));
   const user = defaultUser(values);
   const configured = withSshConfig(hosts.map((h) => toHostTarget(h, { user })), values.sshConfig, values.user !== undefined);
   const becomeSources = { env: process.env, ask: values.askBecomePass === true, prompt: terminalPrompt() };

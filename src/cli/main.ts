@@ -5,9 +5,12 @@ import { InputError, errorMessage } from '../errors.js';
 import { exitCodes } from '../runner/outcome.js';
 import { registerAdvise } from './advise.js';
 import { registerCheck } from './check.js';
+import { registerCompletion } from './completion.js';
 import { registerRollback, registerRuns } from './rollback.js';
+import { registerReport } from './report-merge.js';
 import { registerRun } from './run.js';
 import { registerWatch } from './watch.js';
+import { registerValidate } from './validate.js';
 
 function buildProgram(): Command {
   const program = new Command('conntrack-fleet')
@@ -25,6 +28,9 @@ function buildProgram(): Command {
   registerRuns(program);
   registerWatch(program);
   registerAdvise(program);
+  registerValidate(program);
+  registerReport(program);
+  registerCompletion(program);
   return program;
 }
 

@@ -22,6 +22,8 @@ export interface HostOptionValues {
   sshConfig?: string;
   /** -K: ask once for the sudo password (become.ts); CONNTRACK_FLEET_BECOME_PASSWORD wins. */
   askBecomePass?: boolean;
+  /** `--shard I/N` (src/inventory/shard.ts). */
+  shard?: string;
 }
 
 export const defaultForks = 20;
@@ -41,7 +43,8 @@ export function addHostOptions(command: Command): Command {
     .option('--max-handshakes <n>', 'SSH handshakes in progress at once (separate from --forks)', String(defaultMaxHandshakes))
     .option('-u, --user <name>', 'remote user for hosts without ansible_user (default: your local user name)')
     .option('-K, --ask-become-pass', 'ask once (no echo) for the sudo password of ansible_become hosts (or set CONNTRACK_FLEET_BECOME_PASSWORD)')
-    .option('-F, --ssh-config <file>', 'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)');
+    .option('-F, --ssh-config <file>', 'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)')
+    .option('--shard <I/N>', 'only slice I of N (1-based; index/N takes JOB_COMPLETION_INDEX + 1) of the selected hosts, by a hash of the host name (docs/scale.md)');
 }
 
 /** Repeated -i options accumulate, as in Ansible. */

@@ -5,13 +5,19 @@ import { InputError } from '../errors.js';
 import { loadPlaybook } from '../playbook/index.js';
 import type { BatchSize, Playbook } from '../playbook/types.js';
 import { buildRunReport, createRunReporter, writeReportFile, type RunReporter } from '../report/index.js';
+import { formatRunEndLine, formatRunStartLine } from '../report/summary-line.js';
+import { createVerboseReporter } from '../report/verbose.js';
+import { createRedactor } from '../report/verbose-text.js';
+import { splitBatches } from '../runner/batches.js';
 import type { RunEvent } from '../runner/events.js';
 import { runFleet } from '../runner/fleet.js';
-import { countOutcomes, exitCodeOf } from '../runner/outcome.js';
+import { withHostLog } from '../runner/host-log.js';
+import { countOutcomes, exitCodeOf, type HostOutcome } from '../runner/outcome.js';
 import { printDiffs } from './diffs.js';
 import { createPool, selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, inventoryFlags, parseCount } from './options.js';
 import { writeRetryFile } from './retry-file.js';
+import { formatListHosts, formatSyntaxOk, knownSecrets, withSecretCapture } from './run-habits.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
 
@@ -25,6 +31,15 @@ interface RunValues extends HostOptionValues {
   maxUnreachablePercent?: string;
   retryFile?: string;
   log?: string;
+  listHosts?: boolean;
+  syntaxCheck?: boolean;
+  /** -v count (0 when not given). */
+  verbose?: number;
+}
+
+/** Commander's counter: each -v adds one (`-vvv` = 3). */
+export function countVerbose(_value: string, previous: number): number {
+  return previous + 1;
 }
 
 export function parseSerial(text: string): BatchSize[] {
@@ -70,45 +85,77 @@ function openLog(file: string, runId: string, startedAt: Date, playbookFile: str
   return stream;
 }
 
+/** Hosts the rollback command should name: anything this run may have left changed. */
+function mayHaveChanged(counts: Record<HostOutcome, number>): boolean {
+  return counts.changed + counts['rollback-failed'] > 0;
+}
+
 export async function runPlaybook(playbookFile: string, values: RunValues): Promise<number> {
   const playbook = withOverrides(loadPlaybook(playbookFile), values);
   const selection = selectTargets(values, playbook.hosts, playbook.hostsPosition);
+  // both need no connection: everything above is offline (FILE:LINE:COL errors, exit 2)
+  if (values.syntaxCheck) return printed(formatSyntaxOk(playbookFile));
+  if (values.listHosts) return printed(formatListHosts(playbookFile, playbook.hosts, splitBatches(selection.targets, playbook.serial).map((b) => b.map((t) => t.name))));
+  const checkMode = values.check === true;
+  const verbosity = values.verbose ?? 0;
+  const secrets = knownSecrets(selection.targets, process.env);
+  const targets = withSecretCapture(selection.targets, secrets);
   const startedAt = new Date();
   const runId = newRunId(startedAt);
-  const reporters = [createRunReporter({ format: selection.format, stream: process.stdout, color: selection.color, playbook: playbookFile })];
+  // the live tree owns the terminal: -v lines on stderr would tear it, so -v runs print plain lines
+  const format = verbosity > 0 && selection.format === 'tree' ? 'plain' : selection.format;
+  const shared = { playbook: playbookFile, checkMode, diffs: values.diff === true };
+  const reporters = [createRunReporter({ ...shared, format, stream: process.stdout, color: selection.color })];
   const logStream = values.log ? openLog(values.log, runId, startedAt, playbookFile) : null;
-  if (logStream) reporters.push(createRunReporter({ format: 'plain', stream: logStream, color: false, playbook: playbookFile }));
+  if (logStream) reporters.push(createRunReporter({ ...shared, format: 'plain', stream: logStream, color: false }));
+  const verbose = verbosity > 0 ? createVerboseReporter({ stream: process.stderr, level: verbosity, redact: createRedactor(secrets) }) : null;
+  if (verbose) reporters.push(verbose);
   const events: RunEvent[] = [];
   const emit = fanOut(reporters, events);
-  const pool = createPool(selection);
+  // host-log events (script text at -vvv) go to the -v printer alone: no other reporter keeps them for the whole run
+  const connect = verbose ? withHostLog(selection.connect, { emit: (event) => verbose.onEvent(event), level: verbosity }) : selection.connect;
+  const pool = createPool({ ...selection, connect });
+  const undo = `conntrack-fleet rollback --run ${runId} ${inventoryFlags(values)}`;
   const signals = watchSignals({
     onFirst: (signal) =>
       emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; hosts mid-run finish their step and are rolled back (interrupt again to stop at once)` }),
     busyHosts: () => pool.busyHosts(),
     drain: () => pool.drain(),
-    stopHint: `Hosts changed so far keep their journals; undo them with: conntrack-fleet rollback --run ${runId} ${inventoryFlags(values)}`,
+    stopHint: `Hosts changed so far keep their journals; undo them with: ${undo}`,
   });
-  let exitCode: number;
+  process.stderr.write(`${formatRunStartLine(runId, playbookFile, { checkMode })}\n`);
+  let exitCode: number | null = null;
   let retryLine: string | null = null;
+  let changed = false;
   try {
-    const result = await runFleet({ playbook, targets: selection.targets, forks: selection.forks, checkOnly: values.check === true, runId, startedAt, pool, emit, isInterrupted: signals.isInterrupted });
+    const result = await runFleet({ playbook, targets, forks: selection.forks, checkOnly: checkMode, runId, startedAt, pool, emit, isInterrupted: signals.isInterrupted });
     const counts = countOutcomes(result.results.map((r) => r.outcome));
+    changed = !checkMode && mayHaveChanged(counts);
     exitCode = exitCodeOf({ counts, stopped: result.stopped, interrupted: result.interrupted }, 'run');
     emit({ type: 'run-end', exitCode, summary: counts });
     if (values.retryFile) {
-      const count = await writeRetryFile(values.retryFile, selection.inventory, selection.targets, result.results);
+      const count = await writeRetryFile(values.retryFile, selection.inventory, targets, result.results);
       retryLine = `retry inventory: ${count} ${count === 1 ? 'host' : 'hosts'} in ${values.retryFile}`;
     }
   } finally {
     await pool.closeAll();
     signals.dispose();
     for (const reporter of reporters) await reporter.finish();
-    if (logStream) await new Promise<void>((resolve) => logStream.end(resolve));
+    const endLine = formatRunEndLine(runId, exitCode, changed ? undo : undefined);
+    if (logStream) await new Promise<void>((resolve) => logStream.end(`# ${endLine}\n`, resolve));
+    process.stderr.write(`${endLine}\n`);
   }
+  // null only when runFleet threw, and then the error has already left this function
+  const code = exitCode ?? 1;
   if (retryLine) process.stderr.write(`${retryLine}\n`);
   if (values.diff && selection.format !== 'json') printDiffs(events, process.stdout);
-  if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: playbookFile, startedAt, finishedAt: new Date(), exitCode }));
-  return exitCode;
+  if (values.report) await writeReportFile(values.report, buildRunReport(events, { ...shared, startedAt, finishedAt: new Date(), exitCode: code }));
+  return code;
+}
+
+function printed(text: string): number {
+  process.stdout.write(text);
+  return 0;
 }
 
 export function registerRun(program: Command): void {
@@ -125,6 +172,9 @@ export function registerRun(program: Command): void {
     .option('--max-unreachable-percent <n>', 'a batch whose unreachable or locked hosts exceed this share stops the rollout, exit 3 (default from playbook, unlimited)')
     .option('--retry-file <file>', 'write an inventory of the hosts that failed, were unreachable, locked or never started, to rerun just those with -i FILE')
     .option('--log <file>', 'append plain event lines to this file (for cron)')
+    .option('--list-hosts', 'print the hosts the run would touch, batch by batch, and exit 0; no connection')
+    .option('--syntax-check', 'check the playbook, inventory, patterns and flags offline, print `playbook: FILE`, exit 0 (bad input: exit 2); no connection')
+    .option('-v, --verbose', 'per host, each remote exchange with its duration to stderr; -vv adds exit status and stderr, -vvv the script sent and its stdout (secrets redacted)', countVerbose, 0)
     .addHelpText('after', '\nExamples:\n  conntrack-fleet run playbooks/tune.yaml -i inventories/lab.yaml --check --diff\n  conntrack-fleet run playbooks/tune.yaml -i inventories/prod.yaml --canary 1 --retry-file retry.yaml\n\nRollouts, gates, journals and scheduling: docs/rollouts.md');
   addHostOptions(command).action(async (playbook: string, values: RunValues) => {
     process.exitCode = await runPlaybook(playbook, values);

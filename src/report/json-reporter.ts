@@ -3,7 +3,7 @@ import type { RunEvent } from '../runner/events.js';
 import { buildRunReport } from './run-report.js';
 import type { RunReporter, RunReporterOptions } from './run-reporter.js';
 
-export function createJsonReporter(options: Pick<RunReporterOptions, 'stream' | 'playbook'>): RunReporter {
+export function createJsonReporter(options: Pick<RunReporterOptions, 'stream' | 'playbook' | 'checkMode' | 'diffs'>): RunReporter {
   const events: RunEvent[] = [];
   let startedAt = new Date();
   return {
@@ -12,7 +12,7 @@ export function createJsonReporter(options: Pick<RunReporterOptions, 'stream' | 
       events.push(event);
     },
     async finish() {
-      const report = buildRunReport(events, { playbook: options.playbook ?? '', startedAt, finishedAt: new Date() });
+      const report = buildRunReport(events, { playbook: options.playbook ?? '', startedAt, finishedAt: new Date(), checkMode: options.checkMode === true, diffs: options.diffs === true });
       options.stream.write(`${JSON.stringify(report, null, 2)}\n`);
     },
   };

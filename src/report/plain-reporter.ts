@@ -6,10 +6,10 @@ import { summarizeRun } from './run-report.js';
 import type { RunReporter, RunReporterOptions } from './run-reporter.js';
 import { formatRunSummary } from './summary-line.js';
 
-export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose'>): RunReporter {
+export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode'>): RunReporter {
   const paint = createPaint(options.color);
   const events: RunEvent[] = [];
-  const context: LineContext = { batches: [], verbose: options.verbose ?? false };
+  const context: LineContext = { batches: [], verbose: options.verbose ?? false, checkMode: options.checkMode === true };
   const ended = new Set<string>();
   return {
     onEvent(event) {
@@ -19,7 +19,7 @@ export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' |
     },
     async finish() {
       const tally = summarizeRun(events);
-      options.stream.write(`${formatRunSummary(tally.summary, tally.exitCode)}\n`);
+      options.stream.write(`${formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true })}\n`);
     },
   };
 }

@@ -2,6 +2,7 @@
 import type { HostFacts } from '../facts/types.js';
 import type { HostResult, RunEvent, StepResult } from '../runner/events.js';
 import type { StepOutcome } from '../runner/outcome.js';
+import { outcomeWord } from './summary-line.js';
 
 export type LineTone = 'normal' | 'good' | 'warn' | 'bad';
 
@@ -16,6 +17,8 @@ export interface LineContext {
   /** From run-start; empty until it arrives. */
   batches: string[][];
   verbose: boolean;
+  /** --check: a host with pending changes "would change" (summary-line.ts outcomeWord). */
+  checkMode?: boolean;
 }
 
 export const fleetPrefix = 'fleet';
@@ -61,9 +64,10 @@ function hostTone(result: Pick<HostResult, 'outcome'>): LineTone {
   }
 }
 
-/** `changed`, `unreachable: connect ECONNREFUSED`, `rollback-failed: … Fix by hand: …`. */
-export function describeHostEnd(result: HostResult): string {
-  return result.error ? `${result.outcome}: ${result.error}` : result.outcome;
+/** `changed`, `unreachable: connect ECONNREFUSED`, `rollback-failed: … Fix by hand: …`; `would change` with --check. */
+export function describeHostEnd(result: HostResult, checkMode = false): string {
+  const word = outcomeWord(result.outcome, { checkMode });
+  return result.error ? `${word}: ${result.error}` : word;
 }
 
 export function describeRollbackEnd(ok: boolean, mismatches: string[]): string {
@@ -93,6 +97,7 @@ export function describeEvent(event: RunEvent, context: LineContext): RunLine[] 
   switch (event.type) {
     case 'run-start':
     case 'run-end':
+    case 'host-log': // -v lines go to stderr (verbose.ts)
       return [];
     case 'batch-start':
       return context.batches.length > 1 ? [line(fleetPrefix, `${batchName(event.batch, context)}: ${event.hosts.join(', ')}`)] : [];
@@ -113,7 +118,7 @@ export function describeEvent(event: RunEvent, context: LineContext): RunLine[] 
     case 'rollback-end':
       return [line(event.host, describeRollbackEnd(event.ok, event.mismatches), event.ok && event.mismatches.length === 0 ? 'warn' : 'bad')];
     case 'host-end':
-      return describeHostEndLines(event.result);
+      return describeHostEndLines(event.result, context.checkMode === true);
     case 'gate-start':
       return [line(fleetPrefix, `gate after ${batchName(event.batch, context)}: soaking ${formatSoak(event.soakMs)}`)];
     case 'gate-end':
@@ -134,9 +139,9 @@ function batchStopText(event: Extract<RunEvent, { type: 'batch-end' }>): string 
   return `${event.failed} of ${event.total - unreachable} hosts failed${unreachable > 0 ? ` (${unreachable} unreachable or locked not counted)` : ''}`;
 }
 
-function describeHostEndLines(result: HostResult): RunLine[] {
+function describeHostEndLines(result: HostResult, checkMode: boolean): RunLine[] {
   const warnings = result.warnings.map((w) => line(result.host, `warning: ${w}`, 'warn'));
-  return [line(result.host, describeHostEnd(result), hostTone(result)), ...warnings];
+  return [line(result.host, describeHostEnd(result, checkMode), hostTone(result)), ...warnings];
 }
 
 function describeGateEnd(event: Extract<RunEvent, { type: 'gate-end' }>, context: LineContext): RunLine[] {

@@ -1,6 +1,9 @@
 /** The machine-readable record of one run, built purely from the events the runner emitted. */
 import type { HostResult, RunEvent, StepResult } from '../runner/events.js';
+import { type TimingsReport, toTimingsReport } from './timings-report.js';
 import { countOutcomes, exitCodeOf, type HostOutcome, type StepOutcome } from '../runner/outcome.js';
+import { diffFile } from '../steps/index.js';
+import type { StepPlan } from '../steps/types.js';
 
 export interface StepReport {
   step: string;
@@ -10,14 +13,13 @@ export interface StepReport {
   after: Record<string, unknown>;
   error: string | null;
   apply_ms?: number;
+  /** Only with --diff: each file the step writes (or would write, with --check), as a unified diff (steps/diff.ts). */
+  diffs?: FileDiffReport[];
 }
 
-/** Per-phase wall time of a host (runner/events.ts HostTimings), ms. */
-export interface TimingsReport {
-  connect_ms: number | null;
-  lock_ms: number | null;
-  gather_ms: number | null;
-  journal_ms: number | null;
+export interface FileDiffReport {
+  path: string;
+  diff: string;
 }
 
 export interface HostReport {
@@ -43,6 +45,8 @@ export interface GateReport {
 
 export interface RunReport {
   run_id: string | null;
+  /** --check: nothing was changed; steps with pending changes are `planned`, hosts with them `changed` (would change). */
+  check_mode: boolean;
   playbook: string;
   started_at: string;
   finished_at: string;
@@ -58,6 +62,9 @@ export interface RunReportMeta {
   finishedAt: Date;
   /** The command's exit code (outcome.ts exitCodeOf); default: the one its run-end event carries. */
   exitCode?: number;
+  checkMode?: boolean;
+  /** --diff: attach each step's file diffs. */
+  diffs?: boolean;
 }
 
 /** Said of a host the run announced but never reached (stopped rollout, interrupt). */
@@ -86,8 +93,10 @@ export function summarizeRun(events: RunEvent[]): RunTally {
 
 export function buildRunReport(events: RunEvent[], meta: RunReportMeta): RunReport {
   const tally = summarizeRun(events);
+  if (meta.diffs === true) attachDiffs(tally.hosts, events);
   return {
     run_id: findEvent(events, 'run-start')?.runId ?? null,
+    check_mode: meta.checkMode === true,
     playbook: meta.playbook,
     started_at: meta.startedAt.toISOString(),
     finished_at: meta.finishedAt.toISOString(),
@@ -140,9 +149,6 @@ function toHostReport(result: HostResult): HostReport {
   };
 }
 
-function toTimingsReport(t: NonNullable<HostResult['timings']>): TimingsReport {
-  return { connect_ms: t.connectMs, lock_ms: t.lockMs, gather_ms: t.gatherMs, journal_ms: t.journalMs };
-}
 
 function toStepReport(step: StepResult): StepReport {
   const report: StepReport = { step: step.step, label: step.label, outcome: step.outcome, before: step.before, after: step.after, error: step.error };
@@ -167,4 +173,21 @@ function collectGates(events: RunEvent[]): GateReport[] {
     }
   }
   return [...gates.values()].sort((a, b) => a.batch - b.batch);
+}
+
+/**
+ * The diffs come from each host's plan (host-planned), whose steps are in the same order as its step results; a
+ * step without file changes gets an empty list, so "no diff" and "not asked" (no key) differ.
+ */
+function attachDiffs(hosts: HostReport[], events: RunEvent[]): void {
+  const plans = new Map<string, StepPlan[]>();
+  for (const event of events) if (event.type === 'host-planned') plans.set(event.host, event.plans);
+  for (const host of hosts) {
+    const hostPlans = plans.get(host.host) ?? [];
+    host.steps.forEach((step, index) => (step.diffs = fileDiffs(hostPlans[index])));
+  }
+}
+
+function fileDiffs(plan: StepPlan | undefined): FileDiffReport[] {
+  return (plan?.changes ?? []).flatMap((change) => (change.kind === 'file' ? [{ path: change.path, diff: diffFile(change.path, change.before, change.after) }] : []));
 }

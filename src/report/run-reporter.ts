@@ -13,6 +13,10 @@ export interface RunReporterOptions {
   verbose?: boolean;
   /** Playbook path for the JSON report (optional; '' when not given). */
   playbook?: string;
+  /** --check: the JSON says `check_mode: true`, the lines and the summary say "would change". */
+  checkMode?: boolean;
+  /** --diff: the JSON report carries each file's unified diff under its step. */
+  diffs?: boolean;
 }
 
 export interface RunReporter {

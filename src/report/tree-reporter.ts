@@ -19,14 +19,14 @@ import { createFrameScheduler, defaultFrameIntervalMs, type FrameClock, systemCl
 type Terminal = { isTTY?: boolean; columns?: number; rows?: number };
 
 /** A tree needs a terminal to redraw on; into a pipe or file it degrades to the plain lines. */
-export function createTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose'> & { clock?: FrameClock }): RunReporter {
+export function createTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode'> & { clock?: FrameClock }): RunReporter {
   const terminal = options.stream as Terminal;
   // a pty without a size (columns 0) would wrap every character: plain lines read better there
   if (terminal.isTTY !== true || !terminal.columns) return createPlainReporter(options);
   return createLiveTreeReporter(options);
 }
 
-function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color'> & { clock?: FrameClock }): RunReporter {
+function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'checkMode'> & { clock?: FrameClock }): RunReporter {
   const paint = createPaint(options.color);
   const clock = options.clock ?? systemClock;
   const terminal = options.stream as Terminal;
@@ -77,7 +77,7 @@ function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'co
       if (drawError !== null) lines.push(paint.red(`(the live tree failed: ${drawError})`));
       if (lines.length > 0) options.stream.write(`\n${lines.join('\n')}\n`);
       const tally = summarizeRun(events);
-      options.stream.write(`\n${formatRunSummary(tally.summary, tally.exitCode)}\n`);
+      options.stream.write(`\n${formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true })}\n`);
     },
   };
 }

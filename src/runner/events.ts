@@ -64,7 +64,30 @@ export type RunEvent =
    */
   | { type: 'batch-end'; batch: number; failed: number; total: number; unreachable?: number; stopped: boolean; stoppedBy?: 'failed' | 'unreachable' | null }
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string; host?: string }
+  | HostLogEvent
   /** Emitted by the command (cli/), which maps the outcomes to the exit code (outcome.ts exitCodeOf). */
   | { type: 'run-end'; exitCode: number; summary: Record<HostOutcome, number> };
 
 export type EventListener = (event: RunEvent) => void;
+
+/**
+ * One remote exchange, for -v/-vv/-vvv (report/verbose.ts), emitted by runner/host-log.ts around connect, runScript
+ * and hold: `sent` when it starts, `done` when its result (or error) is back. Fields a verbosity does not print are
+ * left out (script and stdout below -vvv, stderr below -vv), so a quiet run keeps no script text in memory.
+ */
+export interface HostLogEvent {
+  type: 'host-log';
+  host: string;
+  stage: 'sent' | 'done';
+  /** connect: TCP + SSH handshake (+ sudo check); script: one runScript round trip; hold: a long-lived command (the host lock). */
+  exchange: 'connect' | 'script' | 'hold';
+  /** done: wall time since `sent`, milliseconds. */
+  durationMs?: number;
+  exitCode?: number | null;
+  signal?: string | null;
+  /** The connect or transport error (not a non-zero exit). */
+  error?: string;
+  script?: string;
+  stdout?: string;
+  stderr?: string;
+}

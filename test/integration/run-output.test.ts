@@ -28,7 +28,7 @@ function expectPlainLines(stdout: string): string[] {
 }
 
 function expectReportShape(report: RunReport, exitCode: number | null, playbookFile: string): void {
-  assert.deepEqual(Object.keys(report).sort(), ['exit_code', 'finished_at', 'gates', 'hosts', 'playbook', 'run_id', 'started_at', 'summary']);
+  assert.deepEqual(Object.keys(report).sort(), ['check_mode', 'exit_code', 'finished_at', 'gates', 'hosts', 'playbook', 'run_id', 'started_at', 'summary']);
   assert.match(report.run_id, /^\S+$/);
   assert.equal(report.playbook, playbookFile);
   assert.equal(report.exit_code, exitCode);
@@ -127,6 +127,8 @@ describe('run output: plain, NO_COLOR, JSON report, live tree', { skip: labSkipW
     }
     const summary = plain.cli.stdout.trimEnd().split('\n').at(-1) ?? '';
     assert.match(summary, summaryLine);
-    assert.equal(text.trimEnd().split('\n').at(-1), summary, 'the same summary line as the plain output');
+    // the run id line (stderr, on the same terminal) follows the summary
+    assert.equal(text.trimEnd().split('\n').at(-2), summary, 'the same summary line as the plain output');
+    assert.match(text.trimEnd().split('\n').at(-1) ?? '', /^run \S+: finished, exit 0$/);
   });
 });

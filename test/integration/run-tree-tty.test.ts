@@ -61,7 +61,9 @@ describe('the live tree on a terminal, 30 lab hosts', { skip: labSkipWithout('ch
     assert.equal(run.cli.exitCode, 0, transcript(run.cli));
     assert.equal(run.report.hosts.length, hostCount);
     assert.deepEqual(run.report.hosts.filter((h) => h.outcome !== 'changed').map((h) => `${h.host}: ${h.outcome} ${h.error}`), []);
-    assert.equal(run.final.at(-1), `${hostCount} hosts: ${hostCount} changed (exit 0)`);
+    // the summary, then the run id line (stderr, on the same terminal); --check says "would change"
+    assert.equal(run.final.at(-2), `${hostCount} hosts: ${hostCount} would change (exit 0)`);
+    assert.equal(run.final.at(-1), `run ${run.report.run_id}: finished, exit 0`);
     const batchLines = run.final.filter((line) => /^✔ batch \d\/3 \(\d+ hosts?\) — changed \d+$/.test(line));
     assert.equal(batchLines.length, 3, run.final.join('\n'));
     const counted = batchLines.reduce((sum, line) => sum + Number(/changed (\d+)$/.exec(line)?.[1]), 0);
@@ -76,7 +78,8 @@ describe('the live tree on a terminal, 30 lab hosts', { skip: labSkipWithout('ch
     const outcomes = Object.fromEntries(run.report.hosts.map((h) => [h.host, h.outcome]));
     assert.equal(outcomes['lab3'], 'rolled-back', transcript(run.cli));
     assert.deepEqual(run.report.hosts.filter((h) => h.host !== 'lab3' && h.outcome !== 'changed').map((h) => `${h.host}: ${h.outcome} ${h.error}`), []);
-    assert.equal(run.final.at(-1), `${hostCount} hosts: ${hostCount - 1} changed, 1 rolled-back (exit 1)`);
+    assert.equal(run.final.at(-2), `${hostCount} hosts: ${hostCount - 1} changed, 1 rolled-back (exit 1)`);
+    assert.match(run.final.at(-1) ?? '', new RegExp(`^run ${run.report.run_id}: finished, exit 1; undo with: conntrack-fleet rollback --run ${run.report.run_id} -i `));
     assert.ok(run.final.includes(`✖ batch 1/1 (${hostCount} hosts) — changed ${hostCount - 1}, rolled back 1`), run.final.join('\n'));
     assert.ok(run.final.some((line) => /^ {2}✖ lab3 — rolled back: persist: .*Operation not permitted/.test(line)), run.final.join('\n'));
     expectEveryFrameFits(run);

@@ -1,5 +1,5 @@
 /**
- * `npm run lab -- up [N] [--port-base P]`, `npm run lab -- down`, `npm run lab -- status`.
+ * `npm run lab -- up [N] [--port-base P]`, `npm run lab -- down`, `npm run lab -- status`, `npm run lab -- --help`.
  * `up` while a lab is up: with the same N it only reprints how to use it (exit 0); with another N it refuses
  * (exit 1) until `down`. A lab whose processes died (a reboot) is cleaned up first.
  */
@@ -16,7 +16,14 @@ const labDir = path.join(repoDir, '.lab');
 const inventoryFile = path.join(repoDir, 'inventories', 'lab.yaml');
 const knownHostsFile = path.join(repoDir, 'inventories', 'lab.known_hosts');
 const defaultHostCount = 5;
-const usage = 'usage: npm run lab -- up [N] [--port-base PORT] | down | status';
+const usage = [
+  'usage: npm run lab -- up [N] [--port-base PORT] | down | status | --help',
+  '  up       start N local hosts (default 5): a real sshd each, in its own namespaces, on 127.0.0.1 ports from PORT',
+  `           (default ${defaultPortBase}; ports in use are skipped); writes inventories/lab.yaml and inventories/lab.known_hosts`,
+  '  down     stop every process of the lab and delete its files',
+  '  status   list the hosts and whether they run',
+  'Needs root, sshd, socat, util-linux. The whole story in one command: npm run demo',
+].join('\n');
 
 function relative(file: string): string {
   return path.relative(process.cwd(), file) || '.';
@@ -27,7 +34,7 @@ function printHowToUse(lab: Lab): void {
   console.log(`lab up: ${lab.hosts.length} hosts on 127.0.0.1`);
   for (const host of lab.hosts) console.log(`  ${host.name.padEnd(8)} port ${host.port}`);
   console.log(`inventory:   ${relative(lab.inventoryFile)}  (known hosts: ${relative(lab.knownHostsFile)})`);
-  console.log(`try:         npx conntrack-fleet check -i ${relative(lab.inventoryFile)}`);
+  console.log(`try:         node dist/cli/main.js check -i ${relative(lab.inventoryFile)}   (after npm run build)`);
   if (first) {
     const ssh = `ssh -i ${lab.privateKeyFile} -o UserKnownHostsFile=${lab.knownHostsFile} -p ${first.port} root@127.0.0.1`;
     console.log(`ssh:         ${ssh}`);
@@ -46,6 +53,7 @@ function parseUpArgs(args: string[]): { count: number; portBase: number } | null
   let portBase = defaultPortBase;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
+    if (arg === '--help' || arg === '-h') return null;
     if (arg === '--port-base') portBase = Number(args[++i]);
     else if (/^\d+$/.test(arg)) count = Number(arg);
     else return null;
@@ -116,6 +124,10 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'up') return up(args);
   if (command === 'down') return down();
   if (command === 'status') return status();
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(usage);
+    return 0;
+  }
   console.error(usage);
   return 2;
 }

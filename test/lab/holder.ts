@@ -11,7 +11,8 @@ export interface Holder extends ProcessRef {
   mntNamespace: string;
 }
 
-export async function startHolder(hostName: string, paths: HostPaths, readyTimeoutMs = 10_000): Promise<Holder> {
+// Generous: 30 hosts copying /etc at once on a loaded 2-core machine took over 10 s; a real failure exits early anyway.
+export async function startHolder(hostName: string, paths: HostPaths, readyTimeoutMs = 60_000): Promise<Holder> {
   const script = renderHolderScript(hostName, paths);
   const args = ['--net', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', script];
   const logFd = openSync(paths.holderLogFile, 'a');
@@ -21,7 +22,8 @@ export async function startHolder(hostName: string, paths: HostPaths, readyTimeo
     await waitForReadyLine(child, readyTimeoutMs);
   } catch (error) {
     if (child.pid !== undefined) signalPid(child.pid, 'SIGKILL');
-    throw new Error(`host ${hostName}: namespace setup failed: ${readLogTail(paths.holderLogFile)}`, { cause: error });
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`host ${hostName}: namespace setup failed (${why}): ${readLogTail(paths.holderLogFile)}`, { cause: error });
   }
   child.stdout?.destroy();
   child.unref();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/runner/events.js';
+import { countOutcomes } from '../../src/runner/outcome.js';
 import { createPlainReporter } from '../../src/report/plain-reporter.js';
 import { ansiEscape, createCapture } from './capture.fixture.js';
 import { allHosts, fleetRun, hostResult, hostSequences, manualFix, step } from './run-events.fixture.js';
@@ -90,5 +91,20 @@ describe('plain reporter', () => {
 
   it('prints only the summary when no event came', async () => {
     assert.deepEqual(await runPlain([]), ['0 hosts: none (exit 0)']);
+  });
+});
+
+describe('plain reporter in check mode', () => {
+  it('says "would change" on the host line and in the summary', async () => {
+    const capture = createCapture();
+    const reporter = createPlainReporter({ stream: capture.stream, color: false, checkMode: true });
+    const events: RunEvent[] = [
+      { type: 'run-start', runId: 'r', hosts: ['lab1'], steps: [], batches: [['lab1']] },
+      { type: 'host-end', result: hostResult('lab1', 0, 'changed') },
+      { type: 'run-end', exitCode: 0, summary: countOutcomes(['changed']) },
+    ];
+    events.forEach((e) => reporter.onEvent(e));
+    await reporter.finish();
+    assert.equal(capture.text(), 'lab1: would change\n1 host: 1 would change (exit 0)\n');
   });
 });

@@ -42,3 +42,18 @@ describe('describeEvent', () => {
     assert.deepEqual([30000, 1500, 0].map(formatSoak), ['30s', '1500ms', '0s']);
   });
 });
+
+describe('describeEvent in check mode', () => {
+  const end = (outcome: 'changed' | 'unchanged' | 'unreachable', checkMode: boolean) =>
+    describeEvent({ type: 'host-end', result: hostResult('lab1', 0, outcome, outcome === 'unreachable' ? { error: 'connect ECONNREFUSED' } : {}) }, { batches, verbose: false, checkMode })[0]?.text;
+  const cases: [string | undefined, string][] = [
+    [end('changed', true), 'would change'],
+    [end('changed', false), 'changed'],
+    [end('unchanged', true), 'unchanged'],
+    [end('unreachable', true), 'unreachable: connect ECONNREFUSED'],
+  ];
+  for (const [actual, expected] of cases) it(expected, () => assert.equal(actual, expected));
+  it('prints no line for host-log events (they go to stderr through verbose.ts)', () => {
+    assert.deepEqual(describeEvent({ type: 'host-log', host: 'lab1', stage: 'done', exchange: 'script', durationMs: 5 }, { batches, verbose: true }), []);
+  });
+});

@@ -10,7 +10,7 @@ describe('buildRunReport', () => {
   const report = buildRunReport(fleetRun(), meta);
 
   it('has the documented top-level keys', () => {
-    assert.deepEqual(Object.keys(report).sort(), ['exit_code', 'finished_at', 'gates', 'hosts', 'playbook', 'run_id', 'started_at', 'summary'].sort());
+    assert.deepEqual(Object.keys(report).sort(), ['check_mode', 'exit_code', 'finished_at', 'gates', 'hosts', 'playbook', 'run_id', 'started_at', 'summary'].sort());
     assert.equal(report.run_id, 'run-42');
     assert.equal(report.playbook, 'playbooks/tune.yaml');
     assert.equal(report.started_at, '2025-01-02T03:04:05.000Z');
@@ -107,5 +107,39 @@ describe('summarizeRun without a run-end (interrupted or crashed runner)', () =>
     assert.equal(report.run_id, null);
     assert.deepEqual(report.hosts, []);
     assert.equal(report.exit_code, 0);
+  });
+});
+
+describe('buildRunReport: --check and --diff', () => {
+  const file = (text: string) => ({ contentBase64: Buffer.from(text).toString('base64'), mode: 0o644, uid: 0, gid: 0 });
+  const plans = [
+    { step: 'raise_max', label: 'raise_max', changes: [{ kind: 'sysctl', key: 'net.netfilter.nf_conntrack_max', before: '65536', after: '262144' }], warnings: [], lines: [], before: {}, after: {} },
+    { step: 'persist', label: 'persist', changes: [{ kind: 'file', path: '/etc/sysctl.d/90-x.conf', before: null, after: file('net.netfilter.nf_conntrack_max = 262144\n') }], warnings: [], lines: [], before: {}, after: {} },
+  ] as unknown as import('../../src/steps/types.js').StepPlan[];
+  const result = hostResult('lab1', 0, 'changed', { steps: [0, 1].map((i) => ({ step: stepSpecs[i]!.kind, label: stepSpecs[i]!.label, outcome: 'planned' as const, lines: [], warnings: [], before: {}, after: {}, error: null })) });
+  const events: RunEvent[] = [
+    { type: 'run-start', runId: 'run-7', hosts: ['lab1'], steps: stepSpecs, batches: [['lab1']] },
+    { type: 'host-start', host: 'lab1', batch: 0 },
+    { type: 'host-planned', host: 'lab1', plans },
+    { type: 'host-end', result },
+  ];
+
+  it('marks a check run, and not a real one', () => {
+    assert.equal(buildRunReport(events, { ...meta, checkMode: true }).check_mode, true);
+    assert.equal(buildRunReport(events, meta).check_mode, false);
+    assert.deepEqual(buildRunReport(events, { ...meta, checkMode: true }).hosts[0]?.steps.map((s) => s.outcome), ['planned', 'planned']);
+  });
+
+  it('attaches each file change as a unified diff under its step with --diff, an empty list for steps without files', () => {
+    const steps = buildRunReport(events, { ...meta, diffs: true }).hosts[0]?.steps ?? [];
+    assert.deepEqual(steps[0]?.diffs, []);
+    assert.equal(steps[1]?.diffs?.length, 1);
+    assert.equal(steps[1]?.diffs?.[0]?.path, '/etc/sysctl.d/90-x.conf');
+    assert.match(steps[1]?.diffs?.[0]?.diff ?? '', /^\+net\.netfilter\.nf_conntrack_max = 262144$/m);
+  });
+
+  it('has no diffs key without --diff', () => {
+    const steps = buildRunReport(events, meta).hosts[0]?.steps ?? [];
+    assert.ok(steps.every((s) => !('diffs' in s)));
   });
 });
