@@ -83,8 +83,9 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
     },
     async hold(script: string, options?: RunScriptOptions): Promise<HeldCommand> {
       if (state.kind !== 'open') throw failure(undefined);
-      // the session opens while the lock is taken: its channel and shell start are off the gather's critical path
-      if (!session) void currentSession().catch(() => undefined);
+      // the session opens while the lock is taken: its channel and shell start are off the gather's critical path;
+      // not through sudo's password handshake: a wrong password would then be tried twice at once
+      if (!session && typeof opener === 'string') void currentSession().catch(() => undefined);
       return holdExec(client, opener, script, options?.timeoutMs).catch((caught: unknown) => {
         const error = pipelined ? settleBecomeHoldError(target, caught) : caught;
         throw lostError() ?? (error instanceof RemoteError ? error : failure(error));
