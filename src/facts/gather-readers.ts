@@ -6,9 +6,8 @@ import { parseIptablesSave } from './parse-iptables-save.js';
 import { parseLsmod } from './parse-lsmod.js';
 import { parseNftRuleset } from './parse-nft-ruleset.js';
 import { parseProcModules } from './parse-proc-modules.js';
-import { parseSysctlConf } from './parse-sysctl-conf.js';
 import { capLines, type RuleEvidence } from './rule-evidence.js';
-import type { FileState, LoadedModule, SysctlSetting } from './types.js';
+import type { FileState, LoadedModule } from './types.js';
 
 /** Per rule source, so one huge table (kube-proxy) cannot hide the others. */
 export const evidenceLinesPerSource = 100;
@@ -57,12 +56,6 @@ export function readFiles(frame: GatherFrame, request: GatherRequest, problems: 
     else problems.push(`${path} ${reading.reason}`);
   });
   return files;
-}
-
-export function readSysctlSettings(frame: GatherFrame): SysctlSetting[] {
-  return frame.sections
-    .filter((s) => s.name === 'sysctl-conf' && s.arg)
-    .flatMap((s) => parseSysctlConf(s.lines.join('\n'), s.arg));
 }
 
 export function readCpus(frame: GatherFrame, problems: string[]): number {

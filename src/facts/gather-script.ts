@@ -36,7 +36,6 @@ export function buildGatherScript(request: GatherRequest): string {
     'cf_rules',
     'cf_kube_proxy',
     ...fileLines(request.files),
-    'cf_sysctl_files',
     ['cf_boot_config', ...request.files.map(quoteShell)].join(' '),
     `echo ${gatherDoneMarker}`,
     '}',

@@ -9,22 +9,9 @@
  * A relative target is joined to the link's directory, which the kernel then resolves physically, as it does
  * for the link itself. Hex (od, in busybox too) keeps any byte of a name on one line and out of the shell.
  */
-export const linkChainFunctions = String.raw`
-lc_hex() { printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n'; }
-lc_walk() {
-  lc_chain='' lc_end=$1 lc_count=0
-  while [ -L "$lc_end" ]; do
-    lc_count=$((lc_count + 1))
-    [ "$lc_count" -le 40 ] || return 1
-    lc_target=$(readlink "$lc_end") || return 1
-    lc_chain="$lc_chain $(lc_hex "$lc_end")=$(lc_hex "$lc_target")"
-    case $lc_target in
-      /*) lc_end=$lc_target ;;
-      *) lc_end=$(dirname "$lc_end")/$lc_target ;;
-    esac
-  done
-}
-`;
+import { remoteScript } from '../remote/scripts.js';
+
+export const linkChainFunctions = remoteScript('link-chain.sh');
 
 /** The `lc_chain` string for these links: what lc_walk prints when the chain on the host is exactly this one. */
 export function encodeLinkChain(links: { path: string; target: string }[]): string {

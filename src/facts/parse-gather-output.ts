@@ -1,7 +1,7 @@
 /** Turns the gather script's output into HostFacts. Pure; never throws: what is missing becomes null or a problem. */
 import { decideConntrackPresence } from './conntrack-presence.js';
 import { findMissingParts, splitGatherOutput, type GatherFrame } from './gather-frame.js';
-import { readCpus, readFiles, readModules, readRules, readSysctlSettings, sectionText } from './gather-readers.js';
+import { readCpus, readFiles, readModules, readRules, sectionText } from './gather-readers.js';
 import type { GatherRequest } from './gather-script.js';
 import { parseConntrackStats } from './parse-conntrack-stats.js';
 import { readBootConfig } from './parse-boot-config.js';
@@ -67,7 +67,6 @@ export function parseGatherOutput(stdout: string, request: GatherRequest): HostF
     natRulesInUse: rules.nat,
     kubeProxy: flag(frame, 'kube_proxy'),
     files: readFiles(frame, request, problems),
-    sysctlSettings: readSysctlSettings(frame),
     bootConfig: readBootConfig(frame, problems),
     problems,
   };

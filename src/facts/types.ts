@@ -46,14 +46,6 @@ export interface KnobFact {
   writable: boolean;
 }
 
-/** A line in a sysctl file that sets a conntrack key (for conflict warnings). */
-export interface SysctlSetting {
-  file: string;
-  line: number;
-  key: string;
-  value: string;
-}
-
 export interface ConntrackStats {
   drop: number;
   early_drop: number;
@@ -93,8 +85,6 @@ export interface HostFacts {
   kubeProxy: boolean;
   /** Files asked for by the gatherer, keyed by absolute path; null = absent. */
   files: Record<string, FileState | null>;
-  /** Conntrack keys set in sysctl.conf and sysctl.d directories (/etc, /run, /usr/lib). */
-  sysctlSettings: SysctlSetting[];
   /** Every sysctl.d / modprobe.d file read at boot, with links and the bytes of those naming conntrack; null = not gathered. */
   bootConfig: BootConfig | null;
   /** Things that could not be read, said once each: "iptables-save not found", "not root: …". */

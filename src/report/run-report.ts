@@ -1,5 +1,6 @@
 /** The machine-readable record of one run, built purely from the events the runner emitted. */
 import type { HostResult, RunEvent, StepResult } from '../runner/events.js';
+import { type TimingsReport, toTimingsReport } from './timings-report.js';
 import { countOutcomes, exitCodeOf, type HostOutcome, type StepOutcome } from '../runner/outcome.js';
 import { diffFile } from '../steps/index.js';
 import type { StepPlan } from '../steps/types.js';
@@ -11,6 +12,7 @@ export interface StepReport {
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   error: string | null;
+  apply_ms?: number;
   /** Only with --diff: each file the step writes (or would write, with --check), as a unified diff (steps/diff.ts). */
   diffs?: FileDiffReport[];
 }
@@ -31,6 +33,7 @@ export interface HostReport {
   steps: StepReport[];
   /** What the post-rollback verification found different from the snapshot (empty = exact). */
   rollback_mismatches: string[];
+  timings?: TimingsReport;
 }
 
 export interface GateReport {
@@ -142,11 +145,14 @@ function toHostReport(result: HostResult): HostReport {
     warnings: [...result.warnings],
     steps: result.steps.map(toStepReport),
     rollback_mismatches: [...result.rollbackMismatches],
+    ...(result.timings ? { timings: toTimingsReport(result.timings) } : {}),
   };
 }
 
+
 function toStepReport(step: StepResult): StepReport {
-  return { step: step.step, label: step.label, outcome: step.outcome, before: step.before, after: step.after, error: step.error };
+  const report: StepReport = { step: step.step, label: step.label, outcome: step.outcome, before: step.before, after: step.after, error: step.error };
+  return step.applyMs === undefined ? report : { ...report, apply_ms: step.applyMs };
 }
 
 function unfinishedHost(host: string, batch: number, started: boolean): HostReport {

@@ -23,11 +23,12 @@ interface Tracker {
   idle: (() => void)[];
 }
 
-function tracked(connection: Connection, tracker: Tracker): Connection {
+function tracked(connection: Connection, tracker: Tracker, connectMs: number): Connection {
   const name = connection.target.name;
   const refuse = () => new Error(`${name}: stopping: no new remote script is started`);
   return {
     target: connection.target,
+    connectMs,
     async runScript(script, options) {
       if (tracker.draining) throw refuse();
       tracker.running.push(name);
@@ -54,9 +55,10 @@ export function createConnectionPool(connect: Connect, options: ConnectOptions):
 
   function start(target: HostTarget): Promise<Connection> {
     lost.delete(target.name);
+    const startedMs = performance.now();
     const pending = connect(target, options).then((connection) => {
       connection.onLost(() => lost.add(target.name));
-      return tracked(connection, tracker);
+      return tracked(connection, tracker, Math.round(performance.now() - startedMs));
     });
     // a failed connect is not cached, so a later reopen can try again
     pending.catch(() => open.delete(target.name));

@@ -13,6 +13,20 @@ export interface StepResult {
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   error: string | null;
+  /** Wall time of the step's one request (apply + read-back + journal update), when it ran on the host. */
+  applyMs?: number;
+}
+
+/** Where a host's time went, in ms of wall time; null: the phase did not happen (e.g. no lock with --check). */
+export interface HostTimings {
+  /** TCP + SSH handshake + auth, waiting for a handshake slot included. */
+  connectMs: number | null;
+  /** Taking the host lock (one held command). */
+  lockMs: number | null;
+  /** The one fact-gathering request. */
+  gatherMs: number | null;
+  /** Marking the journal done at the end (each step's update travels with the step). */
+  journalMs: number | null;
 }
 
 export interface HostResult {
@@ -27,6 +41,7 @@ export interface HostResult {
   errorKind?: ConnectFailure;
   /** After a rollback: what the verification against the snapshot found (empty = exact). */
   rollbackMismatches: string[];
+  timings?: HostTimings;
 }
 
 export type RunEvent =

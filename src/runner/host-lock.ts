@@ -7,7 +7,8 @@
  */
 import { describeRemoteFailure } from '../steps/index.js';
 import type { Connection } from '../transport/connection.js';
-import { quoteShell } from '../transport/quote.js';
+import { remoteScript } from '../remote/scripts.js';
+import { sh } from '../transport/quote.js';
 
 export const lockFile = '/run/conntrack-fleet.lock';
 const ownerFile = '/run/conntrack-fleet.owner';
@@ -20,24 +21,16 @@ export type LockResult =
   | { kind: 'busy'; owner: string }
   | { kind: 'unsupported'; reason: string };
 
+// beside the result, not in it: a LockResult stays the plain verdict callers compare
+const elapsedOf = new WeakMap<LockResult, number>();
+
+/** How long taking this lock took in ms (its held command's first line), for the report's lock_ms. */
+export function lockElapsedMs(lock: LockResult | null): number | null {
+  return (lock && elapsedOf.get(lock)) ?? null;
+}
+
 export function lockScript(runId: string, startedAt: string): string {
-  return [
-    'command -v flock >/dev/null 2>&1 || { echo "unsupported flock not found"; exit 0; }',
-    // a failed redirection on `exec` would end sh at once, so try it in a subshell first; its stderr names the errno
-    `if ! cf_lock_err=$( ( : >> ${quoteShell(lockFile)} ) 2>&1 ); then`,
-    `  printf 'unsupported-open %s\\n' "$(printf '%s' "$cf_lock_err" | tr '\\n' ' ')"; exit 0`,
-    'fi',
-    `exec 9>>${quoteShell(lockFile)}`,
-    'if flock -n 9; then',
-    `  printf '%s since %s\\n' ${quoteShell(runId)} ${quoteShell(startedAt)} > ${quoteShell(ownerFile)}`,
-    '  echo locked',
-    // holds the lock until the controller closes stdin or the connection drops
-    '  cat > /dev/null',
-    `  rm -f ${quoteShell(ownerFile)}`,
-    'else',
-    `  echo "busy $(cat ${quoteShell(ownerFile)} 2>/dev/null || echo 'an unknown run')"`,
-    'fi',
-  ].join('\n');
+  return `${remoteScript('lock.sh')}\n${sh`cf_lock ${lockFile} ${ownerFile} ${`${runId} since ${startedAt}`}`}\n`;
 }
 
 /** What a host held by another run is reported with: `skipped: locked by run RUN_ID since START`. */
@@ -46,6 +39,13 @@ export function lockedByMessage(owner: string): string {
 }
 
 export async function acquireHostLock(connection: Connection, runId: string, startedAt: Date): Promise<LockResult> {
+  const startedMs = performance.now();
+  const result = await takeLock(connection, runId, startedAt);
+  elapsedOf.set(result, Math.round(performance.now() - startedMs));
+  return result;
+}
+
+async function takeLock(connection: Connection, runId: string, startedAt: Date): Promise<LockResult> {
   const held = await connection.hold(lockScript(runId, startedAt.toISOString()), { timeoutMs: lockTimeoutMs });
   const line = held.firstLine.trim();
   if (line === 'locked') return { kind: 'locked', release: () => held.release() };

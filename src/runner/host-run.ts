@@ -7,11 +7,12 @@ import { describeRemoteFailure, filesNeeded, planHost } from '../steps/index.js'
 import type { Change, StepPlan } from '../steps/types.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
-import type { EventListener, HostResult, StepResult } from './events.js';
-import { lockedByMessage, type LockResult } from './host-lock.js';
+import type { EventListener, HostResult, HostTimings, StepResult } from './events.js';
+import { lockElapsedMs, lockedByMessage, type LockResult } from './host-lock.js';
 import { applyLockScript, journalDir, type JournalEntry, journalWriteScript } from './journal.js';
 import { restoreHost } from './restore.js';
 import { allWarnings, hostResult, markRolledBack, stepResult } from './step-results.js';
+import { emptyTimings, timed } from './timings.js';
 
 export interface HostRunOptions {
   target: HostTarget;
@@ -48,6 +49,7 @@ interface Progress {
   steps: StepResult[];
   applied: Change[];
   warnings: string[];
+  timings: HostTimings;
 }
 
 function record(result: HostResult, fields: Partial<Omit<HostRunRecord, 'result'>> = {}): HostRunRecord {
@@ -57,35 +59,39 @@ function record(result: HostResult, fields: Partial<Omit<HostRunRecord, 'result'
 export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
   const { target, batch, emit } = options;
   emit({ type: 'host-start', host: target.name, batch });
+  const timings = emptyTimings();
   let connection: Connection;
   try {
     connection = await options.openConnection(target);
   } catch (error) {
-    return finish(options, record(hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) })));
+    return finish(options, record(hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) })), timings);
   }
+  timings.connectMs = connection.connectMs ?? null;
   emit({ type: 'host-connected', host: target.name });
   try {
     // before the gather: facts read while another controller tunes the host would plan from stale before-states
     const lock = options.lock ? await options.lock(connection) : null;
-    if (lock?.kind === 'busy') return finish(options, record(hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner) })));
+    timings.lockMs = lockElapsedMs(lock);
+    if (lock?.kind === 'busy') return finish(options, record(hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner) })), timings);
     const warnings = lock?.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
-    return finish(options, await runConnected(options, connection, warnings));
+    return finish(options, await runConnected(options, connection, warnings, timings), timings);
   } catch (error) {
     // a refused sudo (kind 'become') changed nothing: never-changed, as in fleet-locks and check
     const outcome = error instanceof ConnectError && error.failure === 'become' ? 'unreachable' : 'failed';
     const errorKind = outcome === 'unreachable' ? connectFailureOf(error) : undefined;
-    return finish(options, record(hostResult(target.name, batch, outcome, { error: errorMessage(error), errorKind })));
+    return finish(options, record(hostResult(target.name, batch, outcome, { error: errorMessage(error), errorKind })), timings);
   }
 }
 
-function finish(options: HostRunOptions, done: HostRunRecord): HostRunRecord {
+function finish(options: HostRunOptions, done: HostRunRecord, timings: HostTimings): HostRunRecord {
+  done.result.timings = timings;
   options.emit({ type: 'host-end', result: done.result });
   return done;
 }
 
-async function runConnected(options: HostRunOptions, connection: Connection, warnings: string[]): Promise<HostRunRecord> {
+async function runConnected(options: HostRunOptions, connection: Connection, warnings: string[], timings: HostTimings): Promise<HostRunRecord> {
   const { target, batch, playbook, emit } = options;
-  const facts = await gatherFacts(connection, { files: filesNeeded(playbook) });
+  const facts = await timed(() => gatherFacts(connection, { files: filesNeeded(playbook) }), (ms) => (timings.gatherMs = ms));
   emit({ type: 'host-facts', host: target.name, facts });
   const plans = planHost(facts, playbook, target.name).steps;
   emit({ type: 'host-planned', host: target.name, plans });
@@ -102,7 +108,7 @@ async function runConnected(options: HostRunOptions, connection: Connection, war
     emitSteps(options, steps);
     return record(hostResult(target.name, batch, pending ? 'changed' : 'unchanged', { steps, warnings }), { snapshot: facts });
   }
-  return applyPlans(options, { connection, facts, plans, steps: [], applied: [], warnings });
+  return applyPlans(options, { connection, facts, plans, steps: [], applied: [], warnings, timings });
 }
 
 function emitSteps(options: HostRunOptions, steps: StepResult[]): void {
@@ -137,16 +143,17 @@ async function applyPlans(options: HostRunOptions, progress: Progress): Promise<
     emit({ type: 'step-start', host: target.name, index, label: plan.label });
     // the journal update travels in the same script as the step: no extra round trip
     const prelude = `${applyLockScript()}\n${journalWriteScript(journalEntry(options, plans, applied.length + plan.changes.length))}`;
-    const outcome = await applyChanges(connection, plan.changes, prelude);
+    let applyMs = 0;
+    const outcome = await timed(() => applyChanges(connection, plan.changes, prelude), (ms) => (applyMs = ms));
     applied.push(...outcome.attempted);
-    steps.push(stepResult(plan, outcome.ok ? 'changed' : 'failed', outcome.error));
+    steps.push({ ...stepResult(plan, outcome.ok ? 'changed' : 'failed', outcome.error), applyMs });
     emit({ type: 'step-end', host: target.name, index, result: steps[index] as StepResult });
     if (!outcome.ok) return rollBack(options, progress, `${plan.label}: ${outcome.error ?? 'failed'}`);
   }
   // interrupted during the last step: the host was mid-run, so it is restored like the others
   if (options.isInterrupted()) return rollBack(options, progress, 'interrupted');
   const journal: JournalEntry = { ...journalEntry(options, plans, applied.length), state: 'done' };
-  await markJournal(connection, journal, warnings);
+  await timed(() => markJournal(connection, journal, warnings), (ms) => (progress.timings.journalMs = ms));
   return record(hostResult(target.name, batch, 'changed', { steps, warnings }), { applied, snapshot: progress.facts, journal });
 }
 

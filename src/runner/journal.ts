@@ -5,6 +5,7 @@
  */
 import type { Change } from '../steps/types.js';
 import { writeFileFunctions } from '../steps/write-file-sh.js';
+import { splitGatherOutput } from '../facts/gather-frame.js';
 import { quoteShell } from '../transport/quote.js';
 
 export const journalDir = '/var/lib/conntrack-fleet/journal';
@@ -68,23 +69,25 @@ export function applyLockScript(): string {
   ].join('\n');
 }
 
-/** sh that prints every journal on the host between markers, for `runs` and `rollback`. */
+/**
+ * sh that prints every journal on the host, for `runs` and `rollback`, in the gather's section format (one payload
+ * format for every listing: `@@begin journal PATH`, `|BASE64`, `@@end`; facts/gather-frame.ts parses it).
+ */
 export function journalListScript(): string {
   return [
     `for f in ${quoteShell(journalDir)}/*.json; do`,
     `  [ -f "$f" ] || continue`,
-    `  printf '@@cf-journal %s\\n' "$f"; base64 < "$f" | tr -d '\\n'; printf '\\n'`,
+    `  printf '@@begin journal %s\\n|' "$f"; base64 < "$f" | tr -d '\\n'; printf '\\n@@end\\n'`,
     `done`,
   ].join('\n');
 }
 
 export function parseJournalList(stdout: string): JournalEntry[] {
   const entries: JournalEntry[] = [];
-  const lines = stdout.split('\n');
-  for (let i = 0; i < lines.length; i += 1) {
-    if (!lines[i]?.startsWith('@@cf-journal ')) continue;
+  for (const section of splitGatherOutput(stdout).sections) {
+    if (section.name !== 'journal') continue;
     try {
-      const entry = JSON.parse(Buffer.from(lines[i + 1] ?? '', 'base64').toString('utf8')) as JournalEntry;
+      const entry = JSON.parse(Buffer.from(section.lines.join(''), 'base64').toString('utf8')) as JournalEntry;
       if (entry.version === 1 && typeof entry.run_id === 'string') entries.push(entry);
     } catch {
       // a journal cut short by a crash is skipped, never fatal

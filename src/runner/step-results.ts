@@ -31,6 +31,7 @@ export function hostResult(
     error: fields.error ?? null,
     ...(fields.errorKind && { errorKind: fields.errorKind }),
     rollbackMismatches: fields.rollbackMismatches ?? [],
+    ...(fields.timings ? { timings: fields.timings } : {}),
   };
 }
 

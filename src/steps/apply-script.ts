@@ -52,7 +52,7 @@ ctf_knob() {
 }
 ctf_remove_file() {
   ctf_err=$(rm -f "$1" 2>&1) || return 1
-  sync "$(dirname "$1")" 2>/dev/null || :
+  lc_dir "$1"; sync "$lc_dir" 2>/dev/null || :
 }
 # what is there now, through the same chain walk as the write: content, mode, owner of the end, then the links
 ctf_read_file() {

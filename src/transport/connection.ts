@@ -52,6 +52,8 @@ export interface RunScriptOptions {
 /** One open SSH connection to one host, kept for the whole run. */
 export interface Connection {
   readonly target: HostTarget;
+  /** How long opening it took (handshake slot wait, TCP, SSH, auth), when the opener measured it. */
+  readonly connectMs?: number;
   /**
    * Runs a POSIX sh script on the host in ONE round trip: the script travels on stdin of
    * `sh -s` (through sudo when become is set, see become.ts), so nothing in it is parsed by a login shell

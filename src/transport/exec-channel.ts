@@ -1,9 +1,10 @@
-/** One ssh2 exec channel per script: the script travels on stdin of `sh -s`, output is collected. */
+/** ssh2 exec channels: the host's one shell session (shell-session.ts) and the held lock command, both `sh -s`. */
 import type { Client, ClientChannel } from 'ssh2';
 import { RemoteError } from '../errors.js';
-import type { ExecResult, HeldCommand, HostTarget } from './connection.js';
+import type { HeldCommand, HostTarget } from './connection.js';
 import { becomeCommand } from './become.js';
 import type { OpenChannel } from './become-channel.js';
+import { type ShellSession, startShellSession } from './shell-session.js';
 
 /** How long release() waits for a held command to exit on EOF before killing it. */
 export const releaseGraceMs = 5_000;
@@ -46,36 +47,25 @@ function collectOutput(channel: ClientChannel): ChannelOutput {
   return output;
 }
 
-function toResult(output: ChannelOutput, note = ''): ExecResult {
-  const stderr = stderrText(output);
-  const separator = note && stderr && !stderr.endsWith('\n') ? '\n' : '';
-  return {
-    stdout: Buffer.concat(output.stdout).toString('utf8'),
-    stderr: stderr + separator + note,
-    exitCode: note ? null : output.exitCode,
-    signal: output.signal,
-  };
-}
-
-/** Runs the script to completion, or until timeoutMs, when the command is killed and the channel closed. */
-export async function runExec(client: Client, command: string | OpenChannel, script: string, timeoutMs?: number): Promise<ExecResult> {
+/** Opens the host's one long-lived shell session (shell-session.ts) on a new channel, through become's opener. */
+export async function openSession(client: Client, command: string | OpenChannel): Promise<ShellSession> {
   const channel = await openChannel(client, command);
-  const output = collectOutput(channel);
-  return new Promise((resolve) => {
-    const timer =
-      timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            stopChannel(channel);
-            // resolve now: sshd only confirms the close once the remote process is gone
-            resolve(toResult(output, `[conntrack-fleet: timed out after ${timeoutMs} ms; sent KILL and closed the channel]`));
-          }, timeoutMs);
-    channel.on('close', () => {
-      clearTimeout(timer);
-      resolve(toResult(output));
-    });
-    channel.end(script);
+  const { session, feed } = startShellSession({
+    write: (text) => void channel.write(text),
+    stop: () => stopChannel(channel),
+    end: () => void channel.end(),
   });
+  let exitCode: number | null = null;
+  let signal: string | null = null;
+  channel.on('data', (chunk: Buffer) => feed.stdout(chunk));
+  channel.stderr.on('data', (chunk: Buffer) => feed.stderr(chunk));
+  channel.on('exit', (code: number | null, name?: string) => {
+    exitCode = typeof code === 'number' ? code : null;
+    signal = name ?? null;
+  });
+  channel.on('error', (error: Error) => feed.stderr(Buffer.from(`[channel error: ${error.message}]\n`)));
+  channel.on('close', () => feed.closed(exitCode, signal));
+  return session;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Connect, ConnectOptions, HostTarget } from './connection.js';
 import { ConnectError, errorMessage } from '../errors.js';
 import { classifyConnectError } from './connect-errors.js';
 import { resolveCredentials, type Credential, type CredentialSources } from './credentials.js';
+import { cipherAlgorithms, kexAlgorithms } from './algorithms.js';
 import { createHostKeyCheck, orderHostKeyAlgorithms, type HostKeyCheck } from './host-verifier.js';
 import { chooseKnownHostsFiles, loadKnownHostsFiles } from './known-hosts-file.js';
 import { createJumpPool } from './jump-pool.js';
@@ -127,7 +128,7 @@ function clientConfig(target: Endpoint, options: ConnectOptions, plan: Handshake
     keepaliveInterval: options.keepaliveIntervalMs,
     keepaliveCountMax: options.keepaliveCountMax,
     hostVerifier: plan.hostKeys.verifier,
-    algorithms: { serverHostKey: plan.algorithms },
+    algorithms: { serverHostKey: plan.algorithms, kex: kexAlgorithms, cipher: cipherAlgorithms },
     authHandler,
   };
 }

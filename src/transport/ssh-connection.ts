@@ -3,7 +3,8 @@ import type { Client } from 'ssh2';
 import { ConnectError, RemoteError, errorMessage } from '../errors.js';
 import type { Connection, ExecResult, HeldCommand, HostTarget, RunScriptOptions } from './connection.js';
 import { becomeOpener, commandFor, pipelinesBecome, settleBecomeHoldError, settleBecomeResult } from './become-channel.js';
-import { holdExec, openExec, runExec } from './exec-channel.js';
+import { holdExec, openExec, openSession } from './exec-channel.js';
+import { SessionEndedError, type ShellSession } from './shell-session.js';
 
 type State = { kind: 'open' } | { kind: 'closing' } | { kind: 'lost'; error: ConnectError };
 
@@ -40,20 +41,51 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
     return new RemoteError(`${target.name}: could not start ${command}: ${errorMessage(error)}`, null, '', { cause: error });
   };
 
+  // every script of the run travels on ONE channel; a session that ended (timeout, killed shell) is replaced
+  let session: Promise<ShellSession> | null = null;
+  let turn: Promise<unknown> = Promise.resolve();
+  // sudo -n: its lines and ready marker come before the first reply of each session (settleBecomeResult)
+  const settled = new WeakSet<ShellSession>();
+  const currentSession = async (): Promise<ShellSession> => {
+    const open = session && (await session.catch(() => null));
+    if (open?.alive) return open;
+    session = openSession(client, opener);
+    return session;
+  };
+  const request = async (script: string, timeoutMs: number | undefined): Promise<ExecResult> => {
+    // a session found ended just before the request was sent is replaced once; nothing of the request ran
+    for (let attempt = 1; ; attempt += 1) {
+      const shell = await currentSession();
+      const first = pipelined && !settled.has(shell);
+      settled.add(shell);
+      try {
+        const result = await shell.request(script, timeoutMs);
+        const lost = lostError();
+        // a channel torn down with the connection has no exit status: that is a lost host, not a result
+        if (lost && result.exitCode === null && result.signal === null) throw lost;
+        return first ? settleBecomeResult(target, result) : result;
+      } catch (error) {
+        if (!(error instanceof SessionEndedError) || attempt >= 2) throw error;
+        settled.delete(shell);
+      }
+    }
+  };
+
   return {
     target,
     async runScript(script: string, options?: RunScriptOptions): Promise<ExecResult> {
       if (state.kind !== 'open') throw failure(undefined);
-      const result = await runExec(client, opener, script, options?.timeoutMs).catch((error: unknown) => {
-        throw failure(error);
+      const result = turn.then(() => request(script, options?.timeoutMs));
+      turn = result.catch(() => undefined);
+      return result.catch((error: unknown) => {
+        throw error instanceof ConnectError ? error : failure(error);
       });
-      // a channel torn down with the connection has no exit status: that is a lost host, not a result
-      const lost = lostError();
-      if (lost && result.exitCode === null && result.signal === null) throw lost;
-      return pipelined ? settleBecomeResult(target, result) : result;
     },
     async hold(script: string, options?: RunScriptOptions): Promise<HeldCommand> {
       if (state.kind !== 'open') throw failure(undefined);
+      // the session opens while the lock is taken: its channel and shell start are off the gather's critical path;
+      // not through sudo's password handshake: a wrong password would then be tried twice at once
+      if (!session && typeof opener === 'string') void currentSession().catch(() => undefined);
       return holdExec(client, opener, script, options?.timeoutMs).catch((caught: unknown) => {
         const error = pipelined ? settleBecomeHoldError(target, caught) : caught;
         throw lostError() ?? (error instanceof RemoteError ? error : failure(error));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { splitGatherOutput } from '../../src/facts/gather-frame.js';
-import { evidenceLinesPerSource, readCpus, readFiles, readModules, readRules, readSysctlSettings } from '../../src/facts/gather-readers.js';
+import { evidenceLinesPerSource, readCpus, readFiles, readModules, readRules } from '../../src/facts/gather-readers.js';
 import { readFixture } from './fixtures.js';
 
 function section(header: string, lines: string[], rc?: number, stderr: string[] = []): string {
@@ -49,11 +49,6 @@ test('files: present, absent, unknown (never confused with absent), missing sect
   const files = readFiles(frame, { files: ['/a', '/b', '/c', '/d'] }, problems);
   assert.deepEqual(files, { '/a': { contentBase64: 'QQo=', mode: 0o644, uid: 0, gid: 0 }, '/b': null });
   assert.deepEqual(problems, ['/c cannot be read', '/d was not read']);
-});
-
-test('sysctl settings carry their file and line', () => {
-  const frame = splitGatherOutput(section('sysctl-conf /etc/sysctl.d/my file.conf', ['# x', 'net.netfilter.nf_conntrack_max=1']));
-  assert.deepEqual(readSysctlSettings(frame), [{ file: '/etc/sysctl.d/my file.conf', line: 2, key: 'net.netfilter.nf_conntrack_max', value: '1' }]);
 });
 
 test('cpus: a number, else 1 and a problem', () => {

@@ -42,7 +42,6 @@ export function facts(overrides: Partial<HostFacts> = {}): HostFacts {
     natRulesInUse: false,
     kubeProxy: false,
     files: {},
-    sysctlSettings: [],
     bootConfig: null,
     problems: [],
     ...overrides,

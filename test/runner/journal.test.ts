@@ -41,7 +41,7 @@ test('the journal script writes the entry atomically with mode 0600 and the list
 
 test('a journal cut short by a crash is skipped, not fatal', () => {
   const good = Buffer.from(JSON.stringify(entry('ok', '2026-01-01T00:00:00Z'))).toString('base64');
-  const out = `@@cf-journal /x/bad.json\neyJ2ZXJz\n@@cf-journal /x/ok.json\n${good}\n`;
+  const out = `@@begin journal /x/bad.json\n|eyJ2ZXJz\n@@end\n@@begin journal /x/ok.json\n|${good}\n@@end\n@@begin journal /x/cut.json\n|${good}\n`;
   assert.deepEqual(parseJournalList(out).map((e) => e.run_id), ['ok']);
 });
 
