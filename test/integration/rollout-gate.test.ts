@@ -74,9 +74,11 @@ gate:
     assert.deepEqual(report.gates.map((g) => [g.batch, g.passed]), [[0, true]]);
     assert.deepEqual(report.hosts.map((h) => h.outcome), ['changed', 'changed', 'changed', 'changed']);
     const log = await readFile(logFile, 'utf8');
-    // one header per run, then the same plain lines as stdout
+    // one header per run, then the same plain lines as stdout, then the run id's end line
     assert.equal(log.match(/^# \S+ run \S+: .*gated\.yaml$/gm)?.length, 2);
-    assert.ok(log.endsWith(result.stdout), log);
+    const endLine = /\n# run \S+: finished, exit 0[^\n]*\n$/;
+    assert.match(log, endLine);
+    assert.ok(log.replace(endLine, '\n').endsWith(result.stdout), log);
   });
 
   it('a batch that already exceeded max_fail_percentage is not soaked: the rollout stops at once', async () => {
