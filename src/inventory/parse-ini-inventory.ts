@@ -11,7 +11,8 @@ import { InputError, type SourcePosition } from '../errors.js';
 import { parseHostEntry } from './host-range.js';
 import { pythonLiteral } from './python-literal.js';
 import { splitShellWords } from './ssh-args.js';
-import type { GroupDraft, InventoryDraft } from './types.js';
+import { addMember, ensureGroup } from './draft-groups.js';
+import type { InventoryDraft } from './types.js';
 
 type State = 'hosts' | 'vars' | 'children';
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/;
@@ -118,23 +119,6 @@ function checkPending(pending: Pending): void {
       throw new InputError(`[${parent}:children] includes "${name}", which is not defined; expected a [${name}] or [${name}:children] section`, position);
     }
   }
-}
-
-/** Hosts of each group as a set too, so large groups stay linear. */
-const members = new WeakMap<GroupDraft, Set<string>>();
-
-function addMember(group: GroupDraft, host: string): void {
-  let set = members.get(group);
-  if (!set) members.set(group, (set = new Set(group.hosts)));
-  if (set.has(host)) return;
-  set.add(host);
-  group.hosts.push(host);
-}
-
-function ensureGroup(draft: InventoryDraft, name: string, position: SourcePosition): GroupDraft {
-  let group = draft.groups.get(name);
-  if (!group) draft.groups.set(name, (group = { name, position, vars: new Map(), children: [], hosts: [] }));
-  return group;
 }
 
 /** 1-based column of `text` in `raw`, or of the line start when shlex unquoting changed it. */

@@ -7,8 +7,9 @@ import { describeValue } from '../config/describe-value.js';
 import { keyText, positionOfNode, valueOrKeyNode } from '../config/node-position.js';
 import { mapEntries, resolveNode } from '../config/yaml-map.js';
 import { nodeValue, type YamlSource } from '../config/yaml-source.js';
-import { InputError, type SourcePosition } from '../errors.js';
+import { InputError } from '../errors.js';
 import { parseHostEntry } from './host-range.js';
+import { addMember, ensureGroup } from './draft-groups.js';
 import type { GroupDraft, InventoryDraft, VarDef } from './types.js';
 
 const GROUP_KEYS = ['hosts', 'children', 'vars'];
@@ -118,26 +119,6 @@ function requireName(source: YamlSource, pair: Pair, what: string): string {
     throw fail(source, pair.key, `${what} ${written} is read by YAML as ${describeValue(pair.key.value)}, not text; expected a quoted name, e.g. "${written}":`);
   }
   return name;
-}
-
-/** Hosts of each group as a set too: `hosts.includes` made large groups quadratic. */
-const members = new WeakMap<GroupDraft, Set<string>>();
-
-function addMember(group: GroupDraft, host: string): void {
-  let set = members.get(group);
-  if (!set) members.set(group, (set = new Set(group.hosts)));
-  if (set.has(host)) return;
-  set.add(host);
-  group.hosts.push(host);
-}
-
-function ensureGroup(draft: InventoryDraft, name: string, position: SourcePosition): GroupDraft {
-  let group = draft.groups.get(name);
-  if (!group) {
-    group = { name, position, vars: new Map(), children: [], hosts: [] };
-    draft.groups.set(name, group);
-  }
-  return group;
 }
 
 function ensureHost(draft: InventoryDraft, name: string): Map<string, VarDef> {
