@@ -8,13 +8,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { resolveCommand } from '../lab/prerequisites.js';
+import { type CountingListener, listenCounting } from './counting-listener.js';
 import { repoDir, runCli } from './run-cli.js';
 
 const fixturesDir = path.join(repoDir, 'test/fixtures/bad');
@@ -124,29 +124,6 @@ const cases: BadCase[] = [
   ['playbook/empty.yaml', '1:1', /hosts: missing; expected an Ansible host pattern/],
   ['playbook/syntax-error.yaml', '5:1', /invalid YAML: Flow map in block collection must be sufficiently indented/],
 ];
-
-interface CountingListener {
-  port: number;
-  connections(): number;
-  close(): Promise<void>;
-}
-
-/** A TCP listener on 127.0.0.1 (first free port from `base`) that counts connections and hangs up at once. */
-async function listenCounting(base: number): Promise<CountingListener> {
-  for (let port = base; port < base + 100; port++) {
-    let count = 0;
-    const server = net.createServer((socket) => {
-      count++;
-      socket.destroy();
-    });
-    const listening = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(true));
-    });
-    if (listening) return { port, connections: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
-  }
-  throw new Error(`no free port in ${base}..${base + 99}`);
-}
 
 /** Byte-exact copy with the placeholders filled (latin1 maps bytes 1:1, so non-UTF-8 fixtures stay as they are). */
 async function instantiate(from: string, to: string, port: number, keyFile: string): Promise<void> {

@@ -6,38 +6,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { type CountingListener, listenCounting } from './counting-listener.js';
 import { runCli } from './run-cli.js';
 
 const portBase = 24200;
-
-interface CountingListener {
-  port: number;
-  connections(): number;
-  close(): Promise<void>;
-}
-
-/** A TCP listener on 127.0.0.1 (first free port from `base`) that counts connections and hangs up at once. */
-async function listenCounting(base: number): Promise<CountingListener> {
-  for (let port = base; port < base + 100; port++) {
-    let count = 0;
-    const server = net.createServer((socket) => {
-      count++;
-      socket.destroy();
-    });
-    const listening = await new Promise<boolean>((resolve) => {
-      server.once('error', () => resolve(false));
-      server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(true));
-    });
-    if (listening) return { port, connections: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
-  }
-  throw new Error(`no free port in ${base}..${base + 99}`);
-}
 
 /** Set once the scratch dir exists: a real key, so a host that slipped through would really be connected to. */
 let keyFile = '';

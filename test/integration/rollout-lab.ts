@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { type JournalEntry } from '../../src/runner/journal.js';
 import { labSkipReason, startLab, type Lab } from '../lab/lab.js';
+import { closedPort } from './check-inventory.js';
 import { type CliResult, runCli } from './run-cli.js';
 
 export const skipReason = labSkipReason();
@@ -212,17 +213,7 @@ export function listenSilent(): Promise<SilentListener> {
 }
 
 /** Fault: a port on 127.0.0.1 where nothing listens (bound, then freed): connecting is refused at once. */
-export function refusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const refusedPort = closedPort;
 
 type LabInventory = { all: { children: { lab: { hosts: Record<string, Record<string, unknown>> } } } };
 
