@@ -6,14 +6,15 @@ import tseslint from 'typescript-eslint';
 
 /** Folders a layer must never import from (relative imports only: that is how layers reach each other here). */
 const forbidden = {
-  kernel: ['cli', 'report', 'runner', 'steps', 'playbook', 'facts', 'inventory', 'transport', 'config', 'remote', 'advise'],
-  remote: ['cli', 'report', 'runner', 'steps', 'playbook', 'facts', 'inventory', 'transport', 'advise'],
-  config: ['cli', 'report', 'runner', 'steps', 'playbook', 'facts', 'inventory', 'transport'],
-  transport: ['cli', 'report', 'runner', 'steps', 'playbook', 'facts', 'inventory'],
-  facts: ['cli', 'report', 'runner', 'steps', 'playbook', 'inventory'],
-  inventory: ['cli', 'report', 'runner', 'steps', 'playbook', 'facts'],
-  playbook: ['cli', 'report', 'runner', 'steps', 'facts'],
+  kernel: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'facts', 'inventory', 'transport', 'config', 'remote', 'advise'],
+  remote: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'facts', 'inventory', 'transport', 'advise'],
+  config: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'facts', 'inventory', 'transport'],
+  transport: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'facts', 'inventory'],
+  facts: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'inventory'],
+  inventory: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'facts'],
+  playbook: ['cli', 'report', 'runner', 'steps', 'changes', 'facts'],
   steps: ['cli', 'report', 'runner'],
+  changes: ['cli', 'report', 'runner', 'steps', 'playbook', 'inventory', 'advise'],
   runner: ['cli', 'report'],
   report: ['cli'],
   advise: ['cli', 'report', 'runner'],

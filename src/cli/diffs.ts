@@ -1,6 +1,6 @@
 /** `--diff`: the unified diff of every file change in each host's plan. */
 import type { RunEvent } from '../runner/events.js';
-import { diffFile } from '../steps/index.js';
+import { diffFile } from '../changes/index.js';
 import { escapeOutput } from '../config/escape.js';
 
 export function printDiffs(events: RunEvent[], stream: NodeJS.WritableStream): void {

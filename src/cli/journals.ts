@@ -4,7 +4,7 @@ import { InputError, errorMessage } from '../errors.js';
 import type { ConnectionPool } from '../runner/connection-pool.js';
 import { compareRuns } from '../runner/newer-runs.js';
 import { journalDir, type JournalEntry, journalListScript, parseJournalList } from '../runner/journal.js';
-import { describeRemoteFailure } from '../steps/index.js';
+import { describeRemoteFailure } from '../remote/remote-error.js';
 import type { HostTarget } from '../transport/connection.js';
 
 export interface HostJournals {

@@ -2,7 +2,7 @@
 import type { HostResult, RunEvent, StepResult } from '../runner/events.js';
 import { type TimingsReport, toTimingsReport } from './timings-report.js';
 import { countOutcomes, exitCodeOf, type HostOutcome, type StepOutcome } from '../runner/outcome.js';
-import { diffFile } from '../steps/index.js';
+import { diffFile } from '../changes/index.js';
 import type { StepPlan } from '../steps/types.js';
 
 export interface StepReport {

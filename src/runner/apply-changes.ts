@@ -1,7 +1,8 @@
 /** Applies changes on a host in ONE round trip and judges the read-back. */
 import { errorMessage } from '../errors.js';
-import { buildApplyScript, describeRemoteFailure, isApplyComplete, parseApplyOutput, stripShellNoise } from '../steps/index.js';
-import type { Change } from '../steps/types.js';
+import { buildApplyScript, isApplyComplete, parseApplyOutput } from '../changes/index.js';
+import { describeRemoteFailure, stripShellNoise } from '../remote/remote-error.js';
+import type { Change } from '../changes/change.js';
 import type { Connection } from '../transport/connection.js';
 import { journalDir, journalFailedExitCode } from './journal.js';
 

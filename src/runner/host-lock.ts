@@ -5,7 +5,7 @@
  * another controller tunes it would be stale), and keeps it until the whole run ends: a later batch's host must not
  * be tuned by someone else while this run soaks, and an abort may still roll changed hosts back.
  */
-import { describeRemoteFailure } from '../steps/index.js';
+import { describeRemoteFailure } from '../remote/remote-error.js';
 import type { Connection } from '../transport/connection.js';
 import { remoteScript } from '../remote/scripts.js';
 import { sh } from '../transport/quote.js';

@@ -3,8 +3,8 @@
  * its before-state), so `rollback` can restore it even if this controller dies mid-run.
  * Written by the same script as the step it precedes, so it costs no extra round trip.
  */
-import type { Change } from '../steps/types.js';
-import { writeFileFunctions } from '../steps/write-file-sh.js';
+import type { Change } from '../changes/change.js';
+import { writeFileFunctions } from '../changes/write-file-sh.js';
 import { splitGatherOutput } from '../facts/gather-frame.js';
 import { quoteShell } from '../transport/quote.js';
 

@@ -6,9 +6,9 @@
  * persisting values the kernel no longer has), so the newer runs must be undone first, newest first: the same
  * order as `git revert` of a stack, and what makes each journal's before-state true again when its undo runs.
  */
-import { realPathOf } from '../steps/file-state.js';
-import { mirrorsOf } from '../steps/knob-change.js';
-import type { Change } from '../steps/types.js';
+import { realPathOf } from '../changes/file-state.js';
+import { mirrorsOf } from '../changes/knob-change.js';
+import type { Change } from '../changes/change.js';
 import type { JournalEntry } from './journal.js';
 
 /** The init-netns alias holds the same value as the modern name (kernel doc: networking/nf_conntrack-sysctl). */

@@ -1,8 +1,8 @@
 /** Restores a host from the changes applied to it (in-run failure, aborted batch, or a journal) and verifies it. */
 import { errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
-import { invertChanges } from '../steps/index.js';
-import type { Change } from '../steps/types.js';
+import { invertChanges } from '../changes/index.js';
+import type { Change } from '../changes/change.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
 import type { EventListener } from './events.js';

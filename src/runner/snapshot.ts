@@ -1,7 +1,7 @@
 /** Checks a host's state after a rollback against the before-states its changes recorded. Pure. */
 import type { FileState, HostFacts } from '../facts/types.js';
-import { describeFileType, displayPath, linksOf, realPathOf, sameLinks } from '../steps/file-state.js';
-import type { Change } from '../steps/types.js';
+import { describeFileType, displayPath, linksOf, realPathOf, sameLinks } from '../changes/file-state.js';
+import type { Change } from '../changes/change.js';
 import { quoteShell } from '../transport/quote.js';
 
 /** The value facts hold for a knob path (max, buckets, hashsize, a timeout), or null when unknown. */

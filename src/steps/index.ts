@@ -1,10 +1,2 @@
-/** The steps' public API, used by the runner and the reporters. */
+/** The step planners' public API (pure: facts + playbook → Changes), used by the runner and the reporters. */
 export { stepDefinitions, filesNeeded, planHost, initialContext } from './definitions.js';
-export { buildApplyScript, type ApplyScriptOptions } from './apply-script.js';
-export { parseApplyOutput, isApplyComplete, type ChangeOutcome, type ChangeStatus } from './apply-output.js';
-export { verifyReadBack, type ReadBack, type FileReadBack, type ValueReadBack, type Verification } from './verify.js';
-export { invertChange, invertChanges } from './invert.js';
-export { describeChange } from './describe.js';
-export { diffFile } from './diff.js';
-export { mirrorsOf, type KnobMirror, type MirroredKnobChange } from './knob-change.js';
-export { describeRemoteFailure, stripShellNoise, type FailureSubject } from '../remote/remote-error.js';

@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import { sysctlDirs } from '../facts/boot-config-script.js';
 import type { BootConfig } from '../facts/parse-boot-config.js';
-import { planFileChange, readBytesText } from './file-state.js';
+import { planFileChange, readBytesText } from '../changes/file-state.js';
 import { isLiveKey, knobIdOf } from './persist-keys.js';
 import { blockBegin, disabledPrefix, parseAssignment, readBlockEntries, rewriteForeignText, type SysctlEntry } from './sysctl-block.js';
 import { bootFileOf, explainUnread, readPositions, sysctlConfPath, sysctlReadOrder, type ReadFile } from './sysctl-order.js';

@@ -4,7 +4,7 @@
  * ours are commented out (the user's files under /etc) or the plan is refused with the file:line. Pure.
  */
 import type { BootConfig } from '../facts/parse-boot-config.js';
-import { planFileChange, readBytesText } from './file-state.js';
+import { planFileChange, readBytesText } from '../changes/file-state.js';
 import { findHashsizeLines, modprobeConfPath, rewriteModprobeText } from './module-files.js';
 import { isEditable, lineAt, shown, type BootFix } from './persist-boot.js';
 import { modprobeReadOrder } from './sysctl-order.js';

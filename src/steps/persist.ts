@@ -6,8 +6,8 @@
 import type { BootConfig } from '../facts/parse-boot-config.js';
 import type { FileState } from '../facts/types.js';
 import type { PersistOptions, StepSpec } from '../playbook/types.js';
-import { describeChange } from './describe.js';
-import { planFileChange, readBytesText, ungatheredReason } from './file-state.js';
+import { describeChange } from '../changes/describe.js';
+import { planFileChange, readBytesText, ungatheredReason } from '../changes/file-state.js';
 import { modprobeConfPath, modulesLoadPath, readModprobeHashsize, renderModprobeConf, renderModulesLoad } from './module-files.js';
 import { foreignBlockEntries, planSysctlBoot } from './persist-boot.js';
 import { aliasesOf, knobIdOf, mergeEntries } from './persist-keys.js';

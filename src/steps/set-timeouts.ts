@@ -1,7 +1,7 @@
 /** set_timeouts: writes the nf_conntrack_*timeout* sysctls that differ from the target. */
 import { timeoutPath } from '../facts/types.js';
 import type { StepSpec } from '../playbook/types.js';
-import { makeKnobChange } from './knob-change.js';
+import { makeKnobChange } from '../changes/knob-change.js';
 import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
 import type { PlanContext, StepDefinition } from './types.js';
 import { NOT_LOADED_REFUSAL } from './not-loaded.js';

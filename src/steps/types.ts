@@ -3,25 +3,11 @@
  * applies Changes generically (one round trip per step, read back in the same script) and undoes
  * them by applying their inverses. Changes are JSON, so the on-host journal can hold them.
  */
-import type { FileState, HostFacts } from '../facts/types.js';
+import type { HostFacts } from '../facts/types.js';
 import type { StepKind, StepSpec } from '../playbook/types.js';
 
-export type Change =
-  /** Write a kernel tunable; read back must equal `after` or one of `accept` (kernel rounding). */
-  | {
-      kind: 'knob';
-      key: string;
-      path: string;
-      before: string;
-      after: string;
-      accept?: string[];
-      /** Read-only views of the same value that must read back equal too (hashsize ↔ nf_conntrack_buckets). */
-      mirrors?: { key: string; path: string }[];
-    }
-  /** Replace a file atomically (temp in same dir, fsync, rename; mode/owner from `after`); null = absent. */
-  | { kind: 'file'; path: string; before: FileState | null; after: FileState | null }
-  | { kind: 'module-unload'; module: string }
-  | { kind: 'module-load'; module: string };
+export type { Change } from '../changes/change.js';
+import type { Change } from '../changes/change.js';
 
 /** What a step reports in the tree and the JSON report: `nf_conntrack_max 65536 → 262144`. */
 export interface StepPlan {

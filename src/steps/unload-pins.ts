@@ -5,7 +5,7 @@
  * reverse order) and writes the values back, so a rollback restores them exactly.
  */
 import { timeoutPath, type HostFacts, type KnobFact } from '../facts/types.js';
-import { makeKnobChange } from './knob-change.js';
+import { makeKnobChange } from '../changes/knob-change.js';
 import type { Change } from './types.js';
 
 function pin(key: string, knob: KnobFact): Change[] {

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { parseApplyOutput } from '../../src/steps/apply-output.js';
-import { buildApplyScript } from '../../src/steps/apply-script.js';
-import { makeKnobChange } from '../../src/steps/knob-change.js';
+import { parseApplyOutput } from '../../src/changes/apply-output.js';
+import { buildApplyScript } from '../../src/changes/apply-script.js';
+import { makeKnobChange } from '../../src/changes/knob-change.js';
 import { describeRemoteFailure, stripShellNoise, type FailureSubject } from '../../src/remote/remote-error.js';
 
 const isRoot = process.getuid?.() === 0;

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { knobPaths } from '../../src/facts/types.js';
 import type { JournalEntry, JournalState } from '../../src/runner/journal.js';
 import { blockingNewerRuns, describeBlocking } from '../../src/runner/newer-runs.js';
-import type { Change } from '../../src/steps/types.js';
+import type { Change } from '../../src/changes/change.js';
 import { textFile } from '../fixtures/steps/facts.js';
 
 const max = (before: string, after: string): Change => ({ kind: 'knob', key: 'net.netfilter.nf_conntrack_max', path: knobPaths.max, before, after });

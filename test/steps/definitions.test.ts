@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostFacts } from '../../src/facts/types.js';
 import { filesNeeded, planHost, stepDefinitions } from '../../src/steps/definitions.js';
-import { readBytesText } from '../../src/steps/file-state.js';
+import { readBytesText } from '../../src/changes/file-state.js';
 import { modprobeConfPath, modulesLoadPath } from '../../src/steps/module-files.js';
-import type { Change } from '../../src/steps/types.js';
+import type { Change } from '../../src/changes/change.js';
 import { builtin618, modular61Nft } from '../fixtures/steps/facts.js';
 import { playbookOf, spec } from '../fixtures/steps/playbook.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostFacts } from '../../src/facts/types.js';
-import { readBytesText } from '../../src/steps/file-state.js';
-import { invertChanges } from '../../src/steps/invert.js';
+import { readBytesText } from '../../src/changes/file-state.js';
+import { invertChanges } from '../../src/changes/invert.js';
 import { modprobeConfPath, modulesLoadPath } from '../../src/steps/module-files.js';
 import { defaultSysctlDropIn, planPersist } from '../../src/steps/persist.js';
 import { blockBegin, disabledPrefix } from '../../src/steps/sysctl-block.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { knobPaths } from '../../src/facts/types.js';
-import { mirrorsOf } from '../../src/steps/knob-change.js';
+import { mirrorsOf } from '../../src/changes/knob-change.js';
 import { planRaiseMax } from '../../src/steps/raise-max.js';
 import { computeTargetHashsize, planSetHashsize } from '../../src/steps/set-hashsize.js';
 import { absentConntrack, builtin618, modular61Nft } from '../fixtures/steps/facts.js';

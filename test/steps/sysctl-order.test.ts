@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BootConfig, BootFile } from '../../src/facts/parse-boot-config.js';
-import { readBytesText } from '../../src/steps/file-state.js';
+import { readBytesText } from '../../src/changes/file-state.js';
 import { planSysctlBoot } from '../../src/steps/persist-boot.js';
 import { disabledPrefix } from '../../src/steps/sysctl-block.js';
 import { explainUnread, modprobeReadOrder, readPositions, sysctlReadOrder } from '../../src/steps/sysctl-order.js';

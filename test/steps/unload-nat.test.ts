@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { invertChanges } from '../../src/steps/invert.js';
+import { invertChanges } from '../../src/changes/invert.js';
 import { planUnloadNat } from '../../src/steps/unload-nat.js';
 import { bootFile, builtin618, legacy4x, modular61Nft } from '../fixtures/steps/facts.js';
 import { contextOf, spec } from '../fixtures/steps/playbook.js';

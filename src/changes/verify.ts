@@ -2,7 +2,7 @@
 import type { FileLink } from '../facts/types.js';
 import { describeFileType, displayPath, formatMode, linksOf, sameLinks, sha256OfState } from './file-state.js';
 import { acceptedValues, mirrorsOf, type KnobChange } from './knob-change.js';
-import type { Change } from './types.js';
+import type { Change } from './change.js';
 
 export interface ValueReadBack {
   key: string;

@@ -4,7 +4,7 @@
  * checks nf_conntrack_buckets too). Mirrors ride on the Change as an extra JSON field, so they
  * survive the journal and are kept by invertChanges.
  */
-import type { Change } from './types.js';
+import type { Change } from './change.js';
 
 export type KnobChange = Extract<Change, { kind: 'knob' }>;
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sha256OfState } from '../../src/steps/file-state.js';
-import { makeKnobChange } from '../../src/steps/knob-change.js';
-import type { Change } from '../../src/steps/types.js';
-import { verifyReadBack, type ReadBack } from '../../src/steps/verify.js';
+import { sha256OfState } from '../../src/changes/file-state.js';
+import { makeKnobChange } from '../../src/changes/knob-change.js';
+import type { Change } from '../../src/changes/change.js';
+import { verifyReadBack, type ReadBack } from '../../src/changes/verify.js';
 import { textFile } from '../fixtures/steps/facts.js';
 
 const hashsize = makeKnobChange({

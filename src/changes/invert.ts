@@ -1,6 +1,6 @@
 /** Undo as data: the inverse of applied changes, last change first. */
 import { makeKnobChange, mirrorsOf, type KnobChange } from './knob-change.js';
-import type { Change } from './types.js';
+import type { Change } from './change.js';
 
 function invertKnob(change: KnobChange): KnobChange {
   // `before` was read from the kernel, so no rounding is expected when writing it back.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { invertChange, invertChanges } from '../../src/steps/invert.js';
-import { makeKnobChange } from '../../src/steps/knob-change.js';
-import type { Change } from '../../src/steps/types.js';
+import { invertChange, invertChanges } from '../../src/changes/invert.js';
+import { makeKnobChange } from '../../src/changes/knob-change.js';
+import type { Change } from '../../src/changes/change.js';
 import { textFile } from '../fixtures/steps/facts.js';
 
 const hashsize = makeKnobChange({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeChange } from '../../src/steps/describe.js';
-import type { Change } from '../../src/steps/types.js';
+import { describeChange } from '../../src/changes/describe.js';
+import type { Change } from '../../src/changes/change.js';
 import { textFile } from '../fixtures/steps/facts.js';
 
 describe('describeChange', () => {

@@ -11,7 +11,7 @@ import { quoteShell } from '../transport/quote.js';
 import { encodeLinkChain } from '../facts/link-chain-sh.js';
 import { formatMode, linksOf } from './file-state.js';
 import { mirrorsOf } from './knob-change.js';
-import type { Change } from './types.js';
+import type { Change } from './change.js';
 import { writeFileFunctions } from './write-file-sh.js';
 
 const functions = String.raw`set -u

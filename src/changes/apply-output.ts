@@ -2,7 +2,7 @@
 import { decodeLinkTokens } from '../facts/link-chain-sh.js';
 import { mirrorsOf } from './knob-change.js';
 import { describeRemoteFailure, type FailureSubject } from '../remote/remote-error.js';
-import type { Change } from './types.js';
+import type { Change } from './change.js';
 import { verifyReadBack, type ReadBack, type ValueReadBack } from './verify.js';
 
 export type ChangeStatus = 'applied' | 'failed' | 'not-run';

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { knobPaths, timeoutPath } from '../../src/facts/types.js';
-import { parseApplyOutput } from '../../src/steps/apply-output.js';
-import { buildApplyScript } from '../../src/steps/apply-script.js';
-import { invertChanges } from '../../src/steps/invert.js';
-import { makeKnobChange } from '../../src/steps/knob-change.js';
-import type { Change } from '../../src/steps/types.js';
+import { parseApplyOutput } from '../../src/changes/apply-output.js';
+import { buildApplyScript } from '../../src/changes/apply-script.js';
+import { invertChanges } from '../../src/changes/invert.js';
+import { makeKnobChange } from '../../src/changes/knob-change.js';
+import type { Change } from '../../src/changes/change.js';
 
 const udpTimeout = timeoutPath('udp_timeout');
 

@@ -5,11 +5,11 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isApplyComplete, parseApplyOutput } from '../../src/steps/apply-output.js';
-import { buildApplyScript, type ApplyScriptOptions } from '../../src/steps/apply-script.js';
-import { invertChanges } from '../../src/steps/invert.js';
-import { makeKnobChange } from '../../src/steps/knob-change.js';
-import type { Change } from '../../src/steps/types.js';
+import { isApplyComplete, parseApplyOutput } from '../../src/changes/apply-output.js';
+import { buildApplyScript, type ApplyScriptOptions } from '../../src/changes/apply-script.js';
+import { invertChanges } from '../../src/changes/invert.js';
+import { makeKnobChange } from '../../src/changes/knob-change.js';
+import type { Change } from '../../src/changes/change.js';
 import { textFile } from '../fixtures/steps/facts.js';
 
 const isRoot = process.getuid?.() === 0;

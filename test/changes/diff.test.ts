@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { countChangedLines, diffFile, diffLines } from '../../src/steps/diff.js';
+import { countChangedLines, diffFile, diffLines } from '../../src/changes/diff.js';
 import { textFile } from '../fixtures/steps/facts.js';
 
 describe('diffFile', () => {

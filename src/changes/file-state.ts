@@ -1,7 +1,7 @@
 /** FileState helpers. Text is handled as latin1 so every byte survives an edit unchanged. */
 import { createHash } from 'node:crypto';
 import type { FileLink, FileState } from '../facts/types.js';
-import type { Change } from './types.js';
+import type { Change } from './change.js';
 
 export const newFileMode = 0o644;
 

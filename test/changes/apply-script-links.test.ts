@@ -12,11 +12,11 @@ import { after, before, describe, it } from 'node:test';
 import { gatherFunctions } from '../../src/facts/gather-script-body.js';
 import { type FileReading, parseFileSection } from '../../src/facts/parse-file-section.js';
 import type { FileState } from '../../src/facts/types.js';
-import { parseApplyOutput } from '../../src/steps/apply-output.js';
-import { buildApplyScript, type ApplyScriptOptions } from '../../src/steps/apply-script.js';
-import { planFileChange } from '../../src/steps/file-state.js';
-import { invertChanges } from '../../src/steps/invert.js';
-import type { Change } from '../../src/steps/types.js';
+import { parseApplyOutput } from '../../src/changes/apply-output.js';
+import { buildApplyScript, type ApplyScriptOptions } from '../../src/changes/apply-script.js';
+import { planFileChange } from '../../src/changes/file-state.js';
+import { invertChanges } from '../../src/changes/invert.js';
+import type { Change } from '../../src/changes/change.js';
 import { quoteShell } from '../../src/transport/quote.js';
 
 const shells = [

@@ -1,7 +1,7 @@
 /** One human line per change, for --check and the tree. */
 import { countChangedLines, diffLines } from './diff.js';
 import { displayPath, formatMode, readDisplayText } from './file-state.js';
-import type { Change } from './types.js';
+import type { Change } from './change.js';
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
