@@ -1,7 +1,8 @@
-/** Parses the `CTF …` lines of an apply script into one outcome per change. */
+/** Parses the records of an apply script (apply-script.ts) into one outcome per change. */
 import { decodeLinkTokens } from '../facts/link-chain-sh.js';
 import { mirrorsOf } from './knob-change.js';
 import { describeRemoteFailure, type FailureSubject } from '../remote/remote-error.js';
+import { parseRecords, splitFields, type RemoteRecord } from '../remote/records.js';
 import type { Change } from './change.js';
 import { verifyReadBack, type ReadBack, type ValueReadBack } from './verify.js';
 
@@ -24,21 +25,19 @@ interface RawResult {
   reads: Map<string, { state: string; rest: string }>;
 }
 
-const linePattern = /^CTF (\d+) (applied|failed|read)(?: (.*))?$/;
-
-function collectResults(stdout: string, changes: Change[]): RawResult[] {
-  const count = changes.length;
-  const results: RawResult[] = Array.from({ length: count }, () => ({ reads: new Map() }));
-  for (const line of stdout.split('\n')) {
-    const match = linePattern.exec(line.replace(/\r$/, ''));
-    const result = match ? results[Number(match[1])] : undefined;
-    if (!match || !result) continue;
-    const rest = match[3] ?? '';
-    if (match[2] === 'applied') result.status = { ok: true, error: null };
-    else if (match[2] === 'failed') result.status = { ok: false, error: describeFailure(rest, changes[Number(match[1])]!) };
+function collectResults(records: RemoteRecord[], changes: Change[]): RawResult[] {
+  const results: RawResult[] = changes.map(() => ({ reads: new Map() }));
+  for (const record of records) {
+    if (record.kind !== 'applied' && record.kind !== 'failed' && record.kind !== 'read') continue;
+    const { fields, rest } = splitFields(record.text, 1);
+    const index = /^\d+$/.test(fields[0] ?? '') ? Number(fields[0]) : -1;
+    const result = results[index];
+    if (!result) continue;
+    if (record.kind === 'applied') result.status = { ok: true, error: null };
+    else if (record.kind === 'failed') result.status = { ok: false, error: describeFailure(rest, changes[index]!) };
     else {
-      const [target = '', state = '', ...tail] = rest.split(' ');
-      result.reads.set(target, { state, rest: tail.join(' ').trim() });
+      const read = splitFields(rest, 2);
+      result.reads.set(read.fields[0] ?? '', { state: read.fields[1] ?? '', rest: read.rest.trim() });
     }
   }
   return results;
@@ -57,8 +56,8 @@ export function failureSubject(change: Change): FailureSubject {
 }
 
 function describeFailure(rest: string, change: Change): string {
-  const [code = '?', ...message] = rest.split(' ');
-  return describeRemoteFailure(message.join(' '), failureSubject(change), code);
+  const { fields, rest: message } = splitFields(rest, 1);
+  return describeRemoteFailure(message, failureSubject(change), fields[0] || '?');
 }
 
 function readValue(raw: RawResult, target: string, key: string, path: string): ValueReadBack {
@@ -94,8 +93,9 @@ function toReadBack(change: Change, raw: RawResult): ReadBack | null {
   return { kind: 'module', loaded: null, problem: read.rest || read.state };
 }
 
-export function parseApplyOutput(stdout: string, changes: Change[]): ChangeOutcome[] {
-  const results = collectResults(stdout, changes);
+/** One outcome per change from the output of buildApplyScript(changes, { token }). */
+export function parseApplyOutput(stdout: string, changes: Change[], token: string): ChangeOutcome[] {
+  const results = collectResults(parseRecords(stdout, token), changes);
   return changes.map((change, index) => {
     const raw = results[index]!;
     if (raw.status === undefined) {
@@ -108,7 +108,7 @@ export function parseApplyOutput(stdout: string, changes: Change[]): ChangeOutco
   });
 }
 
-/** The script printed its last line: it was not cut off (timeout, lost connection). */
-export function isApplyComplete(stdout: string): boolean {
-  return /^CTF end (ok|failed)$/m.test(stdout);
+/** The script printed its last record (`end ok|failed`): it was not cut off (timeout, lost connection). */
+export function isApplyComplete(stdout: string, token: string): boolean {
+  return parseRecords(stdout, token).some((r) => r.kind === 'end' && (r.text === 'ok' || r.text === 'failed'));
 }

@@ -1,100 +1,20 @@
 /**
- * The sh script that applies one step's changes in one round trip and reads each back.
- * Output protocol (stdout, one line each, parsed by apply-output.ts):
- *   CTF <i> applied | CTF <i> failed <exit code> <stderr>
- *   CTF <i> read knob value <v> | CTF <i> read knob absent | CTF <i> read mirror.<j> …
- *   CTF <i> read file value <sha256> <mode> <uid> <gid> [<hex link>=<hex target>…] | CTF <i> read file absent
- *   CTF <i> read module loaded|unloaded | CTF <i> read module unknown <lsmod error>
- *   CTF end ok | CTF end failed
+ * The sh script that applies one step's changes in one round trip and reads each back. The shell is
+ * src/remote/apply.sh; this renders the calls, every value through quoteShell. Output: records (remote/records.ts)
+ *   applied I | failed I CODE STDERR
+ *   read I knob value V | read I knob absent | read I mirror.J …        (consecutive knobs are read back together)
+ *   read I file value SHA256 MODE UID GID [HEXLINK=HEXTARGET…] | read I file absent | read I file unreadable TEXT
+ *   read I module loaded|unloaded | read I module unknown LSMOD_ERROR
+ *   end ok | end failed
  */
 import { quoteShell } from '../transport/quote.js';
 import { encodeLinkChain } from '../facts/link-chain-sh.js';
+import { recordHeader } from '../remote/records.js';
+import { remoteScript } from '../remote/scripts.js';
 import { formatMode, linksOf } from './file-state.js';
-import { mirrorsOf } from './knob-change.js';
 import type { Change } from './change.js';
+import { mirrorsOf, type KnobChange } from './knob-change.js';
 import { writeFileFunctions } from './write-file-sh.js';
-
-const functions = String.raw`set -u
-${writeFileFunctions}
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
-ctf_say() {
-  printf 'CTF %s %s\n' "$1" "$(printf '%s' "$2" | tr '\r\n' '  ')"
-}
-ctf_result() {
-  if [ "$2" = 0 ]; then ctf_say "$1" applied; else ctf_say "$1" "failed $2 $3"; fi
-}
-ctf_read_value() {
-  if [ ! -e "$3" ]; then ctf_say "$1" "read $2 absent"
-  elif ctf_val=$(cat "$3" 2>&1); then ctf_say "$1" "read $2 value $ctf_val"
-  else ctf_say "$1" "read $2 unreadable $ctf_val"; fi
-}
-ctf_knob() {
-  ctf_i=$1 ctf_p=$2 ctf_v=$3
-  shift 3
-  ctf_err=$( { printf '%s\n' "$ctf_v" > "$ctf_p"; } 2>&1 )
-  ctf_rc=$?
-  # dash says "I/O error" for every refused write and busybox says nothing: coreutils tee names the errno
-  case $ctf_rc:$ctf_err in
-    0:*) ;;
-    *'I/O error'|*:) if command -v tee >/dev/null 2>&1; then
-        ctf_err=$( { printf '%s\n' "$ctf_v" | tee "$ctf_p" >/dev/null; } 2>&1 ); ctf_rc=$?; fi ;;
-  esac
-  ctf_result "$ctf_i" "$ctf_rc" "$ctf_err"
-  ctf_read_value "$ctf_i" knob "$ctf_p"
-  ctf_j=0
-  for ctf_mp in "$@"; do
-    ctf_read_value "$ctf_i" "mirror.$ctf_j" "$ctf_mp"
-    ctf_j=$((ctf_j + 1))
-  done
-  return "$ctf_rc"
-}
-ctf_remove_file() {
-  ctf_err=$(rm -f "$1" 2>&1) || return 1
-  lc_dir "$1"; sync "$lc_dir" 2>/dev/null || :
-}
-# what is there now, through the same chain walk as the write: content, mode, owner of the end, then the links
-ctf_read_file() {
-  if ! lc_walk "$2"; then ctf_say "$1" "read file unreadable symlink loop or unreadable link"; return; fi
-  if [ ! -e "$2" ]; then
-    if [ -n "$lc_chain" ]; then ctf_say "$1" "read file unreadable dangling symlink"; else ctf_say "$1" "read file absent"; fi
-    return
-  fi
-  if ! ctf_sum=$(sha256sum < "$2" 2>&1); then ctf_say "$1" "read file unreadable $ctf_sum"
-  elif ! ctf_meta=$(stat -L -c '%a %u %g' "$2" 2>&1); then ctf_say "$1" "read file unreadable $ctf_meta"
-  else ctf_say "$1" "read file value ${'$'}{ctf_sum%% *} $ctf_meta$lc_chain"; fi
-}
-ctf_file() {
-  ctf_i=$1 ctf_p=$2
-  ctf_err=''
-  if [ "$#" -eq 2 ]; then ctf_remove_file "$ctf_p"; else shift 2; ctf_write_file "$ctf_p" "$@"; fi
-  ctf_rc=$?
-  ctf_result "$ctf_i" "$ctf_rc" "$ctf_err"
-  ctf_read_file "$ctf_i" "$ctf_p"
-  return "$ctf_rc"
-}
-ctf_read_module() {
-  if ! ctf_mods=$(lsmod 2>&1); then ctf_say "$1" "read module unknown $ctf_mods"; return; fi
-  ctf_state=unloaded
-  while read -r ctf_name ctf_rest; do
-    if [ "$ctf_name" = "$2" ]; then ctf_state=loaded; fi
-  done <<CTF_MODULES
-$ctf_mods
-CTF_MODULES
-  ctf_say "$1" "read module $ctf_state"
-}
-ctf_module() {
-  if [ "$2" = unload ]; then ctf_err=$(rmmod "$3" 2>&1); else ctf_err=$(modprobe "$3" 2>&1); fi
-  ctf_rc=$?
-  ctf_result "$1" "$ctf_rc" "$ctf_err"
-  ctf_read_module "$1" "$3"
-  return "$ctf_rc"
-}
-ctf_stop() {
-  printf 'CTF end failed\n'
-  exit 1
-}`;
 
 function checkPath(path: string): string {
   if (!path.startsWith('/')) throw new Error(`a change path must be absolute: ${path}`);
@@ -107,42 +27,95 @@ function checkModule(name: string): string {
   return quoteShell(name);
 }
 
-function renderChange(change: Change, index: number): string {
-  switch (change.kind) {
-    case 'knob': {
-      const mirrors = mirrorsOf(change).map((m) => ` ${checkPath(m.path)}`).join('');
-      return `ctf_knob ${index} ${checkPath(change.path)} ${quoteShell(change.after)}${mirrors}`;
-    }
-    case 'file': {
-      const { after } = change;
-      if (after === null) {
-        if (linksOf(change.before).length > 0) throw new Error(`will not remove a file reached through symlinks: ${change.path}`);
-        return `ctf_file ${index} ${checkPath(change.path)}`;
-      }
-      const links = linksOf(after);
-      const pairs = links.flatMap((link) => [checkPath(link.path), quoteShell(link.target)]);
-      const fields = [after.contentBase64, formatMode(after.mode), after.uid, after.gid, encodeLinkChain(links)].map(quoteShell);
-      return `ctf_file ${index} ${checkPath(change.path)} ${[...fields, ...pairs].join(' ')}`;
-    }
-    case 'module-unload':
-      return `ctf_module ${index} unload ${checkModule(change.module)}`;
-    case 'module-load':
-      return `ctf_module ${index} load ${checkModule(change.module)}`;
+/**
+ * `text DATA` when the bytes are UTF-8 without NUL (they then travel as a quoted shell word and printf writes them
+ * back exactly: no base64 process), else `base64 DATA`.
+ */
+export function fileData(contentBase64: string): [string, string] {
+  const bytes = Buffer.from(contentBase64, 'base64');
+  const text = bytes.toString('utf8');
+  if (!bytes.includes(0) && Buffer.from(text, 'utf8').equals(bytes)) return ['text', text];
+  return ['base64', contentBase64];
+}
+
+/** `ctf_file I PATH …`: the arguments of write-file.sh's ctf_write_file, or none to remove the file. */
+function renderFile(change: Extract<Change, { kind: 'file' }>, index: number): string {
+  const { after } = change;
+  if (after === null) {
+    if (linksOf(change.before).length > 0) throw new Error(`will not remove a file reached through symlinks: ${change.path}`);
+    return `ctf_file ${index} ${checkPath(change.path)}`;
   }
+  const links = linksOf(after);
+  const pairs = links.flatMap((link) => [checkPath(link.path), quoteShell(link.target)]);
+  const fields = [...fileData(after.contentBase64), formatMode(after.mode), after.uid, after.gid, encodeLinkChain(links)].map(quoteShell);
+  return `ctf_file ${index} ${checkPath(change.path)} ${[...fields, ...pairs].join(' ')}`;
+}
+
+function renderOther(change: Exclude<Change, KnobChange>, index: number): string {
+  if (change.kind === 'file') return renderFile(change, index);
+  const verb = change.kind === 'module-unload' ? 'unload' : 'load';
+  return `ctf_module ${index} ${verb} ${checkModule(change.module)}`;
+}
+
+/** The `'I TARGET' PATH` pairs ctf_read_knobs reads back for one knob change (the knob, then its mirrors). */
+function knobReads(change: KnobChange, index: number): string[] {
+  const mirrors = mirrorsOf(change).map((m, j) => `${quoteShell(`${index} mirror.${j}`)} ${checkPath(m.path)}`);
+  return [`${quoteShell(`${index} knob`)} ${checkPath(change.path)}`, ...mirrors];
+}
+
+/**
+ * One line per change. Consecutive knob writes share one read-back process, run before the next file or module
+ * change (which could move a knob: loading nf_conntrack resets them), before a knob is written again, and before
+ * stopping at a failure.
+ */
+function renderBody(changes: Change[], continueOnError: boolean): string[] {
+  const lines: string[] = [];
+  let reads: string[] = [];
+  const pending = new Set<string>();
+  const flush = () => {
+    if (reads.length > 0) lines.push(`ctf_read_knobs ${reads.join(' ')}`);
+    reads = [];
+    pending.clear();
+  };
+  changes.forEach((change, index) => {
+    if (change.kind === 'knob') {
+      // a knob written twice is read back after each write: the second would hide what the first did
+      if (pending.has(change.path)) flush();
+      pending.add(change.path);
+      reads.push(...knobReads(change, index));
+      const write = `ctf_knob ${index} ${checkPath(change.path)} ${quoteShell(change.after)}`;
+      lines.push(continueOnError ? `${write} || ctf_failed=1` : `${write} || { ctf_read_knobs ${reads.join(' ')}; ctf_stop; }`);
+      return;
+    }
+    flush();
+    lines.push(`${renderOther(change, index)} || ${continueOnError ? 'ctf_failed=1' : 'ctf_stop'}`);
+  });
+  flush();
+  return lines;
 }
 
 export interface ApplyScriptOptions {
+  /** The record token (remote/records.ts newRecordToken): parse the output with the same one. */
+  token: string;
   /** Attempt every change even after a failure (undo: each inverse counts). Default false. */
   continueOnError?: boolean;
   /** Undo: put back symlinks that changed since (write-file-sh.ts). Default false: a changed link fails the write. */
   restoreLinks?: boolean;
+  /** sh run after the functions are defined and before the first change (the journal update); it may exit. */
+  prelude?: string;
 }
 
 /** Applies the changes in order, stopping at the first failure; exits 1 when one failed, else 0. */
-export function buildApplyScript(changes: Change[], options: ApplyScriptOptions = {}): string {
-  const onFailure = options.continueOnError ? 'ctf_failed=1' : 'ctf_stop';
-  const body = changes.map((change, index) => `${renderChange(change, index)} || ${onFailure}`);
-  const end = `if [ "$ctf_failed" = 0 ]; then printf 'CTF end ok\\n'; else ctf_stop; fi`;
-  const restore = `ctf_restore_links=${options.restoreLinks ? 1 : 0}`;
-  return [functions, restore, 'ctf_failed=0', ...body, end, ''].join('\n');
+export function buildApplyScript(changes: Change[], options: ApplyScriptOptions): string {
+  return [
+    recordHeader(options.token),
+    writeFileFunctions,
+    remoteScript('apply.sh'),
+    `ctf_restore_links=${options.restoreLinks ? 1 : 0}`,
+    options.prelude ?? '',
+    'ctf_failed=0',
+    ...renderBody(changes, options.continueOnError ?? false),
+    'ctf_end "$ctf_failed"',
+    '',
+  ].join('\n');
 }

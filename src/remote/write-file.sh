@@ -1,8 +1,9 @@
 # shellcheck shell=sh
-# The one write path for every file written on a host; see src/steps/write-file-sh.ts. Needs link-chain.sh.
-# lc_end and lc_chain are set by lc_walk (link-chain.sh, sent first); ctf_err is read by the caller
+# The one write path for every file written on a host; see src/changes/write-file-sh.ts. Needs records.sh (cf_tok)
+# and link-chain.sh. lc_end and lc_chain are set by lc_walk; ctf_err is read by the caller.
 # shellcheck disable=SC2154,SC2034
 ctf_tmp=''
+ctf_n=0
 ctf_restore_links=${ctf_restore_links:-0}
 trap 'if [ -n "$ctf_tmp" ]; then rm -f "$ctf_tmp"; fi' EXIT
 ctf_relink() {
@@ -42,25 +43,71 @@ ctf_resolve_target() {
   if [ -d "$lc_end" ] && [ ! -L "$lc_end" ]; then ctf_err="$lc_end is a directory"; return 1; fi
   ctf_target=$lc_end
 }
-ctf_write_file() {
-  ctf_path=$1 ctf_b64=$2 ctf_mode=$3 ctf_uid=$4 ctf_gid=$5
-  shift 5
-  ctf_resolve_target "$@" || return 1
-  lc_dir "$ctf_target"; ctf_dir=$lc_dir
-  if ! ctf_tmp=$(mktemp "$ctf_dir/.conntrack-fleet.XXXXXX" 2>&1); then
-    ctf_err=$ctf_tmp
-    ctf_tmp=''
-    return 1
-  fi
-  ctf_owner=:
-  if [ "$ctf_uid" != - ]; then ctf_owner="$ctf_uid:$ctf_gid"; fi
-  if ctf_err=$( { printf '%s' "$ctf_b64" | base64 -d > "$ctf_tmp" && { [ "$ctf_owner" = : ] || chown "$ctf_owner" "$ctf_tmp"; } && chmod "$ctf_mode" "$ctf_tmp"; } 2>&1 ) &&
-    { sync "$ctf_tmp" 2>/dev/null || :; } && ctf_err=$(mv -f "$ctf_tmp" "$ctf_target" 2>&1); then
-    ctf_tmp=''
-    sync "$ctf_dir" 2>/dev/null || :
-    return 0
-  fi
+# ctf_me: OWNER:GROUP a file this shell creates gets (fsuid, fsgid), read once from /proc without a process
+ctf_new_owner() {
+  [ -z "${ctf_me:-}" ] || return 0
+  ctf_me=unknown
+  [ -r /proc/self/status ] || return 0
+  while read -r ctf_k ctf_r ctf_e ctf_s ctf_f; do
+    case $ctf_k in
+      Uid:) ctf_u=$ctf_f ;;
+      Gid:) ctf_me="${ctf_u:-}:$ctf_f" ;;
+    esac
+  done < /proc/self/status
+}
+# ctf_umask MODE: the umask under which a new file gets exactly MODE; fails for modes a creation cannot give
+# (execute or special bits): those are set by chmod
+ctf_umask() {
+  case $1 in
+    [0246][0246][0246]) ctf_m2=${1#?}; umask "$((7 - ${1%??}))$((7 - ${ctf_m2%?}))$((7 - ${1#??}))" ;;
+    *) return 1 ;;
+  esac
+}
+# ctf_put ENCODING DATA: the bytes into the new temp file; noclobber makes the create exclusive (O_EXCL)
+ctf_put() {
+  set -C
+  if [ "$1" = text ]; then printf '%s' "$2" > "$ctf_tmp"; else printf '%s' "$2" | base64 -d > "$ctf_tmp"; fi
+  ctf_rc=$?
+  set +C
+  return "$ctf_rc"
+}
+ctf_fail_tmp() {
   rm -f "$ctf_tmp"
   ctf_tmp=''
   return 1
+}
+# ctf_write_file PATH ENCODING DATA MODE UID GID CHAIN [LINK TARGET]...
+#   ENCODING text: DATA is the bytes; base64: DATA is their base64. UID/GID '-' keep the writer's owner.
+ctf_write_file() {
+  ctf_path=$1 ctf_enc=$2 ctf_data=$3 ctf_mode=$4 ctf_uid=$5 ctf_gid=$6
+  shift 6
+  ctf_resolve_target "$@" || return 1
+  lc_dir "$ctf_target"; ctf_dir=$lc_dir
+  # named from the script's token, not by mktemp: no process; an existing name is refused, never reused
+  ctf_n=$((ctf_n + 1))
+  ctf_tmp="$ctf_dir/.conntrack-fleet.$cf_tok.$ctf_n"
+  ctf_chmod=0
+  ctf_umask "$ctf_mode" || { umask 077; ctf_chmod=1; }
+  if [ -e "$ctf_tmp" ] || [ -L "$ctf_tmp" ]; then ctf_err="$ctf_tmp already exists; nothing written"; ctf_tmp=''; return 1; fi
+  if ! ctf_put "$ctf_enc" "$ctf_data" 2>/dev/null; then
+    # again, only to name the errno (the shell's message)
+    rm -f "$ctf_tmp"
+    ctf_err=$(ctf_put "$ctf_enc" "$ctf_data" 2>&1)
+    # each shell words it its own way (dash "sh: 1: cannot create T: E", bash "sh: line 1: T: E"): keep E
+    case $ctf_err in *"$ctf_tmp: "*) ctf_err="cannot create $ctf_tmp: ${ctf_err##*"$ctf_tmp": }" ;; esac
+    ctf_fail_tmp; return 1
+  fi
+  ctf_owner=''
+  if [ "$ctf_uid" != - ]; then
+    ctf_new_owner
+    # a set-group-ID directory gives its own group: chown then, too
+    if [ "$ctf_me" != "$ctf_uid:$ctf_gid" ] || [ -g "$ctf_dir" ]; then ctf_owner="$ctf_uid:$ctf_gid"; fi
+  fi
+  if [ -n "$ctf_owner" ] && ! ctf_err=$(chown "$ctf_owner" "$ctf_tmp" 2>&1); then ctf_fail_tmp; return 1; fi
+  if [ "$ctf_chmod" = 1 ] && ! ctf_err=$(chmod "$ctf_mode" "$ctf_tmp" 2>&1); then ctf_fail_tmp; return 1; fi
+  # fsync before the rename, so a crash leaves the old file or the whole new one; then the directory entry
+  sync "$ctf_tmp" 2>/dev/null || :
+  if ! ctf_err=$(mv -f "$ctf_tmp" "$ctf_target" 2>&1); then ctf_fail_tmp; return 1; fi
+  ctf_tmp=''
+  sync "$ctf_dir" 2>/dev/null || :
 }

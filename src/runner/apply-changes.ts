@@ -2,9 +2,10 @@
 import { errorMessage } from '../errors.js';
 import { buildApplyScript, isApplyComplete, parseApplyOutput } from '../changes/index.js';
 import { describeRemoteFailure, stripShellNoise } from '../remote/remote-error.js';
+import { newRecordToken, parseRecords } from '../remote/records.js';
 import type { Change } from '../changes/change.js';
 import type { Connection } from '../transport/connection.js';
-import { journalDir, journalFailedExitCode } from './journal.js';
+import { journalDir } from './journal.js';
 
 export interface ApplyOutcome {
   ok: boolean;
@@ -23,7 +24,20 @@ export interface ApplyChangesOptions {
 
 const defaultApplyTimeoutMs = 120_000;
 
-/** `prelude` runs first in the same script (the journal update); if it fails nothing is applied. */
+/** What a prelude refused with (journal.ts changePrelude), as the step's error; null when it let the changes run. */
+function preludeRefusal(stdout: string, token: string): string | null {
+  for (const record of parseRecords(stdout, token)) {
+    if (record.kind === 'journal-failed') {
+      return `could not write the journal, nothing changed: ${describeRemoteFailure(record.text, { kind: 'file', path: journalDir })}`;
+    }
+    if (record.kind === 'stale') {
+      return `not applied: this step is no longer current on the host (its last change script: ${record.text}); nothing changed`;
+    }
+  }
+  return null;
+}
+
+/** `prelude` runs first in the same script (journal.ts changePrelude); if it refuses nothing is applied. */
 export async function applyChanges(
   connection: Connection,
   changes: Change[],
@@ -31,7 +45,8 @@ export async function applyChanges(
   options: ApplyChangesOptions = {},
 ): Promise<ApplyOutcome> {
   if (changes.length === 0) return { ok: true, attempted: [], error: null };
-  const script = [prelude, buildApplyScript(changes, { continueOnError: options.continueOnError, restoreLinks: options.restoreLinks })].filter(Boolean).join('\n');
+  const token = newRecordToken();
+  const script = buildApplyScript(changes, { token, prelude, continueOnError: options.continueOnError, restoreLinks: options.restoreLinks });
   let result;
   try {
     result = await connection.runScript(script, { timeoutMs: options.timeoutMs ?? defaultApplyTimeoutMs });
@@ -39,12 +54,10 @@ export async function applyChanges(
     // the script may have run partly: every change counts as attempted, undo is harmless where it did not
     return { ok: false, attempted: changes, error: `connection lost while applying: ${errorMessage(error)}` };
   }
-  if (result.exitCode === journalFailedExitCode) {
-    const why = describeRemoteFailure(result.stderr.replace(/^cf-journal-failed:? ?/gm, ''), { kind: 'file', path: journalDir });
-    return { ok: false, attempted: [], error: `could not write the journal, nothing changed: ${why}` };
-  }
-  const outcomes = parseApplyOutput(result.stdout, changes);
-  const complete = isApplyComplete(result.stdout);
+  const refused = preludeRefusal(result.stdout, token);
+  if (refused) return { ok: false, attempted: [], error: refused };
+  const outcomes = parseApplyOutput(result.stdout, changes, token);
+  const complete = isApplyComplete(result.stdout, token);
   const attempted = complete ? outcomes.filter((o) => o.status !== 'not-run').map((o) => o.change) : changes;
   const bad = outcomes.find((o) => o.status === 'failed' || (o.status === 'applied' && !o.matches));
   if (bad) {

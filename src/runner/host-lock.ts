@@ -7,6 +7,7 @@
  */
 import { describeRemoteFailure } from '../remote/remote-error.js';
 import type { Connection } from '../transport/connection.js';
+import { newRecordToken, parseRecords, recordHeader } from '../remote/records.js';
 import { remoteScript } from '../remote/scripts.js';
 import { sh } from '../transport/quote.js';
 
@@ -29,8 +30,9 @@ export function lockElapsedMs(lock: LockResult | null): number | null {
   return (lock && elapsedOf.get(lock)) ?? null;
 }
 
-export function lockScript(runId: string, startedAt: string): string {
-  return `${remoteScript('lock.sh')}\n${sh`cf_lock ${lockFile} ${ownerFile} ${`${runId} since ${startedAt}`}`}\n`;
+/** The held script: records (remote/records.ts) with `token`; its first line is the verdict record. */
+export function lockScript(runId: string, startedAt: string, token: string): string {
+  return `${recordHeader(token)}\n${remoteScript('lock.sh')}\n${sh`cf_lock ${lockFile} ${ownerFile} ${`${runId} since ${startedAt}`}`}\n`;
 }
 
 /** What a host held by another run is reported with: `skipped: locked by run RUN_ID since START`. */
@@ -46,15 +48,14 @@ export async function acquireHostLock(connection: Connection, runId: string, sta
 }
 
 async function takeLock(connection: Connection, runId: string, startedAt: Date): Promise<LockResult> {
-  const held = await connection.hold(lockScript(runId, startedAt.toISOString()), { timeoutMs: lockTimeoutMs });
-  const line = held.firstLine.trim();
-  if (line === 'locked') return { kind: 'locked', release: () => held.release() };
+  const token = newRecordToken();
+  const held = await connection.hold(lockScript(runId, startedAt.toISOString(), token), { timeoutMs: lockTimeoutMs });
+  const [record] = parseRecords(held.firstLine, token);
+  if (record?.kind === 'locked') return { kind: 'locked', release: () => held.release() };
   await held.release();
-  if (line.startsWith('busy ')) return { kind: 'busy', owner: line.slice(5) };
-  if (line.startsWith('unsupported-open')) {
-    return { kind: 'unsupported', reason: describeRemoteFailure(line.slice('unsupported-open'.length), { kind: 'file', path: lockFile }) };
-  }
-  return { kind: 'unsupported', reason: line.replace(/^unsupported /, '') };
+  if (record?.kind === 'busy') return { kind: 'busy', owner: record.text };
+  if (record?.kind === 'unsupported-open') return { kind: 'unsupported', reason: describeRemoteFailure(record.text, { kind: 'file', path: lockFile }) };
+  return { kind: 'unsupported', reason: record?.kind === 'unsupported' ? record.text : `unexpected answer: ${held.firstLine.trim()}` };
 }
 
 /** Never throws: a lock whose connection is gone is already released on the host. */

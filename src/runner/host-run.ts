@@ -11,7 +11,7 @@ import type { Connection, HostTarget } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
 import type { EventListener, HostResult, HostTimings, StepResult } from './events.js';
 import { lockElapsedMs, lockedByMessage, type LockResult } from './host-lock.js';
-import { applyLockScript, journalDir, type JournalEntry, journalWriteScript } from './journal.js';
+import { changePrelude, journalDir, type JournalEntry, journalWriteScript } from './journal.js';
 import { restoreHost } from './restore.js';
 import { allWarnings, hostResult, markRolledBack, stepResult } from './step-results.js';
 import { emptyTimings, timed } from './timings.js';
@@ -135,6 +135,7 @@ function journalEntry(options: HostRunOptions, plans: StepPlan[], appliedCount: 
 async function applyPlans(options: HostRunOptions, progress: Progress): Promise<HostRunRecord> {
   const { target, batch, emit } = options;
   const { connection, plans, steps, applied, warnings } = progress;
+  let scriptsSent = 0;
   for (const [index, plan] of plans.entries()) {
     if (options.isInterrupted()) return rollBack(options, progress, 'interrupted');
     if (plan.changes.length === 0) {
@@ -143,8 +144,10 @@ async function applyPlans(options: HostRunOptions, progress: Progress): Promise<
       continue;
     }
     emit({ type: 'step-start', host: target.name, index, label: plan.label });
-    // the journal update travels in the same script as the step: no extra round trip
-    const prelude = `${applyLockScript()}\n${journalWriteScript(journalEntry(options, plans, applied.length + plan.changes.length))}`;
+    // the journal update travels in the same script as the step: no extra round trip; the ticket (the run's Nth
+    // change script) makes a script that reaches the host after this run's rollback exit unapplied
+    scriptsSent += 1;
+    const prelude = changePrelude({ runId: options.runId, step: scriptsSent }, journalEntry(options, plans, applied.length + plan.changes.length));
     let applyMs = 0;
     const outcome = await timed(() => applyChanges(connection, plan.changes, prelude), (ms) => (applyMs = ms));
     applied.push(...outcome.attempted);

@@ -6,7 +6,9 @@
 import type { Change } from '../changes/change.js';
 import { writeFileFunctions } from '../changes/write-file-sh.js';
 import { splitGatherOutput } from '../facts/gather-frame.js';
-import { quoteShell } from '../transport/quote.js';
+import { newRecordToken, recordHeader } from '../remote/records.js';
+import { remoteScript } from '../remote/scripts.js';
+import { quoteShell, sh } from '../transport/quote.js';
 
 export const journalDir = '/var/lib/conntrack-fleet/journal';
 /** Journals of finished runs kept per host, so a change can be undone later on purpose. */
@@ -33,40 +35,58 @@ export function journalPath(runId: string): string {
   return `${journalDir}/${runId}.json`;
 }
 
+export const applyLockFile = '/run/conntrack-fleet.apply.lock';
+/** `RUN STEP` of the last change script that took the apply lock (src/remote/journal.sh cf_ticket). */
+export const stepTicketFile = '/run/conntrack-fleet.step';
+const applyLockWaitSeconds = 60;
+
+export const journalFailedExitCode = 97;
+/** A change script whose step is no longer current (a late script): it exited without writing. */
+export const staleStepExitCode = 98;
+
 /**
- * sh that writes the journal through the one write path every file takes (write-file-sh.ts: temp beside the
- * target, fsync, rename; mode 0600, directory 0700), then prunes journals beyond the newest `journalsKept`.
+ * Which change script of a run this is: `step` counts the run's change scripts from 1 (a step script may run only
+ * right after step - 1 of the same run); 'undo' is a rollback, which always may run and makes every earlier step
+ * script of the run stale.
  */
-export function journalWriteScript(entry: JournalEntry): string {
-  const path = journalPath(entry.run_id);
-  const body = Buffer.from(`${JSON.stringify(entry, null, 1)}\n`).toString('base64');
-  const dir = quoteShell(journalDir);
+export interface StepTicket {
+  runId: string;
+  step: number | 'undo';
+}
+
+/** `cf_journal …`: the call that writes ENTRY (journal.sh; needs the write path and records). */
+function journalCall(entry: JournalEntry): string {
+  const json = `${JSON.stringify(entry, null, 1)}\n`;
+  return sh`cf_journal ${journalPath(entry.run_id)} ${journalDir} ${journalsKept} ${json}`;
+}
+
+/**
+ * sh run first by every script that changes the host (apply and undo), after its functions: the apply lock (an
+ * flock held for the rest of the script: a script left running by a controller that died is waited for, never
+ * raced; skipped where flock or /run is missing), then the step ticket checked and moved under that lock (a late
+ * script exits, record `stale`, nothing written), then, for a step, the journal with every planned change, so it
+ * is on disk before the first change. Refusals: records `journal-failed` (exit 97) and `stale` (exit 98).
+ */
+export function changePrelude(ticket: StepTicket | null, entry: JournalEntry | null): string {
   return [
-    writeFileFunctions,
-    `if ( umask 077 && mkdir -p ${dir} ) && ctf_write_file ${quoteShell(path)} ${quoteShell(body)} 600 - - ''; then`,
-    `  ls -1t ${dir}/*.json 2>/dev/null | tail -n +${journalsKept + 1} | while read -r old; do rm -f "$old"; done`,
-    `else echo "cf-journal-failed: \${ctf_err:-}" >&2; exit 97; fi`,
+    remoteScript('journal.sh'),
+    sh`cf_apply_lock ${applyLockFile} ${applyLockWaitSeconds}`,
+    ticket ? sh`cf_ticket ${stepTicketFile} ${ticket.runId} ${ticket.step}` : '',
+    entry ? journalCall(entry) : '',
   ].join('\n');
 }
 
-export const journalFailedExitCode = 97;
-
-export const applyLockFile = '/run/conntrack-fleet.apply.lock';
-const applyLockWaitSeconds = 60;
+/** The prelude of an undo script (restore.ts): the apply lock, and the run's ticket moved to `undo` ('-' when unknown). */
+export function applyLockScript(runId?: string): string {
+  return changePrelude({ runId: runId ?? '-', step: 'undo' }, null);
+}
 
 /**
- * sh run first by every script that changes the host (apply and undo): it holds an flock for the rest of
- * the script. A script left running by a controller that died still holds it, so a `rollback` started
- * right after waits for it to end instead of being overwritten by it. Skipped where flock or /run is missing.
+ * A whole script that writes the journal (marking it done, rolled-back…) through the one write path (temp beside
+ * the target, fsync, rename; mode 0600, directory 0700). On failure: exit 97, the reason on stderr.
  */
-export function applyLockScript(): string {
-  const file = quoteShell(applyLockFile);
-  return [
-    `if command -v flock >/dev/null 2>&1 && ( : >> ${file} ) 2>/dev/null; then`,
-    `  exec 8>>${file}`,
-    `  flock -w ${applyLockWaitSeconds} 8 || { echo "cf-journal-failed: another change script still runs after ${applyLockWaitSeconds}s" >&2; exit ${journalFailedExitCode}; }`,
-    'fi',
-  ].join('\n');
+export function journalWriteScript(entry: JournalEntry): string {
+  return [recordHeader(newRecordToken()), writeFileFunctions, remoteScript('journal.sh'), journalCall(entry), ''].join('\n');
 }
 
 /**

@@ -42,7 +42,7 @@ export async function restoreHost(options: RestoreOptions): Promise<RestoreResul
   try {
     const { connection, opened } = await usableConnection(options);
     try {
-      result = await undoAndVerify(connection, applied);
+      result = await undoAndVerify(connection, applied, options.journal?.run_id);
       if (options.journal) await writeJournalState(connection, options.journal, result.ok);
     } finally {
       if (opened) await connection.close();
@@ -59,11 +59,12 @@ function describeTarget(change: Change): string {
   return change.kind === 'knob' ? change.key : change.kind === 'file' ? change.path : change.module;
 }
 
-async function undoAndVerify(connection: Connection, applied: Change[]): Promise<RestoreResult> {
+async function undoAndVerify(connection: Connection, applied: Change[], runId: string | undefined): Promise<RestoreResult> {
   const undo = invertChanges(applied);
   // every inverse is attempted even if one fails: the read-back below is the judge
   // links changed since the run are put back: the before-state names them, and exact means the link too
-  await applyChanges(connection, undo, applyLockScript(), { continueOnError: true, restoreLinks: true });
+  // the ticket moves to `RUN undo`: a step script of the run that reaches the host later exits unapplied
+  await applyChanges(connection, undo, applyLockScript(runId), { continueOnError: true, restoreLinks: true });
   const files = [...new Set(applied.flatMap((c) => (c.kind === 'file' ? [c.path] : [])))];
   const after = await gatherFacts(connection, { files });
   const mismatches = verifyRestored(after, applied);

@@ -18,6 +18,9 @@ import { planFileChange } from '../../src/changes/file-state.js';
 import { invertChanges } from '../../src/changes/invert.js';
 import type { Change } from '../../src/changes/change.js';
 import { quoteShell } from '../../src/transport/quote.js';
+import { newRecordToken } from '../../src/remote/records.js';
+
+const token = newRecordToken();
 
 const shells = [
   { name: 'dash', argv: ['dash', '-s'] },
@@ -49,9 +52,9 @@ function present(reading: FileReading): FileState {
   return (reading as Extract<FileReading, { kind: 'present' }>).state;
 }
 
-function apply(argv: string[], changes: Change[], options?: ApplyScriptOptions) {
-  const result = spawnSync(argv[0]!, argv.slice(1), { input: buildApplyScript(changes, options), encoding: 'utf8' });
-  return { status: result.status, outcomes: parseApplyOutput(result.stdout, changes) };
+function apply(argv: string[], changes: Change[], options?: Omit<ApplyScriptOptions, 'token'>) {
+  const result = spawnSync(argv[0]!, argv.slice(1), { input: buildApplyScript(changes, { token, ...options }), encoding: 'utf8' });
+  return { status: result.status, outcomes: parseApplyOutput(result.stdout, changes, token) };
 }
 
 /** A Debian-like /etc: sysctl.conf -> sysctl.d/99-sysctl.conf (relative), and 99-sysctl.conf the real file. */

@@ -11,6 +11,9 @@ import { buildApplyScript } from '../../src/changes/apply-script.js';
 import { invertChanges } from '../../src/changes/invert.js';
 import { makeKnobChange } from '../../src/changes/knob-change.js';
 import type { Change } from '../../src/changes/change.js';
+import { newRecordToken } from '../../src/remote/records.js';
+
+const token = newRecordToken();
 
 const udpTimeout = timeoutPath('udp_timeout');
 
@@ -33,19 +36,19 @@ describe('apply script in a new network namespace', () => {
       makeKnobChange({ key: 'nf_conntrack_max', path: knobPaths.max, before: '1', after: '2' }),
     ];
     const dir = mkdtempSync(join(tmpdir(), 'ctf-netns-'));
-    writeFileSync(join(dir, 'apply.sh'), buildApplyScript(changes));
-    writeFileSync(join(dir, 'undo.sh'), buildApplyScript(invertChanges(changes.slice(0, 1))));
+    writeFileSync(join(dir, 'apply.sh'), buildApplyScript(changes, { token }));
+    writeFileSync(join(dir, 'undo.sh'), buildApplyScript(invertChanges(changes.slice(0, 1)), { token }));
     // One namespace for apply and undo: it vanishes when the outer shell exits.
     const both = `sh ${dir}/apply.sh; echo ----; sh ${dir}/undo.sh`;
     const result = spawnSync('unshare', ['-n', 'sh', '-c', both], { encoding: 'utf8' });
     rmSync(dir, { recursive: true, force: true });
     const [applyOut = '', undoOut = ''] = result.stdout.split('----\n');
-    const outcomes = parseApplyOutput(applyOut, changes);
+    const outcomes = parseApplyOutput(applyOut, changes, token);
     assert.deepEqual(outcomes.map((o) => o.status), ['applied', 'failed']);
     assert.equal(outcomes[0]?.matches, true);
     assert.match(outcomes[1]?.error ?? '', /Permission denied|Read-only/);
     assert.match(outcomes[1]?.mismatches[0] ?? '', /^nf_conntrack_max read back \d+, expected 2$/);
-    const undone = parseApplyOutput(undoOut, invertChanges(changes.slice(0, 1)));
+    const undone = parseApplyOutput(undoOut, invertChanges(changes.slice(0, 1)), token);
     assert.deepEqual(undone.map((o) => [o.status, o.matches]), [['applied', true]]);
     const host = spawnSync('cat', [udpTimeout], { encoding: 'utf8' }).stdout.trim();
     assert.equal(host, current, 'the host namespace was never touched');

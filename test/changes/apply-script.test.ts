@@ -11,6 +11,9 @@ import { invertChanges } from '../../src/changes/invert.js';
 import { makeKnobChange } from '../../src/changes/knob-change.js';
 import type { Change } from '../../src/changes/change.js';
 import { textFile } from '../fixtures/steps/facts.js';
+import { newRecordToken } from '../../src/remote/records.js';
+
+const token = newRecordToken();
 
 const isRoot = process.getuid?.() === 0;
 const shells = [
@@ -47,14 +50,14 @@ grep -vx "$1" ${state} > ${state}.new; mv ${state}.new ${state}`,
   for (const [name, body] of Object.entries(tools)) writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
 }
 
-function run(argv: string[], changes: Change[], options?: ApplyScriptOptions) {
+function run(argv: string[], changes: Change[], options?: Omit<ApplyScriptOptions, 'token'>) {
   const applets = argv[0] === 'busybox' ? `${busyboxBin}:` : '';
   const result = spawnSync(argv[0]!, argv.slice(1), {
-    input: buildApplyScript(changes, options),
+    input: buildApplyScript(changes, { token, ...options }),
     encoding: 'utf8',
     env: { ...process.env, PATH: `${fakeBin}:${applets}${process.env.PATH}` },
   });
-  return { ...result, outcomes: parseApplyOutput(result.stdout, changes) };
+  return { ...result, outcomes: parseApplyOutput(result.stdout, changes, token) };
 }
 
 function leftovers(path: string): string[] {
@@ -86,7 +89,7 @@ for (const shell of shells) {
       });
       assert.equal(outcomes[0]?.matches, true, 'the mirror shows the rounded value');
       assert.equal(outcomes[1]?.matches, true);
-      assert.ok(isApplyComplete(stdout));
+      assert.ok(isApplyComplete(stdout, token));
     });
 
     it('replaces a file atomically keeping mode and owner, leaves no temp file, and undoes exactly', { skip: skip || (!isRoot && 'chown needs root') }, () => {
@@ -129,10 +132,10 @@ for (const shell of shells) {
       const { status, outcomes, stdout } = run(shell.argv, changes);
       assert.equal(status, 1);
       assert.deepEqual(outcomes.map((o) => o.status), ['applied', 'failed', 'not-run']);
-      assert.match(outcomes[1]?.error ?? '', /mktemp.*No such file or directory/);
+      assert.match(outcomes[1]?.error ?? '', /cannot create \S+\/no-such-dir\/\.conntrack-fleet\.[0-9a-f]{16}\.1: (Directory nonexistent|nonexistent directory|No such file or directory)/);
       assert.deepEqual(outcomes[1]?.mismatches, [`${join(dir, 'no-such-dir', 'x.conf')} is absent, expected present`]);
       assert.equal(readFileSync(untouched, 'utf8'), '1\n');
-      assert.match(stdout, /^CTF end failed$/m);
+      assert.match(stdout, new RegExp(`^@@cf ${token} end failed$`, "m"));
     });
 
     it('a knob the kernel refuses fails with the write error', { skip }, () => {
@@ -186,14 +189,14 @@ for (const shell of shells) {
 describe('apply script on this machine', () => {
   it('reports module state as unknown when lsmod cannot read /proc/modules', (t) => {
     if (existsSync('/proc/modules')) return t.skip('this machine has /proc/modules');
-    const result = spawnSync('sh', ['-s'], { input: buildApplyScript([{ kind: 'module-load', module: 'nf_conntrack' }]), encoding: 'utf8' });
-    const [outcome] = parseApplyOutput(result.stdout, [{ kind: 'module-load', module: 'nf_conntrack' }]);
+    const result = spawnSync('sh', ['-s'], { input: buildApplyScript([{ kind: 'module-load', module: 'nf_conntrack' }], { token }), encoding: 'utf8' });
+    const [outcome] = parseApplyOutput(result.stdout, [{ kind: 'module-load', module: 'nf_conntrack' }], token);
     assert.equal(outcome?.readBack?.kind === 'module' && outcome.readBack.loaded, null);
     assert.match(outcome!.mismatches[0]!, /could not tell whether it is loaded/);
   });
 
   it('rejects relative paths and odd module names instead of writing them', () => {
-    assert.throws(() => buildApplyScript([makeKnobChange({ key: 'k', path: 'relative', before: '1', after: '2' })]), /absolute/);
-    assert.throws(() => buildApplyScript([{ kind: 'module-unload', module: '-f nf_nat' }]), /not a module name/);
+    assert.throws(() => buildApplyScript([makeKnobChange({ key: 'k', path: 'relative', before: '1', after: '2' })], { token }), /absolute/);
+    assert.throws(() => buildApplyScript([{ kind: 'module-unload', module: '-f nf_nat' }], { token }), /not a module name/);
   });
 });

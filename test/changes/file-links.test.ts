@@ -12,6 +12,9 @@ import { invertChange } from '../../src/changes/invert.js';
 import type { Change } from '../../src/changes/change.js';
 import { verifyReadBack, type ReadBack } from '../../src/changes/verify.js';
 import { modular61Legacy, textFile } from '../fixtures/steps/facts.js';
+import { newRecordToken } from '../../src/remote/records.js';
+
+const token = newRecordToken();
 
 const conf = '/etc/sysctl.conf';
 const real = '/etc/sysctl.d/99-sysctl.conf';
@@ -82,12 +85,12 @@ describe('read-back verification of file type', () => {
 
   it('the apply script\'s read-back line carries the chain as HEX=HEX tokens', () => {
     const sum = sha256OfState(change.after!);
-    const token = `${hex(conf)}=${hex('sysctl.d/99-sysctl.conf')}`;
-    const [kept] = parseApplyOutput(`CTF 0 applied\nCTF 0 read file value ${sum} 644 0 0 ${token}\nCTF end ok\n`, [change]);
+    const chain = `${hex(conf)}=${hex('sysctl.d/99-sysctl.conf')}`;
+    const [kept] = parseApplyOutput(`@@cf ${token} applied 0\n@@cf ${token} read 0 file value ${sum} 644 0 0 ${chain}\n@@cf ${token} end ok\n`, [change], token);
     assert.deepEqual([kept?.matches, kept?.readBack], [true, { kind: 'file', state: { sha256: sum, mode: 0o644, uid: 0, gid: 0, links: [link] } }]);
-    const [lost] = parseApplyOutput(`CTF 0 applied\nCTF 0 read file value ${sum} 644 0 0\nCTF end ok\n`, [change]);
+    const [lost] = parseApplyOutput(`@@cf ${token} applied 0\n@@cf ${token} read 0 file value ${sum} 644 0 0\n@@cf ${token} end ok\n`, [change], token);
     assert.deepEqual(lost?.mismatches, [`${conf} is a regular file, expected a symlink (${conf} -> sysctl.d/99-sysctl.conf)`]);
-    const [bad] = parseApplyOutput(`CTF 0 applied\nCTF 0 read file value ${sum} 644 0 0 nothex\nCTF end ok\n`, [change]);
+    const [bad] = parseApplyOutput(`@@cf ${token} applied 0\n@@cf ${token} read 0 file value ${sum} 644 0 0 nothex\n@@cf ${token} end ok\n`, [change], token);
     assert.match(bad?.mismatches.join('') ?? '', /could not be read back \(bad read back/);
   });
 

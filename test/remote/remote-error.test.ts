@@ -9,6 +9,9 @@ import { parseApplyOutput } from '../../src/changes/apply-output.js';
 import { buildApplyScript } from '../../src/changes/apply-script.js';
 import { makeKnobChange } from '../../src/changes/knob-change.js';
 import { describeRemoteFailure, stripShellNoise, type FailureSubject } from '../../src/remote/remote-error.js';
+import { newRecordToken } from '../../src/remote/records.js';
+
+const token = newRecordToken();
 
 const isRoot = process.getuid?.() === 0;
 const shells = [
@@ -184,8 +187,8 @@ describe('the apply script names the errno dash hides', () => {
       const current = spawnSync('cat', [hashsizePath], { encoding: 'utf8' }).stdout.trim();
       // outside init_net the kernel refuses before looking at the value: the machine's table is never resized
       const changes = [makeKnobChange({ key: 'nf_conntrack.hashsize', path: hashsizePath, before: current, after: String(Number(current) + 512) })];
-      const result = spawnSync('unshare', ['-n', ...shell.argv, '-s'], { input: buildApplyScript(changes), encoding: 'utf8' });
-      const [outcome] = parseApplyOutput(result.stdout, changes);
+      const result = spawnSync('unshare', ['-n', ...shell.argv, '-s'], { input: buildApplyScript(changes, { token }), encoding: 'utf8' });
+      const [outcome] = parseApplyOutput(result.stdout, changes, token);
       assert.equal(outcome?.status, 'failed');
       assert.match(outcome?.error ?? '', /^nf_conntrack\.hashsize \(\/sys\/module\/nf_conntrack\/parameters\/hashsize\): write failed: Operation not supported — likely cause: .*initial network namespace/);
       assert.equal(spawnSync('cat', [hashsizePath], { encoding: 'utf8' }).stdout.trim(), current, 'the table was not resized');

@@ -36,12 +36,14 @@ function fakeFleet(behaviours: Record<string, Behaviour>): FakeFleet {
     return {
       target: t,
       runScript: () => Promise.reject(new Error('not used')),
-      hold: async () => {
+      hold: async (script: string) => {
         attempts.push(t.name);
+        // the verdict is a record with the script's own token (src/remote/records.ts)
+        const token = /^cf_tok=(\S+)$/m.exec(script)?.[1] ?? 'none';
         if (behaviour === 'lost-while-locking') throw new ConnectError('lost', `${t.name}: connection lost`);
-        if (behaviour === 'busy') return { firstLine: 'busy other-run since 2026-01-01T00:00:00.000Z', release: async () => undefined };
+        if (behaviour === 'busy') return { firstLine: `@@cf ${token} busy other-run since 2026-01-01T00:00:00.000Z`, release: async () => undefined };
         held.add(t.name);
-        return { firstLine: 'locked', release: async () => void held.delete(t.name) };
+        return { firstLine: `@@cf ${token} locked`, release: async () => void held.delete(t.name) };
       },
       close: async () => undefined,
       onLost: () => undefined,

@@ -52,7 +52,8 @@ function fakeConnect(pending: (() => void)[]) {
   return async (target: HostTarget): Promise<Connection> => ({
     target,
     runScript: () => new Promise<ExecResult>((resolve) => pending.push(() => resolve({ stdout: '', stderr: '', exitCode: 0, signal: null }))),
-    hold: async () => ({ firstLine: 'locked', release: async () => undefined }),
+    // the lock's verdict is a record carrying the script's token (src/remote/records.ts)
+    hold: async (script: string) => ({ firstLine: `@@cf ${/^cf_tok=(\S+)$/m.exec(script)?.[1] ?? ''} locked`, release: async () => undefined }),
     close: async () => undefined,
     onLost: () => undefined,
   });
