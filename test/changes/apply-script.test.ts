@@ -22,7 +22,7 @@ const shells = [
   { name: 'busybox ash', argv: ['busybox', 'ash', '-s'], busybox: true },
 ].map((shell) => ({ ...shell, missing: spawnSync(shell.argv[0]!, [...shell.argv.slice(1, -1), '-c', 'true']).status !== 0 }));
 /** What the script runs besides shell builtins; on a busybox host these are applets too. */
-const busyboxApplets = ['base64', 'cat', 'chmod', 'chown', 'dirname', 'mktemp', 'mv', 'rm', 'sha256sum', 'stat', 'sync', 'tee', 'tr'];
+const busyboxApplets = ['awk', 'base64', 'cat', 'chmod', 'chown', 'dirname', 'mktemp', 'mv', 'rm', 'sha256sum', 'stat', 'sync', 'tee', 'tr'];
 
 let dir = '';
 let fakeBin = '';
@@ -117,6 +117,35 @@ for (const shell of shells) {
       assert.equal(readFileSync(target, 'latin1'), 'old = 1');
       assert.equal(existsSync(created), false);
       assert.deepEqual(leftovers(sub), []);
+    });
+
+    it('bytes no shell word can carry go through base64, an executable mode through chmod; the owner is kept', { skip }, () => {
+      const sub = mkdtempSync(join(dir, 'binary-'));
+      const target = join(sub, 'blob.conf');
+      const bytes = Buffer.from([0x00, 0xff, 0x41, 0x0a, 0xc3]);
+      const uid = process.getuid?.() ?? 0;
+      const gid = process.getgid?.() ?? 0;
+      const change: Change = { kind: 'file', path: target, before: null, after: { contentBase64: bytes.toString('base64'), mode: 0o750, uid, gid } };
+      const result = run(shell.argv, [change]);
+      assert.equal(result.status, 0, result.stdout + result.stderr);
+      assert.deepEqual(readFileSync(target), bytes);
+      assert.equal(statSync(target).mode & 0o7777, 0o750);
+      assert.equal(result.outcomes[0]?.matches, true, JSON.stringify(result.outcomes));
+      assert.deepEqual(leftovers(sub), []);
+    });
+
+    it('a temp name that already exists is refused, nothing written, the stranger left alone', { skip }, () => {
+      const sub = mkdtempSync(join(dir, 'taken-'));
+      const target = join(sub, 'sysctl.conf');
+      writeFileSync(target, 'old\n');
+      const stranger = join(sub, `.conntrack-fleet.${token}.1`);
+      writeFileSync(stranger, 'not ours');
+      const change: Change = { kind: 'file', path: target, before: textFile('old\n'), after: textFile('new\n') };
+      const result = run(shell.argv, [change]);
+      assert.equal(result.status, 1);
+      assert.match(result.outcomes[0]?.error ?? '', /already exists; nothing written/);
+      assert.equal(readFileSync(target, 'utf8'), 'old\n');
+      assert.equal(readFileSync(stranger, 'utf8'), 'not ours');
     });
 
     it('stops at the first failure, reports stderr, and touches nothing after it', { skip }, () => {

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileFunctions } from '../../src/changes/write-file-sh.js';
 import { test } from 'node:test';
+import { newRecordToken, parseRecords, recordHeader } from '../../src/remote/records.js';
 import {
-  applyLockFile, applyLockScript, type JournalEntry, journalListScript, journalPath, journalWriteScript, parseJournalList,
+  applyLockFile, applyLockScript, changePrelude, type JournalEntry, journalListScript, journalPath, journalWriteScript,
+  parseJournalList, stepTicketFile, type StepTicket,
 } from '../../src/runner/journal.js';
 
 const entry = (runId: string, startedAt: string): JournalEntry => ({
@@ -64,7 +67,7 @@ test('each host keeps the newest 20 journals: writing one more prunes the oldest
 
 test('a change script waits for the one still running on the host (the apply lock)', async () => {
   const root = mkdtempSync(join(tmpdir(), 'cf-apply-lock-'));
-  const script = applyLockScript().replaceAll(applyLockFile, join(root, 'apply.lock'));
+  const script = applyLockScript().replaceAll(applyLockFile, join(root, 'apply.lock')).replaceAll(stepTicketFile, join(root, 'step'));
   const first = spawn('sh', ['-c', `${script}\necho held; sleep 1`], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => first.stdout.once('data', () => resolve()));
   const startedAt = Date.now();
@@ -73,6 +76,60 @@ test('a change script waits for the one still running on the host (the apply loc
   assert.ok(waitedMs >= 700, `the second script ran after ${waitedMs} ms, while the first still held the lock`);
   await new Promise((resolve) => first.once('close', resolve));
   // with no lock file possible (no /run), the script goes on without one
-  const noRun = applyLockScript().replaceAll(applyLockFile, join(root, 'missing-dir', 'apply.lock'));
+  const noRun = applyLockScript().replaceAll(applyLockFile, join(root, 'missing-dir', 'apply.lock')).replaceAll(stepTicketFile, join(root, 'missing-dir', 'step'));
   assert.equal(execFileSync('sh', ['-c', `${noRun}\necho ran`]).toString(), 'ran\n');
+});
+
+/** Runs a change script's prelude (lock, ticket, journal) with /run and the journal dir rebased into `root`. */
+function runPrelude(root: string, ticket: StepTicket, entry: JournalEntry | null) {
+  const token = newRecordToken();
+  const script = [recordHeader(token), writeFileFunctions, changePrelude(ticket, entry), 'echo wrote-on']
+    .join('\n')
+    .replaceAll(applyLockFile, join(root, 'apply.lock'))
+    .replaceAll(stepTicketFile, join(root, 'step'))
+    .replaceAll('/var/lib/conntrack-fleet/journal', join(root, 'journal'));
+  const result = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+  return { status: result.status, wroteOn: result.stdout.includes('wrote-on'), records: parseRecords(result.stdout, token), stderr: result.stderr };
+}
+
+test('the step ticket: a change script runs only right after the step before it; after a rollback none of the run does', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cf-ticket-'));
+  const cases: [string, StepTicket, number, string | null][] = [
+    ['step 1 of run A on a host that saw another run', { runId: 'A', step: 1 }, 0, null],
+    ['step 2 right after step 1', { runId: 'A', step: 2 }, 0, null],
+    ['step 2 again (a duplicate)', { runId: 'A', step: 2 }, 98, 'A 2'],
+    ['step 4 skipping step 3', { runId: 'A', step: 4 }, 98, 'A 2'],
+    ['the rollback', { runId: 'A', step: 'undo' }, 0, null],
+    ['a late step 3 after the rollback', { runId: 'A', step: 3 }, 98, 'A undo'],
+    ['a late step 1 after the rollback', { runId: 'A', step: 1 }, 98, 'A undo'],
+    ['step 1 of the next run B', { runId: 'B', step: 1 }, 0, null],
+  ];
+  writeFileSync(join(root, 'step'), 'Z 7\n');
+  for (const [name, ticket, status, stale] of cases) {
+    const before = readFileSync(join(root, 'step'), 'utf8');
+    const journal = ticket.step === 'undo' ? null : entry(ticket.runId, '2026-11-26T10:00:00.000Z');
+    const result = runPrelude(root, ticket, journal);
+    assert.equal(result.status, status, `${name}: ${result.stderr}`);
+    assert.equal(result.wroteOn, stale === null, name);
+    if (stale === null) {
+      assert.equal(readFileSync(join(root, 'step'), 'utf8'), `${ticket.runId} ${ticket.step}\n`, name);
+    } else {
+      // refused before anything was written, and said so in a record and on stderr
+      assert.deepEqual(result.records, [{ kind: 'stale', text: stale }], name);
+      assert.match(result.stderr, /stale/, name);
+      assert.equal(readFileSync(join(root, 'step'), 'utf8'), before, name);
+    }
+  }
+  // a refused step 3 wrote no journal: only the steps that ran did (runs A and B)
+  assert.deepEqual(readdirSync(join(root, 'journal')).sort(), ['A.json', 'B.json']);
+});
+
+test('a journal that cannot be written refuses the step with a record naming the errno', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cf-journal-ro-'));
+  writeFileSync(join(root, 'journal'), 'a file where the directory should be');
+  const result = runPrelude(root, { runId: 'A', step: 1 }, entry('A', '2026-11-26T10:00:00.000Z'));
+  assert.equal(result.status, 97);
+  assert.equal(result.wroteOn, false);
+  assert.equal(result.records[0]?.kind, 'journal-failed');
+  assert.match(result.records[0]?.text ?? '', /exists|Not a directory|File exists/);
 });
