@@ -1,8 +1,8 @@
 /**
- * Issue 13 §1: a change script sent before a connection loss must not apply after the rollback. lab1's set_hashsize
- * script (the run's 2nd change script) is held BEFORE it takes the host's apply lock (a wrapper around `flock -w` in
- * the host's /usr/local/sbin), then every connection to lab1 is cut. The tool reconnects and rolls raise_max back;
- * only after the run has ended (the rollback verified exact) is the held script let go. It must find its step no
+ * Issue 13 §1: a change script sent before a connection loss must not apply after the rollback. lab1's set_timeouts
+ * script (the run's 2nd change script: the lab's hashsize already is max/4) is held BEFORE it takes the host's apply
+ * lock (a wrapper around `flock -w` in the host's /usr/local/sbin), then every connection to lab1 is cut. The tool
+ * reconnects and rolls raise_max back (and set_timeouts, which never ran); only after the run has ended (the rollback verified exact) is the held script let go. It must find its step no
  * longer current (the ticket says `RUN undo`, journal.sh cf_ticket) and exit without writing anything.
  */
 import assert from 'node:assert/strict';
@@ -55,11 +55,11 @@ describe('run: a step script held before the apply lock across a lost connection
     assert.ok(cut >= 1, 'no connection to lab1 was open at the pause');
   });
 
-  it('exit 1: lab1 rolled back exactly after the lost connection (set_hashsize)', () => {
+  it('exit 1: lab1 rolled back exactly after the lost connection (set_timeouts)', () => {
     assert.equal(run.cli.exitCode, 1, transcript(run.cli));
     const result = hostReport(requireReport(run), 'lab1');
     assert.equal(result.outcome, 'rolled-back', transcript(run.cli));
-    assert.match(result.error ?? '', /^set_hashsize: connection lost while applying/);
+    assert.match(result.error ?? '', /^set_timeouts: connection lost while applying/);
     assert.deepEqual(result.rollback_mismatches, []);
     assert.deepEqual(afterRollback.knobs, hostBefore.knobs);
   });
