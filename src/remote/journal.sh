@@ -14,9 +14,8 @@ cf_refuse() {
 cf_apply_lock() {
   cf_locked=0
   command -v flock >/dev/null 2>&1 || return 0
-  # a failed redirection on `exec` would end sh at once: try it in a subshell first
-  ( : >> "$1" ) 2>/dev/null || return 0
-  exec 8>>"$1"
+  # `command` keeps a failed redirection on `exec` from ending sh (POSIX: it drops special-built-in properties)
+  { command exec 8>>"$1"; } 2>/dev/null || return 0
   flock -w "$2" 8 || cf_refuse journal-failed "another change script still runs after $2s" 97
   cf_locked=1
 }
