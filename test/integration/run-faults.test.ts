@@ -37,13 +37,13 @@ const faults: Fault[] = [
   {
     host: 'lab2',
     failedStep: 'persist',
-    error: /^persist: mv: cannot move '\/etc\/\.conntrack-fleet\.\w+' to '\/etc\/sysctl\.conf': Operation not permitted — likely cause: .*chattr \+i/,
+    error: /^persist: mv: cannot move '\/etc\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+' to '\/etc\/sysctl\.conf': Operation not permitted — likely cause: .*chattr \+i/,
     undone: ['raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
   },
   {
     host: 'lab3',
     failedStep: 'persist',
-    error: /^persist: \/etc\/modules-load\.d\/\S+: mktemp: .*'\/etc\/modules-load\.d\/\.conntrack-fleet\.X+': Operation not permitted — likely cause: .*chattr \+i/,
+    error: /^persist: \/etc\/modules-load\.d\/\S+: cannot create \/etc\/modules-load\.d\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+: Operation not permitted — likely cause: .*chattr \+i/,
     undone: ['raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
   },
   {

@@ -4,7 +4,7 @@
  *        hashsize are unmounted, so the host sees max and buckets 0444 and hashsize 0600 (EOPNOTSUPP on write) —
  *        exactly what a non-initial netns sees. set_hashsize and raise_max refuse at plan time, with one explanation.
  *   lab2 nf_conntrack_udp_timeout is bind-mounted read-only over itself: set_timeouts' write fails with EROFS.
- *   lab3 /etc is remounted read-only: persist's mktemp fails with EROFS.
+ *   lab3 /etc is remounted read-only: creating persist's temp file fails with EROFS.
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';

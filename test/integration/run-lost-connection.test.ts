@@ -6,7 +6,7 @@
  * waits for it (a rollback blocked on the host's apply lock) — or once the run is over, if the tool never waits —
  * and must not undo the rollback.
  *   lab2 pauses at `sync /etc`, just AFTER the new sysctl.conf was renamed into place
- *   lab3 pauses at `sync /etc/.conntrack-fleet.XXXXXX`, just BEFORE that rename (the orphan renames it later)
+ *   lab3 pauses at `sync /etc/.conntrack-fleet.TOKEN.N`, just BEFORE that rename (the orphan renames it later)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
