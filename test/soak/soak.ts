@@ -104,6 +104,8 @@ async function soak(options: SoakOptions, dir: string): Promise<boolean> {
       const rollback = await runInProcess(['rollback', '--last', ...common], path.join(dir, `rollback-${cycle}.json`));
       if (rollback.exitCode !== 0) failedCall('rollback', rollback);
       const left = await leftConnections(fleet.labs);
+      // before the state read: its strings (tens of KiB per host) are the soak's, not the controller's
+      const controller = sampleController();
       const diffs = differing(baseline, await readFleet(fleet.labs));
       for (const line of diffs.slice(0, 5)) console.log(`  cycle ${cycle}: ${line}`);
       const sample: CycleSample = {
@@ -116,7 +118,7 @@ async function soak(options: SoakOptions, dir: string): Promise<boolean> {
         rolledBack: rollback.summary?.['rolled-back'] ?? 0,
         hostsDiffering: diffs.length,
         ...left,
-        ...sampleController(),
+        ...controller,
       };
       samples.push(sample);
       console.log(formatTable([sample]).split('\n').at(-1));
