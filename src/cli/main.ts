@@ -35,7 +35,11 @@ function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the CLI on argv (process.argv shape: [node, script, ...args]) and returns the exit code; never exits.
+ * Exported for in-process callers (test/soak measures one controller process's fds and memory across many runs).
+ */
+export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
@@ -55,6 +59,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv);
-// flush stdout before exiting: reports may be large and piped
-process.stdout.write('', () => process.exit(code));
+/** Set by an in-process caller before importing this file, so importing it does not run (and exit) the CLI. */
+export const embeddedFlag = Symbol.for('conntrack-fleet.embedded');
+
+if (Reflect.get(globalThis, embeddedFlag) !== true) {
+  const code = await main(process.argv);
+  // flush stdout before exiting: reports may be large and piped
+  process.stdout.write('', () => process.exit(code));
+}

@@ -13,6 +13,8 @@ const attempts = 4;
 
 export interface LabFleet {
   inventoryFile: string;
+  /** The labs merged into the inventory (for lab.exec and their hosts' listener PIDs). */
+  labs: Lab[];
   down(): Promise<void>;
 }
 
@@ -39,7 +41,7 @@ export async function startLabFleet(hosts: number, dir: string, portBase: number
   }
   const inventoryFile = path.join(dir, 'fleet.yaml');
   writeFileSync(inventoryFile, stringify(merged));
-  return { inventoryFile, down };
+  return { inventoryFile, labs, down };
 }
 
 async function startPart(count: number, part: number, dir: string, portBase: number): Promise<Lab> {
