@@ -73,5 +73,5 @@ export function planCheckCount(spec: CheckCountSpec, context: PlanContext): Plan
 export const checkCountStep: StepDefinition<CheckCountSpec> = {
   kind: 'check_count',
   filesNeeded: () => [],
-  plan: (spec, context) => planCheckCount(spec, context).plan,
+  plan: planCheckCount,
 };

@@ -171,5 +171,5 @@ export function filesNeededForPersist(spec: PersistSpec): string[] {
 export const persistStep: StepDefinition<PersistSpec> = {
   kind: 'persist',
   filesNeeded: filesNeededForPersist,
-  plan: (spec, context) => planPersist(spec, context).plan,
+  plan: planPersist,
 };

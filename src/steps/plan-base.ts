@@ -1,12 +1,8 @@
 /** Shared plumbing of the step planners: an empty StepPlan and small number helpers. */
 import type { StepSpec } from '../playbook/types.js';
-import type { PlanContext, StepPlan } from './types.js';
+import type { StepPlan } from './types.js';
 
-/** A step's plan together with the context the next steps see. */
-export interface PlannedStep {
-  plan: StepPlan;
-  context: PlanContext;
-}
+export type { PlannedStep } from './types.js';
 
 export function startPlan(spec: StepSpec): StepPlan {
   return {

@@ -95,5 +95,5 @@ export function planRaiseMax(spec: RaiseMaxSpec, context: PlanContext): PlannedS
 export const raiseMaxStep: StepDefinition<RaiseMaxSpec> = {
   kind: 'raise_max',
   filesNeeded: () => [],
-  plan: (spec, context) => planRaiseMax(spec, context).plan,
+  plan: planRaiseMax,
 };

@@ -2,7 +2,8 @@
 import type { HostFacts, KnobFact } from '../facts/types.js';
 import type { HashsizeExpr, StepSpec } from '../playbook/types.js';
 import { explainGlobalKnobRefusal, nonInitialNetnsEvidence } from './init-netns.js';
-import { makeKnobChange, type KnobMirror } from '../changes/knob-change.js';
+import { makeKnobChange } from '../changes/knob-change.js';
+import type { KnobMirror } from '../changes/change.js';
 import { parseCount, refusePlan, roundUpBuckets, startPlan, type PlannedStep } from './plan-base.js';
 import type { Change, PlanContext, StepDefinition, StepPlan } from './types.js';
 import { NOT_LOADED_REFUSAL } from './not-loaded.js';
@@ -123,5 +124,5 @@ export function planSetHashsize(spec: SetHashsizeSpec, context: PlanContext): Pl
 export const setHashsizeStep: StepDefinition<SetHashsizeSpec> = {
   kind: 'set_hashsize',
   filesNeeded: () => [],
-  plan: (spec, context) => planSetHashsize(spec, context).plan,
+  plan: planSetHashsize,
 };

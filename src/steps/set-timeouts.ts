@@ -54,5 +54,5 @@ export function planSetTimeouts(spec: SetTimeoutsSpec, context: PlanContext): Pl
 export const setTimeoutsStep: StepDefinition<SetTimeoutsSpec> = {
   kind: 'set_timeouts',
   filesNeeded: () => [],
-  plan: (spec, context) => planSetTimeouts(spec, context).plan,
+  plan: planSetTimeouts,
 };

@@ -57,5 +57,5 @@ export function planUnloadNat(spec: UnloadNatSpec, context: PlanContext): Planne
 export const unloadNatStep: StepDefinition<UnloadNatSpec> = {
   kind: 'unload_nat',
   filesNeeded: () => [],
-  plan: (spec, context) => planUnloadNat(spec, context).plan,
+  plan: planUnloadNat,
 };
