@@ -2,7 +2,7 @@
 import type { HostFacts } from '../facts/types.js';
 import { tableUsagePercentOneDecimal } from '../kernel/table-usage.js';
 import type { StepSpec } from '../playbook/types.js';
-import { startPlan, type PlannedStep } from './plan-base.js';
+import { startPlan, type PlannedStep } from './step-plan.js';
 import type { PlanContext, StepDefinition } from './types.js';
 
 type CheckCountSpec = Extract<StepSpec, { kind: 'check_count' }>;

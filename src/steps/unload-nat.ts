@@ -3,7 +3,7 @@ import type { HostFacts } from '../facts/types.js';
 import type { StepSpec } from '../playbook/types.js';
 import { describeBlocker, findLoadBlockers } from './modprobe-rules.js';
 import { analyzeUnload } from './module-graph.js';
-import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
+import { refusePlan, startPlan, type PlannedStep } from './step-plan.js';
 import type { Change, PlanContext, StepDefinition } from './types.js';
 import { dropsConntrackValues, pinRuntimeValues } from './unload-pins.js';
 
