@@ -1,7 +1,8 @@
 /**
  * The sizing rules of `advise`, one factor each, every one pure and explained by one line. Sources: docs/sizing.md.
  */
-import { formatBytes, kubeProxyMax, roundUpBuckets } from '../steps/plan-base.js';
+import { kubeProxyMax, roundUpBuckets } from '../kernel/table-size.js';
+import { formatBytes } from '../steps/step-plan.js';
 import { defaultEntryBytes } from '../steps/raise-max.js';
 import { hasChainLimit, type KernelVersion } from './kernel-version.js';
 

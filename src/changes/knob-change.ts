@@ -1,32 +1,16 @@
 /**
- * Knob changes and their read-back mirrors. A mirror is a second file that must read the value
- * of the written knob once the write is done (set_hashsize writes the hashsize parameter and
- * checks nf_conntrack_buckets too). Mirrors ride on the Change as an extra JSON field, so they
- * survive the journal and are kept by invertChanges.
+ * Building knob changes and reading their mirrors. A mirror is a second file that must read the value
+ * of the written knob once the write is done (set_hashsize writes the hashsize parameter and checks
+ * nf_conntrack_buckets too). Mirrors ride on the Change as an extra JSON field, so they survive the
+ * journal and are kept by invertChanges.
  */
-import type { Change } from './change.js';
+import type { KnobChange, KnobMirror } from './change.js';
 
-export type KnobChange = Extract<Change, { kind: 'knob' }>;
-
-export interface KnobMirror {
-  key: string;
-  path: string;
-}
-
-export type MirroredKnobChange = KnobChange & { mirrors?: KnobMirror[] };
-
-export interface KnobChangeFields {
-  key: string;
-  path: string;
-  before: string;
-  after: string;
-  accept?: string[];
-  mirrors?: KnobMirror[];
-}
+export type { KnobChange, KnobMirror } from './change.js';
 
 /** Builds a knob change, leaving out empty optional fields so the JSON stays minimal. */
-export function makeKnobChange(fields: KnobChangeFields): KnobChange {
-  const change: MirroredKnobChange = {
+export function makeKnobChange(fields: Omit<KnobChange, 'kind'>): KnobChange {
+  const change: KnobChange = {
     kind: 'knob',
     key: fields.key,
     path: fields.path,
@@ -39,9 +23,9 @@ export function makeKnobChange(fields: KnobChangeFields): KnobChange {
   return change;
 }
 
+/** The mirrors of a change, [] when it has none (a journal written before mirrors existed has no field). */
 export function mirrorsOf(change: KnobChange): KnobMirror[] {
-  const mirrors = (change as MirroredKnobChange).mirrors;
-  return Array.isArray(mirrors) ? mirrors : [];
+  return Array.isArray(change.mirrors) ? change.mirrors : [];
 }
 
 /** Values a read back may show: the written value, or a kernel rounding of it. */

@@ -5,6 +5,7 @@
  * Linux 5.15; /proc prints it under the header `chainlength` (net/netfilter/nf_conntrack_standalone.c, ct_cpu_seq_show),
  * and it is null on kernels without the column.
  */
+import { tableUsagePercent } from '../kernel/table-usage.js';
 import type { CounterSample } from './sample-script.js';
 
 export const rateColumns = ['drop', 'early_drop', 'insert_failed', 'chaintoolong'] as const;
@@ -34,10 +35,6 @@ export interface WatchRow {
    * not exist on this kernel, or when the counter went down (module reloaded, host rebooted).
    */
   perSecond: Record<RateColumn, number | null>;
-}
-
-function usagePercent(count: number | null, max: number | null): number | null {
-  return count !== null && max !== null && max > 0 ? (count / max) * 100 : null;
 }
 
 /** The /proc header of each rate column where it differs from the name shown. */
@@ -80,7 +77,7 @@ export function nextRow(previous: TimedSample | null, current: TimedSample, last
     lastAnsweredMs: current.atMs,
     count: sample.count,
     max: sample.max,
-    usagePercent: usagePercent(sample.count, sample.max),
+    usagePercent: tableUsagePercent(sample.count, sample.max),
     perSecond,
   };
 }

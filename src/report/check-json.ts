@@ -1,6 +1,8 @@
 /** The stable JSON shape of one host's `check` answer (what scripts and jq read). Pure. */
 import type { CheckResult } from '../facts/check-result.js';
 import type { ConntrackPresence, HostFacts, LoadedModule } from '../facts/types.js';
+import { isNetfilterModule } from '../kernel/netfilter-modules.js';
+import { tableUsagePercentOneDecimal } from '../kernel/table-usage.js';
 
 export interface CheckModuleJson {
   name: string;
@@ -38,20 +40,8 @@ export interface CheckJson {
   problems: string[];
 }
 
-const natModulePattern = /^(nf_|nft_|xt_|ipt_|ip6t_|iptable_|ip6table_)|^(ip_tables|ip6_tables|x_tables)$/;
-
-/** Modules that belong to the conntrack / NAT / packet-filter chain (the ones unload_nat cares about). */
-export function isNatModule(name: string): boolean {
-  return natModulePattern.test(name);
-}
-
-function natModules(modules: LoadedModule[]): LoadedModule[] {
-  return modules.filter((m) => isNatModule(m.name));
-}
-
-export function usagePercent(count: number | null, max: number | null): number | null {
-  if (count === null || max === null || max <= 0) return null;
-  return Math.round((count / max) * 1000) / 10;
+function netfilterModules(modules: LoadedModule[]): LoadedModule[] {
+  return modules.filter((m) => isNetfilterModule(m.name));
 }
 
 export function toCheckJson(result: CheckResult): CheckJson {
@@ -63,7 +53,7 @@ export function toCheckJson(result: CheckResult): CheckJson {
     ...(result.errorKind && { error_kind: result.errorKind }),
     kernel: facts?.kernel ?? null,
     conntrack: facts ? toConntrackJson(facts) : null,
-    modules: facts ? natModules(facts.modules).map((m) => ({ name: m.name, used_by: [...m.usedBy] })) : [],
+    modules: facts ? netfilterModules(facts.modules).map((m) => ({ name: m.name, used_by: [...m.usedBy] })) : [],
     nat_rules_in_use: facts?.natRulesInUse ?? null,
     nat_rule_evidence: facts ? [...facts.natRuleEvidence] : [],
     kube_proxy: facts?.kubeProxy ?? null,
@@ -80,7 +70,7 @@ function toConntrackJson(facts: HostFacts): CheckConntrackJson {
     max: facts.max,
     buckets: facts.buckets,
     hashsize: facts.hashsize,
-    usage_percent: usagePercent(facts.count, facts.max),
+    usage_percent: tableUsagePercentOneDecimal(facts.count, facts.max),
     timeouts: { ...facts.timeouts },
     stats: { drop: stats?.drop ?? null, early_drop: stats?.early_drop ?? null, insert_failed: stats?.insert_failed ?? null },
   };

@@ -1,5 +1,6 @@
 /** `check` as text: one compact line per host, flags that stay visible without color, a final count. Pure. */
 import type { CheckResult } from '../facts/check-result.js';
+import { tableUsagePercent } from '../kernel/table-usage.js';
 import { type CheckJson, toCheckJson } from './check-json.js';
 import type { ReportFormat } from './format.js';
 import { createPaint, type Paint } from './paint.js';
@@ -42,7 +43,7 @@ export function findCheckWarnings(json: CheckJson, usageWarnPercent: number): st
   const warnings: string[] = [];
   const usage = conntrack.usage_percent;
   // compare the exact ratio: 79.99% shows as 80.0% but is not over an 80% threshold
-  const exact = conntrack.count !== null && conntrack.max ? (conntrack.count / conntrack.max) * 100 : null;
+  const exact = tableUsagePercent(conntrack.count, conntrack.max);
   if (usage !== null && exact !== null && exact >= usageWarnPercent) warnings.push(`WARN: usage ${usage.toFixed(1)}% ≥ ${usageWarnPercent}%`);
   if ((conntrack.stats.drop ?? 0) > 0) warnings.push(`WARN: ${conntrack.stats.drop} drops`);
   if ((conntrack.stats.early_drop ?? 0) > 0) warnings.push(`WARN: ${conntrack.stats.early_drop} early_drop`);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
+import { tableUsagePercent } from '../kernel/table-usage.js';
 import type { GateSpec } from '../playbook/types.js';
 import type { HostTarget } from '../transport/connection.js';
 import type { ConnectionPool } from './connection-pool.js';
@@ -34,8 +35,8 @@ const interruptPollMs = 100;
  */
 export function judgeGate(gate: GateSpec, before: HostFacts | null, after: HostFacts): string | null {
   const reasons: string[] = [];
-  if (gate.max_usage_percent !== undefined && after.count !== null && after.max) {
-    const usagePercent = (after.count / after.max) * 100;
+  const usagePercent = tableUsagePercent(after.count, after.max);
+  if (gate.max_usage_percent !== undefined && usagePercent !== null) {
     if (usagePercent > gate.max_usage_percent) {
       reasons.push(`table ${usagePercent.toFixed(1)}% full (${after.count} of ${after.max}) > ${gate.max_usage_percent}%`);
     }

@@ -1,7 +1,8 @@
 /** check_count: reads how full the table is; never changes anything. */
 import type { HostFacts } from '../facts/types.js';
+import { tableUsagePercentOneDecimal } from '../kernel/table-usage.js';
 import type { StepSpec } from '../playbook/types.js';
-import { startPlan, type PlannedStep } from './plan-base.js';
+import { startPlan, type PlannedStep } from './step-plan.js';
 import type { PlanContext, StepDefinition } from './types.js';
 
 type CheckCountSpec = Extract<StepSpec, { kind: 'check_count' }>;
@@ -17,11 +18,10 @@ export interface CountReading {
 
 export function readCount(facts: HostFacts): CountReading {
   const { count, max, stats } = facts;
-  const usagePercent = count !== null && max !== null && max > 0 ? Math.round((count / max) * 1000) / 10 : null;
   return {
     count,
     max,
-    usagePercent,
+    usagePercent: tableUsagePercentOneDecimal(count, max),
     drop: stats?.drop ?? null,
     early_drop: stats?.early_drop ?? null,
     insert_failed: stats?.insert_failed ?? null,
@@ -73,5 +73,5 @@ export function planCheckCount(spec: CheckCountSpec, context: PlanContext): Plan
 export const checkCountStep: StepDefinition<CheckCountSpec> = {
   kind: 'check_count',
   filesNeeded: () => [],
-  plan: (spec, context) => planCheckCount(spec, context).plan,
+  plan: planCheckCount,
 };

@@ -1,14 +1,13 @@
 /** The six step kinds, keyed by kind, and the planner that runs them in playbook order. */
 import type { HostFacts } from '../facts/types.js';
 import type { Playbook, StepKind, StepSpec } from '../playbook/types.js';
-import { checkCountStep, planCheckCount } from './check-count.js';
-import { persistStep, planPersist } from './persist.js';
-import type { PlannedStep } from './plan-base.js';
-import { planRaiseMax, raiseMaxStep } from './raise-max.js';
-import { planSetHashsize, setHashsizeStep } from './set-hashsize.js';
-import { planSetTimeouts, setTimeoutsStep } from './set-timeouts.js';
+import { checkCountStep } from './check-count.js';
+import { persistStep } from './persist.js';
+import { raiseMaxStep } from './raise-max.js';
+import { setHashsizeStep } from './set-hashsize.js';
+import { setTimeoutsStep } from './set-timeouts.js';
 import type { HostPlan, PlanContext, StepDefinition } from './types.js';
-import { planUnloadNat, unloadNatStep } from './unload-nat.js';
+import { unloadNatStep } from './unload-nat.js';
 
 type SpecOf<K extends StepKind> = Extract<StepSpec, { kind: K }>;
 
@@ -21,26 +20,13 @@ export const stepDefinitions: { [K in StepKind]: StepDefinition<SpecOf<K>> } = {
   unload_nat: unloadNatStep,
 };
 
-/** Like StepDefinition.plan, but also returns what the next steps see. */
-function planStep(spec: StepSpec, context: PlanContext): PlannedStep {
-  switch (spec.kind) {
-    case 'check_count':
-      return planCheckCount(spec, context);
-    case 'raise_max':
-      return planRaiseMax(spec, context);
-    case 'set_hashsize':
-      return planSetHashsize(spec, context);
-    case 'set_timeouts':
-      return planSetTimeouts(spec, context);
-    case 'persist':
-      return planPersist(spec, context);
-    case 'unload_nat':
-      return planUnloadNat(spec, context);
-  }
+/** The definition of a spec's kind, typed for any spec (the table is keyed by kind, so they match). */
+function definitionOf(spec: StepSpec): StepDefinition {
+  return stepDefinitions[spec.kind] as StepDefinition;
 }
 
 function filesOf(spec: StepSpec): string[] {
-  const definition = stepDefinitions[spec.kind] as StepDefinition;
+  const definition = definitionOf(spec);
   // a host's own options may name other files (persist's file): gather them all
   const variants = [spec, ...Object.keys(spec.perHost ?? {}).map((host) => specForHost(spec, host))];
   return variants.flatMap((variant) => definition.filesNeeded(variant));
@@ -61,12 +47,14 @@ export function specForHost(spec: StepSpec, host: string | undefined): StepSpec 
   return own === undefined ? spec : ({ ...spec, options: own } as StepSpec);
 }
 
+/** Plans every step in playbook order; each step sees what the steps before it set (PlanContext). Pure. */
 export function planHost(facts: HostFacts, playbook: Playbook, host?: string): HostPlan {
   let context = initialContext(facts);
   const steps = playbook.steps.map((spec) => {
-    const planned = planStep(specForHost(spec, host), context);
+    const own = specForHost(spec, host);
+    const planned = definitionOf(own).plan(own, context);
     context = planned.context;
     return planned.plan;
   });
-  return { steps, files: filesNeeded(playbook) };
+  return { steps };
 }

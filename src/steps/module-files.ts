@@ -49,12 +49,17 @@ export function parseConntrackOptions(line: string): OptionsLine | null {
   return { others: params.filter((p) => !p.startsWith('hashsize=')), hashsize: sizes.length ? sizes[sizes.length - 1]!.slice(9) : null };
 }
 
-/** 1-based lines of `text` whose hashsize= differs from `hashsize`. */
-export function findHashsizeLines(text: string, hashsize: number): { line: number; value: string }[] {
+/** 1-based lines of `text` that set nf_conntrack's hashsize=, with the value each sets (the last hashsize= on it). */
+export function readHashsizeLines(text: string): { line: number; value: string }[] {
   return text.split('\n').flatMap((raw, index) => {
     const options = parseConntrackOptions(raw);
-    return options?.hashsize != null && options.hashsize !== String(hashsize) ? [{ line: index + 1, value: options.hashsize }] : [];
+    return options?.hashsize != null ? [{ line: index + 1, value: options.hashsize }] : [];
   });
+}
+
+/** 1-based lines of `text` whose hashsize= differs from `hashsize`. */
+export function findHashsizeLines(text: string, hashsize: number): { line: number; value: string }[] {
+  return readHashsizeLines(text).filter((found) => found.value !== String(hashsize));
 }
 
 /**

@@ -1,44 +1,10 @@
 /**
- * The NAT/conntrack module chain and its removal order, from the lsmod holder graph.
- * In the chain: modules that exist only to serve NAT or conntrack (targets, matches, helpers,
- * the nf_nat and nf_conntrack cores). nf_defrag_ipv4/6 go too, but only when nothing outside
- * the chain holds them (xt_socket, TPROXY use them without conntrack). Shared infrastructure
- * (x_tables, ip_tables, nf_tables, nft_compat, nfnetlink, libcrc32c) stays loaded.
+ * The NAT/conntrack module chain to remove and its removal order, from the lsmod holder graph. Which modules are
+ * chain modules is src/kernel/netfilter-modules.ts; nf_defrag_ipv4/6 go too, but only when nothing outside the
+ * chain holds them (xt_socket, TPROXY use them without conntrack). Shared infrastructure stays loaded.
  */
 import type { LoadedModule } from '../facts/types.js';
-
-const chainNames = new Set([
-  'iptable_nat',
-  'ip6table_nat',
-  'ipt_MASQUERADE',
-  'ip6t_MASQUERADE',
-  'xt_MASQUERADE',
-  'xt_nat',
-  'xt_REDIRECT',
-  'nft_chain_nat',
-  'nft_chain_nat_ipv4',
-  'nft_chain_nat_ipv6',
-  'nft_masq',
-  'nft_masq_ipv4',
-  'nft_masq_ipv6',
-  'nft_redir',
-  'nft_nat',
-  'nft_ct',
-  'xt_conntrack',
-  'xt_state',
-  'xt_CT',
-]);
-
-const defragNames = new Set(['nf_defrag_ipv4', 'nf_defrag_ipv6']);
-
-/** nf_nat, nf_nat_ipv4, nf_nat_masquerade_ipv4, nf_nat_ftp…; nf_conntrack, _ipv4, _netlink, _ftp… */
-function isCoreOrHelper(name: string): boolean {
-  return /^nf_(nat|conntrack)(_|$)/.test(name);
-}
-
-export function isChainModule(name: string): boolean {
-  return chainNames.has(name) || isCoreOrHelper(name);
-}
+import { defragModules, isNatChainModule } from '../kernel/netfilter-modules.js';
 
 export interface UnloadAnalysis {
   /** Removal order: every module after all of its holders. */
@@ -50,9 +16,9 @@ export interface UnloadAnalysis {
 }
 
 function selectChain(modules: LoadedModule[]): { chain: LoadedModule[]; keptDefrag: string[] } {
-  const core = new Set(modules.filter((m) => isChainModule(m.name)).map((m) => m.name));
+  const core = new Set(modules.filter((m) => isNatChainModule(m.name)).map((m) => m.name));
   const keptDefrag: string[] = [];
-  for (const m of modules.filter((mod) => defragNames.has(mod.name))) {
+  for (const m of modules.filter((mod) => defragModules.has(mod.name))) {
     if (m.usedBy.every((holder) => core.has(holder)) && m.useCount <= m.usedBy.length) core.add(m.name);
     else keptDefrag.push(m.name);
   }

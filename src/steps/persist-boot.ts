@@ -1,16 +1,17 @@
 /**
  * Makes the persisted sysctl block the value that wins at boot: finds lines in files read after the target
  * (sysctl-order.ts), comments them out when they are the user's files under /etc (restored by rollback, which
- * writes the before-bytes back) or refuses with the file:line that wins. Also empties managed blocks the target
+ * writes the before-bytes back) or refuses with the file:line that wins (the last assignment, sysctl-winner.ts). Also empties managed blocks the target
  * moved away from. Pure.
  */
 import { posix } from 'node:path';
 import { sysctlDirs } from '../facts/boot-config-script.js';
 import type { BootConfig } from '../facts/parse-boot-config.js';
 import { planFileChange, readBytesText } from '../changes/file-state.js';
-import { isLiveKey, knobIdOf } from './persist-keys.js';
-import { blockBegin, disabledPrefix, parseAssignment, readBlockEntries, rewriteForeignText, type SysctlEntry } from './sysctl-block.js';
+import { knobIdOf } from './persist-keys.js';
+import { blockBegin, disabledPrefix, readBlockEntries, rewriteForeignText, type SysctlEntry } from './sysctl-block.js';
 import { bootFileOf, explainUnread, readPositions, sysctlConfPath, sysctlReadOrder, type ReadFile } from './sysctl-order.js';
+import { bootAssignments, lastAssignments, sameLine, type Assignment } from './sysctl-winner.js';
 import type { Change } from './types.js';
 
 export interface BootFix {
@@ -19,12 +20,10 @@ export interface BootFix {
   refusal?: string;
 }
 
-interface Conflict {
-  file: ReadFile;
-  line: number;
-  key: string;
-  value: string;
+/** A line read after the target that sets a knob the block sets, to another value; `winner` sets that knob last. */
+interface Conflict extends Assignment {
   wanted: string;
+  winner: Assignment;
 }
 
 function sameValue(a: string, b: string): boolean {
@@ -66,29 +65,33 @@ export function foreignBlockEntries(config: BootConfig, targetReal: string): Sys
     });
 }
 
+/**
+ * The lines after the target that keep the block's value from applying at boot. None when the line applied last
+ * (sysctl-winner.ts) already sets the wanted value; else every line with another value, the winner among them:
+ * once the winner is commented out, the differing line before it would win.
+ */
 function findConflicts(order: ReadFile[], after: number, targetReal: string, entries: SysctlEntry[], compat: boolean) {
   const wanted = new Map(entries.map((e) => [knobIdOf(e.key) ?? e.key, e.value]));
+  const found = bootAssignments(order.slice(after + 1).filter((file) => file.realPath !== targetReal), compat);
+  if (found.unreadable) return { conflicts: [], unreadable: found.unreadable };
+  const winners = lastAssignments(found.assignments.filter((a) => wanted.has(a.id)));
   const conflicts: Conflict[] = [];
-  const scanned = new Set<string>([targetReal]);
-  // sysctl --system reads /etc/sysctl.conf twice (its link, then itself): one conflict per line
-  for (const file of order.slice(after + 1)) {
-    if (scanned.has(file.realPath) || !file.mentions) continue;
-    scanned.add(file.realPath);
-    if (file.state === null) return { conflicts, unreadable: file };
-    readBytesText(file.state).split('\n').forEach((text, index) => {
-      const entry = parseAssignment(text);
-      const id = entry && isLiveKey(entry.key, compat) ? knobIdOf(entry.key) : null;
-      const value = id === null ? undefined : wanted.get(id);
-      if (entry && value !== undefined && !sameValue(value, entry.value)) {
-        conflicts.push({ file, line: index + 1, key: entry.key, value: entry.value, wanted: value });
-      }
-    });
+  for (const assignment of found.assignments) {
+    const value = wanted.get(assignment.id);
+    const winner = winners.get(assignment.id);
+    if (value === undefined || winner === undefined || sameValue(winner.value, value)) continue;
+    // sysctl --system reads /etc/sysctl.conf twice (its link, then itself): one conflict per line
+    if (sameValue(assignment.value, value) || conflicts.some((c) => sameLine(c, assignment))) continue;
+    // a line read twice is named as read last when it is the winner
+    conflicts.push({ ...(sameLine(assignment, winner) ? winner : assignment), wanted: value, winner });
   }
   return { conflicts, unreadable: null };
 }
 
 function describeConflict(c: Conflict, target: string): string {
-  return `${lineAt(c.file, c.line)} sets ${c.key} = ${c.value} and is read after ${target} at boot, so it wins over ${c.wanted}`;
+  const what = `${lineAt(c.file, c.line)} sets ${c.key} = ${c.value} and is read after ${target} at boot`;
+  if (sameLine(c, c.winner)) return `${what}, so it wins over ${c.wanted}`;
+  return `${what}; ${lineAt(c.winner.file, c.winner.line)} sets it later, and without that line it would win over ${c.wanted}`;
 }
 
 export interface SysctlBootInput {
@@ -106,7 +109,8 @@ export function planSysctlBoot({ config, target, entries }: SysctlBootInput): Bo
   if (positions.length === 0 && entries.length > 0) return { changes: [], notes: [], refusal: explainUnread(config, target) };
   const found = findConflicts(order, Math.max(-1, ...positions), targetReal, entries, config.compatSysctls);
   if (found.unreadable) return { changes: [], notes: [], refusal: `${shown(found.unreadable)} is read after ${target} at boot and could not be read` };
-  const kept = found.conflicts.find((c) => !isEditable(c.file));
+  const keptWinner = found.conflicts.find((c) => !isEditable(c.file) && sameLine(c, c.winner));
+  const kept = keptWinner ?? found.conflicts.find((c) => !isEditable(c.file));
   if (kept) return { changes: [], notes: [], refusal: `${describeConflict(kept, target)}; ${whyKept(kept.file)}` };
   const managed = new Set(entries.map((e) => knobIdOf(e.key) ?? e.key));
   const fix: BootFix = { changes: [], notes: found.conflicts.map((c) => `${describeConflict(c, target)}: commented out`) };

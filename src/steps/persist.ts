@@ -12,7 +12,7 @@ import { modprobeConfPath, modulesLoadPath, readModprobeHashsize, renderModprobe
 import { foreignBlockEntries, planSysctlBoot } from './persist-boot.js';
 import { aliasesOf, knobIdOf, mergeEntries } from './persist-keys.js';
 import { planModprobeBoot } from './persist-modprobe.js';
-import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
+import { refusePlan, startPlan, type PlannedStep } from './step-plan.js';
 import { readBlockEntries, rewriteSysctlText, type SysctlEntry } from './sysctl-block.js';
 import { bootFileOf } from './sysctl-order.js';
 import type { Change, PlanContext, StepDefinition, StepPlan } from './types.js';
@@ -171,5 +171,5 @@ export function filesNeededForPersist(spec: PersistSpec): string[] {
 export const persistStep: StepDefinition<PersistSpec> = {
   kind: 'persist',
   filesNeeded: filesNeededForPersist,
-  plan: (spec, context) => planPersist(spec, context).plan,
+  plan: planPersist,
 };

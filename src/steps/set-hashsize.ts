@@ -2,8 +2,10 @@
 import type { HostFacts, KnobFact } from '../facts/types.js';
 import type { HashsizeExpr, StepSpec } from '../playbook/types.js';
 import { explainGlobalKnobRefusal, nonInitialNetnsEvidence } from './init-netns.js';
-import { makeKnobChange, type KnobMirror } from '../changes/knob-change.js';
-import { parseCount, refusePlan, roundUpBuckets, startPlan, type PlannedStep } from './plan-base.js';
+import { makeKnobChange } from '../changes/knob-change.js';
+import type { KnobMirror } from '../changes/change.js';
+import { roundUpBuckets } from '../kernel/table-size.js';
+import { readKnobCount, refusePlan, startPlan, type PlannedStep } from './step-plan.js';
 import type { Change, PlanContext, StepDefinition, StepPlan } from './types.js';
 import { NOT_LOADED_REFUSAL } from './not-loaded.js';
 
@@ -26,7 +28,7 @@ function describeExpr(expr: HashsizeExpr): string {
 }
 
 function currentBuckets(facts: HostFacts): number | null {
-  return facts.buckets ?? parseCount(facts.knobs.buckets.value) ?? parseCount(facts.knobs.hashsize.value);
+  return facts.buckets ?? readKnobCount(facts.knobs.buckets.value) ?? readKnobCount(facts.knobs.hashsize.value);
 }
 
 interface WritePlan {
@@ -123,5 +125,5 @@ export function planSetHashsize(spec: SetHashsizeSpec, context: PlanContext): Pl
 export const setHashsizeStep: StepDefinition<SetHashsizeSpec> = {
   kind: 'set_hashsize',
   filesNeeded: () => [],
-  plan: (spec, context) => planSetHashsize(spec, context).plan,
+  plan: planSetHashsize,
 };

@@ -2,7 +2,7 @@
 import { timeoutPath } from '../facts/types.js';
 import type { StepSpec } from '../playbook/types.js';
 import { makeKnobChange } from '../changes/knob-change.js';
-import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
+import { refusePlan, startPlan, type PlannedStep } from './step-plan.js';
 import type { PlanContext, StepDefinition } from './types.js';
 import { NOT_LOADED_REFUSAL } from './not-loaded.js';
 
@@ -54,5 +54,5 @@ export function planSetTimeouts(spec: SetTimeoutsSpec, context: PlanContext): Pl
 export const setTimeoutsStep: StepDefinition<SetTimeoutsSpec> = {
   kind: 'set_timeouts',
   filesNeeded: () => [],
-  plan: (spec, context) => planSetTimeouts(spec, context).plan,
+  plan: planSetTimeouts,
 };

@@ -38,9 +38,14 @@ export interface PlanContext {
 }
 
 export interface HostPlan {
+  /** One plan per playbook step, in playbook order. */
   steps: StepPlan[];
-  /** Files the gatherer must read for this playbook (persist targets, modprobe.d, modules-load.d). */
-  files: string[];
+}
+
+/** A step's plan together with the context the next steps see (raise_max's target reaches set_hashsize, persist). */
+export interface PlannedStep {
+  plan: StepPlan;
+  context: PlanContext;
 }
 
 /** One step kind's pure logic. */
@@ -48,5 +53,5 @@ export interface StepDefinition<S extends StepSpec = StepSpec> {
   kind: S['kind'];
   /** Files this step needs in facts.files. */
   filesNeeded(spec: S): string[];
-  plan(spec: S, context: PlanContext): StepPlan;
+  plan(spec: S, context: PlanContext): PlannedStep;
 }

@@ -3,7 +3,7 @@ import type { HostFacts } from '../facts/types.js';
 import type { StepSpec } from '../playbook/types.js';
 import { describeBlocker, findLoadBlockers } from './modprobe-rules.js';
 import { analyzeUnload } from './module-graph.js';
-import { refusePlan, startPlan, type PlannedStep } from './plan-base.js';
+import { refusePlan, startPlan, type PlannedStep } from './step-plan.js';
 import type { Change, PlanContext, StepDefinition } from './types.js';
 import { dropsConntrackValues, pinRuntimeValues } from './unload-pins.js';
 
@@ -57,5 +57,5 @@ export function planUnloadNat(spec: UnloadNatSpec, context: PlanContext): Planne
 export const unloadNatStep: StepDefinition<UnloadNatSpec> = {
   kind: 'unload_nat',
   filesNeeded: () => [],
-  plan: (spec, context) => planUnloadNat(spec, context).plan,
+  plan: planUnloadNat,
 };

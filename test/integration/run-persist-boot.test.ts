@@ -83,6 +83,32 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
     assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '65536');
   });
 
+  it('lab2: the same key twice in /etc/sysctl.conf: the line systemd-sysctl applies last is the one named; a last line with our value is left alone', async () => {
+    const file = await playbook(t, 'twice', ['raise_max: {value: 262144}', 'persist: {sysctl_d: true}']);
+    await execOk(t.lab, 'lab2', `printf '%s\\n' '${max} = 131072' >> /etc/sysctl.conf`);
+    const seeded = await readHostFile(t.lab, 'lab2', '/etc/sysctl.conf');
+    const lastLine = seeded.trimEnd().split('\n').length;
+    assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '131072', `line ${lastLine} wins at boot, by systemd-sysctl itself`);
+    const run = await runPlaybook(t, file, ['-l', 'lab2', '-o', 'plain']);
+    assert.equal(run.cli.exitCode, 0, transcript(run.cli));
+    const winner = new RegExp(`/etc/sysctl\\.conf:${lastLine} \\(read as /etc/sysctl\\.d/99-sysctl\\.conf\\) sets ${max} = 131072 and is read after \\S+ at boot, so it wins over 262144: commented out`);
+    assert.match(run.cli.stdout, winner, transcript(run.cli));
+    assert.match(run.cli.stdout, new RegExp(`sets ${max} = 65536 .*; /etc/sysctl\\.conf:${lastLine} .*sets it later`), 'the earlier line goes too, or it would win');
+    assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '262144');
+    const undo = await runCli(['rollback', '--last', '-i', t.lab.inventoryFile, '-l', 'lab2', '-o', 'plain']);
+    assert.equal(undo.exitCode, 0, transcript(undo));
+    assert.equal(await readHostFile(t.lab, 'lab2', '/etc/sysctl.conf'), seeded);
+
+    await execOk(t.lab, 'lab2', `printf '%s\\n' '${max} = 262144' >> /etc/sysctl.conf`);
+    const agreeing = await readHostFile(t.lab, 'lab2', '/etc/sysctl.conf');
+    assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '262144', 'the last line already sets our value');
+    const again = await runPlaybook(t, file, ['-l', 'lab2', '-o', 'plain']);
+    assert.equal(again.cli.exitCode, 0, transcript(again.cli));
+    assert.doesNotMatch(again.cli.stdout, /commented out/, transcript(again.cli));
+    assert.equal(await readHostFile(t.lab, 'lab2', '/etc/sysctl.conf'), agreeing, 'sysctl.conf is left as it is');
+    assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '262144');
+  });
+
   it('lab3: a conflicting /etc/modprobe.d/nf_conntrack.conf hashsize is commented out (the field case), /run one refused', async () => {
     const line = 'options nf_conntrack expect_hashsize=262144 hashsize=262144';
     await execOk(t.lab, 'lab3', `printf '%s\\n' '${line}' > /etc/modprobe.d/nf_conntrack.conf`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isNatModule, toCheckJson, usagePercent } from '../../src/report/check-json.js';
+import { toCheckJson } from '../../src/report/check-json.js';
 import { withAlarms } from '../../src/facts/check-result.js';
 import { answered, unreachable } from './check-results.fixture.js';
 
@@ -62,20 +62,4 @@ describe('toCheckJson', () => {
   it('keeps the stats keys when stats could not be read', () => {
     assert.deepEqual(toCheckJson(answered('a', { stats: null })).conntrack?.stats, { drop: null, early_drop: null, insert_failed: null });
   });
-});
-
-describe('isNatModule', () => {
-  const cases: [string, boolean][] = [
-    ['nf_conntrack', true], ['nf_tables', true], ['nft_chain_nat', true], ['xt_nat', true], ['ipt_REJECT', true],
-    ['ip6t_REJECT', true], ['iptable_filter', true], ['ip6table_nat', true], ['ip_tables', true], ['ip6_tables', true],
-    ['x_tables', true], ['nfnetlink', false], ['ext4', false], ['br_netfilter', false], ['ip_tables_extra', false],
-  ];
-  for (const [name, expected] of cases) it(`${name} → ${expected}`, () => assert.equal(isNatModule(name), expected));
-});
-
-describe('usagePercent', () => {
-  const cases: [number | null, number | null, number | null][] = [
-    [1200, 65536, 1.8], [59768, 65536, 91.2], [65536, 65536, 100], [0, 65536, 0], [null, 65536, null], [5, null, null], [5, 0, null],
-  ];
-  for (const [count, max, expected] of cases) it(`${count}/${max} → ${expected}`, () => assert.equal(usagePercent(count, max), expected));
 });

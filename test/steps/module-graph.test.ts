@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LoadedModule } from '../../src/facts/types.js';
-import { analyzeUnload, isChainModule } from '../../src/steps/module-graph.js';
+import { analyzeUnload } from '../../src/steps/module-graph.js';
 import { legacy4x, mod, modular61Legacy, modular61Nft } from '../fixtures/steps/facts.js';
 
 /** Every module comes after all of its holders that are removed too. */
@@ -13,22 +13,6 @@ function assertHolderOrder(modules: LoadedModule[], order: string[]): void {
     }
   }
 }
-
-describe('isChainModule', () => {
-  const cases: [string, boolean][] = [
-    ['nf_conntrack', true],
-    ['nf_conntrack_ipv4', true],
-    ['nf_conntrack_netlink', true],
-    ['nf_nat_masquerade_ipv4', true],
-    ['ipt_MASQUERADE', true],
-    ['xt_conntrack', true],
-    ['x_tables', false],
-    ['nf_tables', false],
-    ['libcrc32c', false],
-    ['nf_defrag_ipv4', false],
-  ];
-  for (const [name, want] of cases) it(`${name} → ${want}`, () => assert.equal(isChainModule(name), want));
-});
 
 describe('analyzeUnload', () => {
   const graphs = [

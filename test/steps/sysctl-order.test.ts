@@ -83,7 +83,17 @@ const entries = [{ key: max, value: '262144' }];
 
 describe('which line wins at boot: neutralise, refuse or leave', () => {
   const dropIn = '/etc/sysctl.d/90-conntrack-fleet.conf';
-  const cases: { name: string; target: string; files: BootFile[]; init?: BootConfig['init']; compat?: boolean; refusal?: RegExp; disabled?: string[] }[] = [
+  const cases: {
+    name: string;
+    target: string;
+    files: BootFile[];
+    init?: BootConfig['init'];
+    compat?: boolean;
+    refusal?: RegExp;
+    disabled?: string[];
+    /** When given: the notes, one per disabled line, in read order (`disabled` is in file-list order). */
+    notes?: RegExp[];
+  }[] = [
     {
       name: 'sysctl.conf (via 99-sysctl.conf) is read after a 90- drop-in: its line is commented out',
       target: dropIn,
@@ -164,6 +174,61 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
       disabled: ['/etc/sysctl.d/99-zz.conf:1'],
     },
     {
+      name: 'the same key twice in one file: the later line wins and is named; both go, or the earlier would win',
+      target: dropIn,
+      files: [link99, conf(`${max} = 65536\n${max} = 131072\n`)],
+      disabled: ['/etc/sysctl.conf:1', '/etc/sysctl.conf:2'],
+      notes: [
+        /^\/etc\/sysctl\.conf:1 \(read as \/etc\/sysctl\.d\/99-sysctl\.conf\) sets \S+ = 65536 and is read after .*; \/etc\/sysctl\.conf:2 \(read as .*\) sets it later, and without that line it would win over 262144: commented out$/,
+        /^\/etc\/sysctl\.conf:2 \(read as \/etc\/sysctl\.d\/99-sysctl\.conf\) sets \S+ = 131072 and is read after .*, so it wins over 262144: commented out$/,
+      ],
+    },
+    {
+      name: 'the same key twice in one file, the later line with the wanted value: that value applies at boot, nothing changes',
+      target: dropIn,
+      files: [link99, conf(`# hand\n${max} = 65536\n${max} = 262144\n`)],
+      disabled: [],
+    },
+    {
+      name: 'a later line by the alias name with the wanted value wins over an earlier other value',
+      target: dropIn,
+      files: [bootFile('/etc/sysctl.d/95-k.conf', { text: `${max} = 1\nnet.nf_conntrack_max = 262144\n` })],
+      disabled: [],
+    },
+    {
+      name: 'two later files: the last file read wins and is named, whatever the line numbers',
+      target: dropIn,
+      files: [bootFile('/etc/sysctl.d/95-a.conf', { text: `\n\n${max} = 1\n` }), bootFile('/etc/sysctl.d/96-b.conf', { text: `${max} = 2\n` })],
+      disabled: ['/etc/sysctl.d/95-a.conf:3', '/etc/sysctl.d/96-b.conf:1'],
+      notes: [/^\/etc\/sysctl\.d\/95-a\.conf:3 sets .* = 1 .*; \/etc\/sysctl\.d\/96-b\.conf:1 sets it later/, /^\/etc\/sysctl\.d\/96-b\.conf:1 sets .* = 2 .*, so it wins over 262144/],
+    },
+    {
+      name: 'a later file with the wanted value makes an earlier one lose: nothing changes',
+      target: dropIn,
+      files: [bootFile('/etc/sysctl.d/95-a.conf', { text: `${max} = 1\n` }), bootFile('/etc/sysctl.d/96-b.conf', { text: `${max} = 262144\n` })],
+      disabled: [],
+    },
+    {
+      name: 'a package line that wins over a user line read before it is refused as the winner',
+      target: dropIn,
+      files: [bootFile('/etc/sysctl.d/95-a.conf', { text: `${max} = 1\n` }), bootFile('/usr/lib/sysctl.d/99-v.conf', { text: `${max} = 2\n` })],
+      refusal: /^\/usr\/lib\/sysctl\.d\/99-v\.conf:1 sets \S+ = 2 and is read after .*, so it wins over 262144; it belongs to a package/,
+    },
+    {
+      name: 'a package line that a later user line overrides is refused: commenting out the user line would let it win',
+      target: dropIn,
+      files: [bootFile('/usr/lib/sysctl.d/95-v.conf', { text: `${max} = 2\n` }), bootFile('/etc/sysctl.d/99-a.conf', { text: `${max} = 1\n` })],
+      refusal: /^\/usr\/lib\/sysctl\.d\/95-v\.conf:1 sets \S+ = 2 .*; \/etc\/sysctl\.d\/99-a\.conf:1 sets it later, and without that line it would win over 262144; it belongs to a package/,
+    },
+    {
+      name: 'sysctl --system: sysctl.conf read last wins over a drop-in named later than its link',
+      target: dropIn,
+      init: 'other',
+      files: [link99, bootFile('/etc/sysctl.d/99-zz.conf', { text: `${max} = 7\n` }), conf(`${max} = 5\n`)],
+      disabled: ['/etc/sysctl.d/99-zz.conf:1', '/etc/sysctl.conf:1'],
+      notes: [/^\/etc\/sysctl\.conf:1 sets \S+ = 5 .*, so it wins over 262144/, /^\/etc\/sysctl\.d\/99-zz\.conf:1 sets \S+ = 7 .*; \/etc\/sysctl\.conf:1 sets it later/],
+    },
+    {
       name: 'the target not read at boot is refused',
       target: '/etc/sysctl.conf',
       files: [conf()],
@@ -184,6 +249,10 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
       });
       assert.deepEqual(disabled, c.disabled);
       assert.equal(fix.notes.length, c.disabled?.length);
+      if (c.notes) {
+        assert.equal(fix.notes.length, c.notes.length, fix.notes.join('\n'));
+        c.notes.forEach((note, i) => assert.match(fix.notes[i] ?? '', note));
+      }
     });
   }
 });

@@ -1,12 +1,8 @@
-/** Shared plumbing of the step planners: an empty StepPlan and small number helpers. */
+/** A step's plan as every planner starts it, and the refusal that fails the host before anything changes. */
 import type { StepSpec } from '../playbook/types.js';
-import type { PlanContext, StepPlan } from './types.js';
+import type { StepPlan } from './types.js';
 
-/** A step's plan together with the context the next steps see. */
-export interface PlannedStep {
-  plan: StepPlan;
-  context: PlanContext;
-}
+export type { PlannedStep } from './types.js';
 
 export function startPlan(spec: StepSpec): StepPlan {
   return {
@@ -25,20 +21,14 @@ export function refusePlan(plan: StepPlan, reason: string): StepPlan {
   return { ...plan, changes: [], refusal: reason };
 }
 
-/** A non-negative integer from a knob's text, else null. */
-export function parseCount(text: string | null | undefined): number | null {
+/** A non-negative integer from a knob's text (`"65536\n"`), else null: unreadable or not a count. Never throws. */
+export function readKnobCount(text: string | null | undefined): number | null {
   if (text === null || text === undefined) return null;
   const trimmed = text.trim();
   return /^\d+$/.test(trimmed) ? Number(trimmed) : null;
 }
 
-/** The kernel rounds a hash table size UP to a multiple of 512 (one 4 KiB page of 8-byte buckets). */
-export const bucketsPerPage = 512;
-
-export function roundUpBuckets(size: number): number {
-  return Math.ceil(size / bucketsPerPage) * bucketsPerPage;
-}
-
+/** `1.5 GiB`, `320 bytes`: binary units, one decimal, for memory in messages. */
 export function formatBytes(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
@@ -49,9 +39,4 @@ export function formatBytes(bytes: number): string {
   }
   const shown = unit === 0 ? String(value) : value.toFixed(1).replace(/\.0$/, '');
   return `${shown} ${units[unit]}`;
-}
-
-/** kube-proxy's rule for nf_conntrack_max, reused by raise_max's `auto`. */
-export function kubeProxyMax(cpus: number, perCpu = 32768, min = 131072): number {
-  return Math.max(min, perCpu * cpus);
 }
