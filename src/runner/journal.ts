@@ -6,9 +6,10 @@
 import type { Change } from '../changes/change.js';
 import { writeFileFunctions } from '../changes/write-file-sh.js';
 import { splitGatherOutput } from '../facts/gather-frame.js';
+import { journalDir } from '../remote/state-dir.js';
 import { quoteShell } from '../transport/quote.js';
 
-export const journalDir = '/var/lib/conntrack-fleet/journal';
+export { journalDir };
 /** Journals of finished runs kept per host, so a change can be undone later on purpose. */
 export const journalsKept = 20;
 
