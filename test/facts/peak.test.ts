@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildGatherScript } from '../../src/facts/gather-script.js';
 import { parseGatherOutput } from '../../src/facts/parse-gather-output.js';
-import { parsePeakRecord, peakCall, peakFile, peakGatherSh, type PeakPaths, type PeakRequest, readPeakValues } from '../../src/facts/peak.js';
+import { type PeakFact, parsePeakRecord, peakCall, peakFile, peakGatherSh, type PeakPaths, type PeakRequest, readPeakValues } from '../../src/facts/peak.js';
 import { journalDir } from '../../src/runner/journal.js';
 import { hasCommand, isRoot, runScriptLocally } from './local-shell.js';
 
@@ -26,7 +26,7 @@ describe('parsePeakRecord', () => {
 
 describe('readPeakValues: the fragment\'s values as a PeakFact', () => {
   const record = { count: 500, atSeconds: 1000, source: 'check' };
-  const cases = [
+  const cases: { name: string; values: Record<string, string>; expect: PeakFact | null }[] = [
     { name: 'fragment not run', values: {}, expect: null },
     { name: 'no file, read only', values: { peak_read: 'none' }, expect: { stored: null, read: 'none', write: 'off', kept: null } },
     { name: 'a peak, read only', values: { peak_stored: '500 1000 check' }, expect: { stored: record, read: 'ok', write: 'off', kept: record } },
@@ -48,8 +48,7 @@ describe('readPeakValues: the fragment\'s values as a PeakFact', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const values: Record<string, string> = c.values;
-      assert.deepEqual(readPeakValues((name) => values[name]), c.expect);
+      assert.deepEqual(readPeakValues((name) => c.values[name]), c.expect);
     });
   }
 });
