@@ -48,14 +48,22 @@ export function peakUseOf(record: PeakRecord | null, options: PeakDemandOptions)
  * `demand: highest count seen 60000 (now; peak 50000 2 h ago) × headroom 2 = 120000`,
  * `demand: highest count seen 60000 (now) × headroom 2 = 120000; peak 183442 45 d ago not used (older than 30 d)`.
  */
-export function peakDemandFactor(count: number | null, fact: PeakFact | null, options: PeakDemandOptions): { factor: Factor; peak: PeakUse | null } {
+export function peakDemandFactor(
+  count: number | null,
+  fact: PeakFact | null,
+  options: PeakDemandOptions,
+): { factor: Factor; peak: PeakUse | null } {
   const peak = peakUseOf(fact?.stored ?? null, options);
   const note = peakNote(fact);
   if (peak === null || !peak.used || (count !== null && count >= peak.count)) {
     const plain = demandFactor(count, options.headroom);
     if (peak === null) return { factor: { ...plain, line: plain.line + note }, peak };
     const said = `peak ${peak.count} ${peakAgeText(peak.ageSeconds)}`;
-    if (!peak.used) return { factor: { ...plain, line: `${plain.line}; ${said} not used (older than ${options.maxAgeDays} d)` }, peak };
+    if (!peak.used)
+      return {
+        factor: { ...plain, line: `${plain.line}; ${said} not used (older than ${options.maxAgeDays} d)` },
+        peak,
+      };
     return { factor: { ...plain, line: plain.line.replace(' (now) ', ` (now; ${said}) `) }, peak };
   }
   const entries = Math.ceil(peak.count * options.headroom);

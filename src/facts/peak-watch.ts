@@ -22,10 +22,19 @@ export interface PeakWatchState {
   last: PeakFact | null;
 }
 
-export const initialPeakWatchState: PeakWatchState = { stored: null, pending: null, samplesSinceRequest: 0, last: null };
+export const initialPeakWatchState: PeakWatchState = {
+  stored: null,
+  pending: null,
+  samplesSinceRequest: 0,
+  last: null,
+};
 
 /** The peak request the next sample carries, or null for a plain sample. */
-export function nextPeakRequest(state: PeakWatchState, nowSeconds: number, everySamples = defaultPeakEverySamples): PeakRequest | null {
+export function nextPeakRequest(
+  state: PeakWatchState,
+  nowSeconds: number,
+  everySamples = defaultPeakEverySamples,
+): PeakRequest | null {
   const request: PeakRequest = { mode: 'keep', source: 'watch', atSeconds: nowSeconds };
   if (state.last === null) return request;
   // no use asking again: the directory will not become writable during a watch
@@ -35,8 +44,15 @@ export function nextPeakRequest(state: PeakWatchState, nowSeconds: number, every
 }
 
 /** The state after one sample; `carried` = that sample's request had the fragment. */
-export function afterPeakSample(state: PeakWatchState, sample: CounterSample | null, atSeconds: number, carried: boolean): PeakWatchState {
-  const counted = carried ? { ...state, samplesSinceRequest: 0 } : { ...state, samplesSinceRequest: state.samplesSinceRequest + 1 };
+export function afterPeakSample(
+  state: PeakWatchState,
+  sample: CounterSample | null,
+  atSeconds: number,
+  carried: boolean,
+): PeakWatchState {
+  const counted = carried
+    ? { ...state, samplesSinceRequest: 0 }
+    : { ...state, samplesSinceRequest: state.samplesSinceRequest + 1 };
   if (sample?.peak) {
     // the fragment kept max(count now, pending): nothing is pending any more, unless the write failed
     const kept = sample.peak.write === 'failed' ? state.pending : null;
@@ -52,6 +68,8 @@ export function afterPeakSample(state: PeakWatchState, sample: CounterSample | n
 export function peakSampleScript(request: PeakRequest, paths: PeakPaths = defaultPeakPaths): string {
   const done = 'echo @@done\n';
   if (!sampleScript.endsWith(done)) throw new Error('sample script no longer ends with echo @@done');
-  const fragment = [peakFunctions(), `cf_pk_out() { printf '@@%s %s\\n' "$1" "$2"; }`, peakCall(request, paths)].join('\n');
+  const fragment = [peakFunctions(), `cf_pk_out() { printf '@@%s %s\\n' "$1" "$2"; }`, peakCall(request, paths)].join(
+    '\n',
+  );
   return `${sampleScript.slice(0, -done.length)}${fragment}\n${done}`;
 }

@@ -64,8 +64,15 @@ export function peakFunctions(): string {
 
 /** One `cf_peak` call for the request, every value quoted. Throws only on a programming error (a relative path). */
 export function peakCall(request: PeakRequest, paths: PeakPaths = defaultPeakPaths): string {
-  if (!paths.file.startsWith('/') || paths.file.endsWith('/')) throw new Error(`peak: not an absolute file path: ${paths.file}`);
-  const args: (string | number)[] = [paths.file, request.mode, paths.countFile, Math.floor(request.atSeconds), request.source];
+  if (!paths.file.startsWith('/') || paths.file.endsWith('/'))
+    throw new Error(`peak: not an absolute file path: ${paths.file}`);
+  const args: (string | number)[] = [
+    paths.file,
+    request.mode,
+    paths.countFile,
+    Math.floor(request.atSeconds),
+    request.source,
+  ];
   if (request.seen) args.push(request.seen.count, Math.floor(request.seen.atSeconds));
   return ['cf_peak', ...args.map(quoteShell)].join(' ');
 }
@@ -87,7 +94,8 @@ function readWrite(text: string | undefined): { write: PeakWrite; wrote: PeakRec
     return wrote ? { write: 'wrote', wrote } : { write: 'failed', wrote: null, error: `unexpected answer: ${text}` };
   }
   if (status === 'failed') return { write: 'failed', wrote: null, error: rest.join(' ') || 'no message' };
-  if (status === 'not-higher' || status === 'no-count' || status === 'not-writable') return { write: status, wrote: null };
+  if (status === 'not-higher' || status === 'no-count' || status === 'not-writable')
+    return { write: status, wrote: null };
   return { write: 'failed', wrote: null, error: `unexpected answer: ${text}` };
 }
 

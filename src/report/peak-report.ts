@@ -40,8 +40,11 @@ const writeText: Record<PeakWrite, string> = {
 
 /** `HOST: peak 183442 (2026-11-30T03:05:13.000Z, check) in /var/…/peak: new peak written`, escaped. */
 export function peakVerboseLine(host: string, fact: PeakFact): string {
-  const kept = fact.kept ? `${fact.kept.count} (${new Date(fact.kept.atSeconds * 1000).toISOString()}, ${fact.kept.source})` : 'none kept';
-  const read = fact.read === 'unreadable' ? ' (file unreadable)' : fact.read === 'invalid' ? ' (file held no peak line)' : '';
+  const kept = fact.kept
+    ? `${fact.kept.count} (${new Date(fact.kept.atSeconds * 1000).toISOString()}, ${fact.kept.source})`
+    : 'none kept';
+  const read =
+    fact.read === 'unreadable' ? ' (file unreadable)' : fact.read === 'invalid' ? ' (file held no peak line)' : '';
   const error = fact.write === 'failed' && fact.error ? `: ${fact.error}` : '';
   return escapeControls(`${host}: peak ${kept}${read} in ${peakFile}: ${writeText[fact.write]}${error}`);
 }

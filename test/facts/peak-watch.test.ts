@@ -4,11 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { PeakFact } from '../../src/facts/peak.js';
-import { afterPeakSample, initialPeakWatchState, nextPeakRequest, peakSampleScript, type PeakWatchState } from '../../src/facts/peak-watch.js';
+import {
+  afterPeakSample,
+  initialPeakWatchState,
+  nextPeakRequest,
+  peakSampleScript,
+  type PeakWatchState,
+} from '../../src/facts/peak-watch.js';
 import { type CounterSample, parseSample, sampleScript } from '../../src/facts/sample-script.js';
 import { runScriptLocally } from './local-shell.js';
 
-const sample = (count: number | null, peak?: PeakFact): CounterSample => ({ count, max: 65536, buckets: 65536, stats: null, ...(peak && { peak }) });
+const sample = (count: number | null, peak?: PeakFact): CounterSample => ({
+  count,
+  max: 65536,
+  buckets: 65536,
+  stats: null,
+  ...(peak && { peak }),
+});
 const fact = (kept: number | null, write: PeakFact['write'] = 'not-higher'): PeakFact => {
   const record = kept === null ? null : { count: kept, atSeconds: 1, source: 'check' };
   return { stored: record, read: kept === null ? 'none' : 'ok', write, kept: record };
@@ -21,7 +33,12 @@ describe('nextPeakRequest / afterPeakSample: when a watch sample carries the pea
     {
       name: 'first sample always carries it; quiet afterwards',
       every: 3,
-      steps: [{ count: 100, answer: fact(500), expectNext: 'plain' }, { count: 100, expectNext: 'plain' }, { count: 400, expectNext: 'plain' }, { count: 500, expectNext: 'plain' }],
+      steps: [
+        { count: 100, answer: fact(500), expectNext: 'plain' },
+        { count: 100, expectNext: 'plain' },
+        { count: 400, expectNext: 'plain' },
+        { count: 500, expectNext: 'plain' },
+      ],
     },
     {
       name: 'a count above the peak is written at most once per `every` samples, carrying the highest seen',
@@ -49,7 +66,11 @@ describe('nextPeakRequest / afterPeakSample: when a watch sample carries the pea
       name: 'not writable: never asked again',
       every: 1,
       steps: [
-        { count: 100, answer: { stored: null, read: 'unreadable', write: 'not-writable', kept: null }, expectNext: 'plain' },
+        {
+          count: 100,
+          answer: { stored: null, read: 'unreadable', write: 'not-writable', kept: null },
+          expectNext: 'plain',
+        },
         { count: 9000, expectNext: 'plain' },
         { count: 9001, expectNext: 'plain' },
       ],
@@ -84,13 +105,21 @@ describe('peakSampleScript (run by the local sh)', () => {
     chmodSync(dir, 0o755);
     writeFileSync(join(dir, 'count'), '4321\n');
     const file = join(dir, 'journal', 'peak');
-    const script = peakSampleScript({ mode: 'keep', source: 'watch', atSeconds: 77, seen: { count: 5000, atSeconds: 70 } }, { file, countFile: join(dir, 'count') });
+    const script = peakSampleScript(
+      { mode: 'keep', source: 'watch', atSeconds: 77, seen: { count: 5000, atSeconds: 70 } },
+      { file, countFile: join(dir, 'count') },
+    );
     assert.ok(script.startsWith(sampleScript.slice(0, sampleScript.indexOf('echo @@done'))));
     assert.ok(script.endsWith('echo @@done\n'));
     const result = await runScriptLocally(script);
     assert.equal(result.exitCode, 0, result.stderr);
     const parsed = parseSample(result.stdout);
-    assert.deepEqual(parsed?.peak, { stored: null, read: 'none', write: 'wrote', kept: { count: 5000, atSeconds: 70, source: 'watch' } });
+    assert.deepEqual(parsed?.peak, {
+      stored: null,
+      read: 'none',
+      write: 'wrote',
+      kept: { count: 5000, atSeconds: 70, source: 'watch' },
+    });
     assert.equal(readFileSync(file, 'utf8'), '5000 70 watch\n');
   });
 
