@@ -84,7 +84,7 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
 export function registerCheck(program: Command): void {
   const command = program
     .command('check')
-    .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes no setting.')
+    .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes no setting, keeps the highest count seen in the host\'s peak file.')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
     .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
     .option('--list-hosts', 'print the hosts check would read and exit 0; no connection')

@@ -57,9 +57,15 @@ export interface PeakPaths {
 
 export const defaultPeakPaths: PeakPaths = { file: peakFile, countFile: knobPaths.count };
 
-/** The shell functions (cf_peak …); the caller defines cf_pk_out NAME VALUE. */
+/**
+ * The shell functions (cf_peak …); the caller defines cf_pk_out NAME VALUE. Comment lines are left out: they would
+ * travel with every check and every watch sample that carries the fragment (no line of peak.sh's code starts with #).
+ */
 export function peakFunctions(): string {
-  return remoteScript('peak.sh');
+  return remoteScript('peak.sh')
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n');
 }
 
 /** One `cf_peak` call for the request, every value quoted. Throws only on a programming error (a relative path). */
