@@ -6,6 +6,7 @@
 import { RemoteError } from '../errors.js';
 import { splitGatherOutput } from '../facts/gather-frame.js';
 import { buildGatherScript, parseGatherOutput } from '../facts/gather.js';
+import { peakReadRequest } from '../facts/peak.js';
 import type { HostFacts } from '../facts/types.js';
 import { stripShellNoise } from '../remote/remote-error.js';
 import type { Connection } from '../transport/connection.js';
@@ -13,9 +14,11 @@ import { type ConnectionSample, parseConnectionSample } from './connection-sampl
 
 export const sampleLimit = 20_000;
 const sectionName = 'conntrack-sample';
+// the peak kept by check and watch is read, never written: advise changes nothing on the hosts
+const gatherRequest = { files: [], peak: peakReadRequest };
 
 export function buildAdviseScript(): string {
-  const gather = buildGatherScript({ files: [] });
+  const gather = buildGatherScript(gatherRequest);
   const tail = 'exit 0\n';
   if (!gather.endsWith(tail)) throw new Error('gather script no longer ends with exit 0');
   const sample = [
@@ -28,7 +31,7 @@ export function buildAdviseScript(): string {
 
 /** The facts, and the table sample (null when the host has no /proc/net/nf_conntrack). Pure. */
 export function parseAdviseOutput(stdout: string): { facts: HostFacts; sample: ConnectionSample | null } {
-  const facts = parseGatherOutput(stdout, { files: [] });
+  const facts = parseGatherOutput(stdout, gatherRequest);
   const section = splitGatherOutput(stdout).sections.find((s) => s.name === sectionName);
   const sample = section ? parseConnectionSample(section.lines, facts.timeouts['tcp_timeout_established'] ?? null) : null;
   return { facts, sample };

@@ -2,7 +2,8 @@
 import type { HostFacts } from '../facts/types.js';
 import type { ConnectionSample } from './connection-sample.js';
 import { parseKernelVersion } from './kernel-version.js';
-import { bucketAdvice, demandFactor, kubeProxyFactor, memoryVerdict, roundUpMax } from './sizing-rules.js';
+import { defaultPeakMaxAgeDays, peakDemandFactor, type PeakUse } from './peak-demand.js';
+import { bucketAdvice, kubeProxyFactor, memoryVerdict, roundUpMax } from './sizing-rules.js';
 import { timeoutAdvice } from './timeout-rules.js';
 
 export interface AdviseOptions {
@@ -10,6 +11,10 @@ export interface AdviseOptions {
   headroom: number;
   /** Largest share of RAM a full table may take (`--memory-percent`, default 5). */
   memoryPercent: number;
+  /** A kept peak older than this is shown, not used (`--peak-max-age-days`, default 30). */
+  peakMaxAgeDays?: number;
+  /** Now, epoch ms, to age the peak (default Date.now(); tests pin it). */
+  nowMs?: number;
 }
 
 export const defaultAdviseOptions: AdviseOptions = { headroom: 2, memoryPercent: 5 };
@@ -26,6 +31,8 @@ export interface HostAdvice {
   /** One line per factor, in a fixed order: demand, kube-proxy, max, kernel, memory, timeouts. */
   reasons: string[];
   refusal: string | null;
+  /** The host's kept peak (check/watch), its age and whether demand used it; absent when there is none. */
+  peak?: PeakUse;
 }
 
 function chooseMax(needed: number, current: number | null): { max: number; line: string } {
@@ -38,9 +45,10 @@ function chooseMax(needed: number, current: number | null): { max: number; line:
 
 export function adviseHost(facts: HostFacts, sample: ConnectionSample | null, options: AdviseOptions): HostAdvice {
   const current = { count: facts.count, max: facts.max, buckets: facts.buckets, timeouts: facts.timeouts };
-  const none = { current, max: null, buckets: null, bucketsExpr: null, timeouts: {} };
+  const peakOptions = { headroom: options.headroom, maxAgeDays: options.peakMaxAgeDays ?? defaultPeakMaxAgeDays, nowMs: options.nowMs ?? Date.now() };
+  const { factor: demand, peak } = peakDemandFactor(facts.count, facts.peak ?? null, peakOptions);
+  const none = { current, max: null, buckets: null, bucketsExpr: null, timeouts: {}, ...(peak && { peak }) };
   if (facts.conntrack === 'absent') return { ...none, reasons: [], refusal: 'nf_conntrack is not loaded: nothing to size' };
-  const demand = demandFactor(facts.count, options.headroom);
   const floor = kubeProxyFactor(facts.cpus, facts.kubeProxy, facts.natRulesInUse);
   const needed = Math.max(demand.entries ?? 0, floor.entries ?? 0);
   const reasons = [demand.line, floor.line];
@@ -52,5 +60,5 @@ export function adviseHost(facts: HostFacts, sample: ConnectionSample | null, op
   reasons.push(chosen.line, buckets.line, memory.line, ...timeouts.lines);
   // a kept max is today's state, not advice: only a raise is refused for memory
   if (memory.refusal && chosen.max !== facts.max) return { ...none, reasons, refusal: memory.refusal };
-  return { current, max: chosen.max, buckets: buckets.buckets, bucketsExpr: buckets.expr, timeouts: timeouts.timeouts, reasons, refusal: null };
+  return { ...none, max: chosen.max, buckets: buckets.buckets, bucketsExpr: buckets.expr, timeouts: timeouts.timeouts, reasons, refusal: null };
 }

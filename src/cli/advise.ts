@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { buildAdvicePlaybook } from '../advise/advice-playbook.js';
 import { type AdviseOptions, adviseHost, defaultAdviseOptions } from '../advise/advise-host.js';
 import { gatherForAdvice } from '../advise/advise-gather.js';
+import { defaultPeakMaxAgeDays } from '../advise/peak-demand.js';
 import { errorMessage, InputError } from '../errors.js';
 import { renderAdviceJson, renderAdviceText, type AdviseResult } from '../report/advise-render.js';
 import { writeTextFileAtomic } from '../report/atomic-file.js';
@@ -15,7 +16,7 @@ import type { HostTarget } from '../transport/connection.js';
 import { type HostSelection, selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, inventoryFlags } from './options.js';
 
-type AdviseOptionValues = HostOptionValues & { headroom: string; memoryPercent: string; writePlaybook?: string };
+type AdviseOptionValues = HostOptionValues & { headroom: string; memoryPercent: string; peakMaxAgeDays: string; writePlaybook?: string };
 
 function parseNumber(text: string, flag: string, min: number, max: number): number {
   const value = Number(text);
@@ -47,6 +48,7 @@ export async function runAdvise(values: AdviseOptionValues): Promise<number> {
   const options: AdviseOptions = {
     headroom: parseNumber(values.headroom, '--headroom', 1, 100),
     memoryPercent: parseNumber(values.memoryPercent, '--memory-percent', 0.1, 100),
+    peakMaxAgeDays: parseNumber(values.peakMaxAgeDays, '--peak-max-age-days', 0, 3650),
   };
   const limit = pLimit(selection.forks);
   const results = await Promise.all(selection.targets.map((t) => limit(() => adviseOne(selection, t, options))));
@@ -67,12 +69,14 @@ export function registerAdvise(program: Command): void {
     .description('Recommend nf_conntrack_max, hash table size and timeouts per host, with the reasoning; changes nothing on the hosts.')
     .option('--headroom <factor>', 'multiply the highest count seen by this', String(defaultAdviseOptions.headroom))
     .option('--memory-percent <n>', 'largest share of RAM a full table may take; more is refused', String(defaultAdviseOptions.memoryPercent))
+    .option('--peak-max-age-days <n>', 'a peak kept by check/watch older than this is shown, not used', String(defaultPeakMaxAgeDays))
     .option('--write-playbook <file>', 'write a playbook applying the advice (per-host values via per_host:), for `run`')
     .addHelpText(
       'after',
-      '\nFactors (docs/sizing.md): demand (count × headroom), kube-proxy\'s floor (32768 × CPUs, min 131072) when kube-proxy\n' +
-        'or NAT rules run, memory (slabinfo bytes per entry + 8 per bucket, capped), kernel (buckets = max from 5.15,\n' +
-        'max/4 before), timeouts (from a bounded sample of /proc/net/nf_conntrack).\n' +
+      '\nFactors (docs/sizing.md): demand (the higher of the count now and the peak check/watch kept, × headroom),\n' +
+        'kube-proxy\'s floor (32768 × CPUs, min 131072) when kube-proxy or NAT rules run, memory (slabinfo bytes per\n' +
+        'entry + 8 per bucket, capped), kernel (buckets = max from 5.15, max/4 before), timeouts (from a bounded sample\n' +
+        'of /proc/net/nf_conntrack).\n' +
         'Exit codes: 0 every host advised, 1 a host unreachable or refused (memory), 2 bad input.\n' +
         '\nExample:\n  conntrack-fleet advise -i inventories/prod.yaml --headroom 2 --write-playbook advice.yaml',
     );

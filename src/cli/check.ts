@@ -1,10 +1,15 @@
-/** `conntrack-fleet check`: read-only, one connection and one round trip per host. */
+/**
+ * `conntrack-fleet check`: changes no setting, one connection and one round trip per host; the same round trip keeps
+ * the host's peak file (facts/peak.ts) unless --no-peak.
+ */
 import type { Command } from 'commander';
 import pLimit from 'p-limit';
 import { ConnectError, connectFailureOf, errorMessage } from '../errors.js';
 import { type CheckResult, defaultFailAbovePercent, withAlarms } from '../facts/check-result.js';
 import { gatherFacts } from '../facts/gather.js';
+import { type PeakRequest, peakReadRequest } from '../facts/peak.js';
 import { createCheckReporter } from '../report/index.js';
+import { peakVerboseLine } from '../report/peak-report.js';
 import { countOutcomes, exitCodeOf, exitCodes, readOutcome } from '../runner/outcome.js';
 import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
 import { prometheusTarget, writePrometheusFile } from './check-prometheus.js';
@@ -12,7 +17,7 @@ import { selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
 import { formatListHosts } from './run-habits.js';
 
-async function checkHost(connect: Connect, options: ConnectOptions, target: HostTarget): Promise<CheckResult> {
+async function checkHost(connect: Connect, options: ConnectOptions, target: HostTarget, peak: PeakRequest): Promise<CheckResult> {
   let connection;
   try {
     connection = await connect(target, options);
@@ -21,7 +26,7 @@ async function checkHost(connect: Connect, options: ConnectOptions, target: Host
     return { host: target.name, reachable: false, error: errorMessage(error), facts: null, ...(errorKind && { errorKind }) };
   }
   try {
-    const facts = await gatherFacts(connection, { files: [] });
+    const facts = await gatherFacts(connection, { files: [], peak });
     return { host: target.name, reachable: true, error: null, facts };
   } catch (error) {
     // a refused sudo (kind 'become') read nothing, as an unreachable host: the text and the JSON say the same
@@ -38,6 +43,8 @@ type CheckOptionValues = HostOptionValues & {
   fail: boolean;
   prometheus?: string;
   listHosts?: boolean;
+  peak: boolean;
+  verbose?: boolean;
 };
 
 export async function runCheck(values: CheckOptionValues): Promise<number> {
@@ -57,16 +64,18 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
     usageWarnPercent,
   });
   const limit = pLimit(selection.forks);
+  const peak: PeakRequest = values.peak === false ? peakReadRequest : { mode: 'keep', source: 'check', atSeconds: Math.floor(Date.now() / 1000) };
   const results = await Promise.all(
     selection.targets.map((target) =>
       limit(async () => {
-        const result = withAlarms(await checkHost(selection.connect, selection.connectOptions, target), alarmOptions);
+        const result = withAlarms(await checkHost(selection.connect, selection.connectOptions, target, peak), alarmOptions);
         reporter.onResult(result);
         return result;
       }),
     ),
   );
   await reporter.finish();
+  if (values.verbose) for (const r of results) if (r.facts?.peak) process.stderr.write(`${peakVerboseLine(r.host, r.facts.peak)}\n`);
   if (prometheusFile && !(await writePrometheusFile(prometheusFile, results, selection.inventory))) return exitCodes.hostFailed;
   const alarmsFail = values.fail !== false;
   return exitCodeOf({ counts: countOutcomes(results.map((r) => readOutcome(r, { alarmsFail }))) }, 'check');
@@ -75,11 +84,13 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
 export function registerCheck(program: Command): void {
   const command = program
     .command('check')
-    .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes nothing.')
+    .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes no setting, keeps the highest count seen in the host\'s peak file.')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
     .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
     .option('--list-hosts', 'print the hosts check would read and exit 0; no connection')
     .option('--no-fail', 'report problems (usage, drops) but exit 0 when every host answered')
+    .option('--no-peak', 'strictly read-only: do not keep the highest count seen in the host\'s peak file (docs/sizing.md)')
+    .option('-v, --verbose', 'per host, what happened to its peak file (kept, written, skipped and why) to stderr')
     .option('--prometheus <file>', 'also write the state as Prometheus metrics (textfile collector), atomically; see docs/monitoring.md')
     .addHelpText(
       'after',

@@ -1,21 +1,24 @@
 /**
  * `conntrack-fleet watch`: a live fleet view for an incident. One SSH connection per host, kept open; every interval
  * one round trip re-reads count, max and the statistics with shell builtins (facts/sample-script.ts).
- * Read-only: no lock, nothing written on the hosts or locally.
+ * No lock and no setting changed; the only thing written is the host's peak file (facts/peak-watch.ts: on the first
+ * sample, then at most once per 30 samples while a higher count is seen), nothing with --no-peak.
  */
 import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import { errorMessage, InputError } from '../errors.js';
+import { afterPeakSample, initialPeakWatchState, nextPeakRequest, peakSampleScript } from '../facts/peak-watch.js';
 import { nextRow, type TimedSample, type WatchRow } from '../facts/sample-rates.js';
 import { parseSample, sampleScript } from '../facts/sample-script.js';
 import { parseDurationMs } from '../playbook/values.js';
+import { peakVerboseLine } from '../report/peak-report.js';
 import { toWatchJsonLine } from '../report/watch-json.js';
 import { createWatchScreen } from '../report/watch-screen.js';
 import type { Connection } from '../transport/connection.js';
 import { type HostSelection, selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
 
-type WatchOptionValues = HostOptionValues & { interval: string; count?: string; warnPercent: string };
+type WatchOptionValues = HostOptionValues & { interval: string; count?: string; warnPercent: string; peak: boolean; verbose?: boolean };
 
 const minIntervalMs = 200;
 // a sample is a handful of builtins: one that takes longer than this is a host in trouble, shown as not answering
@@ -53,6 +56,8 @@ export interface HostLoopOptions {
   /** Default max(2 s, interval). */
   sampleTimeoutMs?: number;
   record(sample: TimedSample): void;
+  /** Keep the host's peak file (facts/peak-watch.ts); off with --no-peak. */
+  keepPeak?: boolean;
 }
 
 const noAnswer = Symbol('no answer');
@@ -64,10 +69,10 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof no
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function sampleOnce(connection: Connection, timeoutMs: number): Promise<{ sample: ReturnType<typeof parseSample>; error: string | null }> {
+async function sampleOnce(connection: Connection, timeoutMs: number, script = sampleScript): Promise<{ sample: ReturnType<typeof parseSample>; error: string | null }> {
   // runScript's own timeout starts once the channel is open; a host gone silent may never open it (until keepalive
   // gives up, 45 s by default), so the whole round trip has a deadline too
-  const result = await withDeadline(connection.runScript(sampleScript, { timeoutMs }), timeoutMs + 500);
+  const result = await withDeadline(connection.runScript(script, { timeoutMs }), timeoutMs + 500);
   if (result === noAnswer) throw new Error(`no answer within ${timeoutMs} ms (channel not opened)`);
   const sample = result.exitCode === 0 ? parseSample(result.stdout) : null;
   if (sample) return { sample, error: null };
@@ -80,8 +85,10 @@ export async function watchHost(target: HostSelection['targets'][number], option
   const { selection, intervalMs, signal } = options;
   const timeoutMs = options.sampleTimeoutMs ?? Math.max(minSampleTimeoutMs, intervalMs);
   let connection: Connection | null = null;
+  let peak = initialPeakWatchState;
   for (let n = 0; n < options.samples && !signal.aborted; n += 1) {
     const startedMs = Date.now();
+    const peakRequest = options.keepPeak ? nextPeakRequest(peak, Math.floor(startedMs / 1000)) : null;
     let answer: { sample: ReturnType<typeof parseSample>; error: string | null };
     try {
       if (!connection) {
@@ -89,7 +96,7 @@ export async function watchHost(target: HostSelection['targets'][number], option
         opened.onLost(() => { if (connection === opened) connection = null; });
         connection = opened;
       }
-      answer = await sampleOnce(connection, timeoutMs);
+      answer = await sampleOnce(connection, timeoutMs, peakRequest ? peakSampleScript(peakRequest) : sampleScript);
     } catch (error) {
       answer = { sample: null, error: errorMessage(error) };
       const broken = connection;
@@ -97,6 +104,7 @@ export async function watchHost(target: HostSelection['targets'][number], option
       void broken?.close();
     }
     if (signal.aborted) break;
+    if (options.keepPeak) peak = afterPeakSample(peak, answer.sample, Math.floor(Date.now() / 1000), peakRequest !== null);
     options.record({ host: target.name, atMs: Date.now(), ...answer });
     if (n + 1 < options.samples) await sleep(intervalMs - (Date.now() - startedMs), signal);
   }
@@ -120,16 +128,19 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
   process.on('SIGTERM', onSignal);
   // `watch | head -5`: the reader went away (EPIPE), which ends the watch like Ctrl-C
   process.stdout.on('error', onSignal);
+  const peakNotes = new Map<string, string>();
   const record = (sample: TimedSample): void => {
     const state = hosts.get(sample.host);
     if (!state) return;
+    if (sample.sample?.peak) peakNotes.set(sample.host, peakVerboseLine(sample.host, sample.sample.peak));
     state.row = nextRow(state.previous, sample, state.row);
     if (sample.sample) state.previous = sample;
     if (json) process.stdout.write(toWatchJsonLine(state.row, sample.atMs));
     else screen?.update(rows);
   };
   try {
-    const loops = Promise.all(selection.targets.map((t) => watchHost(t, { selection, intervalMs, samples, signal: stop.signal, record })));
+    const keepPeak = values.peak !== false;
+    const loops = Promise.all(selection.targets.map((t) => watchHost(t, { selection, intervalMs, samples, signal: stop.signal, record, keepPeak })));
     // Ctrl-C: a sample in flight may take up to its timeout; the exit does not wait for it
     await Promise.race([loops, new Promise((resolve) => stop.signal.addEventListener('abort', resolve))]);
   } finally {
@@ -138,16 +149,19 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
     process.stdout.off('error', onSignal);
     screen?.close();
   }
+  if (values.verbose) for (const line of peakNotes.values()) process.stderr.write(`${line}\n`);
   return 0;
 }
 
 export function registerWatch(program: Command): void {
   const command = program
     .command('watch')
-    .description('Live view of the fleet\'s conntrack tables: usage and drops per second, worst host first; changes nothing.')
+    .description('Live view of the fleet\'s conntrack tables: usage and drops per second, worst host first; changes no setting.')
     .option('--interval <duration>', 'time between samples of a host (e.g. 2s, 500ms)', '2s')
     .option('--count <n>', 'stop after n samples per host (default: until Ctrl-C)')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
+    .option('--no-peak', 'strictly read-only: do not keep the highest count seen in the host\'s peak file (docs/sizing.md)')
+    .option('-v, --verbose', 'at the end, per host, what happened to its peak file (kept, written, skipped and why) to stderr')
     .addHelpText(
       'after',
       '\nOn a terminal the view is redrawn in place (hosts beyond its height are summarised); elsewhere, or with\n' +

@@ -2,11 +2,14 @@
 import { quoteShell } from '../transport/quote.js';
 import { bootConfigFunctions } from './boot-config-script.js';
 import { gatherFunctions } from './gather-script-body.js';
+import { peakGatherSh, type PeakRequest } from './peak.js';
 import { knobPaths } from './types.js';
 
 export interface GatherRequest {
   /** Absolute paths of files to snapshot byte for byte (persist targets, modprobe.d, modules-load.d …). */
   files: string[];
+  /** The peak file (facts/peak.ts): check keeps it, advise reads it; absent = not touched (run, gate, restore). */
+  peak?: PeakRequest;
 }
 
 /** The marker the script prints last; output without it was cut short. */
@@ -37,6 +40,7 @@ export function buildGatherScript(request: GatherRequest): string {
     'cf_kube_proxy',
     ...fileLines(request.files),
     ['cf_boot_config', ...request.files.map(quoteShell)].join(' '),
+    ...(request.peak ? [peakGatherSh(request.peak)] : []),
     `echo ${gatherDoneMarker}`,
     '}',
     // stdin is the script itself (sh -s): no command may read it; fd 5 is the real stdout for cf_run

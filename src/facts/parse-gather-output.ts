@@ -9,6 +9,7 @@ import { knobAt, knobNumber, parseKnobLines } from './parse-knobs.js';
 import { parseMemTotalBytes } from './parse-meminfo.js';
 import { parseSlabObjectBytes } from './parse-slabinfo.js';
 import { parseProcSysGrep } from './parse-sysctl.js';
+import { readPeakSection } from './peak.js';
 import { pickConntrackTimeouts } from './parse-timeouts.js';
 import { type HostFacts, knobPaths } from './types.js';
 
@@ -68,6 +69,7 @@ export function parseGatherOutput(stdout: string, request: GatherRequest): HostF
     kubeProxy: flag(frame, 'kube_proxy'),
     files: readFiles(frame, request, problems),
     bootConfig: readBootConfig(frame, problems),
+    ...(request.peak && { peak: readPeakSection(frame) }),
     problems,
   };
 }

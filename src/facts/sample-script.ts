@@ -5,6 +5,7 @@
  * Output, one item a line: `@@count N`, `@@max N`, `@@buckets N`, `|LINE` for each line of the stats file, `@@done`.
  */
 import { parseConntrackStats } from './parse-conntrack-stats.js';
+import { type PeakFact, readPeakValues } from './peak.js';
 import type { ConntrackStats } from './types.js';
 import { knobPaths } from './types.js';
 
@@ -25,6 +26,8 @@ export interface CounterSample {
   buckets: number | null;
   /** Summed over CPUs; null when the statistics file is missing or unreadable. */
   stats: ConntrackStats | null;
+  /** Only when the request carried the peak fragment (facts/peak-watch.ts). */
+  peak?: PeakFact;
 }
 
 function readNumber(values: Map<string, string>, name: string): number | null {
@@ -46,7 +49,9 @@ export function parseSample(stdout: string): CounterSample | null {
     }
   }
   if (!done) return null;
+  const peak = readPeakValues((name) => values.get(name));
   return {
+    ...(peak && { peak }),
     count: readNumber(values, 'count'),
     max: readNumber(values, 'max'),
     buckets: readNumber(values, 'buckets'),

@@ -1,5 +1,6 @@
 /** What one host looks like, as gathered in one round trip. Plain data, JSON-serialisable. */
 import type { BootConfig } from './parse-boot-config.js';
+import type { PeakFact } from './peak.js';
 
 export type ConntrackPresence = 'module' | 'builtin' | 'absent';
 
@@ -87,6 +88,8 @@ export interface HostFacts {
   files: Record<string, FileState | null>;
   /** Every sysctl.d / modprobe.d file read at boot, with links and the bytes of those naming conntrack; null = not gathered. */
   bootConfig: BootConfig | null;
+  /** The peak file (facts/peak.ts) when the gather asked for it (check, advise); null = asked, but the section is missing. */
+  peak?: PeakFact | null;
   /** Things that could not be read, said once each: "iptables-save not found", "not root: …". */
   problems: string[];
 }

@@ -3,6 +3,7 @@ import type { CheckResult } from '../facts/check-result.js';
 import type { ConntrackPresence, HostFacts, LoadedModule } from '../facts/types.js';
 import { isNetfilterModule } from '../kernel/netfilter-modules.js';
 import { tableUsagePercentOneDecimal } from '../kernel/table-usage.js';
+import { type CheckPeakJson, toPeakJson } from './peak-report.js';
 
 export interface CheckModuleJson {
   name: string;
@@ -34,6 +35,8 @@ export interface CheckJson {
   nat_rules_in_use: boolean | null;
   nat_rule_evidence: string[];
   kube_proxy: boolean | null;
+  /** The peak file check keeps (docs/sizing.md); null when the host could not be read. */
+  peak: CheckPeakJson | null;
   /** The host breaks an alarm rule (usage ≥ --fail-above-percent, drops): what makes `check` exit 1. */
   alarm: boolean;
   /** The alarms first ("usage 100.0% ≥ 90% (…)", "1234 drops (…)"), then what could not be read. */
@@ -57,6 +60,7 @@ export function toCheckJson(result: CheckResult): CheckJson {
     nat_rules_in_use: facts?.natRulesInUse ?? null,
     nat_rule_evidence: facts ? [...facts.natRuleEvidence] : [],
     kube_proxy: facts?.kubeProxy ?? null,
+    peak: toPeakJson(facts?.peak),
     alarm: (result.alarms ?? []).length > 0,
     problems: [...(result.alarms ?? []), ...(facts?.problems ?? [])],
   };

@@ -8,9 +8,10 @@ import { writeFileFunctions } from '../changes/write-file-sh.js';
 import { splitGatherOutput } from '../facts/gather-frame.js';
 import { newRecordToken, recordHeader } from '../remote/records.js';
 import { remoteScript } from '../remote/scripts.js';
+import { journalDir } from '../remote/state-dir.js';
 import { quoteShell, sh } from '../transport/quote.js';
 
-export const journalDir = '/var/lib/conntrack-fleet/journal';
+export { journalDir };
 /** Journals of finished runs kept per host, so a change can be undone later on purpose. */
 export const journalsKept = 20;
 

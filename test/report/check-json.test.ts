@@ -4,7 +4,7 @@ import { toCheckJson } from '../../src/report/check-json.js';
 import { withAlarms } from '../../src/facts/check-result.js';
 import { answered, unreachable } from './check-results.fixture.js';
 
-const topKeys = ['host', 'reachable', 'error', 'kernel', 'conntrack', 'modules', 'nat_rules_in_use', 'nat_rule_evidence', 'kube_proxy', 'alarm', 'problems'];
+const topKeys = ['host', 'reachable', 'error', 'kernel', 'conntrack', 'modules', 'nat_rules_in_use', 'nat_rule_evidence', 'kube_proxy', 'peak', 'alarm', 'problems'];
 const conntrackKeys = ['presence', 'count', 'max', 'buckets', 'hashsize', 'usage_percent', 'timeouts', 'stats'];
 
 describe('toCheckJson', () => {
@@ -43,7 +43,7 @@ describe('toCheckJson', () => {
     assert.deepEqual(Object.keys(json).sort(), [...topKeys].sort());
     assert.deepEqual(json, {
       host: 'lab3', reachable: false, error: 'auth failed', kernel: null, conntrack: null, modules: [],
-      nat_rules_in_use: null, nat_rule_evidence: [], kube_proxy: null, alarm: false, problems: [],
+      nat_rules_in_use: null, nat_rule_evidence: [], kube_proxy: null, peak: null, alarm: false, problems: [],
     });
   });
 

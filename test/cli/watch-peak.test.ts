@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { watchHost } from '../../src/cli/watch.js';
+import type { TimedSample } from '../../src/facts/sample-rates.js';
+import { defaultConnectOptions, type Connection, type ExecResult } from '../../src/transport/connection.js';
+import { localTarget } from '../facts/local-connection.js';
+
+const reply = (stdout: string): ExecResult => ({ stdout, stderr: '', exitCode: 0, signal: null });
+
+/** Runs watchHost over a connection that records each script and answers from `replies` in turn. */
+async function watchScripts(
+  keepPeak: boolean | undefined,
+  replies: string[],
+): Promise<{ scripts: string[]; recorded: TimedSample[] }> {
+  const scripts: string[] = [];
+  const recorded: TimedSample[] = [];
+  const connection: Connection = {
+    target: localTarget,
+    runScript: (script) => {
+      scripts.push(script);
+      return Promise.resolve(reply(replies.shift() ?? '@@count 1\n@@done\n'));
+    },
+    hold: () => Promise.reject(new Error('not used')),
+    close: async () => undefined,
+    onLost: () => undefined,
+  };
+  await watchHost(localTarget, {
+    selection: { connect: async () => connection, connectOptions: defaultConnectOptions },
+    intervalMs: 1,
+    samples: 3,
+    signal: new AbortController().signal,
+    record: (s) => recorded.push(s),
+    ...(keepPeak !== undefined && { keepPeak }),
+  });
+  return { scripts, recorded };
+}
+
+describe('watchHost and the peak file', () => {
+  it('keepPeak: only the first sample carries the fragment while no higher count is seen; its answer is recorded', async () => {
+    const { scripts, recorded } = await watchScripts(true, [
+      '@@count 5\n@@peak_stored 9 1 check\n@@peak_write not-higher\n@@done\n',
+    ]);
+    assert.deepEqual(
+      scripts.map((s) => /^cf_peak /m.test(s)),
+      [true, false, false],
+    );
+    assert.match(
+      scripts[0] ?? '',
+      /^cf_peak \/var\/lib\/conntrack-fleet\/journal\/peak keep \/proc\/sys\/net\/netfilter\/nf_conntrack_count \d+ watch$/m,
+    );
+    assert.equal(recorded[0]?.sample?.peak?.write, 'not-higher');
+  });
+
+  it('--no-peak (keepPeak false) and callers that do not ask: no sample carries it', async () => {
+    for (const keep of [false, undefined]) {
+      const { scripts } = await watchScripts(keep, []);
+      assert.deepEqual(
+        scripts.map((s) => s.includes('cf_peak')),
+        [false, false, false],
+      );
+    }
+  });
+});
