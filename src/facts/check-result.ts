@@ -1,5 +1,5 @@
 /** One host's answer to `check`, and the alarm rules that make `check` usable from cron or a monitoring probe. */
-import type { ConnectFailure } from '../errors.js';
+import type { HostErrorKind } from '../errors.js';
 import type { HostFacts } from './types.js';
 
 export interface CheckResult {
@@ -9,7 +9,7 @@ export interface CheckResult {
   error: string | null;
   facts: HostFacts | null;
   /** Why, as data, when the host was given up for a ConnectError (errors.ts ConnectFailure, e.g. 'become'). */
-  errorKind?: ConnectFailure;
+  errorKind?: HostErrorKind;
   /** The alarm rules this host breaks (findCheckAlarms), e.g. "usage 100.0% ≥ 90%"; absent or [] = none. */
   alarms?: string[];
 }
