@@ -37,7 +37,7 @@ export interface HostResult {
   warnings: string[];
   /** Why the host failed / was skipped / is unreachable; for rollback-failed: what is left and how to fix it. */
   error: string | null;
-  /** When the host was given up for a ConnectError: its kind (errors.ts ConnectFailure, e.g. 'become' for a refused sudo). */
+  /** Why, as data, when the host failed, was skipped or rolled back (errors.ts HostErrorKind: 'become', 'lock', 'apply' …). */
   errorKind?: HostErrorKind;
   /** After a rollback: what the verification against the snapshot found (empty = exact). */
   rollbackMismatches: string[];

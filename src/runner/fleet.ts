@@ -95,7 +95,8 @@ async function endBatch(options: FleetOptions, records: HostRunRecord[], done: H
 /** The batch's hosts through forEachHost; hosts that could not be claimed keep their claim result, in place. */
 async function runBatch(options: FleetOptions, targets: HostTarget[], batch: number, locks: FleetLocks | null): Promise<HostRunRecord[]> {
   const claimed = targets.filter((t) => !unclaimedRecord(locks, t));
-  const runs = await forEachHost(claimed, options.forks, options.isInterrupted, (target) =>
+  const records = new Map<string, HostRunRecord>();
+  const run = (target: HostTarget) =>
     runHost({
       ...options,
       target,
@@ -103,17 +104,17 @@ async function runBatch(options: FleetOptions, targets: HostTarget[], batch: num
       lock: locks ? (connection) => locks.lockFor(connection) : null,
       openConnection: (t) => options.pool.get(t),
       reopenConnection: (t) => options.pool.reopen(t),
-    }),
-  );
-  const byHost = new Map(runs.map((run) => [run.target.name, run]));
-  return targets.map((target) => unclaimedRecord(locks, target) ?? ranRecord(options, byHost.get(target.name), target, batch));
+    });
+  // recorded as each host ends, so a host not started is reported then, not after the batch
+  await forEachHost(claimed, options.forks, options.isInterrupted, run, (done) => records.set(done.target.name, ranRecord(options, done, batch)));
+  return targets.map((t) => unclaimedRecord(locks, t) ?? records.get(t.name) ?? skipHost(options, t, batch, interruptedSkip));
 }
 
 /** runHost catches its own errors: a failure here is a host never started (interrupt) or an internal error. */
-function ranRecord(options: FleetOptions, run: HostDone<HostRunRecord> | undefined, target: HostTarget, batch: number): HostRunRecord {
-  if (run?.ok) return run.value;
-  if (!run || !run.started) return skipHost(options, target, batch, interruptedSkip);
-  const result = hostResult(target.name, batch, 'failed', { error: run.error, errorKind: run.errorKind });
+function ranRecord(options: FleetOptions, done: HostDone<HostRunRecord>, batch: number): HostRunRecord {
+  if (done.ok) return done.value;
+  if (!done.started) return skipHost(options, done.target, batch, interruptedSkip);
+  const result = hostResult(done.target.name, batch, 'failed', { error: done.error, errorKind: done.errorKind });
   options.emit({ type: 'host-end', result });
   return { result, applied: [], snapshot: null, journal: null };
 }

@@ -32,14 +32,16 @@ export interface RollbackOptions {
 export async function rollBackHosts(options: RollbackOptions, journals: HostJournals[]): Promise<HostResult[]> {
   const decided = new Map(journals.map((j) => [j.target.name, decideOffline(options, j)]));
   const work = journals.filter((j) => decided.get(j.target.name) === null);
-  const done = await forEachHost(
+  const ran = new Map<string, HostResult>();
+  await forEachHost(
     work.map((j) => j.target),
     options.forks,
     options.isInterrupted,
     (target) => rollBackOne(options, work.find((j) => j.target === target) as HostJournals),
+    // reported as each host ends: one not started says so then, not after the others
+    (done) => ran.set(done.target.name, resultOf(options, done, done.target)),
   );
-  const ran = new Map(done.map((d) => [d.target.name, d]));
-  return journals.map((j) => decided.get(j.target.name) ?? resultOf(options, ran.get(j.target.name), j.target));
+  return journals.map((j) => decided.get(j.target.name) ?? ran.get(j.target.name) ?? resultOf(options, undefined, j.target));
 }
 
 function end(options: RollbackOptions, result: HostResult): HostResult {
