@@ -33,6 +33,26 @@ export type ConnectFailure =
   | 'lost' // connection dropped after it was established
   | 'become'; // connected, but sudo refused (no/wrong password, no sudo rights): nothing ran on the host
 
+/**
+ * Why a host's run did not end as asked, as data (HostResult.errorKind, CheckResult.errorKind, JSON `error_kind`):
+ * every ConnectFailure, plus the stage of the run that went wrong. One union so that reports and exit-code rules
+ * compare kinds, never message text.
+ */
+export type HostErrorKind =
+  | ConnectFailure
+  | 'lock' // another run holds the host lock: nothing was read or changed
+  | 'gather' // the fact-gathering request failed
+  | 'plan' // a planner refused the host (e.g. the kernel cannot take the value): nothing changed
+  | 'apply' // a step failed on the host (write refused, read-back differs, journal not written)
+  | 'rollback' // the host could not be restored exactly: fix by hand
+  | 'gate' // the health gate failed after the batch
+  | 'stopped' // the rollout stopped (threshold, on_abort) before or after this host
+  | 'interrupted' // SIGINT/SIGTERM: not started, or rolled back
+  | 'journal' // rollback/runs: the host's journals could not be read
+  | 'no-journal' // rollback: the host has no journal of that run: nothing to do
+  | 'refused' // rollback: newer runs changed the same targets (no --include-newer)
+  | 'remote'; // any other failure of a remote script
+
 /** A host could not be reached or its identity not trusted; that host alone fails. */
 export class ConnectError extends Error {
   override readonly name = 'ConnectError';
@@ -61,6 +81,24 @@ export class RemoteError extends Error {
 /** The kind of a ConnectError ('become', 'auth', …), for reports; undefined for any other error. */
 export function connectFailureOf(error: unknown): ConnectFailure | undefined {
   return error instanceof ConnectError ? error.failure : undefined;
+}
+
+/** A host's work stopped at a known stage: thrown inside a host's run, caught by the fleet loop as data. */
+export class HostFailure extends Error {
+  override readonly name = 'HostFailure';
+  constructor(
+    readonly kind: HostErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The kind of any error a host's work threw: a HostFailure's kind, a ConnectError's failure, else `fallback`. */
+export function errorKindOf(error: unknown, fallback: HostErrorKind): HostErrorKind {
+  if (error instanceof HostFailure) return error.kind;
+  return connectFailureOf(error) ?? fallback;
 }
 
 export function errorMessage(error: unknown): string {

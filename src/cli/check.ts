@@ -3,39 +3,16 @@
  * the host's peak file (facts/peak.ts) unless --no-peak.
  */
 import type { Command } from 'commander';
-import pLimit from 'p-limit';
-import { ConnectError, connectFailureOf, errorMessage } from '../errors.js';
-import { type CheckResult, defaultFailAbovePercent, withAlarms } from '../facts/check-result.js';
-import { gatherFacts } from '../facts/gather.js';
-import { type PeakRequest, peakReadRequest } from '../facts/peak.js';
+import { defaultFailAbovePercent } from '../facts/check-result.js';
 import { createCheckReporter } from '../report/index.js';
+import { checkHosts } from '../runner/check-hosts.js';
+import { type PeakRequest, peakReadRequest } from '../facts/peak.js';
 import { peakVerboseLine } from '../report/peak-report.js';
 import { countOutcomes, exitCodeOf, exitCodes, readOutcome } from '../runner/outcome.js';
-import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
 import { prometheusTarget, writePrometheusFile } from './check-prometheus.js';
 import { selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
 import { formatListHosts } from './run-habits.js';
-
-async function checkHost(connect: Connect, options: ConnectOptions, target: HostTarget, peak: PeakRequest): Promise<CheckResult> {
-  let connection;
-  try {
-    connection = await connect(target, options);
-  } catch (error) {
-    const errorKind = connectFailureOf(error);
-    return { host: target.name, reachable: false, error: errorMessage(error), facts: null, ...(errorKind && { errorKind }) };
-  }
-  try {
-    const facts = await gatherFacts(connection, { files: [], peak });
-    return { host: target.name, reachable: true, error: null, facts };
-  } catch (error) {
-    // a refused sudo (kind 'become') read nothing, as an unreachable host: the text and the JSON say the same
-    const refused = error instanceof ConnectError && error.failure === 'become';
-    return { host: target.name, reachable: !refused, error: errorMessage(error), facts: null, ...(refused && { errorKind: 'become' as const }) };
-  } finally {
-    await connection.close();
-  }
-}
 
 type CheckOptionValues = HostOptionValues & {
   warnPercent: string;
@@ -63,17 +40,17 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
     hosts: selection.targets.map((t) => t.name),
     usageWarnPercent,
   });
-  const limit = pLimit(selection.forks);
   const peak: PeakRequest = values.peak === false ? peakReadRequest : { mode: 'keep', source: 'check', atSeconds: Math.floor(Date.now() / 1000) };
-  const results = await Promise.all(
-    selection.targets.map((target) =>
-      limit(async () => {
-        const result = withAlarms(await checkHost(selection.connect, selection.connectOptions, target, peak), alarmOptions);
-        reporter.onResult(result);
-        return result;
-      }),
-    ),
-  );
+  const results = await checkHosts({
+    targets: selection.targets,
+    forks: selection.forks,
+    open: (target) => selection.connect(target, selection.connectOptions),
+    alarms: alarmOptions,
+    peak,
+    // check changes nothing: an interrupt ends the process as usual (no handler), so no host is "not started"
+    isInterrupted: () => false,
+    onResult: (result) => reporter.onResult(result),
+  });
   await reporter.finish();
   if (values.verbose) for (const r of results) if (r.facts?.peak) process.stderr.write(`${peakVerboseLine(r.host, r.facts.peak)}\n`);
   if (prometheusFile && !(await writePrometheusFile(prometheusFile, results, selection.inventory))) return exitCodes.hostFailed;

@@ -1,34 +1,9 @@
-/** Reads the on-host journals of every selected host: one round trip each. */
-import pLimit from 'p-limit';
-import { InputError, errorMessage } from '../errors.js';
-import type { ConnectionPool } from '../runner/connection-pool.js';
+/** What the journal commands (`runs`, `rollback`) decide from the journals the runner read: pure. */
+import { InputError } from '../errors.js';
 import { compareRuns } from '../runner/newer-runs.js';
-import { journalDir, type JournalEntry, journalListScript, parseJournalList } from '../runner/journal.js';
-import { describeRemoteFailure } from '../remote/remote-error.js';
-import type { HostTarget } from '../transport/connection.js';
+import type { HostJournals } from '../runner/read-journals.js';
 
-export interface HostJournals {
-  target: HostTarget;
-  entries: JournalEntry[];
-  error: string | null;
-}
-
-export async function readJournals(pool: ConnectionPool, targets: HostTarget[], forks: number): Promise<HostJournals[]> {
-  const limit = pLimit(forks);
-  return Promise.all(
-    targets.map((target) =>
-      limit(async () => {
-        try {
-          const result = await (await pool.get(target)).runScript(journalListScript());
-          if (result.exitCode !== 0) return { target, entries: [], error: `could not list journals: ${describeRemoteFailure(result.stderr, { kind: 'file', path: journalDir }, result.exitCode)}` };
-          return { target, entries: parseJournalList(result.stdout), error: null };
-        } catch (error) {
-          return { target, entries: [], error: errorMessage(error) };
-        }
-      }),
-    ),
-  );
-}
+export { type HostJournals, readJournals } from '../runner/read-journals.js';
 
 /** The newest run any host has a journal for. */
 export function newestRunId(journals: HostJournals[]): string | null {

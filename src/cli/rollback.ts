@@ -1,17 +1,11 @@
 /** `rollback` restores hosts from their own journals (after a crash, or on purpose) and verifies them. */
 import type { Command } from 'commander';
-import pLimit from 'p-limit';
-import { InputError, errorMessage } from '../errors.js';
+import { InputError } from '../errors.js';
 import { buildRunReport, createRunReporter, writeReportFile } from '../report/index.js';
-import type { ConnectionPool } from '../runner/connection-pool.js';
 import type { HostResult, RunEvent } from '../runner/events.js';
-import { acquireHostLock, releaseLock } from '../runner/host-lock.js';
-import { countOutcomes, exitCodeOf, exitCodes } from '../runner/outcome.js';
-import { restoreHost } from '../runner/restore.js';
-import { hostResult } from '../runner/step-results.js';
+import { countOutcomes, exitCodeOf, exitCodes, summaryOf } from '../runner/outcome.js';
+import { rollBackHosts } from '../runner/rollback-hosts.js';
 import { createPool, selectTargets } from './hosts.js';
-import type { JournalEntry } from '../runner/journal.js';
-import { type BlockingRun, blockingNewerRuns, describeBlocking } from '../runner/newer-runs.js';
 import { checkRunKnown, type HostJournals, newestRunId, readJournals } from './journals.js';
 import { addHostOptions, type HostOptionValues, inventoryFlags } from './options.js';
 import { rollbackCommand } from './stop-now.js';
@@ -27,88 +21,6 @@ interface RollbackValues extends HostOptionValues {
   report?: string;
 }
 
-interface RollbackContext {
-  pool: ConnectionPool;
-  runId: string;
-  /** This rollback's own id and start, written as the lock owner. */
-  lockId: string;
-  startedAt: Date;
-  emit: (event: RunEvent) => void;
-  isInterrupted: () => boolean;
-  /** Undo newer runs that changed the same targets first instead of refusing. */
-  includeNewer: boolean;
-}
-
-interface RollbackResult {
-  result: HostResult;
-  /** Locked by a run in progress, or interrupted before it started: not done, so not ok. */
-  notDone: boolean;
-}
-
-async function rollbackOne(context: RollbackContext, journals: HostJournals): Promise<RollbackResult> {
-  const { runId, emit } = context;
-  const host = journals.target.name;
-  const entry = journals.entries.find((e) => e.run_id === runId);
-  const end = (result: HostResult, notDone = false): RollbackResult => {
-    emit({ type: 'host-end', result });
-    return { result, notDone };
-  };
-  emit({ type: 'host-start', host, batch: 0 });
-  if (journals.error) return end(hostResult(host, 0, 'unreachable', { error: journals.error }));
-  if (!entry) return end(hostResult(host, 0, 'skipped', { error: `no journal for run ${runId} on this host` }));
-  if (entry.state === 'rolled-back') return end(hostResult(host, 0, 'unchanged', { warnings: [`run ${runId} was already rolled back`] }));
-  const blocking = blockingNewerRuns(journals.entries, runId);
-  if (blocking.length > 0 && !context.includeNewer) return end(hostResult(host, 0, 'failed', { error: refuseForNewer(runId, blocking) }));
-  if (context.isInterrupted()) return end(hostResult(host, 0, 'skipped', { error: 'interrupted before it started' }), true);
-  let connection;
-  let lock;
-  try {
-    connection = await context.pool.get(journals.target);
-    lock = await acquireHostLock(connection, context.lockId, context.startedAt);
-  } catch (error) {
-    return end(hostResult(host, 0, 'unreachable', { error: errorMessage(error) }));
-  }
-  if (lock.kind === 'busy') return end(hostResult(host, 0, 'skipped', { error: `locked by run ${lock.owner}` }), true);
-  try {
-    return end(await undoRuns(context, journals, [...blocking.map((b) => b.entry), entry], lock.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : []));
-  } finally {
-    await releaseLock(lock);
-  }
-}
-
-/** Undoes `runs` in order (newest first), each verified; stops at the first that does not restore exactly. */
-async function undoRuns(context: RollbackContext, journals: HostJournals, runs: JournalEntry[], warnings: string[]): Promise<HostResult> {
-  const host = journals.target.name;
-  const undone: string[] = [];
-  for (const run of runs) {
-    const restored = await restoreHost({
-      target: journals.target,
-      emit: context.emit,
-      // a lost connection is reopened by restoreHost
-      connection: await context.pool.get(journals.target).catch(() => null),
-      openConnection: (t) => context.pool.reopen(t),
-      applied: run.changes.slice(0, run.applied_count),
-      reason: `rollback of run ${run.run_id} (journal state: ${run.state})`,
-      journal: run,
-    });
-    if (!restored.ok) {
-      const before = undone.length > 0 ? ` of run ${run.run_id} after undoing newer run(s) ${undone.join(', ')}` : '';
-      const error = `ROLLBACK FAILED${before}: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`;
-      return hostResult(host, 0, 'rollback-failed', { error, warnings, rollbackMismatches: restored.mismatches });
-    }
-    undone.push(run.run_id);
-  }
-  const newer = undone.slice(0, -1);
-  const also = newer.length > 0 ? [`undid newer run(s) ${newer.join(', ')} first (--include-newer)`] : [];
-  return hostResult(host, 0, 'rolled-back', { warnings: [...warnings, ...also], rollbackMismatches: [] });
-}
-
-/** Refused (nothing changed): newer runs changed what this run changed, and --include-newer was not given. */
-function refuseForNewer(runId: string, blocking: BlockingRun[]): string {
-  const newest = blocking[0]?.entry.run_id ?? '';
-  return `refused to roll back run ${runId}: ${describeBlocking(blocking)}; roll back ${newest} first (rollback --run ${newest}) or pass --include-newer to undo the newer runs first, newest first`;
-}
-
 /**
  * For --last: why there is nothing to undo (every host answered and none has a journal, or the newest run applied
  * no change on any host: a crash before its first write), or null. A host whose journal could not be read may hide a change, so it is never "nothing".
@@ -120,10 +32,9 @@ export function nothingToRollBack(journals: HostJournals[], runId: string | null
   return entries.every((e) => e.applied_count === 0) ? `the last run, ${runId}, changed nothing on the selected hosts` : null;
 }
 
-export function rollbackExitCode(results: RollbackResult[], interrupted: boolean): number {
-  const counts = countOutcomes(results.map((r) => r.result.outcome));
-  const nothingToDo = results.filter((r) => r.result.outcome === 'skipped' && !r.notDone).length;
-  return exitCodeOf({ counts, interrupted, nothingToDo }, 'rollback');
+/** A skipped host with no journal of the run had nothing to do; one locked or interrupted did not roll back. */
+export function rollbackExitCode(results: HostResult[], interrupted: boolean): number {
+  return exitCodeOf(summaryOf(results, { interrupted }), 'rollback');
 }
 
 export async function runRollback(values: RollbackValues): Promise<number> {
@@ -161,11 +72,12 @@ export async function runRollback(values: RollbackValues): Promise<number> {
     checkRunKnown(runId, journals);
     const hosts = selection.targets.map((t) => t.name);
     emit({ type: 'run-start', runId, hosts, steps: [{ kind: 'rollback', label: `rollback ${runId}` }], batches: [hosts] });
-    const context: RollbackContext = { pool, runId, lockId: `rollback-${newRunId(startedAt)}`, startedAt, emit, isInterrupted: signals.isInterrupted, includeNewer: values.includeNewer === true };
-    const limit = pLimit(selection.forks);
-    const results = await Promise.all(journals.map((j) => limit(() => rollbackOne(context, j))));
+    const lockId = `rollback-${newRunId(startedAt)}`;
+    const includeNewer = values.includeNewer === true;
+    const options = { pool, runId, lockId, startedAt, forks: selection.forks, emit, isInterrupted: signals.isInterrupted, includeNewer };
+    const results = await rollBackHosts(options, journals);
     const exitCode = rollbackExitCode(results, signals.isInterrupted());
-    emit({ type: 'run-end', exitCode, summary: countOutcomes(results.map((r) => r.result.outcome)) });
+    emit({ type: 'run-end', exitCode, summary: countOutcomes(results.map((r) => r.outcome)) });
     if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: '(rollback)', startedAt, finishedAt: new Date(), exitCode }));
     return exitCode;
   } finally {

@@ -12,7 +12,7 @@ import { splitBatches } from '../runner/batches.js';
 import type { RunEvent } from '../runner/events.js';
 import { runFleet } from '../runner/fleet.js';
 import { withHostLog } from '../runner/host-log.js';
-import { countOutcomes, exitCodeOf, exitCodes, type HostOutcome } from '../runner/outcome.js';
+import { exitCodeOf, exitCodes, type HostOutcome, summaryOf } from '../runner/outcome.js';
 import { printDiffs } from './diffs.js';
 import { createPool, selectTargets } from './hosts.js';
 import { addHostOptions, type HostOptionValues, inventoryFlags, parseCount } from './options.js';
@@ -149,9 +149,10 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
     // stopped by a second signal: its path writes the summary and the report and exits 130
     const stopped = signals.stopped();
     if (stopped) await stopped;
-    const counts = countOutcomes(result.results.map((r) => r.outcome));
+    const summary = summaryOf(result.results, { stopped: result.stopped, interrupted: result.interrupted });
+    const { counts } = summary;
     changed = !checkMode && mayHaveChanged(counts);
-    exitCode = exitCodeOf({ counts, stopped: result.stopped, interrupted: result.interrupted }, 'run');
+    exitCode = exitCodeOf(summary, 'run');
     emit({ type: 'run-end', exitCode, summary: counts });
     if (values.retryFile) {
       const count = await writeRetryFile(values.retryFile, selection.inventory, targets, result.results);

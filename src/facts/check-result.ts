@@ -1,5 +1,5 @@
 /** One host's answer to `check`, and the alarm rules that make `check` usable from cron or a monitoring probe. */
-import type { ConnectFailure } from '../errors.js';
+import type { HostErrorKind } from '../errors.js';
 import type { HostFacts } from './types.js';
 
 export interface CheckResult {
@@ -8,8 +8,8 @@ export interface CheckResult {
   /** Why the host could not be read (unreachable, auth, host key …), else null. */
   error: string | null;
   facts: HostFacts | null;
-  /** Why, as data, when the host was given up for a ConnectError (errors.ts ConnectFailure, e.g. 'become'). */
-  errorKind?: ConnectFailure;
+  /** Why, as data, when the host could not be read (errors.ts HostErrorKind: a ConnectFailure such as 'become', or 'gather'). */
+  errorKind?: HostErrorKind;
   /** The alarm rules this host breaks (findCheckAlarms), e.g. "usage 100.0% ≥ 90%"; absent or [] = none. */
   alarms?: string[];
 }

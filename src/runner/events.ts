@@ -1,5 +1,5 @@
 /** The runner emits these; reporters (src/report) only display them. */
-import type { ConnectFailure } from '../errors.js';
+import type { HostErrorKind } from '../errors.js';
 import type { HostFacts } from '../facts/types.js';
 import type { StepPlan } from '../steps/types.js';
 import type { HostOutcome, StepOutcome } from './outcome.js';
@@ -37,8 +37,8 @@ export interface HostResult {
   warnings: string[];
   /** Why the host failed / was skipped / is unreachable; for rollback-failed: what is left and how to fix it. */
   error: string | null;
-  /** When the host was given up for a ConnectError: its kind (errors.ts ConnectFailure, e.g. 'become' for a refused sudo). */
-  errorKind?: ConnectFailure;
+  /** Why, as data, when the host failed, was skipped or rolled back (errors.ts HostErrorKind: 'become', 'lock', 'apply' …). */
+  errorKind?: HostErrorKind;
   /** After a rollback: what the verification against the snapshot found (empty = exact). */
   rollbackMismatches: string[];
   timings?: HostTimings;

@@ -1,15 +1,16 @@
 /** The fleet: batches in order, hosts concurrently inside a batch, gate, threshold and abort handling between batches. */
-import pLimit from 'p-limit';
+import type { HostErrorKind } from '../errors.js';
 import type { Playbook } from '../playbook/types.js';
 import type { HostTarget } from '../transport/connection.js';
 import { judgeBatch, splitBatches } from './batches.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { EventListener, HostResult } from './events.js';
 import { claimHosts, type FleetLocks } from './fleet-locks.js';
+import { forEachHost, type HostDone, notStartedMessage } from './for-each-host.js';
 import { runGate } from './gate.js';
 import { type HostRunRecord, runHost } from './host-run.js';
 import { changedOutcomes } from './outcome.js';
-import { restoreHost } from './restore.js';
+import { restoreHost, restoreVerdict } from './restore.js';
 import { hostResult, markRolledBack } from './step-results.js';
 
 export interface FleetOptions {
@@ -52,7 +53,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   try {
     for (const [batch, targets] of batches.entries()) {
       if (stopped || options.isInterrupted()) {
-        done.push(...targets.map((t) => unclaimedRecord(locks, t) ?? skipHost(options, t, batch, stopped ? 'rollout stopped before this batch' : 'interrupted before it started')));
+        const skip = stopped ? stoppedSkip : interruptedSkip;
+        done.push(...targets.map((t) => unclaimedRecord(locks, t) ?? skipHost(options, t, batch, skip)));
         continue;
       }
       emit({ type: 'batch-start', batch, hosts: targets.map((t) => t.name) });
@@ -90,26 +92,31 @@ async function endBatch(options: FleetOptions, records: HostRunRecord[], done: H
   return stopped;
 }
 
+/** The batch's hosts through forEachHost; hosts that could not be claimed keep their claim result, in place. */
 async function runBatch(options: FleetOptions, targets: HostTarget[], batch: number, locks: FleetLocks | null): Promise<HostRunRecord[]> {
-  const limit = pLimit(Math.max(1, options.forks));
-  return Promise.all(
-    targets.map((target) => {
-      const unclaimed = unclaimedRecord(locks, target);
-      if (unclaimed) return unclaimed;
-      return limit(() =>
-        options.isInterrupted()
-          ? Promise.resolve(skipHost(options, target, batch, 'interrupted before it started'))
-          : runHost({
-              ...options,
-              target,
-              batch,
-              lock: locks ? (connection) => locks.lockFor(connection) : null,
-              openConnection: (t) => options.pool.get(t),
-              reopenConnection: (t) => options.pool.reopen(t),
-            }),
-      );
-    }),
-  );
+  const claimed = targets.filter((t) => !unclaimedRecord(locks, t));
+  const records = new Map<string, HostRunRecord>();
+  const run = (target: HostTarget) =>
+    runHost({
+      ...options,
+      target,
+      batch,
+      lock: locks ? (connection) => locks.lockFor(connection) : null,
+      openConnection: (t) => options.pool.get(t),
+      reopenConnection: (t) => options.pool.reopen(t),
+    });
+  // recorded as each host ends, so a host not started is reported then, not after the batch
+  await forEachHost(claimed, options.forks, options.isInterrupted, run, (done) => records.set(done.target.name, ranRecord(options, done, batch)));
+  return targets.map((t) => unclaimedRecord(locks, t) ?? records.get(t.name) ?? skipHost(options, t, batch, interruptedSkip));
+}
+
+/** runHost catches its own errors: a failure here is a host never started (interrupt) or an internal error. */
+function ranRecord(options: FleetOptions, done: HostDone<HostRunRecord>, batch: number): HostRunRecord {
+  if (done.ok) return done.value;
+  if (!done.started) return skipHost(options, done.target, batch, interruptedSkip);
+  const result = hostResult(done.target.name, batch, 'failed', { error: done.error, errorKind: done.errorKind });
+  options.emit({ type: 'host-end', result });
+  return { result, applied: [], snapshot: null, journal: null };
 }
 
 /** A host that could not be claimed keeps the result it got then (already emitted). */
@@ -118,8 +125,16 @@ function unclaimedRecord(locks: FleetLocks | null, target: HostTarget): HostRunR
   return result ? { result, applied: [], snapshot: null, journal: null } : null;
 }
 
-function skipHost(options: FleetOptions, target: HostTarget, batch: number, reason: string): HostRunRecord {
-  const result = hostResult(target.name, batch, 'skipped', { error: reason });
+interface SkipCause {
+  errorKind: HostErrorKind;
+  error: string;
+}
+
+const interruptedSkip: SkipCause = { errorKind: 'interrupted', error: notStartedMessage };
+const stoppedSkip: SkipCause = { errorKind: 'stopped', error: 'rollout stopped before this batch' };
+
+function skipHost(options: FleetOptions, target: HostTarget, batch: number, cause: SkipCause): HostRunRecord {
+  const result = hostResult(target.name, batch, 'skipped', cause);
   options.emit({ type: 'host-end', result });
   return { result, applied: [], snapshot: null, journal: null };
 }
@@ -132,20 +147,27 @@ async function applyGate(options: FleetOptions, records: HostRunRecord[], batch:
   const hosts = changed.map((r) => ({ target: targetOf(options, r), before: r.snapshot }));
   const failures = await runGate({ gate, batch, hosts, pool: options.pool, emit: options.emit, isInterrupted: options.isInterrupted });
   const failed = (failures ?? []).flatMap((f) => changed.filter((r) => r.result.host === f.host).map((r) => [r, `health gate: ${f.reason}`] as const));
-  await rollBackRecords(options, failed);
+  await rollBackRecords(options, failed, 'gate');
 }
 
-/** At most `forks` restores at once. */
-async function rollBackRecords(options: FleetOptions, work: readonly (readonly [HostRunRecord, string])[]): Promise<void> {
-  const limit = pLimit(Math.max(1, options.forks));
-  await Promise.all(work.map(([record, reason]) => limit(() => rollBackRecord(options, record, reason))));
+/**
+ * At most `forks` restores at once, every one carried out even after an interrupt: these hosts are changed and
+ * must not be left half-done. restoreHost reports its own failures, so nothing is lost from forEachHost's results.
+ */
+async function rollBackRecords(options: FleetOptions, work: readonly (readonly [HostRunRecord, string])[], kind: HostErrorKind): Promise<void> {
+  const byHost = new Map(work.map(([record, reason]) => [record.result.host, { record, reason }]));
+  const hosts = work.map(([record]) => targetOf(options, record));
+  await forEachHost(hosts, options.forks, () => false, async (target) => {
+    const chosen = byHost.get(target.name);
+    if (chosen) await rollBackRecord(options, chosen.record, { reason: chosen.reason, kind });
+  });
 }
 
 async function rollBackOnAbort(options: FleetOptions, done: HostRunRecord[], batch: number, reason: string): Promise<void> {
   const onAbort = options.playbook.on_abort;
   if (onAbort === 'keep') return;
   const chosen = done.filter((r) => (onAbort === 'rollback-all' || r.result.batch === batch) && changedOutcomes.has(r.result.outcome) && r.applied.length > 0);
-  await rollBackRecords(options, chosen.map((record) => [record, reason] as const));
+  await rollBackRecords(options, chosen.map((record) => [record, reason] as const), 'stopped');
 }
 
 function targetOf(options: FleetOptions, record: HostRunRecord): HostTarget {
@@ -155,7 +177,8 @@ function targetOf(options: FleetOptions, record: HostRunRecord): HostTarget {
 }
 
 /** Restores a host that finished its run, verifies it, marks its journal, and reports its new outcome. */
-async function rollBackRecord(options: FleetOptions, record: HostRunRecord, reason: string): Promise<void> {
+async function rollBackRecord(options: FleetOptions, record: HostRunRecord, cause: { reason: string; kind: HostErrorKind }): Promise<void> {
+  const { reason } = cause;
   const restored = await restoreHost({
     target: targetOf(options, record),
     emit: options.emit,
@@ -165,15 +188,9 @@ async function rollBackRecord(options: FleetOptions, record: HostRunRecord, reas
     reason,
     ...(record.journal && { journal: record.journal }),
   });
-  const outcome = restored.ok ? 'rolled-back' : 'rollback-failed';
-  record.result = {
-    ...record.result,
-    outcome,
-    steps: markRolledBack(record.result.steps),
-    error: restored.ok ? reason : `${reason}; ROLLBACK FAILED: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`,
-    rollbackMismatches: restored.mismatches,
-  };
+  const verdict = restoreVerdict(restored, cause);
+  record.result = { ...record.result, ...verdict, steps: markRolledBack(record.result.steps) };
   if (restored.ok) record.applied = [];
-  if (record.journal) record.journal = { ...record.journal, state: outcome };
+  if (record.journal) record.journal = { ...record.journal, state: verdict.outcome };
   options.emit({ type: 'host-end', result: record.result });
 }

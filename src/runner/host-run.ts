@@ -1,5 +1,5 @@
 /** One host's run: connect → lock (taken up front by the fleet) → gather → plan (pure) → apply step by step → on failure or interrupt, roll back and verify. */
-import { ConnectError, connectFailureOf, errorMessage } from '../errors.js';
+import { errorKindOf, errorMessage, type HostErrorKind } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Playbook } from '../playbook/types.js';
@@ -9,10 +9,11 @@ import type { Change } from '../changes/change.js';
 import type { StepPlan } from '../steps/types.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
+import { atStage } from './for-each-host.js';
 import type { EventListener, HostResult, HostTimings, StepResult } from './events.js';
 import { lockElapsedMs, lockedByMessage, type LockResult } from './host-lock.js';
 import { changePrelude, journalDir, type JournalEntry, journalWriteScript } from './journal.js';
-import { restoreHost } from './restore.js';
+import { restoreHost, restoreVerdict } from './restore.js';
 import { allWarnings, hostResult, markRolledBack, stepResult } from './step-results.js';
 import { emptyTimings, timed } from './timings.js';
 
@@ -66,21 +67,22 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
   try {
     connection = await options.openConnection(target);
   } catch (error) {
-    return finish(options, record(hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) })), timings);
+    return finish(options, record(hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: errorKindOf(error, 'unreachable') })), timings);
   }
   timings.connectMs = connection.connectMs ?? null;
   emit({ type: 'host-connected', host: target.name });
   try {
     // before the gather: facts read while another controller tunes the host would plan from stale before-states
-    const lock = options.lock ? await options.lock(connection) : null;
+    const takeLock = options.lock;
+    const lock = takeLock ? await atStage('lock', () => takeLock(connection)) : null;
     timings.lockMs = lockElapsedMs(lock);
-    if (lock?.kind === 'busy') return finish(options, record(hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner) })), timings);
+    if (lock?.kind === 'busy') return finish(options, record(hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner), errorKind: 'lock' })), timings);
     const warnings = lock?.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
     return finish(options, await runConnected(options, connection, warnings, timings), timings);
   } catch (error) {
+    const errorKind = errorKindOf(error, 'remote');
     // a refused sudo (kind 'become') changed nothing: never-changed, as in fleet-locks and check
-    const outcome = error instanceof ConnectError && error.failure === 'become' ? 'unreachable' : 'failed';
-    const errorKind = outcome === 'unreachable' ? connectFailureOf(error) : undefined;
+    const outcome = errorKind === 'become' ? 'unreachable' : 'failed';
     return finish(options, record(hostResult(target.name, batch, outcome, { error: errorMessage(error), errorKind })), timings);
   }
 }
@@ -93,7 +95,7 @@ function finish(options: HostRunOptions, done: HostRunRecord, timings: HostTimin
 
 async function runConnected(options: HostRunOptions, connection: Connection, warnings: string[], timings: HostTimings): Promise<HostRunRecord> {
   const { target, batch, playbook, emit } = options;
-  const facts = await timed(() => gatherFacts(connection, { files: filesNeeded(playbook) }), (ms) => (timings.gatherMs = ms));
+  const facts = await timed(() => atStage('gather', () => gatherFacts(connection, { files: filesNeeded(playbook) })), (ms) => (timings.gatherMs = ms));
   emit({ type: 'host-facts', host: target.name, facts });
   const plans = planHost(facts, playbook, target.name).steps;
   emit({ type: 'host-planned', host: target.name, plans });
@@ -102,7 +104,7 @@ async function runConnected(options: HostRunOptions, connection: Connection, war
   if (refused) {
     const steps = plans.map((p) => stepResult(p, p === refused ? 'failed' : 'not-run', p.refusal ?? null));
     emitSteps(options, steps);
-    return record(hostResult(target.name, batch, 'failed', { steps, warnings, error: `${refused.label}: ${refused.refusal}` }), { snapshot: facts });
+    return record(hostResult(target.name, batch, 'failed', { steps, warnings, error: `${refused.label}: ${refused.refusal}`, errorKind: 'plan' }), { snapshot: facts });
   }
   const pending = plans.some((p) => p.changes.length > 0);
   if (options.checkOnly || !pending) {
@@ -137,7 +139,7 @@ async function applyPlans(options: HostRunOptions, progress: Progress): Promise<
   const { connection, plans, steps, applied, warnings } = progress;
   let scriptsSent = 0;
   for (const [index, plan] of plans.entries()) {
-    if (options.isInterrupted()) return rollBack(options, progress, 'interrupted');
+    if (options.isInterrupted()) return rollBack(options, progress, interrupted);
     if (plan.changes.length === 0) {
       steps.push(stepResult(plan, 'unchanged'));
       emit({ type: 'step-end', host: target.name, index, result: steps[index] as StepResult });
@@ -153,31 +155,39 @@ async function applyPlans(options: HostRunOptions, progress: Progress): Promise<
     applied.push(...outcome.attempted);
     steps.push({ ...stepResult(plan, outcome.ok ? 'changed' : 'failed', outcome.error), applyMs });
     emit({ type: 'step-end', host: target.name, index, result: steps[index] as StepResult });
-    if (!outcome.ok) return rollBack(options, progress, `${plan.label}: ${outcome.error ?? 'failed'}`);
+    if (!outcome.ok) return rollBack(options, progress, { kind: 'apply', reason: `${plan.label}: ${outcome.error ?? 'failed'}` });
   }
   // interrupted during the last step: the host was mid-run, so it is restored like the others
-  if (options.isInterrupted()) return rollBack(options, progress, 'interrupted');
+  if (options.isInterrupted()) return rollBack(options, progress, interrupted);
   const journal: JournalEntry = { ...journalEntry(options, plans, applied.length), state: 'done' };
   await timed(() => markJournal(connection, journal, warnings), (ms) => (progress.timings.journalMs = ms));
   return record(hostResult(target.name, batch, 'changed', { steps, warnings }), { applied, snapshot: progress.facts, journal });
 }
 
+/** Why a host is rolled back: the stage that failed (or the interrupt) and the message. */
+interface RollBackCause {
+  kind: HostErrorKind;
+  reason: string;
+}
+
+const interrupted: RollBackCause = { kind: 'interrupted', reason: 'interrupted' };
+
 /** Restores the host from what this run applied to it; a host nothing was applied to is only marked. */
-async function rollBack(options: HostRunOptions, progress: Progress, reason: string): Promise<HostRunRecord> {
+async function rollBack(options: HostRunOptions, progress: Progress, cause: RollBackCause): Promise<HostRunRecord> {
   const { target, batch } = options;
   const { plans, steps, applied, warnings, facts } = progress;
   plans.slice(steps.length).forEach((p) => steps.push(stepResult(p, 'not-run')));
   if (applied.length === 0) {
-    const interrupted = reason === 'interrupted';
-    const error = interrupted ? 'interrupted before any change' : reason;
-    return record(hostResult(target.name, batch, interrupted ? 'skipped' : 'failed', { steps, warnings, error }), { snapshot: facts });
+    const wasInterrupted = cause.kind === 'interrupted';
+    const error = wasInterrupted ? 'interrupted before any change' : cause.reason;
+    return record(hostResult(target.name, batch, wasInterrupted ? 'skipped' : 'failed', { steps, warnings, error, errorKind: cause.kind }), { snapshot: facts });
   }
   const journal = journalEntry(options, plans, applied.length);
+  const { reason } = cause;
   const restored = await restoreHost({ target, emit: options.emit, connection: progress.connection, openConnection: options.reopenConnection, applied, reason, journal });
-  const error = restored.ok ? reason : `${reason}; ROLLBACK FAILED: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`;
-  const outcome = restored.ok ? 'rolled-back' : 'rollback-failed';
-  const result = hostResult(target.name, batch, outcome, { steps: markRolledBack(steps), warnings, error, rollbackMismatches: restored.mismatches });
-  return record(result, { applied: restored.ok ? [] : applied, snapshot: facts, journal: { ...journal, state: outcome } });
+  const verdict = restoreVerdict(restored, cause);
+  const result = hostResult(target.name, batch, verdict.outcome, { ...verdict, steps: markRolledBack(steps), warnings });
+  return record(result, { applied: restored.ok ? [] : applied, snapshot: facts, journal: { ...journal, state: verdict.outcome } });
 }
 
 async function markJournal(connection: Connection, entry: JournalEntry, warnings: string[]): Promise<void> {

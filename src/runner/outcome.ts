@@ -3,6 +3,7 @@
  * thresholds, which go to the retry file, and which exit code a command ends with. The runner returns outcomes,
  * the CLI maps them with `exitCodeOf`, reporters only receive the code.
  */
+import type { HostErrorKind } from '../errors.js';
 import type { CheckResult } from '../facts/check-result.js';
 
 export type HostOutcome =
@@ -76,6 +77,18 @@ export function exitCodeOf(summary: OutcomeSummary, command: CommandName): numbe
   const done = doneOutcomes[command];
   const notDone = allOutcomes.reduce((sum, o) => sum + (done.has(o) ? 0 : counts[o]), 0) - (summary.nothingToDo ?? 0);
   return notDone > 0 ? exitCodes.hostFailed : exitCodes.ok;
+}
+
+/** Skipped hosts with these kinds had nothing to do (rollback: no journal of that run): "done as asked". */
+const nothingToDoKinds: ReadonlySet<HostErrorKind> = new Set(['no-journal']);
+
+/** The summary exitCodeOf reads, from the hosts' results (outcome and error kind) and the run's flags. */
+export function summaryOf(
+  results: readonly { outcome: HostOutcome; errorKind?: HostErrorKind }[],
+  flags: Pick<OutcomeSummary, 'stopped' | 'interrupted'> = {},
+): OutcomeSummary {
+  const nothingToDo = results.filter((r) => r.outcome === 'skipped' && r.errorKind !== undefined && nothingToDoKinds.has(r.errorKind)).length;
+  return { counts: countOutcomes(results.map((r) => r.outcome)), ...flags, nothingToDo };
 }
 
 export function countOutcomes(outcomes: HostOutcome[]): Record<HostOutcome, number> {

@@ -1,5 +1,5 @@
 /** Restores a host from the changes applied to it (in-run failure, aborted batch, or a journal) and verifies it. */
-import { errorMessage } from '../errors.js';
+import { errorMessage, type HostErrorKind } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import { invertChanges } from '../changes/index.js';
 import type { Change } from '../changes/change.js';
@@ -25,6 +25,29 @@ export interface RestoreResult {
   ok: boolean;
   mismatches: string[];
   hints: string[];
+}
+
+/** A restore's verdict as a host's outcome: the one place that words "ROLLBACK FAILED … Fix by hand". */
+export interface RestoreVerdict {
+  outcome: 'rolled-back' | 'rollback-failed';
+  /** Restored: `why.reason` (or null); not restored: what is left and the shell lines to fix it by hand. */
+  error: string | null;
+  /** Restored: why it was rolled back (`why.kind`); not restored: 'rollback'. */
+  errorKind?: HostErrorKind;
+  rollbackMismatches: string[];
+}
+
+/**
+ * `REASON; ROLLBACK FAILED SCOPE: MISMATCH; …. Fix by hand: HINT; …` when the read-back found the host not as
+ * before (README "Rollback"); `why.reason` alone when it is. `scope` names what could not be undone, e.g.
+ * ` of run R1 after undoing newer run(s) R2`.
+ */
+export function restoreVerdict(restored: RestoreResult, why: { reason?: string; kind?: HostErrorKind } = {}, scope = ''): RestoreVerdict {
+  const rollbackMismatches = restored.mismatches;
+  if (restored.ok) return { outcome: 'rolled-back', error: why.reason ?? null, ...(why.kind && { errorKind: why.kind }), rollbackMismatches };
+  const failed = `ROLLBACK FAILED${scope}: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`;
+  const error = why.reason ? `${why.reason}; ${failed}` : failed;
+  return { outcome: 'rollback-failed', error, errorKind: 'rollback', rollbackMismatches };
 }
 
 async function usableConnection(options: RestoreOptions): Promise<{ connection: Connection; opened: boolean }> {

@@ -1,0 +1,128 @@
+/**
+ * An in-memory host behind the transport's Connection interface, for runner unit tests: every script sent is
+ * recorded, and each reply comes from the test's script (by the kind of script: gather, apply, probe, journal).
+ * The gather reply is the one place that speaks the gather output format (facts/parse-gather-output.ts).
+ */
+import type { Playbook } from '../../src/playbook/types.js';
+import type { ExecResult, HeldCommand, Connection, HostTarget } from '../../src/transport/connection.js';
+
+export function target(name: string): HostTarget {
+  return { name, address: '127.0.0.1', port: 22, user: 'root', become: false, becomeUser: 'root', vars: {} };
+}
+
+/** What a root gather prints on a host with nf_conntrack loaded, max 65536, tcp_timeout_established 432000. */
+export function gatherStdout(tcpEstablishedSeconds = 432000): string {
+  return [
+    '@@value kernel 6.1.0-18-cloud-amd64',
+    '@@value uid 0',
+    '@@value cpus 4',
+    '@@begin meminfo', '|MemTotal:        4014352 kB', '@@end',
+    '@@begin lsmod', '|Module                  Size  Used by', '|nf_conntrack          188416  0', '@@rc 0', '@@end',
+    '@@value conntrack_listed 1',
+    '@@value conntrack_sys_module 1',
+    '@@value conntrack_initstate 1',
+    '@@value conntrack_builtin_list 0',
+    '@@begin knobs',
+    '|/proc/sys/net/netfilter/nf_conntrack_max\terw\t65536',
+    '|/proc/sys/net/nf_conntrack_max\terw\t65536',
+    '|/proc/sys/net/netfilter/nf_conntrack_buckets\terw\t16384',
+    '|/proc/sys/net/netfilter/nf_conntrack_count\ter\t17',
+    '|/sys/module/nf_conntrack/parameters/hashsize\terw\t16384',
+    '@@end',
+    '@@begin timeouts', `|/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established:${tcpEstablishedSeconds}`, '@@end',
+    '@@begin stats', '|entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart', '|00000011  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000', '@@end',
+    '@@begin rules iptables-save', '@@rc 0', '@@end',
+    '@@value kube_proxy 0',
+    '@@done',
+  ].join('\n');
+}
+
+export type ScriptKind = 'gather' | 'apply' | 'probe' | 'journal' | 'other';
+
+/** Which script the runner sent, told apart by markers each one carries. */
+export function kindOfScript(script: string): ScriptKind {
+  if (script === 'true') return 'probe';
+  if (script.includes('@@done')) return 'gather';
+  if (script.includes('ctf_end "$ctf_failed"')) return 'apply';
+  if (script.includes('cf_journal ')) return 'journal';
+  return 'other';
+}
+
+/** A reply; a function gets the script sent, so it can answer in that script's record token. */
+export type Reply = Partial<ExecResult> | Error | ((script: string) => Partial<ExecResult>);
+
+/** The record token a script was sent with (`cf_tok=…`, remote/records.ts), or '' when it has none. */
+export function tokenOf(script: string): string {
+  return /cf_tok=([0-9a-f]{16})/.exec(script)?.[1] ?? '';
+}
+
+/** Lines in the one record format (`@@cf TOKEN KIND TEXT`) under the script's own token. */
+function records(lines: string[]): (script: string) => Partial<ExecResult> {
+  return (script) => ({ stdout: lines.map((line) => `@@cf ${tokenOf(script)} ${line}\n`).join('') });
+}
+
+export interface FakeHostScript {
+  /** Replies per kind, used in order; the last one repeats. Default: exit 0 with no output. */
+  replies?: Partial<Record<ScriptKind, Reply[]>>;
+  /** The held lock command's first line: 'locked', 'busy OWNER', …. Default 'locked'. */
+  lockLine?: string;
+}
+
+export interface FakeHost {
+  connection: Connection;
+  /** Every script sent, by kind, in order. */
+  sent: ScriptKind[];
+  scripts: string[];
+  closed: () => boolean;
+}
+
+export function fakeHost(t: HostTarget, script: FakeHostScript = {}): FakeHost {
+  const sent: ScriptKind[] = [];
+  const scripts: string[] = [];
+  const used = new Map<ScriptKind, number>();
+  let closed = false;
+  const connection: Connection = {
+    target: t,
+    async runScript(text) {
+      const kind = kindOfScript(text);
+      sent.push(kind);
+      scripts.push(text);
+      const list = script.replies?.[kind] ?? [];
+      const index = used.get(kind) ?? 0;
+      used.set(kind, index + 1);
+      const reply = list[Math.min(index, list.length - 1)] ?? {};
+      if (reply instanceof Error) throw reply;
+      const answer = typeof reply === 'function' ? reply(text) : reply;
+      return { stdout: '', stderr: '', exitCode: 0, signal: null, ...answer };
+    },
+    async hold(text): Promise<HeldCommand> {
+      return { firstLine: `@@cf ${tokenOf(text)} ${script.lockLine ?? 'locked'}`, release: async () => undefined };
+    },
+    async close() {
+      closed = true;
+    },
+    onLost: () => undefined,
+  };
+  return { connection, sent, scripts, closed: () => closed };
+}
+
+const position = { file: 'p.yaml', line: 1, col: 1 };
+/** One set_timeouts step: tcp_timeout_established 432000 → 86400 (one knob change). */
+export const timeoutsPlaybook: Playbook = {
+  file: 'p.yaml',
+  hosts: 'all',
+  steps: [{ kind: 'set_timeouts', position, options: { timeouts: { tcp_timeout_established: 86400 } } }],
+  serial: ['100%'],
+  max_fail_percentage: 0,
+  on_abort: 'rollback-batch',
+};
+
+/** apply / undo replies for that one change, in the apply script's records (changes/apply-output.ts). */
+export const replies = {
+  gathered: { stdout: gatherStdout() },
+  applied: records(['applied 0', 'read 0 knob value 86400', 'end ok']),
+  refused: records(['failed 0 13 Permission denied', 'read 0 knob value 432000', 'end failed']),
+  // the undo is judged by the read-back gather, not by its own output
+  undone: records(['applied 0', 'read 0 knob value 432000', 'end ok']),
+};
+

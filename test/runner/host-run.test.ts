@@ -1,0 +1,115 @@
+/** runHost against a fake Connection with scripted replies: each way a host's run can end, as data. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConnectError } from '../../src/errors.js';
+import type { RunEvent } from '../../src/runner/events.js';
+import { acquireHostLock } from '../../src/runner/host-lock.js';
+import { type HostRunRecord, runHost } from '../../src/runner/host-run.js';
+import type { Connection } from '../../src/transport/connection.js';
+import { fakeHost, type FakeHostScript, gatherStdout, replies, type ScriptKind, target, timeoutsPlaybook } from './fake-host.js';
+
+interface Case {
+  name: string;
+  host: FakeHostScript;
+  connectError?: Error;
+  /** Interrupted once this many scripts were sent. */
+  interruptAfter?: number;
+  outcome: string;
+  errorKind: string | undefined;
+  error: RegExp | null;
+  sent: ScriptKind[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'connect failure: unreachable with the ConnectError kind, nothing sent',
+    host: {},
+    connectError: new ConnectError('host-key-changed', 'h1: host key changed'),
+    outcome: 'unreachable', errorKind: 'host-key-changed', error: /host key changed/, sent: [],
+  },
+  {
+    name: 'lock busy: skipped, kind lock, nothing read',
+    host: { lockLine: 'busy R0 since 2026-01-01T00:00:00Z' },
+    outcome: 'skipped', errorKind: 'lock', error: /^locked by run R0 since/, sent: [],
+  },
+  {
+    name: 'gather failure: failed, kind gather, nothing changed',
+    host: { replies: { gather: [{ exitCode: 1, stderr: 'sh: 1: boom' }] } },
+    outcome: 'failed', errorKind: 'gather', error: /fact gathering failed \(exit 1\)/, sent: ['gather'],
+  },
+  {
+    name: 'sudo refused during the gather: unreachable, kind become',
+    host: { replies: { gather: [new ConnectError('become', 'h1: become (sudo -u root) failed: a password is required')] } },
+    outcome: 'unreachable', errorKind: 'become', error: /become/, sent: ['gather'],
+  },
+  {
+    name: 'apply succeeds: changed, journal marked done',
+    host: { replies: { gather: [replies.gathered], apply: [replies.applied] } },
+    outcome: 'changed', errorKind: undefined, error: null, sent: ['gather', 'apply', 'journal'],
+  },
+  {
+    name: 'apply failure: rolled back and verified by a second gather, kind apply',
+    host: { replies: { gather: [replies.gathered], apply: [replies.refused, replies.undone] } },
+    outcome: 'rolled-back', errorKind: 'apply', error: /^set_timeouts: .*Permission denied/, sent: ['gather', 'apply', 'probe', 'apply', 'gather', 'journal'],
+  },
+  {
+    name: 'apply failure and the read-back still differs: rollback-failed, kind rollback, fix-by-hand hint',
+    host: { replies: { gather: [replies.gathered, { stdout: gatherStdout(86400) }], apply: [replies.refused, replies.undone] } },
+    outcome: 'rollback-failed', errorKind: 'rollback', error: /ROLLBACK FAILED: nf_conntrack_tcp_timeout_established is 86400, was 432000\. Fix by hand: echo 432000 >/,
+    sent: ['gather', 'apply', 'probe', 'apply', 'gather', 'journal'],
+  },
+  {
+    name: 'interrupt after the gather: skipped before any change, kind interrupted',
+    host: { replies: { gather: [replies.gathered] } },
+    interruptAfter: 1,
+    outcome: 'skipped', errorKind: 'interrupted', error: /^interrupted before any change$/, sent: ['gather'],
+  },
+];
+
+async function run(c: Case): Promise<{ record: HostRunRecord; sent: ScriptKind[]; events: RunEvent[] }> {
+  const host = fakeHost(target('h1'), c.host);
+  const events: RunEvent[] = [];
+  const open = async (): Promise<Connection> => {
+    if (c.connectError) throw c.connectError;
+    return host.connection;
+  };
+  const record = await runHost({
+    target: target('h1'),
+    batch: 0,
+    playbook: timeoutsPlaybook,
+    checkOnly: false,
+    runId: 'R1',
+    startedAt: new Date(0),
+    openConnection: open,
+    reopenConnection: open,
+    emit: (e) => events.push(e),
+    isInterrupted: () => c.interruptAfter !== undefined && host.sent.length >= c.interruptAfter,
+    lock: (connection) => acquireHostLock(connection, 'R1', new Date(0)),
+  });
+  return { record, sent: host.sent, events };
+}
+
+for (const c of cases) {
+  test(`runHost: ${c.name}`, async () => {
+    const { record, sent, events } = await run(c);
+    const { result } = record;
+    assert.equal(result.outcome, c.outcome, result.error ?? '');
+    assert.equal(result.errorKind, c.errorKind);
+    if (c.error) assert.match(result.error ?? '', c.error);
+    else assert.equal(result.error, null);
+    assert.deepEqual(sent, c.sent);
+    const ends = events.filter((e) => e.type === 'host-end');
+    assert.equal(ends.length, 1, 'one host-end per host');
+    assert.equal(events[0]?.type, 'host-start');
+  });
+}
+
+test('runHost: a rolled-back host keeps nothing applied; a rollback-failed one keeps what is still in place', async () => {
+  const byName = (part: string) => cases.find((c) => c.name.includes(part)) as Case;
+  const rolledBack = await run(byName('rolled back and verified'));
+  const failed = await run(byName('read-back still differs'));
+  assert.deepEqual(rolledBack.record.applied, []);
+  assert.equal(rolledBack.record.journal?.state, 'rolled-back');
+  assert.equal(failed.record.applied.length, 1);
+  assert.equal(failed.record.journal?.state, 'rollback-failed');
+});
