@@ -9,7 +9,7 @@ import { countOutcomes, exitCodeOf, exitCodes, readOutcome } from '../runner/out
 import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
 import { prometheusTarget, writePrometheusFile } from './check-prometheus.js';
 import { selectTargets } from './hosts.js';
-import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
+import { addReadOptions, parseCount, type ReadOptionValues } from './options.js';
 import { formatListHosts } from './run-habits.js';
 
 async function checkHost(connect: Connect, options: ConnectOptions, target: HostTarget): Promise<CheckResult> {
@@ -32,12 +32,11 @@ async function checkHost(connect: Connect, options: ConnectOptions, target: Host
   }
 }
 
-type CheckOptionValues = HostOptionValues & {
+type CheckOptionValues = ReadOptionValues & {
   warnPercent: string;
   failAbovePercent: string;
   fail: boolean;
   prometheus?: string;
-  listHosts?: boolean;
 };
 
 export async function runCheck(values: CheckOptionValues): Promise<number> {
@@ -55,6 +54,7 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
     color: selection.color,
     hosts: selection.targets.map((t) => t.name),
     usageWarnPercent,
+    quiet: values.quiet === true,
   });
   const limit = pLimit(selection.forks);
   const results = await Promise.all(
@@ -78,7 +78,6 @@ export function registerCheck(program: Command): void {
     .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes nothing.')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
     .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
-    .option('--list-hosts', 'print the hosts check would read and exit 0; no connection')
     .option('--no-fail', 'report problems (usage, drops) but exit 0 when every host answered')
     .option('--prometheus <file>', 'also write the state as Prometheus metrics (textfile collector), atomically; see docs/monitoring.md')
     .addHelpText(
@@ -89,7 +88,7 @@ export function registerCheck(program: Command): void {
         'answer, 2 bad input.\n' +
         '\nExample:\n  conntrack-fleet check -i inventories/lab.yaml --limit \'lab*:!lab3\' --output json',
     );
-  addHostOptions(command).action(async (values: CheckOptionValues) => {
+  addReadOptions(command).action(async (values: CheckOptionValues) => {
     process.exitCode = await runCheck(values);
   });
 }
