@@ -58,6 +58,15 @@ export function addQuietOption(command: Command): Command {
   return command.option('-q, --quiet', quietHelp);
 }
 
+/**
+ * --quiet, refused beside -v (one asks for less, the other for more). `run` keeps its end line on stderr under -q:
+ * it has the run id and the undo command.
+ */
+export function quietWith(values: { quiet?: boolean }, verbosity: number): boolean {
+  if (values.quiet === true && verbosity > 0) throw new InputError('give -v or --quiet, not both');
+  return values.quiet === true;
+}
+
 export interface ReadOptionValues extends HostOptionValues {
   quiet?: boolean;
   listHosts?: boolean;

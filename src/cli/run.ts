@@ -15,7 +15,7 @@ import { withHostLog } from '../runner/host-log.js';
 import { countOutcomes, exitCodeOf, exitCodes, type HostOutcome } from '../runner/outcome.js';
 import { printDiffs } from './diffs.js';
 import { createPool, selectTargets } from './hosts.js';
-import { addHostOptions, addQuietOption, type HostOptionValues, inventoryFlags, parseCount, type ReadOptionValues } from './options.js';
+import { addHostOptions, addQuietOption, type HostOptionValues, inventoryFlags, parseCount, quietWith, type ReadOptionValues } from './options.js';
 import { writeRetryFile } from './retry-file.js';
 import { formatListHosts, formatSyntaxOk, knownSecrets, withSecretCapture } from './run-habits.js';
 import { newRunId } from './run-id.js';
@@ -100,8 +100,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   if (values.listHosts) return printed(formatListHosts(playbookFile, playbook.hosts, splitBatches(selection.targets, playbook.serial).map((b) => b.map((t) => t.name))));
   const checkMode = values.check === true;
   const verbosity = values.verbose ?? 0;
-  const quiet = values.quiet === true;
-  if (quiet && verbosity > 0) throw new InputError('give -v or --quiet, not both');
+  const quiet = quietWith(values, verbosity);
   const secrets = knownSecrets(selection.targets, process.env);
   const targets = withSecretCapture(selection.targets, secrets);
   const startedAt = new Date();
@@ -142,7 +141,6 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
     drain: () => pool.drain(),
     stopHint: `Hosts changed so far keep their journals; undo them with: ${undo}`,
   });
-  // --quiet: the end line stays, with the run id and the undo command
   if (!quiet) process.stderr.write(`${formatRunStartLine(runId, playbookFile, { checkMode })}\n`);
   let exitCode: number | null = null;
   let retryLine: string | null = null;
