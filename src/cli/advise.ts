@@ -14,9 +14,10 @@ import { writeTextFileAtomic } from '../report/atomic-file.js';
 import { exitCodes } from '../runner/outcome.js';
 import type { HostTarget } from '../transport/connection.js';
 import { type HostSelection, selectTargets } from './hosts.js';
-import { addHostOptions, type HostOptionValues, inventoryFlags } from './options.js';
+import { addReadOptions, inventoryFlags, type ReadOptionValues } from './options.js';
+import { formatListHosts } from './run-habits.js';
 
-type AdviseOptionValues = HostOptionValues & { headroom: string; memoryPercent: string; peakMaxAgeDays: string; writePlaybook?: string };
+type AdviseOptionValues = ReadOptionValues & { headroom: string; memoryPercent: string; peakMaxAgeDays: string; writePlaybook?: string };
 
 function parseNumber(text: string, flag: string, min: number, max: number): number {
   const value = Number(text);
@@ -50,9 +51,13 @@ export async function runAdvise(values: AdviseOptionValues): Promise<number> {
     memoryPercent: parseNumber(values.memoryPercent, '--memory-percent', 0.1, 100),
     peakMaxAgeDays: parseNumber(values.peakMaxAgeDays, '--peak-max-age-days', 0, 3650),
   };
+  if (values.listHosts) {
+    process.stdout.write(formatListHosts(null, 'all', [selection.targets.map((t) => t.name)]));
+    return exitCodes.ok;
+  }
   const limit = pLimit(selection.forks);
   const results = await Promise.all(selection.targets.map((t) => limit(() => adviseOne(selection, t, options))));
-  process.stdout.write(selection.format === 'json' ? renderAdviceJson(results) : renderAdviceText(results, selection.color));
+  process.stdout.write(selection.format === 'json' ? renderAdviceJson(results) : renderAdviceText(results, selection.color, { quiet: values.quiet === true }));
   if (values.writePlaybook) {
     const advised = results.flatMap((r) => (r.advice ? [{ host: r.host, advice: r.advice }] : []));
     const text = buildAdvicePlaybook(advised, { inventory: inventoryFlags(values), ...options, writtenAt: new Date() });
@@ -80,7 +85,7 @@ export function registerAdvise(program: Command): void {
         'Exit codes: 0 every host advised, 1 a host unreachable or refused (memory), 2 bad input.\n' +
         '\nExample:\n  conntrack-fleet advise -i inventories/prod.yaml --headroom 2 --write-playbook advice.yaml',
     );
-  addHostOptions(command).action(async (values: AdviseOptionValues) => {
+  addReadOptions(command).action(async (values: AdviseOptionValues) => {
     process.exitCode = await runAdvise(values);
   });
 }

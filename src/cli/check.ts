@@ -11,15 +11,14 @@ import { peakVerboseLine } from '../report/peak-report.js';
 import { countOutcomes, exitCodeOf, exitCodes, readOutcome } from '../runner/outcome.js';
 import { prometheusTarget, writePrometheusFile } from './check-prometheus.js';
 import { selectTargets } from './hosts.js';
-import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
+import { addReadOptions, parseCount, type ReadOptionValues } from './options.js';
 import { formatListHosts } from './run-habits.js';
 
-type CheckOptionValues = HostOptionValues & {
+type CheckOptionValues = ReadOptionValues & {
   warnPercent: string;
   failAbovePercent: string;
   fail: boolean;
   prometheus?: string;
-  listHosts?: boolean;
   peak: boolean;
   verbose?: boolean;
 };
@@ -39,6 +38,7 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
     color: selection.color,
     hosts: selection.targets.map((t) => t.name),
     usageWarnPercent,
+    quiet: values.quiet === true,
   });
   const peak: PeakRequest = values.peak === false ? peakReadRequest : { mode: 'keep', source: 'check', atSeconds: Math.floor(Date.now() / 1000) };
   const results = await checkHosts({
@@ -64,7 +64,6 @@ export function registerCheck(program: Command): void {
     .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes no setting, keeps the highest count seen in the host\'s peak file.')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
     .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
-    .option('--list-hosts', 'print the hosts check would read and exit 0; no connection')
     .option('--no-fail', 'report problems (usage, drops) but exit 0 when every host answered')
     .option('--no-peak', 'strictly read-only: do not keep the highest count seen in the host\'s peak file (docs/sizing.md)')
     .option('-v, --verbose', 'per host, what happened to its peak file (kept, written, skipped and why) to stderr')
@@ -77,7 +76,7 @@ export function registerCheck(program: Command): void {
         'answer, 2 bad input.\n' +
         '\nExample:\n  conntrack-fleet check -i inventories/lab.yaml --limit \'lab*:!lab3\' --output json',
     );
-  addHostOptions(command).action(async (values: CheckOptionValues) => {
+  addReadOptions(command).action(async (values: CheckOptionValues) => {
     process.exitCode = await runCheck(values);
   });
 }

@@ -19,6 +19,8 @@ function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
+    // commander's default, stated: subcommands inherit it, so `chek` and `--limt` get "(Did you mean …?)", exit 2
+    .showSuggestionAfterError(true)
     .addHelpText(
       'after',
       '\nExamples:\n  conntrack-fleet check -i inventories/prod.yaml --limit web*\n  conntrack-fleet run playbooks/tune.yaml -i inventories/prod.yaml --check --diff\n\nExit codes: 0 ok, 1 a host failed/was rolled back/unreachable, 2 bad input, 3 rollout stopped, 4 a rollback failed, 130 interrupted.',

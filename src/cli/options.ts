@@ -50,6 +50,37 @@ export function addHostOptions(command: Command): Command {
     .option('--shard <I/N>', 'only slice I of N (1-based; index/N takes JOB_COMPLETION_INDEX + 1) of the selected hosts, by a hash of the host name (docs/scale.md)');
 }
 
+/** `-q`: for cron and scripts, which mail or log whatever is printed. */
+export const quietHelp = 'print only the summary line and the hosts with a problem (errors), for cron; -o json is unchanged';
+
+/** --quiet on the commands that print per-host output (run, rollback, and the read-only ones through addReadOptions). */
+export function addQuietOption(command: Command): Command {
+  return command.option('-q, --quiet', quietHelp);
+}
+
+/**
+ * --quiet, refused beside -v (one asks for less, the other for more). `run` keeps its end line on stderr under -q:
+ * it has the run id and the undo command.
+ */
+export function quietWith(values: { quiet?: boolean }, verbosity: number): boolean {
+  if (values.quiet === true && verbosity > 0) throw new InputError('give -v or --quiet, not both');
+  return values.quiet === true;
+}
+
+export interface ReadOptionValues extends HostOptionValues {
+  quiet?: boolean;
+  listHosts?: boolean;
+}
+
+/**
+ * The block every read-only command (check, watch, advise) shares, declared after its own options: the host options,
+ * --list-hosts (Ansible's: the selected hosts, no connection, exit 0) and --quiet.
+ */
+export function addReadOptions(command: Command): Command {
+  addHostOptions(command).option('--list-hosts', 'print the hosts this command would read and exit 0; no connection');
+  return addQuietOption(command);
+}
+
 /** Repeated -i options accumulate, as in Ansible. */
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

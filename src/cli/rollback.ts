@@ -7,14 +7,14 @@ import { countOutcomes, exitCodeOf, exitCodes, summaryOf } from '../runner/outco
 import { rollBackHosts } from '../runner/rollback-hosts.js';
 import { createPool, selectTargets } from './hosts.js';
 import { checkRunKnown, type HostJournals, newestRunId, readJournals } from './journals.js';
-import { addHostOptions, type HostOptionValues, inventoryFlags } from './options.js';
+import { addHostOptions, addQuietOption, type HostOptionValues, inventoryFlags, type ReadOptionValues } from './options.js';
 import { rollbackCommand } from './stop-now.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
 
 export { registerRuns } from './runs-view.js';
 
-interface RollbackValues extends HostOptionValues {
+interface RollbackValues extends HostOptionValues, Pick<ReadOptionValues, 'quiet'> {
   run?: string;
   last?: boolean;
   includeNewer?: boolean;
@@ -43,7 +43,7 @@ export async function runRollback(values: RollbackValues): Promise<number> {
   const pool = createPool(selection);
   const startedAt = new Date();
   const events: RunEvent[] = [];
-  const reporter = createRunReporter({ format: selection.format, stream: process.stdout, color: selection.color, playbook: '(rollback)' });
+  const reporter = createRunReporter({ format: selection.format, stream: process.stdout, color: selection.color, playbook: '(rollback)', quiet: values.quiet === true });
   const emit = (event: RunEvent) => {
     events.push(event);
     reporter.onEvent(event);
@@ -96,7 +96,7 @@ export function registerRollback(program: Command): void {
     .option('--include-newer', 'where newer runs changed the same values, files or modules, undo them first (newest first) instead of refusing the host')
     .option('--report <file>', 'write the JSON report to this file')
     .addHelpText('after', '\nExamples:\n  conntrack-fleet rollback --last -i inventories/lab.yaml\n  conntrack-fleet rollback --run 20261126T173501Z-3f9a -i inventories/prod.yaml --limit web1');
-  addHostOptions(command).action(async (values: RollbackValues) => {
+  addQuietOption(addHostOptions(command)).action(async (values: RollbackValues) => {
     process.exitCode = await runRollback(values);
   });
 }

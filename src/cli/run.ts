@@ -15,7 +15,7 @@ import { withHostLog } from '../runner/host-log.js';
 import { exitCodeOf, exitCodes, type HostOutcome, summaryOf } from '../runner/outcome.js';
 import { printDiffs } from './diffs.js';
 import { createPool, selectTargets } from './hosts.js';
-import { addHostOptions, type HostOptionValues, inventoryFlags, parseCount } from './options.js';
+import { addHostOptions, addQuietOption, type HostOptionValues, inventoryFlags, parseCount, quietWith, type ReadOptionValues } from './options.js';
 import { writeRetryFile } from './retry-file.js';
 import { formatListHosts, formatSyntaxOk, knownSecrets, withSecretCapture } from './run-habits.js';
 import { newRunId } from './run-id.js';
@@ -23,7 +23,7 @@ import { watchSignals } from './signals.js';
 import { createStopNow, rollbackCommand } from './stop-now.js';
 import { escapeControl } from '../config/escape.js';
 
-interface RunValues extends HostOptionValues {
+interface RunValues extends HostOptionValues, Pick<ReadOptionValues, 'quiet'> {
   check?: boolean;
   diff?: boolean;
   report?: string;
@@ -100,6 +100,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   if (values.listHosts) return printed(formatListHosts(playbookFile, playbook.hosts, splitBatches(selection.targets, playbook.serial).map((b) => b.map((t) => t.name))));
   const checkMode = values.check === true;
   const verbosity = values.verbose ?? 0;
+  const quiet = quietWith(values, verbosity);
   const secrets = knownSecrets(selection.targets, process.env);
   const targets = withSecretCapture(selection.targets, secrets);
   const startedAt = new Date();
@@ -107,7 +108,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   // the live tree owns the terminal: -v lines on stderr would tear it, so -v runs print plain lines
   const format = verbosity > 0 && selection.format === 'tree' ? 'plain' : selection.format;
   const shared = { playbook: playbookFile, checkMode, diffs: values.diff === true };
-  const reporters = [createRunReporter({ ...shared, format, stream: process.stdout, color: selection.color })];
+  const reporters = [createRunReporter({ ...shared, format, stream: process.stdout, color: selection.color, quiet })];
   const logStream = values.log ? openLog(values.log, runId, startedAt, playbookFile) : null;
   if (logStream) reporters.push(createRunReporter({ ...shared, format: 'plain', stream: logStream, color: false }));
   const verbose = verbosity > 0 ? createVerboseReporter({ stream: process.stderr, level: verbosity, redact: createRedactor(secrets) }) : null;
@@ -140,7 +141,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
     drain: () => pool.drain(),
     stopHint: `Hosts changed so far keep their journals; undo them with: ${undo}`,
   });
-  process.stderr.write(`${formatRunStartLine(runId, playbookFile, { checkMode })}\n`);
+  if (!quiet) process.stderr.write(`${formatRunStartLine(runId, playbookFile, { checkMode })}\n`);
   let exitCode: number | null = null;
   let retryLine: string | null = null;
   let changed = false;
@@ -194,7 +195,7 @@ export function registerRun(program: Command): void {
     .option('--syntax-check', 'check the playbook, inventory, patterns and flags offline, print `playbook: FILE`, exit 0 (bad input: exit 2); no connection')
     .option('-v, --verbose', 'per host, each remote exchange with its duration to stderr; -vv adds exit status and stderr, -vvv the script sent and its stdout (secrets redacted)', countVerbose, 0)
     .addHelpText('after', '\nExamples:\n  conntrack-fleet run playbooks/tune.yaml -i inventories/lab.yaml --check --diff\n  conntrack-fleet run playbooks/tune.yaml -i inventories/prod.yaml --canary 1 --retry-file retry.yaml\n\nRollouts, gates, journals and scheduling: docs/rollouts.md');
-  addHostOptions(command).action(async (playbook: string, values: RunValues) => {
+  addQuietOption(addHostOptions(command)).action(async (playbook: string, values: RunValues) => {
     process.exitCode = await runPlaybook(playbook, values);
   });
 }

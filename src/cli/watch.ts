@@ -13,12 +13,14 @@ import { parseSample, sampleScript } from '../facts/sample-script.js';
 import { parseDurationMs } from '../playbook/values.js';
 import { peakVerboseLine } from '../report/peak-report.js';
 import { toWatchJsonLine } from '../report/watch-json.js';
+import { formatWatchQuiet } from '../report/watch-summary.js';
 import { createWatchScreen } from '../report/watch-screen.js';
 import type { Connection } from '../transport/connection.js';
 import { type HostSelection, selectTargets } from './hosts.js';
-import { addHostOptions, type HostOptionValues, parseCount } from './options.js';
+import { addReadOptions, parseCount, type ReadOptionValues } from './options.js';
+import { formatListHosts } from './run-habits.js';
 
-type WatchOptionValues = HostOptionValues & { interval: string; count?: string; warnPercent: string; peak: boolean; verbose?: boolean };
+type WatchOptionValues = ReadOptionValues & { interval: string; count?: string; warnPercent: string; peak: boolean; verbose?: boolean };
 
 const minIntervalMs = 200;
 // a sample is a handful of builtins: one that takes longer than this is a host in trouble, shown as not answering
@@ -116,10 +118,16 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
   const intervalMs = parseInterval(values.interval);
   const samples = values.count === undefined ? Number.POSITIVE_INFINITY : parseCount(values.count, '--count');
   const usageWarnPercent = parseCount(values.warnPercent, '--warn-percent');
-  const json = selection.format === 'json' || process.stdout.isTTY !== true;
+  if (values.listHosts) {
+    process.stdout.write(formatListHosts(null, 'all', [selection.targets.map((t) => t.name)]));
+    return 0;
+  }
+  // --quiet: only the problems when it stops; an explicit -o json still streams its lines
+  const quiet = values.quiet === true && values.output !== 'json';
+  const json = !quiet && (selection.format === 'json' || process.stdout.isTTY !== true);
   const hosts = new Map<string, HostWatch>(selection.targets.map((t) => [t.name, { previous: null, row: null }]));
   const rows = (): WatchRow[] => [...hosts.values()].flatMap((h) => (h.row ? [h.row] : []));
-  const screen = json ? null : createWatchScreen({ stream: process.stdout, color: selection.color, intervalMs, usageWarnPercent, totalHosts: hosts.size });
+  const screen = json || quiet ? null : createWatchScreen({ stream: process.stdout, color: selection.color, intervalMs, usageWarnPercent, totalHosts: hosts.size });
   const stop = new AbortController();
   // every host's sleep listens to the one stop signal
   setMaxListeners(0, stop.signal);
@@ -150,6 +158,7 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
     screen?.close();
   }
   if (values.verbose) for (const line of peakNotes.values()) process.stderr.write(`${line}\n`);
+  if (quiet) process.stdout.write(formatWatchQuiet(rows(), hosts.size, usageWarnPercent));
   return 0;
 }
 
@@ -165,11 +174,12 @@ export function registerWatch(program: Command): void {
     .addHelpText(
       'after',
       '\nOn a terminal the view is redrawn in place (hosts beyond its height are summarised); elsewhere, or with\n' +
-        '-o json, one JSON object per line per sample per host.\n' +
+        '-o json, one JSON object per line per sample per host. --quiet prints nothing while sampling; when it stops,\n' +
+        'the hosts not answering, at or above --warn-percent or dropping, and a summary line (-o json: lines as usual).\n' +
         'Exit codes: 0 stopped by Ctrl-C or after --count samples, 2 bad input.\n' +
         '\nExample:\n  conntrack-fleet watch -i inventories/prod.yaml --limit \'web*\' --interval 2s',
     );
-  addHostOptions(command).action(async (values: WatchOptionValues) => {
+  addReadOptions(command).action(async (values: WatchOptionValues) => {
     process.exitCode = await runWatch(values);
   });
 }

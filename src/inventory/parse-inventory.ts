@@ -4,6 +4,7 @@
  */
 import { isMap, isNode, isScalar, Pair, type YAMLMap } from 'yaml';
 import { describeValue } from '../config/describe-value.js';
+import { didYouMean } from '../config/did-you-mean.js';
 import { keyText, positionOfNode, valueOrKeyNode } from '../config/node-position.js';
 import { mapEntries, resolveNode } from '../config/yaml-map.js';
 import { nodeValue, type YamlSource } from '../config/yaml-source.js';
@@ -47,7 +48,8 @@ function parseGroup(source: YamlSource, draft: InventoryDraft, name: string, pai
     else if (key === 'hosts') parseHosts(source, draft, group, section);
     else {
       const shown = key === undefined ? describeJs(source, section.key) : `"${key}"`;
-      throw fail(source, section.key, `unknown key ${shown} in group "${name}"; expected one of: ${GROUP_KEYS.join(', ')}`);
+      const hint = key === undefined ? '' : didYouMean(key, GROUP_KEYS);
+      throw fail(source, section.key, `unknown key ${shown} in group "${name}"${hint}; expected one of: ${GROUP_KEYS.join(', ')}`);
     }
   }
 }

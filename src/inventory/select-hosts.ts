@@ -1,4 +1,5 @@
 /** Evaluates Ansible host patterns against an inventory; results keep inventory order. */
+import { didYouMean } from '../config/did-you-mean.js';
 import { InputError, type SourcePosition } from '../errors.js';
 import { parseHostPattern, type PatternTerm } from './host-pattern.js';
 import type { Inventory, InventoryHost } from './types.js';
@@ -54,7 +55,7 @@ function matchTerm(inventory: Inventory, term: PatternTerm, label: string, posit
   const checkHosts = groups.size === 0 || term.kind !== 'name' || term.name.includes('.');
   const namedHosts = new Set(checkHosts ? inventory.hosts.filter((host) => term.matcher.test(host.name)) : []);
   if (groups.size === 0 && namedHosts.size === 0) {
-    throw new InputError(`${label}: ${describeMiss(term)}; expected ${describeChoices(inventory)}`, position);
+    throw new InputError(`${label}: ${describeMiss(term, inventory)}; expected ${describeChoices(inventory)}`, position);
   }
   const matched = inventory.hosts.filter((host) => namedHosts.has(host) || host.groups.some((g) => groups.has(g)));
   return term.subscript ? applySubscript(matched, term, label, position) : matched;
@@ -73,8 +74,11 @@ function applySubscript(hosts: InventoryHost[], term: PatternTerm, label: string
   return hosts.slice(from, to + 1);
 }
 
-function describeMiss(term: PatternTerm): string {
-  return term.kind === 'name' ? `no group or host named "${term.name}"` : `"${term.name}" matches no group or host`;
+/** A plain name gets the nearest group or host name (misspelt `web01` for `web1`); globs and regexes do not. */
+function describeMiss(term: PatternTerm, inventory: Inventory): string {
+  if (term.kind !== 'name') return `"${term.name}" matches no group or host`;
+  const names = [...inventory.groups.keys(), ...inventory.hosts.map((h) => h.name)];
+  return `no group or host named "${term.name}"${didYouMean(term.name, names)}`;
 }
 
 function describeChoices(inventory: Inventory): string {

@@ -3,6 +3,7 @@ import { positionAtPath } from '../config/node-position.js';
 import { documentValue, loadYamlSource, type YamlSource } from '../config/yaml-source.js';
 import { inputErrorFromZod } from '../config/zod-input-error.js';
 import { parseHostPattern } from '../inventory/host-pattern.js';
+import { refuseAnsiblePlaybook } from './ansible-play.js';
 import { parseSteps } from './parse-steps.js';
 import { playbookSchema } from './playbook-schema.js';
 import type { Playbook } from './types.js';
@@ -13,6 +14,7 @@ export function loadPlaybook(file: string): Playbook {
 
 /** Pure: validates an already parsed YAML source. */
 export function parsePlaybook(source: YamlSource): Playbook {
+  refuseAnsiblePlaybook(source);
   const parsed = playbookSchema.safeParse(documentValue(source));
   if (!parsed.success) throw inputErrorFromZod(source, parsed.error);
   const { name, hosts, serial, max_fail_percentage, max_unreachable_percent, gate, on_abort, steps } = parsed.data;

@@ -3,6 +3,7 @@ import { gotExpected } from '../config/describe-value.js';
 import { positionAtPath, positionOfKeyAtPath } from '../config/node-position.js';
 import type { YamlSource } from '../config/yaml-source.js';
 import { inputErrorFromZod } from '../config/zod-input-error.js';
+import { didYouMean } from '../config/did-you-mean.js';
 import { InputError } from '../errors.js';
 import { STEP_KINDS, STEP_SCHEMAS, isStepKind } from './step-schemas.js';
 import type { StepKind, StepSpec } from './types.js';
@@ -23,7 +24,7 @@ function parseStep(source: YamlSource, item: unknown, index: number): StepSpec {
   const keys = Object.keys(item).filter((key) => key !== 'name' && key !== 'per_host');
   const unknown = keys.find((key) => !isStepKind(key));
   if (unknown !== undefined) {
-    throw new InputError(`${label}: unknown step "${unknown}"; expected one of: ${kinds}`, positionOfKeyAtPath(source, [...path, unknown]));
+    throw new InputError(`${label}: unknown step "${unknown}"${didYouMean(unknown, STEP_KINDS)}; expected one of: ${kinds}`, positionOfKeyAtPath(source, [...path, unknown]));
   }
   const [kind, extra] = keys as StepKind[];
   if (kind === undefined) throw new InputError(`${label}: no step key; expected one of: ${kinds}`, position);

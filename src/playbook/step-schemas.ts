@@ -2,8 +2,10 @@
 import { z } from 'zod';
 import { gotExpected } from '../config/describe-value.js';
 import { pointAtKey } from '../config/zod-input-error.js';
-import { defaultedField, optionalField, requiredField, strictMapping } from '../config/zod-fields.js';
+import { defaultedField, optionalField, requiredField, strictMapping, unquoteHint } from '../config/zod-fields.js';
+import { didYouMean, nearestName } from '../config/did-you-mean.js';
 import { knobIdOfName } from '../kernel/sysctl-keys.js';
+import { knownTimeoutNames } from '../kernel/timeout-names.js';
 import type { StepKind, StepSpec } from './types.js';
 import {
   KERNEL_INT_MAX, SYSCTL_FILE_EXPECTED, parseSysctlFile, parseBool, parseHashsizeExpr, parseIntInRange, parseMaxValue, parseNumberInRange,
@@ -50,6 +52,8 @@ const setHashsize = strictMapping(
   'option',
 );
 
+const parseSeconds = parseIntInRange(1, TIMEOUT_MAX_S);
+
 const setTimeouts = z.unknown().transform((value, ctx): OptionsOf<'set_timeouts'> => {
   const example = 'e.g. tcp_timeout_established: 86400';
   const isMapping = typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -62,17 +66,25 @@ const setTimeouts = z.unknown().transform((value, ctx): OptionsOf<'set_timeouts'
     const name = key.replace(/^nf_conntrack_/, '');
     const problem = timeoutNameProblem(name, key, timeouts);
     if (problem) ctx.addIssue({ code: 'custom', path: [key], params: pointAtKey, message: problem });
-    const parsed = parseIntInRange(1, TIMEOUT_MAX_S)(seconds);
+    const parsed = parseSeconds(seconds);
     if (parsed !== undefined) timeouts[name] = parsed;
-    else ctx.addIssue({ code: 'custom', path: [key], message: gotExpected(seconds, `an integer number of seconds 1-${TIMEOUT_MAX_S}`) });
+    else {
+      const message = `${gotExpected(seconds, `an integer number of seconds 1-${TIMEOUT_MAX_S}`)}${unquoteHint(seconds, parseSeconds)}`;
+      ctx.addIssue({ code: 'custom', path: [key], message });
+    }
   }
   return { timeouts };
 });
 
 function timeoutNameProblem(name: string, key: string, seen: Record<string, number>): string | undefined {
+  const prefix = key.slice(0, key.length - name.length);
   if (!/^[a-z0-9_]+$/.test(name) || !name.includes('timeout')) {
-    return `"${key}" is not a conntrack timeout name; expected lowercase [a-z0-9_] containing "timeout", e.g. tcp_timeout_established`;
+    const hint = didYouMean(key, knownTimeoutNames.map((known) => prefix + known));
+    return `"${key}" is not a conntrack timeout name${hint}; expected lowercase [a-z0-9_] containing "timeout", e.g. tcp_timeout_established`;
   }
+  // a near miss of a name some kernel has is a typo; a name far from all of them may be a newer kernel's (the host decides)
+  const near = knownTimeoutNames.includes(name) ? undefined : nearestName(name, knownTimeoutNames);
+  if (near !== undefined) return `"${key}" is not a conntrack timeout name (did you mean "${prefix}${near}"?); expected a timeout the kernel has`;
   if (name in seen) return `"${key}" sets ${name} a second time; expected each timeout once`;
   return undefined;
 }

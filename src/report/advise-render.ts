@@ -25,7 +25,8 @@ function headline(advice: HostAdvice): string {
   return parts.join('  ');
 }
 
-export function renderAdviceText(results: AdviseResult[], color: boolean): string {
+/** `quiet` (--quiet): only the hosts without advice (unreachable, unread, refused), without reasons, and the summary. */
+export function renderAdviceText(results: AdviseResult[], color: boolean, options: { quiet?: boolean } = {}): string {
   const paint = createPaint(color);
   const lines: string[] = [];
   for (const result of results) {
@@ -35,6 +36,10 @@ export function renderAdviceText(results: AdviseResult[], color: boolean): strin
       continue;
     }
     const { advice } = result;
+    if (options.quiet === true) {
+      if (advice.refusal) lines.push(`${paint.red(`${host}!`)}  no advice: ${escapeControls(advice.refusal)}`);
+      continue;
+    }
     lines.push(advice.refusal ? `${paint.red(`${host}!`)}  no advice: ${escapeControls(advice.refusal)}` : `${paint.bold(host)}  ${headline(advice)}`);
     for (const reason of advice.reasons) lines.push(`  ${paint.dim(escapeControls(reason))}`);
   }

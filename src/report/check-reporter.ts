@@ -17,6 +17,8 @@ export interface CheckReporterOptions {
   /** The hosts being asked, in inventory order (the tree needs them up front). */
   hosts: string[];
   usageWarnPercent?: number;
+  /** --quiet: text output is only the hosts with a problem (no answer, or an alarm) and the summary line. */
+  quiet?: boolean;
 }
 
 export interface CheckReporter {
@@ -26,6 +28,7 @@ export interface CheckReporter {
 
 export function createCheckReporter(options: CheckReporterOptions): CheckReporter {
   if (options.format === 'json') return createJsonCheckReporter(options);
+  if (options.quiet === true) return createQuietCheckReporter(options);
   const isTTY = (options.stream as { isTTY?: boolean }).isTTY === true;
   return options.format === 'tree' && isTTY ? createTreeCheckReporter(options) : createPlainCheckReporter(options);
 }
@@ -74,6 +77,24 @@ function createPlainCheckReporter(options: CheckReporterOptions): CheckReporter 
       const missing = missingResults(options.hosts, results).flatMap((r) => formatCheckBlock(r, lineOptions));
       const summary = formatCheckSummary([...results.values(), ...missingResults(options.hosts, results)]);
       options.stream.write(`${escapeOutput([...missing, summary].join('\n'))}\n`);
+    },
+  };
+}
+
+/** What makes a host worth a line under --quiet: what also makes `check` exit 1. */
+function hasProblem(result: CheckResult): boolean {
+  return !result.reachable || result.facts === null || (result.alarms ?? []).length > 0;
+}
+
+function createQuietCheckReporter(options: CheckReporterOptions): CheckReporter {
+  const results = new Map<string, CheckResult>();
+  return {
+    onResult: (result) => void results.set(result.host, result),
+    async finish() {
+      const all = orderResults(options.hosts, results);
+      const lineOptions = lineOptionsFor(options, [...results.keys()]);
+      const lines = all.filter(hasProblem).flatMap((r) => formatCheckBlock(r, lineOptions));
+      options.stream.write(`${escapeOutput([...lines, formatCheckSummary(all)].join('\n'))}\n`);
     },
   };
 }

@@ -1,13 +1,14 @@
 /** One `host: text` line per event worth seeing, for cron, CI and pipes; no ANSI at all unless color is on. */
 import type { RunEvent } from '../runner/events.js';
 import { createPaint, type Paint } from './paint.js';
+import { describeQuietEvent } from './quiet-lines.js';
 import { describeEvent, type LineContext, type RunLine } from './run-lines.js';
 import { summarizeRun } from './run-report.js';
 import type { RunReporter, RunReporterOptions } from './run-reporter.js';
 import { formatRunSummary } from './summary-line.js';
 import { escapeOutput } from '../config/escape.js';
 
-export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode'>): RunReporter {
+export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode' | 'quiet'>): RunReporter {
   const paint = createPaint(options.color);
   const events: RunEvent[] = [];
   const context: LineContext = { batches: [], verbose: options.verbose ?? false, checkMode: options.checkMode === true };
@@ -16,7 +17,8 @@ export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' |
     onEvent(event) {
       events.push(event);
       if (event.type === 'run-start') context.batches = event.batches;
-      for (const line of linesOnce(event, context, ended)) options.stream.write(`${escapeOutput(formatPlainLine(line, paint))}\n`);
+      const lines = options.quiet === true ? describeQuietEvent(event, context) : linesOnce(event, context, ended);
+      for (const line of lines) options.stream.write(`${escapeOutput(formatPlainLine(line, paint))}\n`);
     },
     async finish() {
       const tally = summarizeRun(events);

@@ -17,6 +17,8 @@ export interface RunReporterOptions {
   checkMode?: boolean;
   /** --diff: the JSON report carries each file's unified diff under its step. */
   diffs?: boolean;
+  /** --quiet: no tree, and of the lines only the errors (quiet-lines.ts) and the summary; JSON is unchanged. */
+  quiet?: boolean;
 }
 
 export interface RunReporter {
@@ -26,6 +28,7 @@ export interface RunReporter {
 }
 
 export function createRunReporter(options: RunReporterOptions): RunReporter {
+  if (options.quiet === true && options.format !== 'json') return createPlainReporter(options);
   switch (options.format) {
     case 'tree':
       return createTreeReporter(options);

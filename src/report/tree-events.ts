@@ -89,7 +89,7 @@ function applyHostEnd(state: TreeState, result: HostResult): void {
   settleRollback(view, result, paint);
   view.result = result;
   view.ended = true;
-  view.title = titles.hostEndTitle(result, paint);
+  view.title = titles.hostEndTitle(result, paint, state.context.checkMode === true);
   view.state = hostState(result);
   // warnings come once (a second verdict repeats them); the manual-fix text is too long for a title
   state.notes.push(...endLines.filter((line) => (first && line.text.startsWith('warning: ')) || (line.prefix === result.host && result.outcome === 'rollback-failed' && !line.text.startsWith('warning: '))));

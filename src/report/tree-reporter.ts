@@ -53,7 +53,7 @@ function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'co
     onEvent(event) {
       events.push(event);
       if (event.type === 'run-start' && state === null) {
-        state = createTreeState(event, paint);
+        state = createTreeState(event, paint, { checkMode: options.checkMode === true });
         screen = createScreen(options.stream);
         live = true;
       } else if (state !== null) {

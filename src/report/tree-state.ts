@@ -54,9 +54,10 @@ export interface TreeState {
 
 type RunStart = Extract<RunEvent, { type: 'run-start' }>;
 
-export function createTreeState(start: RunStart, paint: Paint): TreeState {
+/** `checkMode` (run --check): titles and notes say "would change", as the plain lines do. */
+export function createTreeState(start: RunStart, paint: Paint, options: { checkMode?: boolean } = {}): TreeState {
   const batchHosts = start.batches.length > 0 ? start.batches : [start.hosts];
-  const context: LineContext = { batches: batchHosts, verbose: false };
+  const context: LineContext = { batches: batchHosts, verbose: false, checkMode: options.checkMode === true };
   const hosts = new Map<string, HostView>();
   const batches = batchHosts.map((names, index): BatchView => {
     const views = names.map((host) => createHostView(host, start.steps, paint));

@@ -2,16 +2,18 @@
 import type { HostResult, StepResult } from '../runner/events.js';
 import type { Paint } from './paint.js';
 import { describeRollbackEnd, describeStep, formatSoak } from './run-lines.js';
+import { outcomeWord } from './summary-line.js';
 
 export function hostStatusTitle(host: string, status: string, paint: Paint): string {
   return `${host} — ${paint.dim(status)}`;
 }
 
-export function hostEndTitle(result: HostResult, paint: Paint): string {
+/** `checkMode`: nothing was changed, so a host with pending changes "would change" (as the summary line says). */
+export function hostEndTitle(result: HostResult, paint: Paint, checkMode = false): string {
   const reason = result.error ? `: ${result.error}` : '';
   switch (result.outcome) {
     case 'changed':
-      return `${result.host} — ${paint.green('changed')}`;
+      return `${result.host} — ${paint.green(outcomeWord('changed', { checkMode }))}`;
     case 'unchanged':
       return `${result.host} — unchanged`;
     case 'skipped':

@@ -69,10 +69,24 @@ function hiddenLine(layout: WatchLayout): string | null {
   return `… ${hidden.hosts} more hosts (${hidden.down} not answering, ${hidden.losing} dropping${fullest}) — enlarge the terminal to see them`;
 }
 
-// cut by code points: a cut inside an escape sequence only loses colour, never shows garbage (paint closes at the end)
-function fit(line: string, width: number): string {
-  const chars = [...line.replace(/\x1b\[[0-9;]*m/g, '')];
-  return chars.length <= width ? line : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
+const sgrPattern = /(\x1b\[[0-9;]*m)/;
+
+/**
+ * Cut to `width` visible code points, keeping the colour sequences (never counted, never cut in half); a cut line
+ * that had colour ends with a reset so the colour does not run on.
+ */
+export function fit(line: string, width: number): string {
+  const parts = line.split(sgrPattern);
+  const visible = parts.filter((_, i) => i % 2 === 0).join('');
+  if ([...visible].length <= width) return line;
+  let left = Math.max(1, width - 1);
+  let out = '';
+  parts.forEach((part, i) => {
+    const kept = i % 2 === 1 ? part : [...part].slice(0, left).join('');
+    if (i % 2 === 0) left -= [...kept].length;
+    out += kept;
+  });
+  return `${out}…${parts.length > 1 ? '\x1b[0m' : ''}`;
 }
 
 export function renderWatchFrame(layout: WatchLayout, options: WatchFrameOptions): string[] {

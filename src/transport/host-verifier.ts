@@ -15,7 +15,8 @@ import { acceptHostKey, type KnownHostsFiles } from './known-hosts-file.js';
 import { verifyHostKey, type HostKeyVerdict, type KnownHostsEntry } from './known-hosts.js';
 
 export interface HostKeyPolicy {
-  target: Pick<HostTarget, 'name' | 'address' | 'port'>;
+  /** `route`: only to word the hints for a host behind jump hosts. */
+  target: Pick<HostTarget, 'name' | 'address' | 'port' | 'route'>;
   /** Every file read; keys trusted on first use go to `files.user[0]`. */
   files: KnownHostsFiles;
   /** The entries of all `files`, user files first. */

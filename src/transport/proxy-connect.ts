@@ -13,7 +13,7 @@ import type { JumpHost, Route } from './proxy-jump.js';
 import { createSshConnection } from './ssh-connection.js';
 
 /** A target or a jump host: what one SSH handshake needs to know about the other end. */
-export type Endpoint = Pick<HostTarget, 'name' | 'address' | 'port' | 'user' | 'privateKeyFile' | 'knownHostsFile' | 'additionalKnownHostsFiles' | 'globalKnownHostsFiles'
+export type Endpoint = Pick<HostTarget, 'name' | 'address' | 'port' | 'user' | 'privateKeyFile' | 'knownHostsFile' | 'additionalKnownHostsFiles' | 'globalKnownHostsFiles' | 'route'
 >;
 
 /** One verified, authenticated SSH handshake with `endpoint`, over `sock` when given (else TCP). */

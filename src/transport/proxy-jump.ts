@@ -6,6 +6,7 @@
  *   command line (-J, -o) beats the config file.
  * - The destination's own settings do not apply to jump hosts; each jump host gets its own Host block.
  */
+import { ConnectError, errorMessage } from '../errors.js';
 
 /** One hop as written: `user@host:port`; missing parts come from the hop's own ssh_config block. */
 export interface JumpSpec {
@@ -83,4 +84,20 @@ export function parseProxyCommand(value: string, source: string): ProxySetting {
 export function describeJumpSpec(spec: JumpSpec): string {
   const host = spec.host.includes(':') ? `[${spec.host}]` : spec.host;
   return `${spec.user ? `${spec.user}@` : ''}${host}${spec.port ? `:${spec.port}` : ''}`;
+}
+
+/**
+ * A jump host's credential or login failure, told as the hop's: its name and address first (a key file message
+ * alone reads as the target's), and the reason it is a common trap — a hop logs in with its OWN ssh_config block
+ * (User, IdentityFile) or the default keys, never the target's inventory user and key (ssh_config(5) ProxyJump).
+ * Other failures (unreachable, host keys) already name the hop and are returned as they are.
+ */
+export function describeHopFailure(hop: JumpHost, error: unknown): unknown {
+  if (!(error instanceof ConnectError) || error.failure !== 'auth') return error;
+  const label = `jump host ${hop.name}`;
+  const said = errorMessage(error);
+  const named = said.startsWith(label) ? said : `${label} (${hop.address}:${hop.port}): ${said}`;
+  const key = hop.privateKeyFile ? `key ${hop.privateKeyFile} from its IdentityFile` : 'no IdentityFile, so the default ~/.ssh/id_* keys and ssh-agent';
+  const how = `it logs in as ${hop.user} with ${key}; set User and IdentityFile in a "Host ${hop.name}" block of the ssh config (-F) — the target's ansible_user and key do not apply to a jump host`;
+  return new ConnectError('auth', `${named}; ${how}`, { cause: error });
 }

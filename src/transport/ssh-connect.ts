@@ -14,7 +14,7 @@ import { createJumpPool } from './jump-pool.js';
 import { knownKeyTypes } from './known-hosts.js';
 import { terminalPrompt } from './passphrase.js';
 import { connectViaCommand, connectViaJumps, type Endpoint, type OpenClient } from './proxy-connect.js';
-import type { Route } from './proxy-jump.js';
+import { describeHopFailure, type Route } from './proxy-jump.js';
 import { resolveRoute } from './proxy-route.js';
 import { createSshConnection } from './ssh-connection.js';
 
@@ -32,7 +32,11 @@ export function processSshEnvironment(): SshEnvironment {
  */
 export function createSshConnect(environment: () => SshEnvironment = processSshEnvironment): Connect {
   const open: OpenClient = (endpoint, options, sock) => openClient(endpoint, options, environment(), sock);
-  const jumps = createJumpPool((hop, options, sock) => open({ ...hop, name: `jump host ${hop.name}` }, options, sock));
+  const jumps = createJumpPool((hop, options, sock) =>
+    open({ ...hop, name: `jump host ${hop.name}` }, options, sock).catch((error: unknown) => {
+      throw describeHopFailure(hop, error);
+    }),
+  );
   return async (target, options) => {
     const route = routeOf(target);
     switch (route.kind) {

@@ -35,7 +35,7 @@ const cases = [
   {
     name: 'unknown key wins over the missing key it hides, at the key',
     text: yamlLines('hots: a', 'port: 22'),
-    want: 'c.yaml:1:1: unknown key "hots"; expected one of: host, port, note, tags',
+    want: 'c.yaml:1:1: unknown key "hots" (did you mean "host"?); expected one of: host, port, note, tags',
   },
   { name: 'custom issue pointing at the key', text: yamlLines('host: a', 'tags: bad'), want: 'c.yaml:2:1: tags: bad tag name' },
   { name: 'not a mapping', text: yamlLines('- a'), want: 'c.yaml:1:1: got a list; expected a mapping with keys: host, port, note, tags' },

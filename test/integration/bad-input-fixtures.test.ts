@@ -123,6 +123,16 @@ const cases: BadCase[] = [
   ['playbook/hosts-newline.yaml', '2:8', /host pattern "all\\nok: \[h1\] changed": no group or host named "ok"/],
   ['playbook/empty.yaml', '1:1', /hosts: missing; expected an Ansible host pattern/],
   ['playbook/syntax-error.yaml', '5:1', /invalid YAML: Flow map in block collection must be sufficiently indented/],
+  // habits and typos: the nearest valid name, or the format's documentation
+  ['playbook/ansible-list-of-plays.yaml', '2:1', /got an Ansible playbook \(a list of plays with tasks:\); expected one mapping with hosts:.* \(docs\/playbook\.md; example: playbooks\/tune\.yaml\)$/],
+  ['playbook/ansible-play-tasks.yaml', '3:1', /"tasks" is an Ansible play key; expected one mapping with hosts:.*docs\/playbook\.md/],
+  ['playbook/quoted-number.yaml', '5:14', /steps\[0\]\.raise_max\.value: got "262144"; expected an integer 1-2147483647 or "auto" \(numbers are written without quotes: 262144\)$/],
+  ['playbook/misspelt-step.yaml', '4:5', /steps\[1\]: unknown step "rasie_max" \(did you mean "raise_max"\?\); expected one of: check_count,/],
+  ['playbook/misspelt-option.yaml', '5:7', /steps\[0\]\.raise_max: unknown option "per_cpus" \(did you mean "per_cpu"\?\); expected one of: value,/],
+  ['playbook/misspelt-timeout.yaml', '5:7', /"tcp_timeout_time_wiat" is not a conntrack timeout name \(did you mean "tcp_timeout_time_wait"\?\)/],
+  ['playbook/misspelt-key.yaml', '2:1', /unknown key "stpes" \(did you mean "steps"\?\); expected one of: name, hosts,/],
+  ['playbook/misspelt-host.yaml', '1:8', /host pattern "hh1": no group or host named "hh1" \(did you mean "h1"\?\); expected a group/],
+  ['inventory/misspelt-group-key.yaml', '6:3', /unknown key "hots" in group "all" \(did you mean "hosts"\?\); expected one of: hosts, children, vars$/],
 ];
 
 /** Byte-exact copy with the placeholders filled (latin1 maps bytes 1:1, so non-UTF-8 fixtures stay as they are). */

@@ -41,7 +41,7 @@ const cases: BadInputCase[] = [
   {
     name: 'unknown key in a group',
     inventory: (port) => `all:\n  hosts:\n${host('h1', port)}  children:\n    web:\n      host:\n        h2:\n`,
-    stderr: (file) => new RegExp(`^${escape(file)}:9:7: unknown key "host" in group "web"; expected one of: hosts, children, vars\\n$`),
+    stderr: (file) => new RegExp(`^${escape(file)}:9:7: unknown key "host" in group "web" \\(did you mean "hosts"\\?\\); expected one of: hosts, children, vars\\n$`),
   },
   {
     name: 'wrong type (ansible_port: abc)',

@@ -26,8 +26,8 @@ interface BadCase {
 
 // Positions are 1-based and point at the offending key (unknown names) or value (bad values).
 const badCases: BadCase[] = [
-  { file: 'bad/unknown-step.yaml', line: 4, col: 5, message: /unknown step "raise_maximum"; expected one of: .*raise_max/ },
-  { file: 'bad/unknown-option.yaml', line: 5, col: 7, message: /unknown option "per_cpus"; expected one of: .*per_cpu/ },
+  { file: 'bad/unknown-step.yaml', line: 4, col: 5, message: /unknown step "raise_maximum" \(did you mean "raise_max"\?\); expected one of: .*raise_max/ },
+  { file: 'bad/unknown-option.yaml', line: 5, col: 7, message: /unknown option "per_cpus" \(did you mean "per_cpu"\?\); expected one of: .*per_cpu/ },
   { file: 'bad/wrong-type.yaml', line: 5, col: 20, message: /allow_lower: got "yes"; expected true or false/ },
   { file: 'bad/max-zero.yaml', line: 4, col: 14, message: /raise_max\.value: got 0; expected an integer 1-/ },
   { file: 'bad/max-negative.yaml', line: 3, col: 24, message: /raise_max\.value: got -262144; expected an integer 1-/ },

@@ -47,7 +47,7 @@ test('relative key paths resolve against the inventory directory, not the workin
 
 test('a bad inventory file reports FILE:LINE:COL', () => {
   const file = fixture('bad-key.yaml');
-  assertInputError(() => loadInventory(file), `${file}:4:7`, /^unknown key "hots" in group "web"; expected one of: hosts, children, vars$/);
+  assertInputError(() => loadInventory(file), `${file}:4:7`, /^unknown key "hots" in group "web" \(did you mean "hosts"\?\); expected one of: hosts, children, vars$/);
 });
 
 test('a missing inventory file is an InputError', () => {

@@ -7,7 +7,7 @@ const cases: Array<{ name: string; yaml: string; at: string; message: RegExp }> 
     name: 'unknown key in a group, at the key, naming the valid keys',
     yaml: yamlLines('all:', '  children:', '    web:', '      hots:', '        w1:'),
     at: '4:7',
-    message: /^unknown key "hots" in group "web"; expected one of: hosts, children, vars$/,
+    message: /^unknown key "hots" in group "web" \(did you mean "hosts"\?\); expected one of: hosts, children, vars$/,
   },
   {
     name: 'hosts given as a list',

@@ -62,7 +62,7 @@ for (const [pattern, want] of selections) {
 
 const at = { file: 'pb.yaml', line: 2, col: 8 };
 const misses: Array<[string, RegExp]> = [
-  ['dbx', /^host pattern "dbx": no group or host named "dbx"; expected a group \(all, canary, db, empty, lb, prod, ungrouped, web\), a host of inv\.yaml/],
+  ['dbx', /^host pattern "dbx": no group or host named "dbx" \(did you mean "db"\?\); expected a group \(all, canary, db, empty, lb, prod, ungrouped, web\), a host of inv\.yaml/],
   ['web:dbx', /no group or host named "dbx"/],
   ['web:!nope', /no group or host named "nope"/],
   ['cache*', /"cache\*" matches no group or host; expected a group/],

@@ -38,7 +38,7 @@ test('hosts may be a list of patterns, each split as Ansible does', () => {
 });
 
 const errors: Array<[string, string, string, RegExp]> = [
-  ['unknown key, at the key', 'hots: all', '1:1', /^unknown key "hots"; expected one of: name, hosts, serial, max_fail_percentage, max_unreachable_percent, gate, on_abort, steps$/],
+  ['unknown key, at the key', 'hots: all', '1:1', /^unknown key "hots" \(did you mean "hosts"\?\); expected one of: name, hosts, serial, max_fail_percentage, max_unreachable_percent, gate, on_abort, steps$/],
   ['hosts missing', 'name: x', '1:1', /^hosts: missing; expected an Ansible host pattern such as all or web:!canary/],
   ['hosts not a string', 'hosts: 5', '1:8', /^hosts: got 5; expected an Ansible host pattern/],
   ['invalid host pattern syntax', 'hosts: "web:!"', '1:8', /^host pattern "web:!": "!" has no name after the operator; expected e\.g\. !canary$/],
@@ -63,7 +63,10 @@ for (const [name, head, at, message] of errors) {
 }
 
 const shapes: Array<[string, string, string, RegExp]> = [
-  ['an Ansible-style list of plays', '- hosts: all\n', '1:1', /^got a list; expected a mapping with keys: name, hosts, serial/],
+  ['an Ansible-style list of plays', '- hosts: all\n  tasks: []\n', '1:1', /^got an Ansible playbook \(a list of plays with tasks:\); expected one mapping with hosts:, rollout keys .* \(docs\/playbook\.md; example: playbooks\/tune\.yaml\)$/],
+  ['a list that is not plays', '- 1\n', '1:1', /^got a list; expected one mapping with hosts:/],
+  ['one play with tasks:, at the key', 'hosts: all\ntasks: []\n', '2:1', /^"tasks" is an Ansible play key; expected one mapping/],
+  ['steps beside tasks: the unknown key, not the play pointer', 'hosts: all\nsteps: [check_count: {}]\ntasks: []\n', '3:1', /^unknown key "tasks"; expected one of/],
   ['an empty file', '', '1:1', /^hosts: missing; expected/],
   ['no steps', 'hosts: all\n', '1:1', /^steps: missing; expected a non-empty list of steps$/],
   ['empty steps', 'hosts: all\nsteps: []\n', '2:8', /^steps: got a list; expected a non-empty list of steps$/],

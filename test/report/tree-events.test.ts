@@ -6,8 +6,8 @@ import { applyTreeEvent } from '../../src/report/tree-events.js';
 import { createTreeState, finalizeTreeState, type TreeState } from '../../src/report/tree-state.js';
 import { batches, hostResult, hostSequences, step, stepSpecs } from './run-events.fixture.js';
 
-function stateAfter(events: RunEvent[]): TreeState {
-  const state = createTreeState({ type: 'run-start', runId: 'r', hosts: batches.flat(), steps: stepSpecs, batches }, createPaint(false));
+function stateAfter(events: RunEvent[], options: { checkMode?: boolean } = {}): TreeState {
+  const state = createTreeState({ type: 'run-start', runId: 'r', hosts: batches.flat(), steps: stepSpecs, batches }, createPaint(false), options);
   events.forEach((e) => applyTreeEvent(state, e));
   return state;
 }
@@ -44,6 +44,12 @@ describe('tree state (pure data, no terminal)', () => {
     assert.equal(lab1.state, 'ok');
     assert.equal(lab1.title, 'lab1 — changed');
     assert.equal(lab1.rollback, null, 'no rollback, so no rollback line');
+  });
+
+  it('run --check: a host with pending changes "would change", as the plain lines and the summary say', () => {
+    const lab1 = host(stateAfter(hostSequences['lab1'] ?? [], { checkMode: true }), 'lab1');
+    assert.equal(lab1.result?.outcome, 'changed');
+    assert.equal(lab1.title, 'lab1 — would change');
   });
 
   it('marks the running step and closes the steps that never ran when a rollback starts', () => {

@@ -97,3 +97,32 @@ test('unknown key with UserKnownHostsFile none: names the files read and says tr
       '--accept-new-host-keys cannot add it without a user file.',
   );
 });
+
+const bastion = { name: 'bastion', address: '192.0.2.10', port: 22, user: 'ops' };
+const behindJumps = (...hops: (typeof bastion)[]): PresentedKey => ({ ...key, target: { ...key.target, route: { kind: 'jump', hops } } });
+
+test('unknown key behind a jump host: ssh-keyscan runs on the jump host, or one ssh -J connection adds it', () => {
+  assert.equal(
+    describeUnknownHostKey(behindJumps(bastion)),
+    'web1 (10.0.0.5:22): host key not in ~/.ssh/known_hosts (ssh-ed25519 SHA256:abc). Verify it out of band, ' +
+      'then add it with ssh ops@bastion ssh-keyscan -p 22 10.0.0.5 >> ~/.ssh/known_hosts (it is behind jump host bastion, ' +
+      'so ssh-keyscan runs there; or connect once with ssh -J ops@bastion -p 22 10.0.0.5 and accept the key if it shows ' +
+      'SHA256:abc), or rerun with --accept-new-host-keys to trust it on first use.',
+  );
+});
+
+test('behind two jump hosts: keyscan on the last one through the first; a non-default file and ports are passed on', () => {
+  const outer = { name: 'edge', address: '198.51.100.1', port: 2222, user: 'jump' };
+  const message = describeUnknownHostKey({ ...behindJumps(outer, { ...bastion, port: 2200 }), knownHostsFile: '/etc/fleet/known_hosts' });
+  assert.match(message, /add it with ssh -J jump@edge:2222 -p 2200 ops@bastion ssh-keyscan -p 22 10\.0\.0\.5 >> \/etc\/fleet\/known_hosts /);
+  assert.match(message, /connect once with ssh -J jump@edge:2222,ops@bastion:2200 -o UserKnownHostsFile=\/etc\/fleet\/known_hosts -p 22 10\.0\.0\.5 /);
+});
+
+test('a direct host keeps the plain ssh-keyscan hint (route direct or absent)', () => {
+  assert.match(describeUnknownHostKey({ ...key, target: { ...key.target, route: { kind: 'direct' } } }), /add it with ssh-keyscan -p 22 10\.0\.0\.5 >> ~\/\.ssh\/known_hosts, or rerun/);
+});
+
+test('certificate hint behind a jump host also scans from the jump host', () => {
+  const message = describeUnverifiableCertificate(behindJumps(bastion), [{ keyType: 'ssh-ed25519', fingerprint: 'SHA256:ca', file: '/home/ops/.ssh/known_hosts', line: 1 }]);
+  assert.match(message, /add it with ssh ops@bastion ssh-keyscan -p 22 10\.0\.0\.5 >> ~\/\.ssh\/known_hosts\.$/);
+});

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
+import { ConnectError } from '../../src/errors.js';
 import { applySshConfig, explicitFieldsOf } from '../../src/transport/apply-ssh-config.js';
 import type { HostTarget } from '../../src/transport/connection.js';
-import { parseJumpSpec, parseProxyJump, type JumpSpec, type ProxySetting } from '../../src/transport/proxy-jump.js';
+import { describeHopFailure, parseJumpSpec, parseProxyJump, type JumpHost, type JumpSpec, type ProxySetting } from '../../src/transport/proxy-jump.js';
 import { resolveRoute, type RouteContext } from '../../src/transport/proxy-route.js';
 import { lookupSshConfig, parseSshConfig } from '../../src/transport/ssh-config.js';
 
@@ -159,4 +160,32 @@ test('applySshConfig: inventory -J/-o beat the config, `none` included; without 
   assert.deepEqual(hopNames({ address: 'direct' }), 'direct');
   // ssh matches Host patterns against ansible_host when set: that alias, not the inventory name, picks the block
   assert.deepEqual(hopNames({ address: 'legacy' }), 'command');
+});
+
+describe('describeHopFailure: a jump host that cannot log in is named, with where its credentials come from', () => {
+  const hop: JumpHost = { name: 'bastion', address: '192.0.2.10', port: 22, user: 'ops' };
+
+  it('a key file error of the hop says it is the jump host\'s, and that the target\'s key does not apply', () => {
+    const error = describeHopFailure(hop, new ConnectError('auth', 'cannot read private key /home/ops/.ssh/id_ed25519: ENOENT'));
+    assert.ok(error instanceof ConnectError && error.failure === 'auth');
+    assert.equal(
+      error.message,
+      'jump host bastion (192.0.2.10:22): cannot read private key /home/ops/.ssh/id_ed25519: ENOENT; it logs in as ops with no IdentityFile, ' +
+        'so the default ~/.ssh/id_* keys and ssh-agent; set User and IdentityFile in a "Host bastion" block of the ssh config (-F) — ' +
+        "the target's ansible_user and key do not apply to a jump host",
+    );
+  });
+
+  it('an auth failure that already names the hop is not named twice; its IdentityFile is shown', () => {
+    const said = 'jump host bastion (192.0.2.10:22): authentication as ops failed; tried key /k';
+    const error = describeHopFailure({ ...hop, privateKeyFile: '/k' }, new ConnectError('auth', said)) as Error;
+    assert.ok(error.message.startsWith(`${said}; it logs in as ops with key /k from its IdentityFile;`), error.message);
+  });
+
+  it('other failures (unreachable, host keys) are returned as they are', () => {
+    const unreachable = new ConnectError('unreachable', 'jump host bastion (192.0.2.10:22): connection refused');
+    assert.equal(describeHopFailure(hop, unreachable), unreachable);
+    const plain = new Error('x');
+    assert.equal(describeHopFailure(hop, plain), plain);
+  });
 });

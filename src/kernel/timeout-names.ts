@@ -1,0 +1,45 @@
+/**
+ * Conntrack timeout sysctls (net.netfilter.nf_conntrack_NAME) that mainline kernels have had, from
+ * net/netfilter/nf_conntrack_standalone.c and the protocol modules (DCCP, SCTP, GRE, UDP-Lite, frag6) since 3.x.
+ * A host's kernel has a subset: the planner reads the host's own list (facts.timeouts); this list only lets an
+ * offline check call a near miss (`tcp_timeout_establshed`) a typo. A name far from all of them is left to the host.
+ */
+export const knownTimeoutNames: readonly string[] = [
+  'generic_timeout',
+  'tcp_timeout_syn_sent',
+  'tcp_timeout_syn_recv',
+  'tcp_timeout_established',
+  'tcp_timeout_fin_wait',
+  'tcp_timeout_close_wait',
+  'tcp_timeout_last_ack',
+  'tcp_timeout_time_wait',
+  'tcp_timeout_close',
+  'tcp_timeout_max_retrans',
+  'tcp_timeout_unacknowledged',
+  'udp_timeout',
+  'udp_timeout_stream',
+  'udplite_timeout',
+  'udplite_timeout_stream',
+  'icmp_timeout',
+  'icmpv6_timeout',
+  'gre_timeout',
+  'gre_timeout_stream',
+  'sctp_timeout_closed',
+  'sctp_timeout_cookie_wait',
+  'sctp_timeout_cookie_echoed',
+  'sctp_timeout_established',
+  'sctp_timeout_shutdown_sent',
+  'sctp_timeout_shutdown_recd',
+  'sctp_timeout_shutdown_ack_sent',
+  'sctp_timeout_heartbeat_sent',
+  'sctp_timeout_heartbeat_acked',
+  'dccp_timeout_request',
+  'dccp_timeout_respond',
+  'dccp_timeout_partopen',
+  'dccp_timeout_open',
+  'dccp_timeout_closereq',
+  'dccp_timeout_closing',
+  'dccp_timeout_timewait',
+  'frag6_timeout',
+  'events_retry_timeout',
+];
