@@ -3,7 +3,7 @@
  * sysctl.d (modprobe.d(5)) and a later `options nf_conntrack hashsize=` wins, so such lines in files read after
  * ours are commented out (the user's files under /etc) or the plan is refused with the file:line. Pure.
  */
-import type { BootConfig } from '../facts/parse-boot-config.js';
+import type { BootConfig } from '../facts/types.js';
 import { planFileChange, readBytesText } from '../changes/file-state.js';
 import { findHashsizeLines, modprobeConfPath, rewriteModprobeText } from './module-files.js';
 import { isEditable, lineAt, shown, type BootFix } from './persist-boot.js';

@@ -25,13 +25,6 @@ export function refusePlan(plan: StepPlan, reason: string): StepPlan {
   return { ...plan, changes: [], refusal: reason };
 }
 
-/** A non-negative integer from a knob's text, else null. */
-export function parseCount(text: string | null | undefined): number | null {
-  if (text === null || text === undefined) return null;
-  const trimmed = text.trim();
-  return /^\d+$/.test(trimmed) ? Number(trimmed) : null;
-}
-
 /** The kernel rounds a hash table size UP to a multiple of 512 (one 4 KiB page of 8-byte buckets). */
 export const bucketsPerPage = 512;
 

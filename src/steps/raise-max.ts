@@ -3,7 +3,8 @@ import type { HostFacts, KnobFact } from '../facts/types.js';
 import type { RaiseMaxOptions, StepSpec } from '../playbook/types.js';
 import { explainGlobalKnobRefusal } from './init-netns.js';
 import { makeKnobChange } from '../changes/knob-change.js';
-import { formatBytes, kubeProxyMax, parseCount, refusePlan, startPlan, type PlannedStep } from './plan-base.js';
+import { knobCount as parseCount } from '../facts/sections/knobs.js';
+import { formatBytes, kubeProxyMax, refusePlan, startPlan, type PlannedStep } from './plan-base.js';
 import type { PlanContext, StepDefinition, StepPlan } from './types.js';
 import { NOT_LOADED_REFUSAL } from './not-loaded.js';
 

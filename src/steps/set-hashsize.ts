@@ -3,7 +3,8 @@ import type { HostFacts, KnobFact } from '../facts/types.js';
 import type { HashsizeExpr, StepSpec } from '../playbook/types.js';
 import { explainGlobalKnobRefusal, nonInitialNetnsEvidence } from './init-netns.js';
 import { makeKnobChange, type KnobMirror } from '../changes/knob-change.js';
-import { parseCount, refusePlan, roundUpBuckets, startPlan, type PlannedStep } from './plan-base.js';
+import { knobCount as parseCount } from '../facts/sections/knobs.js';
+import { refusePlan, roundUpBuckets, startPlan, type PlannedStep } from './plan-base.js';
 import type { Change, PlanContext, StepDefinition, StepPlan } from './types.js';
 import { NOT_LOADED_REFUSAL } from './not-loaded.js';
 

@@ -1,35 +1,21 @@
-/** Reads the boot-config sections (boot-config-script.ts) into a BootConfig. Pure; never throws. */
-import type { GatherFrame } from './gather-frame.js';
-import { parseFileSection } from './parse-file-section.js';
-import type { FileState } from './types.js';
+/**
+ * The boot configuration: every sysctl.d / modprobe.d file read at boot (directory priority, then name), with links
+ * and the bytes of those naming conntrack, the init that applies them, and this boot's `nf_conntrack.hashsize=`.
+ * Shell: src/remote/sections/boot-config.sh. Output: `@@value boot_init systemd|other|unknown`,
+ * `@@value compat_sysctls 0|1`, `@@value cmdline_hashsize N|`, then per file `@@begin boot-entry PATH` with
+ * `|link RAW` (a symlink), `|real PATH` (readlink -f), `|missing`, `|mentions`, `@@end`, followed for a
+ * `mentions` file by `@@begin file boot PATH` … `@@end` (cf_file).
+ */
+import { remoteScript } from '../../remote/scripts.js';
+import { quoteShell } from '../../transport/quote.js';
+import type { GatherFrame } from '../gather-frame.js';
+import { parseFileSection } from '../parse-file-section.js';
+import type { FactSection } from '../section.js';
+import type { BootConfig, BootFile, HostFacts } from '../types.js';
 
-/** Which program applies sysctl files at the next boot: systemd-sysctl, or an init that runs `sysctl --system`. */
-export type BootInit = 'systemd' | 'other';
-
-export interface BootFile {
-  /** As listed: /etc/sysctl.d/99-sysctl.conf. */
-  path: string;
-  /** readlink: the raw target of a symlink (`../sysctl.conf`); null when not a symlink. */
-  linkTarget: string | null;
-  /** readlink -f: the file whose bytes are read (the path itself when not a link; /dev/null for a mask). */
-  realPath: string;
-  /** Neither the file nor (for a link) its target exists. */
-  missing: boolean;
-  /** The file mentions conntrack: its bytes are in `state` when they could be read. */
-  mentions: boolean;
-  /** Exact bytes and mode of the file read through links; null when it does not mention conntrack or was unreadable. */
-  state: FileState | null;
-}
-
-export interface BootConfig {
-  init: BootInit;
-  /** The kernel still has the net.ipv4.netfilter.ip_conntrack_* compat sysctls (removed around 4.9). */
-  compatSysctls: boolean;
-  /** `nf_conntrack.hashsize=` on this boot's kernel command line; kmod applies it after modprobe.d (kmod_config_new). */
-  cmdlineHashsize: string | null;
-  /** The sysctl.d / modprobe.d files in listing order (directory priority, then name), /etc/sysctl.conf, asked-for paths. */
-  files: BootFile[];
-}
+/** sysctl.d(5) and modprobe.d(5) directories, highest priority first. */
+export const sysctlDirs = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d', '/lib/sysctl.d'];
+export const modprobeDirs = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
 
 function readEntry(path: string, lines: string[]): BootFile {
   const entry: BootFile = { path, linkTarget: null, realPath: path, missing: false, mentions: false, state: null };
@@ -66,3 +52,14 @@ export function readBootConfig(frame: GatherFrame, problems: string[]): BootConf
   const cmdlineHashsize = frame.values['cmdline_hashsize'] || null;
   return { init: init === 'systemd' ? 'systemd' : 'other', compatSysctls: frame.values['compat_sysctls'] === '1', cmdlineHashsize, files: [...files.values()] };
 }
+
+export const bootConfigSection: FactSection<Pick<HostFacts, 'bootConfig'>> = {
+  name: 'boot-config',
+  sh: (request) =>
+    [
+      remoteScript('sections/boot-config.sh'),
+      `cf_sysctl_dirs=${quoteShell(sysctlDirs.join(' '))} cf_modprobe_dirs=${quoteShell(modprobeDirs.join(' '))}`,
+      ['cf_boot_config', ...request.files.map(quoteShell)].join(' '),
+    ].join('\n'),
+  read: ({ frame, problems }) => ({ bootConfig: readBootConfig(frame, problems) }),
+};

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseSlabObjectBytes } from '../../src/facts/parse-slabinfo.js';
-import { readFixture } from './fixtures.js';
+import { parseSlabObjectBytes } from '../../../src/facts/sections/slabinfo.js';
+import { readFixture } from '../fixtures.js';
 
 test('real /proc/slabinfo (6.18): objsize of nf_conntrack', () => {
   const text = readFixture('slabinfo.6.18.txt');

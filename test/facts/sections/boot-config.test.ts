@@ -4,10 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { splitGatherOutput } from '../../src/facts/gather-frame.js';
-import { readBootConfig } from '../../src/facts/parse-boot-config.js';
-import { bootConfigFunctions } from '../../src/facts/boot-config-script.js';
-import { gatherFunctions } from '../../src/facts/gather-script-body.js';
+import { splitGatherOutput } from '../../../src/facts/gather-frame.js';
+import { gatherFunctions } from '../../../src/facts/gather-script.js';
+import { bootConfigSection, readBootConfig } from '../../../src/facts/sections/boot-config.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
@@ -54,8 +53,8 @@ describe('readBootConfig', () => {
     symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '99-sysctl.conf'));
     // the function takes its directories from the script; point one of them at the temp tree
     writeFileSync(path.join(root, 'cmdline'), 'BOOT_IMAGE=/vmlinuz ro nf_conntrack.hashsize=1024 quiet nf-conntrack.hashsize=2048\n');
-    const functions = bootConfigFunctions.replace(' /etc/sysctl.d ', ` ${root}/sysctl.d `).replace('/proc/cmdline', `${root}/cmdline`);
-    const script = `${gatherFunctions}\n${functions}\ncf_boot_config 5>&1\n`;
+    const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `).replace('< /proc/cmdline', `< ${root}/cmdline`);
+    const script = `${gatherFunctions}\n{\n${section}\n} 5>&1\n`;
     const shell = ['dash', 'sh'].find((s) => { try { execFileSync('which', [s]); return true; } catch { return false; } })!;
     const stdout = execFileSync(shell, ['-s'], { input: script }).toString();
     const config = readBootConfig(splitGatherOutput(stdout), [])!;
