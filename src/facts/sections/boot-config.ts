@@ -4,18 +4,20 @@
  * Shell: src/remote/sections/boot-config.sh. Output: `@@value boot_init systemd|other|unknown`,
  * `@@value compat_sysctls 0|1`, `@@value cmdline_hashsize N|`, then per file `@@begin boot-entry PATH` with
  * `|link RAW` (a symlink), `|real PATH` (readlink -f), `|missing`, `|mentions`, `@@end`, followed for a
- * `mentions` file by `@@begin file boot PATH` … `@@end` (cf_file).
+ * `mentions` file by `@@begin file boot PATH` … `@@end` (cf_file), or `|same-as REALPATH` when that file was read already.
  */
 import { remoteScript } from '../../remote/scripts.js';
 import { quoteShell } from '../../transport/quote.js';
 import type { GatherFrame } from '../gather-frame.js';
-import { parseFileSection } from '../parse-file-section.js';
+import { type FileReading, parseFileSection } from '../parse-file-section.js';
 import type { FactSection } from '../section.js';
 import type { BootConfig, BootFile, HostFacts } from '../types.js';
 
 /** sysctl.d(5) and modprobe.d(5) directories, highest priority first. */
 export const sysctlDirs = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d', '/lib/sysctl.d'];
 export const modprobeDirs = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
+
+const notRead: FileReading = { kind: 'unknown', reason: 'was not read' };
 
 function readEntry(path: string, lines: string[]): BootFile {
   const entry: BootFile = { path, linkTarget: null, realPath: path, missing: false, mentions: false, state: null };
@@ -37,6 +39,8 @@ export function readBootConfig(frame: GatherFrame, problems: string[]): BootConf
   if (init === undefined) return null;
   if (init === 'unknown') problems.push('no /sbin/init and systemd is not running: assuming `sysctl --system` order at boot');
   const files = new Map<string, BootFile>();
+  // the script reads a file once; an entry whose file was read under another name says `same-as REALPATH`
+  const readByRealPath = new Map<string, FileReading>();
   for (const section of frame.sections) {
     if (section.name === 'boot-entry' && section.arg.startsWith('/')) {
       const entry = readEntry(section.arg, section.lines);
@@ -44,7 +48,9 @@ export function readBootConfig(frame: GatherFrame, problems: string[]): BootConf
     } else if (section.name === 'file' && section.arg.startsWith('boot /')) {
       const path = section.arg.slice(5);
       const entry = files.get(path);
-      const reading = parseFileSection(section.lines);
+      const sameAs = section.lines[0]?.startsWith('same-as ') ? section.lines[0].slice(8) : null;
+      const reading = sameAs === null ? parseFileSection(section.lines) : (readByRealPath.get(sameAs) ?? notRead);
+      if (sameAs === null && entry) readByRealPath.set(entry.realPath, reading);
       if (entry && reading.kind === 'present') entry.state = reading.state;
       else if (reading.kind === 'unknown') problems.push(`${path} ${reading.reason}`);
     }

@@ -28,13 +28,25 @@ cf_real_dir() {
   cf_rp="${cf_rp%/}/${1##*/}"
 }
 
+# $1 a symlink: sets cf_target (what readlink prints) and cf_real (readlink -f), with one readlink where the
+# target is no link itself, else readlink -f as well
+cf_link_real() {
+  cf_target=$(readlink "$1" 2>/dev/null)
+  case $cf_target in
+    '') cf_real=$(readlink -f "$1" 2>/dev/null); return ;;
+    /*) cf_t=$cf_target ;;
+    *) cf_t=${1%/*}/$cf_target ;;
+  esac
+  if [ -L "$cf_t" ]; then cf_real=$(readlink -f "$1" 2>/dev/null); else cf_real_dir "$cf_t"; cf_real=$cf_rp; fi
+}
+
 # $1 path, $2 "content" to also print the bytes of a file that mentions conntrack, $3 1 when it does (known), else empty
 cf_boot_entry() {
   cf_mentions=$3
   cf_begin boot-entry "$1"
   # readlink only for links: a process per file adds up over a fleet
   cf_real=$1
-  if [ -L "$1" ]; then cf_real=$(readlink -f "$1" 2>/dev/null); printf '|link %s\n|real %s\n' "$(readlink "$1" 2>/dev/null)" "$cf_real"
+  if [ -L "$1" ]; then cf_link_real "$1"; printf '|link %s\n|real %s\n' "$cf_target" "$cf_real"
   elif [ "$2" != content ]; then cf_real_dir "$1"; printf '|real %s\n' "$cf_rp"; fi
   if [ -z "$cf_mentions" ]; then cf_mentions=$(cf_flag grep -q conntrack "$1"); fi
   if [ ! -e "$1" ]; then echo '|missing'
@@ -42,7 +54,17 @@ cf_boot_entry() {
   fi
   cf_end
   # the bytes of the file a link leads to, so the state belongs to the path a change will write (realPath)
-  if [ "$cf_mentions" = 1 ] && [ "$2" = content ]; then cf_file "boot $1" "${cf_real:-$1}"; fi
+  # a file read already under another name (Debian's 99-sysctl.conf -> ../sysctl.conf) is named, not read again
+  if [ "$cf_mentions" = 1 ] && [ "$2" = content ]; then
+    case $cf_snapped in
+      *"
+${cf_real:-$1}
+"*) cf_begin file "boot $1"; printf '|same-as %s\n' "${cf_real:-$1}"; cf_end ;;
+      *) cf_file "boot $1" "${cf_real:-$1}"; cf_snapped="$cf_snapped
+${cf_real:-$1}
+" ;;
+    esac
+  fi
 }
 
 # $1 pattern, then directories (their *.conf files) and files: adds to cf_hits "\n" + each that matches, one grep
@@ -66,7 +88,7 @@ cf_boot_config() {
   cf_value compat_sysctls "$(cf_flag test -e /proc/sys/net/ipv4/netfilter/ip_conntrack_max)"
   cf_cmdline_hashsize; cf_value cmdline_hashsize "$cf_hs"
   # In modprobe.d, install lines too: "install nf_nat /bin/false" decides whether unload_nat can be undone.
-  cf_hits=''
+  cf_hits='' cf_snapped=''
   # shellcheck disable=SC2086
   cf_hits_in conntrack $cf_sysctl_dirs /etc/sysctl.conf
   # shellcheck disable=SC2086
@@ -85,5 +107,14 @@ $cf_f
   case $cf_hits in *"
 /etc/sysctl.conf
 "*) cf_boot_entry /etc/sysctl.conf content 1 ;; *) cf_boot_entry /etc/sysctl.conf content 0 ;; esac
-  for cf_f in "$@"; do cf_boot_entry "$cf_f" links; done
+  # the asked-for paths: one grep says which mention conntrack
+  cf_hits=''
+  if [ "$#" -gt 0 ]; then cf_hits="
+$(grep -l conntrack -- "$@" 2>/dev/null)
+"; fi
+  for cf_f in "$@"; do
+    case $cf_hits in *"
+$cf_f
+"*) cf_boot_entry "$cf_f" links 1 ;; *) cf_boot_entry "$cf_f" links 0 ;; esac
+  done
 }

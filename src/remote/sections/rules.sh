@@ -17,15 +17,28 @@ cf_lists_any() {
   return 1
 }
 
+# $1 a save tool on PATH: sets cf_backend to nft or legacy. Where the tool is the xtables multi-binary of one
+# backend (a link, as Debian's alternatives, Fedora and Alpine install it) `test -ef` says which without a
+# process; else its --version says "(nf_tables)" or not
+# `-ef` is in dash, bash, busybox and ksh; a shell without it fails the test and asks --version
+# shellcheck disable=SC3013
+cf_xtables_backend() {
+  cf_tool=$(command -v "$1" 2>/dev/null); cf_dir=${cf_tool%/*}
+  if [ -n "$cf_dir" ] && [ "$cf_tool" -ef "$cf_dir/xtables-nft-multi" ] 2>/dev/null; then cf_backend=nft
+  elif [ -n "$cf_dir" ] && [ "$cf_tool" -ef "$cf_dir/xtables-legacy-multi" ] 2>/dev/null; then cf_backend=legacy
+  else
+    case $("$1" --version 2>/dev/null) in *nf_tables*) cf_backend=nft ;; *) cf_backend=legacy ;; esac
+  fi
+}
+
 # $1 save tool, $2 its legacy twin, $3 the legacy backend's table list
 cf_xtables() {
   cf_legacy_kernel=0; [ -e "$3" ] && cf_legacy_kernel=1
   cf_backend=none
   if cf_has "$1"; then
-    case $("$1" --version 2>/dev/null) in
-      *nf_tables*) cf_backend=nft; if [ "$cf_nft_kernel" = 1 ]; then cf_run "rules $1" "$1"; fi ;;
-      *) cf_backend=legacy; if [ "$cf_legacy_kernel" = 1 ]; then cf_run "rules $1" "$1"; fi ;;
-    esac
+    cf_xtables_backend "$1"
+    if [ "$cf_backend" = nft ] && [ "$cf_nft_kernel" = 1 ]; then cf_run "rules $1" "$1"; fi
+    if [ "$cf_backend" = legacy ] && [ "$cf_legacy_kernel" = 1 ]; then cf_run "rules $1" "$1"; fi
   elif [ "$cf_nft_kernel" = 1 ] || [ "$cf_legacy_kernel" = 1 ]; then
     cf_problem "$1 not found: its rules were not read"
   fi

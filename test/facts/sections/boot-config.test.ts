@@ -67,4 +67,23 @@ describe('readBootConfig', () => {
     assert.equal(mine[1]?.linkTarget, '../sysctl.conf');
     assert.equal(Buffer.from(mine[1]!.state!.contentBase64, 'base64').toString(), 'net.netfilter.nf_conntrack_max = 7\n');
   });
+
+  it('a file read once is named by the entries after it (`same-as`): each gets the same state', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ctf-boot-same-'));
+    mkdirSync(path.join(root, 'sysctl.d'));
+    writeFileSync(path.join(root, 'sysctl.conf'), 'net.netfilter.nf_conntrack_max = 7\n');
+    symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '98-relative.conf'));
+    symlinkSync(path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.d', '99-absolute.conf'));
+    const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `);
+    const stdout = execFileSync('sh', ['-s'], { input: `${gatherFunctions}\n{\n${section}\n} 5>&1\n` }).toString();
+    const reads = stdout.split('@@begin file boot ').filter((block) => block.startsWith(root)).map((block) => block.split('\n')[1]?.split(' ')[0]);
+    assert.deepEqual(reads, ['|meta', '|same-as'], 'the shared file is read once');
+    const mine = readBootConfig(splitGatherOutput(stdout), [])!.files.filter((f) => f.path.startsWith(root));
+    assert.deepEqual(mine.map((f) => [path.basename(f.path), f.realPath, f.linkTarget]), [
+      ['98-relative.conf', path.join(root, 'sysctl.conf'), '../sysctl.conf'],
+      ['99-absolute.conf', path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.conf')],
+    ]);
+    assert.deepEqual(mine[1]?.state, mine[0]?.state);
+    assert.equal(Buffer.from(mine[1]?.state?.contentBase64 ?? '', 'base64').toString(), 'net.netfilter.nf_conntrack_max = 7\n');
+  });
 });
