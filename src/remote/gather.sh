@@ -24,6 +24,8 @@ cf_small_lines() {
 }
 cf_has() { command -v "$1" >/dev/null 2>&1; }
 cf_flag() { if "$@" 2>/dev/null; then echo 1; else echo 0; fi; }
+# $1 value name, then a command: `@@value NAME 1` when it succeeds, else 0 (no subshell, unlike "$(cf_flag …)")
+cf_flag_value() { cf_fv=$1; shift; if "$@" 2>/dev/null; then cf_value "$cf_fv" 1; else cf_value "$cf_fv" 0; fi; }
 
 # stdout and stderr are captured apart and printed one after the other, so they never interleave
 cf_run() {

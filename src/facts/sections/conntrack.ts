@@ -19,11 +19,12 @@ export function decideConntrackPresence(probe: PresenceProbe): ConntrackPresence
   return 'absent';
 }
 
-// cf_loaded_has and cf_builtin come from modules.sh; `test` is a builtin, so the four probes spawn nothing
-const presenceSh = String.raw`cf_value conntrack_listed "$(cf_flag cf_loaded_has nf_conntrack)"
-cf_value conntrack_sys_module "$(cf_flag test -d /sys/module/nf_conntrack)"
-cf_value conntrack_initstate "$(cf_flag test -e /sys/module/nf_conntrack/initstate)"
-cf_value conntrack_builtin_list "$(cf_flag cf_builtin nf_conntrack)"`;
+// cf_loaded_has and cf_builtin come from modules.sh; `test` is a builtin, so the four probes spawn nothing, and
+// cf_flag_value prints without a subshell
+const presenceSh = String.raw`cf_flag_value conntrack_listed cf_loaded_has nf_conntrack
+cf_flag_value conntrack_sys_module test -d /sys/module/nf_conntrack
+cf_flag_value conntrack_initstate test -e /sys/module/nf_conntrack/initstate
+cf_flag_value conntrack_builtin_list cf_builtin nf_conntrack`;
 
 export const conntrackSection: FactSection<Pick<HostFacts, 'conntrack'>> = {
   name: 'conntrack',

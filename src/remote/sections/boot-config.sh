@@ -7,8 +7,8 @@
 
 # /run/systemd/system exists only when systemd is PID 1 (sd_booted(3)); else what /sbin/init is decides the next boot
 cf_boot_init() {
-  if [ -d /run/systemd/system ]; then echo systemd; return; fi
-  case $(readlink -f /sbin/init 2>/dev/null) in *systemd*) echo systemd ;; '') echo unknown ;; *) echo other ;; esac
+  if [ -d /run/systemd/system ]; then cf_init=systemd; return; fi
+  case $(readlink -f /sbin/init 2>/dev/null) in *systemd*) cf_init=systemd ;; '') cf_init=unknown ;; *) cf_init=other ;; esac
 }
 
 # this boot's nf_conntrack.hashsize= (the last one wins, as kmod reads the command line); /proc/cmdline is one line
@@ -84,8 +84,8 @@ $(grep -lE "$cf_pat" $cf_globs 2>/dev/null)
 
 # $@: more paths (persist targets) whose link info the planner needs
 cf_boot_config() {
-  cf_value boot_init "$(cf_boot_init)"
-  cf_value compat_sysctls "$(cf_flag test -e /proc/sys/net/ipv4/netfilter/ip_conntrack_max)"
+  cf_boot_init; cf_value boot_init "$cf_init"
+  cf_flag_value compat_sysctls test -e /proc/sys/net/ipv4/netfilter/ip_conntrack_max
   cf_cmdline_hashsize; cf_value cmdline_hashsize "$cf_hs"
   # In modprobe.d, install lines too: "install nf_nat /bin/false" decides whether unload_nat can be undone.
   cf_hits='' cf_snapped=''
