@@ -74,7 +74,14 @@ function readMarker(state: State, line: string): void {
 }
 
 export function splitGatherOutput(stdout: string): GatherFrame {
-  const frame: GatherFrame = { values: {}, problems: [], sectionProblems: {}, factSections: [], sections: [], complete: false };
+  const frame: GatherFrame = {
+    values: {},
+    problems: [],
+    sectionProblems: {},
+    factSections: [],
+    sections: [],
+    complete: false,
+  };
   const state: State = { frame, open: null, raw: null, factSection: '' };
   for (const line of stdout.split('\n')) {
     if (state.raw && state.open) {

@@ -16,7 +16,8 @@ export function findMissingParts(frame: GatherFrame): string[] {
   for (const section of factSections) {
     const requires = 'requires' in section ? section.requires : undefined;
     for (const value of requires?.values ?? []) if (!(value in frame.values)) missing.push(`value ${value}`);
-    for (const block of requires?.blocks ?? []) if (!frame.sections.some((s) => s.name === block)) missing.push(`section ${block}`);
+    for (const block of requires?.blocks ?? [])
+      if (!frame.sections.some((s) => s.name === block)) missing.push(`section ${block}`);
   }
   return missing;
 }

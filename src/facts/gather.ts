@@ -22,13 +22,22 @@ export async function gatherFacts(
   const host = connection.target.name;
   const result = await connection.runScript(buildGatherScript(request), { timeoutMs });
   if (result.exitCode !== 0) {
-    const how = result.exitCode === null ? `ended by ${result.signal ?? 'timeout or lost channel'}` : `exit ${result.exitCode}`;
+    const how =
+      result.exitCode === null ? `ended by ${result.signal ?? 'timeout or lost channel'}` : `exit ${result.exitCode}`;
     const said = stripShellNoise(result.stderr);
-    throw new RemoteError(`${host}: fact gathering failed (${how})${said ? `: ${said}` : ''}`, result.exitCode, result.stderr);
+    throw new RemoteError(
+      `${host}: fact gathering failed (${how})${said ? `: ${said}` : ''}`,
+      result.exitCode,
+      result.stderr,
+    );
   }
   const { facts, missing } = readGatherOutput(result.stdout, request);
   if (missing.length > 0) {
-    throw new RemoteError(`${host}: fact gathering output incomplete: missing ${missing.join(', ')}`, result.exitCode, result.stderr);
+    throw new RemoteError(
+      `${host}: fact gathering output incomplete: missing ${missing.join(', ')}`,
+      result.exitCode,
+      result.stderr,
+    );
   }
   return facts;
 }

@@ -4,7 +4,11 @@
  */
 
 /** Every sysctl name of nf_conntrack_max: modern, the init-netns alias, the compat key removed around 4.9. */
-export const maxKeys = ['net.netfilter.nf_conntrack_max', 'net.nf_conntrack_max', 'net.ipv4.netfilter.ip_conntrack_max'];
+export const maxKeys = [
+  'net.netfilter.nf_conntrack_max',
+  'net.nf_conntrack_max',
+  'net.ipv4.netfilter.ip_conntrack_max',
+];
 const modernPrefix = 'net.netfilter.nf_conntrack_';
 const compatPrefix = 'net.ipv4.netfilter.ip_conntrack_';
 

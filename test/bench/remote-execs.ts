@@ -53,9 +53,13 @@ async function traced(lab: Lab, work: () => Promise<void>): Promise<Counts> {
   const host = lab.hosts[0];
   if (!host) throw new Error('no lab host');
   const out = path.join(lab.dir, `strace-${Date.now()}.txt`);
-  const strace = spawn('strace', ['-f', '-qq', '-s', '120', '-e', 'trace=execve,fork,vfork,clone,clone3', '-o', out, '-p', String(host.listenerPid)], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const strace = spawn(
+    'strace',
+    ['-f', '-qq', '-s', '120', '-e', 'trace=execve,fork,vfork,clone,clone3', '-o', out, '-p', String(host.listenerPid)],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   await sleep(500);
   await work();
   await sleep(300);
@@ -69,9 +73,13 @@ function ssh(lab: Lab, command: string, input: string): Promise<void> {
   const host = lab.hosts[0];
   if (!host) throw new Error('no lab host');
   return new Promise((resolve, reject) => {
-    const child = spawn('ssh', sshArgs({ port: host.port, privateKeyFile: lab.privateKeyFile, knownHostsFile: lab.knownHostsFile }, command), {
-      stdio: ['pipe', 'ignore', 'inherit'],
-    });
+    const child = spawn(
+      'ssh',
+      sshArgs({ port: host.port, privateKeyFile: lab.privateKeyFile, knownHostsFile: lab.knownHostsFile }, command),
+      {
+        stdio: ['pipe', 'ignore', 'inherit'],
+      },
+    );
     child.stdin.end(input);
     child.once('error', reject);
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ssh exit ${code}`))));
@@ -80,7 +88,13 @@ function ssh(lab: Lab, command: string, input: string): Promise<void> {
 
 async function withLab<T>(fn: (lab: Lab) => Promise<T>): Promise<T> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'cf-execs-'));
-  const lab = await startLab({ count: 1, dir: path.join(tmp, 'lab'), portBase: 23470, inventoryFile: path.join(tmp, 'inv.yaml'), knownHostsFile: path.join(tmp, 'kh') });
+  const lab = await startLab({
+    count: 1,
+    dir: path.join(tmp, 'lab'),
+    portBase: 23470,
+    inventoryFile: path.join(tmp, 'inv.yaml'),
+    knownHostsFile: path.join(tmp, 'kh'),
+  });
   try {
     return await fn(lab);
   } finally {
@@ -111,6 +125,11 @@ const only = process.argv[2];
 for (const [name, work] of cases) {
   if (only && !name.includes(only)) continue;
   const counts = await withLab((lab) => traced(lab, work(lab)));
-  const top = [...counts.programs].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p}×${n}`).join(' ');
-  console.log(`${name.padEnd(40)} execs ${String(counts.execs).padStart(4)}  forks ${String(counts.forks).padStart(4)}  ${top}`);
+  const top = [...counts.programs]
+    .sort((a, b) => b[1] - a[1])
+    .map(([p, n]) => `${p}×${n}`)
+    .join(' ');
+  console.log(
+    `${name.padEnd(40)} execs ${String(counts.execs).padStart(4)}  forks ${String(counts.forks).padStart(4)}  ${top}`,
+  );
 }

@@ -14,8 +14,20 @@ import type { FactSection } from '../section.js';
 import type { BootConfig, BootFile, HostFacts } from '../types.js';
 
 /** sysctl.d(5) and modprobe.d(5) directories, highest priority first. */
-export const sysctlDirs = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d', '/lib/sysctl.d'];
-export const modprobeDirs = ['/etc/modprobe.d', '/run/modprobe.d', '/usr/local/lib/modprobe.d', '/usr/lib/modprobe.d', '/lib/modprobe.d'];
+export const sysctlDirs = [
+  '/etc/sysctl.d',
+  '/run/sysctl.d',
+  '/usr/local/lib/sysctl.d',
+  '/usr/lib/sysctl.d',
+  '/lib/sysctl.d',
+];
+export const modprobeDirs = [
+  '/etc/modprobe.d',
+  '/run/modprobe.d',
+  '/usr/local/lib/modprobe.d',
+  '/usr/lib/modprobe.d',
+  '/lib/modprobe.d',
+];
 
 const notRead: FileReading = { kind: 'unknown', reason: 'was not read' };
 
@@ -37,7 +49,8 @@ function readEntry(path: string, lines: string[]): BootFile {
 export function readBootConfig(frame: GatherFrame, problems: string[]): BootConfig | null {
   const init = frame.values['boot_init'];
   if (init === undefined) return null;
-  if (init === 'unknown') problems.push('no /sbin/init and systemd is not running: assuming `sysctl --system` order at boot');
+  if (init === 'unknown')
+    problems.push('no /sbin/init and systemd is not running: assuming `sysctl --system` order at boot');
   const files = new Map<string, BootFile>();
   // the script reads a file once; an entry whose file was read under another name says `same-as REALPATH`
   const readByRealPath = new Map<string, FileReading>();
@@ -56,7 +69,12 @@ export function readBootConfig(frame: GatherFrame, problems: string[]): BootConf
     }
   }
   const cmdlineHashsize = frame.values['cmdline_hashsize'] || null;
-  return { init: init === 'systemd' ? 'systemd' : 'other', compatSysctls: frame.values['compat_sysctls'] === '1', cmdlineHashsize, files: [...files.values()] };
+  return {
+    init: init === 'systemd' ? 'systemd' : 'other',
+    compatSysctls: frame.values['compat_sysctls'] === '1',
+    cmdlineHashsize,
+    files: [...files.values()],
+  };
 }
 
 export const bootConfigSection: FactSection<Pick<HostFacts, 'bootConfig'>> = {

@@ -6,7 +6,11 @@ import type { FileState, HostFacts } from '../types.js';
 import { quoteShell } from '../../transport/quote.js';
 
 /** Files that exist but could not be snapshotted are left out (unknown), never reported as absent. */
-export function readFiles(frame: GatherFrame, request: GatherRequest, problems: string[]): Record<string, FileState | null> {
+export function readFiles(
+  frame: GatherFrame,
+  request: GatherRequest,
+  problems: string[],
+): Record<string, FileState | null> {
   const files: Record<string, FileState | null> = {};
   request.files.forEach((path, index) => {
     const section = frame.sections.find((s) => s.name === 'file' && s.arg === String(index));

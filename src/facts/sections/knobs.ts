@@ -87,7 +87,8 @@ type KnobsFacts = Pick<HostFacts, 'count' | 'max' | 'buckets' | 'hashsize' | 'kn
 
 export const knobsSection: FactSection<KnobsFacts> = {
   name: 'knobs',
-  sh: () => `${remoteScript('sections/knobs.sh')}\n${['cf_knobs', ...knobOrder.map((path) => quoteShell(path))].join(' ')}`,
+  sh: () =>
+    `${remoteScript('sections/knobs.sh')}\n${['cf_knobs', ...knobOrder.map((path) => quoteShell(path))].join(' ')}`,
   requires: { blocks: ['knobs'] },
   read({ frame }) {
     const valuesText = blockText(frame, 'values') ?? '';

@@ -16,12 +16,30 @@ describe('readBootConfig', () => {
       '@@value boot_init systemd',
       '@@value compat_sysctls 0',
       '@@value cmdline_hashsize 16384',
-      '@@begin boot-entry /etc/sysctl.d/99-sysctl.conf', '|link ../sysctl.conf', '|real /etc/sysctl.conf', '|mentions', '@@end',
-      '@@begin file boot /etc/sysctl.d/99-sysctl.conf', '|meta 644 0 0', `|base64 ${b64('net.netfilter.nf_conntrack_max = 1\n')}`, '@@end',
-      '@@begin boot-entry /etc/sysctl.d/50-off.conf', '|link /dev/null', '|real /dev/null', '@@end',
-      '@@begin boot-entry /etc/modprobe.d/x.conf', '|real /etc/modprobe.d/x.conf', '|mentions', '@@end',
-      '@@begin file boot /etc/modprobe.d/x.conf', '|unreadable', '@@end',
-      '@@begin boot-entry /etc/sysctl.d/90-conntrack-fleet.conf', '|real /etc/sysctl.d/90-conntrack-fleet.conf', '|missing', '@@end',
+      '@@begin boot-entry /etc/sysctl.d/99-sysctl.conf',
+      '|link ../sysctl.conf',
+      '|real /etc/sysctl.conf',
+      '|mentions',
+      '@@end',
+      '@@begin file boot /etc/sysctl.d/99-sysctl.conf',
+      '|meta 644 0 0',
+      `|base64 ${b64('net.netfilter.nf_conntrack_max = 1\n')}`,
+      '@@end',
+      '@@begin boot-entry /etc/sysctl.d/50-off.conf',
+      '|link /dev/null',
+      '|real /dev/null',
+      '@@end',
+      '@@begin boot-entry /etc/modprobe.d/x.conf',
+      '|real /etc/modprobe.d/x.conf',
+      '|mentions',
+      '@@end',
+      '@@begin file boot /etc/modprobe.d/x.conf',
+      '|unreadable',
+      '@@end',
+      '@@begin boot-entry /etc/sysctl.d/90-conntrack-fleet.conf',
+      '|real /etc/sysctl.d/90-conntrack-fleet.conf',
+      '|missing',
+      '@@end',
       '@@done',
     ].join('\n');
     const problems: string[] = [];
@@ -52,20 +70,44 @@ describe('readBootConfig', () => {
     writeFileSync(path.join(root, 'sysctl.d', '10-other.conf'), 'vm.swappiness = 1\n');
     symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '99-sysctl.conf'));
     // the function takes its directories from the script; point one of them at the temp tree
-    writeFileSync(path.join(root, 'cmdline'), 'BOOT_IMAGE=/vmlinuz ro nf_conntrack.hashsize=1024 quiet nf-conntrack.hashsize=2048\n');
-    const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `).replace('< /proc/cmdline', `< ${root}/cmdline`);
+    writeFileSync(
+      path.join(root, 'cmdline'),
+      'BOOT_IMAGE=/vmlinuz ro nf_conntrack.hashsize=1024 quiet nf-conntrack.hashsize=2048\n',
+    );
+    const section = bootConfigSection
+      .sh({ files: [] })
+      .replace("'/etc/sysctl.d ", `'${root}/sysctl.d `)
+      .replace('< /proc/cmdline', `< ${root}/cmdline`);
     const script = `${gatherFunctions}\n{\n${section}\n} 5>&1\n`;
-    const shell = ['dash', 'sh'].find((s) => { try { execFileSync('which', [s]); return true; } catch { return false; } })!;
+    const shell = ['dash', 'sh'].find((s) => {
+      try {
+        execFileSync('which', [s]);
+        return true;
+      } catch {
+        return false;
+      }
+    })!;
     const stdout = execFileSync(shell, ['-s'], { input: script }).toString();
     const config = readBootConfig(splitGatherOutput(stdout), [])!;
     assert.equal(config.cmdlineHashsize, '2048', 'the last nf-conntrack.hashsize= of the command line');
     const mine = config.files.filter((f) => f.path.startsWith(root));
-    assert.deepEqual(mine.map((f) => [path.basename(f.path), f.realPath === path.join(root, 'sysctl.conf'), f.mentions, f.state !== null]), [
-      ['10-other.conf', false, false, false],
-      ['99-sysctl.conf', true, true, true],
-    ]);
+    assert.deepEqual(
+      mine.map((f) => [
+        path.basename(f.path),
+        f.realPath === path.join(root, 'sysctl.conf'),
+        f.mentions,
+        f.state !== null,
+      ]),
+      [
+        ['10-other.conf', false, false, false],
+        ['99-sysctl.conf', true, true, true],
+      ],
+    );
     assert.equal(mine[1]?.linkTarget, '../sysctl.conf');
-    assert.equal(Buffer.from(mine[1]!.state!.contentBase64, 'base64').toString(), 'net.netfilter.nf_conntrack_max = 7\n');
+    assert.equal(
+      Buffer.from(mine[1]!.state!.contentBase64, 'base64').toString(),
+      'net.netfilter.nf_conntrack_max = 7\n',
+    );
   });
 
   it('a file read once is named by the entries after it (`same-as`): each gets the same state', () => {
@@ -76,14 +118,23 @@ describe('readBootConfig', () => {
     symlinkSync(path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.d', '99-absolute.conf'));
     const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `);
     const stdout = execFileSync('sh', ['-s'], { input: `${gatherFunctions}\n{\n${section}\n} 5>&1\n` }).toString();
-    const reads = stdout.split('@@begin file boot ').filter((block) => block.startsWith(root)).map((block) => block.split('\n')[1]?.split(' ')[0]);
+    const reads = stdout
+      .split('@@begin file boot ')
+      .filter((block) => block.startsWith(root))
+      .map((block) => block.split('\n')[1]?.split(' ')[0]);
     assert.deepEqual(reads, ['|meta', '|same-as'], 'the shared file is read once');
     const mine = readBootConfig(splitGatherOutput(stdout), [])!.files.filter((f) => f.path.startsWith(root));
-    assert.deepEqual(mine.map((f) => [path.basename(f.path), f.realPath, f.linkTarget]), [
-      ['98-relative.conf', path.join(root, 'sysctl.conf'), '../sysctl.conf'],
-      ['99-absolute.conf', path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.conf')],
-    ]);
+    assert.deepEqual(
+      mine.map((f) => [path.basename(f.path), f.realPath, f.linkTarget]),
+      [
+        ['98-relative.conf', path.join(root, 'sysctl.conf'), '../sysctl.conf'],
+        ['99-absolute.conf', path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.conf')],
+      ],
+    );
     assert.deepEqual(mine[1]?.state, mine[0]?.state);
-    assert.equal(Buffer.from(mine[1]?.state?.contentBase64 ?? '', 'base64').toString(), 'net.netfilter.nf_conntrack_max = 7\n');
+    assert.equal(
+      Buffer.from(mine[1]?.state?.contentBase64 ?? '', 'base64').toString(),
+      'net.netfilter.nf_conntrack_max = 7\n',
+    );
   });
 });

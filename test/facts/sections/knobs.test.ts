@@ -14,16 +14,31 @@ test('knob lines: readable, read-only, absent, unreadable, junk', () => {
     'relative\terw\t1',
   ]);
   assert.equal(knobs.size, 4);
-  assert.deepEqual(knobAt(knobs, '/proc/sys/net/netfilter/nf_conntrack_max'), { path: '/proc/sys/net/netfilter/nf_conntrack_max', value: '262144', writable: true });
-  assert.deepEqual(knobAt(knobs, '/proc/sys/net/netfilter/nf_conntrack_buckets'), { path: '/proc/sys/net/netfilter/nf_conntrack_buckets', value: '65536', writable: false });
+  assert.deepEqual(knobAt(knobs, '/proc/sys/net/netfilter/nf_conntrack_max'), {
+    path: '/proc/sys/net/netfilter/nf_conntrack_max',
+    value: '262144',
+    writable: true,
+  });
+  assert.deepEqual(knobAt(knobs, '/proc/sys/net/netfilter/nf_conntrack_buckets'), {
+    path: '/proc/sys/net/netfilter/nf_conntrack_buckets',
+    value: '65536',
+    writable: false,
+  });
   assert.equal(knobAt(knobs, '/proc/sys/net/nf_conntrack_max').value, null);
   assert.equal(knobAt(knobs, '/sys/module/nf_conntrack/parameters/hashsize').value, null, 'exists but unreadable');
   assert.deepEqual(knobAt(knobs, '/never/mentioned'), { path: '/never/mentioned', value: null, writable: false });
 });
 
-const numbers: Array<[string | null, number | null]> = [['262144', 262144], ['', null], [null, null], ['12 34', null], ['-1', null]];
+const numbers: Array<[string | null, number | null]> = [
+  ['262144', 262144],
+  ['', null],
+  [null, null],
+  ['12 34', null],
+  ['-1', null],
+];
 for (const [value, expected] of numbers) {
-  test(`knobNumber(${JSON.stringify(value)})`, () => assert.equal(knobNumber({ path: '/x', value, writable: false }), expected));
+  test(`knobNumber(${JSON.stringify(value)})`, () =>
+    assert.equal(knobNumber({ path: '/x', value, writable: false }), expected));
 }
 
 // Debian 6.1 defaults from /work/shared/notes/kernel-facts.md, unchanged on 6.18
@@ -41,7 +56,10 @@ const defaults = {
 
 const sources = [
   { name: 'sysctl -a (host)', values: () => parseSysctlOutput(readFixture('sysctl-a-conntrack.6.18.txt')) },
-  { name: 'grep . /proc/sys (fresh netns)', values: () => parseProcSysGrep(readFixture('proc-timeouts.6.18-netns.txt')) },
+  {
+    name: 'grep . /proc/sys (fresh netns)',
+    values: () => parseProcSysGrep(readFixture('proc-timeouts.6.18-netns.txt')),
+  },
 ];
 
 for (const source of sources) {
@@ -59,5 +77,11 @@ test('both ways of reading give the same timeouts', () => {
 });
 
 test('non-numeric values are skipped, not NaN', () => {
-  assert.deepEqual(pickConntrackTimeouts({ 'net.netfilter.nf_conntrack_udp_timeout': 'abc', 'net.netfilter.nf_conntrack_icmp_timeout': '' }), {});
+  assert.deepEqual(
+    pickConntrackTimeouts({
+      'net.netfilter.nf_conntrack_udp_timeout': 'abc',
+      'net.netfilter.nf_conntrack_icmp_timeout': '',
+    }),
+    {},
+  );
 });

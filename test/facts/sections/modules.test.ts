@@ -11,7 +11,10 @@ test('modules: lsmod, else /proc/modules; a failing lsmod is a problem', () => {
   assert.equal(readModules(splitGatherOutput(section('lsmod', lsmod, 0)), []).length, 24);
   assert.equal(readModules(splitGatherOutput(section('proc-modules', proc)), []).length, 20);
   const problems: string[] = [];
-  assert.deepEqual(readModules(splitGatherOutput(section('lsmod', [], 1, ["lsmod: ERROR: could not open '/proc/modules'"])), problems), []);
+  assert.deepEqual(
+    readModules(splitGatherOutput(section('lsmod', [], 1, ["lsmod: ERROR: could not open '/proc/modules'"])), problems),
+    [],
+  );
   assert.equal(problems.length, 1);
   assert.deepEqual(readModules(splitGatherOutput(''), []), []);
 });

@@ -6,10 +6,12 @@ import { readFixture } from '../fixtures.js';
 import { section } from './blocks.js';
 
 test('rules: each source prefixed, failures become problems', () => {
-  const frame = splitGatherOutput([
-    section('rules iptables-legacy-save', readFixture('iptables-save.6.18-legacy.txt').split('\n'), 0),
-    section('rules nft', [], 1, ['Error: Operation not permitted (you must be root)']),
-  ].join('\n'));
+  const frame = splitGatherOutput(
+    [
+      section('rules iptables-legacy-save', readFixture('iptables-save.6.18-legacy.txt').split('\n'), 0),
+      section('rules nft', [], 1, ['Error: Operation not permitted (you must be root)']),
+    ].join('\n'),
+  );
   const problems: string[] = [];
   const rules = readRules(frame, problems);
   assert.equal(rules.nat, true);
