@@ -1,5 +1,6 @@
 /**
- * Counts the processes one host spawns for a command: `tsx test/bench/remote-execs.ts` (root, strace, the lab).
+ * Counts the processes one host spawns for a command: `npx tsx test/bench/remote-execs.ts [CASE]` (root, strace, the lab;
+ * KEEP_TRACE=1 prints the strace output too).
  * On ONE lab host, strace -f follows the host's listener (socat → sshd → login shell → sh → …) while the tool runs
  * `check`, `run playbooks/tune.yaml`, the gather script alone (as `run` sends it) and, as a floor, `true`, each on a
  * fresh lab so every `run` really changes the host. Prints successful execve calls and forks (fork, vfork, clone,
