@@ -1,51 +1,32 @@
-/** Builds the one POSIX sh script that reads every fact of a host in a single round trip. */
-import { quoteShell } from '../transport/quote.js';
-import { bootConfigFunctions } from './boot-config-script.js';
-import { gatherFunctions } from './gather-script-body.js';
-import { peakGatherSh, type PeakRequest } from './peak.js';
-import { knobPaths } from './types.js';
+/** Builds the one POSIX sh script that reads every fact of a host in a single round trip, from the fact sections. */
+import { randomBytes } from 'node:crypto';
+import { remoteScript } from '../remote/scripts.js';
+import { sh } from '../transport/quote.js';
+import { gatherDoneMarker } from './gather-frame.js';
+import { linkChainFunctions } from './link-chain-sh.js';
+import type { GatherRequest } from './section.js';
+import { factSections } from './sections/index.js';
 
-export interface GatherRequest {
-  /** Absolute paths of files to snapshot byte for byte (persist targets, modprobe.d, modules-load.d …). */
-  files: string[];
-  /** The peak file (facts/peak.ts): check keeps it, advise reads it; absent = not touched (run, gate, restore). */
-  peak?: PeakRequest;
-}
+export type { GatherRequest } from './section.js';
+export { gatherDoneMarker } from './gather-frame.js';
 
-/** The marker the script prints last; output without it was cut short. */
-export const gatherDoneMarker = '@@done';
-
-const knobOrder = [knobPaths.max, knobPaths.maxAlias, knobPaths.buckets, knobPaths.count, knobPaths.hashsize];
-
-function knobLines(): string[] {
-  return ['cf_begin knobs', ...knobOrder.map((path) => `cf_knob ${quoteShell(path)}`), 'cf_end'];
-}
-
-function fileLines(files: string[]): string[] {
-  return files.map((path, index) => `cf_file ${index} ${quoteShell(path)}`);
-}
+/** The helpers every section may use (src/remote/gather.sh, after the symlink walker it needs). */
+export const gatherFunctions = `${linkChainFunctions}\n${remoteScript('gather.sh')}`;
 
 /** Throws only on a programming error: a path that is not absolute (or holds a NUL byte, via quoteShell). */
 export function buildGatherScript(request: GatherRequest): string {
   const relative = request.files.find((path) => !path.startsWith('/'));
   if (relative !== undefined) throw new Error(`gather: not an absolute path: ${relative}`);
+  // frames command output (`@@raw TOKEN`): random per script, so no output can end a frame early
+  const token = randomBytes(12).toString('hex');
   const main = [
     'cf_main() {',
-    'cf_identity',
-    'cf_modules',
-    'cf_presence',
-    ...knobLines(),
-    'cf_counters',
-    'cf_rules',
-    'cf_kube_proxy',
-    ...fileLines(request.files),
-    ['cf_boot_config', ...request.files.map(quoteShell)].join(' '),
-    ...(request.peak ? [peakGatherSh(request.peak)] : []),
+    ...factSections.flatMap((section) => [sh`cf_section ${section.name}`, section.sh(request)]),
     `echo ${gatherDoneMarker}`,
     '}',
     // stdin is the script itself (sh -s): no command may read it; fd 5 is the real stdout for cf_run
     'cf_main </dev/null 5>&1',
     'exit 0',
   ];
-  return `${gatherFunctions}\n${bootConfigFunctions}\n${main.join('\n')}\n`;
+  return `cf_tok=${token}\n${gatherFunctions}\n${main.join('\n')}\n`;
 }

@@ -1,5 +1,4 @@
 /** What one host looks like, as gathered in one round trip. Plain data, JSON-serialisable. */
-import type { BootConfig } from './parse-boot-config.js';
 import type { PeakFact } from './peak.js';
 
 export type ConntrackPresence = 'module' | 'builtin' | 'absent';
@@ -53,6 +52,34 @@ export interface ConntrackStats {
   insert_failed: number;
   /** Every column of /proc/net/stat/nf_conntrack, summed over CPUs. */
   all: Record<string, number>;
+}
+
+/** Which program applies sysctl files at the next boot: systemd-sysctl, or an init that runs `sysctl --system`. */
+export type BootInit = 'systemd' | 'other';
+
+export interface BootFile {
+  /** As listed: /etc/sysctl.d/99-sysctl.conf. */
+  path: string;
+  /** readlink: the raw target of a symlink (`../sysctl.conf`); null when not a symlink. */
+  linkTarget: string | null;
+  /** readlink -f: the file whose bytes are read (the path itself when not a link; /dev/null for a mask). */
+  realPath: string;
+  /** Neither the file nor (for a link) its target exists. */
+  missing: boolean;
+  /** The file mentions conntrack: its bytes are in `state` when they could be read. */
+  mentions: boolean;
+  /** Exact bytes and mode of the file read through links; null when it does not mention conntrack or was unreadable. */
+  state: FileState | null;
+}
+
+export interface BootConfig {
+  init: BootInit;
+  /** The kernel still has the net.ipv4.netfilter.ip_conntrack_* compat sysctls (removed around 4.9). */
+  compatSysctls: boolean;
+  /** `nf_conntrack.hashsize=` on this boot's kernel command line; kmod applies it after modprobe.d (kmod_config_new). */
+  cmdlineHashsize: string | null;
+  /** The sysctl.d / modprobe.d files in listing order (directory priority, then name), /etc/sysctl.conf, asked-for paths. */
+  files: BootFile[];
 }
 
 export interface HostFacts {

@@ -4,7 +4,11 @@
  */
 
 /** Every sysctl name of nf_conntrack_max: modern, the init-netns alias, the compat key removed around 4.9. */
-export const maxKeys = ['net.netfilter.nf_conntrack_max', 'net.nf_conntrack_max', 'net.ipv4.netfilter.ip_conntrack_max'];
+export const maxKeys = [
+  'net.netfilter.nf_conntrack_max',
+  'net.nf_conntrack_max',
+  'net.ipv4.netfilter.ip_conntrack_max',
+];
 const modernPrefix = 'net.netfilter.nf_conntrack_';
 const compatPrefix = 'net.ipv4.netfilter.ip_conntrack_';
 
@@ -33,4 +37,27 @@ export function isLiveKey(key: string, compatSysctls: boolean): boolean {
 /** Every sysctl name of the knob `id` (knobIdOf's result): what another file may still set it by. */
 export function keysOfKnob(id: string): string[] {
   return id === 'max' ? maxKeys : [modernPrefix + id, compatPrefix + id];
+}
+
+/**
+ * A sysctl key as sysctl.d(5) and systemd-sysctl read it: blanks and a leading `-` (ignore errors) are not part of it;
+ * dots separate the components unless the first separator is a slash, then slashes separate and dots are part of a
+ * name, so `/` and `.` are swapped (`net/ipv4/conf/eth0.10/forwarding` → `net.ipv4.conf.eth0/10.forwarding`, a VLAN
+ * interface). Leading separators are dropped (`/net/x` → `net.x`). Source: sysctl.d(5), systemd's sysctl_normalize().
+ */
+export function normalizeSysctlKey(raw: string): string {
+  const key = raw.trim().replace(/^-/, '').trim();
+  const firstSlash = key.indexOf('/');
+  const firstDot = key.indexOf('.');
+  if (firstSlash === -1 || (firstDot !== -1 && firstDot < firstSlash)) return key;
+  return swapSeparators(key).replace(/^\.+/, '');
+}
+
+function swapSeparators(text: string): string {
+  return text.replace(/[./]/g, (c) => (c === '/' ? '.' : '/'));
+}
+
+/** The sysctl key of a path under /proc/sys (given without that prefix): every `/` separates, dots are names. */
+export function sysctlKeyOfProcPath(relativePath: string): string {
+  return swapSeparators(relativePath.replace(/^\/+/, ''));
 }

@@ -59,7 +59,7 @@ export const parseAbsolutePath: ParseValue<string> = (value) =>
 
 /**
  * persist.file: a file sysctl reads at boot, so a persisted value is really applied — /etc/sysctl.conf, or a
- * `*.conf` file directly in one of sysctl.d(5)'s directories (the list of src/facts/boot-config-script.ts).
+ * `*.conf` file directly in one of sysctl.d(5)'s directories (the list of src/facts/sections/boot-config.ts).
  * Names are letters, digits, `.`, `_`, `-`, `@`, `+` (no shell metacharacters: the path reaches remote scripts).
  */
 export const SYSCTL_FILE_EXPECTED = '/etc/sysctl.conf or NAME.conf in /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d or /lib/sysctl.d';

@@ -10,8 +10,8 @@
  * An install command is trusted to load the module only when it runs modprobe or insmod; any other command
  * (`/bin/false`, `/bin/true`, `echo disabled`) means "cannot prove the module loads again".
  */
-import { modprobeDirs } from '../facts/boot-config-script.js';
-import type { BootConfig, BootFile } from '../facts/parse-boot-config.js';
+import { modprobeDirs } from '../facts/sections/boot-config.js';
+import type { BootConfig, BootFile } from '../facts/types.js';
 
 export interface LoadBlocker {
   module: string;

@@ -5,8 +5,8 @@
  * moved away from. Pure.
  */
 import { posix } from 'node:path';
-import { sysctlDirs } from '../facts/boot-config-script.js';
-import type { BootConfig } from '../facts/parse-boot-config.js';
+import { sysctlDirs } from '../facts/sections/boot-config.js';
+import type { BootConfig } from '../facts/types.js';
 import { planFileChange, readBytesText } from '../changes/file-state.js';
 import { knobIdOf } from './persist-keys.js';
 import { blockBegin, disabledPrefix, readBlockEntries, rewriteForeignText, type SysctlEntry } from './sysctl-block.js';

@@ -5,7 +5,7 @@
  * value, it and every other differing line read after ours are commented out (the user's files under /etc), or
  * the plan is refused with the file:line. Pure.
  */
-import type { BootConfig } from '../facts/parse-boot-config.js';
+import type { BootConfig } from '../facts/types.js';
 import { planFileChange, readBytesText } from '../changes/file-state.js';
 import { modprobeConfPath, readHashsizeLines, rewriteModprobeText } from './module-files.js';
 import { isEditable, lineAt, shown, type BootFix } from './persist-boot.js';

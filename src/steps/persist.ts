@@ -3,8 +3,7 @@
  * on the host stays until `remove:` takes it out) and the plan proves from the host's boot files that the block
  * is read at boot and wins (persist-boot.ts, persist-modprobe.ts), or refuses before any change.
  */
-import type { BootConfig } from '../facts/parse-boot-config.js';
-import type { FileState } from '../facts/types.js';
+import type { BootConfig, FileState } from '../facts/types.js';
 import type { PersistOptions, StepSpec } from '../playbook/types.js';
 import { describeChange } from '../changes/describe.js';
 import { planFileChange, readBytesText, ungatheredReason } from '../changes/file-state.js';

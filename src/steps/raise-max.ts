@@ -3,8 +3,9 @@ import type { HostFacts, KnobFact } from '../facts/types.js';
 import type { RaiseMaxOptions, StepSpec } from '../playbook/types.js';
 import { explainGlobalKnobRefusal } from './init-netns.js';
 import { makeKnobChange } from '../changes/knob-change.js';
+import { knobCount } from '../facts/sections/knobs.js';
 import { kubeProxyMax } from '../kernel/table-size.js';
-import { formatBytes, readKnobCount, refusePlan, startPlan, type PlannedStep } from './step-plan.js';
+import { formatBytes, refusePlan, startPlan, type PlannedStep } from './step-plan.js';
 import type { PlanContext, StepDefinition, StepPlan } from './types.js';
 import { NOT_LOADED_REFUSAL } from './not-loaded.js';
 
@@ -61,7 +62,7 @@ export function planRaiseMax(spec: RaiseMaxSpec, context: PlanContext): PlannedS
   plan.after = { max: target };
   if (facts.conntrack === 'absent') return { plan: refusePlan(plan, NOT_LOADED_REFUSAL), context };
   const knob = chooseMaxKnob(facts);
-  const current = readKnobCount(knob?.value);
+  const current = knobCount(knob?.value);
   // no nf_conntrack_max sysctl at all: nf_conntrack is not loaded (or not in this network namespace)
   if (knob === null) return { plan: refusePlan(plan, NOT_LOADED_REFUSAL), context };
   if (current === null) return { plan: refusePlan(plan, `nf_conntrack_max could not be read (got ${JSON.stringify(knob.value ?? null)})`), context };

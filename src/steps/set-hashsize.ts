@@ -4,8 +4,9 @@ import type { HashsizeExpr, StepSpec } from '../playbook/types.js';
 import { explainGlobalKnobRefusal, nonInitialNetnsEvidence } from './init-netns.js';
 import { makeKnobChange } from '../changes/knob-change.js';
 import type { KnobMirror } from '../changes/change.js';
+import { knobCount } from '../facts/sections/knobs.js';
 import { roundUpBuckets } from '../kernel/table-size.js';
-import { readKnobCount, refusePlan, startPlan, type PlannedStep } from './step-plan.js';
+import { refusePlan, startPlan, type PlannedStep } from './step-plan.js';
 import type { Change, PlanContext, StepDefinition, StepPlan } from './types.js';
 import { NOT_LOADED_REFUSAL } from './not-loaded.js';
 
@@ -28,7 +29,7 @@ function describeExpr(expr: HashsizeExpr): string {
 }
 
 function currentBuckets(facts: HostFacts): number | null {
-  return facts.buckets ?? readKnobCount(facts.knobs.buckets.value) ?? readKnobCount(facts.knobs.hashsize.value);
+  return facts.buckets ?? knobCount(facts.knobs.buckets.value) ?? knobCount(facts.knobs.hashsize.value);
 }
 
 interface WritePlan {

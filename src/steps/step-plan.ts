@@ -21,13 +21,6 @@ export function refusePlan(plan: StepPlan, reason: string): StepPlan {
   return { ...plan, changes: [], refusal: reason };
 }
 
-/** A non-negative integer from a knob's text (`"65536\n"`), else null: unreadable or not a count. Never throws. */
-export function readKnobCount(text: string | null | undefined): number | null {
-  if (text === null || text === undefined) return null;
-  const trimmed = text.trim();
-  return /^\d+$/.test(trimmed) ? Number(trimmed) : null;
-}
-
 /** `1.5 GiB`, `320 bytes`: binary units, one decimal, for memory in messages. */
 export function formatBytes(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];

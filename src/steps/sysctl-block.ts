@@ -2,6 +2,7 @@
  * Pure rewrite of a sysctl file: one managed block between markers, conflicting lines elsewhere
  * commented out with a marker prefix (restored once no longer managed), every other byte kept.
  */
+import { normalizeSysctlKey } from '../kernel/sysctl-keys.js';
 
 export const blockBegin = '# BEGIN conntrack-fleet (managed; edit the playbook, not this block)';
 export const blockEnd = '# END conntrack-fleet';
@@ -26,12 +27,6 @@ function splitLines(text: string): Lines {
 
 function joinLines({ lines, trailingNewline }: Lines): string {
   return lines.length === 0 ? '' : lines.join('\n') + (trailingNewline ? '\n' : '');
-}
-
-/** sysctl.d(5): `/` may separate the components instead of `.`; a leading `-` ignores errors. */
-export function normalizeSysctlKey(raw: string): string {
-  const key = raw.trim().replace(/^-/, '').trim();
-  return key.includes('/') ? key.replaceAll('/', '.') : key;
 }
 
 /** `key = value`, `key=value`, `-key = value`; null for comments, blanks and other lines. */

@@ -8,8 +8,8 @@
  *   Debian 13 drops the link). `sysctl --system` (non-systemd inits) reads it last, after the link too.
  */
 import { posix } from 'node:path';
-import { modprobeDirs, sysctlDirs } from '../facts/boot-config-script.js';
-import type { BootConfig, BootFile } from '../facts/parse-boot-config.js';
+import { modprobeDirs, sysctlDirs } from '../facts/sections/boot-config.js';
+import type { BootConfig, BootFile } from '../facts/types.js';
 
 export const sysctlConfPath = '/etc/sysctl.conf';
 

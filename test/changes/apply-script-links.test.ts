@@ -9,7 +9,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gatherFunctions } from '../../src/facts/gather-script-body.js';
+import { gatherFunctions } from '../../src/facts/gather-script.js';
 import { type FileReading, parseFileSection } from '../../src/facts/parse-file-section.js';
 import type { FileState } from '../../src/facts/types.js';
 import { parseApplyOutput } from '../../src/changes/apply-output.js';

@@ -5,7 +5,7 @@ import type { TimedSample } from '../../src/facts/sample-rates.js';
 import { defaultConnectOptions, type Connection, type ExecResult } from '../../src/transport/connection.js';
 import { localTarget } from '../facts/local-connection.js';
 
-const answer: ExecResult = { stdout: '@@count 10\n@@max 100\n@@done\n', stderr: '', exitCode: 0, signal: null };
+const answer: ExecResult = { stdout: '/proc/sys/net/netfilter/nf_conntrack_count:10\n/proc/sys/net/netfilter/nf_conntrack_max:100\n@@done\n', stderr: '', exitCode: 0, signal: null };
 
 /** A connection whose runScript answers from `replies` in turn; `null` = never answers (a host gone silent). */
 function fakeConnection(replies: Array<ExecResult | null>, closed: string[]): Connection {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findMissingParts, splitGatherOutput } from '../../src/facts/gather-frame.js';
+import { splitGatherOutput } from '../../src/facts/gather-frame.js';
+import { findMissingParts } from '../../src/facts/gather-output.js';
 
 const output = [
   '@@value kernel 6.1.0-18-amd64',

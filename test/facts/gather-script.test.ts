@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildGatherScript } from '../../src/facts/gather-script.js';
-import { parseGatherOutput } from '../../src/facts/parse-gather-output.js';
+import { parseGatherOutput } from '../../src/facts/gather-output.js';
 import { quoteShell } from '../../src/transport/quote.js';
 import { hasCommand, runScriptLocally } from './local-shell.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { RemoteError } from '../../src/errors.js';
 import { gatherFacts } from '../../src/facts/gather.js';
-import { notRootProblem } from '../../src/facts/parse-gather-output.js';
+import { notRootProblem } from '../../src/facts/gather-output.js';
 import { localConnection } from './local-connection.js';
 import { createNetns, hasCommand, isRoot, runOrThrow } from './local-shell.js';
 

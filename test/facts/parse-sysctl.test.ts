@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { normaliseSysctlKey, parseProcSysGrep, parseSysctlLine, parseSysctlOutput } from '../../src/facts/parse-sysctl.js';
+import { normalizeSysctlKey, sysctlKeyOfProcPath } from '../../src/kernel/sysctl-keys.js';
+import { parseProcSysGrep, parseSysctlLine, parseSysctlOutput } from '../../src/facts/parse-sysctl.js';
 import { readFixture } from './fixtures.js';
 
 const keys: Array<[string, string]> = [
@@ -10,10 +11,13 @@ const keys: Array<[string, string]> = [
   // slash first: dots belong to the name (a VLAN interface)
   ['net/ipv4/conf/eth0.10/forwarding', 'net.ipv4.conf.eth0/10.forwarding'],
   ['net.ipv4.conf.eth0/10.forwarding', 'net.ipv4.conf.eth0/10.forwarding'],
+  // sysctl.d(5): blanks and the leading `-` (ignore errors) are not part of the key
+  ['  -net.netfilter.nf_conntrack_max ', 'net.netfilter.nf_conntrack_max'],
+  ['-net/ipv4/ip_forward', 'net.ipv4.ip_forward'],
 ];
 
 for (const [key, expected] of keys) {
-  test(`normalise ${key}`, () => assert.equal(normaliseSysctlKey(key), expected));
+  test(`normalise ${key}`, () => assert.equal(normalizeSysctlKey(key), expected));
 }
 
 const lines: Array<[string, ReturnType<typeof parseSysctlLine>]> = [
@@ -50,3 +54,14 @@ test('grep . /proc/sys/… output (real, 6.18 netns) becomes sysctl keys', () =>
 test('grep output: lines that are not /proc/sys paths are skipped', () => {
   assert.deepEqual(parseProcSysGrep('432000\ngrep: x: No such file\n/proc/sys/net/a_b:7\n'), { 'net.a_b': '7' });
 });
+
+const procPaths: Array<[string, string]> = [
+  ['net/netfilter/nf_conntrack_max', 'net.netfilter.nf_conntrack_max'],
+  // every slash of a /proc/sys path separates, even after a dot (a VLAN interface)
+  ['net/ipv4/conf/eth0.10/forwarding', 'net.ipv4.conf.eth0/10.forwarding'],
+  ['net.x/y', 'net/x.y'],
+];
+
+for (const [relative, expected] of procPaths) {
+  test(`/proc/sys/${relative} is the key ${expected}`, () => assert.equal(sysctlKeyOfProcPath(relative), expected));
+}

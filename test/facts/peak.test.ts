@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildGatherScript } from '../../src/facts/gather-script.js';
-import { parseGatherOutput } from '../../src/facts/parse-gather-output.js';
+import { parseGatherOutput } from '../../src/facts/gather-output.js';
 import {
   type PeakFact,
   parsePeakRecord,

@@ -1,7 +1,7 @@
 /**
  * An in-memory host behind the transport's Connection interface, for runner unit tests: every script sent is
  * recorded, and each reply comes from the test's script (by the kind of script: gather, apply, probe, journal).
- * The gather reply is the one place that speaks the gather output format (facts/parse-gather-output.ts).
+ * The gather reply is the one place that speaks the gather output format (facts/gather-output.ts).
  */
 import type { Playbook } from '../../src/playbook/types.js';
 import type { ExecResult, HeldCommand, Connection, HostTarget } from '../../src/transport/connection.js';
@@ -13,15 +13,19 @@ export function target(name: string): HostTarget {
 /** What a root gather prints on a host with nf_conntrack loaded, max 65536, tcp_timeout_established 432000. */
 export function gatherStdout(tcpEstablishedSeconds = 432000): string {
   return [
+    '@@section identity',
     '@@value kernel 6.1.0-18-cloud-amd64',
     '@@value uid 0',
     '@@value cpus 4',
     '@@begin meminfo', '|MemTotal:        4014352 kB', '@@end',
+    '@@section modules',
     '@@begin lsmod', '|Module                  Size  Used by', '|nf_conntrack          188416  0', '@@rc 0', '@@end',
+    '@@section conntrack',
     '@@value conntrack_listed 1',
     '@@value conntrack_sys_module 1',
     '@@value conntrack_initstate 1',
     '@@value conntrack_builtin_list 0',
+    '@@section knobs',
     '@@begin knobs',
     '|/proc/sys/net/netfilter/nf_conntrack_max\terw\t65536',
     '|/proc/sys/net/nf_conntrack_max\terw\t65536',
@@ -29,12 +33,19 @@ export function gatherStdout(tcpEstablishedSeconds = 432000): string {
     '|/proc/sys/net/netfilter/nf_conntrack_count\ter\t17',
     '|/sys/module/nf_conntrack/parameters/hashsize\terw\t16384',
     '@@end',
-    '@@begin timeouts', `|/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established:${tcpEstablishedSeconds}`, '@@end',
+    '@@begin values', `|/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established:${tcpEstablishedSeconds}`, '@@end',
+    '@@section stats',
     '@@begin stats', '|entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart', '|00000011  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000', '@@end',
+    '@@section slabinfo',
+    '@@section rules',
     '@@begin rules iptables-save', '@@rc 0', '@@end',
+    '@@section kube-proxy',
     '@@value kube_proxy 0',
+    '@@section files',
+    '@@section boot-config',
+    '@@section peak',
     '@@done',
-  ].join('\n');
+].join('\n');
 }
 
 export type ScriptKind = 'gather' | 'apply' | 'probe' | 'journal' | 'other';

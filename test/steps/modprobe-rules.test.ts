@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BootConfig } from '../../src/facts/parse-boot-config.js';
+import type { BootConfig } from '../../src/facts/types.js';
 import { describeBlocker, findLoadBlockers } from '../../src/steps/modprobe-rules.js';
 import { bootFile, debianBootConfig } from '../fixtures/steps/facts.js';
 

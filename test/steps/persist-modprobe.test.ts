@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readBytesText } from '../../src/changes/file-state.js';
-import type { BootFile } from '../../src/facts/parse-boot-config.js';
+import type { BootFile } from '../../src/facts/types.js';
 import { findHashsizeLines, parseConntrackOptions, rewriteModprobeText } from '../../src/steps/module-files.js';
 import { planModprobeBoot } from '../../src/steps/persist-modprobe.js';
 import { disabledPrefix } from '../../src/steps/sysctl-block.js';

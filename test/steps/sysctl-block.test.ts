@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { normalizeSysctlKey } from '../../src/kernel/sysctl-keys.js';
 import {
   blockBegin,
   blockEnd,
   disabledPrefix,
-  normalizeSysctlKey,
   parseAssignment,
   readBlockEntries,
   rewriteForeignText,

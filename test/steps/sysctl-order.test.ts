@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BootConfig, BootFile } from '../../src/facts/parse-boot-config.js';
+import type { BootConfig, BootFile } from '../../src/facts/types.js';
 import { readBytesText } from '../../src/changes/file-state.js';
 import { planSysctlBoot } from '../../src/steps/persist-boot.js';
 import { disabledPrefix } from '../../src/steps/sysctl-block.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BootConfig, BootFile } from '../../src/facts/parse-boot-config.js';
+import type { BootConfig, BootFile } from '../../src/facts/types.js';
 import { sysctlReadOrder } from '../../src/steps/sysctl-order.js';
 import { bootAssignments, lastAssignments } from '../../src/steps/sysctl-winner.js';
 import { bootFile } from '../fixtures/steps/facts.js';

@@ -1,4 +1,6 @@
-/** Reads the object size of one slab cache from /proc/slabinfo (root only on most kernels). Pure. */
+/** Bytes per conntrack entry: the objsize of slab cache nf_conntrack in /proc/slabinfo (root only on most kernels). */
+import { blockText, type FactSection } from '../section.js';
+import type { HostFacts } from '../types.js';
 
 // slabinfo 2.x: name active_objs num_objs objsize …, used when the `# name` header is missing
 const defaultObjsizeIndex = 3;
@@ -22,3 +24,19 @@ export function parseSlabObjectBytes(text: string, cache = 'nf_conntrack'): numb
   }
   return null;
 }
+
+// one awk: the file is a few hundred long lines, too many bytes for the shell's byte-at-a-time `read`
+const slabinfoSh = String.raw`if [ -r /proc/slabinfo ]; then
+  cf_begin slabinfo; awk '/^(# name|nf_conntrack )/ { print "|" $0 }' /proc/slabinfo; cf_end
+elif [ -e /proc/slabinfo ]; then
+  cf_problem "cannot read /proc/slabinfo: bytes per conntrack entry unknown"
+fi`;
+
+export const slabinfoSection: FactSection<Pick<HostFacts, 'entryBytes'>> = {
+  name: 'slabinfo',
+  sh: () => slabinfoSh,
+  read({ frame }) {
+    const text = blockText(frame, 'slabinfo');
+    return { entryBytes: text === null ? null : parseSlabObjectBytes(text) };
+  },
+};

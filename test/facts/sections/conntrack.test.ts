@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decideConntrackPresence, type PresenceProbe } from '../../src/facts/conntrack-presence.js';
-import type { ConntrackPresence } from '../../src/facts/types.js';
+import { decideConntrackPresence, type PresenceProbe } from '../../../src/facts/sections/conntrack.js';
+import type { ConntrackPresence } from '../../../src/facts/types.js';
 
 const none: PresenceProbe = { listed: false, sysModule: false, initstate: false, builtinList: false };
 

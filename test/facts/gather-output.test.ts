@@ -1,21 +1,30 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { notRootProblem, parseGatherOutput } from '../../src/facts/parse-gather-output.js';
+import { notRootProblem, parseGatherOutput } from '../../src/facts/gather-output.js';
 import { readFixture } from './fixtures.js';
 
 const prefixed = (text: string) => text.split('\n').map((line) => `|${line}`);
 
 /** What the script prints on a Debian 6.1 host with a modular kernel, as an unprivileged user. */
 const debianNonRoot = [
+  '@@section identity',
   '@@value kernel 6.1.0-18-cloud-amd64',
   '@@value uid 1000',
   '@@value cpus 4',
-  '@@begin meminfo', '|MemTotal:        4014352 kB', '@@end',
-  '@@begin lsmod', ...prefixed(readFixture('lsmod.debian-6.1-iptables-nft-masquerade-handwritten.txt')), '@@rc 0', '@@end',
+  '@@begin meminfo',
+  '|MemTotal:        4014352 kB',
+  '@@end',
+  '@@section modules',
+  '@@begin lsmod',
+  ...prefixed(readFixture('lsmod.debian-6.1-iptables-nft-masquerade-handwritten.txt')),
+  '@@rc 0',
+  '@@end',
+  '@@section conntrack',
   '@@value conntrack_listed 1',
   '@@value conntrack_sys_module 1',
   '@@value conntrack_initstate 1',
   '@@value conntrack_builtin_list 0',
+  '@@section knobs',
   '@@begin knobs',
   '|/proc/sys/net/netfilter/nf_conntrack_max\ter\t',
   '|/proc/sys/net/nf_conntrack_max\ter\t65536',
@@ -23,12 +32,26 @@ const debianNonRoot = [
   '|/proc/sys/net/netfilter/nf_conntrack_count\ter\t17',
   '|/sys/module/nf_conntrack/parameters/hashsize\te\t',
   '@@end',
-  '@@begin timeouts', ...prefixed(readFixture('proc-timeouts.6.18-netns.txt')), '@@end',
-  '@@begin stats', ...prefixed(readFixture('stat-nf_conntrack.4.19-4cpu-handwritten.txt')), '@@end',
+  '@@begin values',
+  ...prefixed(readFixture('proc-timeouts.6.18-netns.txt')),
+  '@@end',
+  '@@section stats',
+  '@@begin stats',
+  ...prefixed(readFixture('stat-nf_conntrack.4.19-4cpu-handwritten.txt')),
+  '@@end',
+  '@@section slabinfo',
   '@@problem cannot read /proc/slabinfo: bytes per conntrack entry unknown',
-  '@@begin rules iptables-save', '!iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)', '@@rc 4', '@@end',
+  '@@section rules',
+  '@@begin rules iptables-save',
+  '!iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)',
+  '@@rc 4',
+  '@@end',
+  '@@section kube-proxy',
   '@@value kube_proxy 1',
-  '@@begin file 0', '|unreadable', '@@end',
+  '@@section files',
+  '@@begin file 0',
+  '|unreadable',
+  '@@end',
   '@@done',
 ].join('\n');
 
@@ -63,7 +86,11 @@ function hasNaN(value: unknown): boolean {
 }
 
 test('garbage never throws and never yields NaN', () => {
-  for (const text of ['', 'garbage\n@@begin\n@@end\n@@value\n@@rc x', '@@value cpus NaN\n@@value uid 0\n@@begin knobs\n|/proc/sys/net/netfilter/nf_conntrack_max\ter\tNaN\n@@end']) {
+  for (const text of [
+    '',
+    'garbage\n@@begin\n@@end\n@@value\n@@rc x',
+    '@@value cpus NaN\n@@value uid 0\n@@begin knobs\n|/proc/sys/net/netfilter/nf_conntrack_max\ter\tNaN\n@@end',
+  ]) {
     const facts = parseGatherOutput(text, { files: ['/x'] });
     assert.equal(hasNaN(facts), false);
     assert.equal(facts.max, null);

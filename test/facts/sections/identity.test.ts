@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseMemTotalBytes } from '../../src/facts/parse-meminfo.js';
-import { readFixture } from './fixtures.js';
+import { splitGatherOutput } from '../../../src/facts/gather-frame.js';
+import { parseMemTotalBytes, readCpus } from '../../../src/facts/sections/identity.js';
+import { readFixture } from '../fixtures.js';
 
 test('real /proc/meminfo (6.18)', () => {
   assert.equal(parseMemTotalBytes(readFixture('meminfo.6.18.txt')), 24684084 * 1024);
@@ -18,3 +19,10 @@ const cases: Array<[string, number | null]> = [
 for (const [text, expected] of cases) {
   test(`meminfo ${JSON.stringify(text)}`, () => assert.equal(parseMemTotalBytes(text), expected));
 }
+
+test('cpus: a number, else 1 and a problem', () => {
+  assert.equal(readCpus(splitGatherOutput('@@value cpus 8').values, []), 8);
+  const problems: string[] = [];
+  assert.equal(readCpus(splitGatherOutput('@@value cpus ').values, problems), 1);
+  assert.equal(problems.length, 1);
+});

@@ -1,0 +1,55 @@
+/**
+ * A fact section: one file (src/facts/sections/NAME.ts) holding the shell that reads a fact on the host and the
+ * pure reader that turns its output into HostFacts fields. The gather script runs every section's shell in list
+ * order in ONE round trip (gather-script.ts); parsing runs every section's reader over the same output
+ * (gather-output.ts). To add a fact: write the section, add it to sections/index.ts, add its field to HostFacts.
+ */
+import type { GatherFrame, GatherSection } from './gather-frame.js';
+import type { PeakRequest } from './peak.js';
+import type { HostFacts } from './types.js';
+
+export interface GatherRequest {
+  /** Absolute paths of files to snapshot byte for byte (persist targets, modprobe.d, modules-load.d …). */
+  files: string[];
+  /** The peak file (facts/peak.ts): check keeps it, advise reads it; absent = not touched (run, gate, restore). */
+  peak?: PeakRequest;
+}
+
+/** What a reader gets: the whole split output (values and blocks by the names its own shell printed). */
+export interface SectionInput {
+  frame: GatherFrame;
+  request: GatherRequest;
+  /** Where the reader says what it could not read ("nft failed (exit 1): …"); shown once per host. */
+  problems: string[];
+}
+
+export interface FactSection<T extends Partial<HostFacts>> {
+  /** Printed as `@@section NAME` before the section's output; problems it prints are attributed to it. */
+  name: string;
+  /**
+   * The section's POSIX sh (dash, bash, busybox ash), run inside the gather script's main function with stdin
+   * from /dev/null and fd 5 as the real stdout. May use gather.sh's helpers and shell variables set by the
+   * sections before it (documented where they are set). Request values enter only through transport/quote.ts.
+   */
+  sh(request: GatherRequest): string;
+  /** Pure; never throws: what is missing becomes null or a problem. */
+  read(input: SectionInput): T;
+  /** Output without these cannot be trusted (gather-output.ts fails the host, or says so in problems). */
+  requires?: { values?: string[]; blocks?: string[] };
+}
+
+/** The lines of the first block named `name`, joined; null when the script printed no such block. */
+export function blockText(frame: GatherFrame, name: string): string | null {
+  const block = frame.sections.find((s) => s.name === name);
+  return block ? block.lines.join('\n') : null;
+}
+
+export function flagValue(frame: GatherFrame, name: string): boolean {
+  return frame.values[name] === '1';
+}
+
+/** A failed command block as a problem: `TOOL failed (exit N): first stderr line`. */
+export function commandFailure(block: GatherSection): string {
+  const detail = block.stderrLines.find((line) => line.trim()) ?? 'no message';
+  return `${block.arg || block.name} failed (exit ${block.exitCode}): ${detail.trim()}`;
+}

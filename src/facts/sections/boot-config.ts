@@ -1,0 +1,89 @@
+/**
+ * The boot configuration: every sysctl.d / modprobe.d file read at boot (directory priority, then name), with links
+ * and the bytes of those naming conntrack, the init that applies them, and this boot's `nf_conntrack.hashsize=`.
+ * Shell: src/remote/sections/boot-config.sh. Output: `@@value boot_init systemd|other|unknown`,
+ * `@@value compat_sysctls 0|1`, `@@value cmdline_hashsize N|`, then per file `@@begin boot-entry PATH` with
+ * `|link RAW` (a symlink), `|real PATH` (readlink -f), `|missing`, `|mentions`, `@@end`, followed for a
+ * `mentions` file by `@@begin file boot PATH` … `@@end` (cf_file), or `|same-as REALPATH` when that file was read already.
+ */
+import { remoteScript } from '../../remote/scripts.js';
+import { quoteShell } from '../../transport/quote.js';
+import type { GatherFrame } from '../gather-frame.js';
+import { type FileReading, parseFileSection } from '../parse-file-section.js';
+import type { FactSection } from '../section.js';
+import type { BootConfig, BootFile, HostFacts } from '../types.js';
+
+/** sysctl.d(5) and modprobe.d(5) directories, highest priority first. */
+export const sysctlDirs = [
+  '/etc/sysctl.d',
+  '/run/sysctl.d',
+  '/usr/local/lib/sysctl.d',
+  '/usr/lib/sysctl.d',
+  '/lib/sysctl.d',
+];
+export const modprobeDirs = [
+  '/etc/modprobe.d',
+  '/run/modprobe.d',
+  '/usr/local/lib/modprobe.d',
+  '/usr/lib/modprobe.d',
+  '/lib/modprobe.d',
+];
+
+const notRead: FileReading = { kind: 'unknown', reason: 'was not read' };
+
+function readEntry(path: string, lines: string[]): BootFile {
+  const entry: BootFile = { path, linkTarget: null, realPath: path, missing: false, mentions: false, state: null };
+  for (const line of lines) {
+    if (line.startsWith('link ')) entry.linkTarget = line.slice(5);
+    else if (line.startsWith('real ') && line.length > 5) entry.realPath = line.slice(5);
+    else if (line === 'missing') entry.missing = true;
+    else if (line === 'mentions') entry.mentions = true;
+  }
+  return entry;
+}
+
+/**
+ * The boot configuration, or null when the script printed none of it (an old or cut-short output).
+ * A file that mentions conntrack but could not be snapshotted is said in `problems` and keeps state null.
+ */
+export function readBootConfig(frame: GatherFrame, problems: string[]): BootConfig | null {
+  const init = frame.values['boot_init'];
+  if (init === undefined) return null;
+  if (init === 'unknown')
+    problems.push('no /sbin/init and systemd is not running: assuming `sysctl --system` order at boot');
+  const files = new Map<string, BootFile>();
+  // the script reads a file once; an entry whose file was read under another name says `same-as REALPATH`
+  const readByRealPath = new Map<string, FileReading>();
+  for (const section of frame.sections) {
+    if (section.name === 'boot-entry' && section.arg.startsWith('/')) {
+      const entry = readEntry(section.arg, section.lines);
+      files.set(entry.path, { ...entry, state: files.get(entry.path)?.state ?? null });
+    } else if (section.name === 'file' && section.arg.startsWith('boot /')) {
+      const path = section.arg.slice(5);
+      const entry = files.get(path);
+      const sameAs = section.lines[0]?.startsWith('same-as ') ? section.lines[0].slice(8) : null;
+      const reading = sameAs === null ? parseFileSection(section.lines) : (readByRealPath.get(sameAs) ?? notRead);
+      if (sameAs === null && entry) readByRealPath.set(entry.realPath, reading);
+      if (entry && reading.kind === 'present') entry.state = reading.state;
+      else if (reading.kind === 'unknown') problems.push(`${path} ${reading.reason}`);
+    }
+  }
+  const cmdlineHashsize = frame.values['cmdline_hashsize'] || null;
+  return {
+    init: init === 'systemd' ? 'systemd' : 'other',
+    compatSysctls: frame.values['compat_sysctls'] === '1',
+    cmdlineHashsize,
+    files: [...files.values()],
+  };
+}
+
+export const bootConfigSection: FactSection<Pick<HostFacts, 'bootConfig'>> = {
+  name: 'boot-config',
+  sh: (request) =>
+    [
+      remoteScript('sections/boot-config.sh'),
+      `cf_sysctl_dirs=${quoteShell(sysctlDirs.join(' '))} cf_modprobe_dirs=${quoteShell(modprobeDirs.join(' '))}`,
+      ['cf_boot_config', ...request.files.map(quoteShell)].join(' '),
+    ].join('\n'),
+  read: ({ frame, problems }) => ({ bootConfig: readBootConfig(frame, problems) }),
+};

@@ -1,0 +1,120 @@
+# shellcheck shell=sh
+# The boot-config section (src/facts/sections/boot-config.ts): every file that systemd-sysctl / `sysctl --system`
+# and kmod read at boot, with symlink info, and the bytes of those that mention conntrack (through cf_file, so a
+# file's state is read one way only). Needs cf_sysctl_dirs and cf_modprobe_dirs (set by the controller, highest
+# priority first).
+# shellcheck disable=SC2154
+
+# /run/systemd/system exists only when systemd is PID 1 (sd_booted(3)); else what /sbin/init is decides the next boot
+cf_boot_init() {
+  if [ -d /run/systemd/system ]; then cf_init=systemd; return; fi
+  case $(readlink -f /sbin/init 2>/dev/null) in *systemd*) cf_init=systemd ;; '') cf_init=unknown ;; *) cf_init=other ;; esac
+}
+
+# this boot's nf_conntrack.hashsize= (the last one wins, as kmod reads the command line); /proc/cmdline is one line
+cf_cmdline_hashsize() {
+  cf_hs=''; cf_cmdline=''
+  { read -r cf_cmdline < /proc/cmdline; } 2>/dev/null
+  for cf_w in $cf_cmdline; do
+    case $cf_w in nf[-_]conntrack.hashsize=*) cf_hs=${cf_w#*=} ;; esac
+  done
+}
+
+# $1 a path whose last component is no symlink: `readlink -f` without a process (cd -P resolves the directories);
+# empty when its directory does not exist, as readlink -f prints nothing then
+cf_real_dir() {
+  cf_rd=${1%/*}; [ -n "$cf_rd" ] || cf_rd=/
+  cf_rp=$(cd -P -- "$cf_rd" 2>/dev/null && pwd -P) || { cf_rp=''; return; }
+  cf_rp="${cf_rp%/}/${1##*/}"
+}
+
+# $1 a symlink: sets cf_target (what readlink prints) and cf_real (readlink -f), with one readlink where the
+# target is no link itself, else readlink -f as well
+cf_link_real() {
+  cf_target=$(readlink "$1" 2>/dev/null)
+  case $cf_target in
+    '') cf_real=$(readlink -f "$1" 2>/dev/null); return ;;
+    /*) cf_t=$cf_target ;;
+    *) cf_t=${1%/*}/$cf_target ;;
+  esac
+  if [ -L "$cf_t" ]; then cf_real=$(readlink -f "$1" 2>/dev/null); else cf_real_dir "$cf_t"; cf_real=$cf_rp; fi
+}
+
+# $1 path, $2 "content" to also print the bytes of a file that mentions conntrack, $3 1 when it does (known), else empty
+cf_boot_entry() {
+  cf_mentions=$3
+  cf_begin boot-entry "$1"
+  # readlink only for links: a process per file adds up over a fleet
+  cf_real=$1
+  if [ -L "$1" ]; then cf_link_real "$1"; printf '|link %s\n|real %s\n' "$cf_target" "$cf_real"
+  elif [ "$2" != content ]; then cf_real_dir "$1"; printf '|real %s\n' "$cf_rp"; fi
+  if [ -z "$cf_mentions" ]; then cf_mentions=$(cf_flag grep -q conntrack "$1"); fi
+  if [ ! -e "$1" ]; then echo '|missing'
+  elif [ "$cf_mentions" = 1 ] || { [ -f "$1" ] && [ ! -r "$1" ]; }; then echo '|mentions'; cf_mentions=1
+  fi
+  cf_end
+  # the bytes of the file a link leads to, so the state belongs to the path a change will write (realPath)
+  # a file read already under another name (Debian's 99-sysctl.conf -> ../sysctl.conf) is named, not read again
+  if [ "$cf_mentions" = 1 ] && [ "$2" = content ]; then
+    case $cf_snapped in
+      *"
+${cf_real:-$1}
+"*) cf_begin file "boot $1"; printf '|same-as %s\n' "${cf_real:-$1}"; cf_end ;;
+      *) cf_file "boot $1" "${cf_real:-$1}"; cf_snapped="$cf_snapped
+${cf_real:-$1}
+" ;;
+    esac
+  fi
+}
+
+# $1 pattern, then directories (their *.conf files) and files: adds to cf_hits "\n" + each that matches, one grep
+# for them all. Names come back one a line, so a name with a newline is skipped by the caller.
+cf_hits_in() {
+  cf_pat=$1; shift
+  cf_globs=''
+  for cf_d in "$@"; do
+    if [ -d "$cf_d" ]; then cf_globs="$cf_globs $cf_d/*.conf"; elif [ -e "$cf_d" ]; then cf_globs="$cf_globs $cf_d"; fi
+  done
+  [ -n "$cf_globs" ] || return 0
+  # shellcheck disable=SC2086 # the controller's constant paths: split, then globbed
+  cf_hits="$cf_hits
+$(grep -lE "$cf_pat" $cf_globs 2>/dev/null)
+"
+}
+
+# $@: more paths (persist targets) whose link info the planner needs
+cf_boot_config() {
+  cf_boot_init; cf_value boot_init "$cf_init"
+  cf_flag_value compat_sysctls test -e /proc/sys/net/ipv4/netfilter/ip_conntrack_max
+  cf_cmdline_hashsize; cf_value cmdline_hashsize "$cf_hs"
+  # In modprobe.d, install lines too: "install nf_nat /bin/false" decides whether unload_nat can be undone.
+  cf_hits='' cf_snapped=''
+  # shellcheck disable=SC2086
+  cf_hits_in conntrack $cf_sysctl_dirs /etc/sysctl.conf
+  # shellcheck disable=SC2086
+  cf_hits_in 'conntrack|^[[:space:]]*install[[:space:]]' $cf_modprobe_dirs
+  for cf_d in $cf_sysctl_dirs $cf_modprobe_dirs; do
+    [ -d "$cf_d" ] || continue
+    for cf_f in "$cf_d"/*.conf; do
+      [ -e "$cf_f" ] || [ -L "$cf_f" ] || continue
+      case $cf_f in *'
+'*) cf_problem "a file name with a newline in $cf_d was skipped"; continue ;; esac
+      case $cf_hits in *"
+$cf_f
+"*) cf_boot_entry "$cf_f" content 1 ;; *) cf_boot_entry "$cf_f" content 0 ;; esac
+    done
+  done
+  case $cf_hits in *"
+/etc/sysctl.conf
+"*) cf_boot_entry /etc/sysctl.conf content 1 ;; *) cf_boot_entry /etc/sysctl.conf content 0 ;; esac
+  # the asked-for paths: one grep says which mention conntrack
+  cf_hits=''
+  if [ "$#" -gt 0 ]; then cf_hits="
+$(grep -l conntrack -- "$@" 2>/dev/null)
+"; fi
+  for cf_f in "$@"; do
+    case $cf_hits in *"
+$cf_f
+"*) cf_boot_entry "$cf_f" links 1 ;; *) cf_boot_entry "$cf_f" links 0 ;; esac
+  done
+}

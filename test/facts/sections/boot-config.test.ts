@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { splitGatherOutput } from '../../../src/facts/gather-frame.js';
+import { gatherFunctions } from '../../../src/facts/gather-script.js';
+import { bootConfigSection, readBootConfig } from '../../../src/facts/sections/boot-config.js';
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+describe('readBootConfig', () => {
+  it('reads links, masks, missing files and the bytes of files that mention conntrack', () => {
+    const output = [
+      '@@value boot_init systemd',
+      '@@value compat_sysctls 0',
+      '@@value cmdline_hashsize 16384',
+      '@@begin boot-entry /etc/sysctl.d/99-sysctl.conf',
+      '|link ../sysctl.conf',
+      '|real /etc/sysctl.conf',
+      '|mentions',
+      '@@end',
+      '@@begin file boot /etc/sysctl.d/99-sysctl.conf',
+      '|meta 644 0 0',
+      `|base64 ${b64('net.netfilter.nf_conntrack_max = 1\n')}`,
+      '@@end',
+      '@@begin boot-entry /etc/sysctl.d/50-off.conf',
+      '|link /dev/null',
+      '|real /dev/null',
+      '@@end',
+      '@@begin boot-entry /etc/modprobe.d/x.conf',
+      '|real /etc/modprobe.d/x.conf',
+      '|mentions',
+      '@@end',
+      '@@begin file boot /etc/modprobe.d/x.conf',
+      '|unreadable',
+      '@@end',
+      '@@begin boot-entry /etc/sysctl.d/90-conntrack-fleet.conf',
+      '|real /etc/sysctl.d/90-conntrack-fleet.conf',
+      '|missing',
+      '@@end',
+      '@@done',
+    ].join('\n');
+    const problems: string[] = [];
+    const config = readBootConfig(splitGatherOutput(output), problems);
+    assert.equal(config?.init, 'systemd');
+    assert.equal(config?.compatSysctls, false);
+    assert.equal(config?.cmdlineHashsize, '16384');
+    assert.deepEqual(
+      config?.files.map((f) => [f.path, f.linkTarget, f.realPath, f.missing, f.mentions, f.state?.mode ?? null]),
+      [
+        ['/etc/sysctl.d/99-sysctl.conf', '../sysctl.conf', '/etc/sysctl.conf', false, true, 0o644],
+        ['/etc/sysctl.d/50-off.conf', '/dev/null', '/dev/null', false, false, null],
+        ['/etc/modprobe.d/x.conf', null, '/etc/modprobe.d/x.conf', false, true, null],
+        ['/etc/sysctl.d/90-conntrack-fleet.conf', null, '/etc/sysctl.d/90-conntrack-fleet.conf', true, false, null],
+      ],
+    );
+    assert.deepEqual(problems, ['/etc/modprobe.d/x.conf cannot be read']);
+  });
+
+  it('is null for an output without the boot config (old script, cut short)', () => {
+    assert.equal(readBootConfig(splitGatherOutput('@@value kernel 6.1\n@@done'), []), null);
+  });
+
+  it('the shell lists a real directory tree with dash: links, content only for conntrack files, the cmdline hashsize', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ctf-boot-'));
+    mkdirSync(path.join(root, 'sysctl.d'));
+    writeFileSync(path.join(root, 'sysctl.conf'), 'net.netfilter.nf_conntrack_max = 7\n');
+    writeFileSync(path.join(root, 'sysctl.d', '10-other.conf'), 'vm.swappiness = 1\n');
+    symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '99-sysctl.conf'));
+    // the function takes its directories from the script; point one of them at the temp tree
+    writeFileSync(
+      path.join(root, 'cmdline'),
+      'BOOT_IMAGE=/vmlinuz ro nf_conntrack.hashsize=1024 quiet nf-conntrack.hashsize=2048\n',
+    );
+    const section = bootConfigSection
+      .sh({ files: [] })
+      .replace("'/etc/sysctl.d ", `'${root}/sysctl.d `)
+      .replace('< /proc/cmdline', `< ${root}/cmdline`);
+    const script = `${gatherFunctions}\n{\n${section}\n} 5>&1\n`;
+    const shell = ['dash', 'sh'].find((s) => {
+      try {
+        execFileSync('which', [s]);
+        return true;
+      } catch {
+        return false;
+      }
+    })!;
+    const stdout = execFileSync(shell, ['-s'], { input: script }).toString();
+    const config = readBootConfig(splitGatherOutput(stdout), [])!;
+    assert.equal(config.cmdlineHashsize, '2048', 'the last nf-conntrack.hashsize= of the command line');
+    const mine = config.files.filter((f) => f.path.startsWith(root));
+    assert.deepEqual(
+      mine.map((f) => [
+        path.basename(f.path),
+        f.realPath === path.join(root, 'sysctl.conf'),
+        f.mentions,
+        f.state !== null,
+      ]),
+      [
+        ['10-other.conf', false, false, false],
+        ['99-sysctl.conf', true, true, true],
+      ],
+    );
+    assert.equal(mine[1]?.linkTarget, '../sysctl.conf');
+    assert.equal(
+      Buffer.from(mine[1]!.state!.contentBase64, 'base64').toString(),
+      'net.netfilter.nf_conntrack_max = 7\n',
+    );
+  });
+
+  it('a file read once is named by the entries after it (`same-as`): each gets the same state', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'ctf-boot-same-'));
+    mkdirSync(path.join(root, 'sysctl.d'));
+    writeFileSync(path.join(root, 'sysctl.conf'), 'net.netfilter.nf_conntrack_max = 7\n');
+    symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '98-relative.conf'));
+    symlinkSync(path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.d', '99-absolute.conf'));
+    const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `);
+    const stdout = execFileSync('sh', ['-s'], { input: `${gatherFunctions}\n{\n${section}\n} 5>&1\n` }).toString();
+    const reads = stdout
+      .split('@@begin file boot ')
+      .filter((block) => block.startsWith(root))
+      .map((block) => block.split('\n')[1]?.split(' ')[0]);
+    assert.deepEqual(reads, ['|meta', '|same-as'], 'the shared file is read once');
+    const mine = readBootConfig(splitGatherOutput(stdout), [])!.files.filter((f) => f.path.startsWith(root));
+    assert.deepEqual(
+      mine.map((f) => [path.basename(f.path), f.realPath, f.linkTarget]),
+      [
+        ['98-relative.conf', path.join(root, 'sysctl.conf'), '../sysctl.conf'],
+        ['99-absolute.conf', path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.conf')],
+      ],
+    );
+    assert.deepEqual(mine[1]?.state, mine[0]?.state);
+    assert.equal(
+      Buffer.from(mine[1]?.state?.contentBase64 ?? '', 'base64').toString(),
+      'net.netfilter.nf_conntrack_max = 7\n',
+    );
+  });
+});
