@@ -33,7 +33,8 @@ export function spread(values: number[]): Spread {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN };
   const mid = Math.floor(sorted.length / 2);
-  const median = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const median =
+    sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   return { median, min: sorted[0] as number, max: sorted.at(-1) as number };
 }
 
@@ -81,7 +82,19 @@ const fixed = (n: number | null, digits: number): string => (n === null || Numbe
 const range = ([a, b]: [number, number]): string => (a === b ? String(a) : `${a}–${b}`);
 
 export function renderTable(summaries: RowSummary[]): string {
-  const header = ['row', 'wall s (median, min–max)', '× floor', '× script', '× Ansible', 'peak RSS MB', 'CPU s', 'conns/host', 'channels/host', 'execs/host', 'failed'];
+  const header = [
+    'row',
+    'wall s (median, min–max)',
+    '× floor',
+    '× script',
+    '× Ansible',
+    'peak RSS MB',
+    'CPU s',
+    'conns/host',
+    'channels/host',
+    'execs/host',
+    'failed',
+  ];
   const lines = summaries.map((s) => [
     s.label,
     `${fixed(s.wallS.median, 2)} (${fixed(s.wallS.min, 2)}–${fixed(s.wallS.max, 2)})`,
@@ -104,7 +117,8 @@ export function writeResults(dir: string, hosts: number, document: object): stri
   const stamp = new Date().toISOString().slice(0, 16).replace(':', '');
   const file = path.join(dir, `${stamp}-${hosts}.json`);
   // milliseconds and kilobytes are plenty: keeps the committed files small and readable
-  const rounded = (_key: string, value: unknown): unknown => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
+  const rounded = (_key: string, value: unknown): unknown =>
+    typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
   writeFileSync(file, `${JSON.stringify(document, rounded, 2)}\n`);
   return file;
 }

@@ -37,7 +37,8 @@ const conntrackCount = 20000;
 export async function benchCompare(options: CompareOptions): Promise<void> {
   const forks = options.forks ?? options.hosts;
   const ansibleInstalled = resolveCommand('ansible-playbook') !== null;
-  if (options.ansible && !ansibleInstalled) console.log('Ansible row skipped: not installed (Debian: apt-get install ansible; it brings ansible.posix)');
+  if (options.ansible && !ansibleInstalled)
+    console.log('Ansible row skipped: not installed (Debian: apt-get install ansible; it brings ansible.posix)');
   ensureBuilt(repoDir);
   warnAboutCapacity(options.hosts, forks);
   const loadBefore = loadAverage();
@@ -51,20 +52,30 @@ export async function benchCompare(options: CompareOptions): Promise<void> {
     const labs = fleet.labs;
     const hosts = labs.reduce((n, lab) => n + lab.hosts.length, 0);
     const labStartS = (Date.now() - labStarted) / 1000;
-    console.log(`lab: ${hosts} hosts up in ${labStartS.toFixed(1)} s${fleet.shortfall ? ` (asked for ${options.hosts}; stopped: ${fleet.shortfall})` : ''}`);
+    console.log(
+      `lab: ${hosts} hosts up in ${labStartS.toFixed(1)} s${fleet.shortfall ? ` (asked for ${options.hosts}; stopped: ${fleet.shortfall})` : ''}`,
+    );
     await prepareLabs(labs);
     const ctx = await contextFor(labs, fleet.inventoryFile, tmp, Math.min(forks, hosts));
     const tools = benchTools({ ansible: options.ansible && ansibleInstalled });
     const results = await measure(tools, labs, ctx, options.rounds);
     const summaries = summarize(results);
-    console.log(`\n${hosts} hosts, forks ${ctx.forks}, ${options.rounds} rounds; load before ${loadBefore}, after ${loadAverage()}\n`);
+    console.log(
+      `\n${hosts} hosts, forks ${ctx.forks}, ${options.rounds} rounds; load before ${loadBefore}, after ${loadAverage()}\n`,
+    );
     console.log(renderTable(summaries));
     const file = writeResults(path.join(repoDir, 'bench', 'results'), hosts, {
       date: new Date().toISOString(),
       command: `npm run bench -- --hosts ${options.hosts} --rounds ${options.rounds} -f ${forks}${options.ansible ? '' : ' --no-ansible'}`,
-      hostsRequested: options.hosts, hosts, labShortfall: fleet.shortfall, forks: ctx.forks, rounds: options.rounds, labStartS,
+      hostsRequested: options.hosts,
+      hosts,
+      labShortfall: fleet.shortfall,
+      forks: ctx.forks,
+      rounds: options.rounds,
+      labStartS,
       load: { before: loadBefore, after: loadAverage() },
-      machine: machineInfo(), versions: versionsInfo(repoDir),
+      machine: machineInfo(),
+      versions: versionsInfo(repoDir),
       rows: summaries.map((s, i) => ({ ...s, samples: results[i]?.samples })),
     });
     console.log(`\nwritten: ${path.relative(repoDir, file)}`);
@@ -79,13 +90,16 @@ function warnAboutCapacity(hosts: number, forks: number): void {
   const pidMax = Number(execFileSync('cat', ['/proc/sys/kernel/pid_max'], { encoding: 'utf8' }));
   const needed = 2 * hosts + 6 * forks; // holder + socat per host; socat fork, nsenter, sshd, session, shell per connection
   const free = pidMax - processCount();
-  if (needed > free) console.log(`warning: about ${needed} processes needed, ${free} PIDs free (kernel.pid_max ${pidMax})`);
+  if (needed > free)
+    console.log(`warning: about ${needed} processes needed, ${free} PIDs free (kernel.pid_max ${pidMax})`);
 }
 
 /** sshd -i reads its config per connection: VERBOSE logs "Connection from" and "Starting session" (the census). */
 async function prepareLabs(labs: Lab[]): Promise<void> {
   for (const lab of labs) {
-    await Promise.all(lab.hosts.map((h) => appendFile(hostPathsFor(labPathsFor(lab.dir), h.name).sshdConfigFile, 'LogLevel VERBOSE\n')));
+    await Promise.all(
+      lab.hosts.map((h) => appendFile(hostPathsFor(labPathsFor(lab.dir), h.name).sshdConfigFile, 'LogLevel VERBOSE\n')),
+    );
     await snapshotHosts(lab, { count: conntrackCount });
   }
 }
@@ -139,7 +153,8 @@ function print(when: string, tool: Tool, s: Sample): void {
 
 /** Connections and channels per host from every sshd log; execs from strace on the first host (null without strace). */
 async function takeCensus(labs: Lab[], action: () => Promise<void>): Promise<Census> {
-  const tally = async () => (await Promise.all(labs.map((lab) => Promise.all(lab.hosts.map((h) => sshdTally(lab, h.name)))))).flat();
+  const tally = async () =>
+    (await Promise.all(labs.map((lab) => Promise.all(lab.hosts.map((h) => sshdTally(lab, h.name)))))).flat();
   const before = await tally();
   const first = labs[0];
   let census: ExecCensus | null = null;
@@ -147,7 +162,14 @@ async function takeCensus(labs: Lab[], action: () => Promise<void>): Promise<Cen
   await action();
   const counted = census ? await census.stop() : null;
   const after = await tally();
-  const deltas = after.map((now, i) => ({ connections: now.connections - (before[i]?.connections ?? 0), sessions: now.sessions - (before[i]?.sessions ?? 0) }));
+  const deltas = after.map((now, i) => ({
+    connections: now.connections - (before[i]?.connections ?? 0),
+    sessions: now.sessions - (before[i]?.sessions ?? 0),
+  }));
   const minMax = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];
-  return { connections: minMax(deltas.map((d) => d.connections)), channels: minMax(deltas.map((d) => d.sessions)), execs: counted?.execs ?? null };
+  return {
+    connections: minMax(deltas.map((d) => d.connections)),
+    channels: minMax(deltas.map((d) => d.sessions)),
+    execs: counted?.execs ?? null,
+  };
 }

@@ -23,7 +23,8 @@ const mode: Mode = (modes as readonly string[]).includes(first) ? (first as Mode
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} takes a positive whole number, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${flag} takes a positive whole number, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -38,13 +39,20 @@ async function compare(argv: string[]): Promise<void> {
       'no-ansible': { type: 'boolean' },
     },
   });
-  const sizes = [...(values.hosts ?? []), ...positionals].flatMap((v) => v.split(',')).map((v) => positiveInt(v, '--hosts', 0));
+  const sizes = [...(values.hosts ?? []), ...positionals]
+    .flatMap((v) => v.split(','))
+    .map((v) => positiveInt(v, '--hosts', 0));
   const rounds = positiveInt(values.rounds, '--rounds', 3);
   const forks = values.forks === undefined ? undefined : positiveInt(values.forks, '--forks', 0);
-  for (const hosts of sizes.length > 0 ? sizes : [20]) await benchCompare({ hosts, rounds, forks, ansible: !values['no-ansible'] });
+  for (const hosts of sizes.length > 0 ? sizes : [20])
+    await benchCompare({ hosts, rounds, forks, ansible: !values['no-ansible'] });
 }
 
-const sizes = (): number[] => process.argv.slice(3).map(Number).filter((n) => n > 0);
+const sizes = (): number[] =>
+  process.argv
+    .slice(3)
+    .map(Number)
+    .filter((n) => n > 0);
 const skip = labSkipReason();
 if (mode === 'render') {
   for (const hosts of sizes().length > 0 ? sizes() : [30, 100, 1000]) await benchRender(hosts);
@@ -54,7 +62,9 @@ if (mode === 'render') {
   process.argv.splice(2, 1); // watch.bench.ts reads its own arguments from argv[2…]
   await import('./watch.bench.js');
 } else {
-  console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
   if (mode === 'output') for (const hosts of sizes().length > 0 ? sizes() : [30, 100]) await benchOutput(hosts);
   else await compare(process.argv.slice(2));
 }

@@ -15,7 +15,6 @@ function firstLine(command: string, args: string[], cwd?: string): string | null
   }
 }
 
-
 /** `ssh -V` writes its version to stderr. */
 function openSshVersion(): string | null {
   try {
@@ -37,7 +36,9 @@ export function machineInfo(): object {
 }
 
 export function versionsInfo(repoDir: string): object {
-  const ssh2 = JSON.parse(readFileSync(path.join(repoDir, 'node_modules', 'ssh2', 'package.json'), 'utf8')) as { version: string };
+  const ssh2 = JSON.parse(readFileSync(path.join(repoDir, 'node_modules', 'ssh2', 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return {
     node: process.version,
     ssh2: ssh2.version,
@@ -49,7 +50,10 @@ export function versionsInfo(repoDir: string): object {
 
 /** `uptime`-style load averages, 1/5/15 min. */
 export function loadAverage(): string {
-  return os.loadavg().map((n) => n.toFixed(2)).join(' ');
+  return os
+    .loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 }
 
 /** Processes on the machine now (each lab host holds 2, each open connection about 4 more while it lasts). */

@@ -24,13 +24,19 @@ const readCached = (file: string): string => {
 };
 
 function targetsFrom(hostsFile: string): Target[] {
-  return readFileSync(hostsFile, 'utf8').trim().split('\n').map((line) => {
-    const [port = '', keyFile = '', knownHostsFile = ''] = line.split(' ');
-    const hostKeys = new Set(
-      readCached(knownHostsFile).split('\n').filter((l) => l.startsWith(`[127.0.0.1]:${port} `)).map((l) => l.split(' ')[2] ?? ''),
-    );
-    return { port: Number(port), key: Buffer.from(readCached(keyFile)), hostKeys };
-  });
+  return readFileSync(hostsFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [port = '', keyFile = '', knownHostsFile = ''] = line.split(' ');
+      const hostKeys = new Set(
+        readCached(knownHostsFile)
+          .split('\n')
+          .filter((l) => l.startsWith(`[127.0.0.1]:${port} `))
+          .map((l) => l.split(' ')[2] ?? ''),
+      );
+      return { port: Number(port), key: Buffer.from(readCached(keyFile)), hostKeys };
+    });
 }
 
 function connectAndRunTrue(target: Target): Promise<void> {
@@ -41,7 +47,9 @@ function connectAndRunTrue(target: Target): Promise<void> {
       client.exec('true', (error, stream) => {
         if (error) return reject(error);
         stream.resume();
-        stream.once('exit', (code: number | null) => (code === 0 ? undefined : reject(new Error(`true exited ${code}`))));
+        stream.once('exit', (code: number | null) =>
+          code === 0 ? undefined : reject(new Error(`true exited ${code}`)),
+        );
         stream.once('close', () => client.end());
       });
     });
@@ -67,4 +75,6 @@ const cpu = process.cpuUsage(cpuBefore);
 const failures = results.filter((r) => r.status === 'rejected');
 const firstError = failures[0]?.status === 'rejected' ? String(failures[0].reason) : null;
 const maxRssMb = process.resourceUsage().maxRSS / 1024;
-console.log(JSON.stringify({ wallS, cpuS: (cpu.user + cpu.system) / 1e6, maxRssMb, failures: failures.length, firstError }));
+console.log(
+  JSON.stringify({ wallS, cpuS: (cpu.user + cpu.system) / 1e6, maxRssMb, failures: failures.length, firstError }),
+);

@@ -47,7 +47,13 @@ export function runTimed(command: string, args: string[], options: TimedOptions 
     child.once('close', (exitCode) => {
       clearTimeout(timer);
       const wallS = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ wallS, ...readTime(timeFile), exitCode, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
+      resolve({
+        wallS,
+        ...readTime(timeFile),
+        exitCode,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+      });
     });
   });
 }

@@ -41,8 +41,16 @@ export interface Tool {
   run(ctx: BenchContext): Promise<Sample>;
 }
 
-export const tunePlaybook = ['hosts: all', 'steps:', '  - check_count: {}', '  - raise_max: {value: 262144}', '  - set_hashsize: {value: max/4}',
-  '  - set_timeouts: {tcp_timeout_established: 86400, tcp_timeout_time_wait: 90}', '  - persist: {}', ''].join('\n');
+export const tunePlaybook = [
+  'hosts: all',
+  'steps:',
+  '  - check_count: {}',
+  '  - raise_max: {value: 262144}',
+  '  - set_hashsize: {value: max/4}',
+  '  - set_timeouts: {tcp_timeout_established: 86400, tcp_timeout_time_wait: 90}',
+  '  - persist: {}',
+  '',
+].join('\n');
 
 function sample(result: TimedResult, ok: boolean, summary: string): Sample {
   return { wallS: result.wallS, cpuS: result.cpuS, maxRssMb: result.maxRssMb, ok, summary };
@@ -53,12 +61,27 @@ function tail(text: string): string {
 }
 
 const ssh2Floor: Tool = {
-  id: 'ssh2-floor', label: 'ssh2 floor: connect + true', needs: 'any', changesHosts: false,
+  id: 'ssh2-floor',
+  label: 'ssh2 floor: connect + true',
+  needs: 'any',
+  changesHosts: false,
   async run(ctx) {
-    const result = await runTimed(process.execPath, ['--import', 'tsx', 'test/bench/ssh2-floor.ts', ctx.hostsFile], { cwd: repoDir });
+    const result = await runTimed(process.execPath, ['--import', 'tsx', 'test/bench/ssh2-floor.ts', ctx.hostsFile], {
+      cwd: repoDir,
+    });
     try {
-      const floor = JSON.parse(result.stdout) as { wallS: number; cpuS: number; maxRssMb: number; failures: number; firstError: string | null };
-      return { ...floor, ok: floor.failures === 0, summary: floor.failures === 0 ? `${ctx.hosts} ok` : `${floor.failures} failed: ${floor.firstError}` };
+      const floor = JSON.parse(result.stdout) as {
+        wallS: number;
+        cpuS: number;
+        maxRssMb: number;
+        failures: number;
+        firstError: string | null;
+      };
+      return {
+        ...floor,
+        ok: floor.failures === 0,
+        summary: floor.failures === 0 ? `${ctx.hosts} ok` : `${floor.failures} failed: ${floor.firstError}`,
+      };
     } catch {
       return sample(result, false, `exit ${result.exitCode}: ${tail(result.stderr)}`);
     }
@@ -67,11 +90,18 @@ const ssh2Floor: Tool = {
 
 function openSsh(id: string, label: string, command: () => Promise<string>, changesHosts: boolean): Tool {
   return {
-    id, label, needs: changesHosts ? 'clean' : 'any', changesHosts,
+    id,
+    label,
+    needs: changesHosts ? 'clean' : 'any',
+    changesHosts,
     async run(ctx) {
       const input = await readFile(ctx.hostsFile, 'utf8');
       const result = await runTimed(parallelSsh, [String(ctx.forks), await command()], { input });
-      return sample(result, result.exitCode === 0, result.exitCode === 0 ? `${ctx.hosts} ok` : `exit ${result.exitCode}: ${tail(result.stderr)}`);
+      return sample(
+        result,
+        result.exitCode === 0,
+        result.exitCode === 0 ? `${ctx.hosts} ok` : `exit ${result.exitCode}: ${tail(result.stderr)}`,
+      );
     },
   };
 }
@@ -80,7 +110,9 @@ function openSsh(id: string, label: string, command: () => Promise<string>, chan
 function outcomes(stdout: string): string {
   try {
     const parsed = JSON.parse(stdout) as { hosts?: { outcome: string }[] } | { reachable: boolean }[];
-    const words = Array.isArray(parsed) ? parsed.map((h) => (h.reachable ? 'read' : 'unreachable')) : (parsed.hosts ?? []).map((h) => h.outcome);
+    const words = Array.isArray(parsed)
+      ? parsed.map((h) => (h.reachable ? 'read' : 'unreachable'))
+      : (parsed.hosts ?? []).map((h) => h.outcome);
     const counts = new Map<string, number>();
     for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
     return [...counts].map(([word, n]) => `${n} ${word}`).join(', ');
@@ -89,9 +121,19 @@ function outcomes(stdout: string): string {
   }
 }
 
-function cli(id: string, label: string, needs: NeededState, changesHosts: boolean, args: (ctx: BenchContext) => string[], okWhen: (s: string) => boolean): Tool {
+function cli(
+  id: string,
+  label: string,
+  needs: NeededState,
+  changesHosts: boolean,
+  args: (ctx: BenchContext) => string[],
+  okWhen: (s: string) => boolean,
+): Tool {
   return {
-    id, label, needs, changesHosts,
+    id,
+    label,
+    needs,
+    changesHosts,
     async run(ctx) {
       const common = ['-i', ctx.inventoryFile, '-o', 'json', '-f', String(ctx.forks), '-F', 'none'];
       const result = await runTimed(process.execPath, [cliFile, ...args(ctx), ...common], { cwd: ctx.tmp });
@@ -105,7 +147,10 @@ function cli(id: string, label: string, needs: NeededState, changesHosts: boolea
 const only = (word: string) => (summary: string) => new RegExp(`^\\d+ ${word}$`).test(summary);
 
 const startup: Tool = {
-  id: 'startup', label: 'CLI start-up (--version)', needs: 'any', changesHosts: false,
+  id: 'startup',
+  label: 'CLI start-up (--version)',
+  needs: 'any',
+  changesHosts: false,
   async run() {
     const result = await runTimed(process.execPath, [cliFile, '--version']);
     return sample(result, result.exitCode === 0, result.stdout.trim());
@@ -114,25 +159,41 @@ const startup: Tool = {
 
 async function ansibleConfig(ctx: BenchContext, controlDir: string): Promise<string> {
   const file = path.join(ctx.tmp, 'ansible.cfg');
-  await writeFile(file, [
-    '[defaults]', `forks = ${ctx.forks}`, 'host_key_checking = True', 'gathering = explicit', 'interpreter_python = /usr/bin/python3',
-    'retry_files_enabled = False', `local_tmp = ${ctx.tmp}/ansible-local`,
-    '[ssh_connection]', 'pipelining = True', `control_path_dir = ${controlDir}`,
-    // Ansible's default ssh_args plus the key exchange every other row uses (see bench/parallel-ssh.sh).
-    'ssh_args = -C -o ControlMaster=auto -o ControlPersist=60s -o GlobalKnownHostsFile=/dev/null -o KexAlgorithms=curve25519-sha256,curve25519-sha256@libssh.org', '',
-  ].join('\n'));
+  await writeFile(
+    file,
+    [
+      '[defaults]',
+      `forks = ${ctx.forks}`,
+      'host_key_checking = True',
+      'gathering = explicit',
+      'interpreter_python = /usr/bin/python3',
+      'retry_files_enabled = False',
+      `local_tmp = ${ctx.tmp}/ansible-local`,
+      '[ssh_connection]',
+      'pipelining = True',
+      `control_path_dir = ${controlDir}`,
+      // Ansible's default ssh_args plus the key exchange every other row uses (see bench/parallel-ssh.sh).
+      'ssh_args = -C -o ControlMaster=auto -o ControlPersist=60s -o GlobalKnownHostsFile=/dev/null -o KexAlgorithms=curve25519-sha256,curve25519-sha256@libssh.org',
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
 /** ControlPersist masters outlive ansible-playbook (they hold a session per host): close them, untimed. */
 async function closeControlMasters(controlDir: string): Promise<void> {
   const sockets = await readdir(controlDir).catch(() => [] as string[]);
-  await Promise.all(sockets.map((socket) => runTimed('ssh', ['-o', `ControlPath=${path.join(controlDir, socket)}`, '-O', 'exit', 'x'])));
+  await Promise.all(
+    sockets.map((socket) => runTimed('ssh', ['-o', `ControlPath=${path.join(controlDir, socket)}`, '-O', 'exit', 'x'])),
+  );
 }
 
 let ansibleRun = 0;
 const ansible: Tool = {
-  id: 'ansible', label: 'Ansible (ansible.posix.sysctl, pipelining)', needs: 'clean', changesHosts: true,
+  id: 'ansible',
+  label: 'Ansible (ansible.posix.sysctl, pipelining)',
+  needs: 'clean',
+  changesHosts: true,
   async run(ctx) {
     const controlDir = path.join(ctx.tmp, `ansible-cp-${ansibleRun++}`);
     await mkdir(controlDir, { recursive: true });
@@ -145,7 +206,13 @@ const ansible: Tool = {
     const bad = recaps.filter((m) => m[2] !== '0' || m[3] !== '0').length;
     const changed = recaps.filter((m) => m[1] !== '0').length;
     const ok = result.exitCode === 0 && bad === 0 && recaps.length === ctx.hosts;
-    return sample(result, ok, ok ? `${changed} changed, ${recaps.length - changed} ok` : `exit ${result.exitCode}, ${bad} hosts failed: ${tail(result.stdout)}`);
+    return sample(
+      result,
+      ok,
+      ok
+        ? `${changed} changed, ${recaps.length - changed} ok`
+        : `exit ${result.exitCode}, ${bad} hosts failed: ${tail(result.stdout)}`,
+    );
   },
 };
 
@@ -156,9 +223,30 @@ export function benchTools(options: { ansible: boolean }): Tool[] {
     openSsh('ssh-true', 'OpenSSH: ssh host true', async () => 'true', false),
     startup,
     cli('check', 'conntrack-fleet check', 'clean', false, () => ['check'], only('read')),
-    cli('run-check', 'conntrack-fleet run --check', 'clean', false, (ctx) => ['run', ctx.playbookFile, '--check'], () => true),
-    cli('run', 'conntrack-fleet run (changes every host)', 'clean', true, (ctx) => ['run', ctx.playbookFile], only('changed')),
-    cli('run-noop', 'conntrack-fleet run (no-op, again)', 'after-run', false, (ctx) => ['run', ctx.playbookFile], (s) => !/failed|unreachable/.test(s)),
+    cli(
+      'run-check',
+      'conntrack-fleet run --check',
+      'clean',
+      false,
+      (ctx) => ['run', ctx.playbookFile, '--check'],
+      () => true,
+    ),
+    cli(
+      'run',
+      'conntrack-fleet run (changes every host)',
+      'clean',
+      true,
+      (ctx) => ['run', ctx.playbookFile],
+      only('changed'),
+    ),
+    cli(
+      'run-noop',
+      'conntrack-fleet run (no-op, again)',
+      'after-run',
+      false,
+      (ctx) => ['run', ctx.playbookFile],
+      (s) => !/failed|unreachable/.test(s),
+    ),
     openSsh('by-hand', 'OpenSSH script, one ssh per host', byHand, true),
     ...(options.ansible ? [ansible] : []),
   ];

@@ -64,7 +64,8 @@ async function onEveryHost(lab: Lab, scriptFor: (paths: HostPaths) => string): P
     lab.hosts.map((host) =>
       limit(async () => {
         const result = await lab.exec(host.name, scriptFor(hostPathsFor(labPaths, host.name)), { timeoutMs: 120_000 });
-        if (result.exitCode !== 0) throw new Error(`lab ${host.name}: reset script failed (${result.exitCode}): ${result.stderr.trim()}`);
+        if (result.exitCode !== 0)
+          throw new Error(`lab ${host.name}: reset script failed (${result.exitCode}): ${result.stderr.trim()}`);
       }),
     ),
   );
