@@ -1,12 +1,14 @@
 /**
  * The ssh2 floor, run as its own process by the benchmark:
- *   node --import tsx test/bench/ssh2-floor.ts HOSTS_FILE      (each line: PORT PRIVATE_KEY KNOWN_HOSTS; root@127.0.0.1)
- * Every host at once: TCP connect, SSH handshake with the tool's key exchange and ciphers (src/transport/algorithms.ts),
+ *   node --import tsx test/bench/ssh2-floor.ts HOSTS_FILE [AT_ONCE]   (lines: PORT PRIVATE_KEY KNOWN_HOSTS; root@127.0.0.1)
+ * AT_ONCE hosts at a time (default all; the benchmark passes its forks, N unless -f): TCP connect, SSH handshake
+ * with the tool's key exchange and ciphers (src/transport/algorithms.ts),
  * host key checked against the known_hosts line, public-key login, one exec channel running `true`, disconnect.
  * Prints one JSON line: { wallS, cpuS, maxRssMb, failures, firstError }: wall and CPU of the SSH work only (from
  * the first connect to the last close, so node and tsx start-up are not in it), peak RSS of the whole process.
  */
 import { readFileSync } from 'node:fs';
+import pLimit from 'p-limit';
 import { Client } from 'ssh2';
 import { cipherAlgorithms, kexAlgorithms } from '../../src/transport/algorithms.js';
 
@@ -67,9 +69,10 @@ function connectAndRunTrue(target: Target): Promise<void> {
 }
 
 const targets = targetsFrom(process.argv[2] ?? '');
+const limit = pLimit(Number(process.argv[3] ?? targets.length) || targets.length);
 const cpuBefore = process.cpuUsage();
 const started = process.hrtime.bigint();
-const results = await Promise.allSettled(targets.map(connectAndRunTrue));
+const results = await Promise.allSettled(targets.map((target) => limit(() => connectAndRunTrue(target))));
 const wallS = Number(process.hrtime.bigint() - started) / 1e9;
 const cpu = process.cpuUsage(cpuBefore);
 const failures = results.filter((r) => r.status === 'rejected');

@@ -66,9 +66,13 @@ const ssh2Floor: Tool = {
   needs: 'any',
   changesHosts: false,
   async run(ctx) {
-    const result = await runTimed(process.execPath, ['--import', 'tsx', 'test/bench/ssh2-floor.ts', ctx.hostsFile], {
-      cwd: repoDir,
-    });
+    const result = await runTimed(
+      process.execPath,
+      ['--import', 'tsx', 'test/bench/ssh2-floor.ts', ctx.hostsFile, String(ctx.forks)],
+      {
+        cwd: repoDir,
+      },
+    );
     try {
       const floor = JSON.parse(result.stdout) as {
         wallS: number;
