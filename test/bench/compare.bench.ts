@@ -6,7 +6,7 @@
  * and writes bench/results/DATE-N.json. The CLI runs from dist (built first when src is newer).
  * Method and limits: docs/benchmarks.md. Asserts nothing; not part of `npm test`.
  */
-import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,7 +87,7 @@ export async function benchCompare(options: CompareOptions): Promise<void> {
 }
 
 function warnAboutCapacity(hosts: number, forks: number): void {
-  const pidMax = Number(execFileSync('cat', ['/proc/sys/kernel/pid_max'], { encoding: 'utf8' }));
+  const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
   const needed = 2 * hosts + 6 * forks; // holder + socat per host; socat fork, nsenter, sshd, session, shell per connection
   const free = pidMax - processCount();
   if (needed > free)
