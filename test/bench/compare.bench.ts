@@ -100,8 +100,13 @@ async function prepareLabs(labs: Lab[]): Promise<void> {
     await Promise.all(
       lab.hosts.map((h) => appendFile(hostPathsFor(labPathsFor(lab.dir), h.name).sshdConfigFile, 'LogLevel VERBOSE\n')),
     );
-    await snapshotHosts(lab, { count: conntrackCount });
+    await snapshotHosts(lab, { count: conntrackCount }).catch(warnLabFault);
   }
+}
+
+/** A lab host that died (its holder killed from outside, e.g. by another lab's teardown) fails its rows; the run goes on. */
+function warnLabFault(error: unknown): void {
+  console.log(`warning: lab fault, the run goes on: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 async function contextFor(labs: Lab[], inventoryFile: string, tmp: string, forks: number): Promise<BenchContext> {
@@ -120,7 +125,7 @@ async function measure(tools: Tool[], labs: Lab[], ctx: BenchContext, rounds: nu
   const prepare = async (tool: Tool): Promise<void> => {
     if (tool.needs === 'after-run' && previous !== 'run') throw new Error(`${tool.id} must follow the run row`);
     if (tool.needs === 'clean' && dirty) {
-      for (const lab of labs) await resetHosts(lab);
+      for (const lab of labs) await resetHosts(lab).catch(warnLabFault);
       dirty = false;
     }
   };
