@@ -110,16 +110,18 @@ function openSsh(id: string, label: string, command: () => Promise<string>, chan
   };
 }
 
-/** `run -o json`: `{ hosts: [{ outcome }] }`; `check -o json`: `[{ reachable }]`. */
+/** `run -o json`: `{ hosts: [{ host, outcome, error }] }`; `check -o json`: `[{ host, reachable, error }]`. Counts, then the first error. */
 function outcomes(stdout: string): string {
   try {
-    const parsed = JSON.parse(stdout) as { hosts?: { outcome: string }[] } | { reachable: boolean }[];
-    const words = Array.isArray(parsed)
-      ? parsed.map((h) => (h.reachable ? 'read' : 'unreachable'))
-      : (parsed.hosts ?? []).map((h) => h.outcome);
+    type Host = { host: string; outcome?: string; reachable?: boolean; error?: string | null };
+    const parsed = JSON.parse(stdout) as { hosts?: Host[] } | Host[];
+    const hosts = Array.isArray(parsed) ? parsed : (parsed.hosts ?? []);
+    const word = (h: Host): string => h.outcome ?? (h.reachable ? 'read' : 'unreachable');
     const counts = new Map<string, number>();
-    for (const word of words) counts.set(word, (counts.get(word) ?? 0) + 1);
-    return [...counts].map(([word, n]) => `${n} ${word}`).join(', ');
+    for (const host of hosts) counts.set(word(host), (counts.get(word(host)) ?? 0) + 1);
+    const failed = hosts.find((h) => h.error && ['unreachable', 'failed'].includes(word(h)));
+    const firstError = failed ? ` (${failed.host}: ${String(failed.error).slice(0, 200)})` : '';
+    return [...counts].map(([w, n]) => `${n} ${w}`).join(', ') + firstError;
   } catch {
     return 'no JSON';
   }
