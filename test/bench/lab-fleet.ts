@@ -13,15 +13,19 @@ const attempts = 4;
 
 export interface LabFleet {
   inventoryFile: string;
-  /** The labs merged into the inventory (for lab.exec and their hosts' listener PIDs). */
+  /** The small labs the fleet is made of, in host order (each with its own key and known_hosts). */
   labs: Lab[];
+  /** With `partial`: why the fleet stopped short of the hosts asked for (then `labs` holds fewer); else null. */
+  shortfall: string | null;
   down(): Promise<void>;
 }
 
 type Inventory = { all: { children: Record<string, { hosts: Record<string, unknown> }> } };
 
-export async function startLabFleet(hosts: number, dir: string, portBase: number): Promise<LabFleet> {
+/** `partial`: when a part fails for good, keep the hosts started so far (at least one part) and say why. */
+export async function startLabFleet(hosts: number, dir: string, portBase: number, options: { partial?: boolean } = {}): Promise<LabFleet> {
   const labs: Lab[] = [];
+  let shortfall: string | null = null;
   const down = async (): Promise<void> => {
     for (const lab of labs) await lab.down().catch(() => undefined);
   };
@@ -31,8 +35,11 @@ export async function startLabFleet(hosts: number, dir: string, portBase: number
       labs.push(await startPart(count, part, dir, portBase + part * 100));
     }
   } catch (error) {
-    await down();
-    throw error;
+    if (!options.partial || labs.length === 0) {
+      await down();
+      throw error;
+    }
+    shortfall = error instanceof Error ? error.message : String(error);
   }
   const merged: Inventory = { all: { children: { lab: { hosts: {} } } } };
   for (const lab of labs) {
@@ -41,12 +48,13 @@ export async function startLabFleet(hosts: number, dir: string, portBase: number
   }
   const inventoryFile = path.join(dir, 'fleet.yaml');
   writeFileSync(inventoryFile, stringify(merged));
-  return { inventoryFile, labs, down };
+  return { inventoryFile, labs, shortfall, down };
 }
 
 async function startPart(count: number, part: number, dir: string, portBase: number): Promise<Lab> {
-  // lab hosts are named PREFIX1…PREFIXn: one letter per part keeps names unique across parts
-  const namePrefix = `${String.fromCharCode(97 + part)}lab`;
+  // lab hosts are named PREFIX1…PREFIXn: one letter per part (two past 26 parts) keeps names unique across parts
+  const letter = (n: number): string => String.fromCharCode(97 + n);
+  const namePrefix = `${part < 26 ? letter(part) : letter(Math.floor(part / 26) - 1) + letter(part % 26)}lab`;
   for (let attempt = 1; ; attempt++) {
     try {
       return await startLab({ count, dir: path.join(dir, `${namePrefix}-${attempt}`), namePrefix, portBase });

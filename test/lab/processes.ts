@@ -2,6 +2,9 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** USER_HZ: the unit of /proc/PID/stat start times (100 on every Linux architecture Node supports). */
+const clockTicksPerSecond = 100;
+
 export interface ProcessRef {
   pid: number;
   /** Field 22 of /proc/PID/stat (clock ticks since boot): tells a live process from a reused PID. */
@@ -71,8 +74,11 @@ export async function waitForExit(pid: number, timeoutMs = 5000): Promise<boolea
  */
 export async function killNamespaceMembers(mntId: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // Once the last member dies, the kernel may hand the same namespace id to a namespace another lab creates
+  // meanwhile (seen with several labs starting and stopping at once): later passes spare processes born after this.
+  const bornBy = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * clockTicksPerSecond + 1;
   for (;;) {
-    const members = listNamespaceMembers(mntId, 'mnt');
+    const members = listNamespaceMembers(mntId, 'mnt').filter((pid) => Number(readStat(pid)?.startTime ?? 0) <= bornBy);
     if (members.length === 0) return;
     if (Date.now() > deadline) throw new Error(`processes ${members.join(', ')} did not leave namespace ${mntId}`);
     for (const pid of members) signalPid(pid, 'SIGKILL');
