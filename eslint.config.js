@@ -6,7 +6,20 @@ import tseslint from 'typescript-eslint';
 
 /** Folders a layer must never import from (relative imports only: that is how layers reach each other here). */
 const forbidden = {
-  kernel: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'facts', 'inventory', 'transport', 'config', 'remote', 'advise'],
+  kernel: [
+    'cli',
+    'report',
+    'runner',
+    'steps',
+    'changes',
+    'playbook',
+    'facts',
+    'inventory',
+    'transport',
+    'config',
+    'remote',
+    'advise',
+  ],
   remote: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'facts', 'inventory', 'transport', 'advise'],
   config: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'facts', 'inventory', 'transport'],
   transport: ['cli', 'report', 'runner', 'steps', 'changes', 'playbook', 'facts', 'inventory'],
@@ -46,7 +59,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']", message: 'only src/cli/main.ts exits' },
+        {
+          selector: "CallExpression[callee.object.name='process'][callee.property.name='exit']",
+          message: 'only src/cli/main.ts exits',
+        },
       ],
     },
   },

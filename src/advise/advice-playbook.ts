@@ -35,7 +35,9 @@ function mostCommon(values: Options[]): Options {
 /** `{ STEP: base, per_host: { host: options } }` with per_host only for hosts that differ from the base. */
 function stepWithHosts(kind: string, byHost: Map<string, Options>): Record<string, unknown> {
   const base = mostCommon([...byHost.values()]);
-  const perHost = Object.fromEntries([...byHost].filter(([, options]) => JSON.stringify(options) !== JSON.stringify(base)));
+  const perHost = Object.fromEntries(
+    [...byHost].filter(([, options]) => JSON.stringify(options) !== JSON.stringify(base)),
+  );
   return Object.keys(perHost).length === 0 ? { [kind]: base } : { [kind]: base, per_host: perHost };
 }
 
@@ -43,10 +45,17 @@ function stepWithHosts(kind: string, byHost: Map<string, Options>): Record<strin
 function timeoutOptions(hosts: AdvisedHost[]): Map<string, Options> | null {
   const names = [...new Set(hosts.flatMap((h) => Object.keys(h.advice.timeouts)))].sort();
   if (names.length === 0) return null;
-  return new Map(hosts.map((h) => [h.host, Object.fromEntries(names.flatMap((name) => {
-    const seconds = h.advice.timeouts[name] ?? h.advice.current.timeouts[name];
-    return seconds === undefined ? [] : [[name, seconds]];
-  }))]));
+  return new Map(
+    hosts.map((h) => [
+      h.host,
+      Object.fromEntries(
+        names.flatMap((name) => {
+          const seconds = h.advice.timeouts[name] ?? h.advice.current.timeouts[name];
+          return seconds === undefined ? [] : [[name, seconds]];
+        }),
+      ),
+    ]),
+  );
 }
 
 /** Null when no host has advice (every host refused or unreachable): there is nothing to apply. */
@@ -54,7 +63,12 @@ export function buildAdvicePlaybook(all: AdvisedHost[], meta: AdvicePlaybookMeta
   const hosts = all.filter((h) => h.advice.max !== null && h.advice.bucketsExpr !== null);
   if (hosts.length === 0) return null;
   const steps: unknown[] = [{ check_count: {} }];
-  steps.push(stepWithHosts('raise_max', new Map(hosts.map((h) => [h.host, { value: h.advice.max, max_memory_percent: meta.memoryPercent }]))));
+  steps.push(
+    stepWithHosts(
+      'raise_max',
+      new Map(hosts.map((h) => [h.host, { value: h.advice.max, max_memory_percent: meta.memoryPercent }])),
+    ),
+  );
   steps.push(stepWithHosts('set_hashsize', new Map(hosts.map((h) => [h.host, { value: h.advice.bucketsExpr }]))));
   const timeouts = timeoutOptions(hosts);
   if (timeouts) steps.push(stepWithHosts('set_timeouts', timeouts));

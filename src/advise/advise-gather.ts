@@ -33,15 +33,24 @@ export function buildAdviseScript(): string {
 export function parseAdviseOutput(stdout: string): { facts: HostFacts; sample: ConnectionSample | null } {
   const facts = parseGatherOutput(stdout, gatherRequest);
   const section = splitGatherOutput(stdout).sections.find((s) => s.name === sectionName);
-  const sample = section ? parseConnectionSample(section.lines, facts.timeouts['tcp_timeout_established'] ?? null) : null;
+  const sample = section
+    ? parseConnectionSample(section.lines, facts.timeouts['tcp_timeout_established'] ?? null)
+    : null;
   return { facts, sample };
 }
 
-export async function gatherForAdvice(connection: Connection, timeoutMs = 60_000): Promise<{ facts: HostFacts; sample: ConnectionSample | null }> {
+export async function gatherForAdvice(
+  connection: Connection,
+  timeoutMs = 60_000,
+): Promise<{ facts: HostFacts; sample: ConnectionSample | null }> {
   const result = await connection.runScript(buildAdviseScript(), { timeoutMs });
   if (result.exitCode !== 0) {
     const said = stripShellNoise(result.stderr);
-    throw new RemoteError(`${connection.target.name}: reading the host failed (exit ${result.exitCode ?? 'none'})${said ? `: ${said}` : ''}`, result.exitCode, result.stderr);
+    throw new RemoteError(
+      `${connection.target.name}: reading the host failed (exit ${result.exitCode ?? 'none'})${said ? `: ${said}` : ''}`,
+      result.exitCode,
+      result.stderr,
+    );
   }
   return parseAdviseOutput(result.stdout);
 }

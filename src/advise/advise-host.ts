@@ -38,27 +38,57 @@ export interface HostAdvice {
 function chooseMax(needed: number, current: number | null): { max: number; line: string } {
   const rounded = roundUpMax(needed);
   if (current !== null && current >= rounded) {
-    return { max: current, line: `max: needed ${needed} (rounded up to ${rounded}); current nf_conntrack_max ${current} already covers it: kept (never lowered)` };
+    return {
+      max: current,
+      line: `max: needed ${needed} (rounded up to ${rounded}); current nf_conntrack_max ${current} already covers it: kept (never lowered)`,
+    };
   }
-  return { max: rounded, line: `max: needed ${needed}, rounded up to a multiple of 65536: ${rounded}${current === null ? '' : ` (now ${current})`}` };
+  return {
+    max: rounded,
+    line: `max: needed ${needed}, rounded up to a multiple of 65536: ${rounded}${current === null ? '' : ` (now ${current})`}`,
+  };
 }
 
 export function adviseHost(facts: HostFacts, sample: ConnectionSample | null, options: AdviseOptions): HostAdvice {
   const current = { count: facts.count, max: facts.max, buckets: facts.buckets, timeouts: facts.timeouts };
-  const peakOptions = { headroom: options.headroom, maxAgeDays: options.peakMaxAgeDays ?? defaultPeakMaxAgeDays, nowMs: options.nowMs ?? Date.now() };
+  const peakOptions = {
+    headroom: options.headroom,
+    maxAgeDays: options.peakMaxAgeDays ?? defaultPeakMaxAgeDays,
+    nowMs: options.nowMs ?? Date.now(),
+  };
   const { factor: demand, peak } = peakDemandFactor(facts.count, facts.peak ?? null, peakOptions);
   const none = { current, max: null, buckets: null, bucketsExpr: null, timeouts: {}, ...(peak && { peak }) };
-  if (facts.conntrack === 'absent') return { ...none, reasons: [], refusal: 'nf_conntrack is not loaded: nothing to size' };
+  if (facts.conntrack === 'absent')
+    return { ...none, reasons: [], refusal: 'nf_conntrack is not loaded: nothing to size' };
   const floor = kubeProxyFactor(facts.cpus, facts.kubeProxy, facts.natRulesInUse);
   const needed = Math.max(demand.entries ?? 0, floor.entries ?? 0);
   const reasons = [demand.line, floor.line];
-  if (needed === 0) return { ...none, reasons, refusal: 'no demand known (count unreadable) and no kube-proxy floor: nothing to size from' };
+  if (needed === 0)
+    return {
+      ...none,
+      reasons,
+      refusal: 'no demand known (count unreadable) and no kube-proxy floor: nothing to size from',
+    };
   const chosen = chooseMax(needed, facts.max);
   const buckets = bucketAdvice(chosen.max, parseKernelVersion(facts.kernel));
-  const memory = memoryVerdict(chosen.max, buckets.buckets, facts.entryBytes, facts.memTotalBytes, options.memoryPercent);
+  const memory = memoryVerdict(
+    chosen.max,
+    buckets.buckets,
+    facts.entryBytes,
+    facts.memTotalBytes,
+    options.memoryPercent,
+  );
   const timeouts = timeoutAdvice(sample, facts.timeouts);
   reasons.push(chosen.line, buckets.line, memory.line, ...timeouts.lines);
   // a kept max is today's state, not advice: only a raise is refused for memory
   if (memory.refusal && chosen.max !== facts.max) return { ...none, reasons, refusal: memory.refusal };
-  return { ...none, max: chosen.max, buckets: buckets.buckets, bucketsExpr: buckets.expr, timeouts: timeouts.timeouts, reasons, refusal: null };
+  return {
+    ...none,
+    max: chosen.max,
+    buckets: buckets.buckets,
+    bucketsExpr: buckets.expr,
+    timeouts: timeouts.timeouts,
+    reasons,
+    refusal: null,
+  };
 }

@@ -19,7 +19,11 @@ export interface ConnectionSample {
 export const defaultIdleSeconds = 3600;
 
 /** Parses the sampled lines; `establishedTimeoutS` is the host's tcp_timeout_established (the idle test needs it). */
-export function parseConnectionSample(lines: readonly string[], establishedTimeoutS: number | null, idleSeconds = defaultIdleSeconds): ConnectionSample {
+export function parseConnectionSample(
+  lines: readonly string[],
+  establishedTimeoutS: number | null,
+  idleSeconds = defaultIdleSeconds,
+): ConnectionSample {
   const sample: ConnectionSample = { entries: 0, tcp: 0, timeWait: 0, established: 0, establishedIdle: 0, idleSeconds };
   for (const line of lines) {
     const fields = line.trim().split(/\s+/);

@@ -24,19 +24,32 @@ export function roundUpMax(entries: number): number {
 
 /** demand = the highest count seen × headroom (count now; null count = no demand known). */
 export function demandFactor(count: number | null, headroom: number): Factor {
-  if (count === null) return { name: 'demand', entries: null, line: 'demand: nf_conntrack_count unknown (not readable)' };
+  if (count === null)
+    return { name: 'demand', entries: null, line: 'demand: nf_conntrack_count unknown (not readable)' };
   const entries = Math.ceil(count * headroom);
-  return { name: 'demand', entries, line: `demand: highest count seen ${count} (now) × headroom ${headroom} = ${entries}` };
+  return {
+    name: 'demand',
+    entries,
+    line: `demand: highest count seen ${count} (now) × headroom ${headroom} = ${entries}`,
+  };
 }
 
 /** kube-proxy's floor, max(131072, 32768 × CPUs) (kube-proxy --conntrack-min, --conntrack-max-per-core), when it or NAT runs. */
 export function kubeProxyFactor(cpus: number, kubeProxy: boolean, natRules: boolean): Factor {
   const floor = kubeProxyMax(cpus);
   if (!kubeProxy && !natRules) {
-    return { name: 'kube-proxy', entries: null, line: `kube-proxy floor: not applied (no kube-proxy, no NAT rules; it would be ${floor})` };
+    return {
+      name: 'kube-proxy',
+      entries: null,
+      line: `kube-proxy floor: not applied (no kube-proxy, no NAT rules; it would be ${floor})`,
+    };
   }
   const why = kubeProxy ? 'kube-proxy runs here and sets it at every start' : 'NAT rules in use (NAT-heavy role)';
-  return { name: 'kube-proxy', entries: floor, line: `kube-proxy floor: max(131072, 32768 × ${cpus} CPUs) = ${floor} (${why})` };
+  return {
+    name: 'kube-proxy',
+    entries: floor,
+    line: `kube-proxy floor: max(131072, 32768 × ${cpus} CPUs) = ${floor} (${why})`,
+  };
 }
 
 export interface BucketAdvice {
@@ -55,10 +68,18 @@ export function bucketAdvice(max: number, version: KernelVersion | null): Bucket
   if (version === null || hasChainLimit(version)) {
     const buckets = roundUpBuckets(max);
     const which = version === null ? 'version unknown: assuming ≥ 5.15' : `${version.major}.${version.minor} ≥ 5.15`;
-    return { buckets, expr: 'max', line: `kernel: ${which}: buckets = max = ${buckets}, so a full table's average chain 2 × max / buckets = ${(2 * max / buckets).toFixed(1)} (its default factor 1; longer chains count as chaintoolong and refuse insertions)` };
+    return {
+      buckets,
+      expr: 'max',
+      line: `kernel: ${which}: buckets = max = ${buckets}, so a full table's average chain 2 × max / buckets = ${((2 * max) / buckets).toFixed(1)} (its default factor 1; longer chains count as chaintoolong and refuse insertions)`,
+    };
   }
   const buckets = roundUpBuckets(Math.max(1, Math.floor(max / 4)));
-  return { buckets, expr: 'max/4', line: `kernel: ${version.major}.${version.minor} < 5.15 assumes the classic max/4: buckets = ${buckets} (chains of ~8 when full; no chain length limit on this kernel)` };
+  return {
+    buckets,
+    expr: 'max/4',
+    line: `kernel: ${version.major}.${version.minor} < 5.15 assumes the classic max/4: buckets = ${buckets} (chains of ~8 when full; no chain length limit on this kernel)`,
+  };
 }
 
 export interface MemoryVerdict {
@@ -68,16 +89,26 @@ export interface MemoryVerdict {
 }
 
 /** Bytes of a full table: max × bytes per entry (slabinfo, else 320) + buckets × 8; capped at `percent` of RAM. */
-export function memoryVerdict(max: number, buckets: number, entryBytes: number | null, memTotalBytes: number | null, percent: number): MemoryVerdict {
+export function memoryVerdict(
+  max: number,
+  buckets: number,
+  entryBytes: number | null,
+  memTotalBytes: number | null,
+  percent: number,
+): MemoryVerdict {
   const perEntry = entryBytes ?? defaultEntryBytes;
   const source = entryBytes === null ? 'default, /proc/slabinfo unreadable' : '/proc/slabinfo';
   const needBytes = max * perEntry + buckets * bucketBytes;
   const need = `${max} × ${perEntry} B (${source}) + ${buckets} buckets × ${bucketBytes} B = ${formatBytes(needBytes)}`;
-  if (memTotalBytes === null) return { line: `memory: ${need}; MemTotal unknown, not checked against RAM`, refusal: null };
+  if (memTotalBytes === null)
+    return { line: `memory: ${need}; MemTotal unknown, not checked against RAM`, refusal: null };
   const capBytes = (memTotalBytes * percent) / 100;
   const share = ((needBytes / memTotalBytes) * 100).toFixed(1);
   const line = `memory: ${need} = ${share} % of RAM ${formatBytes(memTotalBytes)} (cap ${percent} %)`;
   if (needBytes <= capBytes) return { line, refusal: null };
   const fits = Math.floor(capBytes / (perEntry + bucketBytes * (buckets / max)));
-  return { line, refusal: `a full table of ${max} entries needs ${formatBytes(needBytes)}, more than ${percent} % of RAM (${formatBytes(capBytes)}); at most ${fits} entries fit: add RAM, lower --headroom or raise --memory-percent` };
+  return {
+    line,
+    refusal: `a full table of ${max} entries needs ${formatBytes(needBytes)}, more than ${percent} % of RAM (${formatBytes(capBytes)}); at most ${fits} entries fit: add RAM, lower --headroom or raise --memory-percent`,
+  };
 }

@@ -22,22 +22,37 @@ function percent(part: number, whole: number): string {
 }
 
 export function timeoutAdvice(sample: ConnectionSample | null, current: Record<string, number>): TimeoutAdvice {
-  if (sample === null) return { timeouts: {}, lines: ['timeouts: /proc/net/nf_conntrack not present (not loaded here); kept'] };
+  if (sample === null)
+    return { timeouts: {}, lines: ['timeouts: /proc/net/nf_conntrack not present (not loaded here); kept'] };
   if (sample.entries < minSampledEntries) {
-    return { timeouts: {}, lines: [`timeouts: only ${sample.entries} entries in the table (< ${minSampledEntries}); kept`] };
+    return {
+      timeouts: {},
+      lines: [`timeouts: only ${sample.entries} entries in the table (< ${minSampledEntries}); kept`],
+    };
   }
   const timeouts: Record<string, number> = {};
   const lines: string[] = [];
   const timeWait = current['tcp_timeout_time_wait'];
   if (sample.timeWait / sample.entries >= dominantShare && timeWait !== undefined && timeWait > timeWaitS) {
     timeouts['tcp_timeout_time_wait'] = timeWaitS;
-    lines.push(`timeouts: TIME_WAIT holds ${percent(sample.timeWait, sample.entries)} of ${sample.entries} sampled entries: tcp_timeout_time_wait ${timeWait} → ${timeWaitS} (Linux's own TIME_WAIT)`);
+    lines.push(
+      `timeouts: TIME_WAIT holds ${percent(sample.timeWait, sample.entries)} of ${sample.entries} sampled entries: tcp_timeout_time_wait ${timeWait} → ${timeWaitS} (Linux's own TIME_WAIT)`,
+    );
   }
   const established = current['tcp_timeout_established'];
-  if (sample.establishedIdle / sample.entries >= dominantShare && established !== undefined && established > establishedS) {
+  if (
+    sample.establishedIdle / sample.entries >= dominantShare &&
+    established !== undefined &&
+    established > establishedS
+  ) {
     timeouts['tcp_timeout_established'] = establishedS;
-    lines.push(`timeouts: ESTABLISHED idle ≥ ${sample.idleSeconds / 3600} h holds ${percent(sample.establishedIdle, sample.entries)} of ${sample.entries} sampled entries: tcp_timeout_established ${established} → ${establishedS}`);
+    lines.push(
+      `timeouts: ESTABLISHED idle ≥ ${sample.idleSeconds / 3600} h holds ${percent(sample.establishedIdle, sample.entries)} of ${sample.entries} sampled entries: tcp_timeout_established ${established} → ${establishedS}`,
+    );
   }
-  if (lines.length === 0) lines.push(`timeouts: neither TIME_WAIT nor idle ESTABLISHED entries dominate ${sample.entries} sampled entries; kept`);
+  if (lines.length === 0)
+    lines.push(
+      `timeouts: neither TIME_WAIT nor idle ESTABLISHED entries dominate ${sample.entries} sampled entries; kept`,
+    );
   return { timeouts, lines };
 }

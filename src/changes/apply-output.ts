@@ -64,7 +64,9 @@ function readValue(raw: RawResult, target: string, key: string, path: string): V
   const read = raw.reads.get(target);
   if (read === undefined) return { key, path, value: null, problem: 'not read back' };
   if (read.state === 'value') return { key, path, value: read.rest };
-  return read.state === 'absent' ? { key, path, value: null } : { key, path, value: null, problem: read.rest || read.state };
+  return read.state === 'absent'
+    ? { key, path, value: null }
+    : { key, path, value: null, problem: read.rest || read.state };
 }
 
 /** `<sha256> <mode> <uid> <gid> [<hex link>=<hex target>…]`: the links say the path is (still) a symlink. */

@@ -42,12 +42,19 @@ export function fileData(contentBase64: string): [string, string] {
 function renderFile(change: Extract<Change, { kind: 'file' }>, index: number): string {
   const { after } = change;
   if (after === null) {
-    if (linksOf(change.before).length > 0) throw new Error(`will not remove a file reached through symlinks: ${change.path}`);
+    if (linksOf(change.before).length > 0)
+      throw new Error(`will not remove a file reached through symlinks: ${change.path}`);
     return `ctf_file ${index} ${checkPath(change.path)}`;
   }
   const links = linksOf(after);
   const pairs = links.flatMap((link) => [checkPath(link.path), quoteShell(link.target)]);
-  const fields = [...fileData(after.contentBase64), formatMode(after.mode), after.uid, after.gid, encodeLinkChain(links)].map(quoteShell);
+  const fields = [
+    ...fileData(after.contentBase64),
+    formatMode(after.mode),
+    after.uid,
+    after.gid,
+    encodeLinkChain(links),
+  ].map(quoteShell);
   return `ctf_file ${index} ${checkPath(change.path)} ${[...fields, ...pairs].join(' ')}`;
 }
 
@@ -84,7 +91,9 @@ function renderBody(changes: Change[], continueOnError: boolean): string[] {
       pending.add(change.path);
       reads.push(...knobReads(change, index));
       const write = `ctf_knob ${index} ${checkPath(change.path)} ${quoteShell(change.after)}`;
-      lines.push(continueOnError ? `${write} || ctf_failed=1` : `${write} || { ctf_read_knobs ${reads.join(' ')}; ctf_stop; }`);
+      lines.push(
+        continueOnError ? `${write} || ctf_failed=1` : `${write} || { ctf_read_knobs ${reads.join(' ')}; ctf_stop; }`,
+      );
       return;
     }
     flush();

@@ -56,7 +56,8 @@ export function diffLines(beforeText: string, afterText: string): DiffOp[] {
   let head = 0;
   while (head < a.length && head < b.length && sameLine(a[head]!, b[head]!)) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && sameLine(a[a.length - 1 - tail]!, b[b.length - 1 - tail]!)) tail++;
+  while (tail < a.length - head && tail < b.length - head && sameLine(a[a.length - 1 - tail]!, b[b.length - 1 - tail]!))
+    tail++;
   const same = (lines: Line[]): DiffOp[] => lines.map((line) => ({ op: ' ', ...line }));
   return [
     ...same(a.slice(0, head)),
@@ -128,6 +129,10 @@ export function diffFile(path: string, before: FileState | null, after: FileStat
   const meta = describeMeta(before, after);
   const existenceChanged = (before === null) !== (after === null);
   if (hunks.length === 0 && meta.length === 0 && !existenceChanged) return '';
-  const header = [...meta, `--- ${before === null ? '/dev/null' : displayPath(path, before)}`, `+++ ${after === null ? '/dev/null' : displayPath(path, after)}`];
+  const header = [
+    ...meta,
+    `--- ${before === null ? '/dev/null' : displayPath(path, before)}`,
+    `+++ ${after === null ? '/dev/null' : displayPath(path, after)}`,
+  ];
   return [...header, ...hunks.flatMap((hunk) => renderHunk(ops, hunk))].join('\n') + '\n';
 }

@@ -72,7 +72,8 @@ function verifyFile(change: Extract<Change, { kind: 'file' }>, read: Extract<Rea
 }
 
 function verifyModule(module: string, wantLoaded: boolean, read: Extract<ReadBack, { kind: 'module' }>): string[] {
-  if (read.loaded === null) return [`${module}: could not tell whether it is loaded (${read.problem ?? 'lsmod failed'})`];
+  if (read.loaded === null)
+    return [`${module}: could not tell whether it is loaded (${read.problem ?? 'lsmod failed'})`];
   if (read.loaded === wantLoaded) return [];
   return [wantLoaded ? `${module} is not loaded` : `${module} is still loaded`];
 }

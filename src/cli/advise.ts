@@ -17,7 +17,12 @@ import { type HostSelection, selectTargets } from './hosts.js';
 import { addReadOptions, inventoryFlags, type ReadOptionValues } from './options.js';
 import { formatListHosts } from './run-habits.js';
 
-type AdviseOptionValues = ReadOptionValues & { headroom: string; memoryPercent: string; peakMaxAgeDays: string; writePlaybook?: string };
+type AdviseOptionValues = ReadOptionValues & {
+  headroom: string;
+  memoryPercent: string;
+  peakMaxAgeDays: string;
+  writePlaybook?: string;
+};
 
 function parseNumber(text: string, flag: string, min: number, max: number): number {
   const value = Number(text);
@@ -57,11 +62,16 @@ export async function runAdvise(values: AdviseOptionValues): Promise<number> {
   }
   const limit = pLimit(selection.forks);
   const results = await Promise.all(selection.targets.map((t) => limit(() => adviseOne(selection, t, options))));
-  process.stdout.write(selection.format === 'json' ? renderAdviceJson(results) : renderAdviceText(results, selection.color, { quiet: values.quiet === true }));
+  process.stdout.write(
+    selection.format === 'json'
+      ? renderAdviceJson(results)
+      : renderAdviceText(results, selection.color, { quiet: values.quiet === true }),
+  );
   if (values.writePlaybook) {
     const advised = results.flatMap((r) => (r.advice ? [{ host: r.host, advice: r.advice }] : []));
     const text = buildAdvicePlaybook(advised, { inventory: inventoryFlags(values), ...options, writtenAt: new Date() });
-    if (text === null) process.stderr.write(`conntrack-fleet: no host has advice: ${values.writePlaybook} not written\n`);
+    if (text === null)
+      process.stderr.write(`conntrack-fleet: no host has advice: ${values.writePlaybook} not written\n`);
     else await writeTextFileAtomic(values.writePlaybook, text);
   }
   const complete = results.every((r) => r.advice !== null && r.advice.refusal === null);
@@ -71,15 +81,28 @@ export async function runAdvise(values: AdviseOptionValues): Promise<number> {
 export function registerAdvise(program: Command): void {
   const command = program
     .command('advise')
-    .description('Recommend nf_conntrack_max, hash table size and timeouts per host, with the reasoning; changes nothing on the hosts.')
+    .description(
+      'Recommend nf_conntrack_max, hash table size and timeouts per host, with the reasoning; changes nothing on the hosts.',
+    )
     .option('--headroom <factor>', 'multiply the highest count seen by this', String(defaultAdviseOptions.headroom))
-    .option('--memory-percent <n>', 'largest share of RAM a full table may take; more is refused', String(defaultAdviseOptions.memoryPercent))
-    .option('--peak-max-age-days <n>', 'a peak kept by check/watch older than this is shown, not used', String(defaultPeakMaxAgeDays))
-    .option('--write-playbook <file>', 'write a playbook applying the advice (per-host values via per_host:), for `run`')
+    .option(
+      '--memory-percent <n>',
+      'largest share of RAM a full table may take; more is refused',
+      String(defaultAdviseOptions.memoryPercent),
+    )
+    .option(
+      '--peak-max-age-days <n>',
+      'a peak kept by check/watch older than this is shown, not used',
+      String(defaultPeakMaxAgeDays),
+    )
+    .option(
+      '--write-playbook <file>',
+      'write a playbook applying the advice (per-host values via per_host:), for `run`',
+    )
     .addHelpText(
       'after',
       '\nFactors (docs/sizing.md): demand (the higher of the count now and the peak check/watch kept, × headroom),\n' +
-        'kube-proxy\'s floor (32768 × CPUs, min 131072) when kube-proxy or NAT rules run, memory (slabinfo bytes per\n' +
+        "kube-proxy's floor (32768 × CPUs, min 131072) when kube-proxy or NAT rules run, memory (slabinfo bytes per\n" +
         'entry + 8 per bucket, capped), kernel (buckets = max from 5.15, max/4 before), timeouts (from a bounded sample\n' +
         'of /proc/net/nf_conntrack).\n' +
         'Exit codes: 0 every host advised, 1 a host unreachable or refused (memory), 2 bad input.\n' +

@@ -11,18 +11,26 @@ import { renderPrometheus } from '../report/prometheus.js';
 export function prometheusTarget(file: string): string {
   const path = resolve(file);
   const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--prometheus ${file}: directory ${dir} does not exist`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new InputError(`--prometheus ${file}: directory ${dir} does not exist`);
   return path;
 }
 
 /** Writes the metrics file (temp + rename in its directory); a failure is said on stderr and returned as false. */
-export async function writePrometheusFile(path: string, results: readonly CheckResult[], inventory: Inventory): Promise<boolean> {
+export async function writePrometheusFile(
+  path: string,
+  results: readonly CheckResult[],
+  inventory: Inventory,
+): Promise<boolean> {
   const groups = new Map(inventory.hosts.map((h) => [h.name, h.groups]));
   try {
     await writeTextFileAtomic(path, await renderPrometheus(results, (host) => groups.get(host) ?? [], Date.now()));
     return true;
   } catch (error) {
-    const message = (error as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    const message = (error as Error).message.replace(
+      /[\u0000-\u001f\u007f-\u009f]/g,
+      (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    );
     process.stderr.write(`conntrack-fleet: ${message}\n`);
     return false;
   }

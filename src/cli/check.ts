@@ -40,7 +40,10 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
     usageWarnPercent,
     quiet: values.quiet === true,
   });
-  const peak: PeakRequest = values.peak === false ? peakReadRequest : { mode: 'keep', source: 'check', atSeconds: Math.floor(Date.now() / 1000) };
+  const peak: PeakRequest =
+    values.peak === false
+      ? peakReadRequest
+      : { mode: 'keep', source: 'check', atSeconds: Math.floor(Date.now() / 1000) };
   const results = await checkHosts({
     targets: selection.targets,
     forks: selection.forks,
@@ -52,8 +55,10 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
     onResult: (result) => reporter.onResult(result),
   });
   await reporter.finish();
-  if (values.verbose) for (const r of results) if (r.facts?.peak) process.stderr.write(`${peakVerboseLine(r.host, r.facts.peak)}\n`);
-  if (prometheusFile && !(await writePrometheusFile(prometheusFile, results, selection.inventory))) return exitCodes.hostFailed;
+  if (values.verbose)
+    for (const r of results) if (r.facts?.peak) process.stderr.write(`${peakVerboseLine(r.host, r.facts.peak)}\n`);
+  if (prometheusFile && !(await writePrometheusFile(prometheusFile, results, selection.inventory)))
+    return exitCodes.hostFailed;
   const alarmsFail = values.fail !== false;
   return exitCodeOf({ counts: countOutcomes(results.map((r) => readOutcome(r, { alarmsFail }))) }, 'check');
 }
@@ -61,20 +66,32 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
 export function registerCheck(program: Command): void {
   const command = program
     .command('check')
-    .description('Read each host\'s conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes no setting, keeps the highest count seen in the host\'s peak file.')
+    .description(
+      "Read each host's conntrack state (usage, drops, max/hashsize/timeouts, NAT modules and rules); changes no setting, keeps the highest count seen in the host's peak file.",
+    )
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
-    .option('--fail-above-percent <n>', 'a host whose table is at least this full is a problem (exit 1)', String(defaultFailAbovePercent))
+    .option(
+      '--fail-above-percent <n>',
+      'a host whose table is at least this full is a problem (exit 1)',
+      String(defaultFailAbovePercent),
+    )
     .option('--no-fail', 'report problems (usage, drops) but exit 0 when every host answered')
-    .option('--no-peak', 'strictly read-only: do not keep the highest count seen in the host\'s peak file (docs/sizing.md)')
+    .option(
+      '--no-peak',
+      "strictly read-only: do not keep the highest count seen in the host's peak file (docs/sizing.md)",
+    )
     .option('-v, --verbose', 'per host, what happened to its peak file (kept, written, skipped and why) to stderr')
-    .option('--prometheus <file>', 'also write the state as Prometheus metrics (textfile collector), atomically; see docs/monitoring.md')
+    .option(
+      '--prometheus <file>',
+      'also write the state as Prometheus metrics (textfile collector), atomically; see docs/monitoring.md',
+    )
     .addHelpText(
       'after',
       '\nProblems: usage ≥ --fail-above-percent, or a non-zero drop, early_drop or insert_failed counter; listed under\n' +
         'the host and in the JSON `problems`.\n' +
         'Exit codes: 0 every host answered and none has a problem (or --no-fail), 1 a host has a problem or did not\n' +
         'answer, 2 bad input.\n' +
-        '\nExample:\n  conntrack-fleet check -i inventories/lab.yaml --limit \'lab*:!lab3\' --output json',
+        "\nExample:\n  conntrack-fleet check -i inventories/lab.yaml --limit 'lab*:!lab3' --output json",
     );
   addReadOptions(command).action(async (values: CheckOptionValues) => {
     process.exitCode = await runCheck(values);

@@ -9,7 +9,9 @@ export function printDiffs(events: RunEvent[], stream: NodeJS.WritableStream): v
     for (const plan of event.plans) {
       for (const change of plan.changes) {
         if (change.kind !== 'file') continue;
-        stream.write(`${escapeOutput(`--- ${event.host}: ${plan.label}: ${change.path}\n${diffFile(change.path, change.before, change.after)}`)}\n`);
+        stream.write(
+          `${escapeOutput(`--- ${event.host}: ${plan.label}: ${change.path}\n${diffFile(change.path, change.before, change.after)}`)}\n`,
+        );
       }
     }
   }

@@ -1,6 +1,13 @@
 /** From flags to hosts and connections: shared by check, run, rollback and runs. Everything here runs before any host is contacted. */
 import type { SourcePosition } from '../errors.js';
-import { expandLimit, loadInventory, limitHosts, requireKeyFiles, selectHosts, toHostTarget } from '../inventory/index.js';
+import {
+  expandLimit,
+  loadInventory,
+  limitHosts,
+  requireKeyFiles,
+  selectHosts,
+  toHostTarget,
+} from '../inventory/index.js';
 import { parseShard, selectShard } from '../inventory/shard.js';
 import type { Inventory, InventoryHost } from '../inventory/index.js';
 import { chooseFormat, useColor, type ReportFormat } from '../report/index.js';
@@ -24,7 +31,11 @@ export interface HostSelection {
 }
 
 /** Loads and validates everything; throws InputError (exit 2) before any connection. */
-export function selectTargets(values: HostOptionValues, pattern = 'all', patternSource?: SourcePosition): HostSelection {
+export function selectTargets(
+  values: HostOptionValues,
+  pattern = 'all',
+  patternSource?: SourcePosition,
+): HostSelection {
   const forks = parseCount(values.forks, '--forks');
   const maxHandshakes = parseCount(values.maxHandshakes, '--max-handshakes');
   const connectOptions = connectOptionsFrom(values);

@@ -18,7 +18,14 @@ export function newestRunId(journals: HostJournals[]): string | null {
  */
 export function checkRunKnown(runId: string, journals: HostJournals[]): void {
   if (journals.some((j) => j.entries.some((e) => e.run_id === runId))) return;
-  const ids = [...new Set(journals.flatMap((j) => j.entries).sort(compareRuns).map((e) => e.run_id))];
+  const ids = [
+    ...new Set(
+      journals
+        .flatMap((j) => j.entries)
+        .sort(compareRuns)
+        .map((e) => e.run_id),
+    ),
+  ];
   const known = ids.length > 0 ? `runs found: ${ids.join(', ')}` : 'no runs are recorded on them';
   const unread = journals.filter((j) => j.error).map((j) => j.target.name);
   const note = unread.length > 0 ? ` (journals not read on ${unread.join(', ')})` : '';

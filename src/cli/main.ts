@@ -15,7 +15,9 @@ import { registerValidate } from './validate.js';
 
 function buildProgram(): Command {
   const program = new Command('conntrack-fleet')
-    .description('Tune Linux connection tracking (nf_conntrack) across a fleet over SSH, with read-back verification and exact rollback.')
+    .description(
+      'Tune Linux connection tracking (nf_conntrack) across a fleet over SSH, with read-back verification and exact rollback.',
+    )
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')

@@ -34,24 +34,72 @@ export const defaultMaxHandshakes = 10;
 
 export function addHostOptions(command: Command): Command {
   return command
-    .addOption(new Option('-i, --inventory <source>', 'Ansible inventory: YAML or INI file, directory, or host1,host2, (repeatable)').makeOptionMandatory().argParser(collect))
-    .option('-l, --limit <pattern>', 'Ansible host pattern to narrow the hosts (web*, a:b, a:!b, a:&b); @FILE reads hosts from a file')
+    .addOption(
+      new Option(
+        '-i, --inventory <source>',
+        'Ansible inventory: YAML or INI file, directory, or host1,host2, (repeatable)',
+      )
+        .makeOptionMandatory()
+        .argParser(collect),
+    )
+    .option(
+      '-l, --limit <pattern>',
+      'Ansible host pattern to narrow the hosts (web*, a:b, a:!b, a:&b); @FILE reads hosts from a file',
+    )
     .option('-f, --forks <n>', 'hosts worked on at once', String(defaultForks))
-    .addOption(new Option('-o, --output <format>', 'tree (terminal default), plain (default elsewhere) or json').choices(['tree', 'plain', 'json']))
-    .option('--known-hosts <file>', 'user known_hosts file, read and added to (default: UserKnownHostsFile from the inventory or ssh config, else ~/.ssh/known_hosts and ~/.ssh/known_hosts2)')
-    .option('--global-known-hosts <file>', 'global known_hosts file, read only; repeatable (default: GlobalKnownHostsFile, else /etc/ssh/ssh_known_hosts and /etc/ssh/ssh_known_hosts2)', collect)
-    .option('--accept-new-host-keys', 'trust on first use: add keys of hosts that have none (a CHANGED key is always refused)')
-    .option('--connect-timeout <ms>', 'TCP connect + SSH handshake limit per host', String(defaultConnectOptions.connectTimeoutMs))
-    .option('--keepalive-interval <ms>', 'SSH keepalive interval, 0 = off (3 unanswered = connection lost)', String(defaultConnectOptions.keepaliveIntervalMs))
-    .option('--max-handshakes <n>', 'SSH handshakes in progress at once (separate from --forks)', String(defaultMaxHandshakes))
+    .addOption(
+      new Option('-o, --output <format>', 'tree (terminal default), plain (default elsewhere) or json').choices([
+        'tree',
+        'plain',
+        'json',
+      ]),
+    )
+    .option(
+      '--known-hosts <file>',
+      'user known_hosts file, read and added to (default: UserKnownHostsFile from the inventory or ssh config, else ~/.ssh/known_hosts and ~/.ssh/known_hosts2)',
+    )
+    .option(
+      '--global-known-hosts <file>',
+      'global known_hosts file, read only; repeatable (default: GlobalKnownHostsFile, else /etc/ssh/ssh_known_hosts and /etc/ssh/ssh_known_hosts2)',
+      collect,
+    )
+    .option(
+      '--accept-new-host-keys',
+      'trust on first use: add keys of hosts that have none (a CHANGED key is always refused)',
+    )
+    .option(
+      '--connect-timeout <ms>',
+      'TCP connect + SSH handshake limit per host',
+      String(defaultConnectOptions.connectTimeoutMs),
+    )
+    .option(
+      '--keepalive-interval <ms>',
+      'SSH keepalive interval, 0 = off (3 unanswered = connection lost)',
+      String(defaultConnectOptions.keepaliveIntervalMs),
+    )
+    .option(
+      '--max-handshakes <n>',
+      'SSH handshakes in progress at once (separate from --forks)',
+      String(defaultMaxHandshakes),
+    )
     .option('-u, --user <name>', 'remote user for hosts without ansible_user (default: your local user name)')
-    .option('-K, --ask-become-pass', 'ask once (no echo) for the sudo password of ansible_become hosts (or set CONNTRACK_FLEET_BECOME_PASSWORD)')
-    .option('-F, --ssh-config <file>', 'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)')
-    .option('--shard <I/N>', 'only slice I of N (1-based; index/N takes JOB_COMPLETION_INDEX + 1) of the selected hosts, by a hash of the host name (docs/scale.md)');
+    .option(
+      '-K, --ask-become-pass',
+      'ask once (no echo) for the sudo password of ansible_become hosts (or set CONNTRACK_FLEET_BECOME_PASSWORD)',
+    )
+    .option(
+      '-F, --ssh-config <file>',
+      'OpenSSH client config for HostName/Port/User/IdentityFile/UserKnownHostsFile (default ~/.ssh/config; "none" to skip)',
+    )
+    .option(
+      '--shard <I/N>',
+      'only slice I of N (1-based; index/N takes JOB_COMPLETION_INDEX + 1) of the selected hosts, by a hash of the host name (docs/scale.md)',
+    );
 }
 
 /** `-q`: for cron and scripts, which mail or log whatever is printed. */
-export const quietHelp = 'print only the summary line and the hosts with a problem (errors), for cron; -o json is unchanged';
+export const quietHelp =
+  'print only the summary line and the hosts with a problem (errors), for cron; -o json is unchanged';
 
 /** --quiet on the commands that print per-host output (run, rollback, and the read-only ones through addReadOptions). */
 export function addQuietOption(command: Command): Command {
@@ -93,7 +141,8 @@ export function inventoryFlags(values: Pick<HostOptionValues, 'inventory'>): str
 
 export function parseCount(text: string, flag: string, min = 1): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new InputError(`${flag} must be an integer ≥ ${min}, got "${text}"`);
+  if (!Number.isInteger(value) || value < min)
+    throw new InputError(`${flag} must be an integer ≥ ${min}, got "${text}"`);
   return value;
 }
 
@@ -118,7 +167,8 @@ export function connectOptionsFrom(values: HostOptionValues): ConnectOptions {
     acceptNewHostKeys: values.acceptNewHostKeys === true,
     onHostKeyAdded: printHostKeyAdded,
   };
-  if (values.globalKnownHosts) options.globalKnownHostsFiles = values.globalKnownHosts.map((f) => existingFile(f, '--global-known-hosts'));
+  if (values.globalKnownHosts)
+    options.globalKnownHostsFiles = values.globalKnownHosts.map((f) => existingFile(f, '--global-known-hosts'));
   return options;
 }
 
@@ -126,6 +176,9 @@ export function connectOptionsFrom(values: HostOptionValues): ConnectOptions {
 export function defaultUser(values: HostOptionValues): string {
   const user = values.user ?? userInfo().username;
   const problem = userNameProblem(user);
-  if (problem) throw new InputError(`${values.user === undefined ? 'the local user name' : '-u'} ${JSON.stringify(user)} is refused; expected ${problem}`);
+  if (problem)
+    throw new InputError(
+      `${values.user === undefined ? 'the local user name' : '-u'} ${JSON.stringify(user)} is refused; expected ${problem}`,
+    );
   return user;
 }

@@ -39,14 +39,23 @@ export function parseRunReport(file: string, text: string): RunReport {
   }
   const report = value as Partial<RunReport> | null;
   const problem =
-    typeof report !== 'object' || report === null || Array.isArray(report) ? 'not a JSON object'
-    : !Array.isArray(report.hosts) ? 'no "hosts" list'
-    : typeof report.exit_code !== 'number' ? 'no numeric "exit_code"'
-    : typeof report.started_at !== 'string' || typeof report.finished_at !== 'string' ? 'no "started_at"/"finished_at"'
-    : report.hosts.find((h: Partial<HostReport>) => typeof h?.host !== 'string' || !outcomes.has(String(h.outcome)))
-      ? 'a host entry without "host" or with an unknown "outcome"'
-    : null;
-  if (problem) throw new InputError(`${file}: ${problem}; expected a report written by run --report (a check -o json array cannot be merged)`);
+    typeof report !== 'object' || report === null || Array.isArray(report)
+      ? 'not a JSON object'
+      : !Array.isArray(report.hosts)
+        ? 'no "hosts" list'
+        : typeof report.exit_code !== 'number'
+          ? 'no numeric "exit_code"'
+          : typeof report.started_at !== 'string' || typeof report.finished_at !== 'string'
+            ? 'no "started_at"/"finished_at"'
+            : report.hosts.find(
+                  (h: Partial<HostReport>) => typeof h?.host !== 'string' || !outcomes.has(String(h.outcome)),
+                )
+              ? 'a host entry without "host" or with an unknown "outcome"'
+              : null;
+  if (problem)
+    throw new InputError(
+      `${file}: ${problem}; expected a report written by run --report (a check -o json array cannot be merged)`,
+    );
   const parsed = report as RunReport;
   return { ...parsed, gates: Array.isArray(parsed.gates) ? parsed.gates : [] };
 }
@@ -58,25 +67,35 @@ export function mergeRunReports(inputs: { file: string; report: RunReport }[]): 
   for (const { file, report } of inputs) {
     for (const host of report.hosts) {
       const other = seen.get(host.host);
-      if (other !== undefined) throw new InputError(`${file}: host ${host.host} is also in ${other}; shards must not overlap (same N, each I once)`);
+      if (other !== undefined)
+        throw new InputError(
+          `${file}: host ${host.host} is also in ${other}; shards must not overlap (same N, each I once)`,
+        );
       seen.set(host.host, file);
       hosts.push(host);
     }
   }
   const reports = inputs.map((i) => i.report);
   const summary = countOutcomes(hosts.map((h) => h.outcome as HostOutcome));
-  const exitCode = exitCodeOf({
-    counts: summary,
-    stopped: reports.some((r) => r.exit_code === exitCodes.rolloutStopped),
-    interrupted: reports.some((r) => r.exit_code === exitCodes.interrupted),
-  }, 'run');
+  const exitCode = exitCodeOf(
+    {
+      counts: summary,
+      stopped: reports.some((r) => r.exit_code === exitCodes.rolloutStopped),
+      interrupted: reports.some((r) => r.exit_code === exitCodes.interrupted),
+    },
+    'run',
+  );
   const runIds = new Set(reports.map((r) => r.run_id));
   const playbooks = [...new Set(reports.map((r) => r.playbook))];
   return {
     run_id: runIds.size === 1 ? (reports[0]?.run_id ?? null) : null,
     playbook: playbooks.join(', '),
     started_at: reports.map((r) => r.started_at).sort()[0] ?? '',
-    finished_at: reports.map((r) => r.finished_at).sort().at(-1) ?? '',
+    finished_at:
+      reports
+        .map((r) => r.finished_at)
+        .sort()
+        .at(-1) ?? '',
     exit_code: exitCode,
     // a shard that changed hosts makes the merged run a real one
     check_mode: reports.every((r) => r.check_mode),
@@ -84,7 +103,12 @@ export function mergeRunReports(inputs: { file: string; report: RunReport }[]): 
     summary,
     gates: inputs.flatMap(({ file, report }) => report.gates.map((gate) => ({ ...gate, shard: file }))),
     shards: inputs.map(({ file, report }) => ({
-      file, run_id: report.run_id, exit_code: report.exit_code, hosts: report.hosts.length, started_at: report.started_at, finished_at: report.finished_at,
+      file,
+      run_id: report.run_id,
+      exit_code: report.exit_code,
+      hosts: report.hosts.length,
+      started_at: report.started_at,
+      finished_at: report.finished_at,
     })),
   };
 }
@@ -111,7 +135,10 @@ export function registerReport(program: Command): void {
     .description('Merge the run reports of shards (run --shard I/N) into one report and one exit code.')
     .argument('<reports...>', 'run reports written by run --report')
     .option('--report <file>', 'write the merged report here (atomically; as run --report) instead of stdout')
-    .addHelpText('after', '\nExit code: what one run over all the hosts would have exited with (0, 1, 3, 4, 130); 2 bad input.\n\nExample:\n  conntrack-fleet report merge shard-1.json shard-2.json shard-3.json --report fleet.json')
+    .addHelpText(
+      'after',
+      '\nExit code: what one run over all the hosts would have exited with (0, 1, 3, 4, 130); 2 bad input.\n\nExample:\n  conntrack-fleet report merge shard-1.json shard-2.json shard-3.json --report fleet.json',
+    )
     .action(async (files: string[], values: { report?: string }) => {
       const merged = mergeRunReports(files.map((file) => ({ file, report: readReport(file) })));
       if (values.report) await writeReportFile(values.report, merged);

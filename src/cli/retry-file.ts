@@ -29,14 +29,21 @@ function retryVars(vars: Record<string, unknown>, target: HostTarget | undefined
 }
 
 /** Pure: the inventory document. */
-export function buildRetryInventory(inventory: Inventory, targets: HostTarget[], results: HostResult[]): Record<string, unknown> {
+export function buildRetryInventory(
+  inventory: Inventory,
+  targets: HostTarget[],
+  results: HostResult[],
+): Record<string, unknown> {
   const hosts: Record<string, Record<string, unknown>> = {};
   const children: Record<string, { hosts: Record<string, null> }> = {};
   for (const result of results) {
     if (!retryOutcomes.has(result.outcome)) continue;
     const host = inventory.hosts.find((h) => h.name === result.host);
     if (!host) continue;
-    hosts[host.name] = retryVars(host.vars, targets.find((t) => t.name === host.name));
+    hosts[host.name] = retryVars(
+      host.vars,
+      targets.find((t) => t.name === host.name),
+    );
     for (const group of host.groups.filter((g) => g !== 'all' && g !== 'ungrouped')) {
       (children[group] ??= { hosts: {} }).hosts[host.name] = null;
     }
@@ -45,7 +52,12 @@ export function buildRetryInventory(inventory: Inventory, targets: HostTarget[],
 }
 
 /** Written atomically (temp file, then rename); returns the number of hosts in it. */
-export async function writeRetryFile(path: string, inventory: Inventory, targets: HostTarget[], results: HostResult[]): Promise<number> {
+export async function writeRetryFile(
+  path: string,
+  inventory: Inventory,
+  targets: HostTarget[],
+  results: HostResult[],
+): Promise<number> {
   const document = buildRetryInventory(inventory, targets, results);
   const count = Object.keys((document.all as { hosts: object }).hosts).length;
   const temp = `${path}.tmp-${process.pid}`;

@@ -7,7 +7,13 @@ import { countOutcomes, exitCodeOf, exitCodes, summaryOf } from '../runner/outco
 import { rollBackHosts } from '../runner/rollback-hosts.js';
 import { createPool, selectTargets } from './hosts.js';
 import { checkRunKnown, type HostJournals, newestRunId, readJournals } from './journals.js';
-import { addHostOptions, addQuietOption, type HostOptionValues, inventoryFlags, type ReadOptionValues } from './options.js';
+import {
+  addHostOptions,
+  addQuietOption,
+  type HostOptionValues,
+  inventoryFlags,
+  type ReadOptionValues,
+} from './options.js';
 import { rollbackCommand } from './stop-now.js';
 import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
@@ -29,7 +35,9 @@ export function nothingToRollBack(journals: HostJournals[], runId: string | null
   if (journals.some((j) => j.error)) return null;
   if (!runId) return 'no run has left a journal on the selected hosts';
   const entries = journals.flatMap((j) => j.entries.filter((e) => e.run_id === runId));
-  return entries.every((e) => e.applied_count === 0) ? `the last run, ${runId}, changed nothing on the selected hosts` : null;
+  return entries.every((e) => e.applied_count === 0)
+    ? `the last run, ${runId}, changed nothing on the selected hosts`
+    : null;
 }
 
 /** A skipped host with no journal of the run had nothing to do; one locked or interrupted did not roll back. */
@@ -43,19 +51,32 @@ export async function runRollback(values: RollbackValues): Promise<number> {
   const pool = createPool(selection);
   const startedAt = new Date();
   const events: RunEvent[] = [];
-  const reporter = createRunReporter({ format: selection.format, stream: process.stdout, color: selection.color, playbook: '(rollback)', quiet: values.quiet === true });
+  const reporter = createRunReporter({
+    format: selection.format,
+    stream: process.stdout,
+    color: selection.color,
+    playbook: '(rollback)',
+    quiet: values.quiet === true,
+  });
   const emit = (event: RunEvent) => {
     events.push(event);
     reporter.onEvent(event);
   };
   let chosenRunId: string | null = values.run ?? null;
   const signals = watchSignals({
-    onFirst: (signal) => emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; rollbacks in progress finish (interrupt again to stop at once)` }),
+    onFirst: (signal) =>
+      emit({
+        type: 'message',
+        level: 'warn',
+        text: `${signal}: starting no new host; rollbacks in progress finish (interrupt again to stop at once)`,
+      }),
     busyHosts: () => pool.busyHosts(),
     drain: () => pool.drain(),
     // read when the stop happens: by then the run id is known (--last resolves it from the journals)
     get stopHint() {
-      return chosenRunId ? `Finish it with: ${rollbackCommand(chosenRunId, inventoryFlags(values))}` : 'Run the same rollback again to finish it.';
+      return chosenRunId
+        ? `Finish it with: ${rollbackCommand(chosenRunId, inventoryFlags(values))}`
+        : 'Run the same rollback again to finish it.';
     },
   });
   try {
@@ -71,14 +92,33 @@ export async function runRollback(values: RollbackValues): Promise<number> {
     if (!runId) throw new InputError('no journal found on the selected hosts: nothing to roll back');
     checkRunKnown(runId, journals);
     const hosts = selection.targets.map((t) => t.name);
-    emit({ type: 'run-start', runId, hosts, steps: [{ kind: 'rollback', label: `rollback ${runId}` }], batches: [hosts] });
+    emit({
+      type: 'run-start',
+      runId,
+      hosts,
+      steps: [{ kind: 'rollback', label: `rollback ${runId}` }],
+      batches: [hosts],
+    });
     const lockId = `rollback-${newRunId(startedAt)}`;
     const includeNewer = values.includeNewer === true;
-    const options = { pool, runId, lockId, startedAt, forks: selection.forks, emit, isInterrupted: signals.isInterrupted, includeNewer };
+    const options = {
+      pool,
+      runId,
+      lockId,
+      startedAt,
+      forks: selection.forks,
+      emit,
+      isInterrupted: signals.isInterrupted,
+      includeNewer,
+    };
     const results = await rollBackHosts(options, journals);
     const exitCode = rollbackExitCode(results, signals.isInterrupted());
     emit({ type: 'run-end', exitCode, summary: countOutcomes(results.map((r) => r.outcome)) });
-    if (values.report) await writeReportFile(values.report, buildRunReport(events, { playbook: '(rollback)', startedAt, finishedAt: new Date(), exitCode }));
+    if (values.report)
+      await writeReportFile(
+        values.report,
+        buildRunReport(events, { playbook: '(rollback)', startedAt, finishedAt: new Date(), exitCode }),
+      );
     return exitCode;
   } finally {
     await pool.closeAll();
@@ -90,12 +130,20 @@ export async function runRollback(values: RollbackValues): Promise<number> {
 export function registerRollback(program: Command): void {
   const command = program
     .command('rollback')
-    .description('Restore hosts from their on-host journals (a crashed or interrupted run, or an earlier run on purpose) and verify.')
+    .description(
+      'Restore hosts from their on-host journals (a crashed or interrupted run, or an earlier run on purpose) and verify.',
+    )
     .option('--run <id>', 'the run to undo (see `conntrack-fleet runs`)')
     .option('--last', 'undo the newest run found on the selected hosts')
-    .option('--include-newer', 'where newer runs changed the same values, files or modules, undo them first (newest first) instead of refusing the host')
+    .option(
+      '--include-newer',
+      'where newer runs changed the same values, files or modules, undo them first (newest first) instead of refusing the host',
+    )
     .option('--report <file>', 'write the JSON report to this file')
-    .addHelpText('after', '\nExamples:\n  conntrack-fleet rollback --last -i inventories/lab.yaml\n  conntrack-fleet rollback --run 20261126T173501Z-3f9a -i inventories/prod.yaml --limit web1');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  conntrack-fleet rollback --last -i inventories/lab.yaml\n  conntrack-fleet rollback --run 20261126T173501Z-3f9a -i inventories/prod.yaml --limit web1',
+    );
   addQuietOption(addHostOptions(command)).action(async (values: RollbackValues) => {
     process.exitCode = await runRollback(values);
   });

@@ -14,8 +14,15 @@ function hostList(hosts: string[], indent: string): string[] {
 export function formatListHosts(playbook: string | null, pattern: string, batches: string[][]): string {
   if (playbook === null) return `${['', ...hostList(batches.flat(), '  ')].join('\n')}\n`;
   const total = batches.reduce((sum, b) => sum + b.length, 0);
-  const lines = ['', `playbook: ${playbook}`, '', `  run (${pattern}): ${total} ${total === 1 ? 'host' : 'hosts'} in ${batches.length} ${batches.length === 1 ? 'batch' : 'batches'}`];
-  batches.forEach((hosts, index) => lines.push(`    batch ${index + 1}/${batches.length}:`, ...hostList(hosts, '      ')));
+  const lines = [
+    '',
+    `playbook: ${playbook}`,
+    '',
+    `  run (${pattern}): ${total} ${total === 1 ? 'host' : 'hosts'} in ${batches.length} ${batches.length === 1 ? 'batch' : 'batches'}`,
+  ];
+  batches.forEach((hosts, index) =>
+    lines.push(`    batch ${index + 1}/${batches.length}:`, ...hostList(hosts, '      ')),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -25,7 +32,13 @@ export function formatSyntaxOk(playbook: string): string {
 }
 
 /** Secret vars of the inventory: passwords (become, ssh) never printed by -v. */
-const secretVars = [...becomePasswordVars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'ansible_become_password'];
+const secretVars = [
+  ...becomePasswordVars,
+  'ansible_password',
+  'ansible_ssh_pass',
+  'ansible_ssh_password',
+  'ansible_become_password',
+];
 
 /**
  * Every secret -v must redact that is known before the run: the env vars and inventory password vars. A password

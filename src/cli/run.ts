@@ -15,7 +15,15 @@ import { withHostLog } from '../runner/host-log.js';
 import { exitCodeOf, exitCodes, type HostOutcome, summaryOf } from '../runner/outcome.js';
 import { printDiffs } from './diffs.js';
 import { createPool, selectTargets } from './hosts.js';
-import { addHostOptions, addQuietOption, type HostOptionValues, inventoryFlags, parseCount, quietWith, type ReadOptionValues } from './options.js';
+import {
+  addHostOptions,
+  addQuietOption,
+  type HostOptionValues,
+  inventoryFlags,
+  parseCount,
+  quietWith,
+  type ReadOptionValues,
+} from './options.js';
 import { writeRetryFile } from './retry-file.js';
 import { formatListHosts, formatSyntaxOk, knownSecrets, withSecretCapture } from './run-habits.js';
 import { newRunId } from './run-id.js';
@@ -50,7 +58,9 @@ export function parseSerial(text: string): BatchSize[] {
     if (/^\d+$/.test(item) && Number(item) >= 1) return Number(item);
     const percent = /^(\d+)%$/.exec(item);
     if (percent && Number(percent[1]) >= 1 && Number(percent[1]) <= 100) return `${Number(percent[1])}%` as BatchSize;
-    throw new InputError(`--serial: "${item}" is not a host count or a percentage (1%-100%); example: --serial 1,10%,100%`);
+    throw new InputError(
+      `--serial: "${item}" is not a host count or a percentage (1%-100%); example: --serial 1,10%,100%`,
+    );
   });
 }
 
@@ -62,14 +72,22 @@ function parsePercent(text: string, flag: string): number {
 }
 
 /** CLI flags override the playbook's rollout settings. */
-export function withOverrides(playbook: Playbook, values: Pick<RunValues, 'serial' | 'canary' | 'maxFailPercentage' | 'maxUnreachablePercent'>): Playbook {
-  if (values.serial !== undefined && values.canary !== undefined) throw new InputError('give --serial or --canary, not both (--canary N is --serial N,100%)');
+export function withOverrides(
+  playbook: Playbook,
+  values: Pick<RunValues, 'serial' | 'canary' | 'maxFailPercentage' | 'maxUnreachablePercent'>,
+): Playbook {
+  if (values.serial !== undefined && values.canary !== undefined)
+    throw new InputError('give --serial or --canary, not both (--canary N is --serial N,100%)');
   let serial = playbook.serial;
   if (values.serial !== undefined) serial = parseSerial(values.serial);
   if (values.canary !== undefined) serial = [parseCount(values.canary, '--canary'), '100%'];
-  const maxFail = values.maxFailPercentage === undefined ? playbook.max_fail_percentage : parsePercent(values.maxFailPercentage, '--max-fail-percentage');
+  const maxFail =
+    values.maxFailPercentage === undefined
+      ? playbook.max_fail_percentage
+      : parsePercent(values.maxFailPercentage, '--max-fail-percentage');
   const result = { ...playbook, serial, max_fail_percentage: maxFail };
-  if (values.maxUnreachablePercent !== undefined) result.max_unreachable_percent = parsePercent(values.maxUnreachablePercent, '--max-unreachable-percent');
+  if (values.maxUnreachablePercent !== undefined)
+    result.max_unreachable_percent = parsePercent(values.maxUnreachablePercent, '--max-unreachable-percent');
   return result;
 }
 
@@ -97,7 +115,14 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   const selection = selectTargets(values, playbook.hosts, playbook.hostsPosition);
   // both need no connection: everything above is offline (FILE:LINE:COL errors, exit 2)
   if (values.syntaxCheck) return printed(formatSyntaxOk(playbookFile));
-  if (values.listHosts) return printed(formatListHosts(playbookFile, playbook.hosts, splitBatches(selection.targets, playbook.serial).map((b) => b.map((t) => t.name))));
+  if (values.listHosts)
+    return printed(
+      formatListHosts(
+        playbookFile,
+        playbook.hosts,
+        splitBatches(selection.targets, playbook.serial).map((b) => b.map((t) => t.name)),
+      ),
+    );
   const checkMode = values.check === true;
   const verbosity = values.verbose ?? 0;
   const quiet = quietWith(values, verbosity);
@@ -111,7 +136,10 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   const reporters = [createRunReporter({ ...shared, format, stream: process.stdout, color: selection.color, quiet })];
   const logStream = values.log ? openLog(values.log, runId, startedAt, playbookFile) : null;
   if (logStream) reporters.push(createRunReporter({ ...shared, format: 'plain', stream: logStream, color: false }));
-  const verbose = verbosity > 0 ? createVerboseReporter({ stream: process.stderr, level: verbosity, redact: createRedactor(secrets) }) : null;
+  const verbose =
+    verbosity > 0
+      ? createVerboseReporter({ stream: process.stderr, level: verbosity, redact: createRedactor(secrets) })
+      : null;
   if (verbose) reporters.push(verbose);
   const events: RunEvent[] = [];
   let outputFinished: Promise<void> | null = null;
@@ -125,7 +153,9 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   const stopNow = createStopNow(runId, inventoryFlags(values), fanOut(reporters, events));
   const emit = stopNow.emit;
   // host-log events (script text at -vvv) go to the -v printer alone: no other reporter keeps them for the whole run
-  const connect = verbose ? withHostLog(selection.connect, { emit: (event) => verbose.onEvent(event), level: verbosity }) : selection.connect;
+  const connect = verbose
+    ? withHostLog(selection.connect, { emit: (event) => verbose.onEvent(event), level: verbosity })
+    : selection.connect;
   const pool = createPool({ ...selection, connect });
   const undo = rollbackCommand(runId, inventoryFlags(values));
   const signals = watchSignals({
@@ -133,10 +163,18 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
     finish: async () => {
       stopNow.end();
       await finishOutput(formatRunEndLine(runId, exitCodes.interrupted, undo));
-      if (values.report) await writeReportFile(values.report, buildRunReport(events, { ...shared, startedAt, finishedAt: new Date(), exitCode: exitCodes.interrupted }));
+      if (values.report)
+        await writeReportFile(
+          values.report,
+          buildRunReport(events, { ...shared, startedAt, finishedAt: new Date(), exitCode: exitCodes.interrupted }),
+        );
     },
     onFirst: (signal) =>
-      emit({ type: 'message', level: 'warn', text: `${signal}: starting no new host; hosts mid-run finish their step and are rolled back (interrupt again to stop at once)` }),
+      emit({
+        type: 'message',
+        level: 'warn',
+        text: `${signal}: starting no new host; hosts mid-run finish their step and are rolled back (interrupt again to stop at once)`,
+      }),
     busyHosts: () => pool.busyHosts(),
     drain: () => pool.drain(),
     stopHint: `Hosts changed so far keep their journals; undo them with: ${undo}`,
@@ -146,7 +184,17 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   let retryLine: string | null = null;
   let changed = false;
   try {
-    const result = await runFleet({ playbook, targets, forks: selection.forks, checkOnly: checkMode, runId, startedAt, pool, emit, isInterrupted: signals.isInterrupted });
+    const result = await runFleet({
+      playbook,
+      targets,
+      forks: selection.forks,
+      checkOnly: checkMode,
+      runId,
+      startedAt,
+      pool,
+      emit,
+      isInterrupted: signals.isInterrupted,
+    });
     // stopped by a second signal: its path writes the summary and the report and exits 130
     const stopped = signals.stopped();
     if (stopped) await stopped;
@@ -168,7 +216,11 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   const code = exitCode ?? 1;
   if (retryLine) process.stderr.write(`${escapeControl(retryLine)}\n`);
   if (values.diff && selection.format !== 'json') printDiffs(events, process.stdout);
-  if (values.report) await writeReportFile(values.report, buildRunReport(events, { ...shared, startedAt, finishedAt: new Date(), exitCode: code }));
+  if (values.report)
+    await writeReportFile(
+      values.report,
+      buildRunReport(events, { ...shared, startedAt, finishedAt: new Date(), exitCode: code }),
+    );
   return code;
 }
 
@@ -182,19 +234,39 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('Apply a playbook: snapshot, change, read back; on any failure restore the host exactly.')
     .argument('<playbook>', 'YAML playbook (see playbooks/tune.yaml)')
-    .option('-C, --check', 'show each host\'s plan and change nothing')
+    .option('-C, --check', "show each host's plan and change nothing")
     .option('-D, --diff', 'show the unified diff of every file the run writes (or would write, with --check)')
     .option('--report <file>', 'write the JSON run report to this file')
     .option('--serial <sizes>', 'batches, overriding the playbook: e.g. 1,10%,100%')
     .option('--canary <n>', 'shortcut for --serial N,100%')
-    .option('--max-fail-percentage <n>', 'a batch whose failed hosts exceed this share of the hosts tried stops the rollout (default from playbook, 0); unreachable and locked hosts do not count')
-    .option('--max-unreachable-percent <n>', 'a batch whose unreachable or locked hosts exceed this share stops the rollout, exit 3 (default from playbook, unlimited)')
-    .option('--retry-file <file>', 'write an inventory of the hosts that failed, were unreachable, locked or never started, to rerun just those with -i FILE')
+    .option(
+      '--max-fail-percentage <n>',
+      'a batch whose failed hosts exceed this share of the hosts tried stops the rollout (default from playbook, 0); unreachable and locked hosts do not count',
+    )
+    .option(
+      '--max-unreachable-percent <n>',
+      'a batch whose unreachable or locked hosts exceed this share stops the rollout, exit 3 (default from playbook, unlimited)',
+    )
+    .option(
+      '--retry-file <file>',
+      'write an inventory of the hosts that failed, were unreachable, locked or never started, to rerun just those with -i FILE',
+    )
     .option('--log <file>', 'append plain event lines to this file (for cron)')
     .option('--list-hosts', 'print the hosts the run would touch, batch by batch, and exit 0; no connection')
-    .option('--syntax-check', 'check the playbook, inventory, patterns and flags offline, print `playbook: FILE`, exit 0 (bad input: exit 2); no connection')
-    .option('-v, --verbose', 'per host, each remote exchange with its duration to stderr; -vv adds exit status and stderr, -vvv the script sent and its stdout (secrets redacted)', countVerbose, 0)
-    .addHelpText('after', '\nExamples:\n  conntrack-fleet run playbooks/tune.yaml -i inventories/lab.yaml --check --diff\n  conntrack-fleet run playbooks/tune.yaml -i inventories/prod.yaml --canary 1 --retry-file retry.yaml\n\nRollouts, gates, journals and scheduling: docs/rollouts.md');
+    .option(
+      '--syntax-check',
+      'check the playbook, inventory, patterns and flags offline, print `playbook: FILE`, exit 0 (bad input: exit 2); no connection',
+    )
+    .option(
+      '-v, --verbose',
+      'per host, each remote exchange with its duration to stderr; -vv adds exit status and stderr, -vvv the script sent and its stdout (secrets redacted)',
+      countVerbose,
+      0,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  conntrack-fleet run playbooks/tune.yaml -i inventories/lab.yaml --check --diff\n  conntrack-fleet run playbooks/tune.yaml -i inventories/prod.yaml --canary 1 --retry-file retry.yaml\n\nRollouts, gates, journals and scheduling: docs/rollouts.md',
+    );
   addQuietOption(addHostOptions(command)).action(async (playbook: string, values: RunValues) => {
     process.exitCode = await runPlaybook(playbook, values);
   });

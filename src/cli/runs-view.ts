@@ -29,7 +29,9 @@ export function renderRuns(journals: HostJournals[], json: boolean): string {
     if (j.error) lines.push(`${j.target.name}: unreachable: ${j.error}`);
     else if (j.entries.length === 0) lines.push(`${j.target.name}: no runs recorded`);
     for (const e of j.entries) {
-      lines.push(`${j.target.name}: ${e.run_id}  ${e.state.padEnd(15)} ${e.started_at}  ${e.playbook}  ${e.applied_count}/${e.changes.length} changes applied`);
+      lines.push(
+        `${j.target.name}: ${e.run_id}  ${e.state.padEnd(15)} ${e.started_at}  ${e.playbook}  ${e.applied_count}/${e.changes.length} changes applied`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -38,7 +40,9 @@ export function renderRuns(journals: HostJournals[], json: boolean): string {
 export function registerRuns(program: Command): void {
   const command = program
     .command('runs')
-    .description('List the runs recorded in the hosts\' journals, oldest first, with their state per host (applying = interrupted or crashed: roll it back).')
+    .description(
+      "List the runs recorded in the hosts' journals, oldest first, with their state per host (applying = interrupted or crashed: roll it back).",
+    )
     .addHelpText('after', '\nExample:\n  conntrack-fleet runs -i inventories/lab.yaml');
   addHostOptions(command).action(async (values: HostOptionValues) => {
     const selection = selectTargets(values);
@@ -46,7 +50,10 @@ export function registerRuns(program: Command): void {
     try {
       const journals = await readJournals(pool, selection.targets, selection.forks);
       process.stdout.write(renderRuns(journals, selection.format === 'json'));
-      process.exitCode = exitCodeOf({ counts: countOutcomes(journals.map((j) => readOutcome({ reachable: j.error === null, error: null }))) }, 'runs');
+      process.exitCode = exitCodeOf(
+        { counts: countOutcomes(journals.map((j) => readOutcome({ reachable: j.error === null, error: null }))) },
+        'runs',
+      );
     } finally {
       await pool.closeAll();
     }

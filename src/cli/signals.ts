@@ -50,7 +50,8 @@ export function watchSignals(handlers: SignalHandlers): Interruption {
     // a live timer keeps the event loop running until the exit below, whatever the run's own end does meanwhile
     stoppedPromise = new Promise<never>(() => setInterval(() => undefined, 1000));
     handlers.onSecond?.();
-    if (busy.length > 0) say(`second ${signal}: stopping; waiting for the remote scripts in flight on ${busy.join(', ')} to end first`);
+    if (busy.length > 0)
+      say(`second ${signal}: stopping; waiting for the remote scripts in flight on ${busy.join(', ')} to end first`);
     void handlers
       .drain()
       // a tick for the verdicts of hosts whose next script was just refused

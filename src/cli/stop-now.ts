@@ -35,25 +35,36 @@ export function createStopNow(runId: string, inventoryFlags: string, next: (even
   const verdicts = new Map<string, HostResult>();
   const started = new Map<string, number>();
   let planned: string[] = [];
-  const leftFor = (host: string): string => `stopped by a second interrupt before it was restored; left for: ${rollbackCommand(runId, inventoryFlags, host)}`;
+  const leftFor = (host: string): string =>
+    `stopped by a second interrupt before it was restored; left for: ${rollbackCommand(runId, inventoryFlags, host)}`;
   // a failed rollback leaves the journal: the same command retries it once the cause (often the network) is gone
   const withRetry = (result: HostResult): HostResult =>
     result.outcome === 'rollback-failed' && !(result.error ?? '').includes('conntrack-fleet rollback --run')
-      ? { ...result, error: `${result.error ?? 'rollback failed'}; to retry the rollback: ${rollbackCommand(runId, inventoryFlags, result.host)}` }
+      ? {
+          ...result,
+          error: `${result.error ?? 'rollback failed'}; to retry the rollback: ${rollbackCommand(runId, inventoryFlags, result.host)}`,
+        }
       : result;
   return {
     emit(event) {
       if (ended) return;
       if (event.type === 'host-end') {
         const cutOff = stopping && (event.result.outcome === 'rollback-failed' || event.result.outcome === 'failed');
-        const result: HostResult = cutOff ? { ...event.result, outcome: 'failed', error: leftFor(event.result.host), rollbackMismatches: [] } : withRetry(event.result);
+        const result: HostResult = cutOff
+          ? { ...event.result, outcome: 'failed', error: leftFor(event.result.host), rollbackMismatches: [] }
+          : withRetry(event.result);
         verdicts.set(result.host, result);
         next({ ...event, result });
         return;
       }
       if (stopping && event.type === 'rollback-end' && !event.ok) {
         // the undo was not tried (no new script may start), so it did not fail: the host is left for rollback
-        next({ type: 'message', level: 'warn', host: event.host, text: 'not restored now: stopped by a second interrupt' });
+        next({
+          type: 'message',
+          level: 'warn',
+          host: event.host,
+          text: 'not restored now: stopped by a second interrupt',
+        });
         return;
       }
       if (event.type === 'host-start') started.set(event.host, event.batch);
@@ -68,13 +79,29 @@ export function createStopNow(runId: string, inventoryFlags: string, next: (even
       if (ended) return;
       for (const [host, batch] of started) {
         if (verdicts.has(host)) continue;
-        const result: HostResult = { host, batch, outcome: 'failed', steps: [], warnings: [], error: leftFor(host), rollbackMismatches: [] };
+        const result: HostResult = {
+          host,
+          batch,
+          outcome: 'failed',
+          steps: [],
+          warnings: [],
+          error: leftFor(host),
+          rollbackMismatches: [],
+        };
         verdicts.set(host, result);
         next({ type: 'host-end', result });
       }
       for (const host of planned) {
         if (verdicts.has(host)) continue;
-        const result: HostResult = { host, batch: 0, outcome: 'skipped', steps: [], warnings: [], error: 'interrupted before it started', rollbackMismatches: [] };
+        const result: HostResult = {
+          host,
+          batch: 0,
+          outcome: 'skipped',
+          steps: [],
+          warnings: [],
+          error: 'interrupted before it started',
+          rollbackMismatches: [],
+        };
         verdicts.set(host, result);
         next({ type: 'host-end', result });
       }

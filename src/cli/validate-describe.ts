@@ -7,7 +7,8 @@ import type { GateSpec, Playbook, StepSpec } from '../playbook/types.js';
 function percentRule(options: { warn_above_percent?: number; fail_above_percent?: number }): string {
   const parts = ['read count, max and the drop counters (changes nothing)'];
   if (options.warn_above_percent !== undefined) parts.push(`warn at ≥ ${options.warn_above_percent} % full`);
-  if (options.fail_above_percent !== undefined) parts.push(`fail the host before any change at ≥ ${options.fail_above_percent} % full`);
+  if (options.fail_above_percent !== undefined)
+    parts.push(`fail the host before any change at ≥ ${options.fail_above_percent} % full`);
   return parts.join('; ');
 }
 
@@ -28,7 +29,9 @@ export function describeStepInGeneral(step: StepSpec): string {
       return `set the hash table size (hashsize / nf_conntrack_buckets) to ${size}; the kernel may round it up to a multiple of 512`;
     }
     case 'set_timeouts':
-      return `set ${Object.entries(step.options.timeouts).map(([name, s]) => `nf_conntrack_${name} = ${s} s`).join(', ')} (names the kernel lacks fail the host first)`;
+      return `set ${Object.entries(step.options.timeouts)
+        .map(([name, s]) => `nf_conntrack_${name} = ${s} s`)
+        .join(', ')} (names the kernel lacks fail the host first)`;
     case 'persist': {
       const removed = step.options.remove.length > 0 ? `; drop ${step.options.remove.join(', ')} from it` : '';
       return `write every value the tool set on the host to a managed block in ${step.options.file}${removed}; when nf_conntrack is a module also /etc/modprobe.d/conntrack-fleet.conf (hashsize) and /etc/modules-load.d/conntrack-fleet.conf (load it before systemd-sysctl)`;
@@ -45,8 +48,13 @@ function describeGate(gate: GateSpec): string {
 
 /** The rollout settings in words: failure threshold, unreachable threshold, gate, on_abort. */
 export function describeRollout(playbook: Playbook, batches: number): string[] {
-  const lines = [`max_fail_percentage ${playbook.max_fail_percentage}: a batch with more failed hosts than that stops the rollout (exit 3)`];
-  if (playbook.max_unreachable_percent !== undefined) lines.push(`max_unreachable_percent ${playbook.max_unreachable_percent}: more unreachable hosts than that in a batch stops the rollout`);
+  const lines = [
+    `max_fail_percentage ${playbook.max_fail_percentage}: a batch with more failed hosts than that stops the rollout (exit 3)`,
+  ];
+  if (playbook.max_unreachable_percent !== undefined)
+    lines.push(
+      `max_unreachable_percent ${playbook.max_unreachable_percent}: more unreachable hosts than that in a batch stops the rollout`,
+    );
   if (playbook.gate && batches > 1) lines.push(describeGate(playbook.gate));
   else if (playbook.gate) lines.push('gate: not used (a single batch)');
   lines.push(`on_abort ${playbook.on_abort}`);

@@ -46,7 +46,9 @@ export function validateLines(playbookFile: string, values: ValidateValues): str
     `inventory ${values.inventory.join(', ')}: valid; hosts: "${playbook.hosts}"${values.limit ? ` --limit ${values.limit}` : ''}${values.shard ? ` --shard ${values.shard}` : ''} → ${targets.length} host${targets.length === 1 ? '' : 's'}`,
   ];
   batches.forEach((batch, i) => {
-    lines.push(`batch ${i + 1}/${batches.length} (${batch.length} host${batch.length === 1 ? '' : 's'}): ${listHosts(batch.map((t) => `${t.name}${t.become ? '' : ' (no become)'}`))}`);
+    lines.push(
+      `batch ${i + 1}/${batches.length} (${batch.length} host${batch.length === 1 ? '' : 's'}): ${listHosts(batch.map((t) => `${t.name}${t.become ? '' : ' (no become)'}`))}`,
+    );
   });
   lines.push(...describeRollout(playbook, batches.length));
   playbook.steps.forEach((step, i) => {
@@ -59,15 +61,24 @@ export function validateLines(playbookFile: string, values: ValidateValues): str
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('Check a playbook and inventory offline (no connection) and show the batches and what each step would do.')
+    .description(
+      'Check a playbook and inventory offline (no connection) and show the batches and what each step would do.',
+    )
     .argument('<playbook>', 'YAML playbook (see playbooks/tune.yaml)')
-    .addOption(new Option('-i, --inventory <source>', 'Ansible inventory (repeatable), as for run').makeOptionMandatory().argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]))
+    .addOption(
+      new Option('-i, --inventory <source>', 'Ansible inventory (repeatable), as for run')
+        .makeOptionMandatory()
+        .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
+    )
     .option('-l, --limit <pattern>', 'Ansible host pattern to narrow the hosts, as for run')
     .option('--shard <I/N>', 'only slice I of N of the selected hosts, as for run')
-    .option('--serial <sizes>', 'override the playbook\'s batches, as for run')
+    .option('--serial <sizes>', "override the playbook's batches, as for run")
     .option('--canary <n>', 'N hosts first, then the rest, as for run')
     .option('-u, --user <name>', 'remote user for hosts without ansible_user')
-    .addHelpText('after', '\nExit codes: 0 valid, 2 bad input (FILE:LINE:COL on stderr).\n\nExample:\n  conntrack-fleet validate playbooks/canary-tune.yaml -i inventories/example.yaml')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 valid, 2 bad input (FILE:LINE:COL on stderr).\n\nExample:\n  conntrack-fleet validate playbooks/canary-tune.yaml -i inventories/example.yaml',
+    )
     .action((playbookFile: string, values: ValidateValues) => {
       process.stdout.write(`${validateLines(playbookFile, values).join('\n')}\n`);
       process.exitCode = 0;

@@ -20,7 +20,13 @@ import { type HostSelection, selectTargets } from './hosts.js';
 import { addReadOptions, parseCount, type ReadOptionValues } from './options.js';
 import { formatListHosts } from './run-habits.js';
 
-type WatchOptionValues = ReadOptionValues & { interval: string; count?: string; warnPercent: string; peak: boolean; verbose?: boolean };
+type WatchOptionValues = ReadOptionValues & {
+  interval: string;
+  count?: string;
+  warnPercent: string;
+  peak: boolean;
+  verbose?: boolean;
+};
 
 const minIntervalMs = 200;
 // a sample is a handful of builtins: one that takes longer than this is a host in trouble, shown as not answering
@@ -33,7 +39,8 @@ interface HostWatch {
 
 function parseInterval(text: string): number {
   const ms = parseDurationMs(text);
-  if (ms === undefined || ms < minIntervalMs) throw new InputError(`--interval must be a duration ≥ ${minIntervalMs}ms such as 2s or 500ms, got "${text}"`);
+  if (ms === undefined || ms < minIntervalMs)
+    throw new InputError(`--interval must be a duration ≥ ${minIntervalMs}ms such as 2s or 500ms, got "${text}"`);
   return ms;
 }
 
@@ -67,11 +74,17 @@ const noAnswer = Symbol('no answer');
 /** The promise's value, or `noAnswer` after `ms` (the promise is left to settle on its own). */
 function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T | typeof noAnswer> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof noAnswer>((resolve) => { timer = setTimeout(() => resolve(noAnswer), ms); });
+  const deadline = new Promise<typeof noAnswer>((resolve) => {
+    timer = setTimeout(() => resolve(noAnswer), ms);
+  });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function sampleOnce(connection: Connection, timeoutMs: number, script = sampleScript): Promise<{ sample: ReturnType<typeof parseSample>; error: string | null }> {
+async function sampleOnce(
+  connection: Connection,
+  timeoutMs: number,
+  script = sampleScript,
+): Promise<{ sample: ReturnType<typeof parseSample>; error: string | null }> {
   // runScript's own timeout starts once the channel is open; a host gone silent may never open it (until keepalive
   // gives up, 45 s by default), so the whole round trip has a deadline too
   const result = await withDeadline(connection.runScript(script, { timeoutMs }), timeoutMs + 500);
@@ -79,7 +92,13 @@ async function sampleOnce(connection: Connection, timeoutMs: number, script = sa
   const sample = result.exitCode === 0 ? parseSample(result.stdout) : null;
   if (sample) return { sample, error: null };
   const said = result.stderr.trim().split('\n').at(-1) ?? '';
-  return { sample: null, error: result.exitCode === null ? `no answer within ${timeoutMs} ms` : `sample failed (exit ${result.exitCode})${said ? `: ${said}` : ''}` };
+  return {
+    sample: null,
+    error:
+      result.exitCode === null
+        ? `no answer within ${timeoutMs} ms`
+        : `sample failed (exit ${result.exitCode})${said ? `: ${said}` : ''}`,
+  };
 }
 
 /** Samples one host until stopped; reconnects at the next interval after a lost or silent connection. */
@@ -95,7 +114,9 @@ export async function watchHost(target: HostSelection['targets'][number], option
     try {
       if (!connection) {
         const opened: Connection = await selection.connect(target, selection.connectOptions);
-        opened.onLost(() => { if (connection === opened) connection = null; });
+        opened.onLost(() => {
+          if (connection === opened) connection = null;
+        });
         connection = opened;
       }
       answer = await sampleOnce(connection, timeoutMs, peakRequest ? peakSampleScript(peakRequest) : sampleScript);
@@ -106,7 +127,8 @@ export async function watchHost(target: HostSelection['targets'][number], option
       void broken?.close();
     }
     if (signal.aborted) break;
-    if (options.keepPeak) peak = afterPeakSample(peak, answer.sample, Math.floor(Date.now() / 1000), peakRequest !== null);
+    if (options.keepPeak)
+      peak = afterPeakSample(peak, answer.sample, Math.floor(Date.now() / 1000), peakRequest !== null);
     options.record({ host: target.name, atMs: Date.now(), ...answer });
     if (n + 1 < options.samples) await sleep(intervalMs - (Date.now() - startedMs), signal);
   }
@@ -127,7 +149,16 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
   const json = !quiet && (selection.format === 'json' || process.stdout.isTTY !== true);
   const hosts = new Map<string, HostWatch>(selection.targets.map((t) => [t.name, { previous: null, row: null }]));
   const rows = (): WatchRow[] => [...hosts.values()].flatMap((h) => (h.row ? [h.row] : []));
-  const screen = json || quiet ? null : createWatchScreen({ stream: process.stdout, color: selection.color, intervalMs, usageWarnPercent, totalHosts: hosts.size });
+  const screen =
+    json || quiet
+      ? null
+      : createWatchScreen({
+          stream: process.stdout,
+          color: selection.color,
+          intervalMs,
+          usageWarnPercent,
+          totalHosts: hosts.size,
+        });
   const stop = new AbortController();
   // every host's sleep listens to the one stop signal
   setMaxListeners(0, stop.signal);
@@ -148,7 +179,11 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
   };
   try {
     const keepPeak = values.peak !== false;
-    const loops = Promise.all(selection.targets.map((t) => watchHost(t, { selection, intervalMs, samples, signal: stop.signal, record, keepPeak })));
+    const loops = Promise.all(
+      selection.targets.map((t) =>
+        watchHost(t, { selection, intervalMs, samples, signal: stop.signal, record, keepPeak }),
+      ),
+    );
     // Ctrl-C: a sample in flight may take up to its timeout; the exit does not wait for it
     await Promise.race([loops, new Promise((resolve) => stop.signal.addEventListener('abort', resolve))]);
   } finally {
@@ -165,19 +200,27 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
 export function registerWatch(program: Command): void {
   const command = program
     .command('watch')
-    .description('Live view of the fleet\'s conntrack tables: usage and drops per second, worst host first; changes no setting.')
+    .description(
+      "Live view of the fleet's conntrack tables: usage and drops per second, worst host first; changes no setting.",
+    )
     .option('--interval <duration>', 'time between samples of a host (e.g. 2s, 500ms)', '2s')
     .option('--count <n>', 'stop after n samples per host (default: until Ctrl-C)')
     .option('--warn-percent <n>', 'highlight hosts whose table is at least this full', '80')
-    .option('--no-peak', 'strictly read-only: do not keep the highest count seen in the host\'s peak file (docs/sizing.md)')
-    .option('-v, --verbose', 'at the end, per host, what happened to its peak file (kept, written, skipped and why) to stderr')
+    .option(
+      '--no-peak',
+      "strictly read-only: do not keep the highest count seen in the host's peak file (docs/sizing.md)",
+    )
+    .option(
+      '-v, --verbose',
+      'at the end, per host, what happened to its peak file (kept, written, skipped and why) to stderr',
+    )
     .addHelpText(
       'after',
       '\nOn a terminal the view is redrawn in place (hosts beyond its height are summarised); elsewhere, or with\n' +
         '-o json, one JSON object per line per sample per host. --quiet prints nothing while sampling; when it stops,\n' +
         'the hosts not answering, at or above --warn-percent or dropping, and a summary line (-o json: lines as usual).\n' +
         'Exit codes: 0 stopped by Ctrl-C or after --count samples, 2 bad input.\n' +
-        '\nExample:\n  conntrack-fleet watch -i inventories/prod.yaml --limit \'web*\' --interval 2s',
+        "\nExample:\n  conntrack-fleet watch -i inventories/prod.yaml --limit 'web*' --interval 2s",
     );
   addReadOptions(command).action(async (values: WatchOptionValues) => {
     process.exitCode = await runWatch(values);

@@ -14,7 +14,9 @@ export function describeValue(value: unknown): string {
 /** `['steps', 2, 'raise_max', 'value']` → `steps[2].raise_max.value`. */
 export function formatPath(path: DocumentPath): string {
   return path
-    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`))
+    .map((segment, index) =>
+      typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`,
+    )
     .join('');
 }
 
@@ -22,4 +24,3 @@ export function formatPath(path: DocumentPath): string {
 export function gotExpected(value: unknown, expected: string): string {
   return value === undefined ? `missing; expected ${expected}` : `got ${describeValue(value)}; expected ${expected}`;
 }
-

@@ -18,7 +18,8 @@ export function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
       row[j] = best;
     }
   }
@@ -42,7 +43,8 @@ export function nearestName(word: string, candidates: Iterable<string>): string 
     // a distance as long as the word is a rewrite, not a typo
     const near = (distance <= maxDistance && distance < lower.length) || isPrefixPair(lower, candidate);
     const rank = near ? Math.min(distance, maxDistance + 1) : Number.POSITIVE_INFINITY;
-    if (rank !== Number.POSITIVE_INFINITY && (best === undefined || rank < best.distance)) best = { name, distance: rank };
+    if (rank !== Number.POSITIVE_INFINITY && (best === undefined || rank < best.distance))
+      best = { name, distance: rank };
   }
   return best?.name;
 }

@@ -4,7 +4,17 @@
  * contain themselves are refused here, once, so every later walk of the document is bounded.
  */
 import { readFileSync } from 'node:fs';
-import { isCollection, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import {
+  isCollection,
+  isNode,
+  isPair,
+  isScalar,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type YAMLError,
+} from 'yaml';
 import { InputError, type SourcePosition } from '../errors.js';
 import { decodeUtf8 } from './utf8.js';
 import { findBadMerge, resolveNode } from './yaml-map.js';
@@ -72,7 +82,8 @@ export function readSourceText(file: string, what: string, expected = 'a readabl
     bytes = readFileSync(file);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? cause})`;
+    const problem =
+      code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? cause})`;
     throw new InputError(`${what} ${problem}; expected ${expected}`, { file, line: 1, col: 1 }, { cause });
   }
   const decoded = decodeUtf8(bytes);
@@ -87,7 +98,11 @@ function notUtf8(file: string, what: string, bytes: Buffer, offset: number): Inp
   const line = before.split('\n').length;
   const col = before.length - lineStart + 1;
   const byte = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
-  return new InputError(`${what} is not valid UTF-8: byte 0x${byte} at byte offset ${offset}; expected UTF-8 text`, { file, line, col });
+  return new InputError(`${what} is not valid UTF-8: byte 0x${byte} at byte offset ${offset}; expected UTF-8 text`, {
+    file,
+    line,
+    col,
+  });
 }
 
 /** Iterative (an explicit stack), so the check itself cannot overflow on the input it exists to refuse. */
@@ -98,7 +113,10 @@ function checkDepth(source: YamlSource): void {
     if (!isCollection(node)) continue;
     if (depth > MAX_NESTING_DEPTH) {
       const problem = `nesting deeper than ${MAX_NESTING_DEPTH} levels`;
-      throw new InputError(`${problem}; expected at most ${MAX_NESTING_DEPTH} nested lists or mappings`, position(source, offsetOf(node)));
+      throw new InputError(
+        `${problem}; expected at most ${MAX_NESTING_DEPTH} nested lists or mappings`,
+        position(source, offsetOf(node)),
+      );
     }
     for (const entry of node.items) {
       if (isPair(entry)) pending.push({ node: entry.key, depth: depth + 1 }, { node: entry.value, depth: depth + 1 });
@@ -118,7 +136,10 @@ function checkNodes(source: YamlSource): void {
       for (const pair of map.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
         if (seen.has(key)) {
-          throw new InputError('invalid YAML: Map keys must be unique; expected well-formed YAML', position(source, offsetOf(pair.key)));
+          throw new InputError(
+            'invalid YAML: Map keys must be unique; expected well-formed YAML',
+            position(source, offsetOf(pair.key)),
+          );
         }
         seen.add(key);
       }
@@ -128,7 +149,10 @@ function checkNodes(source: YamlSource): void {
       const [start = 0, end = 0] = isNode(target) ? (target.range ?? []) : [];
       const at = alias.range?.[0] ?? -1;
       if (at >= start && at < end) {
-        throw new InputError(`alias *${alias.source} is inside the node it refers to; expected an alias to a complete earlier node`, position(source, at));
+        throw new InputError(
+          `alias *${alias.source} is inside the node it refers to; expected an alias to a complete earlier node`,
+          position(source, at),
+        );
       }
     },
   });
@@ -143,14 +167,21 @@ function aliasError(source: YamlSource, node: unknown, cause: unknown): InputErr
   const at = isNode(node) ? (node.range?.[0] ?? 0) : 0;
   if (/Excessive alias count/.test(message)) {
     const problem = `aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT}: an "alias bomb")`;
-    return new InputError(`${problem}; expected anchors reused a reasonable number of times`, position(source, at), { cause });
+    return new InputError(`${problem}; expected anchors reused a reasonable number of times`, position(source, at), {
+      cause,
+    });
   }
   const unresolved = /Unresolved alias[^:]*: (.+)$/.exec(message);
   if (unresolved) {
     const offset = findAliasOffset(source, unresolved[1] ?? '') ?? at;
-    return new InputError(`alias *${unresolved[1]} has no anchor before it; expected &${unresolved[1]} defined earlier in the file`, position(source, offset), { cause });
+    return new InputError(
+      `alias *${unresolved[1]} has no anchor before it; expected &${unresolved[1]} defined earlier in the file`,
+      position(source, offset),
+      { cause },
+    );
   }
-  if (/Merge sources must be maps/.test(message)) return findBadMerge(source) ?? new InputError(message, position(source, at), { cause });
+  if (/Merge sources must be maps/.test(message))
+    return findBadMerge(source) ?? new InputError(message, position(source, at), { cause });
   return new InputError(`invalid YAML: ${message}; expected well-formed YAML`, position(source, at), { cause });
 }
 
@@ -158,7 +189,8 @@ function findAliasOffset(source: YamlSource, name: string): number | undefined {
   let offset: number | undefined;
   visit(source.doc, {
     Alias(_, alias) {
-      if (offset === undefined && alias.source === name && resolveNode(source, alias) === null) offset = alias.range?.[0];
+      if (offset === undefined && alias.source === name && resolveNode(source, alias) === null)
+        offset = alias.range?.[0];
     },
   });
   return offset;
@@ -176,8 +208,11 @@ function syntaxError(file: string, error: YAMLError): InputError {
   const reason = error.message.split(/ at line \d+, column \d+/)[0]?.trim() ?? error.message;
   if (/Maximum call stack size exceeded/.test(reason)) {
     // the parser's own recursion ran out on deeply nested flow collections before checkDepth could look
-    return new InputError(`nesting too deep to read; expected at most ${MAX_NESTING_DEPTH} nested lists or mappings`, position, { cause: error });
+    return new InputError(
+      `nesting too deep to read; expected at most ${MAX_NESTING_DEPTH} nested lists or mappings`,
+      position,
+      { cause: error },
+    );
   }
   return new InputError(`invalid YAML: ${reason}; expected well-formed YAML`, position, { cause: error });
 }
-

@@ -28,7 +28,10 @@ export const defaultFailAbovePercent = 90;
  * confirmed (a clash), its packet may be dropped.
  */
 const lossCounters = [
-  { column: 'drop', text: (n: number) => `${n} ${n === 1 ? 'drop' : 'drops'} (packets dropped: table full or entry not created)` },
+  {
+    column: 'drop',
+    text: (n: number) => `${n} ${n === 1 ? 'drop' : 'drops'} (packets dropped: table full or entry not created)`,
+  },
   { column: 'early_drop', text: (n: number) => `${n} early_drop (entries evicted to make room: the table is full)` },
   { column: 'insert_failed', text: (n: number) => `${n} insert_failed (entries that could not be inserted)` },
 ] as const;

@@ -25,7 +25,10 @@ export function decodeLinkTokens(tokens: string[]): { path: string; target: stri
   for (const token of tokens) {
     const match = /^((?:[0-9a-f]{2})+)=((?:[0-9a-f]{2})+)$/.exec(token);
     if (!match) return null;
-    links.push({ path: Buffer.from(match[1] ?? '', 'hex').toString('utf8'), target: Buffer.from(match[2] ?? '', 'hex').toString('utf8') });
+    links.push({
+      path: Buffer.from(match[1] ?? '', 'hex').toString('utf8'),
+      target: Buffer.from(match[2] ?? '', 'hex').toString('utf8'),
+    });
   }
   return links;
 }

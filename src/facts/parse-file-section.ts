@@ -60,10 +60,13 @@ function linkedReading(lines: string[]): FileReading {
   const { links, realPath, rest } = parsed;
   const first = rest[0] ?? '';
   const via = `is a symlink to ${realPath}`;
-  if (first === 'absent') return { kind: 'unknown', reason: `${via}, which does not exist (dangling link): refusing to write through it` };
-  if (first === 'directory') return { kind: 'unknown', reason: `${via}, which is a directory: refusing to write through it` };
+  if (first === 'absent')
+    return { kind: 'unknown', reason: `${via}, which does not exist (dangling link): refusing to write through it` };
+  if (first === 'directory')
+    return { kind: 'unknown', reason: `${via}, which is a directory: refusing to write through it` };
   const reading = parsePlainSection(rest);
-  if (reading.kind !== 'present') return reading.kind === 'unknown' ? { kind: 'unknown', reason: `${via}, which ${reading.reason}` } : reading;
+  if (reading.kind !== 'present')
+    return reading.kind === 'unknown' ? { kind: 'unknown', reason: `${via}, which ${reading.reason}` } : reading;
   return { kind: 'present', state: { ...reading.state, links, realPath } };
 }
 

@@ -1,10 +1,7 @@
 /** Finds the rules that need conntrack in `nft list ruleset` output. Pure. */
 import { type RuleEvidence, withoutQuoted } from './rule-evidence.js';
 
-type Block =
-  | { kind: 'table'; name: string }
-  | { kind: 'chain'; name: string; nat: boolean }
-  | { kind: 'other' };
+type Block = { kind: 'table'; name: string } | { kind: 'chain'; name: string; nat: boolean } | { kind: 'other' };
 
 const natStatement = /\b(masquerade|snat|dnat|redirect)\b/;
 const conntrackExpression = /\bct\s+[a-z]|\bnotrack\b/;

@@ -38,7 +38,12 @@ export interface WatchRow {
 }
 
 /** The /proc header of each rate column where it differs from the name shown. */
-const procColumn: Record<RateColumn, string> = { drop: 'drop', early_drop: 'early_drop', insert_failed: 'insert_failed', chaintoolong: 'chainlength' };
+const procColumn: Record<RateColumn, string> = {
+  drop: 'drop',
+  early_drop: 'early_drop',
+  insert_failed: 'insert_failed',
+  chaintoolong: 'chainlength',
+};
 
 function rate(previous: TimedSample | null, current: TimedSample, column: RateColumn): number | null {
   const before = previous?.sample?.stats?.all[procColumn[column]];
@@ -69,7 +74,10 @@ export function nextRow(previous: TimedSample | null, current: TimedSample, last
       perSecond: noRates,
     };
   }
-  const perSecond = Object.fromEntries(rateColumns.map((c) => [c, rate(previous, current, c)])) as Record<RateColumn, number | null>;
+  const perSecond = Object.fromEntries(rateColumns.map((c) => [c, rate(previous, current, c)])) as Record<
+    RateColumn,
+    number | null
+  >;
   return {
     host: current.host,
     up: true,

@@ -38,15 +38,21 @@ export function parseHostPattern(pattern: string, position?: SourcePosition): Pa
 
 /** A list of patterns (as `hosts: [web, "db:!db3"]`) as one comma-separated pattern, splitting each like Ansible. */
 export function joinHostPatterns(patterns: readonly string[]): string {
-  return patterns.flatMap((pattern) => {
-    const parts = splitPattern(pattern);
-    return typeof parts === 'string' ? [pattern] : parts;
-  }).join(',');
+  return patterns
+    .flatMap((pattern) => {
+      const parts = splitPattern(pattern);
+      return typeof parts === 'string' ? [pattern] : parts;
+    })
+    .join(',');
 }
 
 /** Ansible's split_host_pattern. */
 function splitPattern(pattern: string): string[] | string {
-  if (pattern.includes(',')) return pattern.split(',').map((p) => p.trim()).filter(Boolean);
+  if (pattern.includes(','))
+    return pattern
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
   if (/^[0-9a-fA-F]*:[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$/.test(pattern.trim())) return [pattern.trim()];
   const tokens = pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
   const leftover = tokens.reduce((rest, token) => rest.replace(token, ''), pattern).replace(/[\s:]/g, '');
@@ -55,14 +61,19 @@ function splitPattern(pattern: string): string[] | string {
 }
 
 function parseTerm(text: string): PatternTerm | string {
-  const operator: PatternOperator = text.startsWith('!') ? 'exclusion' : text.startsWith('&') ? 'intersection' : 'union';
+  const operator: PatternOperator = text.startsWith('!')
+    ? 'exclusion'
+    : text.startsWith('&')
+      ? 'intersection'
+      : 'union';
   const body = operator === 'union' ? text : text.slice(1);
   if (!body) return `"${text}" has no name after the operator; expected e.g. ${text}canary`;
   if (body.startsWith('~')) return parseRegexTerm(text, operator, body);
   const { name, subscript } = splitSubscript(body);
   if (!name) return `"${text}" has no name before its subscript; expected e.g. web[0]`;
   const matcher = globToRegExp(name);
-  if (typeof matcher === 'string') return `${matcher} in "${text}"; expected [chars] to be closed, or a subscript [N] or [N:M]`;
+  if (typeof matcher === 'string')
+    return `${matcher} in "${text}"; expected [chars] to be closed, or a subscript [N] or [N:M]`;
   const kind = /[*?[]/.test(name) ? 'glob' : 'name';
   return { text, operator, name, kind, matcher, ...(subscript && { subscript }) };
 }

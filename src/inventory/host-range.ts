@@ -16,7 +16,8 @@ export function parseHostEntry(entry: string): HostEntry {
     return { error: `host "${entry}": port ${port} is out of range; expected 1-65535` };
   }
   // checked before ranges are read: "[" in a name with a newline would otherwise be reported as a bad range
-  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(host)) return { error: `host name ${JSON.stringify(host)} is refused; expected no spaces or control characters` };
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(host))
+    return { error: `host name ${JSON.stringify(host)} is refused; expected no spaces or control characters` };
   const names = expandRanges(host);
   if (typeof names === 'string') return { error: `host ${JSON.stringify(entry)}: ${names}` };
   for (const name of names) {

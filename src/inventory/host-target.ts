@@ -65,11 +65,18 @@ function lastSet(host: InventoryHost, names: readonly string[]): SetVar | undefi
 }
 
 function fail(host: InventoryHost, set: SetVar, expected: string): InputError {
-  return new InputError(`host "${host.name}": ${set.name}: ${gotExpected(set.value, expected)}`, varPosition(host, set.name));
+  return new InputError(
+    `host "${host.name}": ${set.name}: ${gotExpected(set.value, expected)}`,
+    varPosition(host, set.name),
+  );
 }
 
 /** A text variable that must also pass `problemOf` (src/inventory/name-rules.ts): it reaches ssh or a remote command. */
-function readChecked(host: InventoryHost, names: readonly string[], problemOf: (text: string) => string | undefined): string | undefined {
+function readChecked(
+  host: InventoryHost,
+  names: readonly string[],
+  problemOf: (text: string) => string | undefined,
+): string | undefined {
   const set = lastSet(host, names);
   if (!set) return undefined;
   const text = typeof set.value === 'number' ? String(set.value) : set.value;
@@ -106,7 +113,10 @@ function readBecomePassword(host: InventoryHost): string | undefined {
   if (!set) return undefined;
   const text = typeof set.value === 'number' ? String(set.value) : set.value;
   if (typeof text !== 'string' || text === '' || /[\r\n]/.test(text)) {
-    throw new InputError(`host "${host.name}": ${set.name}: expected one line of text (the value is not shown)`, varPosition(host, set.name));
+    throw new InputError(
+      `host "${host.name}": ${set.name}: expected one line of text (the value is not shown)`,
+      varPosition(host, set.name),
+    );
   }
   return text;
 }
@@ -128,7 +138,10 @@ function baseDirOf(file: string): string {
 }
 
 /** The files of `-o KEYWORD=…` in ansible_ssh_common_args, else ansible_ssh_extra_args, `~` expanded. */
-function readSshArgFiles(host: InventoryHost, keyword: 'UserKnownHostsFile' | 'GlobalKnownHostsFile'): string[] | undefined {
+function readSshArgFiles(
+  host: InventoryHost,
+  keyword: 'UserKnownHostsFile' | 'GlobalKnownHostsFile',
+): string[] | undefined {
   for (const name of ['ansible_ssh_common_args', 'ansible_ssh_extra_args']) {
     const set = lastSet(host, [name]);
     if (!set) continue;

@@ -21,7 +21,20 @@ export interface SourceDrafts {
 }
 
 /** ansible-core >= 2.19 defaults (REJECT_EXTS + .orig, .cfg, .retry): `.ini` files in a directory are read. */
-const IGNORED_EXTENSIONS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.cfg', '.retry'];
+const IGNORED_EXTENSIONS = [
+  '.pyc',
+  '.pyo',
+  '.swp',
+  '.bak',
+  '~',
+  '.rpm',
+  '.md',
+  '.txt',
+  '.rst',
+  '.orig',
+  '.cfg',
+  '.retry',
+];
 const IGNORED_NAMES = ['host_vars', 'group_vars', 'vars_plugins'];
 const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 const INVENTORY_EXPECTED = 'a readable YAML or INI inventory file, a directory, or a comma list such as web1,web2,';
@@ -29,13 +42,19 @@ const INVENTORY_EXPECTED = 'a readable YAML or INI inventory file, a directory, 
 export function readSource(source: string): SourceDrafts {
   if (source.includes(',') && !existsSync(source)) return { drafts: [hostListDraft(source)] };
   if (isDirectory(source)) return { drafts: directoryDrafts(source), varsDir: source };
-  return { drafts: [parseInventoryText(source, readSourceText(source, 'inventory', INVENTORY_EXPECTED))], varsDir: dirname(source) };
+  return {
+    drafts: [parseInventoryText(source, readSourceText(source, 'inventory', INVENTORY_EXPECTED))],
+    varsDir: dirname(source),
+  };
 }
 
 /** Pure: the draft of one inventory file, YAML or INI by content. */
 export function parseInventoryText(file: string, text: string): InventoryDraft {
   if (text.startsWith('#!')) {
-    throw new InputError('inventory is a script (it starts with #!); expected a static YAML or INI inventory (scripts are not run)', { file, line: 1, col: 1 });
+    throw new InputError(
+      'inventory is a script (it starts with #!); expected a static YAML or INI inventory (scripts are not run)',
+      { file, line: 1, col: 1 },
+    );
   }
   return looksLikeIni(file, text) ? parseIniInventory(file, text) : parseInventory(parseYamlSource(file, text));
 }
@@ -46,7 +65,10 @@ export function parseInventoryText(file: string, text: string): InventoryDraft {
  * or cannot read it and it does not start like a YAML mapping.
  */
 export function looksLikeIni(file: string, text: string): boolean {
-  const first = text.split(/\r?\n/).map((line) => line.trim()).find((line) => line && !line.startsWith('#') && !line.startsWith(';'));
+  const first = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .find((line) => line && !line.startsWith('#') && !line.startsWith(';'));
   if (first === undefined) return false;
   if (/^\[[^\],]*\]\s*(?:#.*)?$/.test(first)) return true;
   const ext = extname(file).toLowerCase();
@@ -68,26 +90,37 @@ function hostListDraft(list: string): InventoryDraft {
     const parsed = parseHostEntry(part);
     if ('error' in parsed) throw new InputError(`-i ${parsed.error}`, position);
     if (parsed.names.length !== 1) {
-      throw new InputError(`-i host "${part.trim()}" is a range; expected plain host names in a comma list (ranges work in inventory files)`, position);
+      throw new InputError(
+        `-i host "${part.trim()}" is a range; expected plain host names in a comma list (ranges work in inventory files)`,
+        position,
+      );
     }
     const name = parsed.names[0] ?? '';
     const vars = draft.hosts.get(name) ?? new Map();
     if (parsed.port !== undefined) vars.set('ansible_port', { value: parsed.port, position });
     draft.hosts.set(name, vars);
   }
-  if (draft.hosts.size === 0) throw new InputError(`-i "${list}" names no host; expected host names separated by commas, e.g. web1,web2,`);
+  if (draft.hosts.size === 0)
+    throw new InputError(`-i "${list}" names no host; expected host names separated by commas, e.g. web1,web2,`);
   return draft;
 }
 
 function directoryDrafts(dir: string): InventoryDraft[] {
-  return listDirectory(dir).sort().flatMap((entry) => {
-    if (entry.startsWith('.') || IGNORED_NAMES.includes(entry) || IGNORED_EXTENSIONS.some((ext) => entry.endsWith(ext))) return [];
-    const path = join(dir, entry);
-    const kind = kindOf(path);
-    if (kind === 'dir') return directoryDrafts(path);
-    // A broken symlink or a socket is read (and reported) like a file, so nothing is skipped silently.
-    return [parseInventoryText(path, readSourceText(path, 'inventory', INVENTORY_EXPECTED))];
-  });
+  return listDirectory(dir)
+    .sort()
+    .flatMap((entry) => {
+      if (
+        entry.startsWith('.') ||
+        IGNORED_NAMES.includes(entry) ||
+        IGNORED_EXTENSIONS.some((ext) => entry.endsWith(ext))
+      )
+        return [];
+      const path = join(dir, entry);
+      const kind = kindOf(path);
+      if (kind === 'dir') return directoryDrafts(path);
+      // A broken symlink or a socket is read (and reported) like a file, so nothing is skipped silently.
+      return [parseInventoryText(path, readSourceText(path, 'inventory', INVENTORY_EXPECTED))];
+    });
 }
 
 function listDirectory(dir: string): string[] {
@@ -95,7 +128,11 @@ function listDirectory(dir: string): string[] {
     return readdirSync(dir);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new InputError(`inventory directory cannot be read (${code}); expected a readable directory`, { file: dir, line: 1, col: 1 }, { cause });
+    throw new InputError(
+      `inventory directory cannot be read (${code}); expected a readable directory`,
+      { file: dir, line: 1, col: 1 },
+      { cause },
+    );
   }
 }
 

@@ -21,10 +21,17 @@ export function requireKeyFiles(hosts: readonly InventoryHost[], targets: readon
     const problem = statProblem(file);
     if (!problem) return;
     const host = hosts[index];
-    const name = host ? [...KEY_VARS].reverse().find((key) => host.vars[key] !== undefined && host.vars[key] !== null) : undefined;
+    const name = host
+      ? [...KEY_VARS].reverse().find((key) => host.vars[key] !== undefined && host.vars[key] !== null)
+      : undefined;
     const position = host && name ? varPosition(host, name) : undefined;
-    const label = name ? `host ${JSON.stringify(target.name)}: ${name}` : `host ${JSON.stringify(target.name)}: private key file`;
-    throw new InputError(`${label}: ${JSON.stringify(file)} ${problem}; expected a readable private key file`, position);
+    const label = name
+      ? `host ${JSON.stringify(target.name)}: ${name}`
+      : `host ${JSON.stringify(target.name)}: private key file`;
+    throw new InputError(
+      `${label}: ${JSON.stringify(file)} ${problem}; expected a readable private key file`,
+      position,
+    );
   });
 }
 

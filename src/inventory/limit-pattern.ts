@@ -22,14 +22,21 @@ function hostsInFile(file: string, readText: (file: string) => string): string[]
   const text = readText(file);
   const hosts = isYamlInventory(text)
     ? [...parseInventoryText(file, text).hosts.keys()]
-    : text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
-  if (hosts.length === 0) throw new InputError(`--limit @${file} lists no hosts; expected one host per line`, { file, line: 1, col: 1 });
+    : text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+  if (hosts.length === 0)
+    throw new InputError(`--limit @${file} lists no hosts; expected one host per line`, { file, line: 1, col: 1 });
   return hosts;
 }
 
 /** Starts like a YAML mapping (`all:`), which a line of host names never does. */
 function isYamlInventory(text: string): boolean {
-  const first = text.split('\n').map((line) => line.trim()).find((line) => line && !line.startsWith('#'));
+  const first = text
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line && !line.startsWith('#'));
   return first !== undefined && (first === '---' || /^[^\s#]+:(?:\s|$)/.test(first));
 }
 

@@ -14,7 +14,10 @@ export function loadInventory(sources: string | readonly string[]): Inventory {
   const list = typeof sources === 'string' ? [sources] : sources;
   if (list.length === 0) throw new InputError('no inventory given; expected -i FILE, -i DIR or -i host1,host2,');
   const read = list.map(readSource);
-  const draft = mergeDrafts(read.flatMap((r) => r.drafts), list.join(', '));
+  const draft = mergeDrafts(
+    read.flatMap((r) => r.drafts),
+    list.join(', '),
+  );
   for (const { varsDir } of read) if (varsDir !== undefined) addVarsFiles(draft, varsDir);
   return resolveInventory(draft);
 }
@@ -27,11 +30,17 @@ export function mergeDrafts(drafts: readonly InventoryDraft[], file: string): In
     for (const [name, group] of draft.groups) {
       const into = merged.groups.get(name);
       if (!into) {
-        merged.groups.set(name, { ...group, vars: new Map(group.vars), children: [...group.children], hosts: [...group.hosts] });
+        merged.groups.set(name, {
+          ...group,
+          vars: new Map(group.vars),
+          children: [...group.children],
+          hosts: [...group.hosts],
+        });
         continue;
       }
       for (const [key, def] of group.vars) into.vars.set(key, def);
-      for (const child of group.children) if (!into.children.some((c) => c.name === child.name)) into.children.push(child);
+      for (const child of group.children)
+        if (!into.children.some((c) => c.name === child.name)) into.children.push(child);
       for (const host of group.hosts) if (!into.hosts.includes(host)) into.hosts.push(host);
     }
     for (const [name, vars] of draft.hosts) {

@@ -24,15 +24,19 @@ export function hostNameProblem(name: string): string | undefined {
   if (isIP(name) !== 0) return undefined;
   if (name.length > MAX_HOST_NAME) return `a host name of at most ${MAX_HOST_NAME} characters`;
   if (HOST_LABELS.test(name) && !name.includes('..')) return undefined;
-   
+
   if (/[^\x00-\x7f]/.test(name) && /^[\p{L}\p{N}._-]+$/u.test(name)) {
     const ascii = domainToASCII(name);
-    return ascii ? `the punycode form "${ascii}" (internationalised names are not converted by ssh)` : 'an ASCII host name';
+    return ascii
+      ? `the punycode form "${ascii}" (internationalised names are not converted by ssh)`
+      : 'an ASCII host name';
   }
   return 'a host name (letters, digits, ".", "-", "_"), an IPv4 address or an IPv6 address';
 }
 
 /** Undefined when `user` is a user name useradd would accept; else the expectation. */
 export function userNameProblem(user: string): string | undefined {
-  return USER_NAME.test(user) ? undefined : 'a user name (letters, digits, ".", "_", "-", not starting with "-", at most 32 characters)';
+  return USER_NAME.test(user)
+    ? undefined
+    : 'a user name (letters, digits, ".", "_", "-", not starting with "-", at most 32 characters)';
 }

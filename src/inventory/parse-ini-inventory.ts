@@ -42,7 +42,10 @@ export function parseIniInventory(file: string, text: string): InventoryDraft {
       return;
     }
     if (line.startsWith('[') && line.endsWith(']')) {
-      throw new InputError(`invalid section header ${line}; expected [NAME], [NAME:vars] or [NAME:children] with no spaces in NAME`, at());
+      throw new InputError(
+        `invalid section header ${line}; expected [NAME], [NAME:vars] or [NAME:children] with no spaces in NAME`,
+        at(),
+      );
     }
     if (state === 'hosts') readHostLine(draft, group, raw, at);
     else if (state === 'vars') readVarLine(draft, group, raw, at);
@@ -52,10 +55,18 @@ export function parseIniInventory(file: string, text: string): InventoryDraft {
   return draft;
 }
 
-function readSection(draft: InventoryDraft, pending: Pending, match: RegExpExecArray, position: SourcePosition): [string, State] {
+function readSection(
+  draft: InventoryDraft,
+  pending: Pending,
+  match: RegExpExecArray,
+  position: SourcePosition,
+): [string, State] {
   const [, name = '', type = 'hosts'] = match;
   if (type !== 'hosts' && type !== 'vars' && type !== 'children') {
-    throw new InputError(`section [${name}:${type}] has unknown type "${type}"; expected [${name}], [${name}:vars] or [${name}:children]`, position);
+    throw new InputError(
+      `section [${name}:${type}] has unknown type "${type}"; expected [${name}], [${name}:vars] or [${name}:children]`,
+      position,
+    );
   }
   ensureGroup(draft, name, position);
   if (type === 'vars') {
@@ -76,7 +87,11 @@ function readHostLine(draft: InventoryDraft, group: string, raw: string, at: (co
   if ('error' in parsed) throw new InputError(parsed.error, at());
   const vars = assignments.map((word) => {
     const eq = word.indexOf('=');
-    if (eq <= 0) throw new InputError(`"${word}" on host line of "${entry}"; expected key=value host variables`, at(columnOf(raw, word)));
+    if (eq <= 0)
+      throw new InputError(
+        `"${word}" on host line of "${entry}"; expected key=value host variables`,
+        at(columnOf(raw, word)),
+      );
     const key = word.slice(0, eq);
     return { key, value: pythonLiteral(word.slice(eq + 1)), position: at(columnOf(raw, `${key}=`)) };
   });
@@ -93,13 +108,20 @@ function readHostLine(draft: InventoryDraft, group: string, raw: string, at: (co
 function readVarLine(draft: InventoryDraft, group: string, raw: string, at: (col?: number) => SourcePosition): void {
   const eq = raw.indexOf('=');
   const key = raw.slice(0, eq).trim();
-  if (eq < 0 || !key) throw new InputError(`"${raw.trim()}" in [${group}:vars]; expected key=value, one per line`, at());
+  if (eq < 0 || !key)
+    throw new InputError(`"${raw.trim()}" in [${group}:vars]; expected key=value, one per line`, at());
   const value = raw.slice(eq + 1).trim();
   const col = eq + 2 + (raw.slice(eq + 1).length - raw.slice(eq + 1).trimStart().length);
   draft.groups.get(group)?.vars.set(key, { value: pythonLiteral(value), position: at(value ? col : undefined) });
 }
 
-function readChildLine(draft: InventoryDraft, pending: Pending, group: string, line: string, position: SourcePosition): void {
+function readChildLine(
+  draft: InventoryDraft,
+  pending: Pending,
+  group: string,
+  line: string,
+  position: SourcePosition,
+): void {
   const child = GROUP_NAME.exec(line)?.[1];
   if (!child) throw new InputError(`"${line}" in [${group}:children]; expected a group name`, position);
   const parent = draft.groups.get(group);
@@ -111,12 +133,18 @@ function readChildLine(draft: InventoryDraft, pending: Pending, group: string, l
 function checkPending(pending: Pending): void {
   for (const [name, position] of pending.vars) {
     if (!pending.declared.has(name)) {
-      throw new InputError(`section [${name}:vars] is for group "${name}", which is not defined; expected a [${name}] or [${name}:children] section`, position);
+      throw new InputError(
+        `section [${name}:vars] is for group "${name}", which is not defined; expected a [${name}] or [${name}:children] section`,
+        position,
+      );
     }
   }
   for (const [name, { parent, position }] of pending.children) {
     if (!pending.declared.has(name)) {
-      throw new InputError(`[${parent}:children] includes "${name}", which is not defined; expected a [${name}] or [${name}:children] section`, position);
+      throw new InputError(
+        `[${parent}:children] includes "${name}", which is not defined; expected a [${name}] or [${name}:children] section`,
+        position,
+      );
     }
   }
 }

@@ -21,12 +21,17 @@ export function parseInventory(source: YamlSource): InventoryDraft {
   const root = resolveNode(source, source.doc.contents);
   if (isEmpty(root)) return draft;
   if (!isMap(root)) {
-    throw fail(source, root, `inventory is ${describeJs(source, root)}; expected a mapping of groups, e.g. "all:" with hosts and children`);
+    throw fail(
+      source,
+      root,
+      `inventory is ${describeJs(source, root)}; expected a mapping of groups, e.g. "all:" with hosts and children`,
+    );
   }
   for (const pair of mapEntries(source, root)) {
     const name = requireName(source, pair, 'group name');
     if (name === 'plugin') {
-      const message = '"plugin" is an inventory plugin configuration; expected a static YAML inventory with groups at the top';
+      const message =
+        '"plugin" is an inventory plugin configuration; expected a static YAML inventory with groups at the top';
       throw fail(source, pair.key, message);
     }
     parseGroup(source, draft, name, pair);
@@ -49,7 +54,11 @@ function parseGroup(source: YamlSource, draft: InventoryDraft, name: string, pai
     else {
       const shown = key === undefined ? describeJs(source, section.key) : `"${key}"`;
       const hint = key === undefined ? '' : didYouMean(key, GROUP_KEYS);
-      throw fail(source, section.key, `unknown key ${shown} in group "${name}"${hint}; expected one of: ${GROUP_KEYS.join(', ')}`);
+      throw fail(
+        source,
+        section.key,
+        `unknown key ${shown} in group "${name}"${hint}; expected one of: ${GROUP_KEYS.join(', ')}`,
+      );
     }
   }
 }
@@ -59,7 +68,11 @@ function parseGroupVars(source: YamlSource, group: GroupDraft, section: Pair): v
   if (isEmpty(value)) return;
   if (!isMap(value)) {
     const got = describeJs(source, section.value);
-    throw fail(source, section.value, `"vars" of group "${group.name}" is ${got}; expected a mapping of variable names to values`);
+    throw fail(
+      source,
+      section.value,
+      `"vars" of group "${group.name}" is ${got}; expected a mapping of variable names to values`,
+    );
   }
   readVars(source, value, group.vars);
 }
@@ -80,11 +93,16 @@ function parseHosts(source: YamlSource, draft: InventoryDraft, group: GroupDraft
     const value = resolveNode(source, entry.value);
     if (!isEmpty(value) && !isMap(value)) {
       const got = describeJs(source, entry.value);
-      throw fail(source, entry.value, `host "${text}" in group "${group.name}" has variables given as ${got}; expected a mapping of variables (or nothing)`);
+      throw fail(
+        source,
+        entry.value,
+        `host "${text}" in group "${group.name}" has variables given as ${got}; expected a mapping of variables (or nothing)`,
+      );
     }
     for (const name of parsed.names) {
       const vars = ensureHost(draft, name);
-      if (parsed.port !== undefined) vars.set('ansible_port', { value: parsed.port, position: positionOfNode(source, entry.key) });
+      if (parsed.port !== undefined)
+        vars.set('ansible_port', { value: parsed.port, position: positionOfNode(source, entry.key) });
       if (isMap(value)) readVars(source, value, vars);
       addMember(group, name);
     }
@@ -98,7 +116,11 @@ function sectionEntries(source: YamlSource, group: GroupDraft, section: Pair, ex
   if (isScalar(value) && typeof value.value === 'string') return [new Pair(value)];
   if (isMap(value)) return mapEntries(source, value);
   const key = keyText(section.key) ?? '';
-  throw fail(source, value, `"${key}" of group "${group.name}" is ${describeJs(source, value)}; expected a mapping of ${expected}`);
+  throw fail(
+    source,
+    value,
+    `"${key}" of group "${group.name}" is ${describeJs(source, value)}; expected a mapping of ${expected}`,
+  );
 }
 
 /** Each entry of `map` (merges applied) as a variable with the position of its value; later entries override. */
@@ -113,12 +135,20 @@ export function readVars(source: YamlSource, map: YAMLMap, into: Map<string, Var
 function requireName(source: YamlSource, pair: Pair, what: string): string {
   const name = keyText(pair.key);
   if (isEmpty(pair.key) || name === undefined || name === '') {
-    throw fail(source, pair.key ?? pair.value, `${what} is ${describeJs(source, pair.key)}; expected a non-empty ${what}`);
+    throw fail(
+      source,
+      pair.key ?? pair.value,
+      `${what} is ${describeJs(source, pair.key)}; expected a non-empty ${what}`,
+    );
   }
   // Ansible refuses these ("must be a string"): YAML reads `1.10:` as 1.1 and `0123:` as 123, so the written name is lost.
   if (what !== 'variable name' && isScalar(pair.key) && typeof pair.key.value !== 'string') {
     const written = pair.key.source ?? name;
-    throw fail(source, pair.key, `${what} ${written} is read by YAML as ${describeValue(pair.key.value)}, not text; expected a quoted name, e.g. "${written}":`);
+    throw fail(
+      source,
+      pair.key,
+      `${what} ${written} is read by YAML as ${describeValue(pair.key.value)}, not text; expected a quoted name, e.g. "${written}":`,
+    );
   }
   return name;
 }

@@ -16,8 +16,22 @@ export function pythonLiteral(text: string): unknown {
   return value === NOT_LITERAL ? text : value;
 }
 
-const NUMBER = /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '\n': '' };
+const NUMBER =
+  /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '\n': '',
+};
 
 class LiteralParser {
   private at = 0;
@@ -90,7 +104,9 @@ class LiteralParser {
     if (/[fF]/.test(prefix)) return NOT_LITERAL;
     this.at += prefix.length;
     const raw = /[rR]/.test(prefix);
-    const quote = this.text.startsWith(this.text[this.at]?.repeat(3) ?? '', this.at) ? (this.text[this.at] ?? '').repeat(3) : (this.text[this.at] ?? '');
+    const quote = this.text.startsWith(this.text[this.at]?.repeat(3) ?? '', this.at)
+      ? (this.text[this.at] ?? '').repeat(3)
+      : (this.text[this.at] ?? '');
     this.at += quote.length;
     let value = '';
     while (this.at < this.text.length) {
@@ -130,7 +146,8 @@ class LiteralParser {
     const start = this.at;
     const items = this.items(close, () => this.value());
     // "(1)" is just 1 in Python; only "(1,)" is a tuple.
-    const parenthesized = close === ')' && Array.isArray(items) && items.length === 1 && !/,\s*\)$/.test(this.text.slice(start, this.at));
+    const parenthesized =
+      close === ')' && Array.isArray(items) && items.length === 1 && !/,\s*\)$/.test(this.text.slice(start, this.at));
     return parenthesized ? (items as unknown[])[0] : items;
   }
 
@@ -157,7 +174,8 @@ class LiteralParser {
   private entry(): Parsed {
     const key = this.value();
     this.skipSpace();
-    if (key === NOT_LITERAL || (typeof key === 'object' && key !== null) || this.text[this.at] !== ':') return NOT_LITERAL;
+    if (key === NOT_LITERAL || (typeof key === 'object' && key !== null) || this.text[this.at] !== ':')
+      return NOT_LITERAL;
     this.at += 1;
     const value = this.value();
     return value === NOT_LITERAL ? NOT_LITERAL : [String(key), value];

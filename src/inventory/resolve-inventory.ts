@@ -55,7 +55,10 @@ function readPriority(group: GroupDraft): number {
   if (!def) return 1;
   const value = typeof def.value === 'string' && /^-?\d+$/.test(def.value.trim()) ? Number(def.value) : def.value;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new InputError(`ansible_group_priority of group "${group.name}": ${gotExpected(def.value, 'an integer')}`, def.position);
+    throw new InputError(
+      `ansible_group_priority of group "${group.name}": ${gotExpected(def.value, 'an integer')}`,
+      def.position,
+    );
   }
   return value;
 }
@@ -104,14 +107,23 @@ function indexMembership(groups: Map<string, WorkGroup>): Map<string, string[]> 
   return membership;
 }
 
-function resolveHost(name: string, direct: string[], draft: InventoryDraft, groups: Map<string, WorkGroup>): InventoryHost {
+function resolveHost(
+  name: string,
+  direct: string[],
+  draft: InventoryDraft,
+  groups: Map<string, WorkGroup>,
+): InventoryHost {
   const memberOf = withAncestors(direct, groups);
   memberOf.add('all');
-  const ordered = [...memberOf].map((g) => groups.get(g)).filter((g): g is WorkGroup => g !== undefined).sort(compareGroups);
+  const ordered = [...memberOf]
+    .map((g) => groups.get(g))
+    .filter((g): g is WorkGroup => g !== undefined)
+    .sort(compareGroups);
   const merged = new Map<string, VarDef>();
   // Ansible's VARIABLE_PRECEDENCE: inventory group vars < group_vars/ files (each in group order) < inventory host vars < host_vars/.
   for (const group of ordered) for (const [key, def] of group.vars) merged.set(key, def);
-  for (const group of ordered) for (const [key, def] of draft.groupFileVars?.get(group.name) ?? []) merged.set(key, def);
+  for (const group of ordered)
+    for (const [key, def] of draft.groupFileVars?.get(group.name) ?? []) merged.set(key, def);
   for (const [key, def] of draft.hosts.get(name) ?? []) merged.set(key, def);
   for (const [key, def] of draft.hostFileVars?.get(name) ?? []) merged.set(key, def);
   const host: InventoryHost = { name, vars: valuesOf(merged), groups: ordered.map((g) => g.name) };
@@ -143,7 +155,13 @@ function valuesOf(defs: Map<string, VarDef>): Record<string, unknown> {
 
 function toGroup(g: WorkGroup): InventoryGroup {
   const group: InventoryGroup = {
-    name: g.name, depth: g.depth, priority: g.priority, parents: g.parents, children: g.childNames, hosts: g.hosts, vars: valuesOf(g.vars),
+    name: g.name,
+    depth: g.depth,
+    priority: g.priority,
+    parents: g.parents,
+    children: g.childNames,
+    hosts: g.hosts,
+    vars: valuesOf(g.vars),
   };
   if (g.position) group.position = g.position;
   return group;

@@ -23,12 +23,19 @@ export function limitHosts(hosts: InventoryHost[], inventory: Inventory, limit: 
   const kept = hosts.filter((host) => allowed.has(host.name));
   if (kept.length === 0) {
     const names = listNames(hosts.map((h) => h.name));
-    throw new InputError(`--limit "${limit}" leaves none of the playbook's hosts; expected a pattern matching one of: ${names}`);
+    throw new InputError(
+      `--limit "${limit}" leaves none of the playbook's hosts; expected a pattern matching one of: ${names}`,
+    );
   }
   return kept;
 }
 
-function evaluatePattern(inventory: Inventory, pattern: string, label: string, position?: SourcePosition): InventoryHost[] {
+function evaluatePattern(
+  inventory: Inventory,
+  pattern: string,
+  label: string,
+  position?: SourcePosition,
+): InventoryHost[] {
   const terms = parseHostPattern(pattern, position);
   const results = terms.map((term) => ({ term, hosts: matchTerm(inventory, term, label, position) }));
   const selected = new Set<string>();
@@ -41,7 +48,10 @@ function evaluatePattern(inventory: Inventory, pattern: string, label: string, p
   const chosen = inventory.hosts.filter((host) => selected.has(host.name));
   if (chosen.length === 0) {
     const counts = results.map(({ term, hosts }) => `${term.text} → ${hosts.length}`).join(', ');
-    throw new InputError(`${label} selects no hosts (${counts}); expected a pattern that selects at least one host`, position);
+    throw new InputError(
+      `${label} selects no hosts (${counts}); expected a pattern that selects at least one host`,
+      position,
+    );
   }
   return chosen;
 }
@@ -55,13 +65,21 @@ function matchTerm(inventory: Inventory, term: PatternTerm, label: string, posit
   const checkHosts = groups.size === 0 || term.kind !== 'name' || term.name.includes('.');
   const namedHosts = new Set(checkHosts ? inventory.hosts.filter((host) => term.matcher.test(host.name)) : []);
   if (groups.size === 0 && namedHosts.size === 0) {
-    throw new InputError(`${label}: ${describeMiss(term, inventory)}; expected ${describeChoices(inventory)}`, position);
+    throw new InputError(
+      `${label}: ${describeMiss(term, inventory)}; expected ${describeChoices(inventory)}`,
+      position,
+    );
   }
   const matched = inventory.hosts.filter((host) => namedHosts.has(host) || host.groups.some((g) => groups.has(g)));
   return term.subscript ? applySubscript(matched, term, label, position) : matched;
 }
 
-function applySubscript(hosts: InventoryHost[], term: PatternTerm, label: string, position?: SourcePosition): InventoryHost[] {
+function applySubscript(
+  hosts: InventoryHost[],
+  term: PatternTerm,
+  label: string,
+  position?: SourcePosition,
+): InventoryHost[] {
   const { start, end } = term.subscript ?? { start: 0 };
   const from = start < 0 ? hosts.length + start : start;
   const to = end === undefined ? from : end === 'last' ? hosts.length - 1 : end;

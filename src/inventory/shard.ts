@@ -38,13 +38,17 @@ export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env): 
   const match = /^\s*(\d+|index)\s*\/\s*(\d+)\s*$/.exec(text);
   const count = match ? Number(match[2]) : Number.NaN;
   if (!match || !Number.isInteger(count) || count < 1) {
-    throw new InputError(`--shard: "${text}" is not I/N; expected e.g. --shard 2/4 (slice 2 of 4, counting from 1) or --shard index/4 (from JOB_COMPLETION_INDEX)`);
+    throw new InputError(
+      `--shard: "${text}" is not I/N; expected e.g. --shard 2/4 (slice 2 of 4, counting from 1) or --shard index/4 (from JOB_COMPLETION_INDEX)`,
+    );
   }
   if (match[1] === 'index') {
     const raw = env['JOB_COMPLETION_INDEX'];
     const zeroBased = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
     if (!(zeroBased >= 0 && zeroBased < count)) {
-      throw new InputError(`--shard index/${count}: JOB_COMPLETION_INDEX is ${raw === undefined ? 'not set' : `"${raw}"`}; expected 0-${count - 1} (a Kubernetes Indexed Job sets it)`);
+      throw new InputError(
+        `--shard index/${count}: JOB_COMPLETION_INDEX is ${raw === undefined ? 'not set' : `"${raw}"`}; expected 0-${count - 1} (a Kubernetes Indexed Job sets it)`,
+      );
     }
     return { index: zeroBased + 1, count };
   }

@@ -48,7 +48,10 @@ export function findKnownHostsFile(words: readonly string[]): string | undefined
  * The whitespace-separated files of the first `-o KEYWORD=…` (ssh_config(5): UserKnownHostsFile and
  * GlobalKnownHostsFile take "one or more files"); undefined when the option is not given.
  */
-export function findOptionFiles(words: readonly string[], keyword: 'UserKnownHostsFile' | 'GlobalKnownHostsFile'): string[] | undefined {
+export function findOptionFiles(
+  words: readonly string[],
+  keyword: 'UserKnownHostsFile' | 'GlobalKnownHostsFile',
+): string[] | undefined {
   const bare = new RegExp(`^\\s*${keyword}\\s*$`, 'i');
   const withValue = new RegExp(`^\\s*${keyword}\\s*(?:=\\s*|\\s+)(.*)$`, 'i');
   for (let i = 0; i < words.length; i += 1) {
@@ -63,7 +66,11 @@ export function findOptionFiles(words: readonly string[], keyword: 'UserKnownHos
 }
 
 function splitPaths(value: string | undefined): string[] | undefined {
-  const paths = value?.trim().split(/\s+/).filter((p) => p !== '') ?? [];
+  const paths =
+    value
+      ?.trim()
+      .split(/\s+/)
+      .filter((p) => p !== '') ?? [];
   return paths.length > 0 ? paths : undefined;
 }
 
@@ -80,7 +87,8 @@ export function findProxySetting(words: readonly string[], source: string): Prox
       const value = word === '-J' ? words[++i] : word.slice(2);
       if (value === undefined) return '-J needs a [user@]host[:port] argument';
       // ssh.c: a second -J, or -J after any ProxyJump/ProxyCommand option (even `none`), is fatal
-      if (found) return `-J ${value} after ${found.source}: ssh refuses more than one jump setting (use commas to separate hops)`;
+      if (found)
+        return `-J ${value} after ${found.source}: ssh refuses more than one jump setting (use commas to separate hops)`;
       const parsed = parseProxyJump(value, `-J ${value} in ${source}`);
       if (typeof parsed === 'string') return parsed;
       found = parsed;

@@ -25,8 +25,10 @@ export function addVarsFiles(draft: InventoryDraft, dir: string): void {
   const groupFiles = listing(join(dir, 'group_vars'));
   const hostFiles = listing(join(dir, 'host_vars'));
   // One directory listing per kind, so a large fleet without host_vars costs no per-host file system calls.
-  for (const name of new Set(groups)) mergeInto(draft.groupFileVars, name, readVarsFor(join(dir, 'group_vars'), name, groupFiles));
-  for (const name of draft.hosts.keys()) mergeInto(draft.hostFileVars, name, readVarsFor(join(dir, 'host_vars'), name, hostFiles));
+  for (const name of new Set(groups))
+    mergeInto(draft.groupFileVars, name, readVarsFor(join(dir, 'group_vars'), name, groupFiles));
+  for (const name of draft.hosts.keys())
+    mergeInto(draft.hostFileVars, name, readVarsFor(join(dir, 'host_vars'), name, hostFiles));
 }
 
 function listing(dir: string): ReadonlySet<string> {
@@ -41,7 +43,11 @@ function mergeInto(target: Map<string, Map<string, VarDef>>, name: string, vars:
 }
 
 /** The vars of group or host `name` from `dir` (group_vars/ or host_vars/); empty when there are none. */
-export function readVarsFor(dir: string, name: string, entries: ReadonlySet<string> = listing(dir)): Map<string, VarDef> {
+export function readVarsFor(
+  dir: string,
+  name: string,
+  entries: ReadonlySet<string> = listing(dir),
+): Map<string, VarDef> {
   const vars = new Map<string, VarDef>();
   for (const entry of ['', ...EXTENSIONS].map((ext) => `${name}${ext}`)) {
     if (!entries.has(entry)) continue;
@@ -56,14 +62,16 @@ export function readVarsFor(dir: string, name: string, entries: ReadonlySet<stri
 }
 
 function filesIn(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((entry) => {
-    if (entry.startsWith('.') || entry.endsWith('~')) return [];
-    const path = join(dir, entry);
-    const ext = extname(entry);
-    const kind = kindOf(path);
-    if (kind === 'dir' && !ext) return filesIn(path);
-    return kind === 'file' && (!ext || EXTENSIONS.includes(ext)) ? [path] : [];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      if (entry.startsWith('.') || entry.endsWith('~')) return [];
+      const path = join(dir, entry);
+      const ext = extname(entry);
+      const kind = kindOf(path);
+      if (kind === 'dir' && !ext) return filesIn(path);
+      return kind === 'file' && (!ext || EXTENSIONS.includes(ext)) ? [path] : [];
+    });
 }
 
 function readVarsFile(file: string, into: Map<string, VarDef>): void {
@@ -71,11 +79,17 @@ function readVarsFile(file: string, into: Map<string, VarDef>): void {
   const root = resolveNode(source, source.doc.contents);
   if (root === null || (isScalar(root) && root.value === null)) return;
   if (isScalar(root) && typeof root.value === 'string' && root.value.startsWith('$ANSIBLE_VAULT')) {
-    throw new InputError('vars file is encrypted with ansible-vault; expected a plain YAML file (vault is not supported)', positionOfNode(source, root));
+    throw new InputError(
+      'vars file is encrypted with ansible-vault; expected a plain YAML file (vault is not supported)',
+      positionOfNode(source, root),
+    );
   }
   if (!isMap(root)) {
     const got = isScalar(root) ? describeValue(root.value) : 'a list';
-    throw new InputError(`vars file holds ${got}; expected a mapping of variable names to values`, positionOfNode(source, root));
+    throw new InputError(
+      `vars file holds ${got}; expected a mapping of variable names to values`,
+      positionOfNode(source, root),
+    );
   }
   readVars(source, root, into);
 }

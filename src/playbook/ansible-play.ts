@@ -8,7 +8,8 @@ import { documentValue, type YamlSource } from '../config/yaml-source.js';
 import { InputError } from '../errors.js';
 
 const ansiblePlayKeys = ['tasks', 'roles', 'pre_tasks', 'post_tasks', 'handlers'];
-const ourFormat = 'one mapping with hosts:, rollout keys (serial, gate …) and steps: — the conntrack-fleet format, not a list of plays (docs/playbook.md; example: playbooks/tune.yaml)';
+const ourFormat =
+  'one mapping with hosts:, rollout keys (serial, gate …) and steps: — the conntrack-fleet format, not a list of plays (docs/playbook.md; example: playbooks/tune.yaml)';
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -25,6 +26,9 @@ export function refuseAnsiblePlaybook(source: YamlSource): void {
   if (!isMapping(value) || 'steps' in value) return;
   const playKey = ansiblePlayKeys.find((key) => key in value);
   if (playKey !== undefined) {
-    throw new InputError(`"${playKey}" is an Ansible play key; expected ${ourFormat}`, positionOfKeyAtPath(source, [playKey]));
+    throw new InputError(
+      `"${playKey}" is an Ansible play key; expected ${ourFormat}`,
+      positionOfKeyAtPath(source, [playKey]),
+    );
   }
 }

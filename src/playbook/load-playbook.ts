@@ -21,7 +21,15 @@ export function parsePlaybook(source: YamlSource): Playbook {
   // Syntax only: whether the pattern matches anything depends on the inventory (selectHosts).
   const hostsPosition = positionAtPath(source, ['hosts']);
   parseHostPattern(hosts, hostsPosition);
-  const playbook: Playbook = { file: source.file, hosts, hostsPosition, steps: parseSteps(source, steps), serial, max_fail_percentage, on_abort };
+  const playbook: Playbook = {
+    file: source.file,
+    hosts,
+    hostsPosition,
+    steps: parseSteps(source, steps),
+    serial,
+    max_fail_percentage,
+    on_abort,
+  };
   if (name !== undefined) playbook.name = name;
   if (gate !== undefined) playbook.gate = gate;
   if (max_unreachable_percent !== undefined) playbook.max_unreachable_percent = max_unreachable_percent;

@@ -19,12 +19,18 @@ function parseStep(source: YamlSource, item: unknown, index: number): StepSpec {
   const position = positionAtPath(source, path);
   const kinds = STEP_KINDS.join(', ');
   if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    throw new InputError(`${label}: ${gotExpected(item, `a mapping with one step key (${kinds}), e.g. "- check_count: {}"`)}`, position);
+    throw new InputError(
+      `${label}: ${gotExpected(item, `a mapping with one step key (${kinds}), e.g. "- check_count: {}"`)}`,
+      position,
+    );
   }
   const keys = Object.keys(item).filter((key) => key !== 'name' && key !== 'per_host');
   const unknown = keys.find((key) => !isStepKind(key));
   if (unknown !== undefined) {
-    throw new InputError(`${label}: unknown step "${unknown}"${didYouMean(unknown, STEP_KINDS)}; expected one of: ${kinds}`, positionOfKeyAtPath(source, [...path, unknown]));
+    throw new InputError(
+      `${label}: unknown step "${unknown}"${didYouMean(unknown, STEP_KINDS)}; expected one of: ${kinds}`,
+      positionOfKeyAtPath(source, [...path, unknown]),
+    );
   }
   const [kind, extra] = keys as StepKind[];
   if (kind === undefined) throw new InputError(`${label}: no step key; expected one of: ${kinds}`, position);
@@ -37,14 +43,25 @@ function parseStep(source: YamlSource, item: unknown, index: number): StepSpec {
   if (!parsed.success) throw inputErrorFromZod(source, parsed.error, [...path, kind]);
   const perHost = parsePerHost(source, item as Record<string, unknown>, path, kind);
   // TypeScript cannot correlate STEP_SCHEMAS[kind]'s output with `kind`; the mapped type above guarantees it.
-  return { kind, options: parsed.data, position, ...(name !== undefined && { name }), ...(perHost && { perHost }) } as StepSpec;
+  return {
+    kind,
+    options: parsed.data,
+    position,
+    ...(name !== undefined && { name }),
+    ...(perHost && { perHost }),
+  } as StepSpec;
 }
 
 /**
  * `per_host: { HOST: { option: value } }`: a host's own values for this step (what `advise --write-playbook`
  * writes). Each host's options are the step's options with its entries merged over them, validated like the step.
  */
-function parsePerHost(source: YamlSource, item: Record<string, unknown>, path: Array<string | number>, kind: StepKind): Record<string, unknown> | undefined {
+function parsePerHost(
+  source: YamlSource,
+  item: Record<string, unknown>,
+  path: Array<string | number>,
+  kind: StepKind,
+): Record<string, unknown> | undefined {
   if (!('per_host' in item)) return undefined;
   const value = item['per_host'];
   const where = [...path, 'per_host'];
@@ -67,7 +84,11 @@ function parsePerHost(source: YamlSource, item: Record<string, unknown>, path: A
   return perHost;
 }
 
-function readStepName(source: YamlSource, item: Record<string, unknown>, path: Array<string | number>): string | undefined {
+function readStepName(
+  source: YamlSource,
+  item: Record<string, unknown>,
+  path: Array<string | number>,
+): string | undefined {
   if (!('name' in item)) return undefined;
   const name = parseText(item['name']);
   if (name === undefined) {

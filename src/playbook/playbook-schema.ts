@@ -4,23 +4,39 @@ import { gotExpected } from '../config/describe-value.js';
 import { defaultedField, optionalField, requiredField, strictMapping } from '../config/zod-fields.js';
 import type { BatchSize } from './types.js';
 import {
-  ON_ABORT_VALUES, parseBatchSize, parseDurationMs, parseHostsField, parseIntInRange, parseNumberInRange, parseOnAbort, parseText,
+  ON_ABORT_VALUES,
+  parseBatchSize,
+  parseDurationMs,
+  parseHostsField,
+  parseIntInRange,
+  parseNumberInRange,
+  parseOnAbort,
+  parseText,
 } from './values.js';
 
 const BATCH_SIZE = 'a host count (positive integer) or a percentage "1%"-"100%"';
 
 /** A single batch size or a list of them; each bad item is reported at its own position. */
-const serialField = z.unknown().transform((value, ctx): BatchSize[] => {
-  const items = Array.isArray(value) ? value : [value];
-  if (items.length === 0) ctx.addIssue({ code: 'custom', message: gotExpected(value, `at least one batch size: ${BATCH_SIZE}`) });
-  const sizes: BatchSize[] = [];
-  items.forEach((item, index) => {
-    const size = parseBatchSize(item);
-    if (size !== undefined) sizes.push(size);
-    else ctx.addIssue({ code: 'custom', message: gotExpected(item, BATCH_SIZE), path: Array.isArray(value) ? [index] : [] });
-  });
-  return sizes;
-}).default(['100%']);
+const serialField = z
+  .unknown()
+  .transform((value, ctx): BatchSize[] => {
+    const items = Array.isArray(value) ? value : [value];
+    if (items.length === 0)
+      ctx.addIssue({ code: 'custom', message: gotExpected(value, `at least one batch size: ${BATCH_SIZE}`) });
+    const sizes: BatchSize[] = [];
+    items.forEach((item, index) => {
+      const size = parseBatchSize(item);
+      if (size !== undefined) sizes.push(size);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          message: gotExpected(item, BATCH_SIZE),
+          path: Array.isArray(value) ? [index] : [],
+        });
+    });
+    return sizes;
+  })
+  .default(['100%']);
 
 const gateSchema = strictMapping(
   {

@@ -8,7 +8,14 @@ import { knobIdOfName } from '../kernel/sysctl-keys.js';
 import { knownTimeoutNames } from '../kernel/timeout-names.js';
 import type { StepKind, StepSpec } from './types.js';
 import {
-  KERNEL_INT_MAX, SYSCTL_FILE_EXPECTED, parseSysctlFile, parseBool, parseHashsizeExpr, parseIntInRange, parseMaxValue, parseNumberInRange,
+  KERNEL_INT_MAX,
+  SYSCTL_FILE_EXPECTED,
+  parseSysctlFile,
+  parseBool,
+  parseHashsizeExpr,
+  parseIntInRange,
+  parseMaxValue,
+  parseNumberInRange,
 } from './values.js';
 
 export const SYSCTL_CONF_FILE = '/etc/sysctl.conf';
@@ -48,7 +55,12 @@ const raiseMax = strictMapping(
 );
 
 const setHashsize = strictMapping(
-  { value: defaultedField(`${POSITIVE_INT}, "max" or "max/N"`, parseHashsizeExpr, { kind: 'fraction-of-max', divisor: 4 }) },
+  {
+    value: defaultedField(`${POSITIVE_INT}, "max" or "max/N"`, parseHashsizeExpr, {
+      kind: 'fraction-of-max',
+      divisor: 4,
+    }),
+  },
   'option',
 );
 
@@ -58,7 +70,10 @@ const setTimeouts = z.unknown().transform((value, ctx): OptionsOf<'set_timeouts'
   const example = 'e.g. tcp_timeout_established: 86400';
   const isMapping = typeof value === 'object' && value !== null && !Array.isArray(value);
   if (!isMapping || Object.keys(value).length === 0) {
-    ctx.addIssue({ code: 'custom', message: `${gotExpected(value, 'a mapping of at least one timeout name to seconds')}, ${example}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `${gotExpected(value, 'a mapping of at least one timeout name to seconds')}, ${example}`,
+    });
     return z.NEVER;
   }
   const timeouts: Record<string, number> = {};
@@ -79,17 +94,22 @@ const setTimeouts = z.unknown().transform((value, ctx): OptionsOf<'set_timeouts'
 function timeoutNameProblem(name: string, key: string, seen: Record<string, number>): string | undefined {
   const prefix = key.slice(0, key.length - name.length);
   if (!/^[a-z0-9_]+$/.test(name) || !name.includes('timeout')) {
-    const hint = didYouMean(key, knownTimeoutNames.map((known) => prefix + known));
+    const hint = didYouMean(
+      key,
+      knownTimeoutNames.map((known) => prefix + known),
+    );
     return `"${key}" is not a conntrack timeout name${hint}; expected lowercase [a-z0-9_] containing "timeout", e.g. tcp_timeout_established`;
   }
   // a near miss of a name some kernel has is a typo; a name far from all of them may be a newer kernel's (the host decides)
   const near = knownTimeoutNames.includes(name) ? undefined : nearestName(name, knownTimeoutNames);
-  if (near !== undefined) return `"${key}" is not a conntrack timeout name (did you mean "${prefix}${near}"?); expected a timeout the kernel has`;
+  if (near !== undefined)
+    return `"${key}" is not a conntrack timeout name (did you mean "${prefix}${near}"?); expected a timeout the kernel has`;
   if (name in seen) return `"${key}" sets ${name} a second time; expected each timeout once`;
   return undefined;
 }
 
-const REMOVABLE = 'a conntrack knob: max, hashsize, a timeout name (udp_timeout) or its sysctl name (net.netfilter.nf_conntrack_udp_timeout)';
+const REMOVABLE =
+  'a conntrack knob: max, hashsize, a timeout name (udp_timeout) or its sysctl name (net.netfilter.nf_conntrack_udp_timeout)';
 
 /** `remove: [KEY, …]` → knob ids; each bad item is pointed at by its own FILE:LINE:COL. */
 const persistRemove = z.unknown().transform((value, ctx): string[] => {
@@ -101,7 +121,12 @@ const persistRemove = z.unknown().transform((value, ctx): string[] => {
   value.forEach((item, index) => {
     const id = typeof item === 'string' ? knobIdOfName(item) : null;
     if (id === null) ctx.addIssue({ code: 'custom', path: [index], message: gotExpected(item, REMOVABLE) });
-    else if (ids.includes(id)) ctx.addIssue({ code: 'custom', path: [index], message: `"${String(item)}" names ${id} a second time; expected each knob once` });
+    else if (ids.includes(id))
+      ctx.addIssue({
+        code: 'custom',
+        path: [index],
+        message: `"${String(item)}" names ${id} a second time; expected each knob once`,
+      });
     else ids.push(id);
   });
   return ids;
@@ -114,7 +139,11 @@ const persist = strictMapping(
     remove: persistRemove.default([]),
   },
   'option',
-).transform(({ file, sysctl_d, remove }) => ({ file: file ?? (sysctl_d ? SYSCTL_D_FILE : SYSCTL_CONF_FILE), sysctl_d, remove }));
+).transform(({ file, sysctl_d, remove }) => ({
+  file: file ?? (sysctl_d ? SYSCTL_D_FILE : SYSCTL_CONF_FILE),
+  sysctl_d,
+  remove,
+}));
 
 const unloadNat = strictMapping({}, 'option').transform((): OptionsOf<'unload_nat'> => ({}));
 

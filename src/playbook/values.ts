@@ -11,16 +11,19 @@ export const ON_ABORT_VALUES: readonly OnAbort[] = ['rollback-batch', 'rollback-
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 export function parseIntInRange(min: number, max: number): ParseValue<number> {
-  return (value) => (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined);
+  return (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
 }
 
 export function parseNumberInRange(min: number, max: number): ParseValue<number> {
-  return (value) => (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : undefined);
+  return (value) =>
+    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 }
 
 export const parseBool: ParseValue<boolean> = (value) => (typeof value === 'boolean' ? value : undefined);
 
-export const parseText: ParseValue<string> = (value) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+export const parseText: ParseValue<string> = (value) =>
+  typeof value === 'string' && value.trim() !== '' ? value : undefined;
 
 /** `30s`, `2m`, `500ms`, `1h`, or a plain number of seconds. */
 export const parseDurationMs: ParseValue<number> = (value) => {
@@ -62,15 +65,19 @@ export const parseAbsolutePath: ParseValue<string> = (value) =>
  * `*.conf` file directly in one of sysctl.d(5)'s directories (the list of src/facts/sections/boot-config.ts).
  * Names are letters, digits, `.`, `_`, `-`, `@`, `+` (no shell metacharacters: the path reaches remote scripts).
  */
-export const SYSCTL_FILE_EXPECTED = '/etc/sysctl.conf or NAME.conf in /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d or /lib/sysctl.d';
-const SYSCTL_FILE = /^(?:\/etc\/sysctl\.conf|\/(?:etc|run|usr\/local\/lib|usr\/lib|lib)\/sysctl\.d\/[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]*\.conf)$/;
+export const SYSCTL_FILE_EXPECTED =
+  '/etc/sysctl.conf or NAME.conf in /etc/sysctl.d, /run/sysctl.d, /usr/local/lib/sysctl.d, /usr/lib/sysctl.d or /lib/sysctl.d';
+const SYSCTL_FILE =
+  /^(?:\/etc\/sysctl\.conf|\/(?:etc|run|usr\/local\/lib|usr\/lib|lib)\/sysctl\.d\/[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]*\.conf)$/;
 
-export const parseSysctlFile: ParseValue<string> = (value) => (typeof value === 'string' && SYSCTL_FILE.test(value) ? value : undefined);
+export const parseSysctlFile: ParseValue<string> = (value) =>
+  typeof value === 'string' && SYSCTL_FILE.test(value) ? value : undefined;
 
 export const parseOnAbort: ParseValue<OnAbort> = (value) => ON_ABORT_VALUES.find((v) => v === value);
 
 /** `hosts:` as a pattern string, or a list of patterns joined with "," as Ansible does. */
 export const parseHostsField: ParseValue<string> = (value) => {
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => parseText(v) !== undefined)) return joinHostPatterns(value);
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => parseText(v) !== undefined))
+    return joinHostPatterns(value);
   return parseText(value);
 };

@@ -50,25 +50,32 @@ const errnoRules: ErrnoRule[] = [
   {
     pattern: /Invalid argument/,
     errno: 'Invalid argument',
-    cause: (s) => (isKnob(s) ? 'the kernel rejected the value (out of range; 0 is invalid for the table size)' : 'the kernel rejected the request'),
+    cause: (s) =>
+      isKnob(s)
+        ? 'the kernel rejected the value (out of range; 0 is invalid for the table size)'
+        : 'the kernel rejected the request',
   },
   {
     pattern: /Operation not permitted/,
     errno: 'Operation not permitted',
-    cause: () => 'the file or its directory is immutable (chattr +i), or a security module (SELinux, AppArmor) or a missing capability forbids it',
+    cause: () =>
+      'the file or its directory is immutable (chattr +i), or a security module (SELinux, AppArmor) or a missing capability forbids it',
   },
   {
     pattern: /No such file or directory|Directory nonexistent|nonexistent directory/,
     errno: 'No such file or directory',
     cause: (s) =>
-      isKnob(s) ? 'the knob does not exist on this kernel (module not loaded, or another kernel’s name)' : 'the file or its directory does not exist',
+      isKnob(s)
+        ? 'the knob does not exist on this kernel (module not loaded, or another kernel’s name)'
+        : 'the file or its directory does not exist',
   },
   // kmod's own check (no errno): "rmmod: ERROR: Module nf_nat is in use by: xt_MASQUERADE"
   { pattern: /is in use/, errno: 'is in use', cause: () => 'another module, a rule or a process still holds it' },
   {
     pattern: /Device or resource busy/,
     errno: 'Device or resource busy',
-    cause: (s) => (s.kind === 'module' ? 'another module, a rule or a process still holds it' : 'something else holds it open'),
+    cause: (s) =>
+      s.kind === 'module' ? 'another module, a rule or a process still holds it' : 'something else holds it open',
   },
   {
     pattern: /I\/O error|Input\/output error/,
@@ -134,7 +141,11 @@ function mentions(text: string, subject: FailureSubject): boolean {
  * `stderr` may span lines; `exitCode` is used when stderr is empty. A knob message never repeats the shell's wording
  * (`cannot create`, `printf: I/O error`): the key, path and errno say it all.
  */
-export function describeRemoteFailure(stderr: string, subject: FailureSubject, exitCode?: number | string | null): string {
+export function describeRemoteFailure(
+  stderr: string,
+  subject: FailureSubject,
+  exitCode?: number | string | null,
+): string {
   const text = stripShellNoise(stderr);
   const found = findErrno(text, subject);
   const name = subjectName(subject);

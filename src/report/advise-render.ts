@@ -19,7 +19,10 @@ function change(name: string, before: number | null | undefined, after: number):
 }
 
 function headline(advice: HostAdvice): string {
-  const parts = [change('nf_conntrack_max', advice.current.max, advice.max ?? 0), change('buckets', advice.current.buckets, advice.buckets ?? 0)];
+  const parts = [
+    change('nf_conntrack_max', advice.current.max, advice.max ?? 0),
+    change('buckets', advice.current.buckets, advice.buckets ?? 0),
+  ];
   const timeouts = Object.entries(advice.timeouts).map(([name, s]) => change(name, advice.current.timeouts[name], s));
   parts.push(...(timeouts.length > 0 ? timeouts : ['timeouts kept']));
   return parts.join('  ');
@@ -32,7 +35,9 @@ export function renderAdviceText(results: AdviseResult[], color: boolean, option
   for (const result of results) {
     const host = escapeControls(result.host);
     if (!result.advice) {
-      lines.push(`${paint.red(`${host}!`)}  ${result.reachable ? 'not read' : 'unreachable'}: ${escapeControls(result.error ?? 'unknown error')}`);
+      lines.push(
+        `${paint.red(`${host}!`)}  ${result.reachable ? 'not read' : 'unreachable'}: ${escapeControls(result.error ?? 'unknown error')}`,
+      );
       continue;
     }
     const { advice } = result;
@@ -40,7 +45,11 @@ export function renderAdviceText(results: AdviseResult[], color: boolean, option
       if (advice.refusal) lines.push(`${paint.red(`${host}!`)}  no advice: ${escapeControls(advice.refusal)}`);
       continue;
     }
-    lines.push(advice.refusal ? `${paint.red(`${host}!`)}  no advice: ${escapeControls(advice.refusal)}` : `${paint.bold(host)}  ${headline(advice)}`);
+    lines.push(
+      advice.refusal
+        ? `${paint.red(`${host}!`)}  no advice: ${escapeControls(advice.refusal)}`
+        : `${paint.bold(host)}  ${headline(advice)}`,
+    );
     for (const reason of advice.reasons) lines.push(`  ${paint.dim(escapeControls(reason))}`);
   }
   const advised = results.filter((r) => r.advice?.refusal === null).length;

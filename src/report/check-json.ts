@@ -76,6 +76,10 @@ function toConntrackJson(facts: HostFacts): CheckConntrackJson {
     hashsize: facts.hashsize,
     usage_percent: tableUsagePercentOneDecimal(facts.count, facts.max),
     timeouts: { ...facts.timeouts },
-    stats: { drop: stats?.drop ?? null, early_drop: stats?.early_drop ?? null, insert_failed: stats?.insert_failed ?? null },
+    stats: {
+      drop: stats?.drop ?? null,
+      early_drop: stats?.early_drop ?? null,
+      insert_failed: stats?.insert_failed ?? null,
+    },
   };
 }

@@ -44,7 +44,8 @@ export function findCheckWarnings(json: CheckJson, usageWarnPercent: number): st
   const usage = conntrack.usage_percent;
   // compare the exact ratio: 79.99% shows as 80.0% but is not over an 80% threshold
   const exact = tableUsagePercent(conntrack.count, conntrack.max);
-  if (usage !== null && exact !== null && exact >= usageWarnPercent) warnings.push(`WARN: usage ${usage.toFixed(1)}% ≥ ${usageWarnPercent}%`);
+  if (usage !== null && exact !== null && exact >= usageWarnPercent)
+    warnings.push(`WARN: usage ${usage.toFixed(1)}% ≥ ${usageWarnPercent}%`);
   if ((conntrack.stats.drop ?? 0) > 0) warnings.push(`WARN: ${conntrack.stats.drop} drops`);
   if ((conntrack.stats.early_drop ?? 0) > 0) warnings.push(`WARN: ${conntrack.stats.early_drop} early_drop`);
   if ((conntrack.stats.insert_failed ?? 0) > 0) warnings.push(`WARN: ${conntrack.stats.insert_failed} insert_failed`);

@@ -2,7 +2,14 @@
 import { Listr } from 'listr2';
 import type { CheckResult } from '../facts/check-result.js';
 import { errorMessage } from '../errors.js';
-import { type CheckLineOptions, defaultUsageWarnPercent, formatCheckBlock, formatCheckSummary, hostColumnWidth, renderCheck } from './check-render.js';
+import {
+  type CheckLineOptions,
+  defaultUsageWarnPercent,
+  formatCheckBlock,
+  formatCheckSummary,
+  hostColumnWidth,
+  renderCheck,
+} from './check-render.js';
 import type { ReportFormat } from './format.js';
 import { createStreamLogger, defaultRendererColors, StreamDefaultRenderer } from './listr-output.js';
 import { createPaint } from './paint.js';
@@ -37,7 +44,9 @@ export const noAnswerError = 'no answer: the check ended before this host replie
 
 /** A host that never answered still gets its line and its JSON entry, as unreachable. */
 function missingResults(hosts: string[], results: Map<string, CheckResult>): CheckResult[] {
-  return hosts.filter((h) => !results.has(h)).map((host) => ({ host, reachable: false, error: noAnswerError, facts: null }));
+  return hosts
+    .filter((h) => !results.has(h))
+    .map((host) => ({ host, reachable: false, error: noAnswerError, facts: null }));
 }
 
 /** Inventory order (the silent ones included), then anything that answered without being announced. */
@@ -103,7 +112,9 @@ function createTreeCheckReporter(options: CheckReporterOptions): CheckReporter {
   const results = new Map<string, CheckResult>();
   const lineOptions = lineOptionsFor(options);
   const pending = new Map(options.hosts.map((h) => [h, createDeferred<CheckResult | null>()]));
-  const tasks = options.hosts.map((host) => buildCheckTask(host, pending.get(host) as Deferred<CheckResult | null>, lineOptions));
+  const tasks = options.hosts.map((host) =>
+    buildCheckTask(host, pending.get(host) as Deferred<CheckResult | null>, lineOptions),
+  );
   const rendering = renderCheckTree(tasks, options);
   const late: CheckResult[] = [];
   return {
@@ -147,7 +158,11 @@ async function renderCheckTree(tasks: TreeTask[], options: CheckReporterOptions)
       exitOnError: false,
       registerSignalListeners: false, // the CLI owns Ctrl-C
       renderer: StreamDefaultRenderer,
-      rendererOptions: { logger: createStreamLogger(options.stream), collapseSubtasks: false, color: defaultRendererColors(createPaint(options.color)) },
+      rendererOptions: {
+        logger: createStreamLogger(options.stream),
+        collapseSubtasks: false,
+        color: defaultRendererColors(createPaint(options.color)),
+      },
     }).run();
     return null;
   } catch (error) {

@@ -4,7 +4,9 @@ import { buildRunReport } from './run-report.js';
 import type { RunReporter, RunReporterOptions } from './run-reporter.js';
 import { stringifyJson } from '../config/escape.js';
 
-export function createJsonReporter(options: Pick<RunReporterOptions, 'stream' | 'playbook' | 'checkMode' | 'diffs'>): RunReporter {
+export function createJsonReporter(
+  options: Pick<RunReporterOptions, 'stream' | 'playbook' | 'checkMode' | 'diffs'>,
+): RunReporter {
   const events: RunEvent[] = [];
   let startedAt = new Date();
   return {
@@ -13,7 +15,13 @@ export function createJsonReporter(options: Pick<RunReporterOptions, 'stream' | 
       events.push(event);
     },
     async finish() {
-      const report = buildRunReport(events, { playbook: options.playbook ?? '', startedAt, finishedAt: new Date(), checkMode: options.checkMode === true, diffs: options.diffs === true });
+      const report = buildRunReport(events, {
+        playbook: options.playbook ?? '',
+        startedAt,
+        finishedAt: new Date(),
+        checkMode: options.checkMode === true,
+        diffs: options.diffs === true,
+      });
       options.stream.write(`${stringifyJson(report)}\n`);
     },
   };

@@ -36,5 +36,8 @@ export function defaultRendererColors(paint: Paint): Record<D, LoggerColor> {
     [D.PAUSED]: paint.yellow,
   };
   const entries = Object.entries(colors) as [D, PaintFn][];
-  return Object.fromEntries(entries.map(([level, fn]) => [level, (text?: string) => fn(text ?? '')])) as Record<D, LoggerColor>;
+  return Object.fromEntries(entries.map(([level, fn]) => [level, (text?: string) => fn(text ?? '')])) as Record<
+    D,
+    LoggerColor
+  >;
 }

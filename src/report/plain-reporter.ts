@@ -8,10 +8,16 @@ import type { RunReporter, RunReporterOptions } from './run-reporter.js';
 import { formatRunSummary } from './summary-line.js';
 import { escapeOutput } from '../config/escape.js';
 
-export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode' | 'quiet'>): RunReporter {
+export function createPlainReporter(
+  options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode' | 'quiet'>,
+): RunReporter {
   const paint = createPaint(options.color);
   const events: RunEvent[] = [];
-  const context: LineContext = { batches: [], verbose: options.verbose ?? false, checkMode: options.checkMode === true };
+  const context: LineContext = {
+    batches: [],
+    verbose: options.verbose ?? false,
+    checkMode: options.checkMode === true,
+  };
   const ended = new Set<string>();
   return {
     onEvent(event) {
@@ -22,7 +28,9 @@ export function createPlainReporter(options: Pick<RunReporterOptions, 'stream' |
     },
     async finish() {
       const tally = summarizeRun(events);
-      options.stream.write(`${escapeOutput(formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true }))}\n`);
+      options.stream.write(
+        `${escapeOutput(formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true }))}\n`,
+      );
     },
   };
 }

@@ -21,14 +21,19 @@ export function groupsLabel(groups: readonly string[]): string {
 }
 
 function makeMetrics(registry: Registry) {
-  const gauge = (name: string, help: string) => new Gauge({ name: `${metricPrefix}${name}`, help, labelNames, registers: [registry] });
-  const counter = (name: string, help: string) => new Counter({ name: `${metricPrefix}${name}`, help, labelNames, registers: [registry] });
+  const gauge = (name: string, help: string) =>
+    new Gauge({ name: `${metricPrefix}${name}`, help, labelNames, registers: [registry] });
+  const counter = (name: string, help: string) =>
+    new Counter({ name: `${metricPrefix}${name}`, help, labelNames, registers: [registry] });
   return {
     entries: gauge('entries', 'Connection tracking entries in use (nf_conntrack_count).'),
     limit: gauge('entries_limit', 'Largest number of entries (nf_conntrack_max).'),
     buckets: gauge('buckets', 'Hash table size (nf_conntrack_buckets).'),
     usage: gauge('usage_ratio', 'nf_conntrack_count / nf_conntrack_max, 0 to 1.'),
-    drop: counter('stat_drop_total', 'Packets dropped because no entry could be created (/proc/net/stat/nf_conntrack drop, all CPUs).'),
+    drop: counter(
+      'stat_drop_total',
+      'Packets dropped because no entry could be created (/proc/net/stat/nf_conntrack drop, all CPUs).',
+    ),
     earlyDrop: counter('stat_early_drop_total', 'Entries evicted to make room in a full table (early_drop, all CPUs).'),
     insertFailed: counter('stat_insert_failed_total', 'Entries that could not be inserted (insert_failed, all CPUs).'),
     up: gauge('up', '1 when conntrack-fleet read the host, 0 when it was unreachable or could not be read.'),
@@ -59,11 +64,20 @@ function recordHost(metrics: Metrics, result: CheckResult, labels: Labels, nowSe
 }
 
 /** The exposition text for every result; `groupsOf` gives a host's inventory groups; `nowMs` the check's end. */
-export async function renderPrometheus(results: readonly CheckResult[], groupsOf: (host: string) => readonly string[], nowMs: number): Promise<string> {
+export async function renderPrometheus(
+  results: readonly CheckResult[],
+  groupsOf: (host: string) => readonly string[],
+  nowMs: number,
+): Promise<string> {
   const registry = new Registry();
   const metrics = makeMetrics(registry);
   for (const result of results) {
-    recordHost(metrics, result, { host: result.host, groups: groupsLabel(groupsOf(result.host)) }, Math.floor(nowMs / 1000));
+    recordHost(
+      metrics,
+      result,
+      { host: result.host, groups: groupsLabel(groupsOf(result.host)) },
+      Math.floor(nowMs / 1000),
+    );
   }
   return registry.metrics();
 }

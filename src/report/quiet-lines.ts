@@ -17,7 +17,9 @@ function isProblem(result: HostResult): boolean {
 export function describeQuietEvent(event: RunEvent, context: LineContext): RunLine[] {
   switch (event.type) {
     case 'host-end':
-      return isProblem(event.result) ? describeEvent(event, context).filter((line) => !line.text.startsWith('warning: ')) : [];
+      return isProblem(event.result)
+        ? describeEvent(event, context).filter((line) => !line.text.startsWith('warning: '))
+        : [];
     case 'batch-end':
     case 'gate-end':
       return describeEvent(event, context).filter((line) => line.tone === 'bad');

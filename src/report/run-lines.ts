@@ -100,7 +100,9 @@ export function describeEvent(event: RunEvent, context: LineContext): RunLine[] 
     case 'host-log': // -v lines go to stderr (verbose.ts)
       return [];
     case 'batch-start':
-      return context.batches.length > 1 ? [line(fleetPrefix, `${batchName(event.batch, context)}: ${event.hosts.join(', ')}`)] : [];
+      return context.batches.length > 1
+        ? [line(fleetPrefix, `${batchName(event.batch, context)}: ${event.hosts.join(', ')}`)]
+        : [];
     case 'host-start':
       return verboseOnly([line(event.host, `connecting (${batchName(event.batch, context)})`)]);
     case 'host-connected':
@@ -116,7 +118,13 @@ export function describeEvent(event: RunEvent, context: LineContext): RunLine[] 
     case 'rollback-start':
       return [line(event.host, `rolling back: ${event.reason}`, 'warn')];
     case 'rollback-end':
-      return [line(event.host, describeRollbackEnd(event.ok, event.mismatches), event.ok && event.mismatches.length === 0 ? 'warn' : 'bad')];
+      return [
+        line(
+          event.host,
+          describeRollbackEnd(event.ok, event.mismatches),
+          event.ok && event.mismatches.length === 0 ? 'warn' : 'bad',
+        ),
+      ];
     case 'host-end':
       return describeHostEndLines(event.result, context.checkMode === true);
     case 'gate-start':
@@ -125,7 +133,13 @@ export function describeEvent(event: RunEvent, context: LineContext): RunLine[] 
       return describeGateEnd(event, context);
     case 'batch-end':
       return event.stopped
-        ? [line(fleetPrefix, `rollout stopped after ${batchName(event.batch, context)}: ${batchStopText(event)}`, 'bad')]
+        ? [
+            line(
+              fleetPrefix,
+              `rollout stopped after ${batchName(event.batch, context)}: ${batchStopText(event)}`,
+              'bad',
+            ),
+          ]
         : [];
     case 'message':
       return [describeMessage(event)];

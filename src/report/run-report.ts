@@ -123,7 +123,8 @@ function collectHostReports(events: RunEvent[], announced: string[]): HostReport
   const batchOf = new Map<string, number>();
   const seen = new Set<string>();
   for (const event of events) {
-    if (event.type === 'run-start') event.batches.forEach((hosts, batch) => hosts.forEach((h) => batchOf.set(h, batch)));
+    if (event.type === 'run-start')
+      event.batches.forEach((hosts, batch) => hosts.forEach((h) => batchOf.set(h, batch)));
     if (event.type === 'host-start') batchOf.set(event.host, event.batch);
     if ('host' in event && event.type !== 'message') seen.add(event.host);
     if (event.type === 'host-end') results.set(event.result.host, event.result);
@@ -149,15 +150,29 @@ function toHostReport(result: HostResult): HostReport {
   };
 }
 
-
 function toStepReport(step: StepResult): StepReport {
-  const report: StepReport = { step: step.step, label: step.label, outcome: step.outcome, before: step.before, after: step.after, error: step.error };
+  const report: StepReport = {
+    step: step.step,
+    label: step.label,
+    outcome: step.outcome,
+    before: step.before,
+    after: step.after,
+    error: step.error,
+  };
   return step.applyMs === undefined ? report : { ...report, apply_ms: step.applyMs };
 }
 
 function unfinishedHost(host: string, batch: number, started: boolean): HostReport {
   const outcome = started ? 'failed' : 'skipped';
-  return { host, outcome, batch, error: started ? noResultError : notRunError, warnings: [], steps: [], rollback_mismatches: [] };
+  return {
+    host,
+    outcome,
+    batch,
+    error: started ? noResultError : notRunError,
+    warnings: [],
+    steps: [],
+    rollback_mismatches: [],
+  };
 }
 
 function collectGates(events: RunEvent[]): GateReport[] {
@@ -169,7 +184,12 @@ function collectGates(events: RunEvent[]): GateReport[] {
     if (event.type === 'gate-end') {
       const soakMs = gates.get(event.batch)?.soak_ms ?? null;
       const failedHosts = event.failedHosts.map((f) => ({ host: f.host, reason: f.reason }));
-      gates.set(event.batch, { batch: event.batch, soak_ms: soakMs, passed: failedHosts.length === 0, failed_hosts: failedHosts });
+      gates.set(event.batch, {
+        batch: event.batch,
+        soak_ms: soakMs,
+        passed: failedHosts.length === 0,
+        failed_hosts: failedHosts,
+      });
     }
   }
   return [...gates.values()].sort((a, b) => a.batch - b.batch);
@@ -189,5 +209,7 @@ function attachDiffs(hosts: HostReport[], events: RunEvent[]): void {
 }
 
 function fileDiffs(plan: StepPlan | undefined): FileDiffReport[] {
-  return (plan?.changes ?? []).flatMap((change) => (change.kind === 'file' ? [{ path: change.path, diff: diffFile(change.path, change.before, change.after) }] : []));
+  return (plan?.changes ?? []).flatMap((change) =>
+    change.kind === 'file' ? [{ path: change.path, diff: diffFile(change.path, change.before, change.after) }] : [],
+  );
 }

@@ -22,7 +22,11 @@ export function outcomeWord(outcome: HostOutcome, options: SummaryOptions = {}):
   return options.checkMode === true && outcome === 'changed' ? 'would change' : outcome;
 }
 
-export function formatRunSummary(summary: Record<HostOutcome, number>, exitCode: number, options: SummaryOptions = {}): string {
+export function formatRunSummary(
+  summary: Record<HostOutcome, number>,
+  exitCode: number,
+  options: SummaryOptions = {},
+): string {
   const total = outcomeOrder.reduce((sum, outcome) => sum + summary[outcome], 0);
   const parts = outcomeOrder.filter((o) => summary[o] > 0).map((o) => `${summary[o]} ${outcomeWord(o, options)}`);
   return `${total} ${total === 1 ? 'host' : 'hosts'}: ${parts.length > 0 ? parts.join(', ') : 'none'} (exit ${exitCode})`;

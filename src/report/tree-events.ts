@@ -69,7 +69,10 @@ function applyHostEvent(state: TreeState, view: HostView, event: HostEvent): voi
       view.rollback = { title: titles.rollbackStartTitle(event.reason, paint), state: 'running' };
       return status(view.result ? `${view.result.outcome}, rolling back…` : 'rolling back…');
     case 'rollback-end':
-      view.rollback = { title: titles.rollbackEndTitle(event.ok, event.mismatches, paint), state: event.ok && event.mismatches.length === 0 ? 'ok' : 'failed' };
+      view.rollback = {
+        title: titles.rollbackEndTitle(event.ok, event.mismatches, paint),
+        state: event.ok && event.mismatches.length === 0 ? 'ok' : 'failed',
+      };
       return;
   }
 }
@@ -92,7 +95,13 @@ function applyHostEnd(state: TreeState, result: HostResult): void {
   view.title = titles.hostEndTitle(result, paint, state.context.checkMode === true);
   view.state = hostState(result);
   // warnings come once (a second verdict repeats them); the manual-fix text is too long for a title
-  state.notes.push(...endLines.filter((line) => (first && line.text.startsWith('warning: ')) || (line.prefix === result.host && result.outcome === 'rollback-failed' && !line.text.startsWith('warning: '))));
+  state.notes.push(
+    ...endLines.filter(
+      (line) =>
+        (first && line.text.startsWith('warning: ')) ||
+        (line.prefix === result.host && result.outcome === 'rollback-failed' && !line.text.startsWith('warning: ')),
+    ),
+  );
 }
 
 /** The verdict also says how a rollback went, in case its own events never came. */
@@ -103,7 +112,10 @@ function settleRollback(view: HostView, result: HostResult, paint: Paint): void 
   view.rollback = { title: titles.rollbackEndTitle(ok, result.rollbackMismatches, paint), state: ok ? 'ok' : 'failed' };
 }
 
-type FleetEvent = Extract<RunEvent, { type: 'batch-start' | 'gate-start' | 'gate-end' | 'batch-end' | 'run-start' | 'run-end' }>;
+type FleetEvent = Extract<
+  RunEvent,
+  { type: 'batch-start' | 'gate-start' | 'gate-end' | 'batch-end' | 'run-start' | 'run-end' }
+>;
 
 function applyFleetEvent(state: TreeState, event: FleetEvent): void {
   const { paint } = state;
@@ -127,7 +139,8 @@ function applyFleetEvent(state: TreeState, event: FleetEvent): void {
     case 'batch-end': {
       const failed = event.failed > 0 ? `${event.failed} of ${event.total} failed` : 'done';
       setStatus(batch, event.stopped ? `${failed}, rollout stopped` : failed);
-      if (event.stopped) state.batches.slice(event.batch + 1).forEach((b) => setStatus(b, 'not started: rollout stopped'));
+      if (event.stopped)
+        state.batches.slice(event.batch + 1).forEach((b) => setStatus(b, 'not started: rollout stopped'));
       batch.ended = true;
       return;
     }

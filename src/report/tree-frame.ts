@@ -25,7 +25,9 @@ export function icon(state: NodeState, paint: Paint, tick: number): string {
     case 'skipped':
       return paint.yellow('↓');
     case 'running':
-      return paint.yellow(spinnerFrames[((tick % spinnerFrames.length) + spinnerFrames.length) % spinnerFrames.length] ?? '⠋');
+      return paint.yellow(
+        spinnerFrames[((tick % spinnerFrames.length) + spinnerFrames.length) % spinnerFrames.length] ?? '⠋',
+      );
     case 'waiting':
       return paint.dim('◼');
   }
@@ -94,7 +96,15 @@ export interface BatchCounts {
 
 /** Per batch: hosts not started, in progress, and by verdict (failed = failed, unreachable, rollback failed, no result). */
 export function countBatch(batch: BatchView): BatchCounts {
-  const counts: BatchCounts = { waiting: 0, running: 0, changed: 0, unchanged: 0, 'rolled back': 0, failed: 0, skipped: 0 };
+  const counts: BatchCounts = {
+    waiting: 0,
+    running: 0,
+    changed: 0,
+    unchanged: 0,
+    'rolled back': 0,
+    failed: 0,
+    skipped: 0,
+  };
   for (const host of batch.hosts) counts[countKey(host)] += 1;
   return counts;
 }
@@ -110,7 +120,9 @@ function countKey(host: HostView): keyof BatchCounts {
 
 /** `running 4, changed 3, failed 1` (zero counts left out), or `waiting` for a batch not reached yet. */
 export function formatCounts(counts: BatchCounts): string {
-  const parts = (Object.keys(counts) as (keyof BatchCounts)[]).filter((k) => counts[k] > 0).map((k) => `${k} ${counts[k]}`);
+  const parts = (Object.keys(counts) as (keyof BatchCounts)[])
+    .filter((k) => counts[k] > 0)
+    .map((k) => `${k} ${counts[k]}`);
   return parts.length > 0 ? parts.join(', ') : 'no hosts';
 }
 
@@ -143,7 +155,9 @@ export function renderSummaryLines(state: TreeState, options: { tick: number; ma
     return [
       nodeLine(0, batchState(batch), head, paint, tick),
       ...shown.map((host) => nodeLine(1, host.state, host.title, paint, tick)),
-      ...(hidden > 0 ? [`  ${paint.dim(`… ${hidden} more ${hidden === 1 ? 'host' : 'hosts'} to look at, listed when the run ends`)}`] : []),
+      ...(hidden > 0
+        ? [`  ${paint.dim(`… ${hidden} more ${hidden === 1 ? 'host' : 'hosts'} to look at, listed when the run ends`)}`]
+        : []),
       ...(batch.gate ? [nodeLine(1, gateState(batch), batch.gate.title, paint, tick)] : []),
     ];
   });

@@ -20,14 +20,18 @@ type Terminal = { isTTY?: boolean; columns?: number; rows?: number };
 import { escapeOutput } from '../config/escape.js';
 
 /** A tree needs a terminal to redraw on; into a pipe or file it degrades to the plain lines. */
-export function createTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode'> & { clock?: FrameClock }): RunReporter {
+export function createTreeReporter(
+  options: Pick<RunReporterOptions, 'stream' | 'color' | 'verbose' | 'checkMode'> & { clock?: FrameClock },
+): RunReporter {
   const terminal = options.stream as Terminal;
   // a pty without a size (columns 0) would wrap every character: plain lines read better there
   if (terminal.isTTY !== true || !terminal.columns) return createPlainReporter(options);
   return createLiveTreeReporter(options);
 }
 
-function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'color' | 'checkMode'> & { clock?: FrameClock }): RunReporter {
+function createLiveTreeReporter(
+  options: Pick<RunReporterOptions, 'stream' | 'color' | 'checkMode'> & { clock?: FrameClock },
+): RunReporter {
   const paint = createPaint(options.color);
   const clock = options.clock ?? systemClock;
   const terminal = options.stream as Terminal;
@@ -40,7 +44,9 @@ function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'co
   const draw = (): void => {
     if (state === null || screen === null || drawError !== null) return;
     try {
-      screen.draw(renderFrame(state, { rows: rows(), tick: Math.floor(clock.now() / defaultFrameIntervalMs) }).map(escapeOutput));
+      screen.draw(
+        renderFrame(state, { rows: rows(), tick: Math.floor(clock.now() / defaultFrameIntervalMs) }).map(escapeOutput),
+      );
     } catch (error) {
       drawError = errorMessage(error); // the display must never fail the run
       return;
@@ -78,7 +84,9 @@ function createLiveTreeReporter(options: Pick<RunReporterOptions, 'stream' | 'co
       if (drawError !== null) lines.push(paint.red(`(the live tree failed: ${drawError})`));
       if (lines.length > 0) options.stream.write(`\n${escapeOutput(lines.join('\n'))}\n`);
       const tally = summarizeRun(events);
-      options.stream.write(`\n${escapeOutput(formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true }))}\n`);
+      options.stream.write(
+        `\n${escapeOutput(formatRunSummary(tally.summary, tally.exitCode, { checkMode: options.checkMode === true }))}\n`,
+      );
     },
   };
 }

@@ -63,7 +63,15 @@ export function createTreeState(start: RunStart, paint: Paint, options: { checkM
     const views = names.map((host) => createHostView(host, start.steps, paint));
     views.forEach((view) => hosts.set(view.host, view));
     const name = batchName(index, context);
-    return { name, hosts: views, started: false, ended: false, title: titles.batchTitle(name, views.length, null, paint), status: null, gate: null };
+    return {
+      name,
+      hosts: views,
+      started: false,
+      ended: false,
+      title: titles.batchTitle(name, views.length, null, paint),
+      status: null,
+      gate: null,
+    };
   });
   return { paint, context, batches, hosts, notes: [] };
 }

@@ -33,7 +33,10 @@ export interface FrameScheduler {
 /** 100 ms = at most 10 frames per second, the spinner's own rate. */
 export const defaultFrameIntervalMs = 100;
 
-export function createFrameScheduler(draw: () => void, options: { intervalMs?: number; clock?: FrameClock } = {}): FrameScheduler {
+export function createFrameScheduler(
+  draw: () => void,
+  options: { intervalMs?: number; clock?: FrameClock } = {},
+): FrameScheduler {
   const intervalMs = options.intervalMs ?? defaultFrameIntervalMs;
   const clock = options.clock ?? systemClock;
   let lastDrawAt = Number.NEGATIVE_INFINITY;

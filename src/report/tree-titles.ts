@@ -31,7 +31,9 @@ export function hostEndTitle(result: HostResult, paint: Paint, checkMode = false
 
 /** The run ended before this host's verdict: never reached, or cut off mid-way. */
 export function hostUnfinishedTitle(host: string, started: boolean, paint: Paint): string {
-  return started ? `${host} — ${paint.red('no result: the run ended before this host finished')}` : paint.dim(`${host} — not run`);
+  return started
+    ? `${host} — ${paint.red('no result: the run ended before this host finished')}`
+    : paint.dim(`${host} — not run`);
 }
 
 /** The host had its verdict, a rollback after it (gate, on_abort) started, and the run ended before it finished. */

@@ -21,6 +21,8 @@ export function escapeControls(line: string): string {
 
 /** Multi-line remote text as escaped lines; a trailing newline adds no empty line. */
 export function safeLines(text: string, redact: (text: string) => string): string[] {
-  const lines = redact(text).replace(/\r?\n$/, '').split('\n');
+  const lines = redact(text)
+    .replace(/\r?\n$/, '')
+    .split('\n');
   return text === '' ? [] : lines.map((line) => escapeControls(line.replace(/\r$/, '')));
 }

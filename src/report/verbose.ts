@@ -37,12 +37,21 @@ export function createPhaseTracker(): { onEvent(event: RunEvent): void; phaseOf(
 }
 
 /** The lines of one host-log event at a verbosity; pure. */
-export function formatHostLog(event: HostLogEvent, phase: string, level: number, redact: (text: string) => string): string[] {
+export function formatHostLog(
+  event: HostLogEvent,
+  phase: string,
+  level: number,
+  redact: (text: string) => string,
+): string[] {
   const prefix = `${event.host}: `;
-  const indented = (label: string, text: string | undefined): string[] => safeLines(text ?? '', redact).map((l) => `${prefix}  ${label} ${l}`);
+  const indented = (label: string, text: string | undefined): string[] =>
+    safeLines(text ?? '', redact).map((l) => `${prefix}  ${label} ${l}`);
   if (event.stage === 'sent') {
     if (level < 3 || event.script === undefined) return [];
-    return [`${prefix}${phase}: sending script (${event.script.split('\n').length} lines)`, ...indented('>', event.script)];
+    return [
+      `${prefix}${phase}: sending script (${event.script.split('\n').length} lines)`,
+      ...indented('>', event.script),
+    ];
   }
   const took = `${phase} ${event.durationMs ?? 0}ms`;
   if (event.error !== undefined) return [`${prefix}${took}, failed: ${escapeControls(redact(event.error))}`];

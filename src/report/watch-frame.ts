@@ -34,7 +34,13 @@ function escapeControls(text: string): string {
 }
 
 function formatRate(perSecond: number): string {
-  return perSecond >= 100 ? perSecond.toFixed(0) : perSecond >= 10 ? perSecond.toFixed(1) : perSecond === 0 ? '0' : perSecond.toFixed(2);
+  return perSecond >= 100
+    ? perSecond.toFixed(0)
+    : perSecond >= 10
+      ? perSecond.toFixed(1)
+      : perSecond === 0
+        ? '0'
+        : perSecond.toFixed(2);
 }
 
 function ratesText(row: WatchRow): string {
@@ -94,7 +100,8 @@ export function renderWatchFrame(layout: WatchLayout, options: WatchFrameOptions
   const time = new Date(options.nowMs).toISOString().slice(11, 19);
   const rows = layout.shown.length + (layout.hidden?.hosts ?? 0);
   const waiting = options.total > rows ? `, ${options.total - rows} connecting` : '';
-  const header = `conntrack-fleet watch  ${time} UTC  every ${options.intervalMs / 1000}s  ` +
+  const header =
+    `conntrack-fleet watch  ${time} UTC  every ${options.intervalMs / 1000}s  ` +
     `${options.answering}/${options.total} answering${waiting}  (worst first; Ctrl-C to quit)`;
   const lines = [header, ...layout.shown.map((r) => rowLine(r, hostWidth, options))];
   const hidden = hiddenLine(layout);

@@ -19,8 +19,11 @@ function problemLine(row: WatchRow, usageWarnPercent: number): string {
   const host = escapeControl(row.host);
   if (!row.up) return `${host}: not answering: ${escapeControl(row.error ?? 'no answer')}`;
   const parts: string[] = [];
-  if (isFull(row, usageWarnPercent)) parts.push(`${(row.usagePercent ?? 0).toFixed(1)}% full (${row.count}/${row.max})`);
-  const losing = rateColumns.filter((c) => (row.perSecond[c] ?? 0) > 0).map((c) => `${c} ${(row.perSecond[c] ?? 0).toFixed(2)}/s`);
+  if (isFull(row, usageWarnPercent))
+    parts.push(`${(row.usagePercent ?? 0).toFixed(1)}% full (${row.count}/${row.max})`);
+  const losing = rateColumns
+    .filter((c) => (row.perSecond[c] ?? 0) > 0)
+    .map((c) => `${c} ${(row.perSecond[c] ?? 0).toFixed(2)}/s`);
   parts.push(...losing);
   return `${host}: ${parts.join(', ')}`;
 }

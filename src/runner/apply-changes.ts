@@ -46,7 +46,12 @@ export async function applyChanges(
 ): Promise<ApplyOutcome> {
   if (changes.length === 0) return { ok: true, attempted: [], error: null };
   const token = newRecordToken();
-  const script = buildApplyScript(changes, { token, prelude, continueOnError: options.continueOnError, restoreLinks: options.restoreLinks });
+  const script = buildApplyScript(changes, {
+    token,
+    prelude,
+    continueOnError: options.continueOnError,
+    restoreLinks: options.restoreLinks,
+  });
   let result;
   try {
     result = await connection.runScript(script, { timeoutMs: options.timeoutMs ?? defaultApplyTimeoutMs });
@@ -65,7 +70,8 @@ export async function applyChanges(
     return { ok: false, attempted, error: detail };
   }
   if (!complete) {
-    const why = result.exitCode === null ? 'cut off (timeout or lost connection)' : `ended early with status ${result.exitCode}`;
+    const why =
+      result.exitCode === null ? 'cut off (timeout or lost connection)' : `ended early with status ${result.exitCode}`;
     return { ok: false, attempted, error: `apply script ${why}: ${stripShellNoise(result.stderr)}` };
   }
   return { ok: true, attempted, error: null };

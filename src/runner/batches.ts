@@ -4,8 +4,7 @@ import { countIn, failedOutcomes, type HostOutcome, neverChangedOutcomes } from 
 
 /** Number of hosts one batch size stands for, given the total: percentages round up, at least one host. */
 export function batchCount(size: BatchSize, totalHosts: number): number {
-  const count =
-    typeof size === 'number' ? size : Math.ceil((Number.parseFloat(size) / 100) * totalHosts);
+  const count = typeof size === 'number' ? size : Math.ceil((Number.parseFloat(size) / 100) * totalHosts);
   return Math.max(1, Math.min(totalHosts, count));
 }
 
@@ -66,9 +65,16 @@ export function judgeBatch(outcomes: readonly HostOutcome[], batch: number, limi
   const base = { failed, judged, unreachable, total };
   if (exceedsFailThreshold(failed, judged, limits.maxFailPercent)) {
     const ignored = unreachable > 0 ? `; ${unreachable} unreachable or locked not counted` : '';
-    return { ...base, stoppedBy: 'failed', reason: `rollout stopped: ${failed} of ${judged} hosts of batch ${batch + 1} failed (more than ${limits.maxFailPercent}%${ignored})` };
+    return {
+      ...base,
+      stoppedBy: 'failed',
+      reason: `rollout stopped: ${failed} of ${judged} hosts of batch ${batch + 1} failed (more than ${limits.maxFailPercent}%${ignored})`,
+    };
   }
-  if (limits.maxUnreachablePercent !== undefined && exceedsFailThreshold(unreachable, total, limits.maxUnreachablePercent)) {
+  if (
+    limits.maxUnreachablePercent !== undefined &&
+    exceedsFailThreshold(unreachable, total, limits.maxUnreachablePercent)
+  ) {
     const reason = `rollout stopped: ${unreachable} of ${total} hosts of batch ${batch + 1} unreachable or locked (more than max_unreachable_percent ${limits.maxUnreachablePercent}%)`;
     return { ...base, stoppedBy: 'unreachable', reason };
   }

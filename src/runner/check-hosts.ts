@@ -38,7 +38,9 @@ async function readHost(options: CheckHostsOptions, target: HostTarget, opened: 
   const connection = await atStage('unreachable', () => options.open(target));
   opened();
   try {
-    return await atStage('gather', () => gatherFacts(connection, { files: [], ...(options.peak && { peak: options.peak }) }));
+    return await atStage('gather', () =>
+      gatherFacts(connection, { files: [], ...(options.peak && { peak: options.peak }) }),
+    );
   } finally {
     await connection.close();
   }

@@ -62,7 +62,15 @@ export type RunEvent =
    * failed: hosts where the change went wrong; unreachable: hosts never changed (unreachable, or locked by another
    * run), which max_fail_percentage ignores; total: the batch's hosts. stoppedBy: the threshold that stopped the rollout.
    */
-  | { type: 'batch-end'; batch: number; failed: number; total: number; unreachable?: number; stopped: boolean; stoppedBy?: 'failed' | 'unreachable' | null }
+  | {
+      type: 'batch-end';
+      batch: number;
+      failed: number;
+      total: number;
+      unreachable?: number;
+      stopped: boolean;
+      stoppedBy?: 'failed' | 'unreachable' | null;
+    }
   | { type: 'message'; level: 'info' | 'warn' | 'error'; text: string; host?: string }
   | HostLogEvent
   /** Emitted by the command (cli/), which maps the outcomes to the exit code (outcome.ts exitCodeOf). */

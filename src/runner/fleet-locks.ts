@@ -76,21 +76,39 @@ async function claimOne(
   give: (target: HostTarget, result: HostResult) => void,
 ): Promise<void> {
   const batch = options.batchOf.get(target.name) ?? 0;
-  if (options.isInterrupted()) return give(target, hostResult(target.name, batch, 'skipped', { error: 'interrupted before it started', errorKind: 'interrupted' }));
+  if (options.isInterrupted())
+    return give(
+      target,
+      hostResult(target.name, batch, 'skipped', { error: 'interrupted before it started', errorKind: 'interrupted' }),
+    );
   let connection: Connection;
   try {
     connection = await options.pool.get(target);
   } catch (error) {
-    return give(target, hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) }));
+    return give(
+      target,
+      hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) }),
+    );
   }
   try {
     const lock = await acquireHostLock(connection, options.runId, options.startedAt);
     held.push(lock);
-    if (lock.kind === 'busy') return give(target, hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner), errorKind: 'lock' }));
+    if (lock.kind === 'busy')
+      return give(
+        target,
+        hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner), errorKind: 'lock' }),
+      );
     claims.set(target.name, { connection, lock });
   } catch (error) {
     // a dropped connection is the network; any other error (sudo, a hung lock command) is left to the host's
     // own run, which tries the lock again and reports that host `failed` as it always did
-    if (error instanceof ConnectError) give(target, hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) }));
+    if (error instanceof ConnectError)
+      give(
+        target,
+        hostResult(target.name, batch, 'unreachable', {
+          error: errorMessage(error),
+          errorKind: connectFailureOf(error),
+        }),
+      );
   }
 }

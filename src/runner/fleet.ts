@@ -74,26 +74,53 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
  * last one, none after a batch that already exceeded a threshold). A failure stop applies on_abort; a stop for
  * unreachable hosts does not: the hosts this run changed are no worse for it. True when the rollout stops.
  */
-async function endBatch(options: FleetOptions, records: HostRunRecord[], done: HostRunRecord[], at: { batch: number; count: number }): Promise<boolean> {
+async function endBatch(
+  options: FleetOptions,
+  records: HostRunRecord[],
+  done: HostRunRecord[],
+  at: { batch: number; count: number },
+): Promise<boolean> {
   const { playbook } = options;
   const { batch } = at;
   // one batch: nothing is left to protect, so no soak and no stop
   const rollout = at.count > 1 && !options.checkOnly;
-  const limits = { maxFailPercent: playbook.max_fail_percentage, maxUnreachablePercent: playbook.max_unreachable_percent };
-  const judge = () => judgeBatch(records.map((r) => r.result.outcome), batch, limits);
+  const limits = {
+    maxFailPercent: playbook.max_fail_percentage,
+    maxUnreachablePercent: playbook.max_unreachable_percent,
+  };
+  const judge = () =>
+    judgeBatch(
+      records.map((r) => r.result.outcome),
+      batch,
+      limits,
+    );
   let verdict = judge();
   if (rollout && verdict.stoppedBy === null && batch < at.count - 1) {
     await applyGate(options, records, batch);
     verdict = judge();
   }
   const stopped = rollout && !options.isInterrupted() && verdict.stoppedBy !== null;
-  if (stopped && verdict.stoppedBy === 'failed') await rollBackOnAbort(options, done, batch, verdict.reason ?? 'rollout stopped');
-  options.emit({ type: 'batch-end', batch, failed: verdict.failed, total: verdict.total, unreachable: verdict.unreachable, stopped, stoppedBy: stopped ? verdict.stoppedBy : null });
+  if (stopped && verdict.stoppedBy === 'failed')
+    await rollBackOnAbort(options, done, batch, verdict.reason ?? 'rollout stopped');
+  options.emit({
+    type: 'batch-end',
+    batch,
+    failed: verdict.failed,
+    total: verdict.total,
+    unreachable: verdict.unreachable,
+    stopped,
+    stoppedBy: stopped ? verdict.stoppedBy : null,
+  });
   return stopped;
 }
 
 /** The batch's hosts through forEachHost; hosts that could not be claimed keep their claim result, in place. */
-async function runBatch(options: FleetOptions, targets: HostTarget[], batch: number, locks: FleetLocks | null): Promise<HostRunRecord[]> {
+async function runBatch(
+  options: FleetOptions,
+  targets: HostTarget[],
+  batch: number,
+  locks: FleetLocks | null,
+): Promise<HostRunRecord[]> {
   const claimed = targets.filter((t) => !unclaimedRecord(locks, t));
   const records = new Map<string, HostRunRecord>();
   const run = (target: HostTarget) =>
@@ -106,8 +133,12 @@ async function runBatch(options: FleetOptions, targets: HostTarget[], batch: num
       reopenConnection: (t) => options.pool.reopen(t),
     });
   // recorded as each host ends, so a host not started is reported then, not after the batch
-  await forEachHost(claimed, options.forks, options.isInterrupted, run, (done) => records.set(done.target.name, ranRecord(options, done, batch)));
-  return targets.map((t) => unclaimedRecord(locks, t) ?? records.get(t.name) ?? skipHost(options, t, batch, interruptedSkip));
+  await forEachHost(claimed, options.forks, options.isInterrupted, run, (done) =>
+    records.set(done.target.name, ranRecord(options, done, batch)),
+  );
+  return targets.map(
+    (t) => unclaimedRecord(locks, t) ?? records.get(t.name) ?? skipHost(options, t, batch, interruptedSkip),
+  );
 }
 
 /** runHost catches its own errors: a failure here is a host never started (interrupt) or an internal error. */
@@ -145,8 +176,17 @@ async function applyGate(options: FleetOptions, records: HostRunRecord[], batch:
   const changed = records.filter((r) => changedOutcomes.has(r.result.outcome));
   if (!gate || changed.length === 0 || options.isInterrupted()) return;
   const hosts = changed.map((r) => ({ target: targetOf(options, r), before: r.snapshot }));
-  const failures = await runGate({ gate, batch, hosts, pool: options.pool, emit: options.emit, isInterrupted: options.isInterrupted });
-  const failed = (failures ?? []).flatMap((f) => changed.filter((r) => r.result.host === f.host).map((r) => [r, `health gate: ${f.reason}`] as const));
+  const failures = await runGate({
+    gate,
+    batch,
+    hosts,
+    pool: options.pool,
+    emit: options.emit,
+    isInterrupted: options.isInterrupted,
+  });
+  const failed = (failures ?? []).flatMap((f) =>
+    changed.filter((r) => r.result.host === f.host).map((r) => [r, `health gate: ${f.reason}`] as const),
+  );
   await rollBackRecords(options, failed, 'gate');
 }
 
@@ -154,20 +194,43 @@ async function applyGate(options: FleetOptions, records: HostRunRecord[], batch:
  * At most `forks` restores at once, every one carried out even after an interrupt: these hosts are changed and
  * must not be left half-done. restoreHost reports its own failures, so nothing is lost from forEachHost's results.
  */
-async function rollBackRecords(options: FleetOptions, work: readonly (readonly [HostRunRecord, string])[], kind: HostErrorKind): Promise<void> {
+async function rollBackRecords(
+  options: FleetOptions,
+  work: readonly (readonly [HostRunRecord, string])[],
+  kind: HostErrorKind,
+): Promise<void> {
   const byHost = new Map(work.map(([record, reason]) => [record.result.host, { record, reason }]));
   const hosts = work.map(([record]) => targetOf(options, record));
-  await forEachHost(hosts, options.forks, () => false, async (target) => {
-    const chosen = byHost.get(target.name);
-    if (chosen) await rollBackRecord(options, chosen.record, { reason: chosen.reason, kind });
-  });
+  await forEachHost(
+    hosts,
+    options.forks,
+    () => false,
+    async (target) => {
+      const chosen = byHost.get(target.name);
+      if (chosen) await rollBackRecord(options, chosen.record, { reason: chosen.reason, kind });
+    },
+  );
 }
 
-async function rollBackOnAbort(options: FleetOptions, done: HostRunRecord[], batch: number, reason: string): Promise<void> {
+async function rollBackOnAbort(
+  options: FleetOptions,
+  done: HostRunRecord[],
+  batch: number,
+  reason: string,
+): Promise<void> {
   const onAbort = options.playbook.on_abort;
   if (onAbort === 'keep') return;
-  const chosen = done.filter((r) => (onAbort === 'rollback-all' || r.result.batch === batch) && changedOutcomes.has(r.result.outcome) && r.applied.length > 0);
-  await rollBackRecords(options, chosen.map((record) => [record, reason] as const), 'stopped');
+  const chosen = done.filter(
+    (r) =>
+      (onAbort === 'rollback-all' || r.result.batch === batch) &&
+      changedOutcomes.has(r.result.outcome) &&
+      r.applied.length > 0,
+  );
+  await rollBackRecords(
+    options,
+    chosen.map((record) => [record, reason] as const),
+    'stopped',
+  );
 }
 
 function targetOf(options: FleetOptions, record: HostRunRecord): HostTarget {
@@ -177,7 +240,11 @@ function targetOf(options: FleetOptions, record: HostRunRecord): HostTarget {
 }
 
 /** Restores a host that finished its run, verifies it, marks its journal, and reports its new outcome. */
-async function rollBackRecord(options: FleetOptions, record: HostRunRecord, cause: { reason: string; kind: HostErrorKind }): Promise<void> {
+async function rollBackRecord(
+  options: FleetOptions,
+  record: HostRunRecord,
+  cause: { reason: string; kind: HostErrorKind },
+): Promise<void> {
   const { reason } = cause;
   const restored = await restoreHost({
     target: targetOf(options, record),

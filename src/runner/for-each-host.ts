@@ -30,7 +30,8 @@ export async function forEachHost<T>(
 ): Promise<HostDone<T>[]> {
   const limit = pLimit(Math.max(1, forks));
   const one = async (target: HostTarget): Promise<HostDone<T>> => {
-    if (isInterrupted()) return { target, ok: false, started: false, errorKind: 'interrupted', error: notStartedMessage };
+    if (isInterrupted())
+      return { target, ok: false, started: false, errorKind: 'interrupted', error: notStartedMessage };
     try {
       return { target, ok: true, value: await work(target) };
     } catch (error) {

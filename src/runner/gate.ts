@@ -38,7 +38,9 @@ export function judgeGate(gate: GateSpec, before: HostFacts | null, after: HostF
   const usagePercent = tableUsagePercent(after.count, after.max);
   if (gate.max_usage_percent !== undefined && usagePercent !== null) {
     if (usagePercent > gate.max_usage_percent) {
-      reasons.push(`table ${usagePercent.toFixed(1)}% full (${after.count} of ${after.max}) > ${gate.max_usage_percent}%`);
+      reasons.push(
+        `table ${usagePercent.toFixed(1)}% full (${after.count} of ${after.max}) > ${gate.max_usage_percent}%`,
+      );
     }
   }
   const allowed = gate.max_new_drops ?? 0;
@@ -46,7 +48,9 @@ export function judgeGate(gate: GateSpec, before: HostFacts | null, after: HostF
   if (beforeStats && after.stats) {
     const afterStats = after.stats;
     // a counter that went down was reset (module reloaded): it counts from zero again
-    const grown = dropCounters.map((c) => [c, afterStats[c] >= beforeStats[c] ? afterStats[c] - beforeStats[c] : afterStats[c]] as const);
+    const grown = dropCounters.map(
+      (c) => [c, afterStats[c] >= beforeStats[c] ? afterStats[c] - beforeStats[c] : afterStats[c]] as const,
+    );
     const total = grown.reduce((sum, [, n]) => sum + n, 0);
     if (total > allowed) {
       const parts = grown.filter(([, n]) => n > 0).map(([c, n]) => `${c} +${n}`);
@@ -66,7 +70,11 @@ async function soak(ms: number, isInterrupted: () => boolean): Promise<boolean> 
   return !isInterrupted();
 }
 
-async function judgeHost(options: GateOptions, target: HostTarget, before: HostFacts | null): Promise<GateFailure | null> {
+async function judgeHost(
+  options: GateOptions,
+  target: HostTarget,
+  before: HostFacts | null,
+): Promise<GateFailure | null> {
   let after: HostFacts;
   try {
     after = await gatherFacts(await options.pool.get(target), { files: [] });

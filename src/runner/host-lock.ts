@@ -54,8 +54,12 @@ async function takeLock(connection: Connection, runId: string, startedAt: Date):
   if (record?.kind === 'locked') return { kind: 'locked', release: () => held.release() };
   await held.release();
   if (record?.kind === 'busy') return { kind: 'busy', owner: record.text };
-  if (record?.kind === 'unsupported-open') return { kind: 'unsupported', reason: describeRemoteFailure(record.text, { kind: 'file', path: lockFile }) };
-  return { kind: 'unsupported', reason: record?.kind === 'unsupported' ? record.text : `unexpected answer: ${held.firstLine.trim()}` };
+  if (record?.kind === 'unsupported-open')
+    return { kind: 'unsupported', reason: describeRemoteFailure(record.text, { kind: 'file', path: lockFile }) };
+  return {
+    kind: 'unsupported',
+    reason: record?.kind === 'unsupported' ? record.text : `unexpected answer: ${held.firstLine.trim()}`,
+  };
 }
 
 /** Never throws: a lock whose connection is gone is already released on the host. */

@@ -27,23 +27,44 @@ function wrapConnection(connection: Connection, options: HostLogOptions): Connec
   const host = connection.target.name;
   return {
     target: connection.target,
-    runScript: (script, runOptions) => logged(options, host, 'script', script, () => connection.runScript(script, runOptions)),
+    runScript: (script, runOptions) =>
+      logged(options, host, 'script', script, () => connection.runScript(script, runOptions)),
     hold: (script, runOptions) => logged(options, host, 'hold', script, () => connection.hold(script, runOptions)),
     close: () => connection.close(),
     onLost: (listener) => connection.onLost(listener),
   };
 }
 
-async function logged<T>(options: HostLogOptions, host: string, exchange: Exchange, script: string | undefined, work: () => Promise<T>): Promise<T> {
+async function logged<T>(
+  options: HostLogOptions,
+  host: string,
+  exchange: Exchange,
+  script: string | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
   const withScript = options.level >= 3 && script !== undefined ? { script } : {};
   safeEmit(options, { type: 'host-log', host, stage: 'sent', exchange, ...withScript });
   const startedMs = Date.now();
   try {
     const result = await work();
-    safeEmit(options, { type: 'host-log', host, stage: 'done', exchange, durationMs: Date.now() - startedMs, ...resultFields(result, options.level) });
+    safeEmit(options, {
+      type: 'host-log',
+      host,
+      stage: 'done',
+      exchange,
+      durationMs: Date.now() - startedMs,
+      ...resultFields(result, options.level),
+    });
     return result;
   } catch (error) {
-    safeEmit(options, { type: 'host-log', host, stage: 'done', exchange, durationMs: Date.now() - startedMs, error: errorMessage(error) });
+    safeEmit(options, {
+      type: 'host-log',
+      host,
+      stage: 'done',
+      exchange,
+      durationMs: Date.now() - startedMs,
+      error: errorMessage(error),
+    });
     throw error;
   }
 }

@@ -67,7 +67,16 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
   try {
     connection = await options.openConnection(target);
   } catch (error) {
-    return finish(options, record(hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: errorKindOf(error, 'unreachable') })), timings);
+    return finish(
+      options,
+      record(
+        hostResult(target.name, batch, 'unreachable', {
+          error: errorMessage(error),
+          errorKind: errorKindOf(error, 'unreachable'),
+        }),
+      ),
+      timings,
+    );
   }
   timings.connectMs = connection.connectMs ?? null;
   emit({ type: 'host-connected', host: target.name });
@@ -76,14 +85,23 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
     const takeLock = options.lock;
     const lock = takeLock ? await atStage('lock', () => takeLock(connection)) : null;
     timings.lockMs = lockElapsedMs(lock);
-    if (lock?.kind === 'busy') return finish(options, record(hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner), errorKind: 'lock' })), timings);
+    if (lock?.kind === 'busy')
+      return finish(
+        options,
+        record(hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner), errorKind: 'lock' })),
+        timings,
+      );
     const warnings = lock?.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
     return finish(options, await runConnected(options, connection, warnings, timings), timings);
   } catch (error) {
     const errorKind = errorKindOf(error, 'remote');
     // a refused sudo (kind 'become') changed nothing: never-changed, as in fleet-locks and check
     const outcome = errorKind === 'become' ? 'unreachable' : 'failed';
-    return finish(options, record(hostResult(target.name, batch, outcome, { error: errorMessage(error), errorKind })), timings);
+    return finish(
+      options,
+      record(hostResult(target.name, batch, outcome, { error: errorMessage(error), errorKind })),
+      timings,
+    );
   }
 }
 
@@ -93,9 +111,17 @@ function finish(options: HostRunOptions, done: HostRunRecord, timings: HostTimin
   return done;
 }
 
-async function runConnected(options: HostRunOptions, connection: Connection, warnings: string[], timings: HostTimings): Promise<HostRunRecord> {
+async function runConnected(
+  options: HostRunOptions,
+  connection: Connection,
+  warnings: string[],
+  timings: HostTimings,
+): Promise<HostRunRecord> {
   const { target, batch, playbook, emit } = options;
-  const facts = await timed(() => atStage('gather', () => gatherFacts(connection, { files: filesNeeded(playbook) })), (ms) => (timings.gatherMs = ms));
+  const facts = await timed(
+    () => atStage('gather', () => gatherFacts(connection, { files: filesNeeded(playbook) })),
+    (ms) => (timings.gatherMs = ms),
+  );
   emit({ type: 'host-facts', host: target.name, facts });
   const plans = planHost(facts, playbook, target.name).steps;
   emit({ type: 'host-planned', host: target.name, plans });
@@ -104,13 +130,23 @@ async function runConnected(options: HostRunOptions, connection: Connection, war
   if (refused) {
     const steps = plans.map((p) => stepResult(p, p === refused ? 'failed' : 'not-run', p.refusal ?? null));
     emitSteps(options, steps);
-    return record(hostResult(target.name, batch, 'failed', { steps, warnings, error: `${refused.label}: ${refused.refusal}`, errorKind: 'plan' }), { snapshot: facts });
+    return record(
+      hostResult(target.name, batch, 'failed', {
+        steps,
+        warnings,
+        error: `${refused.label}: ${refused.refusal}`,
+        errorKind: 'plan',
+      }),
+      { snapshot: facts },
+    );
   }
   const pending = plans.some((p) => p.changes.length > 0);
   if (options.checkOnly || !pending) {
     const steps = plans.map((p) => stepResult(p, p.changes.length === 0 ? 'unchanged' : 'planned'));
     emitSteps(options, steps);
-    return record(hostResult(target.name, batch, pending ? 'changed' : 'unchanged', { steps, warnings }), { snapshot: facts });
+    return record(hostResult(target.name, batch, pending ? 'changed' : 'unchanged', { steps, warnings }), {
+      snapshot: facts,
+    });
   }
   return applyPlans(options, { connection, facts, plans, steps: [], applied: [], warnings, timings });
 }
@@ -149,19 +185,33 @@ async function applyPlans(options: HostRunOptions, progress: Progress): Promise<
     // the journal update travels in the same script as the step: no extra round trip; the ticket (the run's Nth
     // change script) makes a script that reaches the host after this run's rollback exit unapplied
     scriptsSent += 1;
-    const prelude = changePrelude({ runId: options.runId, step: scriptsSent }, journalEntry(options, plans, applied.length + plan.changes.length));
+    const prelude = changePrelude(
+      { runId: options.runId, step: scriptsSent },
+      journalEntry(options, plans, applied.length + plan.changes.length),
+    );
     let applyMs = 0;
-    const outcome = await timed(() => applyChanges(connection, plan.changes, prelude), (ms) => (applyMs = ms));
+    const outcome = await timed(
+      () => applyChanges(connection, plan.changes, prelude),
+      (ms) => (applyMs = ms),
+    );
     applied.push(...outcome.attempted);
     steps.push({ ...stepResult(plan, outcome.ok ? 'changed' : 'failed', outcome.error), applyMs });
     emit({ type: 'step-end', host: target.name, index, result: steps[index] as StepResult });
-    if (!outcome.ok) return rollBack(options, progress, { kind: 'apply', reason: `${plan.label}: ${outcome.error ?? 'failed'}` });
+    if (!outcome.ok)
+      return rollBack(options, progress, { kind: 'apply', reason: `${plan.label}: ${outcome.error ?? 'failed'}` });
   }
   // interrupted during the last step: the host was mid-run, so it is restored like the others
   if (options.isInterrupted()) return rollBack(options, progress, interrupted);
   const journal: JournalEntry = { ...journalEntry(options, plans, applied.length), state: 'done' };
-  await timed(() => markJournal(connection, journal, warnings), (ms) => (progress.timings.journalMs = ms));
-  return record(hostResult(target.name, batch, 'changed', { steps, warnings }), { applied, snapshot: progress.facts, journal });
+  await timed(
+    () => markJournal(connection, journal, warnings),
+    (ms) => (progress.timings.journalMs = ms),
+  );
+  return record(hostResult(target.name, batch, 'changed', { steps, warnings }), {
+    applied,
+    snapshot: progress.facts,
+    journal,
+  });
 }
 
 /** Why a host is rolled back: the stage that failed (or the interrupt) and the message. */
@@ -180,20 +230,47 @@ async function rollBack(options: HostRunOptions, progress: Progress, cause: Roll
   if (applied.length === 0) {
     const wasInterrupted = cause.kind === 'interrupted';
     const error = wasInterrupted ? 'interrupted before any change' : cause.reason;
-    return record(hostResult(target.name, batch, wasInterrupted ? 'skipped' : 'failed', { steps, warnings, error, errorKind: cause.kind }), { snapshot: facts });
+    return record(
+      hostResult(target.name, batch, wasInterrupted ? 'skipped' : 'failed', {
+        steps,
+        warnings,
+        error,
+        errorKind: cause.kind,
+      }),
+      { snapshot: facts },
+    );
   }
   const journal = journalEntry(options, plans, applied.length);
   const { reason } = cause;
-  const restored = await restoreHost({ target, emit: options.emit, connection: progress.connection, openConnection: options.reopenConnection, applied, reason, journal });
+  const restored = await restoreHost({
+    target,
+    emit: options.emit,
+    connection: progress.connection,
+    openConnection: options.reopenConnection,
+    applied,
+    reason,
+    journal,
+  });
   const verdict = restoreVerdict(restored, cause);
-  const result = hostResult(target.name, batch, verdict.outcome, { ...verdict, steps: markRolledBack(steps), warnings });
-  return record(result, { applied: restored.ok ? [] : applied, snapshot: facts, journal: { ...journal, state: verdict.outcome } });
+  const result = hostResult(target.name, batch, verdict.outcome, {
+    ...verdict,
+    steps: markRolledBack(steps),
+    warnings,
+  });
+  return record(result, {
+    applied: restored.ok ? [] : applied,
+    snapshot: facts,
+    journal: { ...journal, state: verdict.outcome },
+  });
 }
 
 async function markJournal(connection: Connection, entry: JournalEntry, warnings: string[]): Promise<void> {
   try {
     const done = await connection.runScript(journalWriteScript(entry));
-    if (done.exitCode !== 0) warnings.push(`journal not marked done: ${describeRemoteFailure(done.stderr, { kind: 'file', path: journalDir })}`);
+    if (done.exitCode !== 0)
+      warnings.push(
+        `journal not marked done: ${describeRemoteFailure(done.stderr, { kind: 'file', path: journalDir })}`,
+      );
   } catch (error) {
     warnings.push(`journal not marked done: ${errorMessage(error)}`);
   }

@@ -26,7 +26,15 @@ export const exitCodes = {
   interrupted: 130,
 } as const;
 
-export const allOutcomes: readonly HostOutcome[] = ['unchanged', 'changed', 'failed', 'rolled-back', 'rollback-failed', 'unreachable', 'skipped'];
+export const allOutcomes: readonly HostOutcome[] = [
+  'unchanged',
+  'changed',
+  'failed',
+  'rolled-back',
+  'rollback-failed',
+  'unreachable',
+  'skipped',
+];
 
 /** The change was tried on the host and went wrong: evidence against the change, counted by `max_fail_percentage`. */
 export const failedOutcomes: ReadonlySet<HostOutcome> = new Set(['failed', 'rolled-back', 'rollback-failed']);
@@ -41,7 +49,13 @@ export const neverChangedOutcomes: ReadonlySet<HostOutcome> = new Set(['unreacha
 export const changedOutcomes: ReadonlySet<HostOutcome> = new Set(['changed']);
 
 /** Everything but changed and unchanged: worth running again (`--retry-file`). */
-export const retryableOutcomes: ReadonlySet<HostOutcome> = new Set(['failed', 'rolled-back', 'rollback-failed', 'unreachable', 'skipped']);
+export const retryableOutcomes: ReadonlySet<HostOutcome> = new Set([
+  'failed',
+  'rolled-back',
+  'rollback-failed',
+  'unreachable',
+  'skipped',
+]);
 
 /** Per command, the outcomes that mean "done as asked": `rollback` asks for rolled-back hosts, `run` for tuned ones. */
 const doneOutcomes: Record<CommandName, ReadonlySet<HostOutcome>> = {
@@ -87,7 +101,9 @@ export function summaryOf(
   results: readonly { outcome: HostOutcome; errorKind?: HostErrorKind }[],
   flags: Pick<OutcomeSummary, 'stopped' | 'interrupted'> = {},
 ): OutcomeSummary {
-  const nothingToDo = results.filter((r) => r.outcome === 'skipped' && r.errorKind !== undefined && nothingToDoKinds.has(r.errorKind)).length;
+  const nothingToDo = results.filter(
+    (r) => r.outcome === 'skipped' && r.errorKind !== undefined && nothingToDoKinds.has(r.errorKind),
+  ).length;
   return { counts: countOutcomes(results.map((r) => r.outcome)), ...flags, nothingToDo };
 }
 

@@ -21,15 +21,24 @@ export interface HostJournals {
  * rollback that may follow). Never throws: a host that cannot be read has `error` set. Every host is read even
  * after an interrupt: the listing changes nothing, and a rollback needs all of it to judge the run id.
  */
-export async function readJournals(pool: ConnectionPool, targets: HostTarget[], forks: number): Promise<HostJournals[]> {
-  const listed = await forEachHost(targets, forks, () => false, async (target) => {
-    const result = await (await pool.get(target)).runScript(journalListScript());
-    if (result.exitCode !== 0) {
-      const why = describeRemoteFailure(result.stderr, { kind: 'file', path: journalDir }, result.exitCode);
-      throw new HostFailure('journal', `could not list journals: ${why}`);
-    }
-    return parseJournalList(result.stdout);
-  });
+export async function readJournals(
+  pool: ConnectionPool,
+  targets: HostTarget[],
+  forks: number,
+): Promise<HostJournals[]> {
+  const listed = await forEachHost(
+    targets,
+    forks,
+    () => false,
+    async (target) => {
+      const result = await (await pool.get(target)).runScript(journalListScript());
+      if (result.exitCode !== 0) {
+        const why = describeRemoteFailure(result.stderr, { kind: 'file', path: journalDir }, result.exitCode);
+        throw new HostFailure('journal', `could not list journals: ${why}`);
+      }
+      return parseJournalList(result.stdout);
+    },
+  );
   return listed.map((host) =>
     host.ok
       ? { target: host.target, entries: host.value, error: null }

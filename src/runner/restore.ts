@@ -42,9 +42,19 @@ export interface RestoreVerdict {
  * before (README "Rollback"); `why.reason` alone when it is. `scope` names what could not be undone, e.g.
  * ` of run R1 after undoing newer run(s) R2`.
  */
-export function restoreVerdict(restored: RestoreResult, why: { reason?: string; kind?: HostErrorKind } = {}, scope = ''): RestoreVerdict {
+export function restoreVerdict(
+  restored: RestoreResult,
+  why: { reason?: string; kind?: HostErrorKind } = {},
+  scope = '',
+): RestoreVerdict {
   const rollbackMismatches = restored.mismatches;
-  if (restored.ok) return { outcome: 'rolled-back', error: why.reason ?? null, ...(why.kind && { errorKind: why.kind }), rollbackMismatches };
+  if (restored.ok)
+    return {
+      outcome: 'rolled-back',
+      error: why.reason ?? null,
+      ...(why.kind && { errorKind: why.kind }),
+      rollbackMismatches,
+    };
   const failed = `ROLLBACK FAILED${scope}: ${restored.mismatches.join('; ')}. Fix by hand: ${restored.hints.join('; ')}`;
   const error = why.reason ? `${why.reason}; ${failed}` : failed;
   return { outcome: 'rollback-failed', error, errorKind: 'rollback', rollbackMismatches };
@@ -82,7 +92,11 @@ function describeTarget(change: Change): string {
   return change.kind === 'knob' ? change.key : change.kind === 'file' ? change.path : change.module;
 }
 
-async function undoAndVerify(connection: Connection, applied: Change[], runId: string | undefined): Promise<RestoreResult> {
+async function undoAndVerify(
+  connection: Connection,
+  applied: Change[],
+  runId: string | undefined,
+): Promise<RestoreResult> {
   const undo = invertChanges(applied);
   // every inverse is attempted even if one fails: the read-back below is the judge
   // links changed since the run are put back: the before-state names them, and exact means the link too
@@ -96,5 +110,7 @@ async function undoAndVerify(connection: Connection, applied: Change[], runId: s
 
 async function writeJournalState(connection: Connection, journal: JournalEntry, ok: boolean): Promise<void> {
   const state = ok ? 'rolled-back' : 'rollback-failed';
-  await connection.runScript(journalWriteScript({ ...journal, state, updated_at: new Date().toISOString() })).catch(() => undefined);
+  await connection
+    .runScript(journalWriteScript({ ...journal, state, updated_at: new Date().toISOString() }))
+    .catch(() => undefined);
 }

@@ -41,7 +41,9 @@ export async function rollBackHosts(options: RollbackOptions, journals: HostJour
     // reported as each host ends: one not started says so then, not after the others
     (done) => ran.set(done.target.name, resultOf(options, done, done.target)),
   );
-  return journals.map((j) => decided.get(j.target.name) ?? ran.get(j.target.name) ?? resultOf(options, undefined, j.target));
+  return journals.map(
+    (j) => decided.get(j.target.name) ?? ran.get(j.target.name) ?? resultOf(options, undefined, j.target),
+  );
 }
 
 function end(options: RollbackOptions, result: HostResult): HostResult {
@@ -54,7 +56,10 @@ function resultOf(options: RollbackOptions, done: HostDone<HostResult> | undefin
   if (done?.ok) return done.value;
   if (!done || !done.started) {
     options.emit({ type: 'host-start', host: target.name, batch: 0 });
-    return end(options, hostResult(target.name, 0, 'skipped', { error: done?.error ?? notStartedMessage, errorKind: 'interrupted' }));
+    return end(
+      options,
+      hostResult(target.name, 0, 'skipped', { error: done?.error ?? notStartedMessage, errorKind: 'interrupted' }),
+    );
   }
   return end(options, hostResult(target.name, 0, 'unreachable', { error: done.error, errorKind: done.errorKind }));
 }
@@ -68,11 +73,13 @@ function decideOffline(options: RollbackOptions, journals: HostJournals): HostRe
     return end(options, hostResult(host, 0, outcome, fields));
   };
   const entry = journals.entries.find((e) => e.run_id === runId);
-  if (journals.error) return result('unreachable', { error: journals.error, errorKind: journals.errorKind ?? 'journal' });
+  if (journals.error)
+    return result('unreachable', { error: journals.error, errorKind: journals.errorKind ?? 'journal' });
   if (!entry) return result('skipped', { error: `no journal for run ${runId} on this host`, errorKind: 'no-journal' });
   if (entry.state === 'rolled-back') return result('unchanged', { warnings: [`run ${runId} was already rolled back`] });
   const blocking = blockingNewerRuns(journals.entries, runId);
-  if (blocking.length > 0 && !options.includeNewer) return result('failed', { error: refuseForNewer(runId, blocking), errorKind: 'refused' });
+  if (blocking.length > 0 && !options.includeNewer)
+    return result('failed', { error: refuseForNewer(runId, blocking), errorKind: 'refused' });
   return null;
 }
 
@@ -82,18 +89,27 @@ async function rollBackOne(options: RollbackOptions, journals: HostJournals): Pr
   options.emit({ type: 'host-start', host, batch: 0 });
   const connection = await options.pool.get(journals.target);
   const lock = await atStage('lock', () => acquireHostLock(connection, options.lockId, options.startedAt));
-  if (lock.kind === 'busy') return end(options, hostResult(host, 0, 'skipped', { error: lockedByMessage(lock.owner), errorKind: 'lock' }));
+  if (lock.kind === 'busy')
+    return end(options, hostResult(host, 0, 'skipped', { error: lockedByMessage(lock.owner), errorKind: 'lock' }));
   try {
     const entry = journals.entries.find((e) => e.run_id === options.runId) as JournalEntry;
     const runs = [...blockingNewerRuns(journals.entries, options.runId).map((b) => b.entry), entry];
-    return end(options, await undoRuns(options, journals, runs, lock.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : []));
+    return end(
+      options,
+      await undoRuns(options, journals, runs, lock.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : []),
+    );
   } finally {
     await releaseLock(lock);
   }
 }
 
 /** Undoes `runs` in order (newest first), each verified; stops at the first that does not restore exactly. */
-async function undoRuns(options: RollbackOptions, journals: HostJournals, runs: JournalEntry[], warnings: string[]): Promise<HostResult> {
+async function undoRuns(
+  options: RollbackOptions,
+  journals: HostJournals,
+  runs: JournalEntry[],
+  warnings: string[],
+): Promise<HostResult> {
   const host = journals.target.name;
   const undone: string[] = [];
   for (const run of runs) {

@@ -52,12 +52,17 @@ export function verifyRestored(after: HostFacts, changes: Change[]): string[] {
       if (!(change.path in after.files)) mismatches.push(`${change.path} could not be read back to verify it`);
       const now = after.files[change.path];
       if (change.path in after.files && !sameFile(change.path, change.before, now)) {
-        mismatches.push(`${displayPath(change.path, change.before)} differs: now ${describeFile(now, change.before)}, was ${describeFile(change.before, now)}`);
+        mismatches.push(
+          `${displayPath(change.path, change.before)} differs: now ${describeFile(now, change.before)}, was ${describeFile(change.before, now)}`,
+        );
       }
     } else {
       const wasLoaded = change.kind === 'module-unload';
       const now = isLoaded(after, change.module);
-      if (wasLoaded !== now) mismatches.push(`module ${change.module} is ${now ? 'loaded' : 'not loaded'}, was ${wasLoaded ? 'loaded' : 'not loaded'}`);
+      if (wasLoaded !== now)
+        mismatches.push(
+          `module ${change.module} is ${now ? 'loaded' : 'not loaded'}, was ${wasLoaded ? 'loaded' : 'not loaded'}`,
+        );
     }
   }
   return mismatches;
@@ -97,5 +102,8 @@ function quoteHint(value: string | number): string {
 function fileHint(path: string, before: FileState | null): string {
   if (!before) return `rm ${quoteHint(path)}`;
   const relink = linksOf(before).map((link) => `ln -sfn ${quoteHint(link.target)} ${quoteHint(link.path)}`);
-  return [...relink, `restore ${quoteHint(realPathOf(path, before))} from the journal (/var/lib/conntrack-fleet/journal) or backup`].join('; ');
+  return [
+    ...relink,
+    `restore ${quoteHint(realPathOf(path, before))} from the journal (/var/lib/conntrack-fleet/journal) or backup`,
+  ].join('; ');
 }

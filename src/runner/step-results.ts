@@ -37,7 +37,9 @@ export function hostResult(
 
 /** Marks the steps that had been applied as rolled back, once the host was restored. */
 export function markRolledBack(steps: StepResult[]): StepResult[] {
-  return steps.map((s) => (s.outcome === 'changed' || s.outcome === 'failed' ? { ...s, outcome: 'rolled-back' as const } : s));
+  return steps.map((s) =>
+    s.outcome === 'changed' || s.outcome === 'failed' ? { ...s, outcome: 'rolled-back' as const } : s,
+  );
 }
 
 export function allWarnings(plans: StepPlan[]): string[] {

@@ -65,7 +65,9 @@ export function planCheckCount(spec: CheckCountSpec, context: PlanContext): Plan
   const dropped = (reading.drop ?? 0) + (reading.early_drop ?? 0);
   if (dropped > 0) {
     // drop/early_drop only grow when the table was full: connections were refused since boot.
-    plan.warnings.push(`the table has been full before: drop ${reading.drop}, early_drop ${reading.early_drop} since boot`);
+    plan.warnings.push(
+      `the table has been full before: drop ${reading.drop}, early_drop ${reading.early_drop} since boot`,
+    );
   }
   return { plan, context };
 }

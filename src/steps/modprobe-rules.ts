@@ -86,7 +86,9 @@ export function findLoadBlockers(boot: BootConfig | null, modules: readonly stri
     const name = normalize(module);
     const install = rules.find((rule) => rule.keyword === 'install' && rule.module === name);
     if (!install || installLoads(install.rest)) return [];
-    const blacklistedAt = rules.filter((rule) => rule.keyword === 'blacklist' && rule.module === name).map((rule) => `${rule.file}:${rule.line}`);
+    const blacklistedAt = rules
+      .filter((rule) => rule.keyword === 'blacklist' && rule.module === name)
+      .map((rule) => `${rule.file}:${rule.line}`);
     return [{ module, file: install.file, line: install.line, text: install.text, blacklistedAt }];
   });
 }

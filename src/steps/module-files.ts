@@ -46,7 +46,10 @@ export function parseConntrackOptions(line: string): OptionsLine | null {
   if (words[0] !== 'options' || words[1]?.replaceAll('-', '_') !== 'nf_conntrack') return null;
   const params = words.slice(2);
   const sizes = params.filter((p) => p.startsWith('hashsize='));
-  return { others: params.filter((p) => !p.startsWith('hashsize=')), hashsize: sizes.length ? sizes[sizes.length - 1]!.slice(9) : null };
+  return {
+    others: params.filter((p) => !p.startsWith('hashsize=')),
+    hashsize: sizes.length ? sizes[sizes.length - 1]!.slice(9) : null,
+  };
 }
 
 /** 1-based lines of `text` that set nf_conntrack's hashsize=, with the value each sets (the last hashsize= on it). */

@@ -30,10 +30,13 @@ function findBlockers(chain: LoadedModule[]): string[] {
   const blockers: string[] = [];
   for (const m of chain) {
     const outside = m.usedBy.filter((holder) => !names.has(holder));
-    if (outside.length > 0) blockers.push(`${m.name} is held by ${outside.join(', ')}, outside the NAT/conntrack chain`);
+    if (outside.length > 0)
+      blockers.push(`${m.name} is held by ${outside.join(', ')}, outside the NAT/conntrack chain`);
     if (m.useCount < 0) blockers.push(`${m.name} cannot be unloaded (permanent module)`);
     else if (m.useCount > m.usedBy.length) {
-      blockers.push(`${m.name} has ${m.useCount} references but ${m.usedBy.length} holding modules (a rule or socket uses it)`);
+      blockers.push(
+        `${m.name} has ${m.useCount} references but ${m.usedBy.length} holding modules (a rule or socket uses it)`,
+      );
     }
   }
   return blockers;

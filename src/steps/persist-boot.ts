@@ -10,7 +10,14 @@ import type { BootConfig } from '../facts/types.js';
 import { planFileChange, readBytesText } from '../changes/file-state.js';
 import { knobIdOf } from './persist-keys.js';
 import { blockBegin, disabledPrefix, readBlockEntries, rewriteForeignText, type SysctlEntry } from './sysctl-block.js';
-import { bootFileOf, explainUnread, readPositions, sysctlConfPath, sysctlReadOrder, type ReadFile } from './sysctl-order.js';
+import {
+  bootFileOf,
+  explainUnread,
+  readPositions,
+  sysctlConfPath,
+  sysctlReadOrder,
+  type ReadFile,
+} from './sysctl-order.js';
 import { bootAssignments, lastAssignments, sameLine, type Assignment } from './sysctl-winner.js';
 import type { Change } from './types.js';
 
@@ -72,7 +79,10 @@ export function foreignBlockEntries(config: BootConfig, targetReal: string): Sys
  */
 function findConflicts(order: ReadFile[], after: number, targetReal: string, entries: SysctlEntry[], compat: boolean) {
   const wanted = new Map(entries.map((e) => [knobIdOf(e.key) ?? e.key, e.value]));
-  const found = bootAssignments(order.slice(after + 1).filter((file) => file.realPath !== targetReal), compat);
+  const found = bootAssignments(
+    order.slice(after + 1).filter((file) => file.realPath !== targetReal),
+    compat,
+  );
   if (found.unreadable) return { conflicts: [], unreadable: found.unreadable };
   const winners = lastAssignments(found.assignments.filter((a) => wanted.has(a.id)));
   const conflicts: Conflict[] = [];
@@ -106,20 +116,34 @@ export function planSysctlBoot({ config, target, entries }: SysctlBootInput): Bo
   const order = sysctlReadOrder(config, [target]);
   const targetReal = bootFileOf(config, target).realPath;
   const positions = readPositions(order, targetReal);
-  if (positions.length === 0 && entries.length > 0) return { changes: [], notes: [], refusal: explainUnread(config, target) };
+  if (positions.length === 0 && entries.length > 0)
+    return { changes: [], notes: [], refusal: explainUnread(config, target) };
   const found = findConflicts(order, Math.max(-1, ...positions), targetReal, entries, config.compatSysctls);
-  if (found.unreadable) return { changes: [], notes: [], refusal: `${shown(found.unreadable)} is read after ${target} at boot and could not be read` };
+  if (found.unreadable)
+    return {
+      changes: [],
+      notes: [],
+      refusal: `${shown(found.unreadable)} is read after ${target} at boot and could not be read`,
+    };
   const keptWinner = found.conflicts.find((c) => !isEditable(c.file) && sameLine(c, c.winner));
   const kept = keptWinner ?? found.conflicts.find((c) => !isEditable(c.file));
   if (kept) return { changes: [], notes: [], refusal: `${describeConflict(kept, target)}; ${whyKept(kept.file)}` };
   const managed = new Set(entries.map((e) => knobIdOf(e.key) ?? e.key));
-  const fix: BootFix = { changes: [], notes: found.conflicts.map((c) => `${describeConflict(c, target)}: commented out`) };
+  const fix: BootFix = {
+    changes: [],
+    notes: found.conflicts.map((c) => `${describeConflict(c, target)}: commented out`),
+  };
   const seen = new Set<string>([targetReal]);
   for (const file of config.files) {
     if (seen.has(file.realPath) || !isEditable(file) || !isSysctlFile(file)) continue;
     seen.add(file.realPath);
     const text = readBytesText(file.state);
-    if (!text.includes(blockBegin) && !text.includes(disabledPrefix) && !found.conflicts.some((c) => c.file.realPath === file.realPath)) continue;
+    if (
+      !text.includes(blockBegin) &&
+      !text.includes(disabledPrefix) &&
+      !found.conflicts.some((c) => c.file.realPath === file.realPath)
+    )
+      continue;
     const disableLines = new Set(found.conflicts.filter((c) => c.file.realPath === file.realPath).map((c) => c.line));
     const result = rewriteForeignText({ text, disableLines, isManaged: (key) => managed.has(knobIdOf(key) ?? key) });
     if ('error' in result) return { changes: [], notes: [], refusal: `${shown(file)}: ${result.error}` };

@@ -7,7 +7,13 @@ import type { BootConfig, FileState } from '../facts/types.js';
 import type { PersistOptions, StepSpec } from '../playbook/types.js';
 import { describeChange } from '../changes/describe.js';
 import { planFileChange, readBytesText, ungatheredReason } from '../changes/file-state.js';
-import { modprobeConfPath, modulesLoadPath, readModprobeHashsize, renderModprobeConf, renderModulesLoad } from './module-files.js';
+import {
+  modprobeConfPath,
+  modulesLoadPath,
+  readModprobeHashsize,
+  renderModprobeConf,
+  renderModulesLoad,
+} from './module-files.js';
 import { foreignBlockEntries, planSysctlBoot } from './persist-boot.js';
 import { aliasesOf, knobIdOf, mergeEntries } from './persist-keys.js';
 import { planModprobeBoot } from './persist-modprobe.js';
@@ -71,7 +77,11 @@ function planBuiltinNotes(context: PlanContext): Part {
       : 'nf_conntrack is not loaded: no modprobe.d / modules-load.d file written',
   ];
   const builtinSize = context.facts.conntrack === 'builtin' && size !== null;
-  const warnings = builtinSize ? [`hashsize is not persisted: a built-in nf_conntrack needs nf_conntrack.hashsize=${size} on the kernel command line`] : [];
+  const warnings = builtinSize
+    ? [
+        `hashsize is not persisted: a built-in nf_conntrack needs nf_conntrack.hashsize=${size} on the kernel command line`,
+      ]
+    : [];
   return { changes: [], notes, warnings };
 }
 
@@ -86,21 +96,39 @@ function planModuleFiles(context: PlanContext, entries: SysctlEntry[], removeHas
   for (const [path, text] of wanted) {
     const before = readFact(facts.files, path);
     if (before === undefined) return { ...out, refusal: ungatheredReason(facts.problems, path) };
-    const change = text === null ? (before ? { kind: 'file' as const, path, before, after: null } : null) : planFileChange(path, before, text);
+    const change =
+      text === null
+        ? before
+          ? { kind: 'file' as const, path, before, after: null }
+          : null
+        : planFileChange(path, before, text);
     if (change) out.changes.push(change);
     else out.notes.push(`${path}: up to date`);
   }
   const kept = readFact(facts.files, modprobeConfPath);
-  const hashsize = removeHashsize ? null : (targetHashsize ?? (kept ? readModprobeHashsize(readBytesText(kept)) : null));
+  const hashsize = removeHashsize
+    ? null
+    : (targetHashsize ?? (kept ? readModprobeHashsize(readBytesText(kept)) : null));
   if (hashsize !== null && !entries.some((e) => knobIdOf(e.key) === 'max')) {
-    out.warnings?.push(`with options hashsize=${hashsize} the boot-time default nf_conntrack_max becomes 8 × ${hashsize}; no max is persisted`);
+    out.warnings?.push(
+      `with options hashsize=${hashsize} the boot-time default nf_conntrack_max becomes 8 × ${hashsize}; no max is persisted`,
+    );
   }
   const boot = facts.bootConfig ? planModprobeBoot(facts.bootConfig, hashsize) : { changes: [], notes: [] };
-  return { ...out, ...(boot.refusal ? { refusal: boot.refusal } : {}), changes: [...out.changes, ...boot.changes], notes: [...out.notes, ...boot.notes] };
+  return {
+    ...out,
+    ...(boot.refusal ? { refusal: boot.refusal } : {}),
+    changes: [...out.changes, ...boot.changes],
+    notes: [...out.notes, ...boot.notes],
+  };
 }
 
 /** For the JSON report: the values persisted before (every managed block) and after this step. */
-function describeValues(context: PlanContext, blocks: { previous: SysctlEntry[]; entries: SysctlEntry[]; removed: string[] }, before: FileState | null | undefined) {
+function describeValues(
+  context: PlanContext,
+  blocks: { previous: SysctlEntry[]; entries: SysctlEntry[]; removed: string[] },
+  before: FileState | null | undefined,
+) {
   const modprobe = readFact(context.facts.files, modprobeConfPath);
   const hashsizeBefore = modprobe ? readModprobeHashsize(readBytesText(modprobe)) : null;
   const hashsizeAfter = blocks.removed.includes('hashsize') ? null : (context.targetHashsize ?? hashsizeBefore);
@@ -131,20 +159,28 @@ export function planPersist(spec: PersistSpec, context: PlanContext): PlannedSte
   const target = persistTargetFile(spec.options);
   const before = readFact(context.facts.files, target);
   const config = context.facts.bootConfig;
-  if (before === undefined) return { plan: refusePlan(plan, ungatheredReason(context.facts.problems, target)), context };
-  if (config === null) return { plan: refusePlan(plan, 'the sysctl.d / modprobe.d files read at boot were not gathered'), context };
+  if (before === undefined)
+    return { plan: refusePlan(plan, ungatheredReason(context.facts.problems, target)), context };
+  if (config === null)
+    return { plan: refusePlan(plan, 'the sysctl.d / modprobe.d files read at boot were not gathered'), context };
   const own = readBlockEntries(readBytesText(before));
   if ('error' in own) return { plan: refusePlan(plan, `${target}: ${own.error}`), context };
   const removed = spec.options.remove;
   const current = collectEntries(context);
-  const contradiction = removed.find((id) => (id === 'hashsize' ? context.targetHashsize !== null : current.some((e) => knobIdOf(e.key) === id)));
-  if (contradiction) return { plan: refusePlan(plan, `remove: lists ${contradiction}, which this playbook sets`), context };
+  const contradiction = removed.find((id) =>
+    id === 'hashsize' ? context.targetHashsize !== null : current.some((e) => knobIdOf(e.key) === id),
+  );
+  if (contradiction)
+    return { plan: refusePlan(plan, `remove: lists ${contradiction}, which this playbook sets`), context };
   const previous = [...own, ...foreignBlockEntries(config, bootFileOf(config, target).realPath)];
   const entries = mergeEntries({ previous, current, removed });
   Object.assign(plan, describeValues(context, { previous, entries, removed }, before));
   if (previous.length === 0 && entries.length === 0 && context.targetHashsize === null && removed.length === 0) {
     // the steps before persist may set values and still leave none here (they refused on this host): say which
-    const why = context.facts.conntrack === 'absent' ? 'nf_conntrack is not loaded on this host, so no step sets a value here' : 'no step before persist sets a value on this host';
+    const why =
+      context.facts.conntrack === 'absent'
+        ? 'nf_conntrack is not loaded on this host, so no step sets a value here'
+        : 'no step before persist sets a value on this host';
     plan.lines.push(`nothing to persist: ${why}, and none was persisted before`);
     return { plan, context };
   }
@@ -159,7 +195,8 @@ export function planPersist(spec: PersistSpec, context: PlanContext): PlannedSte
 function modprobeBlockedWarnings(config: BootConfig, conntrack: PlanContext['facts']['conntrack']): string[] {
   if (conntrack === 'builtin') return [];
   return findLoadBlockers(config, ['nf_conntrack']).map(
-    (blocker) => `modprobe-blocked: after a reboot nf_conntrack cannot load (${describeBlocker(blocker)}), so no persisted value applies`,
+    (blocker) =>
+      `modprobe-blocked: after a reboot nf_conntrack cannot load (${describeBlocker(blocker)}), so no persisted value applies`,
   );
 }
 

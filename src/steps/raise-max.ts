@@ -65,7 +65,11 @@ export function planRaiseMax(spec: RaiseMaxSpec, context: PlanContext): PlannedS
   const current = knobCount(knob?.value);
   // no nf_conntrack_max sysctl at all: nf_conntrack is not loaded (or not in this network namespace)
   if (knob === null) return { plan: refusePlan(plan, NOT_LOADED_REFUSAL), context };
-  if (current === null) return { plan: refusePlan(plan, `nf_conntrack_max could not be read (got ${JSON.stringify(knob.value ?? null)})`), context };
+  if (current === null)
+    return {
+      plan: refusePlan(plan, `nf_conntrack_max could not be read (got ${JSON.stringify(knob.value ?? null)})`),
+      context,
+    };
   plan.before = { max: current };
   if (target === current) {
     plan.lines.push(`nf_conntrack_max ${current} (already)`);
@@ -86,10 +90,13 @@ export function planRaiseMax(spec: RaiseMaxSpec, context: PlanContext): PlannedS
     if (memory.refusal) return { plan: refusePlan(plan, memory.refusal), context };
     if (memory.warning) plan.warnings.push(memory.warning);
   }
-  if (!knob.writable) return { plan: refusePlan(plan, explainGlobalKnobRefusal('nf_conntrack_max', facts, knob)), context };
+  if (!knob.writable)
+    return { plan: refusePlan(plan, explainGlobalKnobRefusal('nf_conntrack_max', facts, knob)), context };
   const via = knob.path === facts.knobs.max.path ? '' : ` (via ${knob.path})`;
   plan.lines.push(`nf_conntrack_max ${current} → ${target}${via}`);
-  plan.changes.push(makeKnobChange({ key: 'nf_conntrack_max', path: knob.path, before: String(current), after: String(target) }));
+  plan.changes.push(
+    makeKnobChange({ key: 'nf_conntrack_max', path: knob.path, before: String(current), after: String(target) }),
+  );
   warnKubeProxy(plan, facts, target);
   return { plan, context: { ...context, targetMax: target } };
 }

@@ -98,12 +98,16 @@ export function planSetHashsize(spec: SetHashsizeSpec, context: PlanContext): Pl
   plan.after = { buckets: target === null ? null : roundUpBuckets(target) };
   if (facts.conntrack === 'absent') return { plan: refusePlan(plan, NOT_LOADED_REFUSAL), context };
   if (target === null) {
-    return { plan: refusePlan(plan, `cannot compute ${describeExpr(spec.options.value)}: nf_conntrack_max unknown`), context };
+    return {
+      plan: refusePlan(plan, `cannot compute ${describeExpr(spec.options.value)}: nf_conntrack_max unknown`),
+      context,
+    };
   }
   const rounded = roundUpBuckets(target);
   const next = { ...context, targetHashsize: rounded };
   warnChainLength(plan, max, rounded);
-  if (facts.kubeProxy) plan.warnings.push('kube-proxy runs here and raises the table to max/4 at every start when smaller');
+  if (facts.kubeProxy)
+    plan.warnings.push('kube-proxy runs here and raises the table to max/4 at every start when smaller');
   if (current === target || current === rounded) {
     plan.lines.push(`nf_conntrack_buckets ${current} (already)`);
     return { plan, context: next };
@@ -116,7 +120,9 @@ export function planSetHashsize(spec: SetHashsizeSpec, context: PlanContext): Pl
     return { plan: refusePlan(plan, `neither hashsize nor nf_conntrack_buckets is writable: ${why}`), context };
   }
   if (current !== null && rounded < current) {
-    plan.warnings.push(`this shrinks the hash table from ${current} to ${rounded} buckets (longer chains when the table fills)`);
+    plan.warnings.push(
+      `this shrinks the hash table from ${current} to ${rounded} buckets (longer chains when the table fills)`,
+    );
   }
   plan.lines.push(`${write.key} ${current ?? '?'} → ${target}${describeRounding(target, rounded)}`);
   plan.changes.push(buildChange(write, current ?? 0, target, rounded));

@@ -42,7 +42,8 @@ export function planSetTimeouts(spec: SetTimeoutsSpec, context: PlanContext): Pl
     plan.changes.push(makeKnobChange({ key, path: timeoutPath(name), before: String(current), after: String(target) }));
   }
   if (plan.changes.length === 0) plan.lines.push(`${names.length} timeout(s) already set`);
-  if (plan.changes.length > 0 && !facts.isRoot) return { plan: refusePlan(plan, 'not root: cannot write timeouts'), context };
+  if (plan.changes.length > 0 && !facts.isRoot)
+    return { plan: refusePlan(plan, 'not root: cannot write timeouts'), context };
   const rewritten = names.filter((name) => kubeProxyTimeouts.includes(name));
   if (facts.kubeProxy && rewritten.length > 0) {
     plan.warnings.push(`kube-proxy runs here and resets ${rewritten.join(', ')} at every start`);

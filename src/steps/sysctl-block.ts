@@ -99,7 +99,8 @@ export function rewriteSysctlText(input: RewriteInput): RewriteResult {
     }
     out.push(rewriteOutsideLine(source.lines[i] as string, owned));
   }
-  if (blockBefore !== null) return { text: joinLines({ lines: out, trailingNewline: source.trailingNewline }), blockBefore };
+  if (blockBefore !== null)
+    return { text: joinLines({ lines: out, trailingNewline: source.trailingNewline }), blockBefore };
   const last = out[out.length - 1];
   const separator = last !== undefined && last.trim() !== '' ? [''] : [];
   // Appending ends the old last line, so a missing trailing newline is added only here.

@@ -46,8 +46,11 @@ export function bootFileOf(config: BootConfig, path: string): ReadFile {
 /** The gathered files with `planned` paths (and links to them) counted as existing: the plan writes them. */
 function withPlanned(config: BootConfig, planned: string[]): ReadFile[] {
   const plannedReal = new Set(planned.map((path) => bootFileOf(config, path).realPath));
-  const files: ReadFile[] = withSharedState(config.files).map((f) => (plannedReal.has(f.realPath) ? { ...f, planned: true } : f));
-  for (const path of planned) if (!files.some((f) => f.path === path)) files.push({ ...bootFileOf(config, path), planned: true });
+  const files: ReadFile[] = withSharedState(config.files).map((f) =>
+    plannedReal.has(f.realPath) ? { ...f, planned: true } : f,
+  );
+  for (const path of planned)
+    if (!files.some((f) => f.path === path)) files.push({ ...bootFileOf(config, path), planned: true });
   return files;
 }
 
@@ -68,7 +71,9 @@ export function modprobeReadOrder(config: BootConfig, planned: string[]): ReadFi
 export function explainUnread(config: BootConfig, target: string): string {
   const dir = posix.dirname(target);
   const mask = config.files.find(
-    (f) => posix.basename(f.path) === posix.basename(target) && sysctlDirs.indexOf(posix.dirname(f.path)) < sysctlDirs.indexOf(dir),
+    (f) =>
+      posix.basename(f.path) === posix.basename(target) &&
+      sysctlDirs.indexOf(posix.dirname(f.path)) < sysctlDirs.indexOf(dir),
   );
   if (sysctlDirs.includes(dir) && target.endsWith('.conf') && mask) {
     return `${target} is not read at boot: ${mask.path} has the same name in a higher-priority directory (sysctl.d(5))`;

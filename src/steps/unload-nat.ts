@@ -49,7 +49,8 @@ export function planUnloadNat(spec: UnloadNatSpec, context: PlanContext): Planne
   plan.lines.push(`rmmod ${order.join(', ')}`);
   if (keptDefrag.length > 0) plan.lines.push(`kept ${keptDefrag.join(', ')}: used outside the NAT/conntrack chain`);
   const pins = dropsConntrackValues(order) ? pinRuntimeValues(facts) : [];
-  if (pins.length > 0) plan.lines.push(`undo reloads them and writes back ${pins.length} runtime values (max, table size, timeouts)`);
+  if (pins.length > 0)
+    plan.lines.push(`undo reloads them and writes back ${pins.length} runtime values (max, table size, timeouts)`);
   plan.changes = [...pins, ...order.map((module): Change => ({ kind: 'module-unload', module }))];
   return { plan, context };
 }

@@ -9,7 +9,9 @@ import { makeKnobChange } from '../changes/knob-change.js';
 import type { Change } from './types.js';
 
 function pin(key: string, knob: KnobFact): Change[] {
-  return knob.value !== null && knob.writable ? [makeKnobChange({ key, path: knob.path, before: knob.value, after: knob.value })] : [];
+  return knob.value !== null && knob.writable
+    ? [makeKnobChange({ key, path: knob.path, before: knob.value, after: knob.value })]
+    : [];
 }
 
 /** The modules whose removal discards conntrack's runtime values. */
@@ -19,10 +21,14 @@ export function dropsConntrackValues(order: string[]): boolean {
 
 export function pinRuntimeValues(facts: HostFacts): Change[] {
   const { knobs } = facts;
-  const tableSize = knobs.hashsize.writable ? pin('nf_conntrack.hashsize', knobs.hashsize) : pin('net.netfilter.nf_conntrack_buckets', knobs.buckets);
+  const tableSize = knobs.hashsize.writable
+    ? pin('nf_conntrack.hashsize', knobs.hashsize)
+    : pin('net.netfilter.nf_conntrack_buckets', knobs.buckets);
   const timeouts = Object.entries(facts.timeouts).flatMap(([name, value]) =>
     pin(`net.netfilter.nf_conntrack_${name}`, { path: timeoutPath(name), value: String(value), writable: true }),
   );
-  const max = knobs.max.writable ? pin('net.netfilter.nf_conntrack_max', knobs.max) : pin('net.nf_conntrack_max', knobs.maxAlias);
+  const max = knobs.max.writable
+    ? pin('net.netfilter.nf_conntrack_max', knobs.max)
+    : pin('net.nf_conntrack_max', knobs.maxAlias);
   return [...max, ...tableSize, ...timeouts];
 }

@@ -49,7 +49,12 @@ export function applySshConfig(
  * The inventory's `-o UserKnownHostsFile`/`-o GlobalKnownHostsFile` win over the config's (ssh keeps the first value).
  * ssh_config(5) TOKENS: UserKnownHostsFile takes tokens; GlobalKnownHostsFile only a leading ~ (ssh.c tilde_expand_paths).
  */
-function applyKnownHostsFiles(next: HostTarget, found: SshHostConfig, expand: (file: string) => string, home: string): void {
+function applyKnownHostsFiles(
+  next: HostTarget,
+  found: SshHostConfig,
+  expand: (file: string) => string,
+  home: string,
+): void {
   const [first, ...rest] = (found.userKnownHostsFiles ?? []).map(expand);
   if (next.knownHostsFile === undefined && first !== undefined) {
     next.knownHostsFile = first;

@@ -19,7 +19,10 @@ export function commandFor(target: HostTarget): string {
 }
 
 function becomeError(target: HostTarget, said: string): ConnectError {
-  return new ConnectError('become', `${target.name}: become (sudo -u ${target.becomeUser}) failed: ${describeBecomeFailure(said)}`);
+  return new ConnectError(
+    'become',
+    `${target.name}: become (sudo -u ${target.becomeUser}) failed: ${describeBecomeFailure(said)}`,
+  );
 }
 
 /**
@@ -55,7 +58,11 @@ export function settleBecomeHoldError(target: HostTarget, error: unknown): unkno
  * (wrong password: the channel is closed at once, nothing more is sent) or says nothing within timeoutMs.
  * Without become, or with `sudo -n` (pipelinesBecome): undefined, the command line is used as it is.
  */
-export function becomeOpener(target: HostTarget, open: (client: Client, command: string) => Promise<ClientChannel>, timeoutMs = becomeTimeoutMs): OpenChannel | undefined {
+export function becomeOpener(
+  target: HostTarget,
+  open: (client: Client, command: string) => Promise<ClientChannel>,
+  timeoutMs = becomeTimeoutMs,
+): OpenChannel | undefined {
   if (!target.become || pipelinesBecome(target)) return undefined;
   const command = commandFor(target);
   return async (client) => handshake(target, await open(client, command), timeoutMs);
@@ -88,7 +95,10 @@ function handshake(target: HostTarget, channel: ClientChannel, timeoutMs: number
       }
     };
     const onClose = () => fail();
-    const timer = setTimeout(() => fail(`\nconntrack-fleet: sudo did not start the command within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(
+      () => fail(`\nconntrack-fleet: sudo did not start the command within ${timeoutMs} ms`),
+      timeoutMs,
+    );
     const finish = () => {
       clearTimeout(timer);
       channel.stderr.off('data', onStderr);

@@ -32,7 +32,9 @@ export function runBecomePassword(sources: BecomePasswordSources): (() => Promis
   let asked: Promise<string> | undefined;
   return () => {
     if (!sources.prompt) {
-      return Promise.reject(new ConnectError('become', `-K needs a terminal to ask on; set ${becomePasswordEnvVar} instead`));
+      return Promise.reject(
+        new ConnectError('become', `-K needs a terminal to ask on; set ${becomePasswordEnvVar} instead`),
+      );
     }
     asked ??= sources.prompt('BECOME password: ');
     return asked;

@@ -33,12 +33,24 @@ export function becomeCommand(target: BecomeTarget): string {
 
 /** Phrases of sudo 1.8/1.9 (plugins/sudoers, src/) and of a shell that has no sudo, with a hint for the user. */
 const sudoFailures: { pattern: RegExp; hint: string }[] = [
-  { pattern: /a (terminal|password) is required/i, hint: 'give the password: -K, CONNTRACK_FLEET_BECOME_PASSWORD or ansible_become_password' },
+  {
+    pattern: /a (terminal|password) is required/i,
+    hint: 'give the password: -K, CONNTRACK_FLEET_BECOME_PASSWORD or ansible_become_password',
+  },
   { pattern: /incorrect password attempt|sorry, try again/i, hint: 'the become password is wrong' },
-  { pattern: /is not in the sudoers file|is not allowed to (run sudo|execute)|may not run sudo/i, hint: 'the remote user has no sudo rights for this' },
-  { pattern: /no valid sudoers sources found|unable to initialize policy plugin|error in \/etc\/sudoers/i, hint: 'sudo on the host is misconfigured' },
+  {
+    pattern: /is not in the sudoers file|is not allowed to (run sudo|execute)|may not run sudo/i,
+    hint: 'the remote user has no sudo rights for this',
+  },
+  {
+    pattern: /no valid sudoers sources found|unable to initialize policy plugin|error in \/etc\/sudoers/i,
+    hint: 'sudo on the host is misconfigured',
+  },
   { pattern: /sudo: (command )?not found|sudo: No such file/i, hint: 'sudo is not installed on the host' },
-  { pattern: /must have a tty to run sudo/i, hint: 'sudoers has requiretty, which a non-interactive run cannot meet: Defaults:USER !requiretty' },
+  {
+    pattern: /must have a tty to run sudo/i,
+    hint: 'sudoers has requiretty, which a non-interactive run cannot meet: Defaults:USER !requiretty',
+  },
 ];
 
 /** Control characters shown as `\xNN`, never obeyed by the terminal. */

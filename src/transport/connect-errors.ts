@@ -36,7 +36,9 @@ export function classifyConnectError(error: unknown, attempt: ConnectAttempt): C
   if (e?.level === 'client-authentication') {
     const tried = attempt.authMethods.join(', ') || 'none';
     const notes = attempt.authNotes.length > 0 ? `; also: ${attempt.authNotes.join('; ')}` : '';
-    return new ConnectError('auth', `${where}: authentication as ${user} failed; tried ${tried}${notes}`, { cause: error });
+    return new ConnectError('auth', `${where}: authentication as ${user} failed; tried ${tried}${notes}`, {
+      cause: error,
+    });
   }
   if (e?.level === 'client-timeout') {
     const message = `${where}: connect timed out after ${attempt.connectTimeoutMs} ms (TCP connect + SSH handshake)`;

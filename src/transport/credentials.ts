@@ -74,7 +74,10 @@ function keyCredential(path: string, username: string, key: ParsedKey): Credenti
 async function findAgentSocket(env: NodeJS.ProcessEnv, notes: string[]): Promise<string | null> {
   const socket = env['SSH_AUTH_SOCK'];
   if (!socket) return null;
-  const isSocket = await stat(socket).then((s) => s.isSocket(), () => false);
+  const isSocket = await stat(socket).then(
+    (s) => s.isSocket(),
+    () => false,
+  );
   if (!isSocket) notes.push(`SSH_AUTH_SOCK (${socket}) is not a socket`);
   return isSocket ? socket : null;
 }
@@ -82,7 +85,13 @@ async function findAgentSocket(env: NodeJS.ProcessEnv, notes: string[]): Promise
 export async function findDefaultKeyFile(homeDir: string): Promise<string | null> {
   for (const name of defaultKeyNames) {
     const path = join(homeDir, '.ssh', name);
-    if (await stat(path).then((s) => s.isFile(), () => false)) return path;
+    if (
+      await stat(path).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return path;
   }
   return null;
 }

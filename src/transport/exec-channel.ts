@@ -99,7 +99,12 @@ function sendSignal(channel: ClientChannel, signal: string): void {
 }
 
 /** Starts a long-lived script (stdin stays open) and resolves with its first stdout line. */
-export async function holdExec(client: Client, command: string | OpenChannel, script: string, timeoutMs?: number): Promise<HeldCommand> {
+export async function holdExec(
+  client: Client,
+  command: string | OpenChannel,
+  script: string,
+  timeoutMs?: number,
+): Promise<HeldCommand> {
   const channel = await openChannel(client, command);
   const output = collectOutput(channel);
   const closed = new Promise<void>((resolve) => channel.on('close', () => resolve()));

@@ -74,6 +74,9 @@ export class StreamBuffer {
 
 /** A fresh token: 16 hex digits, safe unquoted in sh. */
 export function newToken(sequence: number, random: () => number = Math.random): string {
-  const part = () => Math.floor(random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  const part = () =>
+    Math.floor(random() * 0x1_0000_0000)
+      .toString(16)
+      .padStart(8, '0');
   return `${sequence.toString(16)}x${part()}${part()}`;
 }

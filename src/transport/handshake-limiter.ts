@@ -6,7 +6,9 @@ import type { Connect } from './connection.js';
 export const defaultMaxConcurrentHandshakes = 10;
 
 /** Returns a wrapper: the wrapped Connect starts at most `maxConcurrent` handshakes at a time. */
-export function createHandshakeLimiter(maxConcurrent: number = defaultMaxConcurrentHandshakes): (connect: Connect) => Connect {
+export function createHandshakeLimiter(
+  maxConcurrent: number = defaultMaxConcurrentHandshakes,
+): (connect: Connect) => Connect {
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
     throw new RangeError(`maxConcurrent must be a positive integer, got ${maxConcurrent}`);
   }

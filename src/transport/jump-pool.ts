@@ -77,11 +77,17 @@ export function createJumpPool(openHop: OpenHop): JumpPool {
     return open.chainClosed;
   }
 
-  async function connectLastHop(hops: readonly JumpHost[], options: ConnectOptions, onClose: () => void): Promise<OpenHopConnection> {
+  async function connectLastHop(
+    hops: readonly JumpHost[],
+    options: ConnectOptions,
+    onClose: () => void,
+  ): Promise<OpenHopConnection> {
     const hop = hops.at(-1) as JumpHost;
     const parent = hops.length > 1 ? await acquire(hops.slice(0, -1), options) : undefined;
     try {
-      const sock = parent ? await forwardOut(parent.client, hop, options.connectTimeoutMs, `jump host ${hops.at(-2)?.name}`) : undefined;
+      const sock = parent
+        ? await forwardOut(parent.client, hop, options.connectTimeoutMs, `jump host ${hops.at(-2)?.name}`)
+        : undefined;
       const client = await openHop(hop, options, sock);
       // a dropped hop is seen by its users as their own connection closing; here it only leaves the pool
       client.on('error', () => undefined);
@@ -120,14 +126,20 @@ export function forwardOut(
       clearTimeout(timer);
       if (timedOut) return void channel?.close();
       if (!error) return resolve(channel);
-      reject(new ConnectError('unreachable', `${via} could not connect to ${where}: ${errorMessage(error)}`, { cause: error }));
+      reject(
+        new ConnectError('unreachable', `${via} could not connect to ${where}: ${errorMessage(error)}`, {
+          cause: error,
+        }),
+      );
     });
   });
 }
 
 /** Who and where each hop is, plus the files that decide trust and credentials: same key, same connection. */
 function chainKey(hops: readonly JumpHost[]): string {
-  return JSON.stringify(hops.map((h) => [h.user, h.address, h.port, h.privateKeyFile ?? null, h.knownHostsFile ?? null]));
+  return JSON.stringify(
+    hops.map((h) => [h.user, h.address, h.port, h.privateKeyFile ?? null, h.knownHostsFile ?? null]),
+  );
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

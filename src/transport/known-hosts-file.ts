@@ -31,9 +31,12 @@ export function chooseKnownHostsFiles(
   target: Pick<HostTarget, 'knownHostsFile' | 'additionalKnownHostsFiles' | 'globalKnownHostsFiles'>,
   homeDir: string = homedir(),
 ): KnownHostsFiles {
-  const user = options.knownHostsFile !== undefined ? [options.knownHostsFile]
-    : target.knownHostsFile !== undefined ? [target.knownHostsFile, ...(target.additionalKnownHostsFiles ?? [])]
-    : defaultUserKnownHostsFiles.map((f) => join(homeDir, f));
+  const user =
+    options.knownHostsFile !== undefined
+      ? [options.knownHostsFile]
+      : target.knownHostsFile !== undefined
+        ? [target.knownHostsFile, ...(target.additionalKnownHostsFiles ?? [])]
+        : defaultUserKnownHostsFiles.map((f) => join(homeDir, f));
   const global = options.globalKnownHostsFiles ?? target.globalKnownHostsFiles ?? [...defaultGlobalKnownHostsFiles];
   // ssh options copied from an inventory often say ~/…, which no shell expanded for us
   const expand = (f: string) => (f === '~' || f.startsWith('~/') ? join(homeDir, f.slice(1)) : f);
@@ -78,20 +81,30 @@ export interface AcceptResult {
  * Trust on first use: appends the key to the first user file unless, with every file re-read, the host is no
  * longer unknown (another connection trusted a key meanwhile); the verdict is against the files after this call.
  */
-export function acceptHostKey(files: KnownHostsFiles, host: string, port: number, keyBlob: Buffer): Promise<AcceptResult> {
+export function acceptHostKey(
+  files: KnownHostsFiles,
+  host: string,
+  port: number,
+  keyBlob: Buffer,
+): Promise<AcceptResult> {
   const task = appendQueue.then(() => appendIfStillUnknown(files, host, port, keyBlob));
   appendQueue = task.catch(() => undefined);
   return task;
 }
 
-async function appendIfStillUnknown(files: KnownHostsFiles, host: string, port: number, keyBlob: Buffer): Promise<AcceptResult> {
+async function appendIfStillUnknown(
+  files: KnownHostsFiles,
+  host: string,
+  port: number,
+  keyBlob: Buffer,
+): Promise<AcceptResult> {
   const [path] = files.user;
   if (path !== undefined) cache.delete(path);
   const keyType = readKeyType(keyBlob) ?? '';
   const verdict = verifyHostKey(await loadKnownHostsFiles(files), host, port, keyType, keyBlob);
   if (verdict.status !== 'unknown' || path === undefined) return { verdict, added: null };
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const prefix = await needsLeadingNewline(path) ? '\n' : '';
+  const prefix = (await needsLeadingNewline(path)) ? '\n' : '';
   const line = formatKnownHostsLine(host, port, keyBlob);
   await appendFile(path, `${prefix}${line}\n`, { mode: 0o600 });
   cache.delete(path);

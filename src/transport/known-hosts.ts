@@ -3,9 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fingerprintSha256, knownHostsName, readKeyType } from './host-key.js';
 import { matchHostPatternList } from './host-pattern.js';
 
-export type HostSelector =
-  | { kind: 'patterns'; patterns: string[] }
-  | { kind: 'hashed'; salt: Buffer; hash: Buffer };
+export type HostSelector = { kind: 'patterns'; patterns: string[] } | { kind: 'hashed'; salt: Buffer; hash: Buffer };
 
 export interface KnownHostsEntry {
   /** The file the line came from ('' when parsed from bare text), for messages pointing at it. */
@@ -93,7 +91,10 @@ function entriesForName(entries: readonly KnownHostsEntry[], name: string): Know
  * fallback of verifyHostKey can match is the one negotiated (OpenSSH looks at `[host]:port` only here).
  */
 export function knownKeyTypes(entries: readonly KnownHostsEntry[], host: string, port: number): string[] {
-  const trustedTypes = (name: string) => entriesForName(entries, name).filter((e) => e.marker === null).map((e) => e.keyType);
+  const trustedTypes = (name: string) =>
+    entriesForName(entries, name)
+      .filter((e) => e.marker === null)
+      .map((e) => e.keyType);
   let types = trustedTypes(knownHostsName(host, port));
   if (types.length === 0 && port !== 22) types = trustedTypes(knownHostsName(host, 22));
   return [...new Set(types)];
@@ -134,11 +135,20 @@ export function verifyHostKey(
   }
   if (verdict.status !== 'unknown') return verdict;
   const names = [knownHostsName(host, port), knownHostsName(host, 22)];
-  const authorities = entries.filter((e) => e.marker === 'cert-authority' && names.some((n) => selectorMatches(e.hosts, n)));
-  return authorities.length > 0 ? { status: 'certificate-unverifiable', authorities: authorities.map(listedKey) } : verdict;
+  const authorities = entries.filter(
+    (e) => e.marker === 'cert-authority' && names.some((n) => selectorMatches(e.hosts, n)),
+  );
+  return authorities.length > 0
+    ? { status: 'certificate-unverifiable', authorities: authorities.map(listedKey) }
+    : verdict;
 }
 
-function lookupName(entries: readonly KnownHostsEntry[], name: string, keyType: string, keyBlob: Buffer): HostKeyVerdict {
+function lookupName(
+  entries: readonly KnownHostsEntry[],
+  name: string,
+  keyType: string,
+  keyBlob: Buffer,
+): HostKeyVerdict {
   const forName = entriesForName(entries, name);
   const sameKey = (e: KnownHostsEntry) => e.keyType === keyType && e.keyBlob.equals(keyBlob);
   const revoked = forName.find((e) => e.marker === 'revoked' && sameKey(e));

@@ -16,7 +16,10 @@ export interface ProxyCommandTokens {
 }
 
 /** The command with tokens replaced by quoted values; a string error names an unknown token, as ssh refuses those. */
-export function expandProxyCommand(command: string, tokens: ProxyCommandTokens): { command: string } | { error: string } {
+export function expandProxyCommand(
+  command: string,
+  tokens: ProxyCommandTokens,
+): { command: string } | { error: string } {
   let unknown: string | undefined;
   const expanded = command.replace(/%(.?)/g, (whole, token: string) => {
     if (token === '%') return '%';
@@ -27,7 +30,9 @@ export function expandProxyCommand(command: string, tokens: ProxyCommandTokens):
     unknown ??= whole;
     return whole;
   });
-  return unknown === undefined ? { command: expanded } : { error: `ProxyCommand has an unknown token ${unknown} (ssh knows %h %p %r %n %%)` };
+  return unknown === undefined
+    ? { command: expanded }
+    : { error: `ProxyCommand has an unknown token ${unknown} (ssh knows %h %p %r %n %%)` };
 }
 
 export interface ProxyProcess {
@@ -84,5 +89,7 @@ function childStream(child: ChildProcess): Duplex {
 }
 
 function escapeControl(text: string): string {
-  return text.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\n/g, ' | ');
+  return text
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/\n/g, ' | ');
 }

@@ -13,7 +13,17 @@ import type { JumpHost, Route } from './proxy-jump.js';
 import { createSshConnection } from './ssh-connection.js';
 
 /** A target or a jump host: what one SSH handshake needs to know about the other end. */
-export type Endpoint = Pick<HostTarget, 'name' | 'address' | 'port' | 'user' | 'privateKeyFile' | 'knownHostsFile' | 'additionalKnownHostsFiles' | 'globalKnownHostsFiles' | 'route'
+export type Endpoint = Pick<
+  HostTarget,
+  | 'name'
+  | 'address'
+  | 'port'
+  | 'user'
+  | 'privateKeyFile'
+  | 'knownHostsFile'
+  | 'additionalKnownHostsFiles'
+  | 'globalKnownHostsFiles'
+  | 'route'
 >;
 
 /** One verified, authenticated SSH handshake with `endpoint`, over `sock` when given (else TCP). */
@@ -57,7 +67,9 @@ export async function connectViaCommand(
     await proxy.stop();
     const said = proxy.stderrTail();
     if (!(error instanceof ConnectError) || said === '') throw error;
-    throw new ConnectError(error.failure, `${error.message}; ProxyCommand (${route.source}) said: ${said}`, { cause: error });
+    throw new ConnectError(error.failure, `${error.message}; ProxyCommand (${route.source}) said: ${said}`, {
+      cause: error,
+    });
   }
 }
 

@@ -77,7 +77,9 @@ export function parseProxyJump(value: string, source: string): ProxySetting | st
 
 /** A ProxyCommand value: `none`, or a command run by the shell. */
 export function parseProxyCommand(value: string, source: string): ProxySetting {
-  return value.trim().toLowerCase() === 'none' ? { kind: 'none', source } : { kind: 'command', command: value.trim(), source };
+  return value.trim().toLowerCase() === 'none'
+    ? { kind: 'none', source }
+    : { kind: 'command', command: value.trim(), source };
 }
 
 /** `user@host:port` of a hop, for messages. */
@@ -97,7 +99,9 @@ export function describeHopFailure(hop: JumpHost, error: unknown): unknown {
   const label = `jump host ${hop.name}`;
   const said = errorMessage(error);
   const named = said.startsWith(label) ? said : `${label} (${hop.address}:${hop.port}): ${said}`;
-  const key = hop.privateKeyFile ? `key ${hop.privateKeyFile} from its IdentityFile` : 'no IdentityFile, so the default ~/.ssh/id_* keys and ssh-agent';
+  const key = hop.privateKeyFile
+    ? `key ${hop.privateKeyFile} from its IdentityFile`
+    : 'no IdentityFile, so the default ~/.ssh/id_* keys and ssh-agent';
   const how = `it logs in as ${hop.user} with ${key}; set User and IdentityFile in a "Host ${hop.name}" block of the ssh config (-F) — the target's ansible_user and key do not apply to a jump host`;
   return new ConnectError('auth', `${named}; ${how}`, { cause: error });
 }

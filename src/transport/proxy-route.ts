@@ -33,7 +33,12 @@ export function resolveRoute(setting: ProxySetting | undefined, context: RouteCo
 }
 
 /** Appends the hops `setting` asks for; a string is why the host must be refused. */
-function addHopsFor(setting: ProxySetting | undefined, context: RouteContext, hops: JumpHost[], depth = 0): string | undefined {
+function addHopsFor(
+  setting: ProxySetting | undefined,
+  context: RouteContext,
+  hops: JumpHost[],
+  depth = 0,
+): string | undefined {
   if (!setting || setting.kind === 'none') return undefined;
   if (setting.kind === 'invalid') return `${setting.source}: ${setting.reason}`;
   if (setting.kind === 'command') {

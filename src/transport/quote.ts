@@ -11,5 +11,9 @@ export function quoteShell(value: string | number): string {
  * never become code; the literal parts are the script's own text (pyinfra's StringCommand + QuoteString model).
  */
 export function sh(literals: TemplateStringsArray, ...values: (string | number)[]): string {
-  return literals.reduce((script, literal, index) => script + (index === 0 ? '' : quoteShell(values[index - 1] as string | number)) + literal, '');
+  return literals.reduce(
+    (script, literal, index) =>
+      script + (index === 0 ? '' : quoteShell(values[index - 1] as string | number)) + literal,
+    '',
+  );
 }

@@ -53,7 +53,10 @@ export function requestText(script: string, token: string): string {
   return `(\n${script}\n) </dev/null\n${sh`cf_reply ${token}`} "$?"\n`;
 }
 
-export function startShellSession(channel: SessionChannel, token: (n: number) => string = newToken): { session: ShellSession; feed: SessionFeed } {
+export function startShellSession(
+  channel: SessionChannel,
+  token: (n: number) => string = newToken,
+): { session: ShellSession; feed: SessionFeed } {
   const stdout = new StreamBuffer();
   const stderr = new StreamBuffer();
   // bytes of each stream already searched for the pending request's marker
@@ -78,7 +81,12 @@ export function startShellSession(channel: SessionChannel, token: (n: number) =>
     // the next search starts where this one cannot have missed a marker: at the one found, else near the end
     scanned = { stdout: out ? out.body.length : stdout.length, stderr: err ? err.body.length : stderr.length };
     if (!out || !err) return;
-    const result: ExecResult = { stdout: out.body.toString('utf8'), stderr: err.body.toString('utf8'), exitCode: out.status, signal: null };
+    const result: ExecResult = {
+      stdout: out.body.toString('utf8'),
+      stderr: err.body.toString('utf8'),
+      exitCode: out.status,
+      signal: null,
+    };
     stdout.replace(out.rest);
     stderr.replace(err.rest);
     scanned = { stdout: 0, stderr: 0 };
@@ -120,7 +128,13 @@ export function startShellSession(channel: SessionChannel, token: (n: number) =>
           alive = false;
           channel.stop();
           // resolve now: sshd only confirms the close once the remote process is gone
-          settle(leftovers(`[conntrack-fleet: timed out after ${timeoutMs} ms; sent KILL and closed the channel]`, null, null));
+          settle(
+            leftovers(
+              `[conntrack-fleet: timed out after ${timeoutMs} ms; sent KILL and closed the channel]`,
+              null,
+              null,
+            ),
+          );
         }, timeoutMs);
       }
       channel.write(requestText(script, mine.token));

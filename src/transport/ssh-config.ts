@@ -67,9 +67,20 @@ export function parseSshConfig(text: string, file = 'ssh_config'): SshConfig {
 }
 
 /** `%h` host, `%p` port, `%r` remote user, `%d` home, `%%`, and a leading `~`. */
-export function expandTokens(value: string, tokens: { host: string; port: number; user: string; home: string }): string {
+export function expandTokens(
+  value: string,
+  tokens: { host: string; port: number; user: string; home: string },
+): string {
   const expanded = value.replace(/%([hprd%])/g, (_, token: string) =>
-    token === 'h' ? tokens.host : token === 'p' ? String(tokens.port) : token === 'r' ? tokens.user : token === 'd' ? tokens.home : '%',
+    token === 'h'
+      ? tokens.host
+      : token === 'p'
+        ? String(tokens.port)
+        : token === 'r'
+          ? tokens.user
+          : token === 'd'
+            ? tokens.home
+            : '%',
   );
   return expanded.replace(/^~(?=\/|$)/, tokens.home);
 }
@@ -88,14 +99,18 @@ export function lookupSshConfig(config: SshConfig, alias: string): SshHostConfig
       // ssh_config(5): "one or more files … separated by whitespace"; ssh writes to the first
       else if (keyword === 'userknownhostsfile' && words.length > 0) found.userKnownHostsFiles ??= words;
       else if (keyword === 'globalknownhostsfile' && words.length > 0) found.globalKnownHostsFiles ??= words;
-      else if (keyword === 'proxyjump' || keyword === 'proxycommand') found.proxy ??= proxyOption(keyword, words, block);
+      else if (keyword === 'proxyjump' || keyword === 'proxycommand')
+        found.proxy ??= proxyOption(keyword, words, block);
     }
   }
   return found;
 }
 
 function proxyOption(keyword: string, words: string[], block: SshConfigBlock): ProxySetting {
-  const source = block.line === 0 ? 'ssh config (before any Host line)' : `ssh config "Host ${block.patterns.join(' ')}" (line ${block.line})`;
+  const source =
+    block.line === 0
+      ? 'ssh config (before any Host line)'
+      : `ssh config "Host ${block.patterns.join(' ')}" (line ${block.line})`;
   if (keyword === 'proxycommand') return parseProxyCommand(words.join(' '), source);
   const parsed = parseProxyJump(words.join(' '), source);
   return typeof parsed === 'string' ? { kind: 'invalid', reason: parsed, source } : parsed;

@@ -55,14 +55,27 @@ export function createSshConnect(environment: () => SshEnvironment = processSshE
 /** Targets built without an ssh config still honour their inventory's -J / ProxyJump / ProxyCommand. */
 function routeOf(target: HostTarget): Route {
   if (target.route) return target.route;
-  return resolveRoute(target.proxy, { config: { blocks: [], notes: [] }, home: homedir(), fileExists: existsSync }, target.address);
+  return resolveRoute(
+    target.proxy,
+    { config: { blocks: [], notes: [] }, home: homedir(), fileExists: existsSync },
+    target.address,
+  );
 }
 
-async function openClient(endpoint: Endpoint, options: ConnectOptions, sources: SshEnvironment, sock?: Duplex): Promise<Client> {
+async function openClient(
+  endpoint: Endpoint,
+  options: ConnectOptions,
+  sources: SshEnvironment,
+  sock?: Duplex,
+): Promise<Client> {
   const files = chooseKnownHostsFiles(options, endpoint, sources.homeDir);
   const entries = await loadKnownHostsFiles(files).catch((error: unknown) => {
     // fail closed: ssh skips an unreadable file, but it may be the one pinning this host's key
-    throw new ConnectError('host-key-unknown', `${endpoint.name}: ${errorMessage(error)}; host keys cannot be checked without it`, { cause: error });
+    throw new ConnectError(
+      'host-key-unknown',
+      `${endpoint.name}: ${errorMessage(error)}; host keys cannot be checked without it`,
+      { cause: error },
+    );
   });
   // before the handshake, so a passphrase prompt does not eat into connectTimeoutMs
   const credentials = await resolveCredentials(endpoint, sources);
@@ -98,7 +111,13 @@ function handshake(target: Endpoint, options: ConnectOptions, plan: HandshakePla
       settled = true;
       client.end();
       const hostKeyRefusal = plan.hostKeys.refusal();
-      const attempt = { target, connectTimeoutMs: options.connectTimeoutMs, authMethods: tried, authNotes: plan.notes, hostKeyRefusal };
+      const attempt = {
+        target,
+        connectTimeoutMs: options.connectTimeoutMs,
+        authMethods: tried,
+        authNotes: plan.notes,
+        hostKeyRefusal,
+      };
       reject(classifyConnectError(error, attempt));
     };
     const onClose = () => fail(new Error('connection closed during the SSH handshake'));

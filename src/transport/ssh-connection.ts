@@ -2,7 +2,13 @@
 import type { Client } from 'ssh2';
 import { ConnectError, RemoteError, errorMessage } from '../errors.js';
 import type { Connection, ExecResult, HeldCommand, HostTarget, RunScriptOptions } from './connection.js';
-import { becomeOpener, commandFor, pipelinesBecome, settleBecomeHoldError, settleBecomeResult } from './become-channel.js';
+import {
+  becomeOpener,
+  commandFor,
+  pipelinesBecome,
+  settleBecomeHoldError,
+  settleBecomeResult,
+} from './become-channel.js';
 import { holdExec, openExec, openSession } from './exec-channel.js';
 import { SessionEndedError, type ShellSession } from './shell-session.js';
 
@@ -15,7 +21,9 @@ type State = { kind: 'open' } | { kind: 'closing' } | { kind: 'lost'; error: Con
 export function createSshConnection(client: Client, target: HostTarget, onClosed?: () => Promise<void>): Connection {
   let state: State = { kind: 'open' };
   const lostListeners: ((error: Error) => void)[] = [];
-  const closed = new Promise<void>((resolve) => client.once('close', () => resolve())).then(() => onClosed?.().catch(() => undefined));
+  const closed = new Promise<void>((resolve) => client.once('close', () => resolve())).then(() =>
+    onClosed?.().catch(() => undefined),
+  );
   const command = commandFor(target);
   // become: each script's channel first passes sudo's prompt and ready marker (become-channel.ts)
   const opener = becomeOpener(target, openExec) ?? command;
@@ -23,7 +31,11 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
 
   const markLost = (reason: string, cause?: unknown) => {
     if (state.kind !== 'open') return;
-    const error = new ConnectError('lost', `${target.name} (${target.address}:${target.port}): connection lost: ${reason}`, { cause });
+    const error = new ConnectError(
+      'lost',
+      `${target.name} (${target.address}:${target.port}): connection lost: ${reason}`,
+      { cause },
+    );
     state = { kind: 'lost', error };
     for (const listener of lostListeners.splice(0)) listener(error);
   };
@@ -37,8 +49,11 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
   const failure = (error: unknown): Error => {
     if (state.kind === 'lost') return state.error;
     if (error instanceof ConnectError && error.failure === 'become') return error;
-    if (state.kind === 'closing') return new ConnectError('lost', `${target.name}: connection already closed`, { cause: error });
-    return new RemoteError(`${target.name}: could not start ${command}: ${errorMessage(error)}`, null, '', { cause: error });
+    if (state.kind === 'closing')
+      return new ConnectError('lost', `${target.name}: connection already closed`, { cause: error });
+    return new RemoteError(`${target.name}: could not start ${command}: ${errorMessage(error)}`, null, '', {
+      cause: error,
+    });
   };
 
   // every script of the run travels on ONE channel; a session that ended (timeout, killed shell) is replaced

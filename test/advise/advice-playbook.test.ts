@@ -8,7 +8,14 @@ import { planHost } from '../../src/steps/definitions.js';
 import { legacy4x, modular61Nft } from '../fixtures/steps/facts.js';
 
 const meta = { inventory: '-i inv.yaml', headroom: 2, memoryPercent: 5, writtenAt: new Date(0) };
-const timeWaitSample = { entries: 1000, tcp: 900, timeWait: 600, established: 300, establishedIdle: 0, idleSeconds: 3600 };
+const timeWaitSample = {
+  entries: 1000,
+  tcp: 900,
+  timeWait: 600,
+  established: 300,
+  establishedIdle: 0,
+  idleSeconds: 3600,
+};
 
 describe('buildAdvicePlaybook: one playbook, per-host values, accepted by the loader', () => {
   const web1 = modular61Nft(); // quiet: keeps 65536
@@ -20,7 +27,14 @@ describe('buildAdvicePlaybook: one playbook, per-host values, accepted by the lo
     { host: 'web2', advice: adviseHost(web2, null, defaultAdviseOptions) },
     { host: 'web3', advice: adviseHost(web3, timeWaitSample, defaultAdviseOptions) },
     { host: 'old1', advice: adviseHost(old, null, defaultAdviseOptions) },
-    { host: 'tiny', advice: adviseHost({ ...modular61Nft(), count: 10_000_000, memTotalBytes: 1024 ** 3 }, null, defaultAdviseOptions) },
+    {
+      host: 'tiny',
+      advice: adviseHost(
+        { ...modular61Nft(), count: 10_000_000, memTotalBytes: 1024 ** 3 },
+        null,
+        defaultAdviseOptions,
+      ),
+    },
   ];
   const text = buildAdvicePlaybook(hosts, meta);
   assert.ok(text);
@@ -32,7 +46,12 @@ describe('buildAdvicePlaybook: one playbook, per-host values, accepted by the lo
     assert.match(text, /^# 1 host\(s\) without advice/m);
   });
 
-  for (const [host, max, buckets] of [['web1', 65536, 65536], ['web2', 131072, 131072], ['web3', 131072, 131072], ['old1', 262144, 65536]] as const) {
+  for (const [host, max, buckets] of [
+    ['web1', 65536, 65536],
+    ['web2', 131072, 131072],
+    ['web3', 131072, 131072],
+    ['old1', 262144, 65536],
+  ] as const) {
     it(`${host}: the plan sets nf_conntrack_max ${max} and buckets ${buckets}`, () => {
       const plans = planHost(factsOf[host] ?? web1, playbook, host).steps;
       const raise = plans.find((p) => p.step === 'raise_max');
@@ -44,7 +63,8 @@ describe('buildAdvicePlaybook: one playbook, per-host values, accepted by the lo
   }
 
   it('timeouts: web3 gets its TIME_WAIT advice, the others keep their current value (a no-op)', () => {
-    const timeouts = (host: string) => planHost(factsOf[host] ?? web1, playbook, host).steps.find((p) => p.step === 'set_timeouts');
+    const timeouts = (host: string) =>
+      planHost(factsOf[host] ?? web1, playbook, host).steps.find((p) => p.step === 'set_timeouts');
     assert.equal(timeouts('web3')?.changes.length, 1);
     assert.equal(timeouts('web1')?.changes.length, 0);
     assert.equal(timeouts('old1')?.changes.length, 0);

@@ -13,27 +13,37 @@ describe('adviseHost: the factors combined, per kernel variant', () => {
     {
       name: '6.1, busy (count 60000 of 65536): demand wins, buckets = max',
       facts: withFacts(modular61Nft, { count: 60000 }),
-      max: 131072, buckets: 131072, expr: 'max',
+      max: 131072,
+      buckets: 131072,
+      expr: 'max',
     },
     {
       name: '6.1 quiet: the current 65536 already covers 2400, kept',
       facts: modular61Nft(),
-      max: 65536, buckets: 65536, expr: 'max',
+      max: 65536,
+      buckets: 65536,
+      expr: 'max',
     },
     {
       name: '6.18 with kube-proxy on 2 CPUs and a quiet table: current 262144 is above the 131072 floor, kept',
       facts: withFacts(builtin618, { kubeProxy: true }),
-      max: 262144, buckets: 262144, expr: 'max',
+      max: 262144,
+      buckets: 262144,
+      expr: 'max',
     },
     {
       name: '6.1 NAT gateway with 16 CPUs: the kube-proxy floor 524288 wins over demand',
       facts: withFacts(modular61Nft, { cpus: 16, natRulesInUse: true, memTotalBytes: 32 * 1024 ** 3 }),
-      max: 524288, buckets: 524288, expr: 'max',
+      max: 524288,
+      buckets: 524288,
+      expr: 'max',
     },
     {
       name: '4.14 busy: the classic max/4',
       facts: withFacts(legacy4x, { count: 100000 }),
-      max: 262144, buckets: 65536, expr: 'max/4',
+      max: 262144,
+      buckets: 65536,
+      expr: 'max/4',
     },
   ];
   for (const c of cases) {
@@ -43,12 +53,19 @@ describe('adviseHost: the factors combined, per kernel variant', () => {
       assert.equal(advice.max, c.max);
       assert.equal(advice.buckets, c.buckets);
       assert.equal(advice.bucketsExpr, c.expr);
-      assert.deepEqual(advice.reasons.map((r) => r.split(':')[0]), ['demand', 'kube-proxy floor', 'max', 'kernel', 'memory', 'timeouts']);
+      assert.deepEqual(
+        advice.reasons.map((r) => r.split(':')[0]),
+        ['demand', 'kube-proxy floor', 'max', 'kernel', 'memory', 'timeouts'],
+      );
     });
   }
 
   it('memory: a raise beyond 5 % of RAM is refused, with the reasons kept', () => {
-    const advice = adviseHost(withFacts(modular61Nft, { count: 1_000_000, memTotalBytes: 1024 ** 3 }), null, defaultAdviseOptions);
+    const advice = adviseHost(
+      withFacts(modular61Nft, { count: 1_000_000, memTotalBytes: 1024 ** 3 }),
+      null,
+      defaultAdviseOptions,
+    );
     assert.equal(advice.max, null);
     assert.match(advice.refusal ?? '', /more than 5 % of RAM/);
     assert.ok(advice.reasons.some((r) => r.startsWith('memory:')));
@@ -58,7 +75,10 @@ describe('adviseHost: the factors combined, per kernel variant', () => {
     const facts = withFacts(modular61Nft, { count: 1_000_000, memTotalBytes: 8 * 1024 ** 3 });
     assert.notEqual(adviseHost(facts, null, { headroom: 2, memoryPercent: 5 }).refusal, null);
     assert.equal(adviseHost(facts, null, { headroom: 2, memoryPercent: 10 }).max, 2_031_616);
-    assert.equal(adviseHost(withFacts(modular61Nft, { count: 60000 }), null, { headroom: 3, memoryPercent: 5 }).max, 196608);
+    assert.equal(
+      adviseHost(withFacts(modular61Nft, { count: 60000 }), null, { headroom: 3, memoryPercent: 5 }).max,
+      196608,
+    );
   });
 
   it('conntrack absent: no advice, said why', () => {

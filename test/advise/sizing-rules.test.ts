@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { hasChainLimit, parseKernelVersion } from '../../src/advise/kernel-version.js';
-import { bucketAdvice, demandFactor, kubeProxyFactor, memoryVerdict, roundUpMax } from '../../src/advise/sizing-rules.js';
+import {
+  bucketAdvice,
+  demandFactor,
+  kubeProxyFactor,
+  memoryVerdict,
+  roundUpMax,
+} from '../../src/advise/sizing-rules.js';
 
 const gib = 1024 ** 3;
 
@@ -51,9 +57,21 @@ describe('kubeProxyFactor: max(131072, 32768 × CPUs) when kube-proxy or NAT rul
 
 describe('bucketAdvice: kernel variants', () => {
   const cases = [
-    { kernel: '6.18.44', max: 262144, buckets: 262144, expr: 'max', says: /6\.18 ≥ 5\.15: buckets = max = 262144.*= 2\.0/ },
+    {
+      kernel: '6.18.44',
+      max: 262144,
+      buckets: 262144,
+      expr: 'max',
+      says: /6\.18 ≥ 5\.15: buckets = max = 262144.*= 2\.0/,
+    },
     { kernel: '5.15.0-91-generic', max: 131072, buckets: 131072, expr: 'max', says: /chaintoolong/ },
-    { kernel: '5.4.0-150-generic', max: 131072, buckets: 32768, expr: 'max/4', says: /5\.4 < 5\.15 assumes the classic max\/4: buckets = 32768/ },
+    {
+      kernel: '5.4.0-150-generic',
+      max: 131072,
+      buckets: 32768,
+      expr: 'max/4',
+      says: /5\.4 < 5\.15 assumes the classic max\/4: buckets = 32768/,
+    },
     { kernel: '4.14.0-kvm', max: 65536, buckets: 16384, expr: 'max/4', says: /no chain length limit/ },
     { kernel: 'weird', max: 65536, buckets: 65536, expr: 'max', says: /version unknown: assuming ≥ 5\.15/ },
   ] as const;
@@ -69,17 +87,42 @@ describe('bucketAdvice: kernel variants', () => {
 
 describe('memoryVerdict: entries × slab size + 8 B per bucket, capped at a share of RAM', () => {
   const cases = [
-    { name: 'fits: 262144 × 320 B + 262144 × 8 B = 82 MiB of 4 GiB (2.0 %)', entryBytes: 320, mem: 4 * gib, refused: false, says: /= 82 MiB = 2\.0 % of RAM 4 GiB \(cap 5 %\)/ },
-    { name: 'slabinfo unreadable: 320 B assumed and said', entryBytes: null, mem: 4 * gib, refused: false, says: /320 B \(default, \/proc\/slabinfo unreadable\)/ },
-    { name: 'refused above 5 % of 1 GiB, with what fits', entryBytes: 320, mem: 1 * gib, refused: true, says: /2\.0 GiB|8\.0 %/ },
-    { name: 'MemTotal unknown: not checked, not refused', entryBytes: 320, mem: null, refused: false, says: /MemTotal unknown/ },
+    {
+      name: 'fits: 262144 × 320 B + 262144 × 8 B = 82 MiB of 4 GiB (2.0 %)',
+      entryBytes: 320,
+      mem: 4 * gib,
+      refused: false,
+      says: /= 82 MiB = 2\.0 % of RAM 4 GiB \(cap 5 %\)/,
+    },
+    {
+      name: 'slabinfo unreadable: 320 B assumed and said',
+      entryBytes: null,
+      mem: 4 * gib,
+      refused: false,
+      says: /320 B \(default, \/proc\/slabinfo unreadable\)/,
+    },
+    {
+      name: 'refused above 5 % of 1 GiB, with what fits',
+      entryBytes: 320,
+      mem: 1 * gib,
+      refused: true,
+      says: /2\.0 GiB|8\.0 %/,
+    },
+    {
+      name: 'MemTotal unknown: not checked, not refused',
+      entryBytes: 320,
+      mem: null,
+      refused: false,
+      says: /MemTotal unknown/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const verdict = memoryVerdict(262144, 262144, c.entryBytes, c.mem, 5);
       assert.match(verdict.line, c.says);
       assert.equal(verdict.refusal !== null, c.refused);
-      if (c.refused) assert.match(verdict.refusal ?? '', /more than 5 % of RAM \(51\.2 MiB\); at most 163680 entries fit/);
+      if (c.refused)
+        assert.match(verdict.refusal ?? '', /more than 5 % of RAM \(51\.2 MiB\); at most 163680 entries fit/);
     });
   }
 });

@@ -23,7 +23,12 @@ export interface LabFleet {
 type Inventory = { all: { children: Record<string, { hosts: Record<string, unknown> }> } };
 
 /** `partial`: when a part fails for good, keep the hosts started so far (at least one part) and say why. */
-export async function startLabFleet(hosts: number, dir: string, portBase: number, options: { partial?: boolean } = {}): Promise<LabFleet> {
+export async function startLabFleet(
+  hosts: number,
+  dir: string,
+  portBase: number,
+  options: { partial?: boolean } = {},
+): Promise<LabFleet> {
   const labs: Lab[] = [];
   let shortfall: string | null = null;
   const down = async (): Promise<void> => {
@@ -44,7 +49,8 @@ export async function startLabFleet(hosts: number, dir: string, portBase: number
   const merged: Inventory = { all: { children: { lab: { hosts: {} } } } };
   for (const lab of labs) {
     const inventory = parse(readFileSync(lab.inventoryFile, 'utf8')) as Inventory;
-    for (const group of Object.values(inventory.all.children)) Object.assign(merged.all.children['lab']?.hosts ?? {}, group.hosts);
+    for (const group of Object.values(inventory.all.children))
+      Object.assign(merged.all.children['lab']?.hosts ?? {}, group.hosts);
   }
   const inventoryFile = path.join(dir, 'fleet.yaml');
   writeFileSync(inventoryFile, stringify(merged));
@@ -60,7 +66,9 @@ async function startPart(count: number, part: number, dir: string, portBase: num
       return await startLab({ count, dir: path.join(dir, `${namePrefix}-${attempt}`), namePrefix, portBase });
     } catch (error) {
       if (attempt >= attempts) throw error;
-      console.log(`lab ${namePrefix} start failed (attempt ${attempt} of ${attempts}), retrying: ${String(error).slice(0, 160)}`);
+      console.log(
+        `lab ${namePrefix} start failed (attempt ${attempt} of ${attempts}), retrying: ${String(error).slice(0, 160)}`,
+      );
     }
   }
 }

@@ -21,15 +21,21 @@ function lastLine(result: TimedCliResult): string {
 
 function report(hosts: number, mode: string, result: TimedCliResult): { wallMs: number; cpuMs: number } {
   const cpuMs = result.cpu ? result.cpu.userMs + result.cpu.sysMs : Number.NaN;
-  const cpu = result.cpu ? `cpu ${cpuMs.toFixed(0).padStart(6)} ms (user ${result.cpu.userMs.toFixed(0)} + sys ${result.cpu.sysMs.toFixed(0)})` : 'cpu ?';
-  console.log(`${String(hosts).padStart(4)} hosts  ${mode.padEnd(5)} wall ${result.wallMs.toFixed(0).padStart(6)} ms  ${cpu}  exit ${result.exitCode}  | ${lastLine(result)}`);
+  const cpu = result.cpu
+    ? `cpu ${cpuMs.toFixed(0).padStart(6)} ms (user ${result.cpu.userMs.toFixed(0)} + sys ${result.cpu.sysMs.toFixed(0)})`
+    : 'cpu ?';
+  console.log(
+    `${String(hosts).padStart(4)} hosts  ${mode.padEnd(5)} wall ${result.wallMs.toFixed(0).padStart(6)} ms  ${cpu}  exit ${result.exitCode}  | ${lastLine(result)}`,
+  );
   return { wallMs: result.wallMs, cpuMs };
 }
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
 export async function benchOutput(hosts: number): Promise<void> {
@@ -42,10 +48,15 @@ export async function benchOutput(hosts: number): Promise<void> {
       runs.plain.push(report(hosts, 'plain', await runCliTimed(args, { measureCpu: true })));
       runs.tree.push(report(hosts, 'tree', await runCliTimed(args, { measureCpu: true, tty })));
     }
-    const [tree, plain] = [runs.tree, runs.plain].map((r) => ({ wallMs: median(r.map((x) => x.wallMs)), cpuMs: median(r.map((x) => x.cpuMs)) }));
+    const [tree, plain] = [runs.tree, runs.plain].map((r) => ({
+      wallMs: median(r.map((x) => x.wallMs)),
+      cpuMs: median(r.map((x) => x.cpuMs)),
+    }));
     if (!tree || !plain) return;
     const ratio = (a: number, b: number): string => (a / b).toFixed(2);
-    console.log(`${String(hosts).padStart(4)} hosts  median of ${rounds}: tree/plain wall ${ratio(tree.wallMs, plain.wallMs)}x, cpu ${ratio(tree.cpuMs, plain.cpuMs)}x`);
+    console.log(
+      `${String(hosts).padStart(4)} hosts  median of ${rounds}: tree/plain wall ${ratio(tree.wallMs, plain.wallMs)}x, cpu ${ratio(tree.cpuMs, plain.cpuMs)}x`,
+    );
   } finally {
     await lab.down();
     rmSync(dir, { recursive: true, force: true });

@@ -13,20 +13,45 @@ const stepKinds = ['check_count', 'raise_max', 'set_hashsize', 'set_timeouts', '
 function syntheticRun(hostCount: number): RunEvent[] {
   const hosts = Array.from({ length: hostCount }, (_, i) => `web${i + 1}`);
   const steps = stepKinds.map((kind) => ({ kind, label: kind }));
-  const events: RunEvent[] = [{ type: 'run-start', runId: 'r', hosts, steps, batches: [hosts] }, { type: 'batch-start', batch: 0, hosts }];
+  const events: RunEvent[] = [
+    { type: 'run-start', runId: 'r', hosts, steps, batches: [hosts] },
+    { type: 'batch-start', batch: 0, hosts },
+  ];
   for (const [i, host] of hosts.entries()) {
     if (i % 6 === 5) {
       // one host in six unreachable: the summary frame then lists hosts, with long error titles
       const error = `connect timed out after 10000 ms (127.0.0.1:${27000 + i}, handshake never completed)`;
-      events.push({ type: 'host-start', host, batch: 0 }, { type: 'host-end', result: { host, outcome: 'unreachable', batch: 0, steps: [], warnings: [], error, rollbackMismatches: [] } });
+      events.push(
+        { type: 'host-start', host, batch: 0 },
+        {
+          type: 'host-end',
+          result: { host, outcome: 'unreachable', batch: 0, steps: [], warnings: [], error, rollbackMismatches: [] },
+        },
+      );
       continue;
     }
-    events.push({ type: 'host-start', host, batch: 0 }, { type: 'host-connected', host }, { type: 'host-planned', host, plans: [] });
+    events.push(
+      { type: 'host-start', host, batch: 0 },
+      { type: 'host-connected', host },
+      { type: 'host-planned', host, plans: [] },
+    );
     steps.forEach((s, index) => {
-      const result: StepResult = { step: s.kind, label: s.label, outcome: 'changed', lines: ['value 1 → 2'], warnings: [], before: {}, after: {}, error: null };
+      const result: StepResult = {
+        step: s.kind,
+        label: s.label,
+        outcome: 'changed',
+        lines: ['value 1 → 2'],
+        warnings: [],
+        before: {},
+        after: {},
+        error: null,
+      };
       events.push({ type: 'step-start', host, index, label: s.label }, { type: 'step-end', host, index, result });
     });
-    events.push({ type: 'host-end', result: { host, outcome: 'changed', batch: 0, steps: [], warnings: [], error: null, rollbackMismatches: [] } });
+    events.push({
+      type: 'host-end',
+      result: { host, outcome: 'changed', batch: 0, steps: [], warnings: [], error: null, rollbackMismatches: [] },
+    });
   }
   return events;
 }
@@ -57,6 +82,8 @@ export async function benchRender(hostCount: number): Promise<void> {
   const events = syntheticRun(hostCount);
   for (const format of ['plain', 'tree', 'plain', 'tree'] as const) {
     const { cpuMs, bytes } = await measure(format, events);
-    console.log(`${String(hostCount).padStart(4)} hosts  ${format.padEnd(5)} ${events.length} events over ${durationMs} ms: cpu ${cpuMs.toFixed(0).padStart(5)} ms, ${bytes} bytes written`);
+    console.log(
+      `${String(hostCount).padStart(4)} hosts  ${format.padEnd(5)} ${events.length} events over ${durationMs} ms: cpu ${cpuMs.toFixed(0).padStart(5)} ms, ${bytes} bytes written`,
+    );
   }
 }

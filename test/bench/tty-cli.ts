@@ -30,7 +30,12 @@ export function runCliTimed(args: string[], options: TtyCliOptions = {}): Promis
   const timePrefix = options.measureCpu ? ['/usr/bin/time', '-o', cpuFile, '-f', '%U %S'] : [];
   const cli = [...timePrefix, process.execPath, '--import', 'tsx', 'src/cli/main.ts', ...args];
   const [command, ...commandArgs] = options.tty
-    ? ['script', '-qefc', `stty cols ${options.tty.columns} rows ${options.tty.rows}; exec ${cli.map(quote).join(' ')}`, '/dev/null']
+    ? [
+        'script',
+        '-qefc',
+        `stty cols ${options.tty.columns} rows ${options.tty.rows}; exec ${cli.map(quote).join(' ')}`,
+        '/dev/null',
+      ]
     : cli;
   const env = { ...process.env, TERM: 'xterm-256color', NO_COLOR: '1', FORCE_COLOR: undefined, ...options.env };
   const started = process.hrtime.bigint();
@@ -46,7 +51,14 @@ export function runCliTimed(args: string[], options: TtyCliOptions = {}): Promis
       clearTimeout(timer);
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const cpu = options.measureCpu ? readCpu(cpuFile) : null;
-      resolve({ exitCode, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), wallMs, cpu });
+      resolve({
+        exitCode,
+        signal,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        wallMs,
+        cpu,
+      });
     });
   });
 }

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
   try {
     const watchArgs = ['--import', 'tsx', 'src/cli/main.ts', 'watch', '-i', lab.inventoryFile, '--interval', interval];
     if (mode === 'tty') return await benchTty(watchArgs);
-    const child = spawn(process.execPath, [...watchArgs, '-o', 'json'], { cwd: repoDir, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...watchArgs, '-o', 'json'], {
+      cwd: repoDir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const answers = new Map<string, number>();
     let lines = 0;
     let partial = '';
@@ -58,8 +61,10 @@ async function main(): Promise<void> {
     const cpu = cpuSeconds(child.pid ?? 0) - cpuBefore;
     child.kill('SIGINT');
     const code = await new Promise((r) => child.on('close', r));
-    console.log(`${hosts} hosts, interval ${interval}: ${cpu.toFixed(2)} CPU s per minute of watching ` +
-      `(${lines - linesBefore} samples in the minute; all hosts answering twice after ${warmMs} ms; exit ${String(code)})`);
+    console.log(
+      `${hosts} hosts, interval ${interval}: ${cpu.toFixed(2)} CPU s per minute of watching ` +
+        `(${lines - linesBefore} samples in the minute; all hosts answering twice after ${warmMs} ms; exit ${String(code)})`,
+    );
   } finally {
     await lab.down();
     rmSync(dir, { recursive: true, force: true });
@@ -72,7 +77,10 @@ async function benchTty(watchArgs: string[]): Promise<void> {
   const child = spawn('script', ['-qfc', command, '/dev/null'], { cwd: repoDir, stdio: ['pipe', 'ignore', 'inherit'] });
   let bytes = 0;
   await new Promise((r) => setTimeout(r, 20_000));
-  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
   const node = children[0] ?? 0;
   const cpuBefore = cpuSeconds(node);
   const ioBefore = Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${node}/io`, 'utf8'))?.[1] ?? 0);
@@ -81,8 +89,10 @@ async function benchTty(watchArgs: string[]): Promise<void> {
   bytes = Number(/wchar: (\d+)/.exec(readFileSync(`/proc/${node}/io`, 'utf8'))?.[1] ?? 0) - ioBefore;
   process.kill(node, 'SIGINT');
   const code = await new Promise((r) => child.on('close', r));
-  console.log(`${hosts} hosts, interval ${interval}, live view on a 50×160 terminal: ${cpu.toFixed(2)} CPU s per minute ` +
-    `(${(bytes / 1024).toFixed(0)} KiB written in the minute; exit ${String(code)})`);
+  console.log(
+    `${hosts} hosts, interval ${interval}, live view on a 50×160 terminal: ${cpu.toFixed(2)} CPU s per minute ` +
+      `(${(bytes / 1024).toFixed(0)} KiB written in the minute; exit ${String(code)})`,
+  );
 }
 
 await main();

@@ -11,7 +11,14 @@ const token = newRecordToken();
 
 const after = textFile('x = 1\n');
 const changes: Change[] = [
-  makeKnobChange({ key: 'nf_conntrack.hashsize', path: '/h', before: '65536', after: '1000', accept: ['1024'], mirrors: [{ key: 'nf_conntrack_buckets', path: '/b' }] }),
+  makeKnobChange({
+    key: 'nf_conntrack.hashsize',
+    path: '/h',
+    before: '65536',
+    after: '1000',
+    accept: ['1024'],
+    mirrors: [{ key: 'nf_conntrack_buckets', path: '/b' }],
+  }),
   { kind: 'file', path: '/etc/sysctl.conf', before: null, after },
   { kind: 'module-unload', module: 'nf_nat' },
   { kind: 'module-unload', module: 'nf_conntrack' },
@@ -39,14 +46,21 @@ describe('parseApplyOutput', () => {
     });
     assert.deepEqual([file?.status, file?.matches], ['applied', true]);
     assert.equal(failed?.status, 'failed');
-    assert.equal(failed?.error, 'rmmod: ERROR: Module nf_nat is in use by: xt_MASQUERADE — likely cause: another module, a rule or a process still holds it');
+    assert.equal(
+      failed?.error,
+      'rmmod: ERROR: Module nf_nat is in use by: xt_MASQUERADE — likely cause: another module, a rule or a process still holds it',
+    );
     assert.deepEqual(failed?.mismatches, ['nf_nat is still loaded']);
     assert.deepEqual([notRun?.status, notRun?.readBack, notRun?.matches], ['not-run', null, false]);
     assert.equal(isApplyComplete(stdout, token), true);
   });
 
   it('a failure without stderr reports the exit status', () => {
-    const [outcome] = parseApplyOutput(`@@cf ${token} failed 0 2\n@@cf ${token} read 0 knob absent\n`, changes.slice(0, 1), token);
+    const [outcome] = parseApplyOutput(
+      `@@cf ${token} failed 0 2\n@@cf ${token} read 0 knob absent\n`,
+      changes.slice(0, 1),
+      token,
+    );
     assert.equal(outcome?.error, 'nf_conntrack.hashsize (/h): write failed: exit status 2');
     assert.match(outcome!.mismatches[0]!, /read back nothing \(absent\)/);
   });
@@ -54,7 +68,10 @@ describe('parseApplyOutput', () => {
   it('an output cut short leaves later changes not-run and is not complete', () => {
     const stdout = `@@cf ${token} applied 0\n@@cf ${token} read 0 knob val`;
     const outcomes = parseApplyOutput(stdout, changes, token);
-    assert.deepEqual(outcomes.map((o) => o.status), ['applied', 'not-run', 'not-run', 'not-run']);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['applied', 'not-run', 'not-run', 'not-run'],
+    );
     assert.equal(outcomes[0]?.matches, false);
     assert.equal(isApplyComplete(stdout, token), false);
   });

@@ -44,12 +44,18 @@ describe('apply script in a new network namespace', () => {
     rmSync(dir, { recursive: true, force: true });
     const [applyOut = '', undoOut = ''] = result.stdout.split('----\n');
     const outcomes = parseApplyOutput(applyOut, changes, token);
-    assert.deepEqual(outcomes.map((o) => o.status), ['applied', 'failed']);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['applied', 'failed'],
+    );
     assert.equal(outcomes[0]?.matches, true);
     assert.match(outcomes[1]?.error ?? '', /Permission denied|Read-only/);
     assert.match(outcomes[1]?.mismatches[0] ?? '', /^nf_conntrack_max read back \d+, expected 2$/);
     const undone = parseApplyOutput(undoOut, invertChanges(changes.slice(0, 1)), token);
-    assert.deepEqual(undone.map((o) => [o.status, o.matches]), [['applied', true]]);
+    assert.deepEqual(
+      undone.map((o) => [o.status, o.matches]),
+      [['applied', true]],
+    );
     const host = spawnSync('cat', [udpTimeout], { encoding: 'utf8' }).stdout.trim();
     assert.equal(host, current, 'the host namespace was never touched');
   });

@@ -1,7 +1,19 @@
 /** Runs generated scripts with the local shells against files in a temp dir. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,9 +32,26 @@ const shells = [
   { name: 'dash', argv: ['dash', '-s'], busybox: false },
   { name: 'bash --posix', argv: ['bash', '--posix', '-s'], busybox: false },
   { name: 'busybox ash', argv: ['busybox', 'ash', '-s'], busybox: true },
-].map((shell) => ({ ...shell, missing: spawnSync(shell.argv[0]!, [...shell.argv.slice(1, -1), '-c', 'true']).status !== 0 }));
+].map((shell) => ({
+  ...shell,
+  missing: spawnSync(shell.argv[0]!, [...shell.argv.slice(1, -1), '-c', 'true']).status !== 0,
+}));
 /** What the script runs besides shell builtins; on a busybox host these are applets too. */
-const busyboxApplets = ['awk', 'base64', 'cat', 'chmod', 'chown', 'dirname', 'mv', 'rm', 'sha256sum', 'stat', 'sync', 'tee', 'tr'];
+const busyboxApplets = [
+  'awk',
+  'base64',
+  'cat',
+  'chmod',
+  'chown',
+  'dirname',
+  'mv',
+  'rm',
+  'sha256sum',
+  'stat',
+  'sync',
+  'tee',
+  'tr',
+];
 
 let dir = '';
 let fakeBin = '';
@@ -47,7 +76,8 @@ function writeFakeModuleTools(bin: string, state: string): void {
 grep -vx "$1" ${state} > ${state}.new; mv ${state}.new ${state}`,
     modprobe: `grep -qx "$1" ${state} || echo "$1" >> ${state}`,
   };
-  for (const [name, body] of Object.entries(tools)) writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  for (const [name, body] of Object.entries(tools))
+    writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
 }
 
 function run(argv: string[], changes: Change[], options?: Omit<ApplyScriptOptions, 'token'>) {
@@ -75,7 +105,14 @@ for (const shell of shells) {
       writeFileSync(mirror, '1024\n');
       const odd = `it's $(touch ${dir}/pwned) "x"`;
       const changes: Change[] = [
-        makeKnobChange({ key: 'k', path: knob, before: '5', after: '1000', accept: ['1024'], mirrors: [{ key: 'nf_conntrack_buckets', path: mirror }] }),
+        makeKnobChange({
+          key: 'k',
+          path: knob,
+          before: '5',
+          after: '1000',
+          accept: ['1024'],
+          mirrors: [{ key: 'nf_conntrack_buckets', path: mirror }],
+        }),
         makeKnobChange({ key: 'odd', path: knob, before: '1000', after: odd }),
       ];
       const { status, outcomes, stdout } = run(shell.argv, changes);
@@ -92,47 +129,68 @@ for (const shell of shells) {
       assert.ok(isApplyComplete(stdout, token));
     });
 
-    it('replaces a file atomically keeping mode and owner, leaves no temp file, and undoes exactly', { skip: skip || (!isRoot && 'chown needs root') }, () => {
-      const sub = mkdtempSync(join(dir, 'files-'));
-      const target = join(sub, 'sysctl.conf');
-      writeFileSync(target, 'old = 1');
-      chmodSync(target, 0o640);
-      chownSync(target, 1, 4);
-      const beforeState = textFile('old = 1', 0o640, 1, 4);
-      const created = join(sub, 'new.conf');
-      const changes: Change[] = [
-        { kind: 'file', path: target, before: beforeState, after: textFile('old = 1\nnew = 2\n', 0o640, 1, 4) },
-        { kind: 'file', path: created, before: null, after: textFile('nf_conntrack\n') },
-      ];
-      const applied = run(shell.argv, changes);
-      assert.equal(applied.status, 0, applied.stdout + applied.stderr);
-      assert.deepEqual(applied.outcomes.map((o) => o.matches), [true, true], JSON.stringify(applied.outcomes));
-      const stat = statSync(target);
-      assert.deepEqual([stat.mode & 0o7777, stat.uid, stat.gid], [0o640, 1, 4]);
-      assert.equal(statSync(created).mode & 0o7777, 0o644);
-      assert.deepEqual(leftovers(sub), []);
+    it(
+      'replaces a file atomically keeping mode and owner, leaves no temp file, and undoes exactly',
+      { skip: skip || (!isRoot && 'chown needs root') },
+      () => {
+        const sub = mkdtempSync(join(dir, 'files-'));
+        const target = join(sub, 'sysctl.conf');
+        writeFileSync(target, 'old = 1');
+        chmodSync(target, 0o640);
+        chownSync(target, 1, 4);
+        const beforeState = textFile('old = 1', 0o640, 1, 4);
+        const created = join(sub, 'new.conf');
+        const changes: Change[] = [
+          { kind: 'file', path: target, before: beforeState, after: textFile('old = 1\nnew = 2\n', 0o640, 1, 4) },
+          { kind: 'file', path: created, before: null, after: textFile('nf_conntrack\n') },
+        ];
+        const applied = run(shell.argv, changes);
+        assert.equal(applied.status, 0, applied.stdout + applied.stderr);
+        assert.deepEqual(
+          applied.outcomes.map((o) => o.matches),
+          [true, true],
+          JSON.stringify(applied.outcomes),
+        );
+        const stat = statSync(target);
+        assert.deepEqual([stat.mode & 0o7777, stat.uid, stat.gid], [0o640, 1, 4]);
+        assert.equal(statSync(created).mode & 0o7777, 0o644);
+        assert.deepEqual(leftovers(sub), []);
 
-      const undo = run(shell.argv, invertChanges(changes));
-      assert.deepEqual(undo.outcomes.map((o) => o.matches), [true, true], JSON.stringify(undo.outcomes));
-      assert.equal(readFileSync(target, 'latin1'), 'old = 1');
-      assert.equal(existsSync(created), false);
-      assert.deepEqual(leftovers(sub), []);
-    });
+        const undo = run(shell.argv, invertChanges(changes));
+        assert.deepEqual(
+          undo.outcomes.map((o) => o.matches),
+          [true, true],
+          JSON.stringify(undo.outcomes),
+        );
+        assert.equal(readFileSync(target, 'latin1'), 'old = 1');
+        assert.equal(existsSync(created), false);
+        assert.deepEqual(leftovers(sub), []);
+      },
+    );
 
-    it('bytes no shell word can carry go through base64, an executable mode through chmod; the owner is kept', { skip }, () => {
-      const sub = mkdtempSync(join(dir, 'binary-'));
-      const target = join(sub, 'blob.conf');
-      const bytes = Buffer.from([0x00, 0xff, 0x41, 0x0a, 0xc3]);
-      const uid = process.getuid?.() ?? 0;
-      const gid = process.getgid?.() ?? 0;
-      const change: Change = { kind: 'file', path: target, before: null, after: { contentBase64: bytes.toString('base64'), mode: 0o750, uid, gid } };
-      const result = run(shell.argv, [change]);
-      assert.equal(result.status, 0, result.stdout + result.stderr);
-      assert.deepEqual(readFileSync(target), bytes);
-      assert.equal(statSync(target).mode & 0o7777, 0o750);
-      assert.equal(result.outcomes[0]?.matches, true, JSON.stringify(result.outcomes));
-      assert.deepEqual(leftovers(sub), []);
-    });
+    it(
+      'bytes no shell word can carry go through base64, an executable mode through chmod; the owner is kept',
+      { skip },
+      () => {
+        const sub = mkdtempSync(join(dir, 'binary-'));
+        const target = join(sub, 'blob.conf');
+        const bytes = Buffer.from([0x00, 0xff, 0x41, 0x0a, 0xc3]);
+        const uid = process.getuid?.() ?? 0;
+        const gid = process.getgid?.() ?? 0;
+        const change: Change = {
+          kind: 'file',
+          path: target,
+          before: null,
+          after: { contentBase64: bytes.toString('base64'), mode: 0o750, uid, gid },
+        };
+        const result = run(shell.argv, [change]);
+        assert.equal(result.status, 0, result.stdout + result.stderr);
+        assert.deepEqual(readFileSync(target), bytes);
+        assert.equal(statSync(target).mode & 0o7777, 0o750);
+        assert.equal(result.outcomes[0]?.matches, true, JSON.stringify(result.outcomes));
+        assert.deepEqual(leftovers(sub), []);
+      },
+    );
 
     it('a temp name that already exists is refused, nothing written, the stranger left alone', { skip }, () => {
       const sub = mkdtempSync(join(dir, 'taken-'));
@@ -160,11 +218,17 @@ for (const shell of shells) {
       ];
       const { status, outcomes, stdout } = run(shell.argv, changes);
       assert.equal(status, 1);
-      assert.deepEqual(outcomes.map((o) => o.status), ['applied', 'failed', 'not-run']);
-      assert.match(outcomes[1]?.error ?? '', /cannot create \S+\/no-such-dir\/\.conntrack-fleet\.[0-9a-f]{16}\.1: (Directory nonexistent|nonexistent directory|No such file or directory)/);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['applied', 'failed', 'not-run'],
+      );
+      assert.match(
+        outcomes[1]?.error ?? '',
+        /cannot create \S+\/no-such-dir\/\.conntrack-fleet\.[0-9a-f]{16}\.1: (Directory nonexistent|nonexistent directory|No such file or directory)/,
+      );
       assert.deepEqual(outcomes[1]?.mismatches, [`${join(dir, 'no-such-dir', 'x.conf')} is absent, expected present`]);
       assert.equal(readFileSync(untouched, 'utf8'), '1\n');
-      assert.match(stdout, new RegExp(`^@@cf ${token} end failed$`, "m"));
+      assert.match(stdout, new RegExp(`^@@cf ${token} end failed$`, 'm'));
     });
 
     it('a knob the kernel refuses fails with the write error', { skip }, () => {
@@ -177,7 +241,12 @@ for (const shell of shells) {
 
     it('removes the temp file when the write fails after creating it', { skip }, () => {
       const sub = mkdtempSync(join(dir, 'bad-'));
-      const bad: Change = { kind: 'file', path: join(sub, 'x.conf'), before: null, after: { contentBase64: '@@@not base64@@@', mode: 0o644, uid: 0, gid: 0 } };
+      const bad: Change = {
+        kind: 'file',
+        path: join(sub, 'x.conf'),
+        before: null,
+        after: { contentBase64: '@@@not base64@@@', mode: 0o644, uid: 0, gid: 0 },
+      };
       const [outcome] = run(shell.argv, [bad]).outcomes;
       assert.equal(outcome?.status, 'failed');
       assert.match(outcome?.error ?? '', /base64/);
@@ -192,12 +261,21 @@ for (const shell of shells) {
         { kind: 'module-unload', module: 'nf_conntrack' },
       ];
       const { outcomes } = run(shell.argv, unload);
-      assert.deepEqual(outcomes.map((o) => o.status), ['applied', 'failed', 'not-run']);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['applied', 'failed', 'not-run'],
+      );
       assert.equal(outcomes[0]?.matches, true);
-      assert.equal(outcomes[1]?.error, 'rmmod: ERROR: Module busy is in use by: holder — likely cause: another module, a rule or a process still holds it');
+      assert.equal(
+        outcomes[1]?.error,
+        'rmmod: ERROR: Module busy is in use by: holder — likely cause: another module, a rule or a process still holds it',
+      );
       assert.deepEqual(outcomes[1]?.mismatches, ['busy is still loaded']);
       const reload = run(shell.argv, invertChanges(unload.slice(0, 1)));
-      assert.deepEqual(reload.outcomes.map((o) => [o.status, o.matches]), [['applied', true]]);
+      assert.deepEqual(
+        reload.outcomes.map((o) => [o.status, o.matches]),
+        [['applied', true]],
+      );
     });
 
     it('continueOnError attempts every change and still exits 1', { skip }, () => {
@@ -209,7 +287,10 @@ for (const shell of shells) {
       ];
       const { status, outcomes } = run(shell.argv, changes, { continueOnError: true });
       assert.equal(status, 1);
-      assert.deepEqual(outcomes.map((o) => o.status), ['failed', 'applied']);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['failed', 'applied'],
+      );
       assert.equal(readFileSync(later, 'utf8'), '2\n');
     });
   });
@@ -218,14 +299,23 @@ for (const shell of shells) {
 describe('apply script on this machine', () => {
   it('reports module state as unknown when lsmod cannot read /proc/modules', (t) => {
     if (existsSync('/proc/modules')) return t.skip('this machine has /proc/modules');
-    const result = spawnSync('sh', ['-s'], { input: buildApplyScript([{ kind: 'module-load', module: 'nf_conntrack' }], { token }), encoding: 'utf8' });
+    const result = spawnSync('sh', ['-s'], {
+      input: buildApplyScript([{ kind: 'module-load', module: 'nf_conntrack' }], { token }),
+      encoding: 'utf8',
+    });
     const [outcome] = parseApplyOutput(result.stdout, [{ kind: 'module-load', module: 'nf_conntrack' }], token);
     assert.equal(outcome?.readBack?.kind === 'module' && outcome.readBack.loaded, null);
     assert.match(outcome!.mismatches[0]!, /could not tell whether it is loaded/);
   });
 
   it('rejects relative paths and odd module names instead of writing them', () => {
-    assert.throws(() => buildApplyScript([makeKnobChange({ key: 'k', path: 'relative', before: '1', after: '2' })], { token }), /absolute/);
-    assert.throws(() => buildApplyScript([{ kind: 'module-unload', module: '-f nf_nat' }], { token }), /not a module name/);
+    assert.throws(
+      () => buildApplyScript([makeKnobChange({ key: 'k', path: 'relative', before: '1', after: '2' })], { token }),
+      /absolute/,
+    );
+    assert.throws(
+      () => buildApplyScript([{ kind: 'module-unload', module: '-f nf_nat' }], { token }),
+      /not a module name/,
+    );
   });
 });

@@ -21,7 +21,10 @@ describe('diffFile', () => {
     const lines = Array.from({ length: 20 }, (_, i) => String(i + 1));
     const changed = lines.map((l) => (l === '2' || l === '18' ? `${l}!` : l));
     const out = diffFile('/f', textFile(lines.join('\n') + '\n'), textFile(changed.join('\n') + '\n'));
-    assert.deepEqual(out.split('\n').filter((l) => l.startsWith('@@')), ['@@ -1,5 +1,5 @@', '@@ -15,6 +15,6 @@']);
+    assert.deepEqual(
+      out.split('\n').filter((l) => l.startsWith('@@')),
+      ['@@ -1,5 +1,5 @@', '@@ -15,6 +15,6 @@'],
+    );
   });
 
   it('creation and removal diff against /dev/null', () => {
@@ -37,7 +40,10 @@ describe('diffFile', () => {
   });
 
   it('shows a mode change and is empty when nothing differs', () => {
-    assert.equal(diffFile('/f', textFile('a\n'), textFile('a\n', 0o600)), 'old mode 644\nnew mode 600\n--- /f\n+++ /f\n');
+    assert.equal(
+      diffFile('/f', textFile('a\n'), textFile('a\n', 0o600)),
+      'old mode 644\nnew mode 600\n--- /f\n+++ /f\n',
+    );
     assert.equal(diffFile('/f', textFile('a\n'), textFile('a\n')), '');
   });
 });
@@ -51,8 +57,14 @@ describe('diffFile output applies with patch(1)', () => {
   const hasPatch = spawnSync('patch', ['--version']).status === 0;
   const pairs = [
     ['a\nb\nc\n', 'a\nc\nd\n'],
-    ['x = 1\nnet.netfilter.nf_conntrack_max=1\ny = 2', 'x = 1\n# off: net.netfilter.nf_conntrack_max=1\ny = 2\n\n# BEGIN\nk = v\n# END\n'],
-    [Array.from({ length: 30 }, (_, i) => `l${i}`).join('\n') + '\n', Array.from({ length: 30 }, (_, i) => (i % 7 === 3 ? `L${i}` : `l${i}`)).join('\n') + '\n'],
+    [
+      'x = 1\nnet.netfilter.nf_conntrack_max=1\ny = 2',
+      'x = 1\n# off: net.netfilter.nf_conntrack_max=1\ny = 2\n\n# BEGIN\nk = v\n# END\n',
+    ],
+    [
+      Array.from({ length: 30 }, (_, i) => `l${i}`).join('\n') + '\n',
+      Array.from({ length: 30 }, (_, i) => (i % 7 === 3 ? `L${i}` : `l${i}`)).join('\n') + '\n',
+    ],
     ['', 'new\n'],
   ];
   pairs.forEach(([before, after], index) => {
@@ -62,7 +74,9 @@ describe('diffFile output applies with patch(1)', () => {
       try {
         writeFileSync(join(dir, 'before'), before!);
         writeFileSync(join(dir, 'diff'), diffFile('/f', textFile(before!), textFile(after!)));
-        const run = spawnSync('patch', ['-s', '-o', join(dir, 'out'), join(dir, 'before'), join(dir, 'diff')], { encoding: 'utf8' });
+        const run = spawnSync('patch', ['-s', '-o', join(dir, 'out'), join(dir, 'before'), join(dir, 'diff')], {
+          encoding: 'utf8',
+        });
         assert.equal(run.status, 0, run.stderr + run.stdout);
         assert.equal(readFileSync(join(dir, 'out'), 'utf8'), after);
       } finally {

@@ -15,7 +15,13 @@ const hashsize = makeKnobChange({
 });
 
 const changes: Change[] = [
-  { kind: 'knob', key: 'nf_conntrack_max', path: '/proc/sys/net/netfilter/nf_conntrack_max', before: '65536', after: '262144' },
+  {
+    kind: 'knob',
+    key: 'nf_conntrack_max',
+    path: '/proc/sys/net/netfilter/nf_conntrack_max',
+    before: '65536',
+    after: '262144',
+  },
   hashsize,
   { kind: 'file', path: '/etc/sysctl.conf', before: textFile('a\n'), after: textFile('b\n', 0o600) },
   { kind: 'file', path: '/etc/modules-load.d/conntrack-fleet.conf', before: null, after: textFile('nf_conntrack\n') },
@@ -28,8 +34,19 @@ describe('invertChanges', () => {
     const undo = invertChanges(changes);
     assert.deepEqual(undo[0], { kind: 'module-unload', module: 'nf_conntrack' });
     assert.deepEqual(undo[1], { kind: 'module-load', module: 'nf_nat' });
-    assert.deepEqual(undo[2], { kind: 'file', path: '/etc/modules-load.d/conntrack-fleet.conf', before: textFile('nf_conntrack\n'), after: null });
-    assert.deepEqual(undo[5], { kind: 'knob', key: 'nf_conntrack_max', path: '/proc/sys/net/netfilter/nf_conntrack_max', before: '262144', after: '65536' });
+    assert.deepEqual(undo[2], {
+      kind: 'file',
+      path: '/etc/modules-load.d/conntrack-fleet.conf',
+      before: textFile('nf_conntrack\n'),
+      after: null,
+    });
+    assert.deepEqual(undo[5], {
+      kind: 'knob',
+      key: 'nf_conntrack_max',
+      path: '/proc/sys/net/netfilter/nf_conntrack_max',
+      before: '262144',
+      after: '65536',
+    });
   });
 
   it('an inverted knob keeps its mirrors and expects the exact old value', () => {

@@ -17,7 +17,14 @@ const script = path.join(dir, 'completion.bash');
 /** What TAB offers after `words` (the last word is the one being completed). */
 function complete(...words: string[]): string[] {
   const quoted = ['conntrack-fleet', ...words].map((w) => `'${w}'`).join(' ');
-  const result = spawnSync('bash', ['-c', `source ${script}; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length}; _conntrack_fleet; printf '%s\\n' "\${COMPREPLY[@]}"`], { cwd: repoDir, encoding: 'utf8' });
+  const result = spawnSync(
+    'bash',
+    [
+      '-c',
+      `source ${script}; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length}; _conntrack_fleet; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
+    { cwd: repoDir, encoding: 'utf8' },
+  );
   assert.equal(result.status, 0, result.stderr);
   return result.stdout.split('\n').filter(Boolean).sort();
 }
@@ -34,15 +41,25 @@ describe('completion', () => {
     [['ch'], ['check']],
     [['r'], ['report', 'rollback', 'run', 'runs']],
     [['check', '--sh'], ['--shard']],
-    [['run', '-o', ''], ['json', 'plain', 'tree']],
-    [['report', ''], ['--help', 'merge']],
+    [
+      ['run', '-o', ''],
+      ['json', 'plain', 'tree'],
+    ],
+    [
+      ['report', ''],
+      ['--help', 'merge'],
+    ],
     [['report', 'merge', '--rep'], ['--report']],
-    [['completion', ''], ['--help', 'bash', 'zsh']],
+    [
+      ['completion', ''],
+      ['--help', 'bash', 'zsh'],
+    ],
     [['run', 'playbooks/ca'], ['playbooks/canary-tune.yaml']],
     [['validate', 'x', '-i', 'inventories/example.i'], ['inventories/example.ini']],
   ];
   for (const [words, expected] of cases) {
-    it(`conntrack-fleet ${words.join(' ')}<TAB> → ${expected.join(' ')}`, () => assert.deepEqual(complete(...words), expected));
+    it(`conntrack-fleet ${words.join(' ')}<TAB> → ${expected.join(' ')}`, () =>
+      assert.deepEqual(complete(...words), expected));
   }
 
   it('zsh: the same function behind bashcompinit; an unknown shell is exit 2', async () => {
@@ -56,10 +73,14 @@ describe('completion', () => {
     assert.match(fish.stderr, /Allowed choices are bash, zsh/);
   });
 
-  it('zsh parses the script (zsh -n)', { skip: resolveCommand('zsh') ? false : 'zsh is not installed (apt-get install -y zsh)' }, async () => {
-    const zshScript = path.join(dir, 'completion.zsh');
-    writeFileSync(zshScript, (await runCli(['completion', 'zsh'])).stdout);
-    const result = spawnSync('zsh', ['-n', zshScript], { encoding: 'utf8' });
-    assert.equal(result.status, 0, result.stderr);
-  });
+  it(
+    'zsh parses the script (zsh -n)',
+    { skip: resolveCommand('zsh') ? false : 'zsh is not installed (apt-get install -y zsh)' },
+    async () => {
+      const zshScript = path.join(dir, 'completion.zsh');
+      writeFileSync(zshScript, (await runCli(['completion', 'zsh'])).stdout);
+      const result = spawnSync('zsh', ['-n', zshScript], { encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+    },
+  );
 });

@@ -6,7 +6,13 @@ import { test } from 'node:test';
 import { connectOptionsFrom, type HostOptionValues } from '../../src/cli/options.js';
 import { InputError } from '../../src/errors.js';
 
-const base: HostOptionValues = { inventory: ['inv.yaml'], forks: '20', connectTimeout: '10000', keepaliveInterval: '15000', maxHandshakes: '10' };
+const base: HostOptionValues = {
+  inventory: ['inv.yaml'],
+  forks: '20',
+  connectTimeout: '10000',
+  keepaliveInterval: '15000',
+  maxHandshakes: '10',
+};
 
 test('--known-hosts and --global-known-hosts must name existing files: a typo is not an empty trust store', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ctf-opt-'));
@@ -17,16 +23,30 @@ test('--known-hosts and --global-known-hosts must name existing files: a typo is
   const options = connectOptionsFrom({ ...base, knownHosts: user, globalKnownHosts: [global, '/dev/null'] });
   assert.equal(options.knownHostsFile, user);
   assert.deepEqual(options.globalKnownHostsFiles, [global, '/dev/null']);
-  assert.equal(connectOptionsFrom(base).globalKnownHostsFiles, undefined, 'default: GlobalKnownHostsFile, else /etc/ssh');
+  assert.equal(
+    connectOptionsFrom(base).globalKnownHostsFiles,
+    undefined,
+    'default: GlobalKnownHostsFile, else /etc/ssh',
+  );
   const missing = join(dir, 'nope');
-  assert.throws(() => connectOptionsFrom({ ...base, knownHosts: missing }), (e) => e instanceof InputError && e.message === `--known-hosts ${missing}: no such file`);
-  assert.throws(() => connectOptionsFrom({ ...base, globalKnownHosts: [missing] }), (e) => e instanceof InputError && /--global-known-hosts .*: no such file/.test(e.message));
+  assert.throws(
+    () => connectOptionsFrom({ ...base, knownHosts: missing }),
+    (e) => e instanceof InputError && e.message === `--known-hosts ${missing}: no such file`,
+  );
+  assert.throws(
+    () => connectOptionsFrom({ ...base, globalKnownHosts: [missing] }),
+    (e) => e instanceof InputError && /--global-known-hosts .*: no such file/.test(e.message),
+  );
 });
 
 test('-K and --ask-become-pass set askBecomePass, as ansible-playbook -K; absent by default', async () => {
   const { Command } = await import('commander');
   const { addHostOptions } = await import('../../src/cli/options.js');
-  for (const [args, expected] of [[['-K'], true], [['--ask-become-pass'], true], [[], undefined]] as const) {
+  for (const [args, expected] of [
+    [['-K'], true],
+    [['--ask-become-pass'], true],
+    [[], undefined],
+  ] as const) {
     const command = addHostOptions(new Command('x')).exitOverride();
     command.parse(['-i', 'inv.yaml', ...args], { from: 'user' });
     assert.equal(command.opts<HostOptionValues>().askBecomePass, expected, args.join(' '));

@@ -10,44 +10,109 @@ import type { HostReport, RunReport } from '../../src/report/run-report.js';
 import type { HostOutcome } from '../../src/runner/outcome.js';
 import { runCli } from '../integration/run-cli.js';
 
-const host = (name: string, outcome: HostOutcome): HostReport => ({ host: name, outcome, batch: 0, error: null, warnings: [], steps: [], rollback_mismatches: [] });
-const report = (runId: string, exitCode: number, hosts: HostReport[], started = '2026-11-30T01:00:00.000Z', finished = '2026-11-30T01:05:00.000Z'): RunReport => ({
-  run_id: runId, playbook: 'playbooks/tune.yaml', started_at: started, finished_at: finished, exit_code: exitCode, check_mode: false, hosts, summary: {} as RunReport['summary'], gates: [],
+const host = (name: string, outcome: HostOutcome): HostReport => ({
+  host: name,
+  outcome,
+  batch: 0,
+  error: null,
+  warnings: [],
+  steps: [],
+  rollback_mismatches: [],
+});
+const report = (
+  runId: string,
+  exitCode: number,
+  hosts: HostReport[],
+  started = '2026-11-30T01:00:00.000Z',
+  finished = '2026-11-30T01:05:00.000Z',
+): RunReport => ({
+  run_id: runId,
+  playbook: 'playbooks/tune.yaml',
+  started_at: started,
+  finished_at: finished,
+  exit_code: exitCode,
+  check_mode: false,
+  hosts,
+  summary: {} as RunReport['summary'],
+  gates: [],
 });
 
 describe('mergeRunReports', () => {
   const cases: [string, RunReport[], number][] = [
     ['all changed → 0', [report('A', 0, [host('a', 'changed')]), report('B', 0, [host('b', 'unchanged')])], 0],
-    ['one failed host in one shard → 1', [report('A', 0, [host('a', 'changed')]), report('B', 1, [host('b', 'rolled-back')])], 1],
-    ['one shard stopped its rollout → 3', [report('A', 0, [host('a', 'changed')]), report('B', 3, [host('b', 'failed'), host('c', 'skipped')])], 3],
-    ['a failed rollback beats a stop → 4', [report('A', 3, [host('a', 'failed')]), report('B', 4, [host('b', 'rollback-failed')])], 4],
-    ['an interrupted shard → 130', [report('A', 130, [host('a', 'changed')]), report('B', 0, [host('b', 'changed')])], 130],
+    [
+      'one failed host in one shard → 1',
+      [report('A', 0, [host('a', 'changed')]), report('B', 1, [host('b', 'rolled-back')])],
+      1,
+    ],
+    [
+      'one shard stopped its rollout → 3',
+      [report('A', 0, [host('a', 'changed')]), report('B', 3, [host('b', 'failed'), host('c', 'skipped')])],
+      3,
+    ],
+    [
+      'a failed rollback beats a stop → 4',
+      [report('A', 3, [host('a', 'failed')]), report('B', 4, [host('b', 'rollback-failed')])],
+      4,
+    ],
+    [
+      'an interrupted shard → 130',
+      [report('A', 130, [host('a', 'changed')]), report('B', 0, [host('b', 'changed')])],
+      130,
+    ],
   ];
   for (const [name, reports, exitCode] of cases) {
     it(name, () => {
       const merged = mergeRunReports(reports.map((r, i) => ({ file: `s${i + 1}.json`, report: r })));
       assert.equal(merged.exit_code, exitCode);
-      assert.equal(merged.hosts.length, reports.reduce((n, r) => n + r.hosts.length, 0));
+      assert.equal(
+        merged.hosts.length,
+        reports.reduce((n, r) => n + r.hosts.length, 0),
+      );
     });
   }
 
   it('counts, time span, run ids and shards', () => {
     const merged = mergeRunReports([
-      { file: 'a.json', report: report('A', 0, [host('a', 'changed'), host('c', 'unchanged')], '2026-11-30T01:00:00.000Z', '2026-11-30T01:02:00.000Z') },
-      { file: 'b.json', report: report('B', 0, [host('b', 'changed')], '2026-11-30T00:59:00.000Z', '2026-11-30T01:07:00.000Z') },
+      {
+        file: 'a.json',
+        report: report(
+          'A',
+          0,
+          [host('a', 'changed'), host('c', 'unchanged')],
+          '2026-11-30T01:00:00.000Z',
+          '2026-11-30T01:02:00.000Z',
+        ),
+      },
+      {
+        file: 'b.json',
+        report: report('B', 0, [host('b', 'changed')], '2026-11-30T00:59:00.000Z', '2026-11-30T01:07:00.000Z'),
+      },
     ]);
     assert.equal(merged.summary.changed, 2);
     assert.equal(merged.summary.unchanged, 1);
     assert.equal(merged.started_at, '2026-11-30T00:59:00.000Z');
     assert.equal(merged.finished_at, '2026-11-30T01:07:00.000Z');
     assert.equal(merged.run_id, null, 'different run ids');
-    assert.deepEqual(merged.shards.map((s) => [s.file, s.run_id, s.hosts]), [['a.json', 'A', 2], ['b.json', 'B', 1]]);
+    assert.deepEqual(
+      merged.shards.map((s) => [s.file, s.run_id, s.hosts]),
+      [
+        ['a.json', 'A', 2],
+        ['b.json', 'B', 1],
+      ],
+    );
   });
 
   it('a host in two reports is bad input naming both files', () => {
     assert.throws(
-      () => mergeRunReports([{ file: 'a.json', report: report('A', 0, [host('x', 'changed')]) }, { file: 'b.json', report: report('B', 0, [host('x', 'changed')]) }]),
-      (e: unknown) => e instanceof InputError && e.message === 'b.json: host x is also in a.json; shards must not overlap (same N, each I once)',
+      () =>
+        mergeRunReports([
+          { file: 'a.json', report: report('A', 0, [host('x', 'changed')]) },
+          { file: 'b.json', report: report('B', 0, [host('x', 'changed')]) },
+        ]),
+      (e: unknown) =>
+        e instanceof InputError &&
+        e.message === 'b.json: host x is also in a.json; shards must not overlap (same N, each I once)',
     );
   });
 
@@ -58,7 +123,11 @@ describe('mergeRunReports', () => {
     ['a bad outcome', JSON.stringify(report('A', 0, [host('a', 'exploded' as HostOutcome)])), /unknown "outcome"/],
   ];
   for (const [name, text, message] of bad) {
-    it(`parseRunReport: ${name}`, () => assert.throws(() => parseRunReport('r.json', text), (e: unknown) => e instanceof InputError && message.test(e.message)));
+    it(`parseRunReport: ${name}`, () =>
+      assert.throws(
+        () => parseRunReport('r.json', text),
+        (e: unknown) => e instanceof InputError && message.test(e.message),
+      ));
   }
 });
 
@@ -79,7 +148,10 @@ describe('report merge (CLI)', () => {
     assert.equal(result.exitCode, 1, result.stderr);
     assert.equal(result.stderr, 'merged 2 reports: 2 hosts: 1 changed, 1 unreachable (exit 1)\n');
     const merged = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
-    assert.deepEqual(merged.hosts.map((h) => h.host), ['a', 'b']);
+    assert.deepEqual(
+      merged.hosts.map((h) => h.host),
+      ['a', 'b'],
+    );
     assert.equal(merged.exit_code, 1);
   });
 

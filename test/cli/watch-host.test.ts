@@ -5,7 +5,12 @@ import type { TimedSample } from '../../src/facts/sample-rates.js';
 import { defaultConnectOptions, type Connection, type ExecResult } from '../../src/transport/connection.js';
 import { localTarget } from '../facts/local-connection.js';
 
-const answer: ExecResult = { stdout: '/proc/sys/net/netfilter/nf_conntrack_count:10\n/proc/sys/net/netfilter/nf_conntrack_max:100\n@@done\n', stderr: '', exitCode: 0, signal: null };
+const answer: ExecResult = {
+  stdout: '/proc/sys/net/netfilter/nf_conntrack_count:10\n/proc/sys/net/netfilter/nf_conntrack_max:100\n@@done\n',
+  stderr: '',
+  exitCode: 0,
+  signal: null,
+};
 
 /** A connection whose runScript answers from `replies` in turn; `null` = never answers (a host gone silent). */
 function fakeConnection(replies: Array<ExecResult | null>, closed: string[]): Connection {
@@ -16,7 +21,9 @@ function fakeConnection(replies: Array<ExecResult | null>, closed: string[]): Co
       return reply ? Promise.resolve(reply) : new Promise<ExecResult>(() => undefined);
     },
     hold: () => Promise.reject(new Error('not used')),
-    close: async () => { closed.push('closed'); },
+    close: async () => {
+      closed.push('closed');
+    },
     onLost: () => undefined,
   };
 }
@@ -38,10 +45,16 @@ describe('watchHost: one kept connection, silent hosts shown, reconnects', () =>
   it('answers on one connection: one connect for all samples, closed at the end', async () => {
     const closed: string[] = [];
     let connects = 0;
-    const { recorded, run } = loop(async () => { connects += 1; return fakeConnection([answer, answer, answer], closed); }, 3);
+    const { recorded, run } = loop(async () => {
+      connects += 1;
+      return fakeConnection([answer, answer, answer], closed);
+    }, 3);
     await run();
     assert.equal(connects, 1);
-    assert.deepEqual(recorded.map((r) => r.sample?.count), [10, 10, 10]);
+    assert.deepEqual(
+      recorded.map((r) => r.sample?.count),
+      [10, 10, 10],
+    );
     assert.deepEqual(closed, ['closed']);
   });
 
@@ -49,7 +62,12 @@ describe('watchHost: one kept connection, silent hosts shown, reconnects', () =>
     const closed: string[] = [];
     const connections = [fakeConnection([null], closed), fakeConnection([answer], closed)];
     let connects = 0;
-    const { recorded, run } = loop(async () => { connects += 1; const next = connections.shift(); assert.ok(next); return next; }, 2);
+    const { recorded, run } = loop(async () => {
+      connects += 1;
+      const next = connections.shift();
+      assert.ok(next);
+      return next;
+    }, 2);
     await run();
     assert.equal(recorded[0]?.sample, null);
     assert.match(recorded[0]?.error ?? '', /^no answer within 100 ms/);
@@ -66,12 +84,19 @@ describe('watchHost: one kept connection, silent hosts shown, reconnects', () =>
       return fakeConnection([answer], []);
     }, 2);
     await run();
-    assert.deepEqual(recorded.map((r) => r.error), ['connect ECONNREFUSED 127.0.0.1:22', null]);
+    assert.deepEqual(
+      recorded.map((r) => r.error),
+      ['connect ECONNREFUSED 127.0.0.1:22', null],
+    );
   });
 
   it('the stop signal ends the loop before the next sample', async () => {
     const stop = new AbortController();
-    const { recorded, run } = loop(async () => fakeConnection([answer, answer, answer], []), Number.POSITIVE_INFINITY, stop.signal);
+    const { recorded, run } = loop(
+      async () => fakeConnection([answer, answer, answer], []),
+      Number.POSITIVE_INFINITY,
+      stop.signal,
+    );
     const running = run();
     await new Promise((r) => setTimeout(r, 20));
     stop.abort();

@@ -11,7 +11,8 @@ const distances: Array<[string, string, number]> = [
   ['vlaue', 'value', 1],
   ['kitten', 'sitting', 3],
 ];
-for (const [a, b, want] of distances) test(`editDistance(${a}, ${b}) = ${want}`, () => assert.equal(editDistance(a, b), want));
+for (const [a, b, want] of distances)
+  test(`editDistance(${a}, ${b}) = ${want}`, () => assert.equal(editDistance(a, b), want));
 
 const steps = ['check_count', 'raise_max', 'set_hashsize', 'set_timeouts', 'persist', 'unload_nat'];
 const nearest: Array<[string, readonly string[], string | undefined]> = [

@@ -33,7 +33,8 @@ describe('escapeOutput: painted reporter text keeps its colours, lines and tabs,
     ['over\rwrite', 'over\\rwrite'],
     ['csi\u009b2J', 'csi\\x9b2J'],
   ];
-  for (const [input, expected] of cases) it(`${JSON.stringify(input)}`, () => assert.equal(escapeOutput(input), expected));
+  for (const [input, expected] of cases)
+    it(`${JSON.stringify(input)}`, () => assert.equal(escapeOutput(input), expected));
 });
 
 describe('stringifyJson: no raw C1 control in JSON output, same value when parsed', () => {

@@ -5,7 +5,16 @@ import { documentValue, parseYamlSource } from '../../src/config/yaml-source.js'
 import { yamlLines } from './input-error-assert.js';
 import { playbookFrom } from '../playbook/playbook-from.js';
 
-const text = yamlLines('defaults: &d', '  value: 5', '  min: 1', 'steps:', '  - raise_max:', '      <<: *d', '      min: 2', '  - raise_max: *d');
+const text = yamlLines(
+  'defaults: &d',
+  '  value: 5',
+  '  min: 1',
+  'steps:',
+  '  - raise_max:',
+  '      <<: *d',
+  '      min: 2',
+  '  - raise_max: *d',
+);
 
 test('merge keys are applied when a whole document is read (playbooks share this loader)', () => {
   const source = parseYamlSource('p.yaml', text);
@@ -30,14 +39,16 @@ for (const c of positions) {
 }
 
 test('a playbook step may take its options through a merge key', () => {
-  const playbook = playbookFrom(yamlLines(
-    'hosts: all',
-    'steps:',
-    '  - raise_max: &rm {value: 262144, min: 131072}',
-    '  - raise_max:',
-    '      <<: *rm',
-    '      value: 300000',
-  ));
+  const playbook = playbookFrom(
+    yamlLines(
+      'hosts: all',
+      'steps:',
+      '  - raise_max: &rm {value: 262144, min: 131072}',
+      '  - raise_max:',
+      '      <<: *rm',
+      '      value: 300000',
+    ),
+  );
   const [first, second] = playbook.steps.map((step) => (step as { options: Record<string, unknown> }).options);
   assert.equal(first?.['value'], 262144);
   assert.deepEqual([second?.['value'], second?.['min']], [300000, 131072]);

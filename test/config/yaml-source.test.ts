@@ -7,7 +7,11 @@ import { loadYamlSource, parseYamlSource } from '../../src/config/yaml-source.js
 import { assertInputError, yamlLines } from './input-error-assert.js';
 
 test('a missing file is an InputError at 1:1 saying it was not found', () => {
-  assertInputError(() => loadYamlSource('no/such/inventory.yaml', 'inventory'), 'no/such/inventory.yaml:1:1', /^inventory not found; expected a readable YAML file$/);
+  assertInputError(
+    () => loadYamlSource('no/such/inventory.yaml', 'inventory'),
+    'no/such/inventory.yaml:1:1',
+    /^inventory not found; expected a readable YAML file$/,
+  );
 });
 
 test('a directory is reported as such', () => {
@@ -17,7 +21,11 @@ test('a directory is reported as such', () => {
 
 test('a syntax error carries the parser position and no code excerpt', () => {
   const text = yamlLines('hosts: all', 'steps:', '  - check_count: {a: 1', 'x: 2');
-  const error = assertInputError(() => parseYamlSource('p.yaml', text), 'p.yaml:4:1', /^invalid YAML: .+; expected well-formed YAML$/);
+  const error = assertInputError(
+    () => parseYamlSource('p.yaml', text),
+    'p.yaml:4:1',
+    /^invalid YAML: .+; expected well-formed YAML$/,
+  );
   assert.doesNotMatch(error.message, /\n/);
 });
 

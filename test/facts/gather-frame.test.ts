@@ -26,8 +26,20 @@ test('markers, values, problems and sections; content that looks like a marker s
   assert.deepEqual(frame.values, { kernel: '6.1.0-18-amd64', uid: '0', empty: '' });
   assert.deepEqual(frame.problems, ['nft not found: nf_tables rules were not read']);
   assert.equal(frame.complete, true);
-  assert.deepEqual(frame.sections[0], { name: 'rules', arg: 'iptables-save', lines: ['@@end', '@@done'], stderrLines: ['iptables-save: warning'], exitCode: 0 });
-  assert.deepEqual(frame.sections[1], { name: 'knobs', arg: '', lines: ['/a\terw\t1'], stderrLines: [], exitCode: null });
+  assert.deepEqual(frame.sections[0], {
+    name: 'rules',
+    arg: 'iptables-save',
+    lines: ['@@end', '@@done'],
+    stderrLines: ['iptables-save: warning'],
+    exitCode: 0,
+  });
+  assert.deepEqual(frame.sections[1], {
+    name: 'knobs',
+    arg: '',
+    lines: ['/a\terw\t1'],
+    stderrLines: [],
+    exitCode: null,
+  });
   assert.deepEqual(findMissingParts(frame), []);
 });
 
@@ -35,5 +47,10 @@ test('cut short: no done marker, an unterminated section is dropped', () => {
   const frame = splitGatherOutput('@@value kernel x\n@@begin knobs\n|/a\terw\t1\n');
   assert.equal(frame.sections.length, 0);
   assert.deepEqual(findMissingParts(frame), ['the @@done marker', 'value uid', 'section knobs']);
-  assert.deepEqual(findMissingParts(splitGatherOutput('')), ['the @@done marker', 'value kernel', 'value uid', 'section knobs']);
+  assert.deepEqual(findMissingParts(splitGatherOutput('')), [
+    'the @@done marker',
+    'value kernel',
+    'value uid',
+    'section knobs',
+  ]);
 });

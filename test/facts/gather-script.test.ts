@@ -69,7 +69,14 @@ for (const { name, base64 } of userlands) {
     const bytes = Buffer.from([0, 10, 13, 255, 64, 10, 10]);
     writeFileSync(file, bytes);
     const request = { files: [file] };
-    const result = await runScriptLocally(buildGatherScript(request), ['env', '-i', `PATH=${bin}`, busybox, 'sh', '-s']);
+    const result = await runScriptLocally(buildGatherScript(request), [
+      'env',
+      '-i',
+      `PATH=${bin}`,
+      busybox,
+      'sh',
+      '-s',
+    ]);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.match(result.stdout, base64 === 'missing' ? /^\|hex [0-9a-f]+$/m : /^\|base64 \S+$/m);
     const facts = parseGatherOutput(result.stdout, request);

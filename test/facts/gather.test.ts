@@ -9,7 +9,10 @@ import { notRootProblem } from '../../src/facts/gather-output.js';
 import { localConnection } from './local-connection.js';
 import { createNetns, hasCommand, isRoot, runOrThrow } from './local-shell.js';
 
-const binary = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from('no newline at the end')]);
+const binary = Buffer.concat([
+  Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+  Buffer.from('no newline at the end'),
+]);
 let dir = '';
 let netns: { name: string; remove: () => void } | null = null;
 const paths = { text: '', binary: '', odd: '', secret: '', absent: '' };
@@ -31,7 +34,8 @@ before(() => {
   if (isRoot()) {
     chownSync(paths.binary, 1234, 5678);
     netns = createNetns('gather');
-    if (hasCommand('iptables')) runOrThrow(['ip', 'netns', 'exec', netns.name, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-j', 'MASQUERADE']);
+    if (hasCommand('iptables'))
+      runOrThrow(['ip', 'netns', 'exec', netns.name, 'iptables', '-t', 'nat', '-A', 'POSTROUTING', '-j', 'MASQUERADE']);
   }
 });
 
@@ -42,7 +46,11 @@ after(() => {
 
 const request = () => ({ files: [paths.text, paths.binary, paths.odd, paths.absent] });
 
-const shells = [['sh', '-s'], ['bash', '-s'], ['busybox', 'sh', '-s']];
+const shells = [
+  ['sh', '-s'],
+  ['bash', '-s'],
+  ['busybox', 'sh', '-s'],
+];
 
 for (const shell of shells) {
   test(`real run as root in a fresh netns under ${shell.join(' ')}`, async (t) => {
@@ -63,7 +71,12 @@ for (const shell of shells) {
     assert.equal(facts.knobs.max.writable, false, 'nf_conntrack_max is read-only outside the initial netns');
     assert.equal(facts.kubeProxy, false);
     assert.ok(facts.stats && 'drop' in facts.stats.all);
-    assert.deepEqual(facts.files[paths.text], { contentBase64: Buffer.from('net.netfilter.nf_conntrack_max = 262144\n').toString('base64'), mode: 0o644, uid: 0, gid: 0 });
+    assert.deepEqual(facts.files[paths.text], {
+      contentBase64: Buffer.from('net.netfilter.nf_conntrack_max = 262144\n').toString('base64'),
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+    });
     const copy = facts.files[paths.binary];
     assert.ok(copy && Buffer.from(copy.contentBase64, 'base64').equals(binary), 'binary bytes survive');
     assert.deepEqual([copy.mode, copy.uid, copy.gid], [0o640, 1234, 5678]);
@@ -71,7 +84,10 @@ for (const shell of shells) {
     assert.equal(facts.files[paths.absent], null);
     if (hasCommand('iptables')) {
       assert.equal(facts.natRulesInUse, true);
-      assert.ok(facts.natRuleEvidence.includes('iptables-save: -t nat -A POSTROUTING -j MASQUERADE'), facts.natRuleEvidence.join('\n'));
+      assert.ok(
+        facts.natRuleEvidence.includes('iptables-save: -t nat -A POSTROUTING -j MASQUERADE'),
+        facts.natRuleEvidence.join('\n'),
+      );
     }
   });
 }
@@ -92,7 +108,11 @@ test('real run as an unprivileged user: reads what it can, says what it cannot',
   assert.ok(!(paths.secret in facts.files), 'an unreadable file is unknown, never "absent"');
   assert.ok(facts.problems.some((p) => p.startsWith(`${paths.secret} cannot be read`)));
   assert.equal(facts.files[paths.absent], null);
-  if (hasCommand('iptables-save')) assert.ok(facts.problems.some((p) => p.startsWith('iptables-save failed')), facts.problems.join('\n'));
+  if (hasCommand('iptables-save'))
+    assert.ok(
+      facts.problems.some((p) => p.startsWith('iptables-save failed')),
+      facts.problems.join('\n'),
+    );
 });
 
 test('exactly ONE runScript call, with a fake connection running the script locally', async () => {
@@ -104,10 +124,26 @@ test('exactly ONE runScript call, with a fake connection running the script loca
 });
 
 const failures = [
-  { name: 'non-zero exit', result: { stdout: '', stderr: 'sh: 1: syntax error', exitCode: 2, signal: null }, message: /exit 2\): syntax error$/ },
-  { name: 'sudo wants a password', result: { stdout: '', stderr: 'sudo: a password is required\n', exitCode: 1, signal: null }, message: /\(exit 1\): sudo: a password is required$/ },
-  { name: 'killed by the timeout', result: { stdout: '@@value kernel x\n', stderr: 'partial', exitCode: null, signal: null }, message: /timeout/ },
-  { name: 'sections missing', result: { stdout: '@@value kernel x\n@@value uid 0\n', stderr: 'odd', exitCode: 0, signal: null }, message: /@@done.*section knobs/ },
+  {
+    name: 'non-zero exit',
+    result: { stdout: '', stderr: 'sh: 1: syntax error', exitCode: 2, signal: null },
+    message: /exit 2\): syntax error$/,
+  },
+  {
+    name: 'sudo wants a password',
+    result: { stdout: '', stderr: 'sudo: a password is required\n', exitCode: 1, signal: null },
+    message: /\(exit 1\): sudo: a password is required$/,
+  },
+  {
+    name: 'killed by the timeout',
+    result: { stdout: '@@value kernel x\n', stderr: 'partial', exitCode: null, signal: null },
+    message: /timeout/,
+  },
+  {
+    name: 'sections missing',
+    result: { stdout: '@@value kernel x\n@@value uid 0\n', stderr: 'odd', exitCode: 0, signal: null },
+    message: /@@done.*section knobs/,
+  },
 ];
 
 for (const { name, result, message } of failures) {

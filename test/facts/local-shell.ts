@@ -14,7 +14,12 @@ export function runScriptLocally(script: string, argv: string[] = ['sh', '-s']):
     // a shell that exits early closes its stdin; the exit status tells the story
     child.stdin.on('error', () => undefined);
     child.on('close', (exitCode, signal) =>
-      resolve({ stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode, signal }),
+      resolve({
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        exitCode,
+        signal,
+      }),
     );
     child.stdin.end(script);
   });

@@ -7,8 +7,23 @@ test('6.18, 2 CPUs (real): every column, entries not multiplied by the CPU count
   const stats = parseConntrackStats(readFixture('stat-nf_conntrack.6.18-2cpu.txt'));
   assert.ok(stats);
   assert.deepEqual(Object.keys(stats.all), [
-    'entries', 'clashres', 'found', 'new', 'invalid', 'ignore', 'delete', 'chainlength', 'insert',
-    'insert_failed', 'drop', 'early_drop', 'icmp_error', 'expect_new', 'expect_create', 'expect_delete', 'search_restart',
+    'entries',
+    'clashres',
+    'found',
+    'new',
+    'invalid',
+    'ignore',
+    'delete',
+    'chainlength',
+    'insert',
+    'insert_failed',
+    'drop',
+    'early_drop',
+    'icmp_error',
+    'expect_new',
+    'expect_create',
+    'expect_delete',
+    'search_restart',
   ]);
   assert.equal(stats.all['entries'], 0x18);
   assert.equal(stats.drop, 0);

@@ -20,7 +20,10 @@ const fixtures = [
   {
     fixture: 'iptables-save.6.18-legacy.txt',
     nat: true,
-    lines: ['-t filter -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', '-t nat -A POSTROUTING -o eth0 -j MASQUERADE'],
+    lines: [
+      '-t filter -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+      '-t nat -A POSTROUTING -o eth0 -j MASQUERADE',
+    ],
   },
   { fixture: 'ip6tables-save.6.18-nft.txt', nat: true, lines: ['-t nat -A POSTROUTING -j MASQUERADE'] },
 ];
@@ -33,11 +36,36 @@ for (const { fixture, nat, lines } of fixtures) {
 
 const inline: Array<{ name: string; text: string; nat: boolean; count: number }> = [
   { name: 'empty output', text: '', nat: false, count: 0 },
-  { name: 'a nat table with only chains (left by `iptables -t nat -L`)', text: '*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n', nat: false, count: 0 },
-  { name: 'stateless filter rules', text: '*filter\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n', nat: false, count: 0 },
-  { name: 'a comment naming SNAT is not a NAT rule', text: '*filter\n-A INPUT -m comment --comment "-j SNAT later" -j ACCEPT\nCOMMIT\n', nat: false, count: 0 },
-  { name: 'any rule in the nat table counts (kube-proxy jumps)', text: '*nat\n-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\nCOMMIT\n', nat: true, count: 1 },
-  { name: 'connmark match and --ctstatus', text: '*mangle\n-A PREROUTING -m connmark --mark 0x1 -j ACCEPT\n-A FORWARD -m conntrack --ctstatus DNAT -j ACCEPT\nCOMMIT\n', nat: false, count: 2 },
+  {
+    name: 'a nat table with only chains (left by `iptables -t nat -L`)',
+    text: '*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n',
+    nat: false,
+    count: 0,
+  },
+  {
+    name: 'stateless filter rules',
+    text: '*filter\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\nCOMMIT\n',
+    nat: false,
+    count: 0,
+  },
+  {
+    name: 'a comment naming SNAT is not a NAT rule',
+    text: '*filter\n-A INPUT -m comment --comment "-j SNAT later" -j ACCEPT\nCOMMIT\n',
+    nat: false,
+    count: 0,
+  },
+  {
+    name: 'any rule in the nat table counts (kube-proxy jumps)',
+    text: '*nat\n-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\nCOMMIT\n',
+    nat: true,
+    count: 1,
+  },
+  {
+    name: 'connmark match and --ctstatus',
+    text: '*mangle\n-A PREROUTING -m connmark --mark 0x1 -j ACCEPT\n-A FORWARD -m conntrack --ctstatus DNAT -j ACCEPT\nCOMMIT\n',
+    nat: false,
+    count: 2,
+  },
   { name: 'garbage lines', text: '-A\n*\n\u0000\n-A X -j\n', nat: false, count: 0 },
 ];
 

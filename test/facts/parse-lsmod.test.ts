@@ -44,7 +44,10 @@ for (const { fixture, count, expect } of cases) {
     assert.equal(modules.length, count);
     assert.ok(!modules.some((m) => m.name === 'Module'), 'the header is not a module');
     for (const [name, fields] of Object.entries(expect)) {
-      assert.deepEqual(modules.find((m) => m.name === name), { name, ...fields });
+      assert.deepEqual(
+        modules.find((m) => m.name === name),
+        { name, ...fields },
+      );
     }
   });
 }

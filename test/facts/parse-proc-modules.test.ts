@@ -12,7 +12,10 @@ test('/proc/modules gives the same graph as lsmod for the same host', () => {
     const twin = fromLsmod.find((m) => m.name === module.name);
     if (twin) assert.deepEqual(module, twin);
   }
-  assert.ok(fromProc.some((m) => m.name === 'vboxsf'), 'a tainted (OE) module is kept');
+  assert.ok(
+    fromProc.some((m) => m.name === 'vboxsf'),
+    'a tainted (OE) module is kept',
+  );
 });
 
 test('[permanent], `-` refcount and junk', () => {

@@ -21,9 +21,15 @@ for (const [key, expected] of keys) {
 }
 
 const lines: Array<[string, ReturnType<typeof parseSysctlLine>]> = [
-  ['net.netfilter.nf_conntrack_max = 262144', { key: 'net.netfilter.nf_conntrack_max', value: '262144', ignoreErrors: false }],
+  [
+    'net.netfilter.nf_conntrack_max = 262144',
+    { key: 'net.netfilter.nf_conntrack_max', value: '262144', ignoreErrors: false },
+  ],
   ['  -net/nf_conntrack_max=5  ', { key: 'net.nf_conntrack_max', value: '5', ignoreErrors: true }],
-  ['net.ipv4.ip_local_port_range = 32768\t60999', { key: 'net.ipv4.ip_local_port_range', value: '32768\t60999', ignoreErrors: false }],
+  [
+    'net.ipv4.ip_local_port_range = 32768\t60999',
+    { key: 'net.ipv4.ip_local_port_range', value: '32768\t60999', ignoreErrors: false },
+  ],
   ['key.with.empty.value =', { key: 'key.with.empty.value', value: '', ignoreErrors: false }],
   ['# net.netfilter.nf_conntrack_max = 1', null],
   ['; net.netfilter.nf_conntrack_max = 1', null],

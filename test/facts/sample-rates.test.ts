@@ -7,7 +7,14 @@ function sampleAt(atMs: number, counters: Record<string, number> | null, count =
   return {
     host: 'h1',
     atMs,
-    sample: { count, max, buckets: 1000, stats: counters ? { drop: all['drop'] ?? 0, early_drop: all['early_drop'] ?? 0, insert_failed: all['insert_failed'] ?? 0, all } : null },
+    sample: {
+      count,
+      max,
+      buckets: 1000,
+      stats: counters
+        ? { drop: all['drop'] ?? 0, early_drop: all['early_drop'] ?? 0, insert_failed: all['insert_failed'] ?? 0, all }
+        : null,
+    },
     error: null,
   };
 }

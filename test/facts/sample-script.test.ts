@@ -15,7 +15,12 @@ describe('parseSample', () => {
       '/proc/sys/net/netfilter/nf_conntrack_count:1200',
       '/proc/sys/net/nf_conntrack_max:65536',
       '/proc/sys/net/netfilter/nf_conntrack_buckets:16384',
-      ...stats.trimEnd().split('\n').map((l) => `|${l}`), '@@done'].join('\n');
+      ...stats
+        .trimEnd()
+        .split('\n')
+        .map((l) => `|${l}`),
+      '@@done',
+    ].join('\n');
     const sample = parseSample(out);
     assert.equal(sample?.count, 1200);
     assert.equal(sample?.max, 65536);
@@ -24,8 +29,16 @@ describe('parseSample', () => {
   });
 
   it('without @@done the sample is not trusted (null); missing values are null', () => {
-    assert.equal(parseSample('/proc/sys/net/netfilter/nf_conntrack_count:1\n/proc/sys/net/netfilter/nf_conntrack_max:2\n'), null);
-    assert.deepEqual(parseSample('/proc/sys/net/netfilter/nf_conntrack_count:abc\n@@done\n'), { count: null, max: null, buckets: null, stats: null });
+    assert.equal(
+      parseSample('/proc/sys/net/netfilter/nf_conntrack_count:1\n/proc/sys/net/netfilter/nf_conntrack_max:2\n'),
+      null,
+    );
+    assert.deepEqual(parseSample('/proc/sys/net/netfilter/nf_conntrack_count:abc\n@@done\n'), {
+      count: null,
+      max: null,
+      buckets: null,
+      stats: null,
+    });
   });
 });
 

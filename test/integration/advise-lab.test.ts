@@ -53,8 +53,14 @@ describe('advise on lab hosts: per-host advice, a playbook run accepts', { skip:
     assert.equal(lab2?.max, 131072);
     assert.equal(lab2?.buckets, bucketsFor(131072));
     assert.match(lab2?.reasons[0] ?? '', /^demand: highest count seen 60000 \(now\) × headroom 2 = 120000$/);
-    assert.deepEqual(lab2?.reasons.map((r) => r.split(':')[0]), ['demand', 'kube-proxy floor', 'max', 'kernel', 'memory', 'timeouts']);
-    assert.match(lab2?.reasons.find((r) => r.startsWith('memory:')) ?? '', /B \(\/proc\/slabinfo\)|default, \/proc\/slabinfo unreadable/);
+    assert.deepEqual(
+      lab2?.reasons.map((r) => r.split(':')[0]),
+      ['demand', 'kube-proxy floor', 'max', 'kernel', 'memory', 'timeouts'],
+    );
+    assert.match(
+      lab2?.reasons.find((r) => r.startsWith('memory:')) ?? '',
+      /B \(\/proc\/slabinfo\)|default, \/proc\/slabinfo unreadable/,
+    );
   });
 
   it('lab1 and lab3 are quiet: 65536 kept', () => {
@@ -85,11 +91,26 @@ describe('advise on lab hosts: per-host advice, a playbook run accepts', { skip:
   it('memory: advice above --memory-percent of RAM is refused (exit 1) and no playbook is written', async () => {
     await exec(checkLab.lab, 'lab3', `echo 1000000 > ${nf}/nf_conntrack_count`);
     const file = path.join(checkLab.tmp, 'refused.yaml');
-    const refused = await runCli(['advise', '-i', checkLab.lab.inventoryFile, '--limit', 'lab3', '--memory-percent', '0.1', '-o', 'json', '--write-playbook', file]);
+    const refused = await runCli([
+      'advise',
+      '-i',
+      checkLab.lab.inventoryFile,
+      '--limit',
+      'lab3',
+      '--memory-percent',
+      '0.1',
+      '-o',
+      'json',
+      '--write-playbook',
+      file,
+    ]);
     assert.equal(refused.exitCode, 1, refused.stderr);
     const [lab3] = JSON.parse(refused.stdout) as AdviseResult[];
     assert.equal(lab3?.advice?.max, null);
-    assert.match(lab3?.advice?.refusal ?? '', /^a full table of 2031616 entries needs .* more than 0\.1 % of RAM .*; at most \d+ entries fit/);
+    assert.match(
+      lab3?.advice?.refusal ?? '',
+      /^a full table of 2031616 entries needs .* more than 0\.1 % of RAM .*; at most \d+ entries fit/,
+    );
     assert.match(refused.stderr, /no host has advice: .*refused\.yaml not written/);
     await assert.rejects(readFile(file), { code: 'ENOENT' });
   });

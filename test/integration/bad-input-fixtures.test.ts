@@ -22,22 +22,34 @@ const fixturesDir = path.join(repoDir, 'test/fixtures/bad');
 /** [fixture, LINE:COL (null: the fault has no place, the file alone is named), what the message must say]. */
 type BadCase = [file: string, at: string | null, message: RegExp];
 
-const NAME = /is refused; expected a host name \(letters, digits, "\.", "-", "_"\), an IPv4 address or an IPv6 address$/;
+const NAME =
+  /is refused; expected a host name \(letters, digits, "\.", "-", "_"\), an IPv4 address or an IPv6 address$/;
 const CONTROL = /is refused; expected no spaces or control characters$/;
-const ADDRESS = (v: string, got: string): RegExp => new RegExp(`host "h1": ${v}: got ${got}; expected a host name \\(letters`);
-const USER = (v: string, got: string): RegExp => new RegExp(`host "h1": ${v}: got ${got}; expected a user name \\(letters, digits`);
-const NOT_UTF8 = (byte: string, offset: number): RegExp => new RegExp(`is not valid UTF-8: byte 0x${byte} at byte offset ${offset}; expected UTF-8 text$`);
+const ADDRESS = (v: string, got: string): RegExp =>
+  new RegExp(`host "h1": ${v}: got ${got}; expected a host name \\(letters`);
+const USER = (v: string, got: string): RegExp =>
+  new RegExp(`host "h1": ${v}: got ${got}; expected a user name \\(letters, digits`);
+const NOT_UTF8 = (byte: string, offset: number): RegExp =>
+  new RegExp(`is not valid UTF-8: byte 0x${byte} at byte offset ${offset}; expected UTF-8 text$`);
 const EMPTY = /: inventory defines no host; expected at least one host/;
 const DEEP = /: nesting deeper than 64 levels; expected at most 64 nested lists or mappings$/;
 const TOO_DEEP = /: nesting too deep to read; expected at most 64 nested lists or mappings$/;
 const BOMB = /aliases expand to too many nodes \(more than 10000: an "alias bomb"\)/;
-const SYSCTL_FILE = (got: string): RegExp => new RegExp(`steps\\[1\\]\\.persist\\.file: got ${got}; expected /etc/sysctl\\.conf or NAME\\.conf in /etc/sysctl\\.d,`);
-const KEY = (v: string, file: string, problem: string): RegExp => new RegExp(`host "h1": ${v}: "${file}" ${problem}; expected a readable private key file$`);
+const SYSCTL_FILE = (got: string): RegExp =>
+  new RegExp(
+    `steps\\[1\\]\\.persist\\.file: got ${got}; expected /etc/sysctl\\.conf or NAME\\.conf in /etc/sysctl\\.d,`,
+  );
+const KEY = (v: string, file: string, problem: string): RegExp =>
+  new RegExp(`host "h1": ${v}: "${file}" ${problem}; expected a readable private key file$`);
 
 const cases: BadCase[] = [
   // values that reach ssh or a remote command
   ['inventory/address-command-substitution.yaml', '8:21', ADDRESS('ansible_host', '"\\$\\(touch /tmp/pwned\\)"')],
-  ['inventory/address-ifs.yaml', '8:21', ADDRESS('ansible_host', '"127\\.0\\.0\\.1\\$\\{IFS\\}-oProxyCommand=touch\\$\\{IFS\\}/tmp/pwned"')],
+  [
+    'inventory/address-ifs.yaml',
+    '8:21',
+    ADDRESS('ansible_host', '"127\\.0\\.0\\.1\\$\\{IFS\\}-oProxyCommand=touch\\$\\{IFS\\}/tmp/pwned"'),
+  ],
   ['inventory/address-backticks.yaml', '8:21', ADDRESS('ansible_host', '"`id`"')],
   ['inventory/address-semicolon.yaml', '8:21', ADDRESS('ansible_host', '"127\\.0\\.0\\.1;reboot"')],
   ['inventory/address-leading-dash.yaml', '8:21', ADDRESS('ansible_host', '"-oProxyCommand=touch /tmp/pwned"')],
@@ -71,15 +83,27 @@ const cases: BadCase[] = [
   ['inventory/name-double-dot.yaml', '7:5', NAME],
   ['inventory/name-in-range.yaml', '7:5', /host name "web1;id" is refused/],
   ['inventory/name-in-children.yaml', '10:9', NAME],
-  ['inventory/name-idn.yaml', '7:5', /host name "bücher\.example" is refused; expected the punycode form "xn--bcher-kva\.example"/],
+  [
+    'inventory/name-idn.yaml',
+    '7:5',
+    /host name "bücher\.example" is refused; expected the punycode form "xn--bcher-kva\.example"/,
+  ],
   ['inventory/name-too-long.yaml', '7:5', /is refused; expected a host name of at most 253 characters$/],
   ['inventory/ini-name-semicolon.ini', '7:1', NAME],
   ['inventory/ini-name-ansi-escape.ini', '7:1', CONTROL],
   ['inventory/ini-name-command-substitution.ini', '7:1', NAME],
   // key files: a typo is found before the first connection, not as "auth" on every host
-  ['inventory/key-missing.yaml', '8:37', KEY('ansible_ssh_private_key_file', '/nonexistent/conntrack-fleet/id_ed25519', 'does not exist')],
+  [
+    'inventory/key-missing.yaml',
+    '8:37',
+    KEY('ansible_ssh_private_key_file', '/nonexistent/conntrack-fleet/id_ed25519', 'does not exist'),
+  ],
   ['inventory/key-is-directory.yaml', '8:37', KEY('ansible_ssh_private_key_file', '/', 'is not a regular file')],
-  ['inventory/key-missing-private-key-file.yaml', '7:33', KEY('ansible_private_key_file', '/nonexistent/id_rsa', 'does not exist')],
+  [
+    'inventory/key-missing-private-key-file.yaml',
+    '7:33',
+    KEY('ansible_private_key_file', '/nonexistent/id_rsa', 'does not exist'),
+  ],
   ['inventory/ini-key-missing.ini', '7:4', KEY('ansible_ssh_private_key_file', '/nonexistent/key', 'does not exist')],
   // resource bombs
   ['inventory/alias-bomb.yaml', '1:1', BOMB],
@@ -104,7 +128,11 @@ const cases: BadCase[] = [
   ['inventory/groups-without-hosts.yaml', '1:1', EMPTY],
   ['inventory/ini-empty-groups.ini', '1:1', EMPTY],
   // structure
-  ['inventory/syntax-error.yaml', '8:21', /invalid YAML: Nested mappings are not allowed in compact mappings; expected well-formed YAML$/],
+  [
+    'inventory/syntax-error.yaml',
+    '8:21',
+    /invalid YAML: Nested mappings are not allowed in compact mappings; expected well-formed YAML$/,
+  ],
   ['inventory/duplicate-key.yaml', '9:7', /invalid YAML: Map keys must be unique/],
   ['inventory/port-out-of-range.yaml', '8:21', /ansible_port: got 70000; expected an integer 1-65535$/],
   ['inventory/script.yaml', '1:1', /inventory is a script \(it starts with #!\)/],
@@ -124,87 +152,141 @@ const cases: BadCase[] = [
   ['playbook/empty.yaml', '1:1', /hosts: missing; expected an Ansible host pattern/],
   ['playbook/syntax-error.yaml', '5:1', /invalid YAML: Flow map in block collection must be sufficiently indented/],
   // habits and typos: the nearest valid name, or the format's documentation
-  ['playbook/ansible-list-of-plays.yaml', '2:1', /got an Ansible playbook \(a list of plays with tasks:\); expected one mapping with hosts:.* \(docs\/playbook\.md; example: playbooks\/tune\.yaml\)$/],
-  ['playbook/ansible-play-tasks.yaml', '3:1', /"tasks" is an Ansible play key; expected one mapping with hosts:.*docs\/playbook\.md/],
-  ['playbook/quoted-number.yaml', '5:14', /steps\[0\]\.raise_max\.value: got "262144"; expected an integer 1-2147483647 or "auto" \(numbers are written without quotes: 262144\)$/],
-  ['playbook/misspelt-step.yaml', '4:5', /steps\[1\]: unknown step "rasie_max" \(did you mean "raise_max"\?\); expected one of: check_count,/],
-  ['playbook/misspelt-option.yaml', '5:7', /steps\[0\]\.raise_max: unknown option "per_cpus" \(did you mean "per_cpu"\?\); expected one of: value,/],
-  ['playbook/misspelt-timeout.yaml', '5:7', /"tcp_timeout_time_wiat" is not a conntrack timeout name \(did you mean "tcp_timeout_time_wait"\?\)/],
-  ['playbook/misspelt-key.yaml', '2:1', /unknown key "stpes" \(did you mean "steps"\?\); expected one of: name, hosts,/],
-  ['playbook/misspelt-host.yaml', '1:8', /host pattern "hh1": no group or host named "hh1" \(did you mean "h1"\?\); expected a group/],
-  ['inventory/misspelt-group-key.yaml', '6:3', /unknown key "hots" in group "all" \(did you mean "hosts"\?\); expected one of: hosts, children, vars$/],
+  [
+    'playbook/ansible-list-of-plays.yaml',
+    '2:1',
+    /got an Ansible playbook \(a list of plays with tasks:\); expected one mapping with hosts:.* \(docs\/playbook\.md; example: playbooks\/tune\.yaml\)$/,
+  ],
+  [
+    'playbook/ansible-play-tasks.yaml',
+    '3:1',
+    /"tasks" is an Ansible play key; expected one mapping with hosts:.*docs\/playbook\.md/,
+  ],
+  [
+    'playbook/quoted-number.yaml',
+    '5:14',
+    /steps\[0\]\.raise_max\.value: got "262144"; expected an integer 1-2147483647 or "auto" \(numbers are written without quotes: 262144\)$/,
+  ],
+  [
+    'playbook/misspelt-step.yaml',
+    '4:5',
+    /steps\[1\]: unknown step "rasie_max" \(did you mean "raise_max"\?\); expected one of: check_count,/,
+  ],
+  [
+    'playbook/misspelt-option.yaml',
+    '5:7',
+    /steps\[0\]\.raise_max: unknown option "per_cpus" \(did you mean "per_cpu"\?\); expected one of: value,/,
+  ],
+  [
+    'playbook/misspelt-timeout.yaml',
+    '5:7',
+    /"tcp_timeout_time_wiat" is not a conntrack timeout name \(did you mean "tcp_timeout_time_wait"\?\)/,
+  ],
+  [
+    'playbook/misspelt-key.yaml',
+    '2:1',
+    /unknown key "stpes" \(did you mean "steps"\?\); expected one of: name, hosts,/,
+  ],
+  [
+    'playbook/misspelt-host.yaml',
+    '1:8',
+    /host pattern "hh1": no group or host named "hh1" \(did you mean "h1"\?\); expected a group/,
+  ],
+  [
+    'inventory/misspelt-group-key.yaml',
+    '6:3',
+    /unknown key "hots" in group "all" \(did you mean "hosts"\?\); expected one of: hosts, children, vars$/,
+  ],
 ];
 
 /** Byte-exact copy with the placeholders filled (latin1 maps bytes 1:1, so non-UTF-8 fixtures stay as they are). */
 async function instantiate(from: string, to: string, port: number, keyFile: string): Promise<void> {
-  const text = (await readFile(from)).toString('latin1').replaceAll('@PORT@', String(port)).replaceAll('@KEY@', keyFile);
+  const text = (await readFile(from))
+    .toString('latin1')
+    .replaceAll('@PORT@', String(port))
+    .replaceAll('@KEY@', keyFile);
   await writeFile(to, Buffer.from(text, 'latin1'));
 }
 
 const skip = resolveCommand('ssh-keygen') ? false : 'ssh-keygen (openssh-client) is missing';
 
-describe('bad and hostile input (test/fixtures/bad): exit 2, FILE:LINE:COL, no host contacted', { skip, concurrency: 2 }, () => {
-  let tmp = '';
-  let keyFile = '';
-  let goodInventory = '';
-  let listener: CountingListener;
-  let control = { exitCode: null as number | null, stderr: '', connections: 0 };
+describe(
+  'bad and hostile input (test/fixtures/bad): exit 2, FILE:LINE:COL, no host contacted',
+  { skip, concurrency: 2 },
+  () => {
+    let tmp = '';
+    let keyFile = '';
+    let goodInventory = '';
+    let listener: CountingListener;
+    let control = { exitCode: null as number | null, stderr: '', connections: 0 };
 
-  before(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'conntrack-bad-fixtures-'));
-    listener = await listenCounting(26800);
-    keyFile = path.join(tmp, 'id_ed25519');
-    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
-    goodInventory = path.join(tmp, 'good.yaml');
-    const host = `      ansible_host: 127.0.0.1\n      ansible_port: ${listener.port}\n      ansible_ssh_private_key_file: ${keyFile}\n`;
-    await writeFile(goodInventory, `all:\n  hosts:\n    h1:\n${host}`);
-    for (const dir of ['inventory', 'playbook']) {
-      await mkdir(path.join(tmp, dir));
-      for (const name of await readdir(path.join(fixturesDir, dir))) {
-        await instantiate(path.join(fixturesDir, dir, name), path.join(tmp, dir, name), listener.port, keyFile);
+    before(async () => {
+      tmp = await mkdtemp(path.join(os.tmpdir(), 'conntrack-bad-fixtures-'));
+      listener = await listenCounting(26800);
+      keyFile = path.join(tmp, 'id_ed25519');
+      await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
+      goodInventory = path.join(tmp, 'good.yaml');
+      const host = `      ansible_host: 127.0.0.1\n      ansible_port: ${listener.port}\n      ansible_ssh_private_key_file: ${keyFile}\n`;
+      await writeFile(goodInventory, `all:\n  hosts:\n    h1:\n${host}`);
+      for (const dir of ['inventory', 'playbook']) {
+        await mkdir(path.join(tmp, dir));
+        for (const name of await readdir(path.join(fixturesDir, dir))) {
+          await instantiate(path.join(fixturesDir, dir, name), path.join(tmp, dir, name), listener.port, keyFile);
+        }
       }
-    }
-    // in before(), not beside the cases: they run two at a time, and this is the only run that may connect
-    const result = await runCli(['check', '-i', goodInventory, '-o', 'json', '--connect-timeout', '5000']);
-    await sleep(100);
-    control = { exitCode: result.exitCode, stderr: result.stderr, connections: listener.connections() };
-  });
-
-  after(async () => {
-    await listener?.close();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
-
-  it('the table covers every fixture, and there are at least 60', async () => {
-    const files = (await Promise.all(['inventory', 'playbook'].map(async (dir) => (await readdir(path.join(fixturesDir, dir))).map((f) => `${dir}/${f}`)))).flat();
-    assert.deepEqual(files.sort(), cases.map(([file]) => file).sort());
-    assert.ok(files.length >= 60, `${files.length} fixtures`);
-  });
-
-  it('control: the good inventory reaches the listener (the detector works)', () => {
-    assert.equal(control.exitCode, 1, control.stderr);
-    assert.equal(control.connections, 1);
-  });
-
-  for (const [name, at, message] of cases) {
-    it(`${name} → ${at ?? 'file'}: exit 2, nothing contacted`, async () => {
-      const file = path.join(tmp, name);
-      const args = name.startsWith('playbook/') ? ['run', file, '-i', goodInventory] : ['check', '-i', file, '-o', 'json'];
-      const before = listener.connections();
-      const result = await runCli(args, { timeoutMs: 60_000 });
-      const shown = `exit ${result.exitCode}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
-      assert.equal(result.exitCode, 2, shown);
-      assert.equal(result.stdout, '', shown);
-      const lines = result.stderr.split('\n');
-      assert.equal(lines.length, 2, `one line and a newline: ${shown}`);
-      const first = lines[0] ?? '';
-      assert.ok(first.startsWith(at ? `${file}:${at}: ` : `${file}: `), `expected ${file}:${at ?? ''}…, got: ${first}`);
-      assert.match(first, message);
-      assert.doesNotMatch(result.stderr, /\n\s+at |internal error/, 'no stack trace, no internal error');
-       
-      assert.doesNotMatch(first, /[\u0000-\u001f\u007f-\u009f]/, 'control characters are escaped');
-      await sleep(100); // a connection made just before exiting would still be counted
-      assert.equal(listener.connections(), before, 'a host was contacted');
+      // in before(), not beside the cases: they run two at a time, and this is the only run that may connect
+      const result = await runCli(['check', '-i', goodInventory, '-o', 'json', '--connect-timeout', '5000']);
+      await sleep(100);
+      control = { exitCode: result.exitCode, stderr: result.stderr, connections: listener.connections() };
     });
-  }
-});
+
+    after(async () => {
+      await listener?.close();
+      if (tmp) await rm(tmp, { recursive: true, force: true });
+    });
+
+    it('the table covers every fixture, and there are at least 60', async () => {
+      const files = (
+        await Promise.all(
+          ['inventory', 'playbook'].map(async (dir) =>
+            (await readdir(path.join(fixturesDir, dir))).map((f) => `${dir}/${f}`),
+          ),
+        )
+      ).flat();
+      assert.deepEqual(files.sort(), cases.map(([file]) => file).sort());
+      assert.ok(files.length >= 60, `${files.length} fixtures`);
+    });
+
+    it('control: the good inventory reaches the listener (the detector works)', () => {
+      assert.equal(control.exitCode, 1, control.stderr);
+      assert.equal(control.connections, 1);
+    });
+
+    for (const [name, at, message] of cases) {
+      it(`${name} → ${at ?? 'file'}: exit 2, nothing contacted`, async () => {
+        const file = path.join(tmp, name);
+        const args = name.startsWith('playbook/')
+          ? ['run', file, '-i', goodInventory]
+          : ['check', '-i', file, '-o', 'json'];
+        const before = listener.connections();
+        const result = await runCli(args, { timeoutMs: 60_000 });
+        const shown = `exit ${result.exitCode}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
+        assert.equal(result.exitCode, 2, shown);
+        assert.equal(result.stdout, '', shown);
+        const lines = result.stderr.split('\n');
+        assert.equal(lines.length, 2, `one line and a newline: ${shown}`);
+        const first = lines[0] ?? '';
+        assert.ok(
+          first.startsWith(at ? `${file}:${at}: ` : `${file}: `),
+          `expected ${file}:${at ?? ''}…, got: ${first}`,
+        );
+        assert.match(first, message);
+        assert.doesNotMatch(result.stderr, /\n\s+at |internal error/, 'no stack trace, no internal error');
+
+        assert.doesNotMatch(first, /[\u0000-\u001f\u007f-\u009f]/, 'control characters are escaped');
+        await sleep(100); // a connection made just before exiting would still be counted
+        assert.equal(listener.connections(), before, 'a host was contacted');
+      });
+    }
+  },
+);

@@ -35,25 +35,35 @@ const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\
 const cases: BadInputCase[] = [
   {
     name: 'YAML syntax error',
-    inventory: (port) => `all:\n  hosts:\n${host('h1', port)}`.replace(`ansible_port: ${port}\n`, `ansible_port: ${port}: x\n`) + host('h2', port),
+    inventory: (port) =>
+      `all:\n  hosts:\n${host('h1', port)}`.replace(`ansible_port: ${port}\n`, `ansible_port: ${port}: x\n`) +
+      host('h2', port),
     stderr: (file) => new RegExp(`^${escape(file)}:5:21: invalid YAML: .*; expected well-formed YAML\\n$`),
   },
   {
     name: 'unknown key in a group',
     inventory: (port) => `all:\n  hosts:\n${host('h1', port)}  children:\n    web:\n      host:\n        h2:\n`,
-    stderr: (file) => new RegExp(`^${escape(file)}:9:7: unknown key "host" in group "web" \\(did you mean "hosts"\\?\\); expected one of: hosts, children, vars\\n$`),
+    stderr: (file) =>
+      new RegExp(
+        `^${escape(file)}:9:7: unknown key "host" in group "web" \\(did you mean "hosts"\\?\\); expected one of: hosts, children, vars\\n$`,
+      ),
   },
   {
     name: 'wrong type (ansible_port: abc)',
     inventory: (port) => `all:\n  hosts:\n${host('h1', port)}${host('h2', 'abc')}`,
-    stderr: (file) => new RegExp(`^${escape(file)}:9:21: host "h2": ansible_port: got "abc"; expected an integer 1-65535\\n$`),
+    stderr: (file) =>
+      new RegExp(`^${escape(file)}:9:21: host "h2": ansible_port: got "abc"; expected an integer 1-65535\\n$`),
   },
   {
     // the pattern comes from the command line, so there is no FILE:LINE:COL to point at
     name: 'undefined group in --limit',
-    inventory: (port) => `all:\n  children:\n    web:\n      hosts:\n${host('h1', port).replace(/^/gm, '    ').trimEnd()}\n`,
+    inventory: (port) =>
+      `all:\n  children:\n    web:\n      hosts:\n${host('h1', port).replace(/^/gm, '    ').trimEnd()}\n`,
     args: ['--limit', 'web:nosuchgroup'],
-    stderr: (file) => new RegExp(`^conntrack-fleet: --limit "web:nosuchgroup": no group or host named "nosuchgroup"; expected a group \\(all, ungrouped, web\\), a host of ${escape(file)}, .*\\n$`),
+    stderr: (file) =>
+      new RegExp(
+        `^conntrack-fleet: --limit "web:nosuchgroup": no group or host named "nosuchgroup"; expected a group \\(all, ungrouped, web\\), a host of ${escape(file)}, .*\\n$`,
+      ),
   },
   {
     // the user reaches ssh like ansible_user does, so -u follows the same rule
@@ -65,7 +75,10 @@ const cases: BadInputCase[] = [
   {
     name: 'missing inventory file',
     inventory: null,
-    stderr: (file) => new RegExp(`^${escape(file)}:1:1: inventory not found; expected a readable YAML or INI inventory file, a directory, or a comma list such as web1,web2,\\n$`),
+    stderr: (file) =>
+      new RegExp(
+        `^${escape(file)}:1:1: inventory not found; expected a readable YAML or INI inventory file, a directory, or a comma list such as web1,web2,\\n$`,
+      ),
   },
 ];
 

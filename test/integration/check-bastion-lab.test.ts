@@ -69,12 +69,37 @@ describe('lab: a host reachable only through a jump host', { skip: labSkipReason
     const listener = await startInnerListener(lab, { via: 'lab1', target: 'lab2', port });
     assert.equal(await connectionRefused(port), true, `127.0.0.1:${port} answered on this machine`);
 
-    const lab2Key = (await readFile(hostPathsFor(labPathsFor(lab.dir), 'lab2').hostPublicKeyFile, 'utf8')).trim().split(/\s+/).slice(0, 2).join(' ');
+    const lab2Key = (await readFile(hostPathsFor(labPathsFor(lab.dir), 'lab2').hostPublicKeyFile, 'utf8'))
+      .trim()
+      .split(/\s+/)
+      .slice(0, 2)
+      .join(' ');
     const knownHosts = path.join(tmp, 'known_hosts');
     await writeFile(knownHosts, `${await readFile(lab.knownHostsFile, 'utf8')}[127.0.0.1]:${port} ${lab2Key}\n`);
     const config = path.join(tmp, 'ssh_config');
-    const common = ['  HostName 127.0.0.1', '  User root', `  IdentityFile ${lab.privateKeyFile}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${knownHosts}`, '  GlobalKnownHostsFile /dev/null', '  StrictHostKeyChecking yes', '  BatchMode yes'];
-    await writeFile(config, ['Host jump', `  Port ${jump.port}`, ...common, 'Host hidden', `  Port ${port}`, '  ProxyJump jump', ...common, ''].join('\n'));
+    const common = [
+      '  HostName 127.0.0.1',
+      '  User root',
+      `  IdentityFile ${lab.privateKeyFile}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${knownHosts}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+    ];
+    await writeFile(
+      config,
+      [
+        'Host jump',
+        `  Port ${jump.port}`,
+        ...common,
+        'Host hidden',
+        `  Port ${port}`,
+        '  ProxyJump jump',
+        ...common,
+        '',
+      ].join('\n'),
+    );
 
     const result = await run('ssh', ['-F', config, 'hidden', 'cat /proc/sys/kernel/hostname']);
     assert.equal(result.code, 0, result.stderr);

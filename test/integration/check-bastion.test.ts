@@ -33,7 +33,10 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
     await startInnerListener(checkLab.lab, { via: 'lab1', target: 'lab2', port: hiddenPort });
     const lab2 = await hostKey(checkLab.lab, 'lab2');
     knownHosts = file('known_hosts');
-    await writeFile(knownHosts, `${await readFile(checkLab.lab.knownHostsFile, 'utf8')}[127.0.0.1]:${hiddenPort} ${lab2.key}\n`);
+    await writeFile(
+      knownHosts,
+      `${await readFile(checkLab.lab.knownHostsFile, 'utf8')}[127.0.0.1]:${hiddenPort} ${lab2.key}\n`,
+    );
     lab2Count = Number(await exec(checkLab.lab, 'lab2', 'cat /proc/sys/net/netfilter/nf_conntrack_count'));
     home = file('home');
     await mkdir(path.join(home, '.ssh'), { recursive: true });
@@ -47,8 +50,15 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
   });
 
   /** An ssh_config Host block for a lab address; `extra` lines go first, so they win. */
-  const block = (alias: string, port: number, knownHostsFile: string, extra: string[] = []) =>
-    [`Host ${alias}`, ...extra.map((l) => `  ${l}`), '  HostName 127.0.0.1', `  Port ${port}`, '  User root', `  IdentityFile ${checkLab.lab.privateKeyFile}`, `  UserKnownHostsFile ${knownHostsFile}`];
+  const block = (alias: string, port: number, knownHostsFile: string, extra: string[] = []) => [
+    `Host ${alias}`,
+    ...extra.map((l) => `  ${l}`),
+    '  HostName 127.0.0.1',
+    `  Port ${port}`,
+    '  User root',
+    `  IdentityFile ${checkLab.lab.privateKeyFile}`,
+    `  UserKnownHostsFile ${knownHostsFile}`,
+  ];
 
   async function check(args: string[]) {
     let answer: Awaited<ReturnType<typeof checkJson>> | undefined;
@@ -61,13 +71,24 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
 
   it('ProxyJump from the -F config: the host behind lab1 is read, lab1 only forwards (no session there)', async () => {
     const config = file('ssh_config_jump');
-    await writeFile(config, [...block('bastion', portOf(checkLab.lab, 'lab1'), knownHosts), ...block('hidden', hiddenPort, knownHosts, ['ProxyJump bastion']), ''].join('\n'));
+    await writeFile(
+      config,
+      [
+        ...block('bastion', portOf(checkLab.lab, 'lab1'), knownHosts),
+        ...block('hidden', hiddenPort, knownHosts, ['ProxyJump bastion']),
+        '',
+      ].join('\n'),
+    );
     const inventory = file('hidden.yaml');
     await writeFile(inventory, 'all:\n  hosts:\n    hidden:\n');
     const { result, reported, contacts } = await check(['-i', inventory, '-F', config]);
     assert.equal(result.exitCode, 0, result.stderr + result.stdout);
-    assert.equal(reported.get('hidden')?.conntrack?.count, lab2Count, 'the answer is lab2\'s');
-    assert.deepEqual(contacts, { lab1: { connections: 1, sessions: 0 }, lab2: { connections: 1, sessions: 1 }, lab3: { connections: 0, sessions: 0 } });
+    assert.equal(reported.get('hidden')?.conntrack?.count, lab2Count, "the answer is lab2's");
+    assert.deepEqual(contacts, {
+      lab1: { connections: 1, sessions: 0 },
+      lab2: { connections: 1, sessions: 1 },
+      lab3: { connections: 0, sessions: 0 },
+    });
   });
 
   it('-o ProxyJump= and -J from the inventory; two hosts behind one bastion share ONE connection to it', async () => {
@@ -85,8 +106,15 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
     );
     const { result, reported, contacts } = await checkWithEnv(['-i', inventory, '-F', 'none'], { HOME: home });
     assert.equal(result.exitCode, 0, result.stderr + result.stdout);
-    assert.deepEqual([reported.get('via_o')?.conntrack?.count, reported.get('via_j')?.conntrack?.count], [lab2Count, lab2Count]);
-    assert.deepEqual(contacts, { lab1: { connections: 1, sessions: 0 }, lab2: { connections: 2, sessions: 2 }, lab3: { connections: 0, sessions: 0 } });
+    assert.deepEqual(
+      [reported.get('via_o')?.conntrack?.count, reported.get('via_j')?.conntrack?.count],
+      [lab2Count, lab2Count],
+    );
+    assert.deepEqual(contacts, {
+      lab1: { connections: 1, sessions: 0 },
+      lab2: { connections: 2, sessions: 2 },
+      lab3: { connections: 0, sessions: 0 },
+    });
   });
 
   it('a dead bastion or a failing ProxyCommand makes the host unreachable; its direct listener sees no connection', async () => {
@@ -107,11 +135,21 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
     assert.equal(result.exitCode, 1, result.stderr + result.stdout);
     assert.equal(reported.get('direct')?.reachable, true, reported.get('direct')?.error ?? '');
     assert.equal(reported.get('dead_bastion')?.reachable, false);
-    assert.match(reported.get('dead_bastion')?.error ?? '', new RegExp(`^dead_bastion: jump host 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1:${deadPort}\\): connection refused`));
+    assert.match(
+      reported.get('dead_bastion')?.error ?? '',
+      new RegExp(`^dead_bastion: jump host 127\\.0\\.0\\.1 \\(127\\.0\\.0\\.1:${deadPort}\\): connection refused`),
+    );
     assert.equal(reported.get('dead_command')?.reachable, false);
-    assert.match(reported.get('dead_command')?.error ?? '', /^dead_command \(127\.0\.0\.1:\d+\): .*ProxyCommand \(-o ProxyCommand=.* in ansible_ssh_common_args\) said: bastion down$/);
+    assert.match(
+      reported.get('dead_command')?.error ?? '',
+      /^dead_command \(127\.0\.0\.1:\d+\): .*ProxyCommand \(-o ProxyCommand=.* in ansible_ssh_common_args\) said: bastion down$/,
+    );
     // exactly the control's connection: neither proxied host went around its proxy
-    assert.deepEqual(contacts, { lab1: { connections: 0, sessions: 0 }, lab2: { connections: 0, sessions: 0 }, lab3: { connections: 1, sessions: 1 } });
+    assert.deepEqual(contacts, {
+      lab1: { connections: 0, sessions: 0 },
+      lab2: { connections: 0, sessions: 0 },
+      lab3: { connections: 1, sessions: 1 },
+    });
   });
 
   it('ProxyCommand (-F config and inventory) runs with %h %p expanded and reaches the host behind lab1', async () => {
@@ -129,14 +167,23 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
     );
     const { result, reported, contacts } = await check(['-i', inventory, '-F', config]);
     assert.equal(result.exitCode, 0, result.stderr + result.stdout);
-    assert.deepEqual([reported.get('hidden')?.conntrack?.count, reported.get('inline')?.conntrack?.count], [lab2Count, lab2Count]);
-    assert.deepEqual(contacts, { lab1: { connections: 0, sessions: 0 }, lab2: { connections: 2, sessions: 2 }, lab3: { connections: 0, sessions: 0 } });
+    assert.deepEqual(
+      [reported.get('hidden')?.conntrack?.count, reported.get('inline')?.conntrack?.count],
+      [lab2Count, lab2Count],
+    );
+    assert.deepEqual(contacts, {
+      lab1: { connections: 0, sessions: 0 },
+      lab2: { connections: 2, sessions: 2 },
+      lab3: { connections: 0, sessions: 0 },
+    });
   });
 
-  it("a jump host whose key is unknown or changed is refused; the target behind it is never contacted", async () => {
+  it('a jump host whose key is unknown or changed is refused; the target behind it is never contacted', async () => {
     const lab1 = portOf(checkLab.lab, 'lab1');
     const lab3Key = (await hostKey(checkLab.lab, 'lab3')).key;
-    const withoutLab1 = (await readFile(knownHosts, 'utf8')).split('\n').filter((l) => !l.startsWith(`[127.0.0.1]:${lab1} `));
+    const withoutLab1 = (await readFile(knownHosts, 'utf8'))
+      .split('\n')
+      .filter((l) => !l.startsWith(`[127.0.0.1]:${lab1} `));
     const unknown = file('kh_without_lab1');
     await writeFile(unknown, withoutLab1.join('\n'));
     const changed = file('kh_lab1_changed');
@@ -145,12 +192,23 @@ describe('check through jump hosts (ProxyJump)', { skip: labSkipReason() ?? fals
     await writeFile(inventory, 'all:\n  hosts:\n    hidden:\n');
     const cases: [string, string[], RegExp][] = [
       [unknown, [], /^hidden: jump host bastion \(127\.0\.0\.1:\d+\): host key not in /],
-      [changed, ['--accept-new-host-keys'], /^hidden: jump host bastion \(127\.0\.0\.1:\d+\): WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!/],
+      [
+        changed,
+        ['--accept-new-host-keys'],
+        /^hidden: jump host bastion \(127\.0\.0\.1:\d+\): WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!/,
+      ],
     ];
     for (const [bastionKnownHosts, flags, message] of cases) {
       const config = file('ssh_config_bad_jump');
       // the jump host's OWN block decides its known_hosts; the target's (correct) file does not apply to it
-      await writeFile(config, [...block('bastion', lab1, bastionKnownHosts), ...block('hidden', hiddenPort, knownHosts, ['ProxyJump bastion']), ''].join('\n'));
+      await writeFile(
+        config,
+        [
+          ...block('bastion', lab1, bastionKnownHosts),
+          ...block('hidden', hiddenPort, knownHosts, ['ProxyJump bastion']),
+          '',
+        ].join('\n'),
+      );
       const { result, reported, contacts } = await check(['-i', inventory, '-F', config, ...flags]);
       assert.equal(result.exitCode, 1, result.stderr + result.stdout);
       assert.match(reported.get('hidden')?.error ?? '', message);

@@ -8,7 +8,17 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { labSkipReason } from '../lab/lab.js';
 import { runSshTo } from '../lab/ssh-run.js';
-import { byHost, checkJson, countContacts, hostKey, onceEach, portOf, startCheckLab, type CheckLab, type HostKey } from './check-lab.js';
+import {
+  byHost,
+  checkJson,
+  countContacts,
+  hostKey,
+  onceEach,
+  portOf,
+  startCheckLab,
+  type CheckLab,
+  type HostKey,
+} from './check-lab.js';
 
 const skipReason = labSkipReason();
 const portBase = 24100;
@@ -17,7 +27,8 @@ const hostNames = ['lab1', 'lab2', 'lab3'];
 describe('check: host keys against known_hosts', { skip: skipReason ?? false }, () => {
   let checkLab: CheckLab;
   const keys = new Map<string, HostKey>();
-  const knownHostsLine = (host: string, key = keys.get(host)?.key): string => `[127.0.0.1]:${portOf(checkLab.lab, host)} ${key}\n`;
+  const knownHostsLine = (host: string, key = keys.get(host)?.key): string =>
+    `[127.0.0.1]:${portOf(checkLab.lab, host)} ${key}\n`;
   const writeKnownHosts = async (name: string, lines: string[]): Promise<string> => {
     const file = path.join(checkLab.tmp, name);
     await writeFile(file, lines.join(''));
@@ -38,13 +49,24 @@ describe('check: host keys against known_hosts', { skip: skipReason ?? false }, 
     let answer: Awaited<ReturnType<typeof checkJson>> | undefined;
     const contacts = await countContacts(checkLab.lab, async () => {
       // no global file: the machine's /etc/ssh/ssh_known_hosts must not take part
-      answer = await checkJson(['-i', checkLab.lab.inventoryFile, '--known-hosts', knownHosts, '--global-known-hosts', '/dev/null', ...extra]);
+      answer = await checkJson([
+        '-i',
+        checkLab.lab.inventoryFile,
+        '--known-hosts',
+        knownHosts,
+        '--global-known-hosts',
+        '/dev/null',
+        ...extra,
+      ]);
     });
     if (!answer) throw new Error('check did not run');
     return { ...answer, reported: byHost(answer.hosts), contacts };
   }
 
-  function assertAnswered(reported: Map<string, { reachable: boolean; error: string | null; conntrack: unknown }>, hosts: string[]): void {
+  function assertAnswered(
+    reported: Map<string, { reachable: boolean; error: string | null; conntrack: unknown }>,
+    hosts: string[],
+  ): void {
     for (const host of hosts) {
       const json = reported.get(host);
       assert.equal(json?.reachable, true, `${host}: ${json?.error}`);
@@ -68,22 +90,31 @@ describe('check: host keys against known_hosts', { skip: skipReason ?? false }, 
       assert.equal(lab2?.conntrack, null);
       const error = lab2?.error ?? '';
       assert.ok(error.includes(`lab2 (127.0.0.1:${portOf(checkLab.lab, 'lab2')})`), error);
-      assert.ok(error.includes(keys.get('lab2')?.fingerprint ?? '?'), `${error} lacks ${keys.get('lab2')?.fingerprint}`);
+      assert.ok(
+        error.includes(keys.get('lab2')?.fingerprint ?? '?'),
+        `${error} lacks ${keys.get('lab2')?.fingerprint}`,
+      );
       assert.match(error, /not in .*known_hosts/);
       assertAnswered(reported, ['lab1', 'lab3']);
       // lab2's sshd saw the TCP connection but never ran a command: the refusal happened during the handshake
-      assert.deepEqual(contacts, { ...onceEach(checkLab.lab, ['lab1', 'lab3']), lab2: { connections: 1, sessions: 0 } });
+      assert.deepEqual(contacts, {
+        ...onceEach(checkLab.lab, ['lab1', 'lab3']),
+        lab2: { connections: 1, sessions: 0 },
+      });
       assert.equal(await readFile(knownHosts, 'utf8'), before, 'known_hosts must not change without the flag');
     });
 
-    it('--accept-new-host-keys appends exactly lab2\'s real key, and real OpenSSH accepts the file strictly', async () => {
+    it("--accept-new-host-keys appends exactly lab2's real key, and real OpenSSH accepts the file strictly", async () => {
       const before = await readFile(knownHosts, 'utf8');
       const { result, reported } = await check(knownHosts, ['--accept-new-host-keys']);
       assert.equal(result.exitCode, 0, result.stderr);
       assertAnswered(reported, hostNames);
       const after = await readFile(knownHosts, 'utf8');
       assert.equal(after, before + knownHostsLine('lab2'));
-      const ssh = await runSshTo({ port: portOf(checkLab.lab, 'lab2'), privateKeyFile: checkLab.lab.privateKeyFile, knownHostsFile: knownHosts }, 'true');
+      const ssh = await runSshTo(
+        { port: portOf(checkLab.lab, 'lab2'), privateKeyFile: checkLab.lab.privateKeyFile, knownHostsFile: knownHosts },
+        'true',
+      );
       assert.equal(ssh.exitCode, 0, ssh.stderr);
     });
 
@@ -97,7 +128,7 @@ describe('check: host keys against known_hosts', { skip: skipReason ?? false }, 
     });
   });
 
-  it('a CHANGED key (lab1\'s key listed for lab3\'s address) is refused even with --accept-new-host-keys', async () => {
+  it("a CHANGED key (lab1's key listed for lab3's address) is refused even with --accept-new-host-keys", async () => {
     const knownHosts = await writeKnownHosts('changed-lab3.known_hosts', [
       knownHostsLine('lab1'),
       knownHostsLine('lab2'),

@@ -79,7 +79,11 @@ async function readPresence(lab: Lab, host: string, lsmod: LsmodModule[]): Promi
 }
 
 async function readTimeouts(lab: Lab, host: string): Promise<Record<string, number>> {
-  const text = await exec(lab, host, `for f in ${netfilterDir}/nf_conntrack_*timeout*; do echo "\${f##*/} $(cat "$f")"; done`);
+  const text = await exec(
+    lab,
+    host,
+    `for f in ${netfilterDir}/nf_conntrack_*timeout*; do echo "\${f##*/} $(cat "$f")"; done`,
+  );
   const entries = text
     .trim()
     .split('\n')

@@ -11,7 +11,10 @@ export async function labHostVars(lab: Lab): Promise<Record<string, HostVars>> {
   const inventory = parse(await readFile(lab.inventoryFile, 'utf8')) as {
     all: { children: Record<string, { hosts: Record<string, HostVars> }> };
   };
-  return Object.assign({}, ...Object.values(inventory.all.children).map((group) => group.hosts)) as Record<string, HostVars>;
+  return Object.assign({}, ...Object.values(inventory.all.children).map((group) => group.hosts)) as Record<
+    string,
+    HostVars
+  >;
 }
 
 /**

@@ -104,7 +104,10 @@ export async function countContacts(lab: Lab, action: () => Promise<void>): Prom
 /** `{ lab1: one, lab2: none, … }`: the tally a test expects when exactly `contacted` were checked once each. */
 export function onceEach(lab: Lab, contacted: readonly string[]): Record<string, SshdTally> {
   return Object.fromEntries(
-    lab.hosts.map((h) => [h.name, contacted.includes(h.name) ? { connections: 1, sessions: 1 } : { connections: 0, sessions: 0 }]),
+    lab.hosts.map((h) => [
+      h.name,
+      contacted.includes(h.name) ? { connections: 1, sessions: 1 } : { connections: 0, sessions: 0 },
+    ]),
   );
 }
 
@@ -124,7 +127,9 @@ export async function checkJson(args: string[]): Promise<{ result: CliResult; ho
   try {
     hosts = JSON.parse(result.stdout) as CheckJson[];
   } catch (error) {
-    throw new Error(`check printed no JSON (exit ${result.exitCode}): ${result.stdout}\n${result.stderr}`, { cause: error });
+    throw new Error(`check printed no JSON (exit ${result.exitCode}): ${result.stdout}\n${result.stderr}`, {
+      cause: error,
+    });
   }
   return { result, hosts };
 }

@@ -74,7 +74,9 @@ describe('check: output modes and highlights', { skip: skipReason ?? false }, ()
   });
 
   it('color (FORCE_COLOR=1): the warning is bold yellow, healthy lines stay unpainted', async () => {
-    const result = await runCli(['check', '-i', checkLab.lab.inventoryFile, '-o', 'plain'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    const result = await runCli(['check', '-i', checkLab.lab.inventoryFile, '-o', 'plain'], {
+      env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
+    });
     assert.equal(result.exitCode, 0, result.stderr);
     const { hostLines } = splitPlain(result.stdout);
     const lab2 = hostLines.get('lab2') ?? '';
@@ -83,12 +85,16 @@ describe('check: output modes and highlights', { skip: skipReason ?? false }, ()
     assert.doesNotMatch(hostLines.get('lab1') ?? '\x1b[', ansi);
   });
 
-  it('a host with drops > 0 (the lab\'s stats stand-in) is marked with `WARN: N drops` and `WARN: N insert_failed`; exit 1', async () => {
+  it("a host with drops > 0 (the lab's stats stand-in) is marked with `WARN: N drops` and `WARN: N insert_failed`; exit 1", async () => {
     await checkLab.lab.addDrops('lab3', 17);
     await checkLab.lab.addDrops('lab3', 2, 'insert_failed');
     const statFile = await statsStandinFile(checkLab.lab, 'lab3');
     const stats = (await readExpectedCheck(checkLab.lab, 'lab3', statFile ?? undefined)).conntrack?.stats;
-    assert.deepEqual([stats?.drop, stats?.insert_failed], [17, 2], `the stats file ${statFile} must hold the drops just added`);
+    assert.deepEqual(
+      [stats?.drop, stats?.insert_failed],
+      [17, 2],
+      `the stats file ${statFile} must hold the drops just added`,
+    );
     const result = await runCli(['check', '-i', checkLab.lab.inventoryFile, '-o', 'plain']);
     assert.equal(result.exitCode, 1, result.stdout + result.stderr);
     const lab3 = splitPlain(result.stdout).hostLines.get('lab3') ?? '';
@@ -102,13 +108,21 @@ describe('check: output modes and highlights', { skip: skipReason ?? false }, ()
     before(async () => {
       deadPort = await closedPort();
       inventory = path.join(checkLab.tmp, 'with-dead.yaml');
-      await writeGroupedInventory(checkLab.lab, inventory, { lab: hostNames }, { dead: { group: 'lab', vars: { ansible_port: deadPort } } });
+      await writeGroupedInventory(
+        checkLab.lab,
+        inventory,
+        { lab: hostNames },
+        { dead: { group: 'lab', vars: { ansible_port: deadPort } } },
+      );
     });
 
     it('json: parses; dead is listed unreachable with its reason, the 3 others answer; exit 1', async () => {
       const { result, hosts } = await checkJson(['-i', inventory]);
       assert.equal(result.exitCode, 1, result.stderr);
-      assert.deepEqual(hosts.map((h) => h.host), [...hostNames, 'dead']);
+      assert.deepEqual(
+        hosts.map((h) => h.host),
+        [...hostNames, 'dead'],
+      );
       const reported = byHost(hosts);
       const dead = reported.get('dead');
       assert.equal(dead?.reachable, false);
@@ -116,7 +130,10 @@ describe('check: output modes and highlights', { skip: skipReason ?? false }, ()
       assert.equal(dead?.error, `dead (127.0.0.1:${deadPort}): connection refused (nothing listens on that port)`);
       for (const host of hostNames) {
         assert.equal(reported.get(host)?.error, null, `${host}: ${reported.get(host)?.error}`);
-        assert.equal(reported.get(host)?.conntrack?.count, await readNumber(checkLab.lab, host, `${nf}/nf_conntrack_count`));
+        assert.equal(
+          reported.get(host)?.conntrack?.count,
+          await readNumber(checkLab.lab, host, `${nf}/nf_conntrack_count`),
+        );
       }
     });
 
@@ -125,7 +142,8 @@ describe('check: output modes and highlights', { skip: skipReason ?? false }, ()
       assert.equal(result.exitCode, 1, result.stderr);
       const { hostLines, summary } = splitPlain(result.stdout);
       assert.match(hostLines.get('dead') ?? '', /^dead! +unreachable: .*connection refused/);
-      for (const host of hostNames) assert.match(hostLines.get(host) ?? '', new RegExp(`^${host}!? +\\S+ +\\w+ +count \\d+/\\d+`));
+      for (const host of hostNames)
+        assert.match(hostLines.get(host) ?? '', new RegExp(`^${host}!? +\\S+ +\\w+ +count \\d+/\\d+`));
       assert.equal(summary, '4 hosts: 3 answered, 1 unreachable, 1 with problems');
     });
   });

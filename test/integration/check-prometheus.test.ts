@@ -33,12 +33,25 @@ describe('check --prometheus on lab hosts', { skip: skipReason ?? false }, () =>
     await lab.addDrops('lab2', 1234);
     await lab.addDrops('lab2', 56, 'early_drop');
     inventory = path.join(tmp, 'grouped.yaml');
-    await writeGroupedInventory(lab, inventory, { web: ['lab1', 'lab2'], db: ['lab3'] }, { gone: { group: 'db', vars: { ansible_port: await closedPort() } } });
+    await writeGroupedInventory(
+      lab,
+      inventory,
+      { web: ['lab1', 'lab2'], db: ['lab3'] },
+      { gone: { group: 'db', vars: { ansible_port: await closedPort() } } },
+    );
     metricsDir = path.join(tmp, 'textfile');
     await mkdir(metricsDir);
     await writeFile(path.join(metricsDir, 'conntrack.prom'), 'stale\n');
     oldInode = (await stat(path.join(metricsDir, 'conntrack.prom'))).ino;
-    run = await runCli(['check', '-i', inventory, '-o', 'json', '--prometheus', path.join(metricsDir, 'conntrack.prom')]);
+    run = await runCli([
+      'check',
+      '-i',
+      inventory,
+      '-o',
+      'json',
+      '--prometheus',
+      path.join(metricsDir, 'conntrack.prom'),
+    ]);
     text = await readFile(path.join(metricsDir, 'conntrack.prom'), 'utf8');
     metrics = parseExposition(text);
   });
@@ -47,7 +60,8 @@ describe('check --prometheus on lab hosts', { skip: skipReason ?? false }, () =>
     await checkLab?.down();
   });
 
-  const value = (name: string, host: string) => metrics.get(`conntrack_fleet_${name}`)?.samples.find((s) => s.labels['host'] === host)?.value;
+  const value = (name: string, host: string) =>
+    metrics.get(`conntrack_fleet_${name}`)?.samples.find((s) => s.labels['host'] === host)?.value;
 
   it('check exits 1 as without the flag (lab1 full, lab2 dropping, gone unreachable)', () => {
     assert.equal(run.exitCode, 1, run.stderr);
@@ -68,7 +82,10 @@ describe('check --prometheus on lab hosts', { skip: skipReason ?? false }, () =>
   });
 
   it('group labels from the inventory', () => {
-    const labels = metrics.get('conntrack_fleet_up')?.samples.map((s) => `${s.labels['host']}=${s.labels['groups']}`).sort();
+    const labels = metrics
+      .get('conntrack_fleet_up')
+      ?.samples.map((s) => `${s.labels['host']}=${s.labels['groups']}`)
+      .sort();
     assert.deepEqual(labels, ['gone=,db,', 'lab1=,web,', 'lab2=,web,', 'lab3=,db,']);
   });
 
@@ -86,7 +103,13 @@ describe('check --prometheus on lab hosts', { skip: skipReason ?? false }, () =>
   it('a missing directory is bad input: exit 2, no host contacted', async () => {
     let bad: CliResult | undefined;
     const seen = await countContacts(checkLab.lab, async () => {
-      bad = await runCli(['check', '-i', checkLab.lab.inventoryFile, '--prometheus', path.join(metricsDir, 'nope', 'x.prom')]);
+      bad = await runCli([
+        'check',
+        '-i',
+        checkLab.lab.inventoryFile,
+        '--prometheus',
+        path.join(metricsDir, 'nope', 'x.prom'),
+      ]);
     });
     assert.equal(bad?.exitCode, 2);
     assert.match(bad?.stderr ?? '', /--prometheus .*directory .*nope does not exist/);

@@ -45,8 +45,18 @@ describe('check with an OpenSSH client config (-F)', { skip: labSkipReason() ?? 
     const result = await runCli(['check', '-i', inventory, '-F', configFile, '-o', 'json']);
     assert.equal(result.exitCode, 0, result.stderr + result.stdout);
     const hosts = JSON.parse(result.stdout) as { host: string; reachable: boolean; conntrack: { count: number } }[];
-    const counts = await Promise.all(lab.hosts.map(async (h) => Number((await lab.exec(h.name, 'cat /proc/sys/net/netfilter/nf_conntrack_count')).stdout)));
-    assert.deepEqual(hosts.map((h) => [h.host, h.reachable, h.conntrack.count]), [['alpha', true, counts[0]], ['beta', true, counts[1]]]);
+    const counts = await Promise.all(
+      lab.hosts.map(async (h) =>
+        Number((await lab.exec(h.name, 'cat /proc/sys/net/netfilter/nf_conntrack_count')).stdout),
+      ),
+    );
+    assert.deepEqual(
+      hosts.map((h) => [h.host, h.reachable, h.conntrack.count]),
+      [
+        ['alpha', true, counts[0]],
+        ['beta', true, counts[1]],
+      ],
+    );
   });
 
   it('-F none ignores the config: without its UserKnownHostsFile the host key is unknown', async () => {
@@ -54,7 +64,10 @@ describe('check with an OpenSSH client config (-F)', { skip: labSkipReason() ?? 
     assert.ok(first);
     // loopback only: the address and port come from the inventory, so nothing depends on name resolution
     const inventory = path.join(dir, 'loopback.yaml');
-    writeFileSync(inventory, `all:\n  hosts:\n    alpha:\n      ansible_host: 127.0.0.1\n      ansible_port: ${first.port}\n      ansible_ssh_private_key_file: ${lab.privateKeyFile}\n`);
+    writeFileSync(
+      inventory,
+      `all:\n  hosts:\n    alpha:\n      ansible_host: 127.0.0.1\n      ansible_port: ${first.port}\n      ansible_ssh_private_key_file: ${lab.privateKeyFile}\n`,
+    );
     // ssh matches Host patterns against ansible_host when it is set
     const configFile = path.join(dir, 'ssh_config_loopback');
     writeFileSync(configFile, `Host 127.0.0.1\n  UserKnownHostsFile ${lab.knownHostsFile}\n`);

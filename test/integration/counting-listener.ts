@@ -19,7 +19,8 @@ export async function listenCounting(base: number): Promise<CountingListener> {
       server.once('error', () => resolve(false));
       server.listen({ port, host: '127.0.0.1', exclusive: true }, () => resolve(true));
     });
-    if (listening) return { port, connections: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
+    if (listening)
+      return { port, connections: () => count, close: () => new Promise((resolve) => server.close(() => resolve())) };
   }
   throw new Error(`no free port in ${base}..${base + 99}`);
 }

@@ -39,7 +39,8 @@ describe('NO_COLOR: no colour from any command on a terminal', { skip, concurren
     await writeFile(keyFile, ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
     const port = await refusedPort();
     const inventory = path.join(tmp, 'inv.yaml');
-    const host = (name: string) => `    ${name}:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port}\n      ansible_ssh_private_key_file: ${keyFile}\n`;
+    const host = (name: string) =>
+      `    ${name}:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port}\n      ansible_ssh_private_key_file: ${keyFile}\n`;
     await writeFile(inventory, `all:\n  hosts:\n${host('h1')}${host('h2')}`);
     const i = ['-i', inventory, '--known-hosts', '/dev/null'];
     commands = [
@@ -70,11 +71,20 @@ describe('NO_COLOR: no colour from any command on a terminal', { skip, concurren
       { env: { NO_COLOR: undefined, FORCE_COLOR: '0' }, coloured: false },
     ];
     for (const { env, coloured } of cases) {
-      const results = await Promise.all(commands.map(async ([name, args]) => ({ name, result: await runCliTimed(args, { tty, env, timeoutMs: 60_000 }) })));
+      const results = await Promise.all(
+        commands.map(async ([name, args]) => ({
+          name,
+          result: await runCliTimed(args, { tty, env, timeoutMs: 60_000 }),
+        })),
+      );
       for (const { name, result } of results) {
         assert.ok(result.exitCode !== null && result.stdout.length > 0, `${name}: no output (exit ${result.exitCode})`);
         const found = sgr.exec(result.stdout);
-        assert.equal(found !== null, coloured, `${name} with ${JSON.stringify(env)}: ${JSON.stringify(found?.[0])} in\n${result.stdout}`);
+        assert.equal(
+          found !== null,
+          coloured,
+          `${name} with ${JSON.stringify(env)}: ${JSON.stringify(found?.[0])} in\n${result.stdout}`,
+        );
       }
     }
   });
@@ -82,7 +92,11 @@ describe('NO_COLOR: no colour from any command on a terminal', { skip, concurren
   it('control: with FORCE_COLOR=1 (no NO_COLOR) the failures are painted, so the check above can see colour', async () => {
     const painted = commands.filter(([name]) => /tree|watch|advise/.test(name));
     for (const [name, args] of painted) {
-      const result = await runCliTimed(args, { tty, env: { NO_COLOR: undefined, FORCE_COLOR: '1' }, timeoutMs: 60_000 });
+      const result = await runCliTimed(args, {
+        tty,
+        env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
+        timeoutMs: 60_000,
+      });
       assert.match(result.stdout, sgr, `${name}: no colour even when forced\n${result.stdout}`);
     }
   });

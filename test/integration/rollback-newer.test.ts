@@ -10,8 +10,24 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, type CliResult } from './run-cli.js';
-import { allFields, contentFields, diffEtc, execOk, readKnobs, snapshotEtc, type EtcSnapshot } from './run-host-state.js';
-import { labSkipWithout, requireReport, startTestLab, runPlaybook, transcript, type HostReport, type TestLab } from './run-lab.js';
+import {
+  allFields,
+  contentFields,
+  diffEtc,
+  execOk,
+  readKnobs,
+  snapshotEtc,
+  type EtcSnapshot,
+} from './run-host-state.js';
+import {
+  labSkipWithout,
+  requireReport,
+  startTestLab,
+  runPlaybook,
+  transcript,
+  type HostReport,
+  type TestLab,
+} from './run-lab.js';
 
 const portBase = 28860;
 
@@ -23,13 +39,31 @@ async function playbook(t: TestLab, name: string, max: number): Promise<string> 
 
 async function rollback(t: TestLab, args: string[]): Promise<{ cli: CliResult; hosts: HostReport[] | null }> {
   const report = path.join(t.tmp, `rollback-${Date.now()}.json`);
-  const cli = await runCli(['rollback', ...args, '-i', t.lab.inventoryFile, '--limit', 'lab1', '-o', 'plain', '--report', report]);
-  const hosts = await readFile(report, 'utf8').then((text) => (JSON.parse(text) as { hosts: HostReport[] }).hosts, () => null);
+  const cli = await runCli([
+    'rollback',
+    ...args,
+    '-i',
+    t.lab.inventoryFile,
+    '--limit',
+    'lab1',
+    '-o',
+    'plain',
+    '--report',
+    report,
+  ]);
+  const hosts = await readFile(report, 'utf8').then(
+    (text) => (JSON.parse(text) as { hosts: HostReport[] }).hosts,
+    () => null,
+  );
   return { cli, hosts };
 }
 
 const journalStates = (t: TestLab) =>
-  execOk(t.lab, 'lab1', 'for f in /var/lib/conntrack-fleet/journal/*.json; do grep -o \'"state": "[a-z-]*"\' "$f"; done');
+  execOk(
+    t.lab,
+    'lab1',
+    'for f in /var/lib/conntrack-fleet/journal/*.json; do grep -o \'"state": "[a-z-]*"\' "$f"; done',
+  );
 
 describe('rollback of a run that newer runs overwrote', { skip: labSkipWithout() }, () => {
   let t: TestLab;
@@ -59,7 +93,12 @@ describe('rollback of a run that newer runs overwrote', { skip: labSkipWithout()
     const undo = await rollback(t, ['--run', runA]);
     assert.equal(undo.cli.exitCode, 1, transcript(undo.cli));
     assert.equal(undo.hosts?.[0]?.outcome, 'failed', transcript(undo.cli));
-    assert.match(undo.hosts?.[0]?.error ?? '', new RegExp(`^refused to roll back run ${runA}: newer run ${runC} changed nf_conntrack_max, /etc/sysctl\\.conf; roll back ${runC} first`));
+    assert.match(
+      undo.hosts?.[0]?.error ?? '',
+      new RegExp(
+        `^refused to roll back run ${runA}: newer run ${runC} changed nf_conntrack_max, /etc/sysctl\\.conf; roll back ${runC} first`,
+      ),
+    );
     assert.deepEqual(diffEtc(etc, await snapshotEtc(t.lab, 'lab1'), allFields), []);
     assert.equal((await readKnobs(t.lab, 'lab1'))['max'], '262144');
   });
@@ -68,7 +107,10 @@ describe('rollback of a run that newer runs overwrote', { skip: labSkipWithout()
     const etc = await snapshotEtc(t.lab, 'lab1');
     const undo = await rollback(t, ['--run', '20260101T000000Z-nope']);
     assert.equal(undo.cli.exitCode, 2, transcript(undo.cli));
-    assert.equal(undo.cli.stderr.trim(), `conntrack-fleet: no selected host has a journal for run 20260101T000000Z-nope; runs found: ${runA}, ${runC}`);
+    assert.equal(
+      undo.cli.stderr.trim(),
+      `conntrack-fleet: no selected host has a journal for run 20260101T000000Z-nope; runs found: ${runA}, ${runC}`,
+    );
     assert.deepEqual(diffEtc(etc, await snapshotEtc(t.lab, 'lab1'), allFields), []);
   });
 

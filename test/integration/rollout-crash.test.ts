@@ -4,7 +4,18 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunReport } from '../../src/report/run-report.js';
-import { describeRun, fleetState, hostJournals, type RolloutLab, skipReason, slowNextSync, startCli, startRolloutLab, waitForSlowSync, writePlaybook } from './rollout-lab.js';
+import {
+  describeRun,
+  fleetState,
+  hostJournals,
+  type RolloutLab,
+  skipReason,
+  slowNextSync,
+  startCli,
+  startRolloutLab,
+  waitForSlowSync,
+  writePlaybook,
+} from './rollout-lab.js';
 import { runCli } from './run-cli.js';
 
 const portBase = 26200;
@@ -30,23 +41,52 @@ describe('rollout crash: SIGKILL, then rollback from the journals', { skip: skip
     assert.equal((await run.done).signal, 'SIGKILL');
 
     const journals = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
-    assert.deepEqual(journals.map((js) => js.map((j) => [j.state, j.mode])), [[['done', '600']], [['done', '600']], []]);
+    assert.deepEqual(
+      journals.map((js) => js.map((j) => [j.state, j.mode])),
+      [[['done', '600']], [['done', '600']], []],
+    );
     const runId = journals[0]?.[0]?.run_id ?? '';
     assert.notDeepEqual(await fleetState(fleet.lab, ['lab1']), new Map([['lab1', initial.get('lab1')]]));
 
     const runs = await runCli(['runs', '-i', fleet.inventory, '-o', 'json']);
     assert.equal(runs.exitCode, 0, describeRun(runs));
-    const listed = (JSON.parse(runs.stdout) as { host: string; runs: { run_id: string; state: string }[] }[]).map((h) => [h.host, h.runs.map((r) => `${r.run_id} ${r.state}`)]);
-    assert.deepEqual(listed, [['lab1', [`${runId} done`]], ['lab2', [`${runId} done`]], ['lab3', []]]);
+    const listed = (JSON.parse(runs.stdout) as { host: string; runs: { run_id: string; state: string }[] }[]).map(
+      (h) => [h.host, h.runs.map((r) => `${r.run_id} ${r.state}`)],
+    );
+    assert.deepEqual(listed, [
+      ['lab1', [`${runId} done`]],
+      ['lab2', [`${runId} done`]],
+      ['lab3', []],
+    ]);
 
     const reportFile = path.join(fleet.tmp, 'rollback.json');
-    const undo = await runCli(['rollback', '--run', runId, '-i', fleet.inventory, '-o', 'plain', '--report', reportFile]);
+    const undo = await runCli([
+      'rollback',
+      '--run',
+      runId,
+      '-i',
+      fleet.inventory,
+      '-o',
+      'plain',
+      '--report',
+      reportFile,
+    ]);
     assert.equal(undo.exitCode, 0, describeRun(undo));
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
-    assert.deepEqual(report.hosts.map((h) => [h.host, h.outcome]), [['lab1', 'rolled-back'], ['lab2', 'rolled-back'], ['lab3', 'skipped']]);
+    assert.deepEqual(
+      report.hosts.map((h) => [h.host, h.outcome]),
+      [
+        ['lab1', 'rolled-back'],
+        ['lab2', 'rolled-back'],
+        ['lab3', 'skipped'],
+      ],
+    );
     assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
     const after = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
-    assert.deepEqual(after.map((js) => js.map((j) => j.state)), [['rolled-back'], ['rolled-back'], []]);
+    assert.deepEqual(
+      after.map((js) => js.map((j) => j.state)),
+      [['rolled-back'], ['rolled-back'], []],
+    );
   });
 
   it('killed in the middle of a step: `rollback --last` waits for the orphaned write, then restores the host exactly', async () => {
@@ -59,7 +99,10 @@ describe('rollout crash: SIGKILL, then rollback from the journals', { skip: skip
     run.child().kill('SIGKILL');
     const killedAt = Date.now();
     assert.equal((await run.done).signal, 'SIGKILL');
-    assert.deepEqual((await hostJournals(fleet.lab, 'lab3')).map((j) => j.state), ['applying']);
+    assert.deepEqual(
+      (await hostJournals(fleet.lab, 'lab3')).map((j) => j.state),
+      ['applying'],
+    );
 
     // the script the dead controller started still runs on lab3 and will still replace /etc/sysctl.conf
     const undo = await runCli(['rollback', '--last', '-i', fleet.inventory, '--limit', 'lab3', '-o', 'plain']);
@@ -68,6 +111,9 @@ describe('rollout crash: SIGKILL, then rollback from the journals', { skip: skip
     // judge only once the orphaned script has surely ended (its write would otherwise land after the check)
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 7000 - Date.now())));
     assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
-    assert.deepEqual((await hostJournals(fleet.lab, 'lab3')).map((j) => j.state), ['rolled-back']);
+    assert.deepEqual(
+      (await hostJournals(fleet.lab, 'lab3')).map((j) => j.state),
+      ['rolled-back'],
+    );
   });
 });

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunReport } from '../../src/report/run-report.js';
 import {
-  describeRun, fleetState, hostJournals, type RolloutLab, setSysctlConfImmutable, skipReason, startCli, startRolloutLab, writePlaybook,
+  describeRun,
+  fleetState,
+  hostJournals,
+  type RolloutLab,
+  setSysctlConfImmutable,
+  skipReason,
+  startCli,
+  startRolloutLab,
+  writePlaybook,
 } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
 
@@ -20,12 +28,16 @@ describe('rollout gate: soak, then judge drops and usage', { skip: skipReason ??
 
   before(async () => {
     fleet = await startRolloutLab(4, portBase);
-    playbook = await writePlaybook(fleet.tmp, 'gated', `serial: [3, "100%"]
+    playbook = await writePlaybook(
+      fleet.tmp,
+      'gated',
+      `serial: [3, "100%"]
 gate:
   soak: 2s
   max_usage_percent: 90
   max_new_drops: 0
-`);
+`,
+    );
     logFile = path.join(fleet.tmp, 'rollout.log');
     initial = await fleetState(fleet.lab, fleet.names);
   });
@@ -36,7 +48,18 @@ gate:
 
   it('hosts whose drops grow or whose table fills during the soak fail the gate; the batch is rolled back, exit 3', async () => {
     const reportFile = path.join(fleet.tmp, 'failed-gate.json');
-    const run = startCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', reportFile, '--log', logFile]);
+    const run = startCli([
+      'run',
+      playbook,
+      '-i',
+      fleet.inventory,
+      '-o',
+      'plain',
+      '--report',
+      reportFile,
+      '--log',
+      logFile,
+    ]);
     await run.waitFor(/^fleet: gate after batch 1\/2: soaking 2s$/);
     // while the batch soaks: lab2 drops packets, lab3's table is nearly full (250000 of the new 262144)
     await fleet.lab.addDrops('lab2', 5);
@@ -47,32 +70,58 @@ gate:
     assert.match(result.stdout, /^lab2: gate failed: 5 new drops \(drop \+5\) > 0 allowed$/m);
     assert.match(result.stdout, /^lab3: gate failed: table 95\.4% full \(250000 of 262144\) > 90%$/m);
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
-    assert.deepEqual(report.gates.map((g) => [g.batch, g.soak_ms, g.passed, g.failed_hosts.map((f) => f.host)]), [[0, 2000, false, ['lab2', 'lab3']]]);
-    assert.deepEqual(report.hosts.map((h) => [h.host, h.batch, h.outcome]), [
-      ['lab1', 0, 'rolled-back'],
-      ['lab2', 0, 'rolled-back'],
-      ['lab3', 0, 'rolled-back'],
-      ['lab4', 1, 'skipped'],
-    ]);
+    assert.deepEqual(
+      report.gates.map((g) => [g.batch, g.soak_ms, g.passed, g.failed_hosts.map((f) => f.host)]),
+      [[0, 2000, false, ['lab2', 'lab3']]],
+    );
+    assert.deepEqual(
+      report.hosts.map((h) => [h.host, h.batch, h.outcome]),
+      [
+        ['lab1', 0, 'rolled-back'],
+        ['lab2', 0, 'rolled-back'],
+        ['lab3', 0, 'rolled-back'],
+        ['lab4', 1, 'skipped'],
+      ],
+    );
     assert.match(report.hosts[1]?.error ?? '', /^health gate: 5 new drops/);
     assert.match(report.hosts[0]?.error ?? '', /^rollout stopped: 2 of 3 hosts of batch 1 failed/);
     assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
     const journals = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
-    assert.deepEqual(journals.map((js) => js.map((j) => j.state)), [['rolled-back'], ['rolled-back'], ['rolled-back'], []]);
+    assert.deepEqual(
+      journals.map((js) => js.map((j) => j.state)),
+      [['rolled-back'], ['rolled-back'], ['rolled-back'], []],
+    );
   });
 
   it('drops from before the run do not count; a quiet soak passes the gate; no soak after the last batch', async () => {
     await fleet.lab.addDrops('lab1', 100);
     const reportFile = path.join(fleet.tmp, 'passed-gate.json');
-    const run = startCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', reportFile, '--log', logFile]);
+    const run = startCli([
+      'run',
+      playbook,
+      '-i',
+      fleet.inventory,
+      '-o',
+      'plain',
+      '--report',
+      reportFile,
+      '--log',
+      logFile,
+    ]);
     const result = await run.done;
     assert.equal(result.exitCode, 0, describeRun(result));
     assert.match(result.stdout, /gate after batch 1\/2: soaking 2s\nfleet: gate after batch 1\/2 passed\n/);
     // the gate protects later batches: after the last one there is none to protect, so no soak
     assert.equal(result.stdout.match(/soaking/g)?.length, 1, result.stdout);
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
-    assert.deepEqual(report.gates.map((g) => [g.batch, g.passed]), [[0, true]]);
-    assert.deepEqual(report.hosts.map((h) => h.outcome), ['changed', 'changed', 'changed', 'changed']);
+    assert.deepEqual(
+      report.gates.map((g) => [g.batch, g.passed]),
+      [[0, true]],
+    );
+    assert.deepEqual(
+      report.hosts.map((h) => h.outcome),
+      ['changed', 'changed', 'changed', 'changed'],
+    );
     const log = await readFile(logFile, 'utf8');
     // one header per run, then the same plain lines as stdout, then the run id's end line
     assert.equal(log.match(/^# \S+ run \S+: .*gated\.yaml$/gm)?.length, 2);
@@ -95,7 +144,10 @@ gate:
     assert.doesNotMatch(result.stdout, /soaking/, describeRun(result));
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
     assert.deepEqual(report.gates, []);
-    assert.deepEqual(report.hosts.map((h) => h.outcome), ['rolled-back', 'skipped', 'skipped', 'skipped']);
+    assert.deepEqual(
+      report.hosts.map((h) => h.outcome),
+      ['rolled-back', 'skipped', 'skipped', 'skipped'],
+    );
     // a 60 s soak would have shown in the run's length
     assert.ok(elapsedMs < 45_000, `the run took ${elapsedMs} ms`);
     assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);

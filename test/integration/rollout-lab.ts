@@ -24,7 +24,13 @@ export interface RolloutLab {
 export async function startRolloutLab(count: number, portBase: number): Promise<RolloutLab> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'cf-rollout-'));
   const inventory = path.join(tmp, 'inventory.yaml');
-  const lab = await startLab({ count, dir: path.join(tmp, 'lab'), portBase, inventoryFile: inventory, knownHostsFile: path.join(tmp, 'known_hosts') });
+  const lab = await startLab({
+    count,
+    dir: path.join(tmp, 'lab'),
+    portBase,
+    inventoryFile: inventory,
+    knownHostsFile: path.join(tmp, 'known_hosts'),
+  });
   const names = lab.hosts.map((h) => h.name);
   return {
     lab,
@@ -56,7 +62,8 @@ export async function writePlaybook(dir: string, name: string, header: string): 
 
 async function execOk(lab: Lab, host: string, script: string): Promise<string> {
   const result = await lab.exec(host, script, { timeoutMs: 60_000 });
-  if (result.exitCode !== 0) throw new Error(`${host}: \`${script.slice(0, 80)}\` failed (${result.exitCode}): ${result.stderr}`);
+  if (result.exitCode !== 0)
+    throw new Error(`${host}: \`${script.slice(0, 80)}\` failed (${result.exitCode}): ${result.stderr}`);
   return result.stdout;
 }
 
@@ -88,11 +95,18 @@ export async function knob(lab: Lab, host: string, name = 'nf_conntrack_max'): P
 
 /** The host's journals, read from its disk (not through the tool), oldest run first; each with its file mode. */
 export async function hostJournals(lab: Lab, host: string): Promise<(JournalEntry & { mode: string })[]> {
-  const out = await execOk(lab, host, 'for f in /var/lib/conntrack-fleet/journal/*.json; do [ -f "$f" ] || continue; stat -c %a "$f"; base64 -w0 < "$f"; echo; done');
+  const out = await execOk(
+    lab,
+    host,
+    'for f in /var/lib/conntrack-fleet/journal/*.json; do [ -f "$f" ] || continue; stat -c %a "$f"; base64 -w0 < "$f"; echo; done',
+  );
   const lines = out.split('\n').filter(Boolean);
   const entries: (JournalEntry & { mode: string })[] = [];
   for (let i = 0; i + 1 < lines.length; i += 2) {
-    entries.push({ ...(JSON.parse(Buffer.from(lines[i + 1] ?? '', 'base64').toString('utf8')) as JournalEntry), mode: lines[i] ?? '' });
+    entries.push({
+      ...(JSON.parse(Buffer.from(lines[i + 1] ?? '', 'base64').toString('utf8')) as JournalEntry),
+      mode: lines[i] ?? '',
+    });
   }
   return entries.sort((a, b) => a.run_id.localeCompare(b.run_id));
 }
@@ -108,19 +122,23 @@ export async function setSysctlConfImmutable(lab: Lab, host: string, immutable: 
  * counts as "next" (e.g. '/etc/' for a persisted file, not the journal's write in the same script).
  */
 export async function slowNextSync(lab: Lab, host: string, seconds: number, pathPrefix = ''): Promise<void> {
-  await execOk(lab, host, `rm -f /run/cf-test-slow-done; cat > /usr/local/sbin/sync <<'EOF'
+  await execOk(
+    lab,
+    host,
+    `rm -f /run/cf-test-slow-done; cat > /usr/local/sbin/sync <<'EOF'
 #!/bin/sh
 case "$1" in ${pathPrefix.replace(/[^A-Za-z0-9/._-]/g, '')}*)
   if [ ! -e /run/cf-test-slow-done ]; then : > /run/cf-test-slow-done; sleep ${seconds}; fi ;;
 esac
 exec /bin/sync "$@"
 EOF
-chmod 0755 /usr/local/sbin/sync`);
+chmod 0755 /usr/local/sbin/sync`,
+  );
 }
 
 /** Resolves once the slowed `sync` has started on the host: the step's script is then surely running there. */
 export async function waitForSlowSync(lab: Lab, host: string, timeoutMs = 30_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     if ((await lab.exec(host, 'test -e /run/cf-test-slow-done')).exitCode === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -165,10 +183,17 @@ export function startCli(args: string[], timeoutMs = 90_000): LiveCli {
     },
     waitFor: (pattern, waitMs = 60_000) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${waitMs} ms; output so far:\n${text}`)), waitMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern} within ${waitMs} ms; output so far:\n${text}`)),
+          waitMs,
+        );
         waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
         check();
-        void done.then((r) => reject(new Error(`the CLI ended (exit ${r.exitCode}) before a line matched ${pattern}:\n${r.stdout}${r.stderr}`)));
+        void done.then((r) =>
+          reject(
+            new Error(`the CLI ended (exit ${r.exitCode}) before a line matched ${pattern}:\n${r.stdout}${r.stderr}`),
+          ),
+        );
       }),
     done,
   };
@@ -221,7 +246,12 @@ type LabInventory = { all: { children: { lab: { hosts: Record<string, Record<str
  * The lab's inventory with extra hosts that point elsewhere (a refused port, a silent listener), every host in
  * `order`: lab hosts keep their vars, an extra host copies lab1's with its own port. Written as NAME.yaml in tmp.
  */
-export async function writeInventoryWith(fleet: RolloutLab, name: string, extraPorts: Record<string, number>, order: string[]): Promise<string> {
+export async function writeInventoryWith(
+  fleet: RolloutLab,
+  name: string,
+  extraPorts: Record<string, number>,
+  order: string[],
+): Promise<string> {
   const doc = parse(await readFile(fleet.inventory, 'utf8')) as LabInventory;
   const labHosts = doc.all.children.lab.hosts;
   const hosts: Record<string, Record<string, unknown>> = {};

@@ -4,7 +4,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunReport } from '../../src/report/run-report.js';
-import { describeRun, fleetState, hostJournals, type RolloutLab, skipReason, slowNextSync, startCli, startRolloutLab, writePlaybook } from './rollout-lab.js';
+import {
+  describeRun,
+  fleetState,
+  hostJournals,
+  type RolloutLab,
+  skipReason,
+  slowNextSync,
+  startCli,
+  startRolloutLab,
+  writePlaybook,
+} from './rollout-lab.js';
 import { runCli } from './run-cli.js';
 
 const portBase = 26400;
@@ -33,7 +43,17 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
     const secondReport = path.join(fleet.tmp, 'second.json');
     const second = await runCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', secondReport]);
     const firstRunId = (await hostJournals(fleet.lab, 'lab2'))[0]?.run_id ?? '';
-    const rollback = await runCli(['rollback', '--run', firstRunId, '-i', fleet.inventory, '--limit', 'lab2', '-o', 'plain']);
+    const rollback = await runCli([
+      'rollback',
+      '--run',
+      firstRunId,
+      '-i',
+      fleet.inventory,
+      '--limit',
+      'lab2',
+      '-o',
+      'plain',
+    ]);
     const firstResult = await first.done;
 
     assert.equal(firstResult.exitCode, 0, describeRun(firstResult));
@@ -41,16 +61,26 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
     const firstJson = JSON.parse(await readFile(firstReport, 'utf8')) as RunReport;
     const secondJson = JSON.parse(await readFile(secondReport, 'utf8')) as RunReport;
     assert.equal(firstJson.run_id, firstRunId);
-    assert.deepEqual(firstJson.hosts.map((h) => h.outcome), ['changed', 'changed', 'changed']);
+    assert.deepEqual(
+      firstJson.hosts.map((h) => h.outcome),
+      ['changed', 'changed', 'changed'],
+    );
     const lockedBy = `locked by run ${firstRunId} since ${firstJson.started_at}`;
-    assert.deepEqual(secondJson.hosts.map((h) => [h.host, h.outcome, h.error]), fleet.names.map((h) => [h, 'skipped', lockedBy]));
+    assert.deepEqual(
+      secondJson.hosts.map((h) => [h.host, h.outcome, h.error]),
+      fleet.names.map((h) => [h, 'skipped', lockedBy]),
+    );
     assert.match(second.stdout, new RegExp(`^lab1: skipped: ${lockedBy}$`, 'm'));
     assert.equal(rollback.exitCode, 1, describeRun(rollback));
     assert.match(rollback.stdout, new RegExp(`^lab2: skipped: ${lockedBy}$`, 'm'));
 
     // each host was tuned once, by the first run, and the rollback touched nothing
     for (const host of fleet.names) {
-      assert.deepEqual((await hostJournals(fleet.lab, host)).map((j) => [j.run_id, j.state]), [[firstRunId, 'done']], host);
+      assert.deepEqual(
+        (await hostJournals(fleet.lab, host)).map((j) => [j.run_id, j.state]),
+        [[firstRunId, 'done']],
+        host,
+      );
     }
     // the first run released its locks when it ended: now the rollback gets them
     const undo = await runCli(['rollback', '--run', firstRunId, '-i', fleet.inventory, '-o', 'plain']);
@@ -74,12 +104,26 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
     const firstJson = JSON.parse(await readFile(firstReport, 'utf8')) as RunReport;
     const secondJson = JSON.parse(await readFile(secondReport, 'utf8')) as RunReport;
     const lockedBy = `locked by run ${firstJson.run_id} since ${firstJson.started_at}`;
-    assert.deepEqual(secondJson.hosts.map((h) => [h.host, h.outcome, h.error]), fleet.names.map((h) => [h, 'skipped', lockedBy]));
+    assert.deepEqual(
+      secondJson.hosts.map((h) => [h.host, h.outcome, h.error]),
+      fleet.names.map((h) => [h, 'skipped', lockedBy]),
+    );
     assert.match(second.stdout, new RegExp(`^lab3: skipped: ${lockedBy}$`, 'm'));
     // the first run tuned its later batch itself: `changed`, not found `unchanged` after someone else tuned it
-    assert.deepEqual(firstJson.hosts.map((h) => [h.host, h.batch, h.outcome]), [['lab1', 0, 'changed'], ['lab2', 1, 'changed'], ['lab3', 1, 'changed']]);
+    assert.deepEqual(
+      firstJson.hosts.map((h) => [h.host, h.batch, h.outcome]),
+      [
+        ['lab1', 0, 'changed'],
+        ['lab2', 1, 'changed'],
+        ['lab3', 1, 'changed'],
+      ],
+    );
     for (const host of fleet.names) {
-      assert.deepEqual((await hostJournals(fleet.lab, host)).filter((j) => j.run_id === secondJson.run_id), [], host);
+      assert.deepEqual(
+        (await hostJournals(fleet.lab, host)).filter((j) => j.run_id === secondJson.run_id),
+        [],
+        host,
+      );
     }
     const undo = await runCli(['rollback', '--run', firstJson.run_id ?? '', '-i', fleet.inventory, '-o', 'plain']);
     assert.equal(undo.exitCode, 0, describeRun(undo));

@@ -5,7 +5,16 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { describeRun, hostJournals, knob, type RolloutLab, setSysctlConfImmutable, skipReason, startRolloutLab, writePlaybook } from './rollout-lab.js';
+import {
+  describeRun,
+  hostJournals,
+  knob,
+  type RolloutLab,
+  setSysctlConfImmutable,
+  skipReason,
+  startRolloutLab,
+  writePlaybook,
+} from './rollout-lab.js';
 import { runCli } from './run-cli.js';
 
 const portBase = 26500;
@@ -20,7 +29,8 @@ async function writeRelativeInventory(fleet: RolloutLab): Promise<string> {
   const dir = path.join(fleet.tmp, 'inventories');
   await mkdir(dir, { recursive: true });
   const hosts = doc.all.children.lab.hosts;
-  for (const vars of Object.values(hosts)) vars['ansible_ssh_private_key_file'] = path.relative(dir, fleet.lab.privateKeyFile);
+  for (const vars of Object.values(hosts))
+    vars['ansible_ssh_private_key_file'] = path.relative(dir, fleet.lab.privateKeyFile);
   hosts['ghost'] = { ...hosts['lab1'], ansible_port: deadPort };
   const file = path.join(dir, 'fleet.yaml');
   await writeFile(file, stringify(doc));
@@ -47,26 +57,55 @@ describe('--retry-file', { skip: skipReason ?? false }, () => {
     await mkdir(retryDir, { recursive: true });
     const retryFile = path.join(retryDir, 'retry.yaml');
     await setSysctlConfImmutable(fleet.lab, 'lab2', true);
-    const first = await runCli(['run', playbook, '-i', inventory, '--retry-file', retryFile, '-o', 'plain', '--connect-timeout', '3000']);
+    const first = await runCli([
+      'run',
+      playbook,
+      '-i',
+      inventory,
+      '--retry-file',
+      retryFile,
+      '-o',
+      'plain',
+      '--connect-timeout',
+      '3000',
+    ]);
     await setSysctlConfImmutable(fleet.lab, 'lab2', false);
     assert.equal(first.exitCode, 1, describeRun(first));
     assert.match(first.stderr, /retry inventory: 2 hosts in .*retry\.yaml/);
 
-    const retry = parse(await readFile(retryFile, 'utf8')) as { all: { hosts: Record<string, Record<string, unknown>>; children: Record<string, { hosts: Record<string, null> }> } };
+    const retry = parse(await readFile(retryFile, 'utf8')) as {
+      all: {
+        hosts: Record<string, Record<string, unknown>>;
+        children: Record<string, { hosts: Record<string, null> }>;
+      };
+    };
     assert.deepEqual(Object.keys(retry.all.hosts), ['lab2', 'ghost']);
     assert.deepEqual(retry.all.children, { lab: { hosts: { lab2: null, ghost: null } } });
     const keyFile = retry.all.hosts['lab2']?.['ansible_ssh_private_key_file'] as string;
     assert.ok(path.isAbsolute(keyFile) && existsSync(keyFile), keyFile);
     assert.equal(retry.all.hosts['ghost']?.['ansible_port'], deadPort);
 
-    const second = await runCli(['run', playbook, '-i', retryFile, '-o', 'plain', '--connect-timeout', '3000', '--retry-file', retryFile]);
+    const second = await runCli([
+      'run',
+      playbook,
+      '-i',
+      retryFile,
+      '-o',
+      'plain',
+      '--connect-timeout',
+      '3000',
+      '--retry-file',
+      retryFile,
+    ]);
     assert.equal(second.exitCode, 1, describeRun(second));
     assert.match(second.stdout, /^lab2: changed$/m);
     assert.match(second.stdout, /^ghost: unreachable/m);
     assert.doesNotMatch(second.stdout, /^lab[13]:/m);
     assert.equal(await knob(fleet.lab, 'lab2'), '262144');
     // lab1 and lab3 were tuned by the first run only; lab2 was rolled back once, then tuned by the retry
-    const states = await Promise.all(fleet.names.map(async (h) => (await hostJournals(fleet.lab, h)).map((j) => j.state)));
+    const states = await Promise.all(
+      fleet.names.map(async (h) => (await hostJournals(fleet.lab, h)).map((j) => j.state)),
+    );
     assert.deepEqual(states, [['done'], ['rolled-back', 'done'], ['done']]);
     assert.deepEqual(Object.keys((parse(await readFile(retryFile, 'utf8')) as typeof retry).all.hosts), ['ghost']);
   });

@@ -10,8 +10,18 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { RunReport } from '../../src/report/run-report.js';
 import {
-  describeRun, fleetState, hostJournals, knob, listenSilent, refusedPort, type RolloutLab, type SilentListener, skipReason, startRolloutLab,
-  writeInventoryWith, writePlaybook,
+  describeRun,
+  fleetState,
+  hostJournals,
+  knob,
+  listenSilent,
+  refusedPort,
+  type RolloutLab,
+  type SilentListener,
+  skipReason,
+  startRolloutLab,
+  writeInventoryWith,
+  writePlaybook,
 } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
 
@@ -52,7 +62,18 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
     const retryFile = path.join(fleet.tmp, 'retry.yaml');
     const accepted = silent.connections();
     const result = await runCli([
-      'run', playbook, '-i', inventory, '-o', 'plain', '--connect-timeout', connectTimeoutMs, '--report', reportFile, '--retry-file', retryFile,
+      'run',
+      playbook,
+      '-i',
+      inventory,
+      '-o',
+      'plain',
+      '--connect-timeout',
+      connectTimeoutMs,
+      '--report',
+      reportFile,
+      '--retry-file',
+      retryFile,
     ]);
 
     assert.equal(result.exitCode, 1, describeRun(result));
@@ -60,8 +81,12 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
     const report = await readReport(reportFile);
     assert.equal(report.exit_code, 1);
     assert.deepEqual(outcomes(report), [
-      ['lab1', 0, 'changed'], ['lab2', 1, 'changed'], ['lab3', 1, 'changed'], ['lab4', 1, 'changed'],
-      ['refused', 1, 'unreachable'], ['silent', 1, 'unreachable'],
+      ['lab1', 0, 'changed'],
+      ['lab2', 1, 'changed'],
+      ['lab3', 1, 'changed'],
+      ['lab4', 1, 'changed'],
+      ['refused', 1, 'unreachable'],
+      ['silent', 1, 'unreachable'],
     ]);
     assert.match(report.hosts[4]?.error ?? '', /connection refused/);
     assert.ok(silent.connections() > accepted, 'the silent listener was really connected to');
@@ -73,9 +98,15 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
       assert.ok(at >= 0 && at < firstLab, `${host} is reported at claim time:\n${result.stdout}`);
     }
     // read from the hosts: every lab host is tuned and its journal says done
-    assert.deepEqual(await Promise.all(fleet.names.map((h) => knob(fleet.lab, h))), fleet.names.map(() => '262144'));
+    assert.deepEqual(
+      await Promise.all(fleet.names.map((h) => knob(fleet.lab, h))),
+      fleet.names.map(() => '262144'),
+    );
     const journals = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
-    assert.deepEqual(journals.map((js) => js.map((j) => [j.run_id, j.state])), fleet.names.map(() => [[report.run_id, 'done']]));
+    assert.deepEqual(
+      journals.map((js) => js.map((j) => [j.run_id, j.state])),
+      fleet.names.map(() => [[report.run_id, 'done']]),
+    );
     const retry = parse(await readFile(retryFile, 'utf8')) as { all: { hosts: Record<string, unknown> } };
     assert.deepEqual(Object.keys(retry.all.hosts), ['refused', 'silent']);
 
@@ -88,25 +119,60 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
     const inventory = await writeInventoryWith(fleet, 'first-batch', ports, ['lab1', 'refused', 'lab2', 'lab3']);
     const playbook = await writePlaybook(fleet.tmp, 'bounded', 'serial: [2, "100%"]\nmax_unreachable_percent: 40');
     const reportFile = path.join(fleet.tmp, 'bounded.json');
-    const stopped = await runCli(['run', playbook, '-i', inventory, '-o', 'plain', '--connect-timeout', connectTimeoutMs, '--report', reportFile]);
+    const stopped = await runCli([
+      'run',
+      playbook,
+      '-i',
+      inventory,
+      '-o',
+      'plain',
+      '--connect-timeout',
+      connectTimeoutMs,
+      '--report',
+      reportFile,
+    ]);
 
     assert.equal(stopped.exitCode, 3, describeRun(stopped));
     assert.match(stopped.stdout, /^fleet: rollout stopped after batch 1\/2: 1 of 2 hosts unreachable or locked$/m);
     const report = await readReport(reportFile);
-    assert.deepEqual(outcomes(report), [['lab1', 0, 'changed'], ['refused', 0, 'unreachable'], ['lab2', 1, 'skipped'], ['lab3', 1, 'skipped']]);
+    assert.deepEqual(outcomes(report), [
+      ['lab1', 0, 'changed'],
+      ['refused', 0, 'unreachable'],
+      ['lab2', 1, 'skipped'],
+      ['lab3', 1, 'skipped'],
+    ]);
     assert.equal(report.hosts[2]?.error, 'rollout stopped before this batch');
     // the network stopped the rollout, not the change: lab1 keeps it; lab2 and lab3 were never touched
     assert.equal(await knob(fleet.lab, 'lab1'), '262144');
-    const ofThisRun = async (host: string) => (await hostJournals(fleet.lab, host)).filter((j) => j.run_id === report.run_id).map((j) => j.state);
+    const ofThisRun = async (host: string) =>
+      (await hostJournals(fleet.lab, host)).filter((j) => j.run_id === report.run_id).map((j) => j.state);
     assert.deepEqual(await ofThisRun('lab1'), ['done']);
-    assert.deepEqual(await fleetState(fleet.lab, ['lab2', 'lab3']), new Map(['lab2', 'lab3'].map((h) => [h, initial.get(h)])));
+    assert.deepEqual(
+      await fleetState(fleet.lab, ['lab2', 'lab3']),
+      new Map(['lab2', 'lab3'].map((h) => [h, initial.get(h)])),
+    );
     for (const host of ['lab2', 'lab3']) assert.deepEqual(await ofThisRun(host), [], host);
 
-    const overridden = await runCli(['run', playbook, '-i', inventory, '-o', 'plain', '--connect-timeout', connectTimeoutMs, '--max-unreachable-percent', '50']);
+    const overridden = await runCli([
+      'run',
+      playbook,
+      '-i',
+      inventory,
+      '-o',
+      'plain',
+      '--connect-timeout',
+      connectTimeoutMs,
+      '--max-unreachable-percent',
+      '50',
+    ]);
     assert.equal(overridden.exitCode, 1, describeRun(overridden));
     assert.doesNotMatch(overridden.stdout, /rollout stopped/);
     assert.match(overridden.stdout, /^lab1: unchanged$/m);
     for (const host of ['lab2', 'lab3']) assert.match(overridden.stdout, new RegExp(`^${host}: changed$`, 'm'));
-    assert.deepEqual(await Promise.all(['lab1', 'lab2', 'lab3'].map((h) => knob(fleet.lab, h))), ['262144', '262144', '262144']);
+    assert.deepEqual(await Promise.all(['lab1', 'lab2', 'lab3'].map((h) => knob(fleet.lab, h))), [
+      '262144',
+      '262144',
+      '262144',
+    ]);
   });
 });

@@ -26,13 +26,28 @@ interface BadCase {
 
 // Positions are 1-based and point at the offending key (unknown names) or value (bad values).
 const badCases: BadCase[] = [
-  { file: 'bad/unknown-step.yaml', line: 4, col: 5, message: /unknown step "raise_maximum" \(did you mean "raise_max"\?\); expected one of: .*raise_max/ },
-  { file: 'bad/unknown-option.yaml', line: 5, col: 7, message: /unknown option "per_cpus" \(did you mean "per_cpu"\?\); expected one of: .*per_cpu/ },
+  {
+    file: 'bad/unknown-step.yaml',
+    line: 4,
+    col: 5,
+    message: /unknown step "raise_maximum" \(did you mean "raise_max"\?\); expected one of: .*raise_max/,
+  },
+  {
+    file: 'bad/unknown-option.yaml',
+    line: 5,
+    col: 7,
+    message: /unknown option "per_cpus" \(did you mean "per_cpu"\?\); expected one of: .*per_cpu/,
+  },
   { file: 'bad/wrong-type.yaml', line: 5, col: 20, message: /allow_lower: got "yes"; expected true or false/ },
   { file: 'bad/max-zero.yaml', line: 4, col: 14, message: /raise_max\.value: got 0; expected an integer 1-/ },
   { file: 'bad/max-negative.yaml', line: 3, col: 24, message: /raise_max\.value: got -262144; expected an integer 1-/ },
   { file: 'bad/hashsize-div-zero.yaml', line: 6, col: 14, message: /set_hashsize\.value: got "max\/0"; expected/ },
-  { file: 'bad/timeout-zero.yaml', line: 5, col: 30, message: /tcp_timeout_time_wait: got 0; expected an integer number of seconds 1-/ },
+  {
+    file: 'bad/timeout-zero.yaml',
+    line: 5,
+    col: 30,
+    message: /tcp_timeout_time_wait: got 0; expected an integer number of seconds 1-/,
+  },
 ];
 
 /** A stand-in "host": accepts TCP and counts; a tool that got as far as connecting would show up here. */
@@ -100,7 +115,10 @@ describe('run: a bad playbook is bad input (exit 2) found before any host is con
       const result = await runCli(['run', file, '-i', inventoryFile, '--report', reportFile]);
       assert.equal(result.exitCode, 2, `exit code; stderr: ${result.stderr}`);
       const firstLine = result.stderr.split('\n')[0] ?? '';
-      assert.ok(firstLine.startsWith(`${file}:${bad.line}:${bad.col}: `), `expected ${file}:${bad.line}:${bad.col}: …, got: ${firstLine}`);
+      assert.ok(
+        firstLine.startsWith(`${file}:${bad.line}:${bad.col}: `),
+        `expected ${file}:${bad.line}:${bad.col}: …, got: ${firstLine}`,
+      );
       assert.match(firstLine, bad.message);
       assert.equal(result.stdout, '', 'nothing on stdout: no run started');
       assert.equal(listener.connections(), before, 'no host may be contacted');

@@ -13,7 +13,16 @@ import { stringify } from 'yaml';
 import { addLabSudoUsers, labSudoUsers as users } from '../lab/sudo-users.js';
 import { runCli, type CliResult } from './run-cli.js';
 import { execOk } from './run-host-state.js';
-import { fixture, hostReport, labSkipWithout, requireReport, runPlaybook, startTestLab, transcript, type TestLab } from './run-lab.js';
+import {
+  fixture,
+  hostReport,
+  labSkipWithout,
+  requireReport,
+  runPlaybook,
+  startTestLab,
+  transcript,
+  type TestLab,
+} from './run-lab.js';
 import { expectTuned, readBefore, readTuneSpec } from './run-tune-expect.js';
 
 const portBase = 29460;
@@ -33,20 +42,36 @@ interface CheckHostJson {
 }
 
 /** An inventory of one lab host logging in as USER with become, plus any extra vars (e.g. ansible_become_pass). */
-async function inventoryAs(t: TestLab, host: string, user: string, extra: Record<string, unknown> = {}): Promise<string> {
+async function inventoryAs(
+  t: TestLab,
+  host: string,
+  user: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const port = t.lab.hosts.find((h) => h.name === host)?.port;
   const vars = {
-    ansible_host: '127.0.0.1', ansible_port: port, ansible_user: user, ansible_become: true,
-    ansible_ssh_private_key_file: t.lab.privateKeyFile, ansible_ssh_common_args: `-o UserKnownHostsFile=${t.lab.knownHostsFile}`, ...extra,
+    ansible_host: '127.0.0.1',
+    ansible_port: port,
+    ansible_user: user,
+    ansible_become: true,
+    ansible_ssh_private_key_file: t.lab.privateKeyFile,
+    ansible_ssh_common_args: `-o UserKnownHostsFile=${t.lab.knownHostsFile}`,
+    ...extra,
   };
   const file = path.join(t.tmp, `inventory-${host}-${user}-${Object.keys(extra).length}.yaml`);
   await writeFile(file, stringify({ all: { hosts: { [host]: vars } } }));
   return file;
 }
 
-async function check(inventory: string, password?: string): Promise<{ cli: CliResult; host: CheckHostJson; ms: number }> {
+async function check(
+  inventory: string,
+  password?: string,
+): Promise<{ cli: CliResult; host: CheckHostJson; ms: number }> {
   const started = Date.now();
-  const cli = await runCli(['check', '-i', inventory, '-o', 'json'], { env: { [envVar]: password }, timeoutMs: 60_000 });
+  const cli = await runCli(['check', '-i', inventory, '-o', 'json'], {
+    env: { [envVar]: password },
+    timeoutMs: 60_000,
+  });
   const ms = Date.now() - started;
   const parsed = JSON.parse(cli.stdout) as CheckHostJson[];
   assert.equal(parsed.length, 1, transcript(cli));
@@ -81,8 +106,10 @@ describe('become with a sudo password (lab)', { skip: labSkipWithout('sudo', 'us
     assert.equal(host.conntrack?.max, 65536);
   });
 
-  it('check honours ansible_become_pass (Ansible\'s alias) from the inventory', async () => {
-    const { cli, host } = await check(await inventoryAs(t, 'lab2', users.passwordUser, { ansible_become_pass: users.password }));
+  it("check honours ansible_become_pass (Ansible's alias) from the inventory", async () => {
+    const { cli, host } = await check(
+      await inventoryAs(t, 'lab2', users.passwordUser, { ansible_become_pass: users.password }),
+    );
     assert.equal(cli.exitCode, 0, transcript(cli));
     assert.equal(host.error, null);
   });
@@ -91,17 +118,30 @@ describe('become with a sudo password (lab)', { skip: labSkipWithout('sudo', 'us
     const inventory = await inventoryAs(t, 'lab1', users.passwordUser);
     const logFile = path.join(t.tmp, 'run.log');
     const before = await readBefore(t.lab, 'lab1', spec);
-    const outcome = await runPlaybook(t, playbook, ['-i', inventory, '--log', logFile, '-o', 'plain'], { env: { [envVar]: users.password } });
+    const outcome = await runPlaybook(t, playbook, ['-i', inventory, '--log', logFile, '-o', 'plain'], {
+      env: { [envVar]: users.password },
+    });
     const report = requireReport(outcome);
-    assert.deepEqual(report.hosts.map((h) => h.host), ['lab1'], 'only the become inventory was used');
+    assert.deepEqual(
+      report.hosts.map((h) => h.host),
+      ['lab1'],
+      'only the become inventory was used',
+    );
     assert.equal(hostReport(report, 'lab1').outcome, 'changed', transcript(outcome.cli));
     assert.equal(outcome.cli.exitCode, 0);
     await expectTuned(t.lab, 'lab1', before, spec);
 
     // written by this run through sudo: owned by root, not by the login user
-    const journals = await execOk(t.lab, 'lab1', `stat -c %U ${journalFile(report.run_id)} && cat /var/lib/conntrack-fleet/journal/*`);
+    const journals = await execOk(
+      t.lab,
+      'lab1',
+      `stat -c %U ${journalFile(report.run_id)} && cat /var/lib/conntrack-fleet/journal/*`,
+    );
     assert.ok(journals.startsWith('root\n'), journals.slice(0, 80));
-    assert.ok(journals.includes(`"run_id": "${report.run_id}"`) || journals.includes(`"run_id":"${report.run_id}"`), 'the journal must be there to be searched');
+    assert.ok(
+      journals.includes(`"run_id": "${report.run_id}"`) || journals.includes(`"run_id":"${report.run_id}"`),
+      'the journal must be there to be searched',
+    );
     const artefacts: [string, string][] = [
       ['stdout', outcome.cli.stdout],
       ['stderr', outcome.cli.stderr],
@@ -109,17 +149,20 @@ describe('become with a sudo password (lab)', { skip: labSkipWithout('sudo', 'us
       ['--log file', await readFile(logFile, 'utf8')],
       ['on-host journal', journals],
     ];
-    for (const [name, text] of artefacts) assert.ok(!text.includes(users.password), `${name} holds the become password`);
+    for (const [name, text] of artefacts)
+      assert.ok(!text.includes(users.password), `${name} holds the become password`);
   });
 
-  it('a wrong password is a quick become refusal with sudo\'s message, in the text and the JSON alike', async () => {
+  it("a wrong password is a quick become refusal with sudo's message, in the text and the JSON alike", async () => {
     const inventory = await inventoryAs(t, 'lab2', users.passwordUser);
     const { cli, host, ms } = await check(inventory, 'not-the-password');
     assertRefused(host, cli, /incorrect password attempt/);
     assert.ok(ms < quickMs, `took ${ms} ms`);
 
     const started = Date.now();
-    const outcome = await runPlaybook(t, playbook, ['-i', inventory, '-o', 'plain'], { env: { [envVar]: 'not-the-password' } });
+    const outcome = await runPlaybook(t, playbook, ['-i', inventory, '-o', 'plain'], {
+      env: { [envVar]: 'not-the-password' },
+    });
     const runMs = Date.now() - started;
     const result = hostReport(requireReport(outcome), 'lab2');
     assert.equal(result.outcome, 'unreachable', transcript(outcome.cli));
@@ -127,7 +170,8 @@ describe('become with a sudo password (lab)', { skip: labSkipWithout('sudo', 'us
     assert.match(result.error ?? '', /become \(sudo -u root\) failed: .*incorrect password attempt/);
     assert.match(outcome.cli.stdout, /lab2: unreachable: .*incorrect password attempt/);
     assert.ok(runMs < quickMs + 5_000, `run took ${runMs} ms`);
-    for (const text of [outcome.cli.stdout, outcome.cli.stderr, JSON.stringify(outcome.report)]) assert.ok(!text.includes('not-the-password'));
+    for (const text of [outcome.cli.stdout, outcome.cli.stderr, JSON.stringify(outcome.report)])
+      assert.ok(!text.includes('not-the-password'));
   });
 
   it('no password at all: sudo -n says a password is required, at once', async () => {

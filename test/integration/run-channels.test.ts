@@ -45,7 +45,10 @@ describe('run: one connection and at most 3 channels per host', { skip: labSkip 
   it('changes every host (so every step really ran a request)', () => {
     const report = requireReport(run);
     assert.equal(run.cli.exitCode, 0, transcript(run.cli));
-    assert.deepEqual(report.hosts.map((h) => [h.host, h.outcome]), hosts.map((h) => [h, 'changed']));
+    assert.deepEqual(
+      report.hosts.map((h) => [h.host, h.outcome]),
+      hosts.map((h) => [h, 'changed']),
+    );
   });
 
   it('sshd saw exactly one connection and at most 3 sessions per host', (ctx) => {
@@ -59,11 +62,15 @@ describe('run: one connection and at most 3 channels per host', { skip: labSkip 
   });
 
   it('the report gives per-phase timings and apply_ms for every changed step', () => {
-    const report = requireReport(run) as unknown as { hosts: { timings?: Record<string, number | null>; steps: { outcome: string; apply_ms?: number }[] }[] };
+    const report = requireReport(run) as unknown as {
+      hosts: { timings?: Record<string, number | null>; steps: { outcome: string; apply_ms?: number }[] }[];
+    };
     for (const host of report.hosts) {
       assert.deepEqual(Object.keys(host.timings ?? {}).sort(), ['connect_ms', 'gather_ms', 'journal_ms', 'lock_ms']);
-      for (const key of ['connect_ms', 'gather_ms', 'journal_ms', 'lock_ms']) assert.equal(typeof host.timings?.[key], 'number', key);
-      for (const step of host.steps.filter((s) => s.outcome === 'changed')) assert.equal(typeof step.apply_ms, 'number');
+      for (const key of ['connect_ms', 'gather_ms', 'journal_ms', 'lock_ms'])
+        assert.equal(typeof host.timings?.[key], 'number', key);
+      for (const step of host.steps.filter((s) => s.outcome === 'changed'))
+        assert.equal(typeof step.apply_ms, 'number');
     }
   });
 });

@@ -11,10 +11,28 @@ import { after, before, describe, it } from 'node:test';
 import { contentFields, diffEtc, readKnobs, snapshotEtc, writeKnob } from './run-host-state.js';
 import { detachBuckets, setImmutable } from './run-inject.js';
 import {
-  fixture, hostReport, labSkipWithout, linesOf, outcomesOf, requireReport, runPlaybook, startTestLab, stepReport, transcript,
-  type HostReport, type RunReport, type TestLab,
+  fixture,
+  hostReport,
+  labSkipWithout,
+  linesOf,
+  outcomesOf,
+  requireReport,
+  runPlaybook,
+  startTestLab,
+  stepReport,
+  transcript,
+  type HostReport,
+  type RunReport,
+  type TestLab,
 } from './run-lab.js';
-import { expectTuned, expectTuneReport, modprobeFile, readBefore, readTuneSpec, type HostBefore } from './run-tune-expect.js';
+import {
+  expectTuned,
+  expectTuneReport,
+  modprobeFile,
+  readBefore,
+  readTuneSpec,
+  type HostBefore,
+} from './run-tune-expect.js';
 
 const portBase = 25200;
 const playbook = fixture('tune-fast.yaml');
@@ -37,13 +55,15 @@ const faults: Fault[] = [
   {
     host: 'lab2',
     failedStep: 'persist',
-    error: /^persist: mv: cannot move '\/etc\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+' to '\/etc\/sysctl\.conf': Operation not permitted — likely cause: .*chattr \+i/,
+    error:
+      /^persist: mv: cannot move '\/etc\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+' to '\/etc\/sysctl\.conf': Operation not permitted — likely cause: .*chattr \+i/,
     undone: ['raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
   },
   {
     host: 'lab3',
     failedStep: 'persist',
-    error: /^persist: \/etc\/modules-load\.d\/\S+: cannot create \/etc\/modules-load\.d\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+: Operation not permitted — likely cause: .*chattr \+i/,
+    error:
+      /^persist: \/etc\/modules-load\.d\/\S+: cannot create \/etc\/modules-load\.d\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+: Operation not permitted — likely cause: .*chattr \+i/,
     undone: ['raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
   },
   {
@@ -57,7 +77,11 @@ const faults: Fault[] = [
 async function expectRestored(t: TestLab, host: string, was: HostBefore): Promise<void> {
   assert.deepEqual(await readKnobs(t.lab, host), was.knobs, `${host}: every knob as before the run`);
   const etc = await snapshotEtc(t.lab, host);
-  assert.deepEqual(diffEtc(was.etc, etc, contentFields), [], `${host}: /etc byte-identical (sha256, mode, owner; no file left or lost)`);
+  assert.deepEqual(
+    diffEtc(was.etc, etc, contentFields),
+    [],
+    `${host}: /etc byte-identical (sha256, mode, owner; no file left or lost)`,
+  );
 }
 
 function expectRolledBackReport(result: HostReport, fault: Fault): void {
@@ -69,83 +93,102 @@ function expectRolledBackReport(result: HostReport, fault: Fault): void {
   assert.deepEqual(undone, fault.undone, `${fault.host}: steps applied, then rolled back`);
 }
 
-describe('run with faults on 3 of 4 lab hosts: exact rollback there, the healthy host changed', { skip: labSkipWithout('chattr') }, () => {
-  let t: TestLab;
-  const initial = new Map<string, HostBefore>();
-  let report: RunReport;
-  let stdout = '';
+describe(
+  'run with faults on 3 of 4 lab hosts: exact rollback there, the healthy host changed',
+  { skip: labSkipWithout('chattr') },
+  () => {
+    let t: TestLab;
+    const initial = new Map<string, HostBefore>();
+    let report: RunReport;
+    let stdout = '';
 
-  before(async () => {
-    t = await startTestLab('run-faults', hosts.length, portBase);
-    // a table size to change, so set_hashsize is applied too before persist fails
-    for (const host of ['lab2', 'lab3']) await writeKnob(t.lab, host, 'hashsize', 16384);
-    await detachBuckets(t.lab, 'lab4', 16384);
-    for (const [host, file] of immutable) await setImmutable(t.lab, host, file, true);
-    for (const host of hosts) initial.set(host, await readBefore(t.lab, host, spec));
-    const outcome = await runPlaybook(t, playbook);
-    assert.equal(outcome.cli.exitCode, 1, transcript(outcome.cli));
-    report = requireReport(outcome);
-    stdout = outcome.cli.stdout;
-  });
-
-  after(async () => {
-    for (const [host, file] of immutable) await t?.lab.exec(host, `chattr -i ${file}`).catch(() => undefined);
-    await t?.down();
-  });
-
-  it('exit 1; lab1 changed, the three faulty hosts rolled back', () => {
-    assert.equal(report.exit_code, 1);
-    assert.deepEqual(outcomesOf(report), { lab1: 'changed', lab2: 'rolled-back', lab3: 'rolled-back', lab4: 'rolled-back' });
-    assert.deepEqual([report.summary['changed'], report.summary['rolled-back']], [1, 3]);
-  });
-
-  it('lab1 is tuned as specified', async () => {
-    await expectTuned(t.lab, 'lab1', initial.get('lab1')!, spec);
-    expectTuneReport(hostReport(report, 'lab1'), initial.get('lab1')!, spec);
-  });
-
-  for (const fault of faults) {
-    it(`${fault.host}: ${fault.failedStep} fails → rolled back, knobs and /etc exactly as before`, async () => {
-      expectRolledBackReport(hostReport(report, fault.host), fault);
-      await expectRestored(t, fault.host, initial.get(fault.host)!);
+    before(async () => {
+      t = await startTestLab('run-faults', hosts.length, portBase);
+      // a table size to change, so set_hashsize is applied too before persist fails
+      for (const host of ['lab2', 'lab3']) await writeKnob(t.lab, host, 'hashsize', 16384);
+      await detachBuckets(t.lab, 'lab4', 16384);
+      for (const [host, file] of immutable) await setImmutable(t.lab, host, file, true);
+      for (const host of hosts) initial.set(host, await readBefore(t.lab, host, spec));
+      const outcome = await runPlaybook(t, playbook);
+      assert.equal(outcome.cli.exitCode, 1, transcript(outcome.cli));
+      report = requireReport(outcome);
+      stdout = outcome.cli.stdout;
     });
-  }
 
-  it('lab2: the knobs WERE changed before persist failed; the plain lines show apply → fail → verified rollback', () => {
-    const lines = linesOf(stdout, 'lab2');
-    const at = (pattern: RegExp): number => lines.findIndex((line) => pattern.test(line));
-    const order = [
-      /raise_max: .*→ 262144 ok$/,
-      /set_hashsize: .*16384 → 65536 ok$/,
-      /set_timeouts: .* ok$/,
-      /persist: .*FAILED/,
-      /rolling back: persist/,
-      /rolled back, verified exact/,
-      /^lab2: rolled-back: persist/,
-    ];
-    const positions = order.map(at);
-    assert.ok(positions.every((p, i) => p >= 0 && (i === 0 || p > (positions[i - 1] ?? -1))), `lab2 lines out of order:\n${lines.join('\n')}`);
-  });
+    after(async () => {
+      for (const [host, file] of immutable) await t?.lab.exec(host, `chattr -i ${file}`).catch(() => undefined);
+      await t?.down();
+    });
 
-  it('lab3: sysctl.conf had really been replaced, and was put back (new mtime, same bytes); modprobe.d file gone', async () => {
-    const etc = await snapshotEtc(t.lab, 'lab3');
-    const was = initial.get('lab3')!.etc;
-    // (not the inode: ext4 may hand the freed original inode number to the restoring temp file)
-    assert.notEqual(etc.get('/etc/sysctl.conf')?.mtime, was.get('/etc/sysctl.conf')?.mtime, 'written, then written back');
-    assert.equal(etc.get('/etc/sysctl.conf')?.sha256, was.get('/etc/sysctl.conf')?.sha256);
-    assert.equal(etc.has(modprobeFile), false);
-  });
+    it('exit 1; lab1 changed, the three faulty hosts rolled back', () => {
+      assert.equal(report.exit_code, 1);
+      assert.deepEqual(outcomesOf(report), {
+        lab1: 'changed',
+        lab2: 'rolled-back',
+        lab3: 'rolled-back',
+        lab4: 'rolled-back',
+      });
+      assert.deepEqual([report.summary['changed'], report.summary['rolled-back']], [1, 3]);
+    });
 
-  it('unknown timeout name: a host failure (exit 1, not 2), found at plan time, nothing changed', async () => {
-    const was = await readBefore(t.lab, 'lab1', spec);
-    const { cli, report: parsed } = await runPlaybook(t, fixture('unknown-timeout.yaml'), ['--limit', 'lab1']);
-    assert.equal(cli.exitCode, 1, transcript(cli));
-    assert.doesNotMatch(cli.stderr, /\.yaml:\d+:\d+/, 'not reported as bad input');
-    const result = hostReport(requireReport({ cli, report: parsed }), 'lab1');
-    assert.equal(result.outcome, 'failed');
-    assert.match(result.error ?? '', /unknown timeout dccp_timeout_request; this kernel has: .*tcp_timeout_established/);
-    assert.equal(stepReport(result, 'set_timeouts').outcome, 'failed');
-    assert.deepEqual(await readKnobs(t.lab, 'lab1'), was.knobs);
-    assert.deepEqual(diffEtc(was.etc, await snapshotEtc(t.lab, 'lab1'), contentFields), []);
-  });
-});
+    it('lab1 is tuned as specified', async () => {
+      await expectTuned(t.lab, 'lab1', initial.get('lab1')!, spec);
+      expectTuneReport(hostReport(report, 'lab1'), initial.get('lab1')!, spec);
+    });
+
+    for (const fault of faults) {
+      it(`${fault.host}: ${fault.failedStep} fails → rolled back, knobs and /etc exactly as before`, async () => {
+        expectRolledBackReport(hostReport(report, fault.host), fault);
+        await expectRestored(t, fault.host, initial.get(fault.host)!);
+      });
+    }
+
+    it('lab2: the knobs WERE changed before persist failed; the plain lines show apply → fail → verified rollback', () => {
+      const lines = linesOf(stdout, 'lab2');
+      const at = (pattern: RegExp): number => lines.findIndex((line) => pattern.test(line));
+      const order = [
+        /raise_max: .*→ 262144 ok$/,
+        /set_hashsize: .*16384 → 65536 ok$/,
+        /set_timeouts: .* ok$/,
+        /persist: .*FAILED/,
+        /rolling back: persist/,
+        /rolled back, verified exact/,
+        /^lab2: rolled-back: persist/,
+      ];
+      const positions = order.map(at);
+      assert.ok(
+        positions.every((p, i) => p >= 0 && (i === 0 || p > (positions[i - 1] ?? -1))),
+        `lab2 lines out of order:\n${lines.join('\n')}`,
+      );
+    });
+
+    it('lab3: sysctl.conf had really been replaced, and was put back (new mtime, same bytes); modprobe.d file gone', async () => {
+      const etc = await snapshotEtc(t.lab, 'lab3');
+      const was = initial.get('lab3')!.etc;
+      // (not the inode: ext4 may hand the freed original inode number to the restoring temp file)
+      assert.notEqual(
+        etc.get('/etc/sysctl.conf')?.mtime,
+        was.get('/etc/sysctl.conf')?.mtime,
+        'written, then written back',
+      );
+      assert.equal(etc.get('/etc/sysctl.conf')?.sha256, was.get('/etc/sysctl.conf')?.sha256);
+      assert.equal(etc.has(modprobeFile), false);
+    });
+
+    it('unknown timeout name: a host failure (exit 1, not 2), found at plan time, nothing changed', async () => {
+      const was = await readBefore(t.lab, 'lab1', spec);
+      const { cli, report: parsed } = await runPlaybook(t, fixture('unknown-timeout.yaml'), ['--limit', 'lab1']);
+      assert.equal(cli.exitCode, 1, transcript(cli));
+      assert.doesNotMatch(cli.stderr, /\.yaml:\d+:\d+/, 'not reported as bad input');
+      const result = hostReport(requireReport({ cli, report: parsed }), 'lab1');
+      assert.equal(result.outcome, 'failed');
+      assert.match(
+        result.error ?? '',
+        /unknown timeout dccp_timeout_request; this kernel has: .*tcp_timeout_established/,
+      );
+      assert.equal(stepReport(result, 'set_timeouts').outcome, 'failed');
+      assert.deepEqual(await readKnobs(t.lab, 'lab1'), was.knobs);
+      assert.deepEqual(diffEtc(was.etc, await snapshotEtc(t.lab, 'lab1'), contentFields), []);
+    });
+  },
+);

@@ -19,14 +19,19 @@ import { fixture, labSkipWithout, startTestLab, transcript, type RunReport, type
 
 const portBase = 29620;
 const playbook = fixture('tune-fast.yaml');
-const startLine = (id: string, check = false) => `run ${id}: started, ${playbook}${check ? ' (check mode: nothing is changed)' : ''}`;
+const startLine = (id: string, check = false) =>
+  `run ${id}: started, ${playbook}${check ? ' (check mode: nothing is changed)' : ''}`;
 const runIdPattern = /^run (\d{8}T\d{6}Z-[0-9a-f]{4}): started, /m;
 
 /** The run id from the start line on stderr, checked against the end line. */
 function runIdOf(cli: CliResult, text = cli.stderr): string {
   const id = runIdPattern.exec(text)?.[1];
   assert.ok(id, `no run id start line\n${transcript(cli)}`);
-  assert.match(text, new RegExp(`^run ${id}: finished, exit ${cli.exitCode}`, 'm'), `no run id end line\n${transcript(cli)}`);
+  assert.match(
+    text,
+    new RegExp(`^run ${id}: finished, exit ${cli.exitCode}`, 'm'),
+    `no run id end line\n${transcript(cli)}`,
+  );
   return id;
 }
 
@@ -39,7 +44,8 @@ describe('run habits on lab hosts', { skip: labSkipWithout('sudo', 'useradd', 'c
   });
   after(async () => t?.down());
 
-  const run = (args: string[], env: Record<string, string> = {}) => runCli(['run', playbook, '-i', t.lab.inventoryFile, ...args], { env, timeoutMs: 90_000 });
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runCli(['run', playbook, '-i', t.lab.inventoryFile, ...args], { env, timeoutMs: 90_000 });
 
   it('-o json --check: stdout is one JSON document marked check_mode, steps planned, the run id on stderr', async () => {
     const cli = await run(['--check', '-o', 'json']);
@@ -51,7 +57,10 @@ describe('run habits on lab hosts', { skip: labSkipWithout('sudo', 'useradd', 'c
     assert.equal(cli.stderr.split('\n')[0], startLine(id, true));
     for (const host of report.hosts) {
       assert.equal(host.outcome, 'changed', `${host.host} has pending changes on a fresh lab host`);
-      assert.ok(host.steps.some((s) => s.outcome === 'planned'), JSON.stringify(host.steps));
+      assert.ok(
+        host.steps.some((s) => s.outcome === 'planned'),
+        JSON.stringify(host.steps),
+      );
       assert.ok(host.steps.every((s) => s.outcome === 'planned' || s.outcome === 'unchanged'));
     }
   });
@@ -70,11 +79,17 @@ describe('run habits on lab hosts', { skip: labSkipWithout('sudo', 'useradd', 'c
   });
 
   it('tree on a terminal: the run id before the tree and after the summary', async () => {
-    const cli = await runCliTimed(['run', playbook, '-i', t.lab.inventoryFile, '--check'], { tty: { columns: 120, rows: 40 }, timeoutMs: 90_000 });
+    const cli = await runCliTimed(['run', playbook, '-i', t.lab.inventoryFile, '--check'], {
+      tty: { columns: 120, rows: 40 },
+      timeoutMs: 90_000,
+    });
     assert.equal(cli.exitCode, 0, transcript(cli));
     const text = stripTerminal(cli.stdout);
     const id = runIdOf(cli, text);
-    const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const lines = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     assert.equal(lines[0], startLine(id, true));
     assert.deepEqual(lines.slice(-2), ['2 hosts: 2 would change (exit 0)', `run ${id}: finished, exit 0`]);
   });
@@ -84,37 +99,70 @@ describe('run habits on lab hosts', { skip: labSkipWithout('sudo', 'useradd', 'c
     assert.equal(cli.exitCode, 0, transcript(cli));
     const report = JSON.parse(cli.stdout) as RunReport;
     for (const host of report.hosts) {
-      const steps = host.steps as (RunReport['hosts'][number]['steps'][number] & { diffs?: { path: string; diff: string }[] })[];
-      assert.ok(steps.every((s) => Array.isArray(s.diffs)), 'every step has a diffs list with --diff');
+      const steps = host.steps as (RunReport['hosts'][number]['steps'][number] & {
+        diffs?: { path: string; diff: string }[];
+      })[];
+      assert.ok(
+        steps.every((s) => Array.isArray(s.diffs)),
+        'every step has a diffs list with --diff',
+      );
       const persist = steps.find((s) => s.step === 'persist');
       assert.equal(persist?.diffs?.[0]?.path, '/etc/sysctl.conf');
       assert.match(persist?.diffs?.[0]?.diff ?? '', /^--- .*\n\+\+\+ .*\n@@ /);
       assert.match(persist?.diffs?.[0]?.diff ?? '', /^\+net\.netfilter\.nf_conntrack_max ?= ?262144$/m);
     }
     const plain = JSON.parse((await run(['--check', '-o', 'json'])).stdout) as RunReport;
-    assert.ok(plain.hosts.every((h) => h.steps.every((s) => !('diffs' in s))), 'no diffs without --diff');
+    assert.ok(
+      plain.hosts.every((h) => h.steps.every((s) => !('diffs' in s))),
+      'no diffs without --diff',
+    );
   });
 
   it('a real run with -v as a user with a sudo password: each phase with its duration on stderr, stdout unchanged, the undo hint, no password', async () => {
     const port = t.lab.hosts.find((h) => h.name === 'lab2')?.port;
     const inventory = path.join(t.tmp, 'become.yaml');
-    await writeFile(inventory, stringify({ all: { hosts: { lab2: {
-      ansible_host: '127.0.0.1', ansible_port: port, ansible_user: users.passwordUser, ansible_become: true,
-      ansible_ssh_private_key_file: t.lab.privateKeyFile, ansible_ssh_common_args: `-o UserKnownHostsFile=${t.lab.knownHostsFile}`,
-    } } } }));
+    await writeFile(
+      inventory,
+      stringify({
+        all: {
+          hosts: {
+            lab2: {
+              ansible_host: '127.0.0.1',
+              ansible_port: port,
+              ansible_user: users.passwordUser,
+              ansible_become: true,
+              ansible_ssh_private_key_file: t.lab.privateKeyFile,
+              ansible_ssh_common_args: `-o UserKnownHostsFile=${t.lab.knownHostsFile}`,
+            },
+          },
+        },
+      }),
+    );
     const env = { CONNTRACK_FLEET_BECOME_PASSWORD: users.password };
     const logFile = path.join(t.tmp, 'habits.log');
-    const verbose = await runCli(['run', playbook, '-i', inventory, '-o', 'plain', '-v', '--log', logFile], { env, timeoutMs: 90_000 });
+    const verbose = await runCli(['run', playbook, '-i', inventory, '-o', 'plain', '-v', '--log', logFile], {
+      env,
+      timeoutMs: 90_000,
+    });
     assert.equal(verbose.exitCode, 0, transcript(verbose));
     for (const phase of ['connect', 'lock', 'gather', 'raise_max', 'persist', 'journal']) {
       assert.match(verbose.stderr, new RegExp(`^lab2: ${phase} \\d+ms$`, 'm'), `${phase}\n${transcript(verbose)}`);
     }
-    assert.ok(verbose.stdout.split('\n').every((l) => !/ \d+ms$/.test(l)), '-v lines stay off stdout');
+    assert.ok(
+      verbose.stdout.split('\n').every((l) => !/ \d+ms$/.test(l)),
+      '-v lines stay off stdout',
+    );
     const id = runIdOf(verbose);
-    assert.match(verbose.stderr, new RegExp(`^run ${id}: finished, exit 0; undo with: conntrack-fleet rollback --run ${id} -i ${inventory}$`, 'm'));
+    assert.match(
+      verbose.stderr,
+      new RegExp(`^run ${id}: finished, exit 0; undo with: conntrack-fleet rollback --run ${id} -i ${inventory}$`, 'm'),
+    );
     const log = (await readFile(logFile, 'utf8')).trimEnd().split('\n');
     assert.match(log[0] ?? '', new RegExp(`^# \\S+ run ${id}: `));
-    assert.equal(log.at(-1), `# run ${id}: finished, exit 0; undo with: conntrack-fleet rollback --run ${id} -i ${inventory}`);
+    assert.equal(
+      log.at(-1),
+      `# run ${id}: finished, exit 0; undo with: conntrack-fleet rollback --run ${id} -i ${inventory}`,
+    );
     assert.ok(!log.join('\n').includes(users.password));
 
     // -vvv on the changed host: scripts and their output, every line escaped, still no password
@@ -165,7 +213,10 @@ describe('--list-hosts and --syntax-check make no connection', () => {
     const keyFile = path.join(dir, 'id_ed25519');
     await writeFile(keyFile, ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
     const host = { ansible_host: '127.0.0.1', ansible_port: listener.port, ansible_ssh_private_key_file: keyFile };
-    await writeFile(inventory, stringify({ all: { children: { web: { hosts: { web1: host, web2: host, web3: host } } } } }));
+    await writeFile(
+      inventory,
+      stringify({ all: { children: { web: { hosts: { web1: host, web2: host, web3: host } } } } }),
+    );
   });
   after(async () => {
     listener.server.close();
@@ -173,9 +224,22 @@ describe('--list-hosts and --syntax-check make no connection', () => {
   });
 
   it('run --list-hosts: the batches a rollout would touch, exit 0', async () => {
-    const cli = await runCli(['run', playbook, '-i', inventory, '--list-hosts', '--serial', '1,100%', '--connect-timeout', '500']);
+    const cli = await runCli([
+      'run',
+      playbook,
+      '-i',
+      inventory,
+      '--list-hosts',
+      '--serial',
+      '1,100%',
+      '--connect-timeout',
+      '500',
+    ]);
     assert.equal(cli.exitCode, 0, transcript(cli));
-    assert.equal(cli.stdout, `\nplaybook: ${playbook}\n\n  run (all): 3 hosts in 2 batches\n    batch 1/2:\n      hosts (1):\n        web1\n    batch 2/2:\n      hosts (2):\n        web2\n        web3\n`);
+    assert.equal(
+      cli.stdout,
+      `\nplaybook: ${playbook}\n\n  run (all): 3 hosts in 2 batches\n    batch 1/2:\n      hosts (1):\n        web1\n    batch 2/2:\n      hosts (2):\n        web2\n        web3\n`,
+    );
     assert.equal(listener.count(), 0);
   });
 

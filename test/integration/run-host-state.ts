@@ -41,7 +41,10 @@ export async function snapshotEtc(lab: Lab, host: string): Promise<EtcSnapshot> 
     assert.ok(match && entry, `${host}: unexpected sha256sum line ${JSON.stringify(line)}`);
     entry.sha256 = match[1] ?? null;
   }
-  assert.ok(snapshot.size > 100 && snapshot.has('/etc/sysctl.conf'), `${host}: /etc snapshot looks wrong (${snapshot.size} paths)`);
+  assert.ok(
+    snapshot.size > 100 && snapshot.has('/etc/sysctl.conf'),
+    `${host}: /etc snapshot looks wrong (${snapshot.size} paths)`,
+  );
   return snapshot;
 }
 
@@ -79,13 +82,24 @@ export async function readKnobs(lab: Lab, host: string): Promise<Record<string, 
   const named = Object.entries(knobPaths).map(([name, file]) => `printf '%s=%s\\n' ${name} "$(cat ${file})"`);
   const timeouts = `for f in ${timeoutGlob}; do printf '%s=%s\\n' "\${f##*/nf_conntrack_}" "$(cat "$f")"; done`;
   const stdout = await execOk(lab, host, [...named, timeouts].join('\n'));
-  const knobs = Object.fromEntries(stdout.trim().split('\n').map((line) => line.split('=', 2) as [string, string]));
+  const knobs = Object.fromEntries(
+    stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=', 2) as [string, string]),
+  );
   assert.ok(knobs['tcp_timeout_established'] !== undefined, `${host}: no timeouts read: ${stdout}`);
   return knobs;
 }
 
-export async function writeKnob(lab: Lab, host: string, knob: keyof typeof knobPaths | string, value: number): Promise<void> {
-  const file = knob in knobPaths ? knobPaths[knob as keyof typeof knobPaths] : `/proc/sys/net/netfilter/nf_conntrack_${knob}`;
+export async function writeKnob(
+  lab: Lab,
+  host: string,
+  knob: keyof typeof knobPaths | string,
+  value: number,
+): Promise<void> {
+  const file =
+    knob in knobPaths ? knobPaths[knob as keyof typeof knobPaths] : `/proc/sys/net/netfilter/nf_conntrack_${knob}`;
   await execOk(lab, host, `echo ${value} > ${file}`);
 }
 

@@ -35,7 +35,13 @@ export interface Pause {
  * arguments satisfy the sh test `when` stops until release(), then runs the real command; other calls pass through.
  * `real` is the real command's path, or `lab-kmod` for the lab's kmod stand-ins (which dispatch on their name).
  */
-export async function installPause(lab: Lab, host: string, command: string, when: string, real: string): Promise<Pause> {
+export async function installPause(
+  lab: Lab,
+  host: string,
+  command: string,
+  when: string,
+  real: string,
+): Promise<Pause> {
   const realPath = real === 'lab-kmod' ? `${realDir}/${command}` : real;
   const wrapper = [
     '#!/bin/sh',
@@ -52,7 +58,11 @@ export async function installPause(lab: Lab, host: string, command: string, when
   ].join('\n');
   const linkReal = real === 'lab-kmod' ? `mkdir -p ${realDir} && ln -sf ../lab-kmod ${realPath} && ` : '';
   const target = `/usr/local/sbin/${command}`;
-  await execOk(lab, host, `${linkReal}rm -f ${target} && cat > ${target} <<'CTF_EOF'\n${wrapper}CTF_EOF\nchmod 755 ${target}`);
+  await execOk(
+    lab,
+    host,
+    `${linkReal}rm -f ${target} && cat > ${target} <<'CTF_EOF'\n${wrapper}CTF_EOF\nchmod 755 ${target}`,
+  );
   const waitFor = async (file: string, timeoutMs: number): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while ((await lab.exec(host, `test -e ${pauseDir}/${file}`)).exitCode !== 0) {

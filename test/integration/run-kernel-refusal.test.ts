@@ -10,8 +10,25 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { diffEtc, contentFields, execOk, knobPaths, readKnobs, snapshotEtc, type EtcSnapshot } from './run-host-state.js';
-import { hostReport, labSkip, runPlaybook, startTestLab, stepReport, transcript, type RunOutcome, type TestLab } from './run-lab.js';
+import {
+  diffEtc,
+  contentFields,
+  execOk,
+  knobPaths,
+  readKnobs,
+  snapshotEtc,
+  type EtcSnapshot,
+} from './run-host-state.js';
+import {
+  hostReport,
+  labSkip,
+  runPlaybook,
+  startTestLab,
+  stepReport,
+  transcript,
+  type RunOutcome,
+  type TestLab,
+} from './run-lab.js';
 
 const portBase = 27500;
 const udpTimeout = '/proc/sys/net/netfilter/nf_conntrack_udp_timeout';
@@ -26,7 +43,11 @@ async function writePlaybook(t: TestLab, name: string, steps: string): Promise<s
 
 /** Removes the lab's stand-ins so the real kernel answers, as in any non-initial network namespace. */
 async function showRealKernelKnobs(t: TestLab, host: string): Promise<void> {
-  await execOk(t.lab, host, [knobPaths.max, knobPaths.buckets, knobPaths.hashsize].map((file) => `umount ${file}`).join(' && '));
+  await execOk(
+    t.lab,
+    host,
+    [knobPaths.max, knobPaths.buckets, knobPaths.hashsize].map((file) => `umount ${file}`).join(' && '),
+  );
 }
 
 function requireReportOf(outcome: RunOutcome) {
@@ -42,9 +63,12 @@ describe('kernel refusals: predicted at plan time, or said with file, errno and 
   before(async () => {
     t = await startTestLab('kernel-refusal', 3, portBase);
     await showRealKernelKnobs(t, 'lab1');
-    modes = (await execOk(t.lab, 'lab1', `stat -L -c '%a' ${knobPaths.max} ${knobPaths.buckets} ${knobPaths.hashsize}`)).trim().split('\n');
+    modes = (await execOk(t.lab, 'lab1', `stat -L -c '%a' ${knobPaths.max} ${knobPaths.buckets} ${knobPaths.hashsize}`))
+      .trim()
+      .split('\n');
     // kernels before 5.13 left max writable in a privileged container: the case this test proves needs 0444
-    if (modes.slice(0, 2).join(' ') !== '444 444') realView = `this kernel shows max and buckets as ${modes.slice(0, 2).join(', ')} in a new netns`;
+    if (modes.slice(0, 2).join(' ') !== '444 444')
+      realView = `this kernel shows max and buckets as ${modes.slice(0, 2).join(', ')} in a new netns`;
   });
 
   after(async () => {
@@ -79,7 +103,10 @@ describe('kernel refusals: predicted at plan time, or said with file, errno and 
       assert.equal(host.outcome, 'failed', transcript(hashsizeRun.cli));
       assert.deepEqual(host.rollback_mismatches, []);
       const error = stepReport(host, 'set_hashsize').error ?? host.error ?? '';
-      assert.match(error, /nf_conntrack_max and \/proc\/sys\/net\/netfilter\/nf_conntrack_buckets are read-only: the conntrack table size/);
+      assert.match(
+        error,
+        /nf_conntrack_max and \/proc\/sys\/net\/netfilter\/nf_conntrack_buckets are read-only: the conntrack table size/,
+      );
       assert.ok(error.includes(namespaceReason), error);
       assert.ok(error.includes(`writing ${knobPaths.hashsize} fails with "Operation not supported"`), error);
       assert.doesNotMatch(hashsizeRun.cli.stdout, /I\/O error|rolling back/);
@@ -120,7 +147,10 @@ describe('kernel refusals: predicted at plan time, or said with file, errno and 
       assert.equal(run.cli.exitCode, 1, transcript(run.cli));
       const host = hostReport(requireReportOf(run), 'lab2');
       const error = stepReport(host, 'set_timeouts').error ?? '';
-      assert.match(error, /^nf_conntrack_udp_timeout \(\/proc\/sys\/net\/netfilter\/nf_conntrack_udp_timeout\): write failed: Read-only file system — likely cause: the file system is mounted read-only/);
+      assert.match(
+        error,
+        /^nf_conntrack_udp_timeout \(\/proc\/sys\/net\/netfilter\/nf_conntrack_udp_timeout\): write failed: Read-only file system — likely cause: the file system is mounted read-only/,
+      );
       assert.doesNotMatch(`${run.cli.stdout}\n${JSON.stringify(run.report)}`, shellNoise);
     });
 

@@ -96,13 +96,24 @@ export interface RunOutcome {
 let reportCount = 0;
 
 /** `conntrack-fleet run PLAYBOOK -i <lab inventory> --report <tmp file> ARGS…` */
-export async function runPlaybook(t: TestLab, playbook: string, args: string[] = [], options: CliOptions = {}): Promise<RunOutcome> {
+export async function runPlaybook(
+  t: TestLab,
+  playbook: string,
+  args: string[] = [],
+  options: CliOptions = {},
+): Promise<RunOutcome> {
   reportCount += 1;
   const reportFile = path.join(t.tmp, `report-${reportCount}.json`);
   // -i repeats and merges (as in Ansible): the lab's inventory only when the caller names none
   const inventory = args.includes('-i') ? [] : ['-i', t.lab.inventoryFile];
-  const cli = await runCli(['run', playbook, ...inventory, '--report', reportFile, ...args], { timeoutMs: 90_000, ...options });
-  const report = await readFile(reportFile, 'utf8').then((text) => JSON.parse(text) as RunReport, () => null);
+  const cli = await runCli(['run', playbook, ...inventory, '--report', reportFile, ...args], {
+    timeoutMs: 90_000,
+    ...options,
+  });
+  const report = await readFile(reportFile, 'utf8').then(
+    (text) => JSON.parse(text) as RunReport,
+    () => null,
+  );
   return { cli, report };
 }
 

@@ -13,7 +13,15 @@ import { after, before, describe, it } from 'node:test';
 import { contentFields, diffEtc, readHostFile, readKnobs, snapshotEtc } from './run-host-state.js';
 import { cutConnections, installPause, processesIn, waitUntil, type Pause } from './run-inject.js';
 import {
-  fixture, hostReport, labSkip, outcomesOf, requireReport, runPlaybook, startTestLab, transcript, type RunOutcome,
+  fixture,
+  hostReport,
+  labSkip,
+  outcomesOf,
+  requireReport,
+  runPlaybook,
+  startTestLab,
+  transcript,
+  type RunOutcome,
   type TestLab,
 } from './run-lab.js';
 import { expectTuned, readBefore, readTuneSpec, type HostBefore } from './run-tune-expect.js';
@@ -59,7 +67,12 @@ describe('run: a connection lost mid-step is rolled back over a new connection',
     lab1Before = await readBefore(t.lab, 'lab1', spec);
     for (const s of scenarios) {
       const before = await readBefore(t.lab, s.host, spec);
-      observed.set(s.host, { before, pause: await installPause(t.lab, s.host, 'sync', s.when, '/bin/sync'), midRunSysctl: '', cut: 0 });
+      observed.set(s.host, {
+        before,
+        pause: await installPause(t.lab, s.host, 'sync', s.when, '/bin/sync'),
+        midRunSysctl: '',
+        cut: 0,
+      });
     }
     let runOver = false;
     const running = runPlaybook(t, playbook).finally(() => (runOver = true));
@@ -70,13 +83,21 @@ describe('run: a connection lost mid-step is rolled back over a new connection',
       o.cut = cutConnections(labHost(s.host));
     }
     const waiting = () => scenarios.every((s) => processesIn(labHost(s.host), isLockWaiter).length > 0);
-    await waitUntil(() => runOver || waiting(), 40_000, 'a rollback waiting for the orphaned scripts, or the end of the run');
+    await waitUntil(
+      () => runOver || waiting(),
+      40_000,
+      'a rollback waiting for the orphaned scripts, or the end of the run',
+    );
     lockWaitSeen = !runOver && waiting();
     for (const s of scenarios) await observed.get(s.host)!.pause.release();
     run = await running;
     for (const s of scenarios) {
       await observed.get(s.host)!.pause.finished();
-      await waitUntil(() => processesIn(labHost(s.host), isShell).length === 0, 15_000, `the orphaned script on ${s.host} to end`);
+      await waitUntil(
+        () => processesIn(labHost(s.host), isShell).length === 0,
+        15_000,
+        `the orphaned script on ${s.host} to end`,
+      );
     }
   });
 
@@ -87,7 +108,10 @@ describe('run: a connection lost mid-step is rolled back over a new connection',
   it('exit 1: lab1 changed, the cut hosts rolled back (connection lost while applying persist)', () => {
     assert.equal(run.cli.exitCode, 1, transcript(run.cli));
     const report = requireReport(run);
-    assert.deepEqual(outcomesOf(report), { lab1: 'changed', ...Object.fromEntries(scenarios.map((s) => [s.host, 'rolled-back'])) });
+    assert.deepEqual(outcomesOf(report), {
+      lab1: 'changed',
+      ...Object.fromEntries(scenarios.map((s) => [s.host, 'rolled-back'])),
+    });
     for (const s of scenarios) {
       const result = hostReport(report, s.host);
       assert.match(result.error ?? '', /^persist: connection lost while applying/, s.host);

@@ -11,13 +11,23 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from './run-cli.js';
 import { contentFields, diffEtc, execOk, readHostFile, snapshotEtc } from './run-host-state.js';
 import { bootHashsize, bootSysctlValue } from './run-persist-boot.js';
-import { hostReport, labSkip, requireReport, runPlaybook, stepReport, transcript, type TestLab, startTestLab } from './run-lab.js';
+import {
+  hostReport,
+  labSkip,
+  requireReport,
+  runPlaybook,
+  stepReport,
+  transcript,
+  type TestLab,
+  startTestLab,
+} from './run-lab.js';
 
 const portBase = 27730;
 const realTools = ['/usr/lib/systemd/systemd-sysctl', '/sbin/modprobe'];
 const missingTools = realTools.filter((tool) => !existsSync(tool));
 /** The checks ask the real systemd-sysctl and kmod (apt-get install systemd kmod). */
-const skip = labSkip || (missingTools.length > 0 ? `missing ${missingTools.join(', ')} (apt-get install systemd kmod)` : false);
+const skip =
+  labSkip || (missingTools.length > 0 ? `missing ${missingTools.join(', ')} (apt-get install systemd kmod)` : false);
 const max = 'net.netfilter.nf_conntrack_max';
 const disabled = '# conntrack-fleet disabled: ';
 
@@ -48,7 +58,10 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
     const conf = await readHostFile(t.lab, 'lab1', '/etc/sysctl.conf');
     assert.match(conf, /^net\.netfilter\.nf_conntrack_max = 262144$/m, conf);
     assert.match(conf, /^net\.netfilter\.nf_conntrack_udp_timeout = 60$/m);
-    assert.ok(conf.includes(`${disabled}net.netfilter.nf_conntrack_max = 65536\n`), 'the seeded line stays commented out');
+    assert.ok(
+      conf.includes(`${disabled}net.netfilter.nf_conntrack_max = 65536\n`),
+      'the seeded line stays commented out',
+    );
     assert.equal(await bootSysctlValue(t.lab, 'lab1', max), '262144');
     assert.equal(await bootSysctlValue(t.lab, 'lab1', 'net.netfilter.nf_conntrack_udp_timeout'), '60');
   });
@@ -65,7 +78,11 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
     assert.equal(await bootSysctlValue(t.lab, 'lab1', max), '262144');
     assert.equal(await bootSysctlValue(t.lab, 'lab1', 'net.netfilter.nf_conntrack_udp_timeout'), '45');
     const again = await runPlaybook(t, file, ['-l', 'lab1', '-o', 'plain']);
-    assert.equal(stepReport(hostReport(requireReport(again), 'lab1'), 'persist').outcome, 'unchanged', transcript(again.cli));
+    assert.equal(
+      stepReport(hostReport(requireReport(again), 'lab1'), 'persist').outcome,
+      'unchanged',
+      transcript(again.cli),
+    );
   });
 
   it('lab2: sysctl_d with a winning /etc/sysctl.conf line comments it out; rollback puts it back byte for byte', async () => {
@@ -74,12 +91,23 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
     const file = await playbook(t, 'dropin', ['raise_max: {value: 262144}', 'persist: {sysctl_d: true}']);
     const run = await runPlaybook(t, file, ['-l', 'lab2', '-o', 'plain']);
     assert.equal(run.cli.exitCode, 0, transcript(run.cli));
-    assert.match(run.cli.stdout, /\/etc\/sysctl\.conf:\d+ \(read as \/etc\/sysctl\.d\/99-sysctl\.conf\) sets net\.netfilter\.nf_conntrack_max = 65536 .* wins over 262144: commented out/);
-    assert.ok((await readHostFile(t.lab, 'lab2', '/etc/sysctl.conf')).includes(`${disabled}net.netfilter.nf_conntrack_max = 65536`));
+    assert.match(
+      run.cli.stdout,
+      /\/etc\/sysctl\.conf:\d+ \(read as \/etc\/sysctl\.d\/99-sysctl\.conf\) sets net\.netfilter\.nf_conntrack_max = 65536 .* wins over 262144: commented out/,
+    );
+    assert.ok(
+      (await readHostFile(t.lab, 'lab2', '/etc/sysctl.conf')).includes(
+        `${disabled}net.netfilter.nf_conntrack_max = 65536`,
+      ),
+    );
     assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '262144', 'systemd-sysctl now applies the drop-in value');
     const undo = await runCli(['rollback', '--last', '-i', t.lab.inventoryFile, '-l', 'lab2', '-o', 'plain']);
     assert.equal(undo.exitCode, 0, transcript(undo));
-    assert.deepEqual(diffEtc(etcBefore, await snapshotEtc(t.lab, 'lab2'), contentFields), [], '/etc is back byte for byte');
+    assert.deepEqual(
+      diffEtc(etcBefore, await snapshotEtc(t.lab, 'lab2'), contentFields),
+      [],
+      '/etc is back byte for byte',
+    );
     assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '65536');
   });
 
@@ -88,12 +116,22 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
     await execOk(t.lab, 'lab2', `printf '%s\\n' '${max} = 131072' >> /etc/sysctl.conf`);
     const seeded = await readHostFile(t.lab, 'lab2', '/etc/sysctl.conf');
     const lastLine = seeded.trimEnd().split('\n').length;
-    assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '131072', `line ${lastLine} wins at boot, by systemd-sysctl itself`);
+    assert.equal(
+      await bootSysctlValue(t.lab, 'lab2', max),
+      '131072',
+      `line ${lastLine} wins at boot, by systemd-sysctl itself`,
+    );
     const run = await runPlaybook(t, file, ['-l', 'lab2', '-o', 'plain']);
     assert.equal(run.cli.exitCode, 0, transcript(run.cli));
-    const winner = new RegExp(`/etc/sysctl\\.conf:${lastLine} \\(read as /etc/sysctl\\.d/99-sysctl\\.conf\\) sets ${max} = 131072 and is read after \\S+ at boot, so it wins over 262144: commented out`);
+    const winner = new RegExp(
+      `/etc/sysctl\\.conf:${lastLine} \\(read as /etc/sysctl\\.d/99-sysctl\\.conf\\) sets ${max} = 131072 and is read after \\S+ at boot, so it wins over 262144: commented out`,
+    );
     assert.match(run.cli.stdout, winner, transcript(run.cli));
-    assert.match(run.cli.stdout, new RegExp(`sets ${max} = 65536 .*; /etc/sysctl\\.conf:${lastLine} .*sets it later`), 'the earlier line goes too, or it would win');
+    assert.match(
+      run.cli.stdout,
+      new RegExp(`sets ${max} = 65536 .*; /etc/sysctl\\.conf:${lastLine} .*sets it later`),
+      'the earlier line goes too, or it would win',
+    );
     assert.equal(await bootSysctlValue(t.lab, 'lab2', max), '262144');
     const undo = await runCli(['rollback', '--last', '-i', t.lab.inventoryFile, '-l', 'lab2', '-o', 'plain']);
     assert.equal(undo.exitCode, 0, transcript(undo));
@@ -112,7 +150,11 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
   it('lab3: a conflicting /etc/modprobe.d/nf_conntrack.conf hashsize is commented out (the field case), /run one refused', async () => {
     const line = 'options nf_conntrack expect_hashsize=262144 hashsize=262144';
     await execOk(t.lab, 'lab3', `printf '%s\\n' '${line}' > /etc/modprobe.d/nf_conntrack.conf`);
-    const file = await playbook(t, 'hashsize', ['raise_max: {value: 262144}', 'set_hashsize: {value: max/4}', 'persist: {file: /etc/sysctl.conf}']);
+    const file = await playbook(t, 'hashsize', [
+      'raise_max: {value: 262144}',
+      'set_hashsize: {value: max/4}',
+      'persist: {file: /etc/sysctl.conf}',
+    ]);
     const run = await runPlaybook(t, file, ['-l', 'lab3', '-o', 'plain']);
     assert.equal(run.cli.exitCode, 0, transcript(run.cli));
     assert.equal(
@@ -121,13 +163,24 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
     );
     assert.equal(await bootHashsize(t.lab, 'lab3'), '65536', 'kmod now passes our hashsize last');
 
-    await execOk(t.lab, 'lab3', `mkdir -p /run/modprobe.d && printf '%s\\n' 'options nf_conntrack hashsize=4096' > /run/modprobe.d/zz.conf`);
+    await execOk(
+      t.lab,
+      'lab3',
+      `mkdir -p /run/modprobe.d && printf '%s\\n' 'options nf_conntrack hashsize=4096' > /run/modprobe.d/zz.conf`,
+    );
     const etcBefore = await snapshotEtc(t.lab, 'lab3');
     const refused = await runPlaybook(t, file, ['-l', 'lab3', '-o', 'plain']);
     assert.equal(refused.cli.exitCode, 1, transcript(refused.cli));
     const step = stepReport(hostReport(requireReport(refused), 'lab3'), 'persist');
-    assert.match(step.error ?? hostReport(requireReport(refused), 'lab3').error ?? '', /\/run\/modprobe\.d\/zz\.conf:1 sets nf_conntrack hashsize=4096/);
-    assert.deepEqual(diffEtc(etcBefore, await snapshotEtc(t.lab, 'lab3'), contentFields), [], 'refused before any change');
+    assert.match(
+      step.error ?? hostReport(requireReport(refused), 'lab3').error ?? '',
+      /\/run\/modprobe\.d\/zz\.conf:1 sets nf_conntrack hashsize=4096/,
+    );
+    assert.deepEqual(
+      diffEtc(etcBefore, await snapshotEtc(t.lab, 'lab3'), contentFields),
+      [],
+      'refused before any change',
+    );
   });
 
   it('lab4: /etc/sysctl.conf without the 99-sysctl.conf link is not read at boot: refused, nothing changed', async () => {
@@ -138,6 +191,10 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
     const run = await runPlaybook(t, file, ['-l', 'lab4', '-o', 'plain']);
     assert.equal(run.cli.exitCode, 1, transcript(run.cli));
     assert.match(run.cli.stdout + run.cli.stderr, /\/etc\/sysctl\.conf is not read at boot/);
-    assert.deepEqual(diffEtc(etcBefore, await snapshotEtc(t.lab, 'lab4'), contentFields), [], 'refused before any change');
+    assert.deepEqual(
+      diffEtc(etcBefore, await snapshotEtc(t.lab, 'lab4'), contentFields),
+      [],
+      'refused before any change',
+    );
   });
 });

@@ -6,8 +6,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { writeKnob } from './run-host-state.js';
 import {
-  hostReport, labSkip, requireReport, runPlaybook, shippedPlaybook, startTestLab, transcript, type RunOutcome,
-  type RunReport, type TestLab,
+  hostReport,
+  labSkip,
+  requireReport,
+  runPlaybook,
+  shippedPlaybook,
+  startTestLab,
+  transcript,
+  type RunOutcome,
+  type RunReport,
+  type TestLab,
 } from './run-lab.js';
 import { expectTuned, expectTuneReport, readBefore, readTuneSpec, type HostBefore } from './run-tune-expect.js';
 
@@ -46,7 +54,10 @@ describe('run the shipped playbooks/tune.yaml: canary, gate, rest', { skip: labS
   });
 
   it('lab1 is the canary batch; lab2 starts only after the gate after it passed', () => {
-    assert.deepEqual(hosts.map((h) => hostReport(report, h).batch), [0, 1]);
+    assert.deepEqual(
+      hosts.map((h) => hostReport(report, h).batch),
+      [0, 1],
+    );
     const lines = run.cli.stdout.split('\n');
     const at = (pattern: RegExp): number => lines.findIndex((line) => pattern.test(line));
     const canary = at(/^fleet: batch 1\/2: lab1$/);
@@ -54,7 +65,10 @@ describe('run the shipped playbooks/tune.yaml: canary, gate, rest', { skip: labS
     const passed = at(/^fleet: gate after batch 1\/2 passed$/);
     const firstLab1 = at(/^lab1: /);
     const firstLab2 = at(/^lab2: /);
-    assert.ok(canary >= 0 && canary < firstLab1 && firstLab1 < soak && soak < passed && passed < firstLab2, `order:\n${run.cli.stdout}`);
+    assert.ok(
+      canary >= 0 && canary < firstLab1 && firstLab1 < soak && soak < passed && passed < firstLab2,
+      `order:\n${run.cli.stdout}`,
+    );
     assert.ok(elapsedMs >= 10_000, `the 10 s soak happened (run took ${elapsedMs} ms)`);
   });
 

@@ -51,7 +51,11 @@ export interface HostBefore {
 }
 
 export async function readBefore(lab: Lab, host: string, spec: TuneSpec): Promise<HostBefore> {
-  return { knobs: await readKnobs(lab, host), etc: await snapshotEtc(lab, host), sysctlText: await readHostFile(lab, host, spec.sysctlFile) };
+  return {
+    knobs: await readKnobs(lab, host),
+    etc: await snapshotEtc(lab, host),
+    sysctlText: await readHostFile(lab, host, spec.sysctlFile),
+  };
 }
 
 function sysctlKeyOf(line: string): string | null {
@@ -73,7 +77,9 @@ export async function expectTuned(lab: Lab, host: string, before: HostBefore, sp
   const entries = block.split('\n').slice(1).filter(Boolean);
   const expectedEntries = [
     `net.netfilter.nf_conntrack_max = ${spec.max}`,
-    ...Object.keys(spec.timeouts).sort().map((name) => `net.netfilter.nf_conntrack_${name} = ${spec.timeouts[name]}`),
+    ...Object.keys(spec.timeouts)
+      .sort()
+      .map((name) => `net.netfilter.nf_conntrack_${name} = ${spec.timeouts[name]}`),
   ];
   assert.deepEqual(entries, expectedEntries, `${host}: the managed block`);
   // Every old line survives; the conntrack max lines are now commented out, in place.
@@ -82,12 +88,23 @@ export async function expectTuned(lab: Lab, host: string, before: HostBefore, sp
   const expectedOutside = before.sysctlText
     .split('\n')
     .map((line) => (stale.has(sysctlKeyOf(line) ?? '') ? `# conntrack-fleet disabled: ${line}` : line));
-  assert.deepEqual(outside.trimEnd().split('\n'), expectedOutside.join('\n').trimEnd().split('\n'), `${host}: ${spec.sysctlFile} outside the block`);
+  assert.deepEqual(
+    outside.trimEnd().split('\n'),
+    expectedOutside.join('\n').trimEnd().split('\n'),
+    `${host}: ${spec.sysctlFile} outside the block`,
+  );
 
-  assert.match(await readHostFile(lab, host, modprobeFile), new RegExp(`^options nf_conntrack hashsize=${hashsize}$`, 'm'));
+  assert.match(
+    await readHostFile(lab, host, modprobeFile),
+    new RegExp(`^options nf_conntrack hashsize=${hashsize}$`, 'm'),
+  );
   assert.match(await readHostFile(lab, host, modulesLoadFile), /^nf_conntrack$/m);
   const changed = diffEtc(before.etc, await snapshotEtc(lab, host), contentFields).map((line) => line.split(':')[0]);
-  assert.deepEqual(changed.sort(), [modprobeFile, modulesLoadFile, spec.sysctlFile].sort(), `${host}: files changed in /etc`);
+  assert.deepEqual(
+    changed.sort(),
+    [modprobeFile, modulesLoadFile, spec.sysctlFile].sort(),
+    `${host}: files changed in /etc`,
+  );
 }
 
 /** The JSON report of a host the run tuned: outcome changed, each step's before/after as read before the run. */
@@ -98,7 +115,10 @@ export function expectTuneReport(report: HostReport, before: HostBefore, spec: T
   assert.deepEqual([raise.before, raise.after], [{ max: Number(before.knobs['max']) }, { max: spec.max }]);
   assert.equal(raise.outcome, before.knobs['max'] === String(spec.max) ? 'unchanged' : 'changed');
   const hash = stepReport(report, 'set_hashsize');
-  assert.deepEqual([hash.before, hash.after], [{ buckets: Number(before.knobs['buckets']) }, { buckets: hashsizeOf(spec) }]);
+  assert.deepEqual(
+    [hash.before, hash.after],
+    [{ buckets: Number(before.knobs['buckets']) }, { buckets: hashsizeOf(spec) }],
+  );
   assert.equal(hash.outcome, before.knobs['buckets'] === String(hashsizeOf(spec)) ? 'unchanged' : 'changed');
   const timeouts = stepReport(report, 'set_timeouts');
   const names = Object.keys(spec.timeouts);

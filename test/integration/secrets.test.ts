@@ -39,12 +39,21 @@ describe('secrets: a passphrase-protected key leaves no trace in any artefact', 
   before(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'cf-secrets-'));
     const labInventory = path.join(tmp, 'lab-inventory.yaml');
-    lab = await startLab({ count: 1, dir: path.join(tmp, 'lab'), portBase, inventoryFile: labInventory, knownHostsFile: path.join(tmp, 'known_hosts') });
+    lab = await startLab({
+      count: 1,
+      dir: path.join(tmp, 'lab'),
+      portBase,
+      inventoryFile: labInventory,
+      knownHostsFile: path.join(tmp, 'known_hosts'),
+    });
     // the lab's key, re-encrypted: same public key, so the host still accepts it
     const keyFile = path.join(tmp, 'id_encrypted');
     await copyFile(lab.privateKeyFile, keyFile);
     await promisify(execFile)('ssh-keygen', ['-q', '-p', '-P', '', '-N', passphrase, '-f', keyFile]);
-    secrets = [...secretsOf(await readFile(keyFile, 'utf8')), ...secretsOf(await readFile(lab.privateKeyFile, 'utf8')).slice(1)];
+    secrets = [
+      ...secretsOf(await readFile(keyFile, 'utf8')),
+      ...secretsOf(await readFile(lab.privateKeyFile, 'utf8')).slice(1),
+    ];
     const text = (await readFile(labInventory, 'utf8')).replaceAll(lab.privateKeyFile, keyFile);
     assert.ok(text.includes(keyFile), 'the inventory names the encrypted key');
     inventory = path.join(tmp, 'inventory.yaml');
@@ -57,21 +66,35 @@ describe('secrets: a passphrase-protected key leaves no trace in any artefact', 
   });
 
   it('control: without the passphrase the key cannot be used', async () => {
-    const result = await runCli(['check', '-i', inventory, '-o', 'plain'], { env: { CONNTRACK_FLEET_SSH_PASSPHRASE: undefined } });
+    const result = await runCli(['check', '-i', inventory, '-o', 'plain'], {
+      env: { CONNTRACK_FLEET_SSH_PASSPHRASE: undefined },
+    });
     assert.equal(result.exitCode, 1, result.stdout + result.stderr);
     assert.match(result.stdout + result.stderr, /encrypted and no passphrase is available/);
   });
 
   it('check, run (with --report and --log) and rollback: no artefact holds the passphrase or the key', async () => {
     const playbook = path.join(tmp, 'tune.yaml');
-    await writeFile(playbook, 'hosts: all\nsteps:\n  - raise_max: { value: 262144 }\n  - set_timeouts: { tcp_timeout_established: 86400 }\n  - persist: { file: /etc/sysctl.conf }\n');
+    await writeFile(
+      playbook,
+      'hosts: all\nsteps:\n  - raise_max: { value: 262144 }\n  - set_timeouts: { tcp_timeout_established: 86400 }\n  - persist: { file: /etc/sysctl.conf }\n',
+    );
     const report = path.join(tmp, 'report.json');
     const log = path.join(tmp, 'run.log');
     const results: Array<[string, CliResult]> = [];
     results.push(['check', await runCli(['check', '-i', inventory, '-o', 'json'], { env })]);
-    results.push(['run', await runCli(['run', playbook, '-i', inventory, '-o', 'plain', '--report', report, '--log', log], { env })]);
-    const journals = await lab.exec(lab.hosts[0]?.name ?? '', 'cat /var/lib/conntrack-fleet/journal/* /var/lib/conntrack-fleet/*.lock 2>/dev/null; ls -la /var/lib/conntrack-fleet /var/lib/conntrack-fleet/journal');
-    results.push(['rollback', await runCli(['rollback', '--last', '-i', inventory, '-o', 'plain', '--report', `${report}.rollback`], { env })]);
+    results.push([
+      'run',
+      await runCli(['run', playbook, '-i', inventory, '-o', 'plain', '--report', report, '--log', log], { env }),
+    ]);
+    const journals = await lab.exec(
+      lab.hosts[0]?.name ?? '',
+      'cat /var/lib/conntrack-fleet/journal/* /var/lib/conntrack-fleet/*.lock 2>/dev/null; ls -la /var/lib/conntrack-fleet /var/lib/conntrack-fleet/journal',
+    );
+    results.push([
+      'rollback',
+      await runCli(['rollback', '--last', '-i', inventory, '-o', 'plain', '--report', `${report}.rollback`], { env }),
+    ]);
     for (const [name, result] of results) {
       assert.equal(result.exitCode, 0, `${name}: ${result.stdout}\n${result.stderr}`);
       assertClean(`${name} stdout`, result.stdout, secrets);

@@ -21,7 +21,10 @@ const shapes: Array<[string, string[]]> = [
 
 for (const [pattern, want] of shapes) {
   test(`"${pattern}" parses to ${want.join(', ')}`, () => {
-    assert.deepEqual(parseHostPattern(pattern).map((t) => `${t.operator} ${t.name}`), want);
+    assert.deepEqual(
+      parseHostPattern(pattern).map((t) => `${t.operator} ${t.name}`),
+      want,
+    );
   });
 }
 

@@ -13,9 +13,13 @@ test('no proxy options: no proxy setting (the ssh config may still give one)', (
   assert.equal(proxyOf({ ansible_ssh_common_args: '-o UserKnownHostsFile=/kh' }), undefined);
 });
 
-test('common args come before extra args on ssh\'s command line, so their ProxyJump wins', () => {
+test("common args come before extra args on ssh's command line, so their ProxyJump wins", () => {
   const proxy = proxyOf({ ansible_ssh_common_args: '-o ProxyJump=a', ansible_ssh_extra_args: '-o ProxyJump=b' });
-  assert.deepEqual(proxy, { kind: 'jump', jumps: [{ host: 'a' }], source: '-o ProxyJump=a in ansible_ssh_common_args + ansible_ssh_extra_args' });
+  assert.deepEqual(proxy, {
+    kind: 'jump',
+    jumps: [{ host: 'a' }],
+    source: '-o ProxyJump=a in ansible_ssh_common_args + ansible_ssh_extra_args',
+  });
   assert.deepEqual(proxyOf({ ansible_ssh_extra_args: '-J ops@b:2222' })?.kind, 'jump');
   assert.deepEqual(proxyOf({ ansible_ssh_extra_args: '-o ProxyJump=none' })?.kind, 'none');
 });
@@ -30,6 +34,14 @@ test('what ssh would refuse is bad input at the variable that completes the conf
     ),
     '/inv.yaml',
   );
-  assertInputError(() => toHostTarget(hostNamed(inventory, 'j1'), { user: 'me' }), '/inv.yaml:3:67', /ansible_ssh_extra_args: .*ssh refuses more than one jump setting/);
-  assertInputError(() => toHostTarget(hostNamed(inventory, 'j2'), { user: 'me' }), '/inv.yaml:4:35', /ProxyJump "ops@" is not \[user@\]host\[:port\]/);
+  assertInputError(
+    () => toHostTarget(hostNamed(inventory, 'j1'), { user: 'me' }),
+    '/inv.yaml:3:67',
+    /ansible_ssh_extra_args: .*ssh refuses more than one jump setting/,
+  );
+  assertInputError(
+    () => toHostTarget(hostNamed(inventory, 'j2'), { user: 'me' }),
+    '/inv.yaml:4:35',
+    /ProxyJump "ops@" is not \[user@\]host\[:port\]/,
+  );
 });

@@ -12,27 +12,72 @@ const bare = (vars: Record<string, unknown>): InventoryHost => ({ name: 'h1', va
 test('defaults: address is the name, port 22, the given user, no become', () => {
   const vars = { custom: 1 };
   assert.deepEqual(toHostTarget(bare(vars), defaults), {
-    name: 'h1', address: 'h1', port: 22, user: 'me', become: false, becomeUser: 'root', vars,
+    name: 'h1',
+    address: 'h1',
+    port: 22,
+    user: 'me',
+    become: false,
+    becomeUser: 'root',
+    vars,
   });
 });
 
 const fields: Array<[string, Record<string, unknown>, Partial<Record<string, unknown>>]> = [
-  ['ansible_host/port/user', { ansible_host: '10.0.0.5', ansible_port: 2222, ansible_user: 'ops' }, { address: '10.0.0.5', port: 2222, user: 'ops' }],
+  [
+    'ansible_host/port/user',
+    { ansible_host: '10.0.0.5', ansible_port: 2222, ansible_user: 'ops' },
+    { address: '10.0.0.5', port: 2222, user: 'ops' },
+  ],
   ['a numeric string port', { ansible_port: '2200' }, { port: 2200 }],
-  ['ansible_ssh_* aliases win, as in Ansible', { ansible_host: 'a', ansible_ssh_host: 'b', ansible_port: 1, ansible_ssh_port: 2, ansible_user: 'u', ansible_ssh_user: 'v' }, { address: 'b', port: 2, user: 'v' }],
+  [
+    'ansible_ssh_* aliases win, as in Ansible',
+    {
+      ansible_host: 'a',
+      ansible_ssh_host: 'b',
+      ansible_port: 1,
+      ansible_ssh_port: 2,
+      ansible_user: 'u',
+      ansible_ssh_user: 'v',
+    },
+    { address: 'b', port: 2, user: 'v' },
+  ],
   ['a null alias is ignored', { ansible_host: 'a', ansible_ssh_host: null }, { address: 'a' }],
   ['become true', { ansible_become: true }, { become: true, becomeUser: 'root' }],
-  ['become "yes" and a become user', { ansible_become: 'yes', ansible_become_user: 'admin' }, { become: true, becomeUser: 'admin' }],
+  [
+    'become "yes" and a become user',
+    { ansible_become: 'yes', ansible_become_user: 'admin' },
+    { become: true, becomeUser: 'admin' },
+  ],
   ['become "False"', { ansible_become: 'False' }, { become: false }],
   ['become with sudo method', { ansible_become: 1, ansible_become_method: 'sudo' }, { become: true }],
   ['su method without become is irrelevant', { ansible_become: false, ansible_become_method: 'su' }, { become: false }],
   ['key file ~ expanded', { ansible_ssh_private_key_file: '~/.ssh/id' }, { privateKeyFile: `${homedir()}/.ssh/id` }],
   ['absolute key file', { ansible_private_key_file: '/keys/id' }, { privateKeyFile: '/keys/id' }],
-  ['known hosts from common args', { ansible_ssh_common_args: '-o UserKnownHostsFile=~/kh' }, { knownHostsFile: `${homedir()}/kh` }],
-  ['known hosts from extra args', { ansible_ssh_extra_args: '-o StrictHostKeyChecking=yes -oUserKnownHostsFile=/kh' }, { knownHostsFile: '/kh' }],
-  ['common args win over extra args', { ansible_ssh_common_args: '-o UserKnownHostsFile=/a', ansible_ssh_extra_args: '-o UserKnownHostsFile=/b' }, { knownHostsFile: '/a' }],
-  ['several user known hosts files', { ansible_ssh_common_args: `-o 'UserKnownHostsFile=/a ~/b'` }, { knownHostsFile: '/a', additionalKnownHostsFiles: [`${homedir()}/b`] }],
-  ['global known hosts files', { ansible_ssh_extra_args: `-o 'GlobalKnownHostsFile=~/g /etc/g2'` }, { globalKnownHostsFiles: [`${homedir()}/g`, '/etc/g2'], knownHostsFile: undefined }],
+  [
+    'known hosts from common args',
+    { ansible_ssh_common_args: '-o UserKnownHostsFile=~/kh' },
+    { knownHostsFile: `${homedir()}/kh` },
+  ],
+  [
+    'known hosts from extra args',
+    { ansible_ssh_extra_args: '-o StrictHostKeyChecking=yes -oUserKnownHostsFile=/kh' },
+    { knownHostsFile: '/kh' },
+  ],
+  [
+    'common args win over extra args',
+    { ansible_ssh_common_args: '-o UserKnownHostsFile=/a', ansible_ssh_extra_args: '-o UserKnownHostsFile=/b' },
+    { knownHostsFile: '/a' },
+  ],
+  [
+    'several user known hosts files',
+    { ansible_ssh_common_args: `-o 'UserKnownHostsFile=/a ~/b'` },
+    { knownHostsFile: '/a', additionalKnownHostsFiles: [`${homedir()}/b`] },
+  ],
+  [
+    'global known hosts files',
+    { ansible_ssh_extra_args: `-o 'GlobalKnownHostsFile=~/g /etc/g2'` },
+    { globalKnownHostsFiles: [`${homedir()}/g`, '/etc/g2'], knownHostsFile: undefined },
+  ],
 ];
 
 for (const [name, vars, want] of fields) {
@@ -43,7 +88,8 @@ for (const [name, vars, want] of fields) {
 }
 
 test('Ansible booleans', () => {
-  for (const v of [true, 1, 'yes', 'Y', 'on', 'TRUE', 't', '1', ' yes ']) assert.equal(parseAnsibleBool(v), true, String(v));
+  for (const v of [true, 1, 'yes', 'Y', 'on', 'TRUE', 't', '1', ' yes '])
+    assert.equal(parseAnsibleBool(v), true, String(v));
   for (const v of [false, 0, 'no', 'N', 'off', 'false', 'f', '0']) assert.equal(parseAnsibleBool(v), false, String(v));
   for (const v of ['maybe', 2, null, {}]) assert.equal(parseAnsibleBool(v), undefined, String(v));
 });
@@ -71,7 +117,11 @@ const errors: Array<[string, string, RegExp]> = [
   ['p2', '6:24', /ansible_port: got 0; expected an integer 1-65535/],
   ['p3', '7:28', /ansible_ssh_port: got 70000; expected an integer 1-65535/],
   ['m1', '8:54', /ansible_become_method: got "su"; expected "sudo", the only become method supported/],
-  ['a1', '9:56', /ansible_ssh_common_args: got "-o 'x"; expected ssh arguments with balanced quotes \(unterminated ' quote\)/],
+  [
+    'a1',
+    '9:56',
+    /ansible_ssh_common_args: got "-o 'x"; expected ssh arguments with balanced quotes \(unterminated ' quote\)/,
+  ],
   ['u1', '10:43', /ansible_user: got "two words"; expected a user name \(letters, digits/],
 ];
 
@@ -87,7 +137,11 @@ test('an inherited bad value is reported where the group wrote it', () => {
   const fixed: InventoryHost = { ...p1, vars: { ...p1.vars, ansible_port: 22 } };
   assertInputError(() => toHostTarget(fixed, defaults), null, /ansible_become: got "perhaps"; expected a boolean/);
   const inherited = inventoryFrom(yamlLines('all:', '  vars:', '    ansible_become: perhaps', '  hosts: {h: }'));
-  assertInputError(() => toHostTarget(hostNamed(inherited, 'h'), defaults), 'inv.yaml:3:21', /^host "h": ansible_become: got "perhaps"; expected a boolean \(true\/false, yes\/no\)$/);
+  assertInputError(
+    () => toHostTarget(hostNamed(inherited, 'h'), defaults),
+    'inv.yaml:3:21',
+    /^host "h": ansible_become: got "perhaps"; expected a boolean \(true\/false, yes\/no\)$/,
+  );
 });
 
 test('a relative key file resolves against the directory of the inventory that sets it', () => {
@@ -95,7 +149,11 @@ test('a relative key file resolves against the directory of the inventory that s
 });
 
 test('a host built by hand still gets a message naming host and variable', () => {
-  assertInputError(() => toHostTarget(bare({ ansible_port: 'x' }), defaults), null, /^host "h1": ansible_port: got "x"/);
+  assertInputError(
+    () => toHostTarget(bare({ ansible_port: 'x' }), defaults),
+    null,
+    /^host "h1": ansible_port: got "x"/,
+  );
 });
 
 test('ansible_become_password and its aliases give the sudo password (the later alias wins, as in Ansible)', async () => {
@@ -116,7 +174,8 @@ test('a become password that is not one line of text is bad input that does not 
   for (const value of ['two\nlines', '', { nested: 'x' }]) {
     assert.throws(
       () => toHostTarget(bare({ ansible_become: true, ansible_become_password: value }), defaults),
-      (error: Error) => error.name === 'InputError' && /one line of text/.test(error.message) && !error.message.includes('two'),
+      (error: Error) =>
+        error.name === 'InputError' && /one line of text/.test(error.message) && !error.message.includes('two'),
     );
   }
 });

@@ -34,7 +34,10 @@ for (const c of formats) {
 
 test('-i "h1,h2:2222," is a list of ungrouped hosts with optional ports', () => {
   const inventory = loadInventory('h1, h2:2222,');
-  assert.deepEqual(inventory.hosts.map((h) => h.name), ['h1', 'h2']);
+  assert.deepEqual(
+    inventory.hosts.map((h) => h.name),
+    ['h1', 'h2'],
+  );
   assert.deepEqual(inventory.groups.get('ungrouped')?.hosts, ['h1', 'h2']);
   assert.equal(toHostTarget(hostNamed(inventory, 'h2'), { user: 'u' }).port, 2222);
 });
@@ -44,9 +47,12 @@ test('-i with a comma list: a bad port and a range are InputErrors', () => {
   assertInputError(() => loadInventory('w[1:3],'), 'w[1:3],:1:1', /is a range; expected plain host names/);
 });
 
-test('-i DIR reads every inventory file in it (recursively), skipping Ansible\'s ignored names and extensions', () => {
+test("-i DIR reads every inventory file in it (recursively), skipping Ansible's ignored names and extensions", () => {
   const inventory = loadInventory(join(fixtures, 'dir'));
-  assert.deepEqual(inventory.hosts.map((h) => h.name), ['y1', 'i1', 'd1']);
+  assert.deepEqual(
+    inventory.hosts.map((h) => h.name),
+    ['y1', 'i1', 'd1'],
+  );
   assert.equal(hostNamed(inventory, 'i1').vars['from'], 'ini');
   assert.equal(hostNamed(inventory, 'd1').vars['dir_var'], 'from-dir');
   assert.equal(hostNamed(inventory, 'y1').vars['ansible_port'], 2001);
@@ -55,9 +61,15 @@ test('-i DIR reads every inventory file in it (recursively), skipping Ansible\'s
 test('several -i sources merge: groups join, later variables win, each source brings its group_vars', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ctf-multi-'));
   const second = join(dir, 'second.yaml');
-  writeFileSync(second, lines('web:', '  hosts:', '    web1: {from_host: second}', '    web9:', '  vars: {level: second-inventory}'));
+  writeFileSync(
+    second,
+    lines('web:', '  hosts:', '    web1: {from_host: second}', '    web9:', '  vars: {level: second-inventory}'),
+  );
   const inventory = loadInventory([join(fixtures, 'ini-vars/hosts'), second, 'extra1,']);
-  assert.deepEqual(inventory.hosts.map((h) => h.name), ['web1', 'web2', 'web9', 'extra1']);
+  assert.deepEqual(
+    inventory.hosts.map((h) => h.name),
+    ['web1', 'web2', 'web9', 'extra1'],
+  );
   assert.deepEqual(hostNamed(inventory, 'web9').groups, ['all', 'prod', 'web']);
   // host_vars/web1.yml (beside the first source) still beats the second inventory's host var.
   assert.equal(hostNamed(inventory, 'web1').vars['from_host'], 'host_vars');
@@ -66,14 +78,22 @@ test('several -i sources merge: groups join, later variables win, each source br
 });
 
 test('a missing -i source says what was expected', () => {
-  assertInputError(() => loadInventory('no/such/hosts'), 'no/such/hosts:1:1', /^inventory not found; expected a readable YAML or INI inventory file, a directory, or a comma list/);
+  assertInputError(
+    () => loadInventory('no/such/hosts'),
+    'no/such/hosts:1:1',
+    /^inventory not found; expected a readable YAML or INI inventory file, a directory, or a comma list/,
+  );
 });
 
 test('an INI file with a YAML-only mistake is reported by the INI reader with its line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ctf-ini-'));
   const file = join(dir, 'hosts');
   writeFileSync(file, lines('[web]', 'w1 ansible_port'));
-  assertInputError(() => loadInventory(file), `${file}:2:4`, /^"ansible_port" on host line of "w1"; expected key=value/);
+  assertInputError(
+    () => loadInventory(file),
+    `${file}:2:4`,
+    /^"ansible_port" on host line of "w1"; expected key=value/,
+  );
 });
 
 test('-i DIR: an entry that cannot be read (a broken symlink) is bad input naming it, not skipped', () => {
@@ -87,5 +107,9 @@ test('an inventory script is refused as such rather than read as INI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ctf-script-'));
   const file = join(dir, 'ec2.py');
   writeFileSync(file, lines('#!/usr/bin/env python3', 'import json', 'print(json.dumps({}))'));
-  assertInputError(() => loadInventory(file), `${file}:1:1`, /^inventory is a script \(it starts with #!\); expected a static YAML or INI inventory/);
+  assertInputError(
+    () => loadInventory(file),
+    `${file}:1:1`,
+    /^inventory is a script \(it starts with #!\); expected a static YAML or INI inventory/,
+  );
 });

@@ -38,11 +38,17 @@ test('an empty --limit is an error, not the whole fleet', () => {
 test('--limit @FILE: an empty file, a missing file and a bare @ are errors', () => {
   assertInputError(() => expandLimit('@empty.txt', read), 'empty.txt:1:1', /lists no hosts/);
   assertInputError(() => expandLimit('@', read), null, /names no file/);
-  assertInputError(() => expandLimit('@no/such/file'), 'no/such/file:1:1', /^--limit file not found; expected a readable file of host names/);
+  assertInputError(
+    () => expandLimit('@no/such/file'),
+    'no/such/file:1:1',
+    /^--limit file not found; expected a readable file of host names/,
+  );
 });
 
 test('--limit @FILE accepts the retry inventory that --retry-file writes', () => {
-  const inventory = inventoryFrom(lines('web:', '  hosts:', '    web1: {ansible_port: 2222}', '    web2:', '    web3:'));
+  const inventory = inventoryFrom(
+    lines('web:', '  hosts:', '    web1: {ansible_port: 2222}', '    web2:', '    web3:'),
+  );
   const results = [
     { host: 'web1', outcome: 'failed' },
     { host: 'web2', outcome: 'changed' },

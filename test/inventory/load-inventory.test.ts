@@ -14,7 +14,14 @@ test("Ansible's documentation example loads unchanged", () => {
   const inventory = loadInventory(file);
   assert.deepEqual(
     inventory.hosts.map((h) => h.name),
-    ['mail.example.com', 'foo.example.com', 'bar.example.com', 'one.example.com', 'two.example.com', 'three.example.com'],
+    [
+      'mail.example.com',
+      'foo.example.com',
+      'bar.example.com',
+      'one.example.com',
+      'two.example.com',
+      'three.example.com',
+    ],
   );
   assert.deepEqual(names('ungrouped', file), ['mail.example.com']);
   assert.deepEqual(names('prod', file), ['foo.example.com', 'one.example.com', 'two.example.com']);
@@ -34,7 +41,9 @@ test('the shipped example inventory loads and every host becomes a target', () =
   assert.equal(byName.get('db2.example.com')?.port, 2222);
   assert.equal(byName.get('lb2.example.com')?.address, '203.0.113.12');
   assert.equal(byName.get('stage1.example.com')?.become, true);
-  assert.ok(targets.every((t) => t.user === 'deploy' && t.become && t.knownHostsFile?.endsWith('/.ssh/known_hosts.fleet')));
+  assert.ok(
+    targets.every((t) => t.user === 'deploy' && t.become && t.knownHostsFile?.endsWith('/.ssh/known_hosts.fleet')),
+  );
 });
 
 test('relative key paths resolve against the inventory directory, not the working directory', () => {
@@ -47,9 +56,17 @@ test('relative key paths resolve against the inventory directory, not the workin
 
 test('a bad inventory file reports FILE:LINE:COL', () => {
   const file = fixture('bad-key.yaml');
-  assertInputError(() => loadInventory(file), `${file}:4:7`, /^unknown key "hots" in group "web" \(did you mean "hosts"\?\); expected one of: hosts, children, vars$/);
+  assertInputError(
+    () => loadInventory(file),
+    `${file}:4:7`,
+    /^unknown key "hots" in group "web" \(did you mean "hosts"\?\); expected one of: hosts, children, vars$/,
+  );
 });
 
 test('a missing inventory file is an InputError', () => {
-  assertInputError(() => loadInventory('test/fixtures/inventory/nope.yaml'), 'test/fixtures/inventory/nope.yaml:1:1', /^inventory not found/);
+  assertInputError(
+    () => loadInventory('test/fixtures/inventory/nope.yaml'),
+    'test/fixtures/inventory/nope.yaml:1:1',
+    /^inventory not found/,
+  );
 });

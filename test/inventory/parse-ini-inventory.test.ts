@@ -46,7 +46,17 @@ const values: Array<{ name: string; text: string; host: string; vars: Record<str
   },
   {
     name: 'vars section values: the rest of the line, literal_eval-ed; quotes kept to make a string',
-    text: lines('[web]', 'web1', '[web:vars]', 'ansible_user = deploy', 'x = "1"', 'n=2', 'msg = hello world', 'b = True # a comment', 'list = [1, 2]'),
+    text: lines(
+      '[web]',
+      'web1',
+      '[web:vars]',
+      'ansible_user = deploy',
+      'x = "1"',
+      'n=2',
+      'msg = hello world',
+      'b = True # a comment',
+      'list = [1, 2]',
+    ),
     host: 'web1',
     vars: { ansible_user: 'deploy', x: '1', n: 2, msg: 'hello world', b: true, list: [1, 2] },
   },
@@ -58,7 +68,21 @@ const values: Array<{ name: string; text: string; host: string; vars: Record<str
   },
   {
     name: 'child group vars beat parent group vars; host vars beat both; [all:vars] is lowest',
-    text: lines('[all:vars]', 'a=all', 'b=all', 'c=all', '[parent:children]', 'child', '[parent:vars]', 'b=parent', 'c=parent', '[child]', 'h c=host', '[child:vars]', 'c=child'),
+    text: lines(
+      '[all:vars]',
+      'a=all',
+      'b=all',
+      'c=all',
+      '[parent:children]',
+      'child',
+      '[parent:vars]',
+      'b=parent',
+      'c=parent',
+      '[child]',
+      'h c=host',
+      '[child:vars]',
+      'c=child',
+    ),
     host: 'h',
     vars: { a: 'all', b: 'parent', c: 'host' },
   },
@@ -70,7 +94,10 @@ for (const c of values) {
 
 test('INI ranges expand with zero padding, and every host gets the line variables', () => {
   const inventory = ini(lines('[web]', 'web[01:03].example.com ansible_user=u'));
-  assert.deepEqual(inventory.hosts.map((h) => h.name), ['web01.example.com', 'web02.example.com', 'web03.example.com']);
+  assert.deepEqual(
+    inventory.hosts.map((h) => h.name),
+    ['web01.example.com', 'web02.example.com', 'web03.example.com'],
+  );
   assert.equal(hostNamed(inventory, 'web03.example.com').vars['ansible_user'], 'u');
 });
 
@@ -81,16 +108,66 @@ test('INI variable positions point at the key on its line', () => {
 });
 
 const errors: Array<{ name: string; text: string; at: string; message: RegExp }> = [
-  { name: 'an unknown section type', text: lines('[web:hosts2]'), at: '1:1', message: /^section \[web:hosts2\] has unknown type "hosts2"; expected \[web\], \[web:vars\] or \[web:children\]$/ },
-  { name: 'a section header with a space', text: lines('h', '[web servers]'), at: '2:1', message: /^invalid section header \[web servers\]; expected \[NAME\]/ },
-  { name: 'a host word without =', text: lines('[web]', 'web1 ansible_port=22 oops'), at: '2:22', message: /^"oops" on host line of "web1"; expected key=value host variables$/ },
-  { name: 'an unterminated quote', text: lines('[web]', `  web1 msg='hi`), at: '2:3', message: /unterminated ' quote; expected balanced quotes$/ },
-  { name: 'a vars line without =', text: lines('[web]', 'w', '[web:vars]', 'just_a_word'), at: '4:1', message: /^"just_a_word" in \[web:vars\]; expected key=value, one per line$/ },
-  { name: 'vars for an undefined group', text: lines('[ghost:vars]', 'a=1'), at: '1:1', message: /^section \[ghost:vars\] is for group "ghost", which is not defined/ },
-  { name: 'an undefined child group', text: lines('[p:children]', 'nosuch'), at: '2:1', message: /^\[p:children\] includes "nosuch", which is not defined/ },
-  { name: 'a bad range', text: lines('[web]', 'w[3:1]'), at: '2:1', message: /^host "w\[3:1\]": host range \[3:1\] ends before it begins/ },
-  { name: 'a host ending in a colon', text: lines('[web]', 'web1:'), at: '2:1', message: /^host "web1:" ends in ":"; expected a port after it/ },
-  { name: 'a child name with junk', text: lines('[a]', '[p:children]', 'a b'), at: '3:1', message: /^"a b" in \[p:children\]; expected a group name$/ },
+  {
+    name: 'an unknown section type',
+    text: lines('[web:hosts2]'),
+    at: '1:1',
+    message: /^section \[web:hosts2\] has unknown type "hosts2"; expected \[web\], \[web:vars\] or \[web:children\]$/,
+  },
+  {
+    name: 'a section header with a space',
+    text: lines('h', '[web servers]'),
+    at: '2:1',
+    message: /^invalid section header \[web servers\]; expected \[NAME\]/,
+  },
+  {
+    name: 'a host word without =',
+    text: lines('[web]', 'web1 ansible_port=22 oops'),
+    at: '2:22',
+    message: /^"oops" on host line of "web1"; expected key=value host variables$/,
+  },
+  {
+    name: 'an unterminated quote',
+    text: lines('[web]', `  web1 msg='hi`),
+    at: '2:3',
+    message: /unterminated ' quote; expected balanced quotes$/,
+  },
+  {
+    name: 'a vars line without =',
+    text: lines('[web]', 'w', '[web:vars]', 'just_a_word'),
+    at: '4:1',
+    message: /^"just_a_word" in \[web:vars\]; expected key=value, one per line$/,
+  },
+  {
+    name: 'vars for an undefined group',
+    text: lines('[ghost:vars]', 'a=1'),
+    at: '1:1',
+    message: /^section \[ghost:vars\] is for group "ghost", which is not defined/,
+  },
+  {
+    name: 'an undefined child group',
+    text: lines('[p:children]', 'nosuch'),
+    at: '2:1',
+    message: /^\[p:children\] includes "nosuch", which is not defined/,
+  },
+  {
+    name: 'a bad range',
+    text: lines('[web]', 'w[3:1]'),
+    at: '2:1',
+    message: /^host "w\[3:1\]": host range \[3:1\] ends before it begins/,
+  },
+  {
+    name: 'a host ending in a colon',
+    text: lines('[web]', 'web1:'),
+    at: '2:1',
+    message: /^host "web1:" ends in ":"; expected a port after it/,
+  },
+  {
+    name: 'a child name with junk',
+    text: lines('[a]', '[p:children]', 'a b'),
+    at: '3:1',
+    message: /^"a b" in \[p:children\]; expected a group name$/,
+  },
 ];
 
 for (const c of errors) {

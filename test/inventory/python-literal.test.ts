@@ -30,7 +30,7 @@ const cases: Array<[string, unknown]> = [
   ['(1,)', [1]],
   ['(1)', 1],
   ['{1, 2}', [1, 2]],
-  ["{'a': 1, \"b\": [True]}", { a: 1, b: [true] }],
+  ['{\'a\': 1, "b": [True]}', { a: 1, b: [true] }],
   ['{}', {}],
   ['True # a comment', true],
   ['hello # a comment', 'hello # a comment'],

@@ -17,13 +17,32 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'group vars are inherited through nested children',
-    yaml: yamlLines('all:', '  vars: {a: 1}', '  children:', '    prod:', '      vars: {b: 2}', '      children:', '        web:', '          hosts: {w1: }'),
+    yaml: yamlLines(
+      'all:',
+      '  vars: {a: 1}',
+      '  children:',
+      '    prod:',
+      '      vars: {b: 2}',
+      '      children:',
+      '        web:',
+      '          hosts: {w1: }',
+    ),
     vars: { w1: { a: 1, b: 2 } },
     groups: { w1: ['all', 'prod', 'web'] },
   },
   {
     name: 'a deeper group overrides its parents',
-    yaml: yamlLines('all:', '  vars: {x: all}', '  children:', '    prod:', '      vars: {x: prod}', '      children:', '        web:', '          vars: {x: web}', '          hosts: {w1: }'),
+    yaml: yamlLines(
+      'all:',
+      '  vars: {x: all}',
+      '  children:',
+      '    prod:',
+      '      vars: {x: prod}',
+      '      children:',
+      '        web:',
+      '          vars: {x: web}',
+      '          hosts: {w1: }',
+    ),
     vars: { w1: { x: 'web' } },
   },
   {
@@ -34,36 +53,86 @@ const cases: Case[] = [
   },
   {
     name: 'ansible_group_priority beats the alphabet at the same depth',
-    yaml: yamlLines('alpha:', '  vars: {x: alpha, ansible_group_priority: 10}', '  hosts: {h: }', 'zeta:', '  vars: {x: zeta}', '  hosts: {h: }'),
+    yaml: yamlLines(
+      'alpha:',
+      '  vars: {x: alpha, ansible_group_priority: 10}',
+      '  hosts: {h: }',
+      'zeta:',
+      '  vars: {x: zeta}',
+      '  hosts: {h: }',
+    ),
     vars: { h: { x: 'alpha' } },
     groups: { h: ['all', 'zeta', 'alpha'] },
   },
   {
     name: 'depth beats priority',
-    yaml: yamlLines('top:', '  vars: {x: top, ansible_group_priority: 99}', '  children:', '    deep:', '      vars: {x: deep}', '      hosts: {h: }'),
+    yaml: yamlLines(
+      'top:',
+      '  vars: {x: top, ansible_group_priority: 99}',
+      '  children:',
+      '    deep:',
+      '      vars: {x: deep}',
+      '      hosts: {h: }',
+    ),
     vars: { h: { x: 'deep' } },
   },
   {
     name: 'depth is the longest path from all',
-    yaml: yamlLines('a:', '  children:', '    b:', '      children:', '        c:', '          vars: {x: c}', 'd:', '  vars: {x: d}', '  children:', '    c:', '      hosts: {h: }'),
+    yaml: yamlLines(
+      'a:',
+      '  children:',
+      '    b:',
+      '      children:',
+      '        c:',
+      '          vars: {x: c}',
+      'd:',
+      '  vars: {x: d}',
+      '  children:',
+      '    c:',
+      '      hosts: {h: }',
+    ),
     vars: { h: { x: 'c' } },
     groups: { h: ['all', 'a', 'd', 'b', 'c'] },
   },
   {
     name: 'host vars override every group var',
-    yaml: yamlLines('all:', '  vars: {x: all}', '  children:', '    web:', '      vars: {x: web}', '      hosts:', '        w1: {x: host}'),
+    yaml: yamlLines(
+      'all:',
+      '  vars: {x: all}',
+      '  children:',
+      '    web:',
+      '      vars: {x: web}',
+      '      hosts:',
+      '        w1: {x: host}',
+    ),
     vars: { w1: { x: 'host' } },
   },
   {
     name: 'a host in several groups is one host, placed where it first appears, with vars from every listing',
-    yaml: yamlLines('web:', '  hosts:', '    h1: {a: 1, b: 1}', '    h2:', 'db:', '  hosts:', '    h3:', '    h1: {b: 2}'),
+    yaml: yamlLines(
+      'web:',
+      '  hosts:',
+      '    h1: {a: 1, b: 1}',
+      '    h2:',
+      'db:',
+      '  hosts:',
+      '    h3:',
+      '    h1: {b: 2}',
+    ),
     vars: { h1: { a: 1, b: 2 } },
     groups: { h1: ['all', 'db', 'web'] },
     order: ['h1', 'h2', 'h3'],
   },
   {
     name: 'hosts only under all are ungrouped; unknown vars are kept as written',
-    yaml: yamlLines('all:', '  hosts:', '    lone: {custom: {nested: [1, 2]}}', '  children:', '    web:', '      hosts: {w1: }'),
+    yaml: yamlLines(
+      'all:',
+      '  hosts:',
+      '    lone: {custom: {nested: [1, 2]}}',
+      '  children:',
+      '    web:',
+      '      hosts: {w1: }',
+    ),
     vars: { lone: { custom: { nested: [1, 2] } } },
     groups: { lone: ['all', 'ungrouped'], w1: ['all', 'web'] },
     order: ['lone', 'w1'],
@@ -86,7 +155,15 @@ const cases: Case[] = [
   },
   {
     name: 'a group defined twice merges its definitions',
-    yaml: yamlLines('all:', '  children:', '    web:', '      vars: {a: 1}', 'web:', '  vars: {b: 2}', '  hosts: {w1: }'),
+    yaml: yamlLines(
+      'all:',
+      '  children:',
+      '    web:',
+      '      vars: {a: 1}',
+      'web:',
+      '  vars: {b: 2}',
+      '  hosts: {w1: }',
+    ),
     vars: { w1: { a: 1, b: 2 } },
   },
 ];
@@ -98,8 +175,13 @@ for (const c of cases) {
       const actual = hostNamed(inventory, host).vars;
       for (const [key, value] of Object.entries(vars)) assert.deepEqual(actual[key], value, `${host}.${key}`);
     }
-    for (const [host, groups] of Object.entries(c.groups ?? {})) assert.deepEqual(hostNamed(inventory, host).groups, groups, host);
-    if (c.order) assert.deepEqual(inventory.hosts.map((h) => h.name), c.order);
+    for (const [host, groups] of Object.entries(c.groups ?? {}))
+      assert.deepEqual(hostNamed(inventory, host).groups, groups, host);
+    if (c.order)
+      assert.deepEqual(
+        inventory.hosts.map((h) => h.name),
+        c.order,
+      );
   });
 }
 
@@ -111,7 +193,17 @@ test('implicit groups exist in an empty inventory', () => {
 });
 
 test('groups record depth, parents, children, direct hosts and own vars', () => {
-  const inventory = inventoryFrom(yamlLines('all:', '  children:', '    prod:', '      vars: {p: 1}', '      children:', '        web:', '          hosts: {w1: , w2: }'));
+  const inventory = inventoryFrom(
+    yamlLines(
+      'all:',
+      '  children:',
+      '    prod:',
+      '      vars: {p: 1}',
+      '      children:',
+      '        web:',
+      '          hosts: {w1: , w2: }',
+    ),
+  );
   const prod = inventory.groups.get('prod');
   const web = inventory.groups.get('web');
   assert.equal(prod?.depth, 1);
@@ -127,7 +219,18 @@ test('groups record depth, parents, children, direct hosts and own vars', () => 
 
 test('each effective variable remembers where its winning value was written', () => {
   const inventory = inventoryFrom(
-    yamlLines('all:', '  vars:', '    x: all', '    y: all', '  children:', '    web:', '      vars:', '        x: web', '      hosts:', '        w1: {z: 1}'),
+    yamlLines(
+      'all:',
+      '  vars:',
+      '    x: all',
+      '    y: all',
+      '  children:',
+      '    web:',
+      '      vars:',
+      '        x: web',
+      '      hosts:',
+      '        w1: {z: 1}',
+    ),
   );
   const host = hostNamed(inventory, 'w1');
   assert.deepEqual(varPosition(host, 'y'), { file: 'inv.yaml', line: 4, col: 8 });

@@ -56,13 +56,19 @@ const selections: Array<[string, string[]]> = [
 
 for (const [pattern, want] of selections) {
   test(`"${pattern}" selects ${want.join(' ')}`, () => {
-    assert.deepEqual(selectHosts(inventory, pattern).map((h) => h.name), want);
+    assert.deepEqual(
+      selectHosts(inventory, pattern).map((h) => h.name),
+      want,
+    );
   });
 }
 
 const at = { file: 'pb.yaml', line: 2, col: 8 };
 const misses: Array<[string, RegExp]> = [
-  ['dbx', /^host pattern "dbx": no group or host named "dbx" \(did you mean "db"\?\); expected a group \(all, canary, db, empty, lb, prod, ungrouped, web\), a host of inv\.yaml/],
+  [
+    'dbx',
+    /^host pattern "dbx": no group or host named "dbx" \(did you mean "db"\?\); expected a group \(all, canary, db, empty, lb, prod, ungrouped, web\), a host of inv\.yaml/,
+  ],
   ['web:dbx', /no group or host named "dbx"/],
   ['web:!nope', /no group or host named "nope"/],
   ['cache*', /"cache\*" matches no group or host; expected a group/],
@@ -83,12 +89,22 @@ for (const [pattern, message] of misses) {
 
 test('--limit intersects with the playbook hosts, keeping inventory order', () => {
   const hosts = selectHosts(inventory, 'prod');
-  assert.deepEqual(limitHosts(hosts, inventory, 'canary:solo').map((h) => h.name), ['web1', 'db1']);
-  assert.deepEqual(limitHosts(hosts, inventory, '!db').map((h) => h.name), ['web1', 'web2', 'web3']);
+  assert.deepEqual(
+    limitHosts(hosts, inventory, 'canary:solo').map((h) => h.name),
+    ['web1', 'db1'],
+  );
+  assert.deepEqual(
+    limitHosts(hosts, inventory, '!db').map((h) => h.name),
+    ['web1', 'web2', 'web3'],
+  );
 });
 
 test('--limit errors name the flag, and have no file position', () => {
   const hosts = selectHosts(inventory, 'web');
   assertInputError(() => limitHosts(hosts, inventory, 'nope'), null, /^--limit "nope": no group or host named "nope"/);
-  assertInputError(() => limitHosts(hosts, inventory, 'db'), null, /^--limit "db" leaves none of the playbook's hosts; expected a pattern matching one of: web1, web2, web3$/);
+  assertInputError(
+    () => limitHosts(hosts, inventory, 'db'),
+    null,
+    /^--limit "db" leaves none of the playbook's hosts; expected a pattern matching one of: web1, web2, web3$/,
+  );
 });

@@ -13,7 +13,10 @@ describe('shard', () => {
   it('every host is in exactly one of N slices, and slices are roughly even', () => {
     const hosts = Array.from({ length: 1000 }, (_, i) => ({ name: `web${i}.example.com` }));
     const slices = [1, 2, 3, 4].map((index) => selectShard(hosts, { index, count: 4 }));
-    assert.equal(slices.reduce((n, s) => n + s.length, 0), 1000);
+    assert.equal(
+      slices.reduce((n, s) => n + s.length, 0),
+      1000,
+    );
     assert.equal(new Set(slices.flat().map((h) => h.name)).size, 1000);
     for (const slice of slices) assert.ok(slice.length > 200 && slice.length < 300, `slice of ${slice.length}`);
   });
@@ -21,13 +24,19 @@ describe('shard', () => {
   it('a host keeps its slice when other hosts join or leave', () => {
     const before = Array.from({ length: 50 }, (_, i) => ({ name: `h${i}` }));
     const after = [...before.slice(10), ...Array.from({ length: 30 }, (_, i) => ({ name: `new${i}` }))];
-    for (const host of after.filter((h) => h.name.startsWith('h'))) assert.equal(shardOf(host.name, 3), shardOf(host.name, 3));
+    for (const host of after.filter((h) => h.name.startsWith('h')))
+      assert.equal(shardOf(host.name, 3), shardOf(host.name, 3));
     const inSlice = (list: { name: string }[]) => new Set(selectShard(list, { index: 2, count: 3 }).map((h) => h.name));
     const kept = [...inSlice(before)].filter((name) => after.some((h) => h.name === name));
     for (const name of kept) assert.ok(inSlice(after).has(name), name);
   });
 
-  const cases: { text: string; env?: Record<string, string>; expected?: { index: number; count: number }; error?: RegExp }[] = [
+  const cases: {
+    text: string;
+    env?: Record<string, string>;
+    expected?: { index: number; count: number };
+    error?: RegExp;
+  }[] = [
     { text: '1/4', expected: { index: 1, count: 4 } },
     { text: '4/4', expected: { index: 4, count: 4 } },
     { text: ' 2 / 3 ', expected: { index: 2, count: 3 } },
@@ -44,7 +53,11 @@ describe('shard', () => {
   for (const c of cases) {
     it(`parseShard("${c.text}")${c.env ? ` with ${JSON.stringify(c.env)}` : ''}`, () => {
       if (c.expected) assert.deepEqual(parseShard(c.text, c.env ?? {}), c.expected);
-      else assert.throws(() => parseShard(c.text, c.env ?? {}), (e: unknown) => e instanceof InputError && c.error!.test(e.message));
+      else
+        assert.throws(
+          () => parseShard(c.text, c.env ?? {}),
+          (e: unknown) => e instanceof InputError && c.error!.test(e.message),
+        );
     });
   }
 });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findKnownHostsFile, findOptionFiles, findProxySetting, splitShellWords } from '../../src/inventory/ssh-args.js';
+import {
+  findKnownHostsFile,
+  findOptionFiles,
+  findProxySetting,
+  splitShellWords,
+} from '../../src/inventory/ssh-args.js';
 
 const splits: Array<[string, string[] | string]> = [
   ['-o A=1  -o B=2', ['-o', 'A=1', '-o', 'B=2']],
@@ -55,19 +60,35 @@ for (const [args, keyword, want] of optionFiles) {
 
 const proxies: Array<[string, unknown]> = [
   ['-o ProxyJump=bastion', { kind: 'jump', jumps: [{ host: 'bastion' }], source: '-o ProxyJump=bastion in args' }],
-  ['-oProxyJump=ops@b:2,c', { kind: 'jump', jumps: [{ host: 'b', user: 'ops', port: 2 }, { host: 'c' }], source: '-o ProxyJump=ops@b:2,c in args' }],
+  [
+    '-oProxyJump=ops@b:2,c',
+    {
+      kind: 'jump',
+      jumps: [{ host: 'b', user: 'ops', port: 2 }, { host: 'c' }],
+      source: '-o ProxyJump=ops@b:2,c in args',
+    },
+  ],
   [`-o 'proxyjump ops@b'`, { kind: 'jump', jumps: [{ host: 'b', user: 'ops' }], source: '-o proxyjump=ops@b in args' }],
   ['-o ProxyJump b', { kind: 'jump', jumps: [{ host: 'b' }], source: '-o ProxyJump=b in args' }],
   ['-J ops@b:2222', { kind: 'jump', jumps: [{ host: 'b', user: 'ops', port: 2222 }], source: '-J ops@b:2222 in args' }],
   ['-Jb', { kind: 'jump', jumps: [{ host: 'b' }], source: '-J b in args' }],
   ['-o ProxyJump=none', { kind: 'none', source: '-o ProxyJump=none in args' }],
   ['-J none', { kind: 'none', source: '-J none in args' }],
-  [`-o 'ProxyCommand=ssh -W %h:%p b'`, { kind: 'command', command: 'ssh -W %h:%p b', source: '-o ProxyCommand=ssh -W %h:%p b in args' }],
+  [
+    `-o 'ProxyCommand=ssh -W %h:%p b'`,
+    { kind: 'command', command: 'ssh -W %h:%p b', source: '-o ProxyCommand=ssh -W %h:%p b in args' },
+  ],
   ['-o ProxyCommand=none', { kind: 'none', source: '-o ProxyCommand=none in args' }],
   // ssh keeps the first value obtained, and ProxyJump vs ProxyCommand: whichever comes first
   ['-o ProxyJump=a -o ProxyJump=b', { kind: 'jump', jumps: [{ host: 'a' }], source: '-o ProxyJump=a in args' }],
-  [`-o ProxyJump=a -o 'ProxyCommand=nc %h %p'`, { kind: 'jump', jumps: [{ host: 'a' }], source: '-o ProxyJump=a in args' }],
-  [`-o 'ProxyCommand=nc %h %p' -o ProxyJump=a`, { kind: 'command', command: 'nc %h %p', source: '-o ProxyCommand=nc %h %p in args' }],
+  [
+    `-o ProxyJump=a -o 'ProxyCommand=nc %h %p'`,
+    { kind: 'jump', jumps: [{ host: 'a' }], source: '-o ProxyJump=a in args' },
+  ],
+  [
+    `-o 'ProxyCommand=nc %h %p' -o ProxyJump=a`,
+    { kind: 'command', command: 'nc %h %p', source: '-o ProxyCommand=nc %h %p in args' },
+  ],
   ['-J a -o ProxyJump=b', { kind: 'jump', jumps: [{ host: 'a' }], source: '-J a in args' }],
   ['-o UserKnownHostsFile=/k', undefined],
   ['-o ProxyJumpX=b', undefined],

@@ -13,8 +13,18 @@ const fixture = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/in
 const inventory = loadInventory(join(fixture, 'hosts'));
 
 const precedence: Array<{ host: string; name: string; want: unknown; why: string }> = [
-  { host: 'web1', name: 'level', want: 'file-web-20', why: 'group_vars/ beat inventory group vars; the deepest group wins; later files in a group directory win' },
-  { host: 'web1', name: 'only_inv', want: 'file-all', why: 'group_vars/all.yml beats even a child group\'s inventory vars (Ansible precedence 3 < 4)' },
+  {
+    host: 'web1',
+    name: 'level',
+    want: 'file-web-20',
+    why: 'group_vars/ beat inventory group vars; the deepest group wins; later files in a group directory win',
+  },
+  {
+    host: 'web1',
+    name: 'only_inv',
+    want: 'file-all',
+    why: "group_vars/all.yml beats even a child group's inventory vars (Ansible precedence 3 < 4)",
+  },
   { host: 'web1', name: 'only_all', want: 1, why: 'group_vars/all.yml applies to every host' },
   { host: 'web1', name: 'web_a', want: 1, why: 'every file of group_vars/web/ is read' },
   { host: 'web1', name: 'from_host', want: 'host_vars', why: 'host_vars/ beat inventory host vars' },
@@ -25,7 +35,8 @@ const precedence: Array<{ host: string; name: string; want: unknown; why: string
 ];
 
 for (const c of precedence) {
-  test(`vars precedence: ${c.host}.${c.name} — ${c.why}`, () => assert.deepEqual(hostNamed(inventory, c.host).vars[c.name], c.want));
+  test(`vars precedence: ${c.host}.${c.name} — ${c.why}`, () =>
+    assert.deepEqual(hostNamed(inventory, c.host).vars[c.name], c.want));
 }
 
 test('hidden files, other extensions and NAME.yml beside a NAME/ directory are not read', () => {
@@ -50,9 +61,27 @@ function scratch(files: Record<string, string>): string {
 }
 
 const bad: Array<{ name: string; files: Record<string, string>; file: string; at: string; message: RegExp }> = [
-  { name: 'a list', files: { 'group_vars/all.yml': '- a\n' }, file: 'group_vars/all.yml', at: '1:1', message: /^vars file holds a list; expected a mapping of variable names to values$/ },
-  { name: 'a vault file', files: { 'host_vars/h.yml': '$ANSIBLE_VAULT;1.1;AES256\n6162\n' }, file: 'host_vars/h.yml', at: '1:1', message: /ansible-vault; expected a plain YAML file/ },
-  { name: 'broken YAML', files: { 'group_vars/all/x.yml': 'a: [1\n' }, file: 'group_vars/all/x.yml', at: '2:1', message: /^invalid YAML/ },
+  {
+    name: 'a list',
+    files: { 'group_vars/all.yml': '- a\n' },
+    file: 'group_vars/all.yml',
+    at: '1:1',
+    message: /^vars file holds a list; expected a mapping of variable names to values$/,
+  },
+  {
+    name: 'a vault file',
+    files: { 'host_vars/h.yml': '$ANSIBLE_VAULT;1.1;AES256\n6162\n' },
+    file: 'host_vars/h.yml',
+    at: '1:1',
+    message: /ansible-vault; expected a plain YAML file/,
+  },
+  {
+    name: 'broken YAML',
+    files: { 'group_vars/all/x.yml': 'a: [1\n' },
+    file: 'group_vars/all/x.yml',
+    at: '2:1',
+    message: /^invalid YAML/,
+  },
 ];
 
 for (const c of bad) {
@@ -68,7 +97,11 @@ test('an empty vars file and vars for groups the inventory lacks are ignored, as
 });
 
 test('a relative key file set in group_vars/ or host_vars/ resolves against the inventory directory, not the vars directory', () => {
-  const dir = scratch({ hosts: '[g]\nh1\nh2\n', 'group_vars/g/keys.yml': 'ansible_ssh_private_key_file: keys/id_g\n', 'host_vars/h2.yml': 'ansible_ssh_private_key_file: keys/id_h2\n' });
+  const dir = scratch({
+    hosts: '[g]\nh1\nh2\n',
+    'group_vars/g/keys.yml': 'ansible_ssh_private_key_file: keys/id_g\n',
+    'host_vars/h2.yml': 'ansible_ssh_private_key_file: keys/id_h2\n',
+  });
   const inventory = loadInventory(join(dir, 'hosts'));
   assert.equal(toHostTarget(hostNamed(inventory, 'h1'), { user: 'u' }).privateKeyFile, join(dir, 'keys/id_g'));
   assert.equal(toHostTarget(hostNamed(inventory, 'h2'), { user: 'u' }).privateKeyFile, join(dir, 'keys/id_h2'));

@@ -23,7 +23,12 @@ export interface CliRun {
 /** The parts of the JSON report the tests read. */
 export interface RunReportShape {
   exit_code: number;
-  hosts: { host: string; outcome: string; error: string | null; steps: { step: string; outcome: string; error: string | null }[] }[];
+  hosts: {
+    host: string;
+    outcome: string;
+    error: string | null;
+    steps: { step: string; outcome: string; error: string | null }[];
+  }[];
 }
 
 const playbookDirs: string[] = [];
@@ -44,12 +49,17 @@ export async function runPlaybook(vm: Vm, playbookFile: string): Promise<CliRun>
 /** Any CLI command against the VM's inventory, with the JSON report on stdout. */
 export async function runCliJson(vm: Vm, commandArgs: string[]): Promise<CliRun> {
   const args = [cliFile, ...commandArgs, '-i', vm.inventoryFile, '--output', 'json'];
-  const result = await runCommand(process.execPath, args, { timeoutMs: 300_000, env: { ...process.env, NO_COLOR: '1' } });
+  const result = await runCommand(process.execPath, args, {
+    timeoutMs: 300_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   let report: RunReportShape;
   try {
     report = JSON.parse(result.stdout) as RunReportShape;
   } catch (error) {
-    throw new Error(`the CLI printed no JSON report (exit ${result.exitCode}): ${result.stderr.slice(-2000)}`, { cause: error });
+    throw new Error(`the CLI printed no JSON report (exit ${result.exitCode}): ${result.stderr.slice(-2000)}`, {
+      cause: error,
+    });
   }
   return { exitCode: result.exitCode, report, stderr: result.stderr };
 }
@@ -57,11 +67,19 @@ export async function runCliJson(vm: Vm, commandArgs: string[]): Promise<CliRun>
 /** Every file under the places persist writes, with its sha256 and mode: equal snapshots = byte-identical files. */
 export function snapshotPersistedFiles(vm: Vm): Promise<string> {
   const dirs = '/etc/sysctl.conf /etc/sysctl.d /etc/modprobe.d /etc/modules-load.d';
-  return sshOk(vm, `find ${dirs} -type f -o -type l | LC_ALL=C sort | while read -r f; do echo "$(stat -c '%a %U' "$f") $(sha256sum < "$f" | cut -c1-16) $f"; done`);
+  return sshOk(
+    vm,
+    `find ${dirs} -type f -o -type l | LC_ALL=C sort | while read -r f; do echo "$(stat -c '%a %U' "$f") $(sha256sum < "$f" | cut -c1-16) $f"; done`,
+  );
 }
 
 export async function readKnobs(vm: Vm): Promise<Record<string, number>> {
-  const names = ['nf_conntrack_max', 'nf_conntrack_buckets', 'nf_conntrack_tcp_timeout_established', 'nf_conntrack_tcp_timeout_close_wait'];
+  const names = [
+    'nf_conntrack_max',
+    'nf_conntrack_buckets',
+    'nf_conntrack_tcp_timeout_established',
+    'nf_conntrack_tcp_timeout_close_wait',
+  ];
   const out = await sshOk(vm, names.map((name) => `cat /proc/sys/net/netfilter/${name}`).join('\n'));
   const values = out.trim().split('\n').map(Number);
   return Object.fromEntries(names.map((name, i) => [name.replace('nf_conntrack_', ''), values[i] ?? NaN]));

@@ -1,7 +1,14 @@
 /** The real CLI against the real kernel, both iptables backends: tune, persist, reboot, idempotence, rollback, unload_nat. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cliSkipReason, readKnobs, runCliJson, runPlaybook, snapshotPersistedFiles, writePlaybook } from './cli-runner.js';
+import {
+  cliSkipReason,
+  readKnobs,
+  runCliJson,
+  runPlaybook,
+  snapshotPersistedFiles,
+  writePlaybook,
+} from './cli-runner.js';
 import { readBootLog, readModules, sshOk, timed } from './support.js';
 import { buildImage, kernelSkipReason, startVm, type Vm } from './vm.js';
 
@@ -55,7 +62,9 @@ for (const backend of ['nft', 'legacy'] as const) {
         const filesBefore = await snapshotPersistedFiles(vm);
         const knobsBefore = await readKnobs(vm);
         const modulesBefore = (await readModules(vm)).map((m) => m.name).sort();
-        const run = await timed(`cli fault run (${backend})`, async () => runPlaybook(vm, await writePlaybook(faultPlaybook)));
+        const run = await timed(`cli fault run (${backend})`, async () =>
+          runPlaybook(vm, await writePlaybook(faultPlaybook)),
+        );
         assert.equal(run.exitCode, 1, run.stderr);
         assert.equal(run.report.hosts[0]?.outcome, 'rolled-back', JSON.stringify(run.report.hosts[0]));
         assert.equal(await snapshotPersistedFiles(vm), filesBefore);
@@ -67,7 +76,9 @@ for (const backend of ['nft', 'legacy'] as const) {
     });
 
     it('tune + persist: the values hold after a reboot, though the firewall loads nf_conntrack', async () => {
-      const run = await timed(`cli tune run (${backend})`, async () => runPlaybook(vm, await writePlaybook(tunePlaybook)));
+      const run = await timed(`cli tune run (${backend})`, async () =>
+        runPlaybook(vm, await writePlaybook(tunePlaybook)),
+      );
       assert.equal(run.exitCode, 0, run.stderr);
       assert.equal(run.report.hosts[0]?.outcome, 'changed');
       const expected = { max: 262144, buckets: 65536, tcp_timeout_established: 86400 };
@@ -78,7 +89,9 @@ for (const backend of ['nft', 'legacy'] as const) {
     });
 
     it('a second run changes nothing', async () => {
-      const run = await timed(`cli second run (${backend})`, async () => runPlaybook(vm, await writePlaybook(tunePlaybook)));
+      const run = await timed(`cli second run (${backend})`, async () =>
+        runPlaybook(vm, await writePlaybook(tunePlaybook)),
+      );
       assert.equal(run.exitCode, 0, run.stderr);
       const host = run.report.hosts[0];
       assert.equal(host?.outcome, 'unchanged', JSON.stringify(host));
@@ -86,17 +99,24 @@ for (const backend of ['nft', 'legacy'] as const) {
     });
 
     // the reboot check above would catch a persist without its modules-load.d part: prove it, on one backend
-    it('without /etc/modules-load.d/conntrack-fleet.conf the same reboot loses max: the check above catches it', { skip: backend === 'nft' ? false : 'proved once, on the nft backend' }, async () => {
-      await sshOk(vm, 'mv /etc/modules-load.d/conntrack-fleet.conf /root/conntrack-fleet.conf.aside');
-      try {
-        await timed(`reboot without modules-load.d (${backend})`, () => vm.reboot());
-        const knobs = await readKnobs(vm);
-        assert.notEqual(knobs['max'], 262144, 'max survived without modules-load.d: the trap did not happen');
-        assert.match(await readBootLog(vm), /Couldn't write '262144' to 'net\/netfilter\/nf_conntrack_max', ignoring/);
-      } finally {
-        await sshOk(vm, 'mv /root/conntrack-fleet.conf.aside /etc/modules-load.d/conntrack-fleet.conf');
-      }
-    });
+    it(
+      'without /etc/modules-load.d/conntrack-fleet.conf the same reboot loses max: the check above catches it',
+      { skip: backend === 'nft' ? false : 'proved once, on the nft backend' },
+      async () => {
+        await sshOk(vm, 'mv /etc/modules-load.d/conntrack-fleet.conf /root/conntrack-fleet.conf.aside');
+        try {
+          await timed(`reboot without modules-load.d (${backend})`, () => vm.reboot());
+          const knobs = await readKnobs(vm);
+          assert.notEqual(knobs['max'], 262144, 'max survived without modules-load.d: the trap did not happen');
+          assert.match(
+            await readBootLog(vm),
+            /Couldn't write '262144' to 'net\/netfilter\/nf_conntrack_max', ignoring/,
+          );
+        } finally {
+          await sshOk(vm, 'mv /root/conntrack-fleet.conf.aside /etc/modules-load.d/conntrack-fleet.conf');
+        }
+      },
+    );
 
     it('unload_nat is refused while a MASQUERADE rule uses the chain; nothing is removed', async () => {
       const modulesBefore = (await readModules(vm)).map((m) => m.name).sort();
@@ -115,14 +135,19 @@ for (const backend of ['nft', 'legacy'] as const) {
       const image = await buildImage();
       vm = await timed(`boot (chain-loaded-${backend})`, () => startVm(image, { firewall: `chain-loaded-${backend}` }));
       // values a bare reload would NOT bring back: the rollback must write them again
-      await sshOk(vm, 'sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=7200 net.netfilter.nf_conntrack_max=99999');
+      await sshOk(
+        vm,
+        'sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_established=7200 net.netfilter.nf_conntrack_max=99999',
+      );
       modulesBefore = (await readModules(vm)).map((m) => `${m.name} <- ${[...m.holders].sort().join(',')}`).sort();
       knobsBefore = await readKnobs(vm);
     });
     after(() => vm?.stop());
 
     it('unload_nat removes the whole NAT/conntrack chain when no rule uses it', async () => {
-      const run = await timed(`cli unload run (${backend})`, async () => runPlaybook(vm, await writePlaybook(unloadPlaybook)));
+      const run = await timed(`cli unload run (${backend})`, async () =>
+        runPlaybook(vm, await writePlaybook(unloadPlaybook)),
+      );
       assert.equal(run.exitCode, 0, run.stderr);
       assert.equal(run.report.hosts[0]?.outcome, 'changed');
       const left = (await readModules(vm)).map((m) => m.name).filter((name) => natChain.includes(name));
@@ -134,7 +159,10 @@ for (const backend of ['nft', 'legacy'] as const) {
       assert.equal(run.exitCode, 0, run.stderr);
       assert.equal(run.report.hosts[0]?.outcome, 'rolled-back', JSON.stringify(run.report.hosts[0]));
       const modulesNow = (await readModules(vm)).map((m) => `${m.name} <- ${[...m.holders].sort().join(',')}`).sort();
-      assert.deepEqual(modulesNow.filter((m) => natChain.some((n) => m.startsWith(`${n} `))), modulesBefore.filter((m) => natChain.some((n) => m.startsWith(`${n} `))));
+      assert.deepEqual(
+        modulesNow.filter((m) => natChain.some((n) => m.startsWith(`${n} `))),
+        modulesBefore.filter((m) => natChain.some((n) => m.startsWith(`${n} `))),
+      );
       assert.deepEqual(await readKnobs(vm), knobsBefore);
       assert.equal(knobsBefore['tcp_timeout_established'], 7200);
     });

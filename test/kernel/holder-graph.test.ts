@@ -18,17 +18,41 @@ interface Case {
 
 const chain = ['nf_conntrack', 'nf_nat', 'xt_MASQUERADE', 'nf_defrag_ipv4', 'nf_defrag_ipv6'];
 const nftHolders = { nf_conntrack: ['nf_nat', 'xt_MASQUERADE'], nf_nat: ['nft_chain_nat', 'xt_MASQUERADE'] };
-const legacyHolders = { nf_conntrack: ['nf_nat', 'xt_MASQUERADE'], nf_nat: ['iptable_nat', 'xt_MASQUERADE'], ip_tables: ['iptable_nat'] };
+const legacyHolders = {
+  nf_conntrack: ['nf_nat', 'xt_MASQUERADE'],
+  nf_nat: ['iptable_nat', 'xt_MASQUERADE'],
+  ip_tables: ['iptable_nat'],
+};
 
 const cases: Case[] = [
-  { firewall: 'masquerade-nft', loaded: [...chain, 'nft_chain_nat', 'nft_compat', 'nf_tables'], absent: ['iptable_nat', 'ip_tables'],
-    holders: nftHolders, pinnedByRules: ['xt_MASQUERADE', 'nft_chain_nat'] },
-  { firewall: 'masquerade-legacy', loaded: [...chain, 'iptable_nat', 'ip_tables'], absent: ['nf_tables', 'nft_chain_nat'],
-    holders: legacyHolders, pinnedByRules: ['xt_MASQUERADE', 'iptable_nat'] },
-  { firewall: 'chain-loaded-nft', loaded: [...chain, 'nft_chain_nat', 'nf_tables'], absent: ['iptable_nat', 'nft_compat'],
-    holders: nftHolders, pinnedByRules: [] },
-  { firewall: 'chain-loaded-legacy', loaded: [...chain, 'iptable_nat', 'ip_tables'], absent: ['nf_tables', 'nft_chain_nat'],
-    holders: legacyHolders, pinnedByRules: [] },
+  {
+    firewall: 'masquerade-nft',
+    loaded: [...chain, 'nft_chain_nat', 'nft_compat', 'nf_tables'],
+    absent: ['iptable_nat', 'ip_tables'],
+    holders: nftHolders,
+    pinnedByRules: ['xt_MASQUERADE', 'nft_chain_nat'],
+  },
+  {
+    firewall: 'masquerade-legacy',
+    loaded: [...chain, 'iptable_nat', 'ip_tables'],
+    absent: ['nf_tables', 'nft_chain_nat'],
+    holders: legacyHolders,
+    pinnedByRules: ['xt_MASQUERADE', 'iptable_nat'],
+  },
+  {
+    firewall: 'chain-loaded-nft',
+    loaded: [...chain, 'nft_chain_nat', 'nf_tables'],
+    absent: ['iptable_nat', 'nft_compat'],
+    holders: nftHolders,
+    pinnedByRules: [],
+  },
+  {
+    firewall: 'chain-loaded-legacy',
+    loaded: [...chain, 'iptable_nat', 'ip_tables'],
+    absent: ['nf_tables', 'nft_chain_nat'],
+    holders: legacyHolders,
+    pinnedByRules: [],
+  },
 ];
 
 for (const c of cases) {
@@ -83,7 +107,13 @@ for (const c of cases) {
       await sshOk(vm, order.map((name) => `rmmod ${name}`).join('\n'));
       const removed = (await readModules(vm)).map((m) => m.name);
       for (const name of order) assert.ok(!removed.includes(name), `${name} still loaded after rmmod`);
-      await sshOk(vm, [...order].reverse().map((name) => `modprobe ${name}`).join('\n'));
+      await sshOk(
+        vm,
+        [...order]
+          .reverse()
+          .map((name) => `modprobe ${name}`)
+          .join('\n'),
+      );
       const names = [...order, ...Object.keys(c.holders)];
       assert.deepEqual(holderMap(await readModules(vm), names), holderMap(before, names));
     });
@@ -91,5 +121,9 @@ for (const c of cases) {
 }
 
 function sortValues(record: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(record).map(([key, values]) => [key, [...values].sort()]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  return Object.fromEntries(
+    Object.entries(record)
+      .map(([key, values]) => [key, [...values].sort()])
+      .sort(([a], [b]) => String(a).localeCompare(String(b))),
+  );
 }

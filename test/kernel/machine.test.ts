@@ -14,11 +14,14 @@ describe('test machine: boot', { skip: skip ?? false }, () => {
 
   before(async () => {
     image = await timed('image build (or cache hit)', () => buildImage());
-    console.log(`kernel-timing: image ${image.key} builtNow=${image.builtNow} phases ${JSON.stringify(image.phasesMs)}`);
+    console.log(
+      `kernel-timing: image ${image.key} builtNow=${image.builtNow} phases ${JSON.stringify(image.phasesMs)}`,
+    );
     const accel = await chooseAccel(image.kernelFile);
     console.log(`kernel-vm: accelerator ${accel.accel} (${accel.reason})`);
     vm = await timed('boot (firewall none)', () => startVm(image, { firewall: 'none' }));
-    for (const line of lastBootLines(vm.consoleLog()).filter((l) => l.includes('stage '))) console.log(`kernel-guest: ${line}`);
+    for (const line of lastBootLines(vm.consoleLog()).filter((l) => l.includes('stage ')))
+      console.log(`kernel-guest: ${line}`);
   });
   after(() => vm?.stop());
 
@@ -37,14 +40,21 @@ describe('test machine: boot', { skip: skip ?? false }, () => {
 
   it('has nf_conntrack as a loadable MODULE, not built in', async () => {
     const before = await readModules(vm);
-    assert.equal(before.some((m) => m.name === 'nf_conntrack'), false, 'nothing loads it when there is no firewall');
-    const out = await sshOk(vm, [
-      'modprobe nf_conntrack',
-      'grep -c "^nf_conntrack " /proc/modules',
-      'cat /sys/module/nf_conntrack/initstate',
-      'modinfo -n nf_conntrack',
-      'grep -c nf_conntrack.ko "/lib/modules/$(uname -r)/modules.builtin" || true',
-    ].join('\n'));
+    assert.equal(
+      before.some((m) => m.name === 'nf_conntrack'),
+      false,
+      'nothing loads it when there is no firewall',
+    );
+    const out = await sshOk(
+      vm,
+      [
+        'modprobe nf_conntrack',
+        'grep -c "^nf_conntrack " /proc/modules',
+        'cat /sys/module/nf_conntrack/initstate',
+        'modinfo -n nf_conntrack',
+        'grep -c nf_conntrack.ko "/lib/modules/$(uname -r)/modules.builtin" || true',
+      ].join('\n'),
+    );
     const [count, initstate, file, builtin] = out.trim().split('\n');
     assert.equal(count, '1');
     assert.equal(initstate, 'live'); // built-in modules have no initstate

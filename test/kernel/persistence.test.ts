@@ -39,11 +39,14 @@ describe('persistence across reboot (masquerade-nft guest)', { skip: skip ?? fal
   });
 
   it('FIX: with nf_conntrack in /etc/modules-load.d the same line holds; later sysctl files win', async () => {
-    await sshOk(vm, [
-      'echo nf_conntrack > /etc/modules-load.d/x.conf',
-      // read before sysctl.conf (99-sysctl.conf links to it), so sysctl.conf must win
-      "echo 'net.netfilter.nf_conntrack_max = 150000' > /etc/sysctl.d/10-early.conf",
-    ].join('\n'));
+    await sshOk(
+      vm,
+      [
+        'echo nf_conntrack > /etc/modules-load.d/x.conf',
+        // read before sysctl.conf (99-sysctl.conf links to it), so sysctl.conf must win
+        "echo 'net.netfilter.nf_conntrack_max = 150000' > /etc/sysctl.d/10-early.conf",
+      ].join('\n'),
+    );
     await reboot();
     assert.equal(await readNumber(vm, maxFile), 200_000);
     const log = await readBootLog(vm);

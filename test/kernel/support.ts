@@ -15,7 +15,8 @@ export async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> 
 /** Runs a script in the guest; a non-zero exit is an error carrying stderr. */
 export async function sshOk(vm: Vm, script: string): Promise<string> {
   const result = await vm.ssh(script);
-  if (result.exitCode !== 0) throw new Error(`guest script exited ${result.exitCode}: ${result.stderr.trim()}\n--- script:\n${script}`);
+  if (result.exitCode !== 0)
+    throw new Error(`guest script exited ${result.exitCode}: ${result.stderr.trim()}\n--- script:\n${script}`);
   return result.stdout;
 }
 

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 
 const run = (file: string, args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], { encoding: 'utf8' });
+  spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], {
+    encoding: 'utf8',
+  });
 
 describe('lab and demo --help', () => {
   for (const args of [['--help'], ['-h'], ['help']]) {

@@ -45,7 +45,10 @@ function printHowToUse(lab: Lab): void {
 /** Alive = every holder and listener the state names still runs. */
 function isLabAlive(): boolean {
   const state = readLabState(labPathsFor(labDir).stateFile);
-  return state.hosts.length === state.hostCount && state.hosts.every((h) => isRunning(h.holder) && h.listener && isRunning(h.listener));
+  return (
+    state.hosts.length === state.hostCount &&
+    state.hosts.every((h) => isRunning(h.holder) && h.listener && isRunning(h.listener))
+  );
 }
 
 function parseUpArgs(args: string[]): { count: number; portBase: number } | null {
@@ -102,7 +105,9 @@ async function down(): Promise<number> {
   }
   const lab = openLab(labDir);
   await lab.down();
-  console.log(`lab down: ${lab.hosts.length} host${lab.hosts.length === 1 ? '' : 's'} stopped, ${relative(labDir)} and the lab inventory removed`);
+  console.log(
+    `lab down: ${lab.hosts.length} host${lab.hosts.length === 1 ? '' : 's'} stopped, ${relative(labDir)} and the lab inventory removed`,
+  );
   return 0;
 }
 

@@ -27,7 +27,10 @@ describe('demo steps', () => {
   });
 
   const cases: [string[], string][] = [
-    [['node', 'dist/cli/main.js', 'check', '-i', '/tmp/x/inventory.yaml'], 'node dist/cli/main.js check -i /tmp/x/inventory.yaml'],
+    [
+      ['node', 'dist/cli/main.js', 'check', '-i', '/tmp/x/inventory.yaml'],
+      'node dist/cli/main.js check -i /tmp/x/inventory.yaml',
+    ],
     [['run', '--limit', 'web*:!canary'], "run --limit 'web*:!canary'"],
     [['echo', "it's"], "echo 'it'\\''s'"],
   ];

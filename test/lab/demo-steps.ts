@@ -48,7 +48,12 @@ export interface CommandEnd {
  * the demo alone and is forwarded ONCE (a second SIGINT would make the CLI stop without finishing its rollback).
  * `onChild` gets the child so an interrupt can be forwarded.
  */
-export function runShown(command: string, args: string[], cwd: string, onChild: (child: ChildProcess | null) => void): Promise<CommandEnd> {
+export function runShown(
+  command: string,
+  args: string[],
+  cwd: string,
+  onChild: (child: ChildProcess | null) => void,
+): Promise<CommandEnd> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
     onChild(child);

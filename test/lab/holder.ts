@@ -23,7 +23,9 @@ export async function startHolder(hostName: string, paths: HostPaths, readyTimeo
   } catch (error) {
     if (child.pid !== undefined) signalPid(child.pid, 'SIGKILL');
     const why = error instanceof Error ? error.message : String(error);
-    throw new Error(`host ${hostName}: namespace setup failed (${why}): ${readLogTail(paths.holderLogFile)}`, { cause: error });
+    throw new Error(`host ${hostName}: namespace setup failed (${why}): ${readLogTail(paths.holderLogFile)}`, {
+      cause: error,
+    });
   }
   child.stdout?.destroy();
   child.unref();
@@ -35,7 +37,8 @@ function describeHolder(hostName: string, pid: number | undefined): Holder {
   const mntNamespace = pid === undefined ? null : namespaceId(pid, 'mnt');
   if (!ref || !mntNamespace) throw new Error(`host ${hostName}: the namespace holder vanished`);
   // Entering the machine's own namespaces by mistake would mount the stand-ins over the real /etc.
-  if (mntNamespace === namespaceId(process.pid, 'mnt')) throw new Error(`host ${hostName}: holder shares our mount namespace`);
+  if (mntNamespace === namespaceId(process.pid, 'mnt'))
+    throw new Error(`host ${hostName}: holder shares our mount namespace`);
   return { ...ref, mntNamespace };
 }
 

@@ -46,7 +46,17 @@ net.netfilter.nf_conntrack_max = 65536
 /** Creates the lab-wide root key that every host accepts. */
 export async function createLabKey(lab: LabPaths): Promise<void> {
   await mkdir(lab.dir, { recursive: true });
-  await execFileAsync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'conntrack-fleet-lab', '-f', lab.privateKeyFile]);
+  await execFileAsync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    'conntrack-fleet-lab',
+    '-f',
+    lab.privateKeyFile,
+  ]);
   await copyFile(lab.publicKeyFile, lab.authorizedKeysFile);
 }
 
@@ -64,14 +74,20 @@ export async function prepareHostFiles(lab: LabPaths, host: HostPaths, index: nu
     mkdir(host.varLibUpperDir, { recursive: true }),
     mkdir(host.varLibWorkDir, { recursive: true }),
   ]);
-  const config = renderSshdConfig({ hostKeyFile: host.hostKeyFile, authorizedKeysFile: lab.authorizedKeysFile, statFile: host.statFile });
+  const config = renderSshdConfig({
+    hostKeyFile: host.hostKeyFile,
+    authorizedKeysFile: lab.authorizedKeysFile,
+    statFile: host.statFile,
+  });
   await writeFile(host.sshdConfigFile, config, { mode: 0o600 });
 }
 
 async function copyEtc(etcDir: string): Promise<void> {
   // A full copy (not single-file binds) because the tool replaces files by rename(2), which EBUSYs onto a mount point.
   await execFileAsync('cp', ['-a', '/etc', etcDir]);
-  await Promise.all(['sysctl.d', 'modprobe.d', 'modules-load.d'].map((d) => mkdir(path.join(etcDir, d), { recursive: true })));
+  await Promise.all(
+    ['sysctl.d', 'modprobe.d', 'modules-load.d'].map((d) => mkdir(path.join(etcDir, d), { recursive: true })),
+  );
   const sysctlConf = path.join(etcDir, 'sysctl.conf');
   await rm(sysctlConf, { force: true });
   await writeFile(sysctlConf, seededSysctlConf, { mode: 0o644 });
@@ -95,7 +111,10 @@ async function installKmodStandins(host: HostPaths): Promise<void> {
 /** Debian's stock root dotfiles, so the machine's own (pyenv, cargo…) never run inside a lab session. */
 async function createRootHome(rootHomeDir: string): Promise<void> {
   await mkdir(rootHomeDir, { recursive: true, mode: 0o700 });
-  for (const [source, name] of [['dot.bashrc', '.bashrc'], ['dot.profile', '.profile']] as const) {
+  for (const [source, name] of [
+    ['dot.bashrc', '.bashrc'],
+    ['dot.profile', '.profile'],
+  ] as const) {
     const sourceFile = path.join('/usr/share/base-files', source);
     if (existsSync(sourceFile)) await copyFile(sourceFile, path.join(rootHomeDir, name));
   }

@@ -41,7 +41,16 @@ export async function startInnerListener(lab: Lab, input: InnerListenerInput): P
   const sshd = `nsenter -t ${target.holderPid} -n -m -u ${sshdFile} -i -f ${paths.sshdConfigFile} -E ${paths.sshdLogFile}`;
   const logFile = path.join(hostPathsFor(labPathsFor(lab.dir), via.name).dir, `inner-listener-${input.port}.log`);
   const logFd = openSync(logFile, 'a');
-  const args = ['-t', String(via.holderPid), '-n', '-m', '-u', 'socat', `TCP-LISTEN:${input.port},bind=127.0.0.1,reuseaddr,fork`, `EXEC:${sshd}`];
+  const args = [
+    '-t',
+    String(via.holderPid),
+    '-n',
+    '-m',
+    '-u',
+    'socat',
+    `TCP-LISTEN:${input.port},bind=127.0.0.1,reuseaddr,fork`,
+    `EXEC:${sshd}`,
+  ];
   const child = spawn('nsenter', args, { detached: true, stdio: ['ignore', 'ignore', logFd] });
   closeSync(logFd);
   child.unref();

@@ -10,18 +10,27 @@ const hosts = [
 
 describe('lab inventory', () => {
   it('renders all → children → lab → hosts with absolute key and known_hosts paths', () => {
-    const text = renderInventory({ hosts, privateKeyFile: '/w/.lab/id_ed25519', knownHostsFile: '/w/inventories/lab.known_hosts' });
+    const text = renderInventory({
+      hosts,
+      privateKeyFile: '/w/.lab/id_ed25519',
+      knownHostsFile: '/w/inventories/lab.known_hosts',
+    });
     assert.deepEqual(parse(text), {
       all: {
         children: {
           lab: {
-            hosts: Object.fromEntries(hosts.map((h) => [h.name, {
-              ansible_host: '127.0.0.1',
-              ansible_port: h.port,
-              ansible_user: 'root',
-              ansible_ssh_private_key_file: '/w/.lab/id_ed25519',
-              ansible_ssh_common_args: '-o UserKnownHostsFile=/w/inventories/lab.known_hosts',
-            }])),
+            hosts: Object.fromEntries(
+              hosts.map((h) => [
+                h.name,
+                {
+                  ansible_host: '127.0.0.1',
+                  ansible_port: h.port,
+                  ansible_user: 'root',
+                  ansible_ssh_private_key_file: '/w/.lab/id_ed25519',
+                  ansible_ssh_common_args: '-o UserKnownHostsFile=/w/inventories/lab.known_hosts',
+                },
+              ]),
+            ),
           },
         },
       },
@@ -29,7 +38,10 @@ describe('lab inventory', () => {
   });
 
   it('renders one [127.0.0.1]:PORT line per host', () => {
-    assert.equal(renderKnownHosts(hosts), '[127.0.0.1]:22220 ssh-ed25519 AAAAone\n[127.0.0.1]:22223 ssh-ed25519 AAAAtwo\n');
+    assert.equal(
+      renderKnownHosts(hosts),
+      '[127.0.0.1]:22220 ssh-ed25519 AAAAone\n[127.0.0.1]:22223 ssh-ed25519 AAAAtwo\n',
+    );
   });
 
   const keyCases: [string, string | null][] = [

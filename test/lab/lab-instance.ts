@@ -24,7 +24,8 @@ export function openLabFromState(dir: string): Lab {
   };
   const execChecked = async (host: string, script: string): Promise<void> => {
     const result = await execInHost(recordOf(host), script);
-    if (result.exitCode !== 0) throw new Error(`lab ${host}: \`${script}\` failed (${result.exitCode}): ${result.stderr.trim()}`);
+    if (result.exitCode !== 0)
+      throw new Error(`lab ${host}: \`${script}\` failed (${result.exitCode}): ${result.stderr.trim()}`);
   };
   return {
     dir: paths.dir,
@@ -36,7 +37,8 @@ export function openLabFromState(dir: string): Lab {
     setKnobReadOnly: (host, knob: KnobName, readOnly) => execChecked(host, renderKnobModeScript(knob, readOnly)),
     setModuleUse: (host, module, extraRefs) =>
       execChecked(host, `/usr/local/sbin/lab-kmod use ${quoteShell(module)} ${quoteShell(extraRefs)}`),
-    addDrops: (host, count, column = 'drop') => addToStatFile(hostPathsFor(paths, recordOf(host).name).statFile, column, count),
+    addDrops: (host, count, column = 'drop') =>
+      addToStatFile(hostPathsFor(paths, recordOf(host).name).statFile, column, count),
     down: () => takeDown(paths.stateFile, state),
   };
 }

@@ -56,7 +56,10 @@ describe('lab: hosts with a real sshd in their own namespaces', { skip: skipReas
       assert.equal(hosts[host.name].ansible_ssh_common_args, `-o UserKnownHostsFile=${lab.knownHostsFile}`);
     }
     const lines = readFileSync(lab.knownHostsFile, 'utf8').trim().split('\n');
-    assert.deepEqual(lines.map((line) => line.split(' ')[0]), lab.hosts.map((h) => `[127.0.0.1]:${h.port}`));
+    assert.deepEqual(
+      lines.map((line) => line.split(' ')[0]),
+      lab.hosts.map((h) => `[127.0.0.1]:${h.port}`),
+    );
   });
 
   it('logs in with strict host key checking, and each host has its own hostname', async () => {
@@ -69,20 +72,28 @@ describe('lab: hosts with a real sshd in their own namespaces', { skip: skipReas
     const wrongKnownHosts = path.join(tmp, 'wrong_known_hosts');
     const firstKey = readFileSync(lab.knownHostsFile, 'utf8').split('\n')[0]?.split(' ').slice(1).join(' ');
     await writeFile(wrongKnownHosts, `[127.0.0.1]:${second.port} ${firstKey}\n`);
-    const refused = await runSshTo({ port: second.port, privateKeyFile: lab.privateKeyFile, knownHostsFile: wrongKnownHosts }, 'true');
+    const refused = await runSshTo(
+      { port: second.port, privateKeyFile: lab.privateKeyFile, knownHostsFile: wrongKnownHosts },
+      'true',
+    );
     assert.equal(refused.exitCode, 255);
     assert.match(refused.stderr, /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
   });
 
   it('sysctl -w and echo write the knob stand-ins, per host; the machine is untouched', async () => {
     const machineMax = readMachine(knobMountPoints.max);
-    const read = 'sysctl -n net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_buckets; cat /sys/module/nf_conntrack/parameters/hashsize';
+    const read =
+      'sysctl -n net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_buckets; cat /sys/module/nf_conntrack/parameters/hashsize';
     assert.deepEqual((await ssh(lab, 'lab2', read)).split('\n'), ['65536', '2400', '65536', '65536', '']);
-    await ssh(lab, 'lab1', [
-      'sysctl -w net.netfilter.nf_conntrack_max=131072',
-      'sysctl -w net.netfilter.nf_conntrack_count=7',
-      'sysctl -w net.netfilter.nf_conntrack_buckets=32768',
-    ].join(' && '));
+    await ssh(
+      lab,
+      'lab1',
+      [
+        'sysctl -w net.netfilter.nf_conntrack_max=131072',
+        'sysctl -w net.netfilter.nf_conntrack_count=7',
+        'sysctl -w net.netfilter.nf_conntrack_buckets=32768',
+      ].join(' && '),
+    );
     assert.deepEqual((await ssh(lab, 'lab1', read)).split('\n'), ['131072', '7', '32768', '32768', '']);
     // buckets and hashsize are one kernel variable, so writing hashsize shows in buckets too.
     await ssh(lab, 'lab1', 'echo 16384 > /sys/module/nf_conntrack/parameters/hashsize');
@@ -108,7 +119,11 @@ describe('lab: hosts with a real sshd in their own namespaces', { skip: skipReas
     assert.match(seeded, /^net\.ipv4\.netfilter\.ip_conntrack_max = 65536$/m);
     assert.match(seeded, /^net\.netfilter\.nf_conntrack_max = 65536$/m);
     await ssh(lab, 'lab1', 'test -d /etc/sysctl.d && test -d /etc/modprobe.d && test -d /etc/modules-load.d');
-    await ssh(lab, 'lab1', "printf 'net.netfilter.nf_conntrack_max = 262144\\n' > /etc/sysctl.conf.new && mv /etc/sysctl.conf.new /etc/sysctl.conf");
+    await ssh(
+      lab,
+      'lab1',
+      "printf 'net.netfilter.nf_conntrack_max = 262144\\n' > /etc/sysctl.conf.new && mv /etc/sysctl.conf.new /etc/sysctl.conf",
+    );
     assert.equal(await ssh(lab, 'lab1', 'cat /etc/sysctl.conf'), 'net.netfilter.nf_conntrack_max = 262144\n');
     assert.equal(await ssh(lab, 'lab2', 'cat /etc/sysctl.conf'), seeded);
     assert.equal(readFileSync('/etc/sysctl.conf', 'utf8'), machineBefore);
@@ -116,34 +131,62 @@ describe('lab: hosts with a real sshd in their own namespaces', { skip: skipReas
 
   it('has lsmod, rmmod and modprobe that behave like kmod, per host', async () => {
     const loadedNames = async (host: string): Promise<string[]> =>
-      (await ssh(lab, host, 'lsmod')).trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0] ?? '').sort();
+      (await ssh(lab, host, 'lsmod'))
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(/\s+/)[0] ?? '')
+        .sort();
     const initial = await loadedNames('lab1');
-    assert.deepEqual(initial, ['ip_tables', 'ipt_MASQUERADE', 'iptable_nat', 'libcrc32c', 'nf_conntrack',
-      'nf_defrag_ipv4', 'nf_defrag_ipv6', 'nf_nat', 'x_tables']);
+    assert.deepEqual(initial, [
+      'ip_tables',
+      'ipt_MASQUERADE',
+      'iptable_nat',
+      'libcrc32c',
+      'nf_conntrack',
+      'nf_defrag_ipv4',
+      'nf_defrag_ipv6',
+      'nf_nat',
+      'x_tables',
+    ]);
     assert.match(await ssh(lab, 'lab1', 'lsmod'), /^Module {18}Size {2}Used by\nipt_MASQUERADE {9}16384 {2}0\n/);
     const refused = await runSsh(lab, 'lab1', 'rmmod nf_conntrack');
-    assert.deepEqual([refused.exitCode, refused.stderr], [1, 'rmmod: ERROR: Module nf_conntrack is in use by: nf_nat ipt_MASQUERADE\n']);
+    assert.deepEqual(
+      [refused.exitCode, refused.stderr],
+      [1, 'rmmod: ERROR: Module nf_conntrack is in use by: nf_nat ipt_MASQUERADE\n'],
+    );
     const notLoaded = await runSsh(lab, 'lab1', 'rmmod nf_conntrack_netlink');
-    assert.deepEqual([notLoaded.exitCode, notLoaded.stderr], [1, 'rmmod: ERROR: Module nf_conntrack_netlink is not currently loaded\n']);
+    assert.deepEqual(
+      [notLoaded.exitCode, notLoaded.stderr],
+      [1, 'rmmod: ERROR: Module nf_conntrack_netlink is not currently loaded\n'],
+    );
     await ssh(lab, 'lab1', 'rmmod ipt_MASQUERADE iptable_nat nf_nat nf_conntrack nf_defrag_ipv6 nf_defrag_ipv4');
     assert.deepEqual(await loadedNames('lab1'), ['ip_tables', 'libcrc32c', 'x_tables']);
     assert.deepEqual(await loadedNames('lab2'), initial);
     assert.equal(await ssh(lab, 'lab1', 'modprobe iptable_nat && modprobe ipt_MASQUERADE'), '');
     assert.deepEqual(await loadedNames('lab1'), initial);
     const unknown = await runSsh(lab, 'lab1', 'modprobe nf_conntrack_ipv4');
-    assert.deepEqual([unknown.exitCode, unknown.stderr],
-      [1, `modprobe: FATAL: Module nf_conntrack_ipv4 not found in directory /lib/modules/${os.release()}\n`]);
+    assert.deepEqual(
+      [unknown.exitCode, unknown.stderr],
+      [1, `modprobe: FATAL: Module nf_conntrack_ipv4 not found in directory /lib/modules/${os.release()}\n`],
+    );
   });
 
   it('simulates holders outside the chain: a module, or a use count held by something else', async () => {
     await ssh(lab, 'lab2', 'modprobe nf_conntrack_netlink');
     const byModule = await runSsh(lab, 'lab2', 'rmmod nf_conntrack');
-    assert.equal(byModule.stderr, 'rmmod: ERROR: Module nf_conntrack is in use by: nf_nat ipt_MASQUERADE nf_conntrack_netlink\n');
+    assert.equal(
+      byModule.stderr,
+      'rmmod: ERROR: Module nf_conntrack is in use by: nf_nat ipt_MASQUERADE nf_conntrack_netlink\n',
+    );
     await ssh(lab, 'lab2', 'rmmod nf_conntrack_netlink nfnetlink ipt_MASQUERADE iptable_nat nf_nat');
     await lab.setModuleUse('lab2', 'nf_conntrack', 1);
     assert.match(await ssh(lab, 'lab2', 'lsmod'), /^nf_conntrack {10}176128 {2}1$/m);
     const bySomethingElse = await runSsh(lab, 'lab2', 'rmmod nf_conntrack');
-    assert.deepEqual([bySomethingElse.exitCode, bySomethingElse.stderr], [1, 'rmmod: ERROR: Module nf_conntrack is in use\n']);
+    assert.deepEqual(
+      [bySomethingElse.exitCode, bySomethingElse.stderr],
+      [1, 'rmmod: ERROR: Module nf_conntrack is in use\n'],
+    );
     await lab.setModuleUse('lab2', 'nf_conntrack', 0);
     await ssh(lab, 'lab2', 'modprobe iptable_nat && modprobe ipt_MASQUERADE');
   });
@@ -184,7 +227,12 @@ describe('lab: hosts with a real sshd in their own namespaces', { skip: skipReas
   it('goes down leaving no process, namespace, mount or file; a new lab then reuses the ports', async () => {
     const leftovers = await downAndFindLeftovers(lab);
     assert.deepEqual(leftovers, []);
-    const again = await startLab({ count: 1, dir: lab.dir, portBase, knownHostsFile: path.join(tmp, 'again_known_hosts') });
+    const again = await startLab({
+      count: 1,
+      dir: lab.dir,
+      portBase,
+      knownHostsFile: path.join(tmp, 'again_known_hosts'),
+    });
     assert.equal(again.hosts[0]?.port, lab.hosts[0]?.port);
     assert.equal((await ssh(again, 'lab1', 'hostname')).trim(), 'lab1');
     assert.deepEqual(await downAndFindLeftovers(again), []);

@@ -110,9 +110,11 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
   if (skipReason) throw new Error(`cannot start the lab: ${skipReason}`);
   const unsafeReason = unsafeLabDirReason(options.dir);
   if (unsafeReason) throw new Error(unsafeReason);
-  if (!Number.isInteger(options.count) || options.count < 1) throw new Error(`host count must be a positive integer, got ${options.count}`);
+  if (!Number.isInteger(options.count) || options.count < 1)
+    throw new Error(`host count must be a positive integer, got ${options.count}`);
   const lab = labPathsFor(options.dir);
-  if (existsSync(lab.stateFile)) throw new Error(`a lab is already up in ${lab.dir}; take it down first (openLab(dir).down())`);
+  if (existsSync(lab.stateFile))
+    throw new Error(`a lab is already up in ${lab.dir}; take it down first (openLab(dir).down())`);
   const state: LabState = {
     version: 1,
     dir: lab.dir,
@@ -130,7 +132,9 @@ export async function startLab(options: StartLabOptions): Promise<Lab> {
     await writeInventoryFiles(lab, state);
     return openLab(lab.dir);
   } catch (error) {
-    await openLab(lab.dir).down().catch(() => undefined);
+    await openLab(lab.dir)
+      .down()
+      .catch(() => undefined);
     throw error;
   }
 }
@@ -169,7 +173,11 @@ async function writeInventoryFiles(lab: LabPaths, state: LabState): Promise<void
   );
   await mkdir(path.dirname(state.inventoryFile), { recursive: true });
   await mkdir(path.dirname(state.knownHostsFile), { recursive: true });
-  const inventory = renderInventory({ hosts, privateKeyFile: lab.privateKeyFile, knownHostsFile: state.knownHostsFile });
+  const inventory = renderInventory({
+    hosts,
+    privateKeyFile: lab.privateKeyFile,
+    knownHostsFile: state.knownHostsFile,
+  });
   await writeFile(state.inventoryFile, inventory);
   await writeFile(state.knownHostsFile, renderKnownHosts(hosts));
 }

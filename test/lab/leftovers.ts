@@ -9,7 +9,9 @@ export function findProcessesMounting(dir: string): number[] {
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').some((line) => line.split(' ')[3]?.startsWith(dir));
+        return readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
+          .split('\n')
+          .some((line) => line.split(' ')[3]?.startsWith(dir));
       } catch {
         return false; // the process exited meanwhile
       }
@@ -43,7 +45,8 @@ export function findLeftovers(identity: LabIdentity): string[] {
   for (const pid of identity.pids) if (existsSync(`/proc/${pid}`)) leftovers.push(`process ${pid}`);
   for (const { id, kind } of identity.namespaces) {
     // the kernel reuses namespace ids at once: a member counts only when it is of THIS lab (names its dir)
-    if (id && listNamespaceMembers(id, kind).some((pid) => mentions(pid, identity.dir))) leftovers.push(`namespace ${id}`);
+    if (id && listNamespaceMembers(id, kind).some((pid) => mentions(pid, identity.dir)))
+      leftovers.push(`namespace ${id}`);
   }
   for (const pid of findProcessesMounting(identity.dir)) leftovers.push(`process ${pid} mounting from ${identity.dir}`);
   for (const file of identity.files) if (existsSync(file)) leftovers.push(`file ${file}`);

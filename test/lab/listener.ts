@@ -45,7 +45,9 @@ export async function startListener(input: ListenerInput): Promise<ProcessRef> {
     await sleep(20);
   }
   process.kill(-ref.pid, 'SIGKILL');
-  throw new Error(`no SSH banner on 127.0.0.1:${input.port} within the timeout; sshd log: ${readLogTail(input.sshdLogFile)}`);
+  throw new Error(
+    `no SSH banner on 127.0.0.1:${input.port} within the timeout; sshd log: ${readLogTail(input.sshdLogFile)}`,
+  );
 }
 
 function exitError(input: ListenerInput): Error {
@@ -54,7 +56,6 @@ function exitError(input: ListenerInput): Error {
     ? new PortTakenError(`port ${input.port} was taken before socat could bind it`)
     : new Error(`socat exited: ${log}`);
 }
-
 
 /** Proves the whole chain (socat → nsenter → sshd) works: true once the server greets. */
 function readBanner(port: number): Promise<boolean> {

@@ -21,7 +21,9 @@ export interface StatLayout {
 /** The header and CPU row count of this machine's real stat file, else the fallback header and os.cpus(). */
 export function machineStatLayout(file = kernelStatFile): StatLayout {
   try {
-    const [header, ...rows] = readFileSync(file, 'utf8').split('\n').filter((line) => line.trim() !== '');
+    const [header, ...rows] = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
     if (header && rows.length > 0) return { header, cpus: rows.length };
   } catch {
     // not readable here: fall back
@@ -54,7 +56,8 @@ export function addToStatColumn(text: string, column: string, amount: number): s
   if (index < 0 || index % 2 === 1) throw new Error(`no column ${column} in the stat stand-in header: ${lines[0]}`);
   const rowTokens = tokens(lines[1] ?? '');
   const current = Number.parseInt(rowTokens[index] ?? '', 16);
-  if (!Number.isInteger(amount) || amount < 0 || Number.isNaN(current)) throw new Error(`cannot add ${amount} to ${column}`);
+  if (!Number.isInteger(amount) || amount < 0 || Number.isNaN(current))
+    throw new Error(`cannot add ${amount} to ${column}`);
   rowTokens[index] = hex8(current + amount);
   lines[1] = rowTokens.join('');
   return lines.join('\n');

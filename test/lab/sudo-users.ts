@@ -36,7 +36,11 @@ function quote(text: string): string {
 async function openAuthorizedKeys(lab: Lab): Promise<void> {
   const file = labPathsFor(lab.dir).authorizedKeysFile;
   await chmod(file, 0o644);
-  for (let dir = path.dirname(file); dir !== path.dirname(dir) && dir !== '/tmp' && dir.startsWith('/tmp/'); dir = path.dirname(dir)) {
+  for (
+    let dir = path.dirname(file);
+    dir !== path.dirname(dir) && dir !== '/tmp' && dir.startsWith('/tmp/');
+    dir = path.dirname(dir)
+  ) {
     await chmod(dir, 0o711);
   }
 }
@@ -57,5 +61,6 @@ export async function addLabSudoUsers(lab: Lab, host: string, users: LabSudoUser
     'grep -q "[[:space:]]$(hostname)$" /etc/hosts || printf "127.0.1.1 %s\\n" "$(hostname)" >> /etc/hosts',
   ].join('\n');
   const result = await lab.exec(host, script);
-  if (result.exitCode !== 0) throw new Error(`${host}: could not add the sudo lab users (exit ${result.exitCode}): ${result.stderr}`);
+  if (result.exitCode !== 0)
+    throw new Error(`${host}: could not add the sudo lab users (exit ${result.exitCode}): ${result.stderr}`);
 }

@@ -7,7 +7,8 @@ import type { Playbook, StepSpec } from '../../src/playbook/types.js';
 import { assertInputError } from '../config/input-error-assert.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const stepsOf = (playbook: Playbook): Array<Pick<StepSpec, 'kind' | 'options'>> => playbook.steps.map(({ kind, options }) => ({ kind, options }));
+const stepsOf = (playbook: Playbook): Array<Pick<StepSpec, 'kind' | 'options'>> =>
+  playbook.steps.map(({ kind, options }) => ({ kind, options }));
 
 test('shipped playbooks/tune.yaml is the classic procedure', () => {
   const playbook = loadPlaybook(resolve(root, 'playbooks/tune.yaml'));
@@ -17,7 +18,10 @@ test('shipped playbooks/tune.yaml is the classic procedure', () => {
   assert.equal(playbook.on_abort, 'rollback-batch');
   assert.deepEqual(stepsOf(playbook), [
     { kind: 'check_count', options: { warn_above_percent: 80 } },
-    { kind: 'raise_max', options: { value: 262144, per_cpu: 32768, min: 131072, allow_lower: false, max_memory_percent: 10 } },
+    {
+      kind: 'raise_max',
+      options: { value: 262144, per_cpu: 32768, min: 131072, allow_lower: false, max_memory_percent: 10 },
+    },
     { kind: 'set_hashsize', options: { value: { kind: 'fraction-of-max', divisor: 4 } } },
     { kind: 'set_timeouts', options: { timeouts: { tcp_timeout_established: 86400, tcp_timeout_time_wait: 90 } } },
     { kind: 'persist', options: { file: '/etc/sysctl.conf', sysctl_d: false, remove: [] } },
@@ -47,9 +51,17 @@ test('a minimal playbook gets every default', () => {
 
 test('a bad playbook file reports FILE:LINE:COL of the offending value', () => {
   const file = resolve(root, 'test/fixtures/playbook/bad-step.yaml');
-  assertInputError(() => loadPlaybook(file), `${file}:7:16`, /^steps\[1\]\.raise_max\.per_cpu: got "lots"; expected an integer 1-2147483647$/);
+  assertInputError(
+    () => loadPlaybook(file),
+    `${file}:7:16`,
+    /^steps\[1\]\.raise_max\.per_cpu: got "lots"; expected an integer 1-2147483647$/,
+  );
 });
 
 test('a missing playbook file is an InputError', () => {
-  assertInputError(() => loadPlaybook('playbooks/nope.yaml'), 'playbooks/nope.yaml:1:1', /^playbook not found; expected a readable YAML file$/);
+  assertInputError(
+    () => loadPlaybook('playbooks/nope.yaml'),
+    'playbooks/nope.yaml:1:1',
+    /^playbook not found; expected a readable YAML file$/,
+  );
 });

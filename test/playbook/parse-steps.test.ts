@@ -20,12 +20,37 @@ test('each step keeps its kind, optional name and the position of its list item'
 });
 
 const errors: Array<[string, string[], string, RegExp]> = [
-  ['unknown step, at its key, listing the valid steps', ['  - check_count: {}', '  - raise_mx: {value: 1}'], '4:5', new RegExp(`^steps\\[1\\]: unknown step "raise_mx" \\(did you mean "raise_max"\\?\\); expected one of: ${KINDS}$`)],
-  ['two step keys, at the second', ['  - raise_max: {value: 1}', '    persist: {}'], '4:5', /^steps\[0\]: two step keys "raise_max" and "persist"; expected exactly one step per list item$/],
+  [
+    'unknown step, at its key, listing the valid steps',
+    ['  - check_count: {}', '  - raise_mx: {value: 1}'],
+    '4:5',
+    new RegExp(`^steps\\[1\\]: unknown step "raise_mx" \\(did you mean "raise_max"\\?\\); expected one of: ${KINDS}$`),
+  ],
+  [
+    'two step keys, at the second',
+    ['  - raise_max: {value: 1}', '    persist: {}'],
+    '4:5',
+    /^steps\[0\]: two step keys "raise_max" and "persist"; expected exactly one step per list item$/,
+  ],
   ['only a name', ['  - name: nothing'], '3:5', new RegExp(`^steps\\[0\\]: no step key; expected one of: ${KINDS}$`)],
-  ['a bare string item', ['  - unload_nat'], '3:5', /^steps\[0\]: got "unload_nat"; expected a mapping with one step key \(check_count, .*\), e\.g\. "- check_count: \{\}"$/],
-  ['an empty name', ['  - name: ""', '    unload_nat:'], '3:11', /^steps\[0\]\.name: got ""; expected a non-empty string$/],
-  ['a name that is a list', ['  - name: [a]', '    unload_nat:'], '3:11', /^steps\[0\]\.name: got a list; expected a non-empty string$/],
+  [
+    'a bare string item',
+    ['  - unload_nat'],
+    '3:5',
+    /^steps\[0\]: got "unload_nat"; expected a mapping with one step key \(check_count, .*\), e\.g\. "- check_count: \{\}"$/,
+  ],
+  [
+    'an empty name',
+    ['  - name: ""', '    unload_nat:'],
+    '3:11',
+    /^steps\[0\]\.name: got ""; expected a non-empty string$/,
+  ],
+  [
+    'a name that is a list',
+    ['  - name: [a]', '    unload_nat:'],
+    '3:11',
+    /^steps\[0\]\.name: got a list; expected a non-empty string$/,
+  ],
 ];
 
 for (const [name, lines, at, message] of errors) {

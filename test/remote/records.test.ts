@@ -7,7 +7,7 @@ import { sh } from '../../src/transport/quote.js';
 const token = newRecordToken();
 
 describe('records', () => {
-  it('parses only its own token\'s records, in order; other lines and tokens are output, not records', () => {
+  it("parses only its own token's records, in order; other lines and tokens are output, not records", () => {
     const other = newRecordToken();
     const output = [
       'motd noise',
@@ -26,7 +26,10 @@ describe('records', () => {
   });
 
   it('splitFields: the first N fields, then the rest with its spaces', () => {
-    assert.deepEqual(splitFields('3 1 cannot create /x: No such file', 2), { fields: ['3', '1'], rest: 'cannot create /x: No such file' });
+    assert.deepEqual(splitFields('3 1 cannot create /x: No such file', 2), {
+      fields: ['3', '1'],
+      rest: 'cannot create /x: No such file',
+    });
     assert.deepEqual(splitFields('0', 2), { fields: ['0', ''], rest: '' });
   });
 
@@ -41,7 +44,9 @@ describe('records', () => {
       const result = spawnSync(shell, ['-s'], { input: script, encoding: 'utf8' });
       assert.equal(result.status, 0, result.stderr);
       assert.equal(result.stdout, `@@cf ${token} failed line 1 line 2  $(touch /nonexistent) 'q'\n`);
-      assert.deepEqual(parseRecords(result.stdout, token), [{ kind: 'failed', text: "line 1 line 2  $(touch /nonexistent) 'q'" }]);
+      assert.deepEqual(parseRecords(result.stdout, token), [
+        { kind: 'failed', text: "line 1 line 2  $(touch /nonexistent) 'q'" },
+      ]);
     });
   }
 });

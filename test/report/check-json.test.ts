@@ -4,7 +4,20 @@ import { toCheckJson } from '../../src/report/check-json.js';
 import { withAlarms } from '../../src/facts/check-result.js';
 import { answered, unreachable } from './check-results.fixture.js';
 
-const topKeys = ['host', 'reachable', 'error', 'kernel', 'conntrack', 'modules', 'nat_rules_in_use', 'nat_rule_evidence', 'kube_proxy', 'peak', 'alarm', 'problems'];
+const topKeys = [
+  'host',
+  'reachable',
+  'error',
+  'kernel',
+  'conntrack',
+  'modules',
+  'nat_rules_in_use',
+  'nat_rule_evidence',
+  'kube_proxy',
+  'peak',
+  'alarm',
+  'problems',
+];
 const conntrackKeys = ['presence', 'count', 'max', 'buckets', 'hashsize', 'usage_percent', 'timeouts', 'stats'];
 
 describe('toCheckJson', () => {
@@ -17,7 +30,14 @@ describe('toCheckJson', () => {
   });
 
   it('carries the facts over as they are', () => {
-    const json = toCheckJson(answered('lab1', { natRulesInUse: true, natRuleEvidence: ['-A POSTROUTING -j MASQUERADE'], kubeProxy: true, problems: ['p1'] }));
+    const json = toCheckJson(
+      answered('lab1', {
+        natRulesInUse: true,
+        natRuleEvidence: ['-A POSTROUTING -j MASQUERADE'],
+        kubeProxy: true,
+        problems: ['p1'],
+      }),
+    );
     assert.equal(json.kernel, '6.18.44');
     assert.deepEqual(json.conntrack, {
       presence: 'module',
@@ -29,12 +49,28 @@ describe('toCheckJson', () => {
       timeouts: { tcp_timeout_established: 432000, tcp_timeout_time_wait: 120, udp_timeout: 30 },
       stats: { drop: 0, early_drop: 0, insert_failed: 0 },
     });
-    assert.deepEqual([json.nat_rules_in_use, json.nat_rule_evidence, json.kube_proxy, json.problems], [true, ['-A POSTROUTING -j MASQUERADE'], true, ['p1']]);
+    assert.deepEqual(
+      [json.nat_rules_in_use, json.nat_rule_evidence, json.kube_proxy, json.problems],
+      [true, ['-A POSTROUTING -j MASQUERADE'], true, ['p1']],
+    );
   });
 
   it('keeps only NAT / conntrack modules, with their holders', () => {
     const json = toCheckJson(answered('lab1'));
-    assert.deepEqual(json.modules.map((m) => m.name), ['nf_conntrack', 'nf_nat', 'nf_defrag_ipv4', 'nf_defrag_ipv6', 'xt_conntrack', 'xt_MASQUERADE', 'iptable_nat', 'ip_tables', 'x_tables']);
+    assert.deepEqual(
+      json.modules.map((m) => m.name),
+      [
+        'nf_conntrack',
+        'nf_nat',
+        'nf_defrag_ipv4',
+        'nf_defrag_ipv6',
+        'xt_conntrack',
+        'xt_MASQUERADE',
+        'iptable_nat',
+        'ip_tables',
+        'x_tables',
+      ],
+    );
     assert.deepEqual(json.modules[0]?.used_by, ['nf_nat', 'xt_conntrack', 'xt_MASQUERADE']);
   });
 
@@ -42,13 +78,30 @@ describe('toCheckJson', () => {
     const json = toCheckJson(unreachable('lab3', 'auth failed'));
     assert.deepEqual(Object.keys(json).sort(), [...topKeys].sort());
     assert.deepEqual(json, {
-      host: 'lab3', reachable: false, error: 'auth failed', kernel: null, conntrack: null, modules: [],
-      nat_rules_in_use: null, nat_rule_evidence: [], kube_proxy: null, peak: null, alarm: false, problems: [],
+      host: 'lab3',
+      reachable: false,
+      error: 'auth failed',
+      kernel: null,
+      conntrack: null,
+      modules: [],
+      nat_rules_in_use: null,
+      nat_rule_evidence: [],
+      kube_proxy: null,
+      peak: null,
+      alarm: false,
+      problems: [],
     });
   });
 
   it('lists the alarms first in problems, then what could not be read; alarm: true', () => {
-    const result = withAlarms(answered('lab1', { count: 65536, stats: { drop: 1234, early_drop: 0, insert_failed: 0, all: {} }, problems: ['iptables-save not found'] }), { failAbovePercent: 90 });
+    const result = withAlarms(
+      answered('lab1', {
+        count: 65536,
+        stats: { drop: 1234, early_drop: 0, insert_failed: 0, all: {} },
+        problems: ['iptables-save not found'],
+      }),
+      { failAbovePercent: 90 },
+    );
     const json = toCheckJson(result);
     assert.equal(json.alarm, true);
     assert.deepEqual(json.problems, [
@@ -60,6 +113,10 @@ describe('toCheckJson', () => {
   });
 
   it('keeps the stats keys when stats could not be read', () => {
-    assert.deepEqual(toCheckJson(answered('a', { stats: null })).conntrack?.stats, { drop: null, early_drop: null, insert_failed: null });
+    assert.deepEqual(toCheckJson(answered('a', { stats: null })).conntrack?.stats, {
+      drop: null,
+      early_drop: null,
+      insert_failed: null,
+    });
   });
 });

@@ -17,7 +17,10 @@ const limit = { timeout: 15_000 };
 /** Joins listr2's wrapped continuation lines back onto their line. */
 const unwrap = (frame: string): string => frame.replace(/\n {2,}(?![›✔✖↓])/g, ' ');
 
-async function runCheck(format: ReportFormat, options: { isTTY?: boolean; feed?: CheckResult[] } = {}): Promise<string> {
+async function runCheck(
+  format: ReportFormat,
+  options: { isTTY?: boolean; feed?: CheckResult[] } = {},
+): Promise<string> {
   const capture = createCapture({ isTTY: options.isTTY });
   const reporter = createCheckReporter({ format, stream: capture.stream, color: false, hosts });
   for (const result of options.feed ?? results) {
@@ -31,14 +34,20 @@ async function runCheck(format: ReportFormat, options: { isTTY?: boolean; feed?:
 describe('createCheckReporter', () => {
   it('plain: one block per answer as it arrives, then the count line', limit, async () => {
     const lines = (await runCheck('plain')).trimEnd().split('\n');
-    assert.deepEqual(lines.map((l) => l.slice(0, 5)), ['lab3!', 'lab2!', '     ', 'lab1 ', '3 hos']);
+    assert.deepEqual(
+      lines.map((l) => l.slice(0, 5)),
+      ['lab3!', 'lab2!', '     ', 'lab1 ', '3 hos'],
+    );
     assert.equal(lines.at(-1), '3 hosts: 2 answered, 1 unreachable');
     assert.doesNotMatch(lines.join('\n'), ansiEscape);
   });
 
   it('json: nothing until finish, then the array in inventory order', limit, async () => {
     const parsed = JSON.parse(await runCheck('json')) as { host: string }[];
-    assert.deepEqual(parsed.map((r) => r.host), hosts);
+    assert.deepEqual(
+      parsed.map((r) => r.host),
+      hosts,
+    );
   });
 
   it('tree on a non-TTY stream degrades to plain lines', limit, async () => {
@@ -51,8 +60,19 @@ describe('createCheckReporter', () => {
     const plain = await runCheck('plain', { feed: [answered('lab1')] });
     assert.ok(plain.includes(`lab2! unreachable: ${noAnswerError}`));
     assert.equal(plain.trimEnd().split('\n').at(-1), '3 hosts: 1 answered, 2 unreachable');
-    const json = JSON.parse(await runCheck('json', { feed: [answered('lab1')] })) as { host: string; reachable: boolean; error: string | null }[];
-    assert.deepEqual(json.map((r) => [r.host, r.reachable, r.error]), [['lab1', true, null], ['lab2', false, noAnswerError], ['lab3', false, noAnswerError]]);
+    const json = JSON.parse(await runCheck('json', { feed: [answered('lab1')] })) as {
+      host: string;
+      reachable: boolean;
+      error: string | null;
+    }[];
+    assert.deepEqual(
+      json.map((r) => [r.host, r.reachable, r.error]),
+      [
+        ['lab1', true, null],
+        ['lab2', false, noAnswerError],
+        ['lab3', false, noAnswerError],
+      ],
+    );
   });
 
   it('tree on a TTY: a task per host, problems under it, the count line after', limit, async () => {
@@ -65,14 +85,23 @@ describe('createCheckReporter', () => {
     assert.equal(frame.trimEnd().split('\n').at(-1), '3 hosts: 2 answered, 1 unreachable');
   });
 
-  it('tree on a TTY: a host with alarms shows them as problems under it, and the count line counts it', limit, async () => {
-    const full = withAlarms(answered('lab1', { count: 65536, stats: { drop: 1234, early_drop: 0, insert_failed: 0, all: {} } }), { failAbovePercent: 90 });
-    const frame = unwrap(lastFrame(await runCheck('tree', { isTTY: true, feed: [full, answered('lab2'), answered('lab3')] })));
-    assert.match(frame, /lab1! 6\.18\.44 .*WARN: usage 100\.0% ≥ 80%/);
-    assert.match(frame, /problem: usage 100\.0% ≥ 90% \(65536 of nf_conntrack_max 65536\)/);
-    assert.match(frame, /problem: 1234 drops/);
-    assert.equal(frame.trimEnd().split('\n').at(-1), '3 hosts: 3 answered, 1 with problems');
-  });
+  it(
+    'tree on a TTY: a host with alarms shows them as problems under it, and the count line counts it',
+    limit,
+    async () => {
+      const full = withAlarms(
+        answered('lab1', { count: 65536, stats: { drop: 1234, early_drop: 0, insert_failed: 0, all: {} } }),
+        { failAbovePercent: 90 },
+      );
+      const frame = unwrap(
+        lastFrame(await runCheck('tree', { isTTY: true, feed: [full, answered('lab2'), answered('lab3')] })),
+      );
+      assert.match(frame, /lab1! 6\.18\.44 .*WARN: usage 100\.0% ≥ 80%/);
+      assert.match(frame, /problem: usage 100\.0% ≥ 90% \(65536 of nf_conntrack_max 65536\)/);
+      assert.match(frame, /problem: 1234 drops/);
+      assert.equal(frame.trimEnd().split('\n').at(-1), '3 hosts: 3 answered, 1 with problems');
+    },
+  );
 
   it('tree does not hang when a host never answers, and shows late strangers after the tree', limit, async () => {
     const frame = lastFrame(await runCheck('tree', { isTTY: true, feed: [answered('lab1'), answered('zed')] }));

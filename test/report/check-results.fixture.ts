@@ -33,7 +33,12 @@ export function facts(overrides: Partial<HostFacts> = {}): HostFacts {
       { name: 'xt_MASQUERADE', sizeBytes: 12000, useCount: 1, usedBy: [] },
       { name: 'iptable_nat', sizeBytes: 12000, useCount: 1, usedBy: [] },
       { name: 'ip_tables', sizeBytes: 32000, useCount: 1, usedBy: ['iptable_nat'] },
-      { name: 'x_tables', sizeBytes: 50000, useCount: 4, usedBy: ['xt_conntrack', 'xt_MASQUERADE', 'iptable_nat', 'ip_tables'] },
+      {
+        name: 'x_tables',
+        sizeBytes: 50000,
+        useCount: 4,
+        usedBy: ['xt_conntrack', 'xt_MASQUERADE', 'iptable_nat', 'ip_tables'],
+      },
       { name: 'ext4', sizeBytes: 900000, useCount: 2, usedBy: [] },
       { name: 'nfnetlink', sizeBytes: 20000, useCount: 0, usedBy: [] },
       { name: 'bridge', sizeBytes: 300000, useCount: 0, usedBy: ['br_netfilter'] },

@@ -20,7 +20,10 @@ describe('chooseFormat', () => {
   }
 
   it('rejects an unknown format as bad input', () => {
-    assert.throws(() => chooseFormat('yaml', true), (e: unknown) => e instanceof InputError && /yaml/.test(e.message));
+    assert.throws(
+      () => chooseFormat('yaml', true),
+      (e: unknown) => e instanceof InputError && /yaml/.test(e.message),
+    );
   });
 });
 

@@ -16,7 +16,15 @@ describe('json reporter', () => {
     assert.equal(report.run_id, 'run-42');
     assert.equal(report.playbook, 'playbooks/tune.yaml');
     assert.equal(report.exit_code, 4);
-    assert.deepEqual(report.summary, { unchanged: 1, changed: 1, failed: 0, 'rolled-back': 1, 'rollback-failed': 1, unreachable: 1, skipped: 0 });
+    assert.deepEqual(report.summary, {
+      unchanged: 1,
+      changed: 1,
+      failed: 0,
+      'rolled-back': 1,
+      'rollback-failed': 1,
+      unreachable: 1,
+      skipped: 0,
+    });
     assert.equal(report.hosts.length, 5);
     assert.ok(Date.parse(report.finished_at) >= Date.parse(report.started_at));
   });

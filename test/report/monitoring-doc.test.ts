@@ -21,7 +21,8 @@ describe('docs/monitoring.md alert rules', () => {
   });
 
   it('promtool check rules accepts them (when promtool is installed)', async (t) => {
-    if (spawnSync('promtool', ['--version'], { stdio: 'ignore' }).error) return t.skip('promtool not installed (Debian package prometheus)');
+    if (spawnSync('promtool', ['--version'], { stdio: 'ignore' }).error)
+      return t.skip('promtool not installed (Debian package prometheus)');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'monitoring-doc-'));
     try {
       const file = path.join(dir, 'rules.yaml');

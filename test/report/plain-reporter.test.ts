@@ -10,10 +10,17 @@ const summary = '5 hosts: 1 changed, 1 unchanged, 1 unreachable, 1 rolled-back, 
 
 async function runPlain(events: RunEvent[], options: { color?: boolean; verbose?: boolean } = {}): Promise<string[]> {
   const capture = createCapture();
-  const reporter = createPlainReporter({ stream: capture.stream, color: options.color ?? false, verbose: options.verbose });
+  const reporter = createPlainReporter({
+    stream: capture.stream,
+    color: options.color ?? false,
+    verbose: options.verbose,
+  });
   events.forEach((e) => reporter.onEvent(e));
   await reporter.finish();
-  return capture.text().split('\n').filter((l) => l !== '');
+  return capture
+    .text()
+    .split('\n')
+    .filter((l) => l !== '');
 }
 
 describe('plain reporter', () => {
@@ -22,7 +29,8 @@ describe('plain reporter', () => {
       const lines = await runPlain(fleetRun(), { verbose });
       assert.doesNotMatch(lines.join('\n'), ansiEscape);
       const prefixes = new Set([...allHosts, 'fleet']);
-      for (const line of lines.slice(0, -1)) assert.ok(prefixes.has(line.split(': ')[0] ?? ''), `unprefixed line: ${line}`);
+      for (const line of lines.slice(0, -1))
+        assert.ok(prefixes.has(line.split(': ')[0] ?? ''), `unprefixed line: ${line}`);
       assert.equal(lines.at(-1), summary);
     });
   }
@@ -73,7 +81,11 @@ describe('plain reporter', () => {
       { type: 'rollback-end', host: 'lab1', ok: true, mismatches: [] },
       {
         type: 'host-end',
-        result: hostResult('lab1', 0, 'rolled-back', { steps: [step(0, 'rolled-back')], warnings: ['raise_max: memory use grows by 40 MiB'], error: 'gate failed after batch 1' }),
+        result: hostResult('lab1', 0, 'rolled-back', {
+          steps: [step(0, 'rolled-back')],
+          warnings: ['raise_max: memory use grows by 40 MiB'],
+          error: 'gate failed after batch 1',
+        }),
       },
     ]);
     const changedAt = lines.indexOf('lab1: changed');

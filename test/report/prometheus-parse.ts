@@ -27,7 +27,8 @@ function parseLabels(text: string, line: string): Record<string, string> {
     pattern.lastIndex = at;
     const match = pattern.exec(text);
     if (!match || !match[1]) throw new Error(`bad labels in: ${line}`);
-    if (!labelNamePattern.test(match[1]) || match[1].startsWith('__')) throw new Error(`bad label name ${match[1]} in: ${line}`);
+    if (!labelNamePattern.test(match[1]) || match[1].startsWith('__'))
+      throw new Error(`bad label name ${match[1]} in: ${line}`);
     labels[match[1]] = (match[2] ?? '').replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
     at = pattern.lastIndex;
   }
@@ -44,7 +45,8 @@ export function parseExposition(text: string): Map<string, ParsedMetric> {
       if (!metricNamePattern.test(name)) throw new Error(`bad metric name: ${line}`);
       const metric = metrics.get(name) ?? { type: 'untyped', help: '', samples: [] };
       if (kind === 'TYPE') {
-        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(rest)) throw new Error(`bad type: ${line}`);
+        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(rest))
+          throw new Error(`bad type: ${line}`);
         metric.type = rest;
       } else metric.help = rest;
       metrics.set(name, metric);

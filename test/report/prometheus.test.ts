@@ -6,7 +6,12 @@ import { parseExposition, promtoolCheck } from './prometheus-parse.js';
 
 const nowMs = 1_764_460_800_123;
 const results = [
-  answered('web1', { count: 52429, max: 65536, buckets: 16384, stats: { drop: 7, early_drop: 3, insert_failed: 1, all: {} } }),
+  answered('web1', {
+    count: 52429,
+    max: 65536,
+    buckets: 16384,
+    stats: { drop: 7, early_drop: 3, insert_failed: 1, all: {} },
+  }),
   answered('web"2\\', { count: null, stats: null }),
   unreachable('db1', 'connect ECONNREFUSED'),
 ];
@@ -21,10 +26,22 @@ function valueOf(name: string, host: string): number | undefined {
 describe('renderPrometheus: the exposition text parses back with the names and values of the check', () => {
   it('every documented metric, with its type and help; counters end in _total', () => {
     const expected = {
-      entries: 'gauge', entries_limit: 'gauge', buckets: 'gauge', usage_ratio: 'gauge', up: 'gauge', check_timestamp_seconds: 'gauge',
-      stat_drop_total: 'counter', stat_early_drop_total: 'counter', stat_insert_failed_total: 'counter',
+      entries: 'gauge',
+      entries_limit: 'gauge',
+      buckets: 'gauge',
+      usage_ratio: 'gauge',
+      up: 'gauge',
+      check_timestamp_seconds: 'gauge',
+      stat_drop_total: 'counter',
+      stat_early_drop_total: 'counter',
+      stat_insert_failed_total: 'counter',
     };
-    assert.deepEqual([...metrics.keys()].sort(), Object.keys(expected).map((n) => `conntrack_fleet_${n}`).sort());
+    assert.deepEqual(
+      [...metrics.keys()].sort(),
+      Object.keys(expected)
+        .map((n) => `conntrack_fleet_${n}`)
+        .sort(),
+    );
     for (const [name, type] of Object.entries(expected)) {
       const metric = metrics.get(`conntrack_fleet_${name}`);
       assert.equal(metric?.type, type, name);
@@ -56,11 +73,14 @@ describe('renderPrometheus: the exposition text parses back with the names and v
 
   it('labels: host (escaped and read back exactly) and groups framed by commas, `all` left out', () => {
     const up = metrics.get('conntrack_fleet_up')?.samples ?? [];
-    assert.deepEqual(up.map((s) => s.labels).sort((a, b) => (a['host'] ?? '').localeCompare(b['host'] ?? '')), [
-      { host: 'db1', groups: '' },
-      { host: 'web"2\\', groups: ',web,' },
-      { host: 'web1', groups: ',prod,web,' },
-    ]);
+    assert.deepEqual(
+      up.map((s) => s.labels).sort((a, b) => (a['host'] ?? '').localeCompare(b['host'] ?? '')),
+      [
+        { host: 'db1', groups: '' },
+        { host: 'web"2\\', groups: ',web,' },
+        { host: 'web1', groups: ',prod,web,' },
+      ],
+    );
     assert.equal(groupsLabel(['all', 'b', 'a', 'b']), ',a,b,');
   });
 

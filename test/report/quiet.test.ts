@@ -23,12 +23,16 @@ describe('run/rollback --quiet', () => {
   it('prints the failed, rolled-back, unreachable and rollback-failed verdicts and the summary; no tree, no warnings', async () => {
     for (const format of ['tree', 'plain'] as const) {
       const lines = (await quietRun(format)).trimEnd().split('\n');
-      assert.deepEqual(lines, [
-        'lab2: rolled-back: persist: read-only file system',
-        'lab3: unreachable: connect ECONNREFUSED 127.0.0.1:2203',
-        `lab4: rollback-failed: ${manualFix}`,
-        '5 hosts: 1 changed, 1 unchanged, 1 unreachable, 1 rolled-back, 1 rollback-failed (exit 4)',
-      ], format);
+      assert.deepEqual(
+        lines,
+        [
+          'lab2: rolled-back: persist: read-only file system',
+          'lab3: unreachable: connect ECONNREFUSED 127.0.0.1:2203',
+          `lab4: rollback-failed: ${manualFix}`,
+          '5 hosts: 1 changed, 1 unchanged, 1 unreachable, 1 rolled-back, 1 rollback-failed (exit 4)',
+        ],
+        format,
+      );
     }
   });
 
@@ -40,7 +44,19 @@ describe('run/rollback --quiet', () => {
       { type: 'batch-end', batch: 0, failed: 0, total: 1, stopped: true },
       { type: 'message', level: 'warn', text: 'SIGINT: starting no new host' },
       { type: 'message', level: 'error', text: 'journal unreadable' },
-      { type: 'run-end', exitCode: 3, summary: { unchanged: 0, changed: 0, failed: 0, 'rolled-back': 1, 'rollback-failed': 0, unreachable: 0, skipped: 0 } },
+      {
+        type: 'run-end',
+        exitCode: 3,
+        summary: {
+          unchanged: 0,
+          changed: 0,
+          failed: 0,
+          'rolled-back': 1,
+          'rollback-failed': 0,
+          unreachable: 0,
+          skipped: 0,
+        },
+      },
     ] as Parameters<typeof quietRun>[1];
     const lines = (await quietRun('plain', events)).trimEnd().split('\n');
     assert.deepEqual(lines, [
@@ -62,7 +78,13 @@ describe('check --quiet', () => {
   it('only the hosts with a problem (no answer, an alarm), in inventory order, then the summary', async () => {
     const capture = createCapture({ isTTY: true });
     const alarm = { failAbovePercent: 90 };
-    const reporter = createCheckReporter({ format: 'tree', stream: capture.stream, color: false, hosts: ['ok1', 'full', 'down'], quiet: true });
+    const reporter = createCheckReporter({
+      format: 'tree',
+      stream: capture.stream,
+      color: false,
+      hosts: ['ok1', 'full', 'down'],
+      quiet: true,
+    });
     reporter.onResult(withAlarms(unreachable('down', 'connect ECONNREFUSED'), alarm));
     reporter.onResult(withAlarms(answered('ok1'), alarm));
     reporter.onResult(withAlarms(answered('full', { count: 64000, max: 65536 }), alarm));
@@ -102,13 +124,20 @@ describe('watch --quiet', () => {
         '1 host: no sample before the watch stopped\n' +
         '5 hosts: 4 with problems (1 at or above 80%, 1 dropping, 2 not answering)\n',
     );
-    assert.equal(formatWatchQuiet([row('calm')], 1, 80), '1 host: 0 with problems (0 at or above 80%, 0 dropping, 0 not answering)\n');
+    assert.equal(
+      formatWatchQuiet([row('calm')], 1, 80),
+      '1 host: 0 with problems (0 at or above 80%, 0 dropping, 0 not answering)\n',
+    );
   });
 });
 
 describe('advise --quiet', () => {
   it('only the hosts without advice, then the summary', () => {
-    const text = renderAdviceText([{ host: 'down', reachable: false, error: 'connect ECONNREFUSED', advice: null }], false, { quiet: true });
+    const text = renderAdviceText(
+      [{ host: 'down', reachable: false, error: 'connect ECONNREFUSED', advice: null }],
+      false,
+      { quiet: true },
+    );
     assert.equal(text, 'down!  unreachable: connect ECONNREFUSED\n1 hosts: 0 advised, 1 without advice\n');
   });
 });

@@ -34,7 +34,10 @@ describe('writeReportFile', () => {
 
   it('fails with the path in the message and the cause kept, cleaning up its temp file', async () => {
     const path = join(dir, 'missing-dir', 'run.json');
-    await assert.rejects(writeReportFile(path, report), (e: unknown) => e instanceof Error && e.message.includes(path) && e.cause !== undefined);
+    await assert.rejects(
+      writeReportFile(path, report),
+      (e: unknown) => e instanceof Error && e.message.includes(path) && e.cause !== undefined,
+    );
     assert.ok(!(await readdir(dir)).some((name) => name.endsWith('.tmp')));
   });
 });

@@ -29,13 +29,25 @@ describe('describeEvent', () => {
   });
 
   it('says a host verdict and each of its warnings on its own line', () => {
-    const lines = describeEvent({ type: 'host-end', result: hostResult('lab1', 0, 'skipped', { error: 'locked by run r1', warnings: ['w1'] }) }, context);
-    assert.deepEqual(lines.map((l) => `${l.prefix}: ${l.text}`), ['lab1: skipped: locked by run r1', 'lab1: warning: w1']);
+    const lines = describeEvent(
+      { type: 'host-end', result: hostResult('lab1', 0, 'skipped', { error: 'locked by run r1', warnings: ['w1'] }) },
+      context,
+    );
+    assert.deepEqual(
+      lines.map((l) => `${l.prefix}: ${l.text}`),
+      ['lab1: skipped: locked by run r1', 'lab1: warning: w1'],
+    );
   });
 
   it('names each host that failed a gate', () => {
-    const lines = describeEvent({ type: 'gate-end', batch: 0, failedHosts: [{ host: 'lab2', reason: '3 new drops' }] }, context);
-    assert.deepEqual(lines.map((l) => `${l.prefix}: ${l.text}`), ['lab2: gate failed: 3 new drops', 'fleet: gate after batch 1/2 failed: 1 host']);
+    const lines = describeEvent(
+      { type: 'gate-end', batch: 0, failedHosts: [{ host: 'lab2', reason: '3 new drops' }] },
+      context,
+    );
+    assert.deepEqual(
+      lines.map((l) => `${l.prefix}: ${l.text}`),
+      ['lab2: gate failed: 3 new drops', 'fleet: gate after batch 1/2 failed: 1 host'],
+    );
   });
 
   it('formats soak durations', () => {
@@ -45,7 +57,13 @@ describe('describeEvent', () => {
 
 describe('describeEvent in check mode', () => {
   const end = (outcome: 'changed' | 'unchanged' | 'unreachable', checkMode: boolean) =>
-    describeEvent({ type: 'host-end', result: hostResult('lab1', 0, outcome, outcome === 'unreachable' ? { error: 'connect ECONNREFUSED' } : {}) }, { batches, verbose: false, checkMode })[0]?.text;
+    describeEvent(
+      {
+        type: 'host-end',
+        result: hostResult('lab1', 0, outcome, outcome === 'unreachable' ? { error: 'connect ECONNREFUSED' } : {}),
+      },
+      { batches, verbose: false, checkMode },
+    )[0]?.text;
   const cases: [string | undefined, string][] = [
     [end('changed', true), 'would change'],
     [end('changed', false), 'changed'],
@@ -54,6 +72,12 @@ describe('describeEvent in check mode', () => {
   ];
   for (const [actual, expected] of cases) it(expected, () => assert.equal(actual, expected));
   it('prints no line for host-log events (they go to stderr through verbose.ts)', () => {
-    assert.deepEqual(describeEvent({ type: 'host-log', host: 'lab1', stage: 'done', exchange: 'script', durationMs: 5 }, { batches, verbose: true }), []);
+    assert.deepEqual(
+      describeEvent(
+        { type: 'host-log', host: 'lab1', stage: 'done', exchange: 'script', durationMs: 5 },
+        { batches, verbose: true },
+      ),
+      [],
+    );
   });
 });

@@ -4,13 +4,30 @@ import type { RunEvent } from '../../src/runner/events.js';
 import { buildRunReport, noResultError, notRunError, summarizeRun } from '../../src/report/run-report.js';
 import { allHosts, batches, fleetRun, hostResult, manualFix, stepSpecs } from './run-events.fixture.js';
 
-const meta = { playbook: 'playbooks/tune.yaml', startedAt: new Date('2025-01-02T03:04:05Z'), finishedAt: new Date('2025-01-02T03:05:00Z') };
+const meta = {
+  playbook: 'playbooks/tune.yaml',
+  startedAt: new Date('2025-01-02T03:04:05Z'),
+  finishedAt: new Date('2025-01-02T03:05:00Z'),
+};
 
 describe('buildRunReport', () => {
   const report = buildRunReport(fleetRun(), meta);
 
   it('has the documented top-level keys', () => {
-    assert.deepEqual(Object.keys(report).sort(), ['check_mode', 'exit_code', 'finished_at', 'gates', 'hosts', 'playbook', 'run_id', 'started_at', 'summary'].sort());
+    assert.deepEqual(
+      Object.keys(report).sort(),
+      [
+        'check_mode',
+        'exit_code',
+        'finished_at',
+        'gates',
+        'hosts',
+        'playbook',
+        'run_id',
+        'started_at',
+        'summary',
+      ].sort(),
+    );
     assert.equal(report.run_id, 'run-42');
     assert.equal(report.playbook, 'playbooks/tune.yaml');
     assert.equal(report.started_at, '2025-01-02T03:04:05.000Z');
@@ -18,22 +35,40 @@ describe('buildRunReport', () => {
   });
 
   it('lists every host in run-start order with its outcome, batch, error and steps', () => {
-    assert.deepEqual(report.hosts.map((h) => [h.host, h.outcome, h.batch]), [
-      ['lab1', 'changed', 0],
-      ['lab2', 'rolled-back', 0],
-      ['lab3', 'unreachable', 1],
-      ['lab4', 'rollback-failed', 1],
-      ['lab5', 'unchanged', 1],
-    ]);
+    assert.deepEqual(
+      report.hosts.map((h) => [h.host, h.outcome, h.batch]),
+      [
+        ['lab1', 'changed', 0],
+        ['lab2', 'rolled-back', 0],
+        ['lab3', 'unreachable', 1],
+        ['lab4', 'rollback-failed', 1],
+        ['lab5', 'unchanged', 1],
+      ],
+    );
     const lab4 = report.hosts.find((h) => h.host === 'lab4');
     assert.equal(lab4?.error, manualFix);
     assert.deepEqual(lab4?.rollback_mismatches, ['nf_conntrack_max is 262144, expected 65536']);
-    assert.deepEqual(Object.keys(lab4?.steps[0] ?? {}).sort(), ['after', 'before', 'error', 'label', 'outcome', 'step']);
+    assert.deepEqual(Object.keys(lab4?.steps[0] ?? {}).sort(), [
+      'after',
+      'before',
+      'error',
+      'label',
+      'outcome',
+      'step',
+    ]);
     assert.deepEqual(report.hosts.find((h) => h.host === 'lab1')?.warnings, ['raise_max: memory use grows by 40 MiB']);
   });
 
   it('counts every outcome, zeros included', () => {
-    assert.deepEqual(report.summary, { unchanged: 1, changed: 1, failed: 0, 'rolled-back': 1, 'rollback-failed': 1, unreachable: 1, skipped: 0 });
+    assert.deepEqual(report.summary, {
+      unchanged: 1,
+      changed: 1,
+      failed: 0,
+      'rolled-back': 1,
+      'rollback-failed': 1,
+      unreachable: 1,
+      skipped: 0,
+    });
   });
 
   it('takes the exit code from run-end', () => {
@@ -61,7 +96,14 @@ describe('summarizeRun without a run-end (interrupted or crashed runner)', () =>
       ],
       3,
     ],
-    ['all unchanged: 0', [{ type: 'run-start', runId: 'r', hosts: ['a'], steps: [], batches: [['a']] }, { type: 'host-end', result: hostResult('a', 0, 'unchanged') }], 0],
+    [
+      'all unchanged: 0',
+      [
+        { type: 'run-start', runId: 'r', hosts: ['a'], steps: [], batches: [['a']] },
+        { type: 'host-end', result: hostResult('a', 0, 'unchanged') },
+      ],
+      0,
+    ],
   ];
   for (const [name, events, exitCode] of cases) {
     it(name, () => assert.equal(summarizeRun(events).exitCode, exitCode));
@@ -84,7 +126,13 @@ describe('summarizeRun without a run-end (interrupted or crashed runner)', () =>
       { type: 'host-end', result: hostResult('b', 0, 'changed') },
     ];
     const tally = summarizeRun(events);
-    assert.deepEqual(tally.hosts.map((h) => [h.host, h.outcome, h.error]), [['a', 'failed', noResultError], ['b', 'changed', null]]);
+    assert.deepEqual(
+      tally.hosts.map((h) => [h.host, h.outcome, h.error]),
+      [
+        ['a', 'failed', noResultError],
+        ['b', 'changed', null],
+      ],
+    );
     assert.equal(tally.exitCode, 1);
   });
 
@@ -97,9 +145,14 @@ describe('summarizeRun without a run-end (interrupted or crashed runner)', () =>
       { type: 'host-end', result: hostResult('a', 0, 'rolled-back', { error: 'gate failed' }) },
     ];
     const report = buildRunReport(events, meta);
-    assert.deepEqual(report.hosts.map((h) => h.outcome), ['rolled-back']);
+    assert.deepEqual(
+      report.hosts.map((h) => h.outcome),
+      ['rolled-back'],
+    );
     assert.equal(report.exit_code, 1);
-    assert.deepEqual(report.gates, [{ batch: 0, soak_ms: 1500, passed: false, failed_hosts: [{ host: 'a', reason: 'usage 95% > 90%' }] }]);
+    assert.deepEqual(report.gates, [
+      { batch: 0, soak_ms: 1500, passed: false, failed_hosts: [{ host: 'a', reason: 'usage 95% > 90%' }] },
+    ]);
   });
 
   it('survives an empty event list', () => {
@@ -113,10 +166,44 @@ describe('summarizeRun without a run-end (interrupted or crashed runner)', () =>
 describe('buildRunReport: --check and --diff', () => {
   const file = (text: string) => ({ contentBase64: Buffer.from(text).toString('base64'), mode: 0o644, uid: 0, gid: 0 });
   const plans = [
-    { step: 'raise_max', label: 'raise_max', changes: [{ kind: 'sysctl', key: 'net.netfilter.nf_conntrack_max', before: '65536', after: '262144' }], warnings: [], lines: [], before: {}, after: {} },
-    { step: 'persist', label: 'persist', changes: [{ kind: 'file', path: '/etc/sysctl.d/90-x.conf', before: null, after: file('net.netfilter.nf_conntrack_max = 262144\n') }], warnings: [], lines: [], before: {}, after: {} },
+    {
+      step: 'raise_max',
+      label: 'raise_max',
+      changes: [{ kind: 'sysctl', key: 'net.netfilter.nf_conntrack_max', before: '65536', after: '262144' }],
+      warnings: [],
+      lines: [],
+      before: {},
+      after: {},
+    },
+    {
+      step: 'persist',
+      label: 'persist',
+      changes: [
+        {
+          kind: 'file',
+          path: '/etc/sysctl.d/90-x.conf',
+          before: null,
+          after: file('net.netfilter.nf_conntrack_max = 262144\n'),
+        },
+      ],
+      warnings: [],
+      lines: [],
+      before: {},
+      after: {},
+    },
   ] as unknown as import('../../src/steps/types.js').StepPlan[];
-  const result = hostResult('lab1', 0, 'changed', { steps: [0, 1].map((i) => ({ step: stepSpecs[i]!.kind, label: stepSpecs[i]!.label, outcome: 'planned' as const, lines: [], warnings: [], before: {}, after: {}, error: null })) });
+  const result = hostResult('lab1', 0, 'changed', {
+    steps: [0, 1].map((i) => ({
+      step: stepSpecs[i]!.kind,
+      label: stepSpecs[i]!.label,
+      outcome: 'planned' as const,
+      lines: [],
+      warnings: [],
+      before: {},
+      after: {},
+      error: null,
+    })),
+  });
   const events: RunEvent[] = [
     { type: 'run-start', runId: 'run-7', hosts: ['lab1'], steps: stepSpecs, batches: [['lab1']] },
     { type: 'host-start', host: 'lab1', batch: 0 },
@@ -127,7 +214,10 @@ describe('buildRunReport: --check and --diff', () => {
   it('marks a check run, and not a real one', () => {
     assert.equal(buildRunReport(events, { ...meta, checkMode: true }).check_mode, true);
     assert.equal(buildRunReport(events, meta).check_mode, false);
-    assert.deepEqual(buildRunReport(events, { ...meta, checkMode: true }).hosts[0]?.steps.map((s) => s.outcome), ['planned', 'planned']);
+    assert.deepEqual(
+      buildRunReport(events, { ...meta, checkMode: true }).hosts[0]?.steps.map((s) => s.outcome),
+      ['planned', 'planned'],
+    );
   });
 
   it('attaches each file change as a unified diff under its step with --diff, an empty list for steps without files', () => {

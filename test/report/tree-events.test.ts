@@ -7,7 +7,11 @@ import { createTreeState, finalizeTreeState, type TreeState } from '../../src/re
 import { batches, hostResult, hostSequences, step, stepSpecs } from './run-events.fixture.js';
 
 function stateAfter(events: RunEvent[], options: { checkMode?: boolean } = {}): TreeState {
-  const state = createTreeState({ type: 'run-start', runId: 'r', hosts: batches.flat(), steps: stepSpecs, batches }, createPaint(false), options);
+  const state = createTreeState(
+    { type: 'run-start', runId: 'r', hosts: batches.flat(), steps: stepSpecs, batches },
+    createPaint(false),
+    options,
+  );
   events.forEach((e) => applyTreeEvent(state, e));
   return state;
 }
@@ -39,7 +43,10 @@ describe('tree state (pure data, no terminal)', () => {
   it('follows a host through connect, steps and verdict', () => {
     const lab1 = host(stateAfter(hostSequences['lab1'] ?? []), 'lab1');
     assert.equal(lab1.showSteps, true);
-    assert.deepEqual(lab1.steps.map((s) => s.state), ['ok', 'ok']);
+    assert.deepEqual(
+      lab1.steps.map((s) => s.state),
+      ['ok', 'ok'],
+    );
     assert.equal(lab1.result?.outcome, 'changed');
     assert.equal(lab1.state, 'ok');
     assert.equal(lab1.title, 'lab1 — changed');
@@ -54,24 +61,41 @@ describe('tree state (pure data, no terminal)', () => {
 
   it('marks the running step and closes the steps that never ran when a rollback starts', () => {
     const running = host(stateAfter([{ type: 'step-start', host: 'lab2', index: 0, label: 'raise_max' }]), 'lab2');
-    assert.deepEqual(running.steps.map((s) => s.state), ['running', 'waiting']);
+    assert.deepEqual(
+      running.steps.map((s) => s.state),
+      ['running', 'waiting'],
+    );
     const state = stateAfter([
       { type: 'step-start', host: 'lab2', index: 0, label: 'raise_max' },
       { type: 'step-end', host: 'lab2', index: 0, result: step(0, 'failed', 'EPERM') },
       { type: 'rollback-start', host: 'lab2', reason: 'raise_max: EPERM' },
     ]);
     const lab2 = host(state, 'lab2');
-    assert.deepEqual(lab2.steps.map((s) => s.state), ['failed', 'skipped']);
+    assert.deepEqual(
+      lab2.steps.map((s) => s.state),
+      ['failed', 'skipped'],
+    );
     assert.equal(lab2.steps[1]?.title, 'persist — not run');
     assert.deepEqual(lab2.rollback, { title: 'rolling back: raise_max: EPERM', state: 'running' });
     assert.equal(lab2.state, 'running');
   });
 
   it('takes step and rollback results from host-end when their own events never came', () => {
-    const state = stateAfter([{ type: 'host-end', result: hostResult('lab4', 1, 'rollback-failed', { steps: [step(0, 'changed'), step(1, 'failed', 'x')], rollbackMismatches: ['m1'] }) }]);
+    const state = stateAfter([
+      {
+        type: 'host-end',
+        result: hostResult('lab4', 1, 'rollback-failed', {
+          steps: [step(0, 'changed'), step(1, 'failed', 'x')],
+          rollbackMismatches: ['m1'],
+        }),
+      },
+    ]);
     const lab4 = host(state, 'lab4');
     assert.equal(lab4.showSteps, true);
-    assert.deepEqual(lab4.steps.map((s) => s.state), ['ok', 'failed']);
+    assert.deepEqual(
+      lab4.steps.map((s) => s.state),
+      ['ok', 'failed'],
+    );
     assert.deepEqual(lab4.rollback, { title: 'ROLLBACK FAILED: m1', state: 'failed' });
     assert.equal(lab4.state, 'failed');
   });
@@ -83,9 +107,19 @@ describe('tree state (pure data, no terminal)', () => {
     assert.equal(lab1.state, 'failed', 'no longer ✔ changed');
     assert.equal(lab1.result?.outcome, 'rolled-back');
     assert.deepEqual(lab1.rollback, { title: 'rolled back, verified exact', state: 'ok' });
-    assert.deepEqual(lab1.steps.map((s) => s.title), ['raise_max: nf_conntrack_max 65536 → 262144 (rolled back)', 'persist: /etc/sysctl.d/90-conntrack-fleet.conf: net.netfilter.nf_conntrack_max = 262144 (rolled back)']);
+    assert.deepEqual(
+      lab1.steps.map((s) => s.title),
+      [
+        'raise_max: nf_conntrack_max 65536 → 262144 (rolled back)',
+        'persist: /etc/sysctl.d/90-conntrack-fleet.conf: net.netfilter.nf_conntrack_max = 262144 (rolled back)',
+      ],
+    );
     const notes = state.notes.map((n) => `${n.prefix}: ${n.text}`);
-    assert.deepEqual(notes, ['lab1: warning: raise_max: memory use grows by 40 MiB'], 'the rollback is in the tree, warnings once');
+    assert.deepEqual(
+      notes,
+      ['lab1: warning: raise_max: memory use grows by 40 MiB'],
+      'the rollback is in the tree, warnings once',
+    );
   });
 
   it('while the late rollback runs, the host says so; a failed one leaves the manual fix in the notes', () => {
@@ -96,7 +130,10 @@ describe('tree state (pure data, no terminal)', () => {
     const lab1 = host(failed, 'lab1');
     assert.equal(lab1.state, 'failed');
     assert.match(lab1.title, /ROLLBACK FAILED/);
-    assert.deepEqual(lab1.rollback, { title: 'ROLLBACK FAILED: nf_conntrack_max is 262144, expected 65536', state: 'failed' });
+    assert.deepEqual(lab1.rollback, {
+      title: 'ROLLBACK FAILED: nf_conntrack_max is 262144, expected 65536',
+      state: 'failed',
+    });
     assert.ok(failed.notes.some((n) => n.prefix === 'lab1' && n.text.includes('Fix by hand: sysctl -w x=1')));
   });
 
@@ -115,10 +152,10 @@ describe('tree state (pure data, no terminal)', () => {
       { type: 'step-end', host: 'lab5', index: 0, result: step(0, 'changed') },
       { type: 'step-end', host: 'ghost', index: 0, result: step(0, 'changed') },
     ]);
-    assert.deepEqual(state.notes.map((n) => `${n.prefix}: ${n.text}`), [
-      'lab5: raise_max: nf_conntrack_max 65536 → 262144 ok',
-      'ghost: raise_max: nf_conntrack_max 65536 → 262144 ok',
-    ]);
+    assert.deepEqual(
+      state.notes.map((n) => `${n.prefix}: ${n.text}`),
+      ['lab5: raise_max: nf_conntrack_max 65536 → 262144 ok', 'ghost: raise_max: nf_conntrack_max 65536 → 262144 ok'],
+    );
     assert.equal(host(state, 'lab5').state, 'ok');
   });
 
@@ -130,7 +167,10 @@ describe('tree state (pure data, no terminal)', () => {
   });
 
   it('finalize settles every line', () => {
-    const state = stateAfter([{ type: 'host-start', host: 'lab1', batch: 0 }, { type: 'gate-start', batch: 0, soakMs: 1000 }]);
+    const state = stateAfter([
+      { type: 'host-start', host: 'lab1', batch: 0 },
+      { type: 'gate-start', batch: 0, soakMs: 1000 },
+    ]);
     finalizeTreeState(state);
     for (const view of state.hosts.values()) {
       assert.ok(view.ended && view.state !== 'running' && view.state !== 'waiting', view.host);
@@ -138,7 +178,10 @@ describe('tree state (pure data, no terminal)', () => {
     }
     assert.ok(state.batches.every((b) => b.ended));
     assert.equal(state.batches[0]?.gate?.passed, null, 'a soak the run never finished is not a pass');
-    assert.deepEqual([host(state, 'lab1').state, host(state, 'lab1').title], ['failed', 'lab1 — no result: the run ended before this host finished']);
+    assert.deepEqual(
+      [host(state, 'lab1').state, host(state, 'lab1').title],
+      ['failed', 'lab1 — no result: the run ended before this host finished'],
+    );
     assert.deepEqual([host(state, 'lab2').state, host(state, 'lab2').title], ['skipped', 'lab2 — not run']);
   });
 });

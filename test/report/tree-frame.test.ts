@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/runner/events.js';
 import { createPaint } from '../../src/report/paint.js';
 import { applyTreeEvent } from '../../src/report/tree-events.js';
-import { countBatch, fullTreeHeight, renderFinalFrame, renderFrame, renderSummaryLines, renderTreeLines } from '../../src/report/tree-frame.js';
+import {
+  countBatch,
+  fullTreeHeight,
+  renderFinalFrame,
+  renderFrame,
+  renderSummaryLines,
+  renderTreeLines,
+} from '../../src/report/tree-frame.js';
 import { createTreeState, finalizeTreeState, type TreeState } from '../../src/report/tree-state.js';
 import { batches, fleetRun, hostResult, step, stepSpecs } from './run-events.fixture.js';
 
@@ -18,7 +25,11 @@ function stateOf(events: RunEvent[]): TreeState {
 }
 
 /** n hosts in batches of `size`; host i ends as outcomes(i), or stays running when that is null. */
-function bigFleet(n: number, size: number, outcome: (i: number) => 'changed' | 'unchanged' | 'unreachable' | 'failed' | null): RunEvent[] {
+function bigFleet(
+  n: number,
+  size: number,
+  outcome: (i: number) => 'changed' | 'unchanged' | 'unreachable' | 'failed' | null,
+): RunEvent[] {
   const hosts = Array.from({ length: n }, (_, i) => `web${String(i + 1).padStart(3, '0')}`);
   const groups: string[][] = [];
   for (let i = 0; i < n; i += size) groups.push(hosts.slice(i, i + size));
@@ -30,8 +41,12 @@ function bigFleet(n: number, size: number, outcome: (i: number) => 'changed' | '
       events.push({ type: 'host-start', host, batch: b });
       const end = outcome(i);
       if (end === null) continue;
-      const error = end === 'unreachable' ? 'connect timed out after 10000 ms' : end === 'failed' ? 'persist: EROFS' : null;
-      const steps = end === 'unreachable' ? [] : [step(0, end === 'failed' ? 'changed' : end), step(1, end === 'failed' ? 'failed' : end, error)];
+      const error =
+        end === 'unreachable' ? 'connect timed out after 10000 ms' : end === 'failed' ? 'persist: EROFS' : null;
+      const steps =
+        end === 'unreachable'
+          ? []
+          : [step(0, end === 'failed' ? 'changed' : end), step(1, end === 'failed' ? 'failed' : end, error)];
       events.push({ type: 'host-end', result: hostResult(host, b, end, { steps, error }) });
     }
   });
@@ -70,7 +85,11 @@ describe('tree frame (pure: state → lines)', () => {
   });
 
   it('past the height: one line of counts per batch, failing hosts in full, one line each', () => {
-    const state = stateOf(bigFleet(100, 25, (i) => (i === 7 ? 'unreachable' : i === 30 ? 'failed' : i >= 60 ? null : i % 2 ? 'changed' : 'unchanged')));
+    const state = stateOf(
+      bigFleet(100, 25, (i) =>
+        i === 7 ? 'unreachable' : i === 30 ? 'failed' : i >= 60 ? null : i % 2 ? 'changed' : 'unchanged',
+      ),
+    );
     const lines = renderFrame(state, { rows: 40, tick: 0 });
     assert.deepEqual(lines, [
       '✖ batch 1/4 (25 hosts) — changed 11, unchanged 13, failed 1',
@@ -84,7 +103,15 @@ describe('tree frame (pure: state → lines)', () => {
 
   it('counts hosts per verdict; a batch not reached yet is waiting', () => {
     const state = stateOf(bigFleet(10, 5, (i) => (i < 5 ? 'changed' : null)).slice(0, 12));
-    assert.deepEqual(countBatch(state.batches[0] as TreeState['batches'][number]), { waiting: 0, running: 0, changed: 5, unchanged: 0, 'rolled back': 0, failed: 0, skipped: 0 });
+    assert.deepEqual(countBatch(state.batches[0] as TreeState['batches'][number]), {
+      waiting: 0,
+      running: 0,
+      changed: 5,
+      unchanged: 0,
+      'rolled back': 0,
+      failed: 0,
+      skipped: 0,
+    });
     assert.equal(renderSummaryLines(state, { tick: 0 }).at(-1), '◼ batch 2/2 (5 hosts) — waiting 5');
   });
 
@@ -125,7 +152,9 @@ describe('tree frame (pure: state → lines)', () => {
   });
 
   it('a stopped rollout says so on the batch lines', () => {
-    const events = bigFleet(60, 30, (i) => (i < 30 ? 'failed' : null)).filter((e) => !(e.type === 'batch-start' && e.batch === 1) && !('host' in e && (e.host ?? '') > 'web030'));
+    const events = bigFleet(60, 30, (i) => (i < 30 ? 'failed' : null)).filter(
+      (e) => !(e.type === 'batch-start' && e.batch === 1) && !('host' in e && (e.host ?? '') > 'web030'),
+    );
     events.push({ type: 'batch-end', batch: 0, failed: 30, total: 30, stopped: true });
     const state = stateOf(events);
     finalizeTreeState(state);

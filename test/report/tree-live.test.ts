@@ -11,20 +11,31 @@ import { hostResult, step, stepSpecs } from './run-events.fixture.js';
 function fleetEvents(hosts: string[], outcome: (host: string) => 'changed' | 'unreachable'): RunEvent[] {
   const perHost = hosts.map((host): RunEvent[] => {
     if (outcome(host) === 'unreachable') {
-      return [{ type: 'host-start', host, batch: 0 }, { type: 'host-end', result: hostResult(host, 0, 'unreachable', { error: 'connect timed out after 10000 ms' }) }];
+      return [
+        { type: 'host-start', host, batch: 0 },
+        { type: 'host-end', result: hostResult(host, 0, 'unreachable', { error: 'connect timed out after 10000 ms' }) },
+      ];
     }
     const steps = [step(0, 'changed'), step(1, 'changed')];
     return [
       { type: 'host-start', host, batch: 0 },
       { type: 'host-connected', host },
       { type: 'host-planned', host, plans: [] },
-      ...steps.flatMap((result, index): RunEvent[] => [{ type: 'step-start', host, index, label: result.label }, { type: 'step-end', host, index, result }]),
+      ...steps.flatMap((result, index): RunEvent[] => [
+        { type: 'step-start', host, index, label: result.label },
+        { type: 'step-end', host, index, result },
+      ]),
       { type: 'host-end', result: hostResult(host, 0, 'changed', { steps }) },
     ];
   });
   const mixed: RunEvent[] = [];
-  for (let i = 0; perHost.some((events) => i < events.length); i++) for (const events of perHost) if (events[i]) mixed.push(events[i] as RunEvent);
-  return [{ type: 'run-start', runId: 'r', hosts, steps: stepSpecs, batches: [hosts] }, { type: 'batch-start', batch: 0, hosts }, ...mixed];
+  for (let i = 0; perHost.some((events) => i < events.length); i++)
+    for (const events of perHost) if (events[i]) mixed.push(events[i] as RunEvent);
+  return [
+    { type: 'run-start', runId: 'r', hosts, steps: stepSpecs, batches: [hosts] },
+    { type: 'batch-start', batch: 0, hosts },
+    ...mixed,
+  ];
 }
 
 function countingCapture(rows: number) {
@@ -62,7 +73,16 @@ describe('live tree reporter (fake terminal, fake clock)', () => {
     assert.ok(liveFrames >= 10 && liveFrames <= 22, `${liveFrames} frames for ${events.length} events in 2.1 s`);
     await reporter.finish();
     const frame = lastFrame(capture.text());
-    assert.equal(frame, ['✖ batch 1/1 (100 hosts) — changed 99, failed 1', '  ✖ web42 — unreachable: connect timed out after 10000 ms', '', '100 hosts: 99 changed, 1 unreachable (exit 1)', ''].join('\n'));
+    assert.equal(
+      frame,
+      [
+        '✖ batch 1/1 (100 hosts) — changed 99, failed 1',
+        '  ✖ web42 — unreachable: connect timed out after 10000 ms',
+        '',
+        '100 hosts: 99 changed, 1 unreachable (exit 1)',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('every live frame fits the terminal: past its height, counts instead of one line per host', async () => {
@@ -87,7 +107,10 @@ describe('live tree reporter (fake terminal, fake clock)', () => {
     collect();
     assert.ok(frames.length > 5);
     for (const frame of frames) {
-      const lines = frame.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split('\n').filter((l) => l !== '');
+      const lines = frame
+        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+        .split('\n')
+        .filter((l) => l !== '');
       assert.ok(lines.length <= 11, `a frame of ${lines.length} lines:\n${lines.join('\n')}`);
       assert.match(lines[0] ?? '', /^\S batch 1\/1 \(30 hosts\) — /);
     }

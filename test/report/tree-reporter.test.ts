@@ -3,7 +3,16 @@ import { describe, it } from 'node:test';
 import type { RunEvent } from '../../src/runner/events.js';
 import { createTreeReporter } from '../../src/report/tree-reporter.js';
 import { ansiColor, createCapture, lastFrame } from './capture.fixture.js';
-import { allHosts, batches, fleetRun, hostResult, hostSequences, manualFix, step, stepSpecs } from './run-events.fixture.js';
+import {
+  allHosts,
+  batches,
+  fleetRun,
+  hostResult,
+  hostSequences,
+  manualFix,
+  step,
+  stepSpecs,
+} from './run-events.fixture.js';
 
 const summary = '5 hosts: 1 changed, 1 unchanged, 1 unreachable, 1 rolled-back, 1 rollback-failed (exit 4)';
 // a hang must fail the test, not stall the suite
@@ -58,7 +67,10 @@ describe('tree reporter (live frames on a fake TTY)', () => {
     ]) {
       assert.ok(frame.includes(expected), `tree lacks: ${expected}\n${frame}`);
     }
-    assert.ok(frame.indexOf('lab1 — changed') < frame.indexOf('lab3 — unreachable'), 'batch 1 hosts come before batch 2 hosts');
+    assert.ok(
+      frame.indexOf('lab1 — changed') < frame.indexOf('lab3 — unreachable'),
+      'batch 1 hosts come before batch 2 hosts',
+    );
     assert.ok(frame.includes(`lab4: rollback-failed: ${manualFix}`), 'manual-fix text printed in full after the tree');
     assert.ok(frame.includes('lab1: warning: raise_max: memory use grows by 40 MiB'));
     assert.equal(frame.trimEnd().split('\n').at(-1), summary);
@@ -78,44 +90,76 @@ describe('tree reporter (live frames on a fake TTY)', () => {
     });
   }
 
-  it('does not hang when a host fails and then goes silent (no host-end, no batch-end, no run-end)', limit, async () => {
-    const events: RunEvent[] = [
-      { type: 'run-start', runId: 'r', hosts: allHosts, steps: stepSpecs, batches },
-      { type: 'batch-start', batch: 0, hosts: batches[0] ?? [] },
-      { type: 'host-start', host: 'lab2', batch: 0 },
-      { type: 'step-start', host: 'lab2', index: 0, label: 'raise_max' },
-      { type: 'step-end', host: 'lab2', index: 0, result: step(0, 'failed', 'permission denied') },
-      { type: 'rollback-start', host: 'lab2', reason: 'raise_max: permission denied' },
-      ...(hostSequences['lab1'] ?? []),
-    ];
-    const frame = lastFrame(await runTree(events));
-    assert.ok(frame.includes('lab2 — no result'), frame);
-    assert.ok(frame.includes('persist — not run'), frame);
-    assert.match(frame, /✖ rollback: no result/);
-    assert.ok(frame.includes('lab3 — not run'), frame);
-    assert.equal(frame.trimEnd().split('\n').at(-1), '5 hosts: 1 changed, 3 skipped, 1 failed (exit 1)');
-  });
+  it(
+    'does not hang when a host fails and then goes silent (no host-end, no batch-end, no run-end)',
+    limit,
+    async () => {
+      const events: RunEvent[] = [
+        { type: 'run-start', runId: 'r', hosts: allHosts, steps: stepSpecs, batches },
+        { type: 'batch-start', batch: 0, hosts: batches[0] ?? [] },
+        { type: 'host-start', host: 'lab2', batch: 0 },
+        { type: 'step-start', host: 'lab2', index: 0, label: 'raise_max' },
+        { type: 'step-end', host: 'lab2', index: 0, result: step(0, 'failed', 'permission denied') },
+        { type: 'rollback-start', host: 'lab2', reason: 'raise_max: permission denied' },
+        ...(hostSequences['lab1'] ?? []),
+      ];
+      const frame = lastFrame(await runTree(events));
+      assert.ok(frame.includes('lab2 — no result'), frame);
+      assert.ok(frame.includes('persist — not run'), frame);
+      assert.match(frame, /✖ rollback: no result/);
+      assert.ok(frame.includes('lab3 — not run'), frame);
+      assert.equal(frame.trimEnd().split('\n').at(-1), '5 hosts: 1 changed, 3 skipped, 1 failed (exit 1)');
+    },
+  );
 
-  it('puts hosts at the top level for a single batch, a late rollback under its host, unknown hosts in the notes', limit, async () => {
-    const events: RunEvent[] = [
-      { type: 'message', level: 'info', text: 'before run-start: ignored by the tree' },
-      { type: 'run-start', runId: 'r', hosts: ['a'], steps: stepSpecs, batches: [['a']] },
-      { type: 'host-start', host: 'a', batch: 0 },
-      { type: 'host-end', result: hostResult('a', 0, 'changed', { steps: [step(0, 'changed'), step(1, 'changed')] }) },
-      { type: 'rollback-start', host: 'a', reason: 'gate failed' },
-      { type: 'rollback-end', host: 'a', ok: true, mismatches: [] },
-      { type: 'host-end', result: hostResult('a', 0, 'rolled-back', { steps: [step(0, 'rolled-back'), step(1, 'rolled-back')], error: 'gate failed' }) },
-      { type: 'host-end', result: hostResult('stranger', 0, 'unreachable', { error: 'who?' }) },
-      { type: 'run-end', exitCode: 1, summary: { unchanged: 0, changed: 0, failed: 0, 'rolled-back': 1, 'rollback-failed': 0, unreachable: 1, skipped: 0 } },
-    ];
-    const frame = lastFrame(await runTree(events));
-    assert.doesNotMatch(frame, /batch 1/);
-    assert.doesNotMatch(frame, /a — changed/, 'a rolled-back host does not stay ✔ changed');
-    assert.match(frame, /^✖ a — rolled back: gate failed\n {2}✔ raise_max: nf_conntrack_max 65536 → 262144 \(rolled back\)\n {2}✔ persist: .* \(rolled back\)\n {2}✔ rolled back, verified exact$/m);
-    assert.ok(frame.includes('stranger: unreachable: who?'), 'an unknown host goes to the notes');
-    assert.doesNotMatch(frame, /^a: /m, 'the rollback is in the tree, not repeated in the notes');
-    assert.equal(frame.trimEnd().split('\n').at(-1), '2 hosts: 1 unreachable, 1 rolled-back (exit 1)');
-  });
+  it(
+    'puts hosts at the top level for a single batch, a late rollback under its host, unknown hosts in the notes',
+    limit,
+    async () => {
+      const events: RunEvent[] = [
+        { type: 'message', level: 'info', text: 'before run-start: ignored by the tree' },
+        { type: 'run-start', runId: 'r', hosts: ['a'], steps: stepSpecs, batches: [['a']] },
+        { type: 'host-start', host: 'a', batch: 0 },
+        {
+          type: 'host-end',
+          result: hostResult('a', 0, 'changed', { steps: [step(0, 'changed'), step(1, 'changed')] }),
+        },
+        { type: 'rollback-start', host: 'a', reason: 'gate failed' },
+        { type: 'rollback-end', host: 'a', ok: true, mismatches: [] },
+        {
+          type: 'host-end',
+          result: hostResult('a', 0, 'rolled-back', {
+            steps: [step(0, 'rolled-back'), step(1, 'rolled-back')],
+            error: 'gate failed',
+          }),
+        },
+        { type: 'host-end', result: hostResult('stranger', 0, 'unreachable', { error: 'who?' }) },
+        {
+          type: 'run-end',
+          exitCode: 1,
+          summary: {
+            unchanged: 0,
+            changed: 0,
+            failed: 0,
+            'rolled-back': 1,
+            'rollback-failed': 0,
+            unreachable: 1,
+            skipped: 0,
+          },
+        },
+      ];
+      const frame = lastFrame(await runTree(events));
+      assert.doesNotMatch(frame, /batch 1/);
+      assert.doesNotMatch(frame, /a — changed/, 'a rolled-back host does not stay ✔ changed');
+      assert.match(
+        frame,
+        /^✖ a — rolled back: gate failed\n {2}✔ raise_max: nf_conntrack_max 65536 → 262144 \(rolled back\)\n {2}✔ persist: .* \(rolled back\)\n {2}✔ rolled back, verified exact$/m,
+      );
+      assert.ok(frame.includes('stranger: unreachable: who?'), 'an unknown host goes to the notes');
+      assert.doesNotMatch(frame, /^a: /m, 'the rollback is in the tree, not repeated in the notes');
+      assert.equal(frame.trimEnd().split('\n').at(-1), '2 hosts: 1 unreachable, 1 rolled-back (exit 1)');
+    },
+  );
 
   it('colors only when asked', limit, async () => {
     assert.doesNotMatch(await runTree(fleetRun(), false), ansiColor);

@@ -26,10 +26,17 @@ describe('tree screen (in-place frames)', () => {
 
   it('cuts every line to the width, so one line is one terminal row', () => {
     const { screen, writes } = screenOn(20);
-    screen.draw(['✖ web1 — unreachable: connect timed out after 10000 ms', 'short', '✔ 日本語のホスト名が長い場合のテストです']);
+    screen.draw([
+      '✖ web1 — unreachable: connect timed out after 10000 ms',
+      'short',
+      '✔ 日本語のホスト名が長い場合のテストです',
+    ]);
     const rows = (writes[0] ?? '').replace('\x1b[?25l', '').trimEnd().split('\n');
     assert.deepEqual(rows.slice(0, 2), ['✖ web1 — unreachab…', 'short']);
-    assert.ok(rows.every((row) => row.length <= 19), rows.join('\n'));
+    assert.ok(
+      rows.every((row) => row.length <= 19),
+      rows.join('\n'),
+    );
     assert.ok((rows[2] ?? '').endsWith('…'), 'wide characters are counted as two columns');
   });
 

@@ -34,7 +34,10 @@ describe('frame scheduler (fake clock)', () => {
     clock.advance(100);
     assert.ok(draws.length >= 29 && draws.length <= 31, `${draws.length} frames`);
     const gaps = draws.slice(1).map((at, i) => at - (draws[i] as number));
-    assert.ok(gaps.every((gap) => gap >= 100), `gaps ${gaps.join(',')}`);
+    assert.ok(
+      gaps.every((gap) => gap >= 100),
+      `gaps ${gaps.join(',')}`,
+    );
   });
 
   it('a request after a quiet spell is drawn at once, the next one waits out the interval', () => {

@@ -10,4 +10,5 @@ const cases: Array<[string, number, string]> = [
   ['\x1b[31mhello world\x1b[39m tail', 8, '\x1b[31mhello w\x1b[39m…\x1b[0m'],
   ['\x1b[2mab\x1b[22m', 2, '\x1b[2mab\x1b[22m'],
 ];
-for (const [line, width, want] of cases) test(`fit(${JSON.stringify(line)}, ${width})`, () => assert.equal(fit(line, width), want));
+for (const [line, width, want] of cases)
+  test(`fit(${JSON.stringify(line)}, ${width})`, () => assert.equal(fit(line, width), want));

@@ -14,15 +14,29 @@ function row(host: string, usagePercent: number | null, drop: number | null = 0,
     count: usagePercent === null ? null : usagePercent * 10,
     max: 1000,
     usagePercent,
-    perSecond: { drop, early_drop: drop === null ? null : 0, insert_failed: drop === null ? null : 0, chaintoolong: null },
+    perSecond: {
+      drop,
+      early_drop: drop === null ? null : 0,
+      insert_failed: drop === null ? null : 0,
+      chaintoolong: null,
+    },
   };
 }
 
 describe('layoutRows: worst first, the rest summarised', () => {
-  const rows = [row('calm', 10), row('full', 95), row('dropping', 40, 12.5), row('gone', null, null, false), row('half', 50)];
+  const rows = [
+    row('calm', 10),
+    row('full', 95),
+    row('dropping', 40, 12.5),
+    row('gone', null, null, false),
+    row('half', 50),
+  ];
 
   it('order: not answering, then losses per second, then usage, then name', () => {
-    assert.deepEqual(layoutRows(rows, 10).shown.map((r) => r.host), ['gone', 'dropping', 'full', 'half', 'calm']);
+    assert.deepEqual(
+      layoutRows(rows, 10).shown.map((r) => r.host),
+      ['gone', 'dropping', 'full', 'half', 'calm'],
+    );
     assert.equal(layoutRows(rows, 10).hidden, null);
   });
 
@@ -42,14 +56,28 @@ describe('layoutRows: worst first, the rest summarised', () => {
 });
 
 describe('renderWatchFrame', () => {
-  const options = { width: 200, color: false, nowMs: 10_000, intervalMs: 2000, total: 3, answering: 2, usageWarnPercent: 80 };
+  const options = {
+    width: 200,
+    color: false,
+    nowMs: 10_000,
+    intervalMs: 2000,
+    total: 3,
+    answering: 2,
+    usageWarnPercent: 80,
+  };
 
   it('one header, one line per shown host with bar, percent, count/max and rates, then the summary', () => {
-    const lines = renderWatchFrame(layoutRows([row('web1', 95, 3), row('web2', null, null, false), row('web3', 1), row('web4', 0.5)], 3), options);
+    const lines = renderWatchFrame(
+      layoutRows([row('web1', 95, 3), row('web2', null, null, false), row('web3', 1), row('web4', 0.5)], 3),
+      options,
+    );
     assert.equal(lines.length, 4);
     assert.match(lines[0] ?? '', /2\/3 answering/);
     assert.match(lines[1] ?? '', /^web2 .*NOT ANSWERING \(last answer 6s ago\): no answer within 2000 ms$/);
-    assert.equal(lines[2], `web1  ${usageBar(95)}  95.0%  950/1000         drop 3.00/s  early_drop 0/s  insert_failed 0/s`);
+    assert.equal(
+      lines[2],
+      `web1  ${usageBar(95)}  95.0%  950/1000         drop 3.00/s  early_drop 0/s  insert_failed 0/s`,
+    );
     assert.match(lines[3] ?? '', /^… 2 more hosts \(0 not answering, 0 dropping, fullest 1\.0%\)/);
   });
 

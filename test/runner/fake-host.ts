@@ -17,9 +17,15 @@ export function gatherStdout(tcpEstablishedSeconds = 432000): string {
     '@@value kernel 6.1.0-18-cloud-amd64',
     '@@value uid 0',
     '@@value cpus 4',
-    '@@begin meminfo', '|MemTotal:        4014352 kB', '@@end',
+    '@@begin meminfo',
+    '|MemTotal:        4014352 kB',
+    '@@end',
     '@@section modules',
-    '@@begin lsmod', '|Module                  Size  Used by', '|nf_conntrack          188416  0', '@@rc 0', '@@end',
+    '@@begin lsmod',
+    '|Module                  Size  Used by',
+    '|nf_conntrack          188416  0',
+    '@@rc 0',
+    '@@end',
     '@@section conntrack',
     '@@value conntrack_listed 1',
     '@@value conntrack_sys_module 1',
@@ -33,19 +39,26 @@ export function gatherStdout(tcpEstablishedSeconds = 432000): string {
     '|/proc/sys/net/netfilter/nf_conntrack_count\ter\t17',
     '|/sys/module/nf_conntrack/parameters/hashsize\terw\t16384',
     '@@end',
-    '@@begin values', `|/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established:${tcpEstablishedSeconds}`, '@@end',
+    '@@begin values',
+    `|/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established:${tcpEstablishedSeconds}`,
+    '@@end',
     '@@section stats',
-    '@@begin stats', '|entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart', '|00000011  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000', '@@end',
+    '@@begin stats',
+    '|entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart',
+    '|00000011  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000',
+    '@@end',
     '@@section slabinfo',
     '@@section rules',
-    '@@begin rules iptables-save', '@@rc 0', '@@end',
+    '@@begin rules iptables-save',
+    '@@rc 0',
+    '@@end',
     '@@section kube-proxy',
     '@@value kube_proxy 0',
     '@@section files',
     '@@section boot-config',
     '@@section peak',
     '@@done',
-].join('\n');
+  ].join('\n');
 }
 
 export type ScriptKind = 'gather' | 'apply' | 'probe' | 'journal' | 'other';
@@ -136,4 +149,3 @@ export const replies = {
   // the undo is judged by the read-back gather, not by its own output
   undone: records(['applied 0', 'read 0 knob value 432000', 'end ok']),
 };
-

@@ -41,7 +41,11 @@ function fakeFleet(behaviours: Record<string, Behaviour>): FakeFleet {
         // the verdict is a record with the script's own token (src/remote/records.ts)
         const token = /^cf_tok=(\S+)$/m.exec(script)?.[1] ?? 'none';
         if (behaviour === 'lost-while-locking') throw new ConnectError('lost', `${t.name}: connection lost`);
-        if (behaviour === 'busy') return { firstLine: `@@cf ${token} busy other-run since 2026-01-01T00:00:00.000Z`, release: async () => undefined };
+        if (behaviour === 'busy')
+          return {
+            firstLine: `@@cf ${token} busy other-run since 2026-01-01T00:00:00.000Z`,
+            release: async () => undefined,
+          };
         held.add(t.name);
         return { firstLine: `@@cf ${token} locked`, release: async () => void held.delete(t.name) };
       },
@@ -56,11 +60,23 @@ test('claimHosts locks every reachable free host up front, reports the others at
   const behaviours: Record<string, Behaviour> = { h2: 'busy', h3: 'refused', h5: 'lost-while-locking' };
   const names = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7', 'h8'];
   const fleet = fakeFleet(behaviours);
-  const pool = createConnectionPool(fleet.connect, { connectTimeoutMs: 1000, keepaliveIntervalMs: 0, keepaliveCountMax: 3, acceptNewHostKeys: false });
+  const pool = createConnectionPool(fleet.connect, {
+    connectTimeoutMs: 1000,
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    acceptNewHostKeys: false,
+  });
   const events: RunEvent[] = [];
   const batchOf = new Map(names.map((n, i) => [n, i < 2 ? 0 : 1] as const));
   const locks = await claimHosts({
-    targets: names.map(target), batchOf, forks: 3, pool, runId: 'r1', startedAt: new Date(0), emit: (e) => events.push(e), isInterrupted: () => false,
+    targets: names.map(target),
+    batchOf,
+    forks: 3,
+    pool,
+    runId: 'r1',
+    startedAt: new Date(0),
+    emit: (e) => events.push(e),
+    isInterrupted: () => false,
   });
 
   assert.equal(fleet.peakConnecting(), 3, 'no more than --forks hosts are claimed at once');
@@ -88,7 +104,12 @@ test('claimHosts locks every reachable free host up front, reports the others at
 
 test('claimHosts after an interrupt claims nothing more: the rest are skipped before they started', async () => {
   const fleet = fakeFleet({});
-  const pool = createConnectionPool(fleet.connect, { connectTimeoutMs: 1000, keepaliveIntervalMs: 0, keepaliveCountMax: 3, acceptNewHostKeys: false });
+  const pool = createConnectionPool(fleet.connect, {
+    connectTimeoutMs: 1000,
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    acceptNewHostKeys: false,
+  });
   const locks = await claimHosts({
     targets: ['a', 'b', 'c'].map(target),
     batchOf: new Map(),
@@ -101,9 +122,12 @@ test('claimHosts after an interrupt claims nothing more: the rest are skipped be
     isInterrupted: () => fleet.held().length > 0,
   });
   assert.deepEqual(fleet.held(), ['a']);
-  assert.deepEqual([...locks.unclaimed.values()].map((r) => [r.host, r.outcome, r.error]), [
-    ['b', 'skipped', 'interrupted before it started'],
-    ['c', 'skipped', 'interrupted before it started'],
-  ]);
+  assert.deepEqual(
+    [...locks.unclaimed.values()].map((r) => [r.host, r.outcome, r.error]),
+    [
+      ['b', 'skipped', 'interrupted before it started'],
+      ['c', 'skipped', 'interrupted before it started'],
+    ],
+  );
   await locks.releaseAll();
 });

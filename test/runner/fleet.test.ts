@@ -25,7 +25,11 @@ interface Fleet {
   hosts: Map<string, FakeHost>;
 }
 
-async function runFake(behaviours: Record<string, Behaviour>, playbook: Partial<Playbook> = {}, interruptAfterHosts?: number): Promise<Fleet> {
+async function runFake(
+  behaviours: Record<string, Behaviour>,
+  playbook: Partial<Playbook> = {},
+  interruptAfterHosts?: number,
+): Promise<Fleet> {
   const names = Object.keys(behaviours);
   const hosts = new Map<string, FakeHost>();
   const connect = async (t: HostTarget): Promise<Connection> => {
@@ -35,7 +39,12 @@ async function runFake(behaviours: Record<string, Behaviour>, playbook: Partial<
     hosts.set(t.name, host);
     return host.connection;
   };
-  const pool = createConnectionPool(connect, { connectTimeoutMs: 1000, keepaliveIntervalMs: 0, keepaliveCountMax: 3, acceptNewHostKeys: false });
+  const pool = createConnectionPool(connect, {
+    connectTimeoutMs: 1000,
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    acceptNewHostKeys: false,
+  });
   const events: RunEvent[] = [];
   const ended = () => events.filter((e) => e.type === 'host-end').length;
   const result = await runFleet({
@@ -57,7 +66,13 @@ const summary = (results: HostResult[]) => results.map((r) => `${r.host} ${r.out
 
 describe('runFleet', () => {
   it('each host ends as data: unreachable, locked, gather failed, rolled back after a failed apply, changed', async () => {
-    const { result, events } = await runFake({ h1: 'refused-connect', h2: 'busy', h3: 'gather-fails', h4: 'apply-fails', h5: 'ok' });
+    const { result, events } = await runFake({
+      h1: 'refused-connect',
+      h2: 'busy',
+      h3: 'gather-fails',
+      h4: 'apply-fails',
+      h5: 'ok',
+    });
     assert.deepEqual(summary(result.results).sort(), [
       'h1 unreachable unreachable',
       'h2 skipped lock',

@@ -20,7 +20,8 @@ function localHolder(runDir: string): Connection {
         let out = '';
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
-          if (out.includes('\n')) resolve({ firstLine: out.slice(0, out.indexOf('\n')), release: () => (child.stdin.end(), closed) });
+          if (out.includes('\n'))
+            resolve({ firstLine: out.slice(0, out.indexOf('\n')), release: () => (child.stdin.end(), closed) });
         });
         void closed.then(() => reject(new Error(`ended before a line: ${out}`)));
         child.stdin.write(`${script.replaceAll('/run/conntrack-fleet', join(runDir, 'conntrack-fleet'))}\n`);
@@ -49,6 +50,9 @@ test('no usable /run: the run goes on without a lock, and says why', async () =>
   assert.equal(lock.kind, 'unsupported');
   // the errno as the shell said it (dash: "Directory nonexistent"), named, with its cause; no `sh: N:`
   const reason = lock.kind === 'unsupported' ? lock.reason : '';
-  assert.match(reason, /^\/run\/conntrack-fleet\.lock: cannot create \/\S+\/conntrack-fleet\.lock: .* — (No such file or directory; )?likely cause: the file or its directory does not exist$/);
+  assert.match(
+    reason,
+    /^\/run\/conntrack-fleet\.lock: cannot create \/\S+\/conntrack-fleet\.lock: .* — (No such file or directory; )?likely cause: the file or its directory does not exist$/,
+  );
   assert.doesNotMatch(reason, /\bsh: \d+:/);
 });

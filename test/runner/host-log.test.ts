@@ -5,7 +5,15 @@ import { withHostLog } from '../../src/runner/host-log.js';
 import type { Connect, Connection, ExecResult, HostTarget } from '../../src/transport/connection.js';
 import { defaultConnectOptions } from '../../src/transport/connection.js';
 
-const target: HostTarget = { name: 'lab1', address: '127.0.0.1', port: 22, user: 'root', become: false, becomeUser: 'root', vars: {} };
+const target: HostTarget = {
+  name: 'lab1',
+  address: '127.0.0.1',
+  port: 22,
+  user: 'root',
+  become: false,
+  becomeUser: 'root',
+  vars: {},
+};
 const exec: ExecResult = { stdout: 'out\n', stderr: 'err\n', exitCode: 3, signal: null };
 
 function fakeConnect(fail?: Error): { connect: Connect; scripts: string[] } {
@@ -28,7 +36,10 @@ describe('withHostLog', () => {
   it('emits sent and done around connect, runScript and hold, passing results through', async () => {
     const events: RunEvent[] = [];
     const { connect, scripts } = fakeConnect();
-    const connection = await withHostLog(connect, { emit: (e) => events.push(e), level: 3 })(target, defaultConnectOptions);
+    const connection = await withHostLog(connect, { emit: (e) => events.push(e), level: 3 })(
+      target,
+      defaultConnectOptions,
+    );
     assert.deepEqual(await connection.runScript('echo hi'), exec);
     assert.equal((await connection.hold('lock')).firstLine, 'locked');
     assert.deepEqual(scripts, ['echo hi', 'lock']);
@@ -48,7 +59,10 @@ describe('withHostLog', () => {
   for (const [level, keys] of levels) {
     it(`keeps only what -v×${level} prints`, async () => {
       const events: RunEvent[] = [];
-      const connection = await withHostLog(fakeConnect().connect, { emit: (e) => events.push(e), level })(target, defaultConnectOptions);
+      const connection = await withHostLog(fakeConnect().connect, { emit: (e) => events.push(e), level })(
+        target,
+        defaultConnectOptions,
+      );
       await connection.runScript('echo hi');
       const [sent, result] = logs(events).slice(2);
       assert.deepEqual(Object.keys(result ?? {}).sort(), keys);
@@ -59,12 +73,20 @@ describe('withHostLog', () => {
   it('reports a failed connect and rethrows the same error', async () => {
     const events: RunEvent[] = [];
     const error = new Error('connect ECONNREFUSED');
-    await assert.rejects(withHostLog(fakeConnect(error).connect, { emit: (e) => events.push(e), level: 1 })(target, defaultConnectOptions), (e) => e === error);
+    await assert.rejects(
+      withHostLog(fakeConnect(error).connect, { emit: (e) => events.push(e), level: 1 })(target, defaultConnectOptions),
+      (e) => e === error,
+    );
     assert.equal(logs(events)[1]?.error, 'connect ECONNREFUSED');
   });
 
   it('never lets a throwing listener change the run', async () => {
-    const connection = await withHostLog(fakeConnect().connect, { emit: () => { throw new Error('display broke'); }, level: 3 })(target, defaultConnectOptions);
+    const connection = await withHostLog(fakeConnect().connect, {
+      emit: () => {
+        throw new Error('display broke');
+      },
+      level: 3,
+    })(target, defaultConnectOptions);
     assert.deepEqual(await connection.runScript('true'), exec);
   });
 });

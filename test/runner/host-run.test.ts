@@ -6,7 +6,15 @@ import type { RunEvent } from '../../src/runner/events.js';
 import { acquireHostLock } from '../../src/runner/host-lock.js';
 import { type HostRunRecord, runHost } from '../../src/runner/host-run.js';
 import type { Connection } from '../../src/transport/connection.js';
-import { fakeHost, type FakeHostScript, gatherStdout, replies, type ScriptKind, target, timeoutsPlaybook } from './fake-host.js';
+import {
+  fakeHost,
+  type FakeHostScript,
+  gatherStdout,
+  replies,
+  type ScriptKind,
+  target,
+  timeoutsPlaybook,
+} from './fake-host.js';
 
 interface Case {
   name: string;
@@ -25,44 +33,74 @@ const cases: Case[] = [
     name: 'connect failure: unreachable with the ConnectError kind, nothing sent',
     host: {},
     connectError: new ConnectError('host-key-changed', 'h1: host key changed'),
-    outcome: 'unreachable', errorKind: 'host-key-changed', error: /host key changed/, sent: [],
+    outcome: 'unreachable',
+    errorKind: 'host-key-changed',
+    error: /host key changed/,
+    sent: [],
   },
   {
     name: 'lock busy: skipped, kind lock, nothing read',
     host: { lockLine: 'busy R0 since 2026-01-01T00:00:00Z' },
-    outcome: 'skipped', errorKind: 'lock', error: /^locked by run R0 since/, sent: [],
+    outcome: 'skipped',
+    errorKind: 'lock',
+    error: /^locked by run R0 since/,
+    sent: [],
   },
   {
     name: 'gather failure: failed, kind gather, nothing changed',
     host: { replies: { gather: [{ exitCode: 1, stderr: 'sh: 1: boom' }] } },
-    outcome: 'failed', errorKind: 'gather', error: /fact gathering failed \(exit 1\)/, sent: ['gather'],
+    outcome: 'failed',
+    errorKind: 'gather',
+    error: /fact gathering failed \(exit 1\)/,
+    sent: ['gather'],
   },
   {
     name: 'sudo refused during the gather: unreachable, kind become',
-    host: { replies: { gather: [new ConnectError('become', 'h1: become (sudo -u root) failed: a password is required')] } },
-    outcome: 'unreachable', errorKind: 'become', error: /become/, sent: ['gather'],
+    host: {
+      replies: { gather: [new ConnectError('become', 'h1: become (sudo -u root) failed: a password is required')] },
+    },
+    outcome: 'unreachable',
+    errorKind: 'become',
+    error: /become/,
+    sent: ['gather'],
   },
   {
     name: 'apply succeeds: changed, journal marked done',
     host: { replies: { gather: [replies.gathered], apply: [replies.applied] } },
-    outcome: 'changed', errorKind: undefined, error: null, sent: ['gather', 'apply', 'journal'],
+    outcome: 'changed',
+    errorKind: undefined,
+    error: null,
+    sent: ['gather', 'apply', 'journal'],
   },
   {
     name: 'apply failure: rolled back and verified by a second gather, kind apply',
     host: { replies: { gather: [replies.gathered], apply: [replies.refused, replies.undone] } },
-    outcome: 'rolled-back', errorKind: 'apply', error: /^set_timeouts: .*Permission denied/, sent: ['gather', 'apply', 'probe', 'apply', 'gather', 'journal'],
+    outcome: 'rolled-back',
+    errorKind: 'apply',
+    error: /^set_timeouts: .*Permission denied/,
+    sent: ['gather', 'apply', 'probe', 'apply', 'gather', 'journal'],
   },
   {
     name: 'apply failure and the read-back still differs: rollback-failed, kind rollback, fix-by-hand hint',
-    host: { replies: { gather: [replies.gathered, { stdout: gatherStdout(86400) }], apply: [replies.refused, replies.undone] } },
-    outcome: 'rollback-failed', errorKind: 'rollback', error: /ROLLBACK FAILED: nf_conntrack_tcp_timeout_established is 86400, was 432000\. Fix by hand: echo 432000 >/,
+    host: {
+      replies: {
+        gather: [replies.gathered, { stdout: gatherStdout(86400) }],
+        apply: [replies.refused, replies.undone],
+      },
+    },
+    outcome: 'rollback-failed',
+    errorKind: 'rollback',
+    error: /ROLLBACK FAILED: nf_conntrack_tcp_timeout_established is 86400, was 432000\. Fix by hand: echo 432000 >/,
     sent: ['gather', 'apply', 'probe', 'apply', 'gather', 'journal'],
   },
   {
     name: 'interrupt after the gather: skipped before any change, kind interrupted',
     host: { replies: { gather: [replies.gathered] } },
     interruptAfter: 1,
-    outcome: 'skipped', errorKind: 'interrupted', error: /^interrupted before any change$/, sent: ['gather'],
+    outcome: 'skipped',
+    errorKind: 'interrupted',
+    error: /^interrupted before any change$/,
+    sent: ['gather'],
   },
 ];
 

@@ -7,8 +7,16 @@ import { writeFileFunctions } from '../../src/changes/write-file-sh.js';
 import { test } from 'node:test';
 import { newRecordToken, parseRecords, recordHeader } from '../../src/remote/records.js';
 import {
-  applyLockFile, applyLockScript, changePrelude, type JournalEntry, journalListScript, journalPath, journalWriteScript,
-  parseJournalList, stepTicketFile, type StepTicket,
+  applyLockFile,
+  applyLockScript,
+  changePrelude,
+  type JournalEntry,
+  journalListScript,
+  journalPath,
+  journalWriteScript,
+  parseJournalList,
+  stepTicketFile,
+  type StepTicket,
 } from '../../src/runner/journal.js';
 
 const entry = (runId: string, startedAt: string): JournalEntry => ({
@@ -19,7 +27,15 @@ const entry = (runId: string, startedAt: string): JournalEntry => ({
   started_at: startedAt,
   updated_at: startedAt,
   state: 'applying',
-  changes: [{ kind: 'knob', key: 'net.netfilter.nf_conntrack_max', path: '/proc/sys/net/netfilter/nf_conntrack_max', before: '65536', after: "26'2144" }],
+  changes: [
+    {
+      kind: 'knob',
+      key: 'net.netfilter.nf_conntrack_max',
+      path: '/proc/sys/net/netfilter/nf_conntrack_max',
+      before: '65536',
+      after: "26'2144",
+    },
+  ],
   applied_count: 1,
 });
 
@@ -38,14 +54,20 @@ test('the journal script writes the entry atomically with mode 0600 and the list
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), entry('run-1', '2026-11-26T10:00:00.000Z'));
   const listed = parseJournalList(execFileSync('sh', ['-c', rebase(journalListScript())]).toString());
-  assert.deepEqual(listed.map((e) => e.run_id), ['run-1', 'run-2']);
+  assert.deepEqual(
+    listed.map((e) => e.run_id),
+    ['run-1', 'run-2'],
+  );
   assert.equal(listed[0]?.changes[0]?.kind, 'knob');
 });
 
 test('a journal cut short by a crash is skipped, not fatal', () => {
   const good = Buffer.from(JSON.stringify(entry('ok', '2026-01-01T00:00:00Z'))).toString('base64');
   const out = `@@begin journal /x/bad.json\n|eyJ2ZXJz\n@@end\n@@begin journal /x/ok.json\n|${good}\n@@end\n@@begin journal /x/cut.json\n|${good}\n`;
-  assert.deepEqual(parseJournalList(out).map((e) => e.run_id), ['ok']);
+  assert.deepEqual(
+    parseJournalList(out).map((e) => e.run_id),
+    ['ok'],
+  );
 });
 
 test('each host keeps the newest 20 journals: writing one more prunes the oldest', () => {
@@ -58,16 +80,27 @@ test('each host keeps the newest 20 journals: writing one more prunes the oldest
     writeFileSync(file, '{}');
     utimesSync(file, 1_700_000_000 + i * 60, 1_700_000_000 + i * 60);
   }
-  execFileSync('sh', ['-c', journalWriteScript(entry('current', '2026-11-26T12:00:00.000Z')).replaceAll('/var/lib/conntrack-fleet/journal', dir)]);
+  execFileSync('sh', [
+    '-c',
+    journalWriteScript(entry('current', '2026-11-26T12:00:00.000Z')).replaceAll(
+      '/var/lib/conntrack-fleet/journal',
+      dir,
+    ),
+  ]);
   const left = readdirSync(dir).sort();
   assert.equal(left.length, 20);
   assert.ok(left.includes('current.json'));
-  assert.deepEqual(['old-01.json', 'old-02.json'].filter((f) => left.includes(f)), []);
+  assert.deepEqual(
+    ['old-01.json', 'old-02.json'].filter((f) => left.includes(f)),
+    [],
+  );
 });
 
 test('a change script waits for the one still running on the host (the apply lock)', async () => {
   const root = mkdtempSync(join(tmpdir(), 'cf-apply-lock-'));
-  const script = applyLockScript().replaceAll(applyLockFile, join(root, 'apply.lock')).replaceAll(stepTicketFile, join(root, 'step'));
+  const script = applyLockScript()
+    .replaceAll(applyLockFile, join(root, 'apply.lock'))
+    .replaceAll(stepTicketFile, join(root, 'step'));
   const first = spawn('sh', ['-c', `${script}\necho held; sleep 1`], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => first.stdout.once('data', () => resolve()));
   const startedAt = Date.now();
@@ -76,7 +109,9 @@ test('a change script waits for the one still running on the host (the apply loc
   assert.ok(waitedMs >= 700, `the second script ran after ${waitedMs} ms, while the first still held the lock`);
   await new Promise((resolve) => first.once('close', resolve));
   // with no lock file possible (no /run), the script goes on without one
-  const noRun = applyLockScript().replaceAll(applyLockFile, join(root, 'missing-dir', 'apply.lock')).replaceAll(stepTicketFile, join(root, 'missing-dir', 'step'));
+  const noRun = applyLockScript()
+    .replaceAll(applyLockFile, join(root, 'missing-dir', 'apply.lock'))
+    .replaceAll(stepTicketFile, join(root, 'missing-dir', 'step'));
   assert.equal(execFileSync('sh', ['-c', `${noRun}\necho ran`]).toString(), 'ran\n');
 });
 
@@ -89,7 +124,12 @@ function runPrelude(root: string, ticket: StepTicket, entry: JournalEntry | null
     .replaceAll(stepTicketFile, join(root, 'step'))
     .replaceAll('/var/lib/conntrack-fleet/journal', join(root, 'journal'));
   const result = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
-  return { status: result.status, wroteOn: result.stdout.includes('wrote-on'), records: parseRecords(result.stdout, token), stderr: result.stderr };
+  return {
+    status: result.status,
+    wroteOn: result.stdout.includes('wrote-on'),
+    records: parseRecords(result.stdout, token),
+    stderr: result.stderr,
+  };
 }
 
 test('the step ticket: a change script runs only right after the step before it; after a rollback none of the run does', () => {

@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  allOutcomes, changedOutcomes, type CommandName, countOutcomes, exitCodeOf, failedOutcomes, type HostOutcome, neverChangedOutcomes,
-  type OutcomeSummary, readOutcome, retryableOutcomes,
+  allOutcomes,
+  changedOutcomes,
+  type CommandName,
+  countOutcomes,
+  exitCodeOf,
+  failedOutcomes,
+  type HostOutcome,
+  neverChangedOutcomes,
+  type OutcomeSummary,
+  readOutcome,
+  retryableOutcomes,
 } from '../../src/runner/outcome.js';
 
 type Flags = Omit<OutcomeSummary, 'counts'>;
@@ -35,7 +44,11 @@ test('exitCodeOf: 4 beats 130 beats 3 beats 1 beats 0, per command', () => {
     ['runs', ['unreachable', 'unchanged'], {}, 1],
   ];
   for (const [command, outcomes, flags, code] of table) {
-    assert.equal(exitCodeOf({ counts: countOutcomes(outcomes), ...flags }, command), code, `${command} ${outcomes.join(',')} ${JSON.stringify(flags)}`);
+    assert.equal(
+      exitCodeOf({ counts: countOutcomes(outcomes), ...flags }, command),
+      code,
+      `${command} ${outcomes.join(',')} ${JSON.stringify(flags)}`,
+    );
   }
 });
 
@@ -49,15 +62,31 @@ test('outcome sets: failed and never-changed are disjoint; retryable is everythi
     ['unreachable', { failed: false, neverChanged: true, changed: false, retryable: true }],
     ['skipped', { failed: false, neverChanged: true, changed: false, retryable: true }],
   ];
-  assert.deepEqual(table.map(([o]) => o), [...allOutcomes]);
+  assert.deepEqual(
+    table.map(([o]) => o),
+    [...allOutcomes],
+  );
   for (const [outcome, want] of table) {
-    const got = { failed: failedOutcomes.has(outcome), neverChanged: neverChangedOutcomes.has(outcome), changed: changedOutcomes.has(outcome), retryable: retryableOutcomes.has(outcome) };
+    const got = {
+      failed: failedOutcomes.has(outcome),
+      neverChanged: neverChangedOutcomes.has(outcome),
+      changed: changedOutcomes.has(outcome),
+      retryable: retryableOutcomes.has(outcome),
+    };
     assert.deepEqual(got, want, outcome);
   }
 });
 
 test('countOutcomes counts every outcome, zeros included, in a fixed order', () => {
-  assert.deepEqual(countOutcomes(['changed', 'skipped', 'changed']), { unchanged: 0, changed: 2, failed: 0, 'rolled-back': 0, 'rollback-failed': 0, unreachable: 0, skipped: 1 });
+  assert.deepEqual(countOutcomes(['changed', 'skipped', 'changed']), {
+    unchanged: 0,
+    changed: 2,
+    failed: 0,
+    'rolled-back': 0,
+    'rollback-failed': 0,
+    unreachable: 0,
+    skipped: 1,
+  });
 });
 
 test('readOutcome: check and runs map a read to unreachable / failed / unchanged', () => {

@@ -20,20 +20,55 @@ const change: Change = {
 };
 
 function entry(runId: string, startedAt: string, state: JournalEntry['state'] = 'done'): JournalEntry {
-  return { version: 1, run_id: runId, playbook: 'p.yaml', host: 'h', started_at: startedAt, updated_at: startedAt, state, changes: [change], applied_count: 1 };
+  return {
+    version: 1,
+    run_id: runId,
+    playbook: 'p.yaml',
+    host: 'h',
+    started_at: startedAt,
+    updated_at: startedAt,
+    state,
+    changes: [change],
+    applied_count: 1,
+  };
 }
 
 const r1 = entry('R1', '2026-11-29T10:00:00Z');
 const restores: FakeHostScript = { replies: { apply: [replies.undone], gather: [replies.gathered] } };
 
 const hostCases: [string, Omit<HostJournals, 'target'>, FakeHostScript, string][] = [
-  ['journals not read', { entries: [], error: 'h: connect ECONNREFUSED', errorKind: 'unreachable' }, {}, 'unreachable unreachable'],
+  [
+    'journals not read',
+    { entries: [], error: 'h: connect ECONNREFUSED', errorKind: 'unreachable' },
+    {},
+    'unreachable unreachable',
+  ],
   ['no journal of the run', { entries: [entry('R0', '2026-11-29T09:00:00Z')], error: null }, {}, 'skipped no-journal'],
-  ['already rolled back', { entries: [entry('R1', '2026-11-29T10:00:00Z', 'rolled-back')], error: null }, {}, 'unchanged -'],
-  ['a newer run changed the same knob', { entries: [r1, entry('R2', '2026-11-29T11:00:00Z')], error: null }, {}, 'failed refused'],
-  ['locked by a run in progress', { entries: [r1], error: null }, { lockLine: 'busy R9 since 2026-11-29T12:00:00Z' }, 'skipped lock'],
+  [
+    'already rolled back',
+    { entries: [entry('R1', '2026-11-29T10:00:00Z', 'rolled-back')], error: null },
+    {},
+    'unchanged -',
+  ],
+  [
+    'a newer run changed the same knob',
+    { entries: [r1, entry('R2', '2026-11-29T11:00:00Z')], error: null },
+    {},
+    'failed refused',
+  ],
+  [
+    'locked by a run in progress',
+    { entries: [r1], error: null },
+    { lockLine: 'busy R9 since 2026-11-29T12:00:00Z' },
+    'skipped lock',
+  ],
   ['restored and verified', { entries: [r1], error: null }, restores, 'rolled-back -'],
-  ['restored but the read-back differs', { entries: [r1], error: null }, { replies: { apply: [replies.undone], gather: [{ stdout: gatherStdout(86400) }] } }, 'rollback-failed rollback'],
+  [
+    'restored but the read-back differs',
+    { entries: [r1], error: null },
+    { replies: { apply: [replies.undone], gather: [{ stdout: gatherStdout(86400) }] } },
+    'rollback-failed rollback',
+  ],
 ];
 
 async function rollBack(cases: typeof hostCases, isInterrupted = () => false) {
@@ -44,10 +79,24 @@ async function rollBack(cases: typeof hostCases, isInterrupted = () => false) {
     hosts.set(t.name, host);
     return host.connection;
   };
-  const pool = createConnectionPool(connect, { connectTimeoutMs: 1000, keepaliveIntervalMs: 0, keepaliveCountMax: 3, acceptNewHostKeys: false });
+  const pool = createConnectionPool(connect, {
+    connectTimeoutMs: 1000,
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    acceptNewHostKeys: false,
+  });
   const events: RunEvent[] = [];
   const journals = cases.map(([name, j]) => ({ target: target(name), ...j }));
-  const options = { pool, runId: 'R1', lockId: 'rollback-X', startedAt: new Date(0), forks: 2, emit: (e: RunEvent) => events.push(e), isInterrupted, includeNewer: false };
+  const options = {
+    pool,
+    runId: 'R1',
+    lockId: 'rollback-X',
+    startedAt: new Date(0),
+    forks: 2,
+    emit: (e: RunEvent) => events.push(e),
+    isInterrupted,
+    includeNewer: false,
+  };
   const results = await rollBackHosts(options, journals);
   await pool.closeAll();
   return { results, events, hosts };
@@ -56,12 +105,28 @@ async function rollBack(cases: typeof hostCases, isInterrupted = () => false) {
 describe('rollBackHosts', () => {
   it('each host ends as data with its kind; only hosts that need it are contacted', async () => {
     const { results, events, hosts } = await rollBack(hostCases);
-    assert.deepEqual(results.map((r) => `${r.outcome} ${r.errorKind ?? '-'}`), hostCases.map((c) => c[3]));
-    assert.match(results.at(-1)?.error ?? '', /^ROLLBACK FAILED: nf_conntrack_tcp_timeout_established is 86400, was 432000\. Fix by hand: /);
-    assert.deepEqual([...hosts.keys()].sort(), ['locked by a run in progress', 'restored and verified', 'restored but the read-back differs']);
+    assert.deepEqual(
+      results.map((r) => `${r.outcome} ${r.errorKind ?? '-'}`),
+      hostCases.map((c) => c[3]),
+    );
+    assert.match(
+      results.at(-1)?.error ?? '',
+      /^ROLLBACK FAILED: nf_conntrack_tcp_timeout_established is 86400, was 432000\. Fix by hand: /,
+    );
+    assert.deepEqual([...hosts.keys()].sort(), [
+      'locked by a run in progress',
+      'restored and verified',
+      'restored but the read-back differs',
+    ]);
     for (const [name] of hostCases) {
-      const mine = events.filter((e) => (e.type === 'host-start' && e.host === name) || (e.type === 'host-end' && e.result.host === name));
-      assert.deepEqual(mine.map((e) => e.type), ['host-start', 'host-end'], name);
+      const mine = events.filter(
+        (e) => (e.type === 'host-start' && e.host === name) || (e.type === 'host-end' && e.result.host === name),
+      );
+      assert.deepEqual(
+        mine.map((e) => e.type),
+        ['host-start', 'host-end'],
+        name,
+      );
     }
     // rollback-failed beats the rest: exit 4
     assert.equal(rollbackExitCode(results, false), 4);
@@ -78,7 +143,10 @@ describe('rollBackHosts', () => {
   it('after an interrupt no host is started: skipped, kind interrupted, nothing sent', async () => {
     const restored = hostCases[5] as (typeof hostCases)[number];
     const { results, hosts } = await rollBack([restored], () => true);
-    assert.deepEqual(results.map((r) => [r.outcome, r.errorKind, r.error]), [['skipped', 'interrupted', 'interrupted before it started']]);
+    assert.deepEqual(
+      results.map((r) => [r.outcome, r.errorKind, r.error]),
+      [['skipped', 'interrupted', 'interrupted before it started']],
+    );
     assert.equal(hosts.size, 0);
     assert.equal(rollbackExitCode(results, true), 130);
   });

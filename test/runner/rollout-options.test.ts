@@ -11,7 +11,8 @@ const playbook = { ...playbookOf([spec.raiseMax()]), serial: [1, '10%', '100%'] 
 test('--serial parses counts and percentages; anything else is bad input', () => {
   assert.deepEqual(parseSerial('1,10%, 100%'), [1, '10%', '100%']);
   assert.deepEqual(parseSerial('5'), [5]);
-  for (const bad of ['0', '0%', '101%', '1.5', 'x', '', '1,,2', '-1']) assert.throws(() => parseSerial(bad), InputError, bad);
+  for (const bad of ['0', '0%', '101%', '1.5', 'x', '', '1,,2', '-1'])
+    assert.throws(() => parseSerial(bad), InputError, bad);
 });
 
 test('CLI flags override the playbook rollout: --serial, --canary N = [N, 100%], --max-fail-percentage', () => {
@@ -24,7 +25,11 @@ test('CLI flags override the playbook rollout: --serial, --canary N = [N, 100%],
   ];
   for (const [values, serial, maxFail] of table) {
     const result = withOverrides({ ...playbook, serial: [...playbook.serial] }, values);
-    assert.deepEqual([result.serial, result.max_fail_percentage, result.max_unreachable_percent], [serial, maxFail, undefined], JSON.stringify(values));
+    assert.deepEqual(
+      [result.serial, result.max_fail_percentage, result.max_unreachable_percent],
+      [serial, maxFail, undefined],
+      JSON.stringify(values),
+    );
   }
   const unreachable: [number | undefined, string | undefined, number | undefined][] = [
     [undefined, undefined, undefined],
@@ -33,14 +38,31 @@ test('CLI flags override the playbook rollout: --serial, --canary N = [N, 100%],
     [40, '0', 0],
   ];
   for (const [fromPlaybook, flag, expected] of unreachable) {
-    const base = { ...playbook, serial: [...playbook.serial], ...(fromPlaybook !== undefined && { max_unreachable_percent: fromPlaybook }) };
+    const base = {
+      ...playbook,
+      serial: [...playbook.serial],
+      ...(fromPlaybook !== undefined && { max_unreachable_percent: fromPlaybook }),
+    };
     const result = withOverrides(base, flag === undefined ? {} : { maxUnreachablePercent: flag });
     assert.equal(result.max_unreachable_percent, expected, `playbook ${fromPlaybook} flag ${flag}`);
   }
   const bad: Parameters<typeof withOverrides>[1][] = [
-    { serial: '1', canary: '1' }, { canary: '0' }, { canary: 'x' }, { maxFailPercentage: '101' }, { maxFailPercentage: '' }, { maxFailPercentage: 'half' }, { maxUnreachablePercent: '-1' }, { maxUnreachablePercent: '' }, { maxUnreachablePercent: 'all' },
+    { serial: '1', canary: '1' },
+    { canary: '0' },
+    { canary: 'x' },
+    { maxFailPercentage: '101' },
+    { maxFailPercentage: '' },
+    { maxFailPercentage: 'half' },
+    { maxUnreachablePercent: '-1' },
+    { maxUnreachablePercent: '' },
+    { maxUnreachablePercent: 'all' },
   ];
-  for (const values of bad) assert.throws(() => withOverrides({ ...playbook, serial: [...playbook.serial] }, values), InputError, JSON.stringify(values));
+  for (const values of bad)
+    assert.throws(
+      () => withOverrides({ ...playbook, serial: [...playbook.serial] }, values),
+      InputError,
+      JSON.stringify(values),
+    );
 });
 
 function fakeTarget(name: string): HostTarget {
@@ -51,9 +73,15 @@ function fakeTarget(name: string): HostTarget {
 function fakeConnect(pending: (() => void)[]) {
   return async (target: HostTarget): Promise<Connection> => ({
     target,
-    runScript: () => new Promise<ExecResult>((resolve) => pending.push(() => resolve({ stdout: '', stderr: '', exitCode: 0, signal: null }))),
+    runScript: () =>
+      new Promise<ExecResult>((resolve) =>
+        pending.push(() => resolve({ stdout: '', stderr: '', exitCode: 0, signal: null })),
+      ),
     // the lock's verdict is a record carrying the script's token (src/remote/records.ts)
-    hold: async (script: string) => ({ firstLine: `@@cf ${/^cf_tok=(\S+)$/m.exec(script)?.[1] ?? ''} locked`, release: async () => undefined }),
+    hold: async (script: string) => ({
+      firstLine: `@@cf ${/^cf_tok=(\S+)$/m.exec(script)?.[1] ?? ''} locked`,
+      release: async () => undefined,
+    }),
     close: async () => undefined,
     onLost: () => undefined,
   });
@@ -61,7 +89,12 @@ function fakeConnect(pending: (() => void)[]) {
 
 test('the pool knows which hosts run a script; drain stops new scripts and waits for those in flight', async () => {
   const pending: (() => void)[] = [];
-  const pool = createConnectionPool(fakeConnect(pending), { connectTimeoutMs: 1000, keepaliveIntervalMs: 0, keepaliveCountMax: 3, acceptNewHostKeys: false });
+  const pool = createConnectionPool(fakeConnect(pending), {
+    connectTimeoutMs: 1000,
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    acceptNewHostKeys: false,
+  });
   const [a, b] = await Promise.all([pool.get(fakeTarget('a')), pool.get(fakeTarget('b'))]);
   const scripts = [a?.runScript('x'), b?.runScript('y')];
   assert.deepEqual(pool.busyHosts(), ['a', 'b']);

@@ -15,9 +15,13 @@ import { loadPlaybook, parsePlaybook } from '../../src/playbook/index.js';
 
 const repoDir = fileURLToPath(new URL('../..', import.meta.url));
 const at = (...parts: string[]) => path.join(repoDir, ...parts);
-const playbooks = readdirSync(at('playbooks')).filter((f) => /\.ya?ml$/.test(f)).map((f) => at('playbooks', f));
+const playbooks = readdirSync(at('playbooks'))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => at('playbooks', f));
 /** inventories/lab.yaml and lab.known_hosts are written by `npm run lab -- up`, not shipped. */
-const inventories = readdirSync(at('inventories')).filter((f) => f.startsWith('example')).map((f) => at('inventories', f));
+const inventories = readdirSync(at('inventories'))
+  .filter((f) => f.startsWith('example'))
+  .map((f) => at('inventories', f));
 
 describe('shipped examples', () => {
   it('the expected files are there', () => {
@@ -32,12 +36,18 @@ describe('shipped examples', () => {
       const host = (name: string) => loaded.hosts.find((h) => h.name === name);
       const web1 = host('web1.example.com');
       assert.equal(loaded.hosts.length, 9);
-      assert.equal(web1?.vars['role'], 'web-frontend', 'group_vars beat the inventory\'s group vars');
+      assert.equal(web1?.vars['role'], 'web-frontend', "group_vars beat the inventory's group vars");
       assert.equal(web1?.vars['http_port'], 443);
       const targets = loaded.hosts.map((h) => toHostTarget(h, { user: 'nobody' }));
-      assert.ok(targets.every((t) => t.user === 'deploy' && t.become && t.becomeUser === 'root'), 'become as root everywhere');
+      assert.ok(
+        targets.every((t) => t.user === 'deploy' && t.become && t.becomeUser === 'root'),
+        'become as root everywhere',
+      );
       assert.ok(targets.every((t) => t.knownHostsFile?.endsWith('/.ssh/known_hosts.fleet')));
-      assert.match(String(host('db1.example.com')?.vars['ansible_ssh_common_args']), /^-J deploy@jump\.example\.com:22 /);
+      assert.match(
+        String(host('db1.example.com')?.vars['ansible_ssh_common_args']),
+        /^-J deploy@jump\.example\.com:22 /,
+      );
       assert.equal(host('db2.example.com')?.vars['ansible_port'], 2222);
     });
   }
@@ -49,22 +59,34 @@ describe('shipped examples', () => {
         const steps = loadPlaybook(playbook).steps;
         assert.match(lines[0] ?? '', / valid, \d+ steps?$/);
         assert.equal(lines.filter((l) => l.startsWith('step ')).length, steps.length);
-        assert.ok(lines.some((l) => /^batch 1\/\d+ \(\d+ hosts?\): \S/.test(l)), lines.join('\n'));
+        assert.ok(
+          lines.some((l) => /^batch 1\/\d+ \(\d+ hosts?\): \S/.test(l)),
+          lines.join('\n'),
+        );
       });
     }
   }
 
   it('playbooks/check.yaml has gates only: no step changes a host', () => {
-    assert.deepEqual(loadPlaybook(at('playbooks', 'check.yaml')).steps.map((s) => s.kind), ['check_count']);
+    assert.deepEqual(
+      loadPlaybook(at('playbooks', 'check.yaml')).steps.map((s) => s.kind),
+      ['check_count'],
+    );
   });
 
-  const docs = ['README.md', ...readdirSync(at('docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f))];
+  const docs = [
+    'README.md',
+    ...readdirSync(at('docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => path.join('docs', f)),
+  ];
   for (const doc of docs) {
     const blocks = [...readFileSync(at(doc), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
     // a block whose steps are elided (`steps: [...]`) documents only the rollout keys
     const playbookBlocks = blocks.filter((b) => /^steps:/m.test(b) && !/^steps: \[\.\.\.\]/m.test(b));
     blocks.forEach((block, i) => {
-      it(`${doc}: yaml block ${i + 1} is valid YAML`, () => assert.doesNotThrow(() => parseYamlSource(`${doc}#block${i + 1}`, block)));
+      it(`${doc}: yaml block ${i + 1} is valid YAML`, () =>
+        assert.doesNotThrow(() => parseYamlSource(`${doc}#block${i + 1}`, block)));
     });
     for (const [i, block] of playbookBlocks.entries()) {
       it(`${doc}: playbook example ${i + 1} parses`, () => {

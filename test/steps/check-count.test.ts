@@ -15,14 +15,21 @@ describe('check_count', () => {
     it(`${c.name}: records the count and never changes anything`, () => {
       const facts = modular61Nft();
       facts.count = c.count;
-      const { plan } = planCheckCount(spec.checkCount({ warn_above_percent: c.warn, fail_above_percent: c.fail }), contextOf(facts));
+      const { plan } = planCheckCount(
+        spec.checkCount({ warn_above_percent: c.warn, fail_above_percent: c.fail }),
+        contextOf(facts),
+      );
       assert.deepEqual(plan.changes, []);
       assert.equal(plan.before.count, c.count);
       assert.equal(plan.before.max, 65536);
       assert.equal(plan.before.usagePercent, Math.round((c.count / 65536) * 1000) / 10);
-      assert.equal(plan.warnings.some((w) => w.includes('warn_above_percent')), c.warning);
+      assert.equal(
+        plan.warnings.some((w) => w.includes('warn_above_percent')),
+        c.warning,
+      );
       assert.equal(plan.refusal !== undefined, c.refusal);
-      if (c.refusal) assert.match(plan.refusal!, /97\.7% full \(count 64000 \/ max 65536\), above fail_above_percent 95/);
+      if (c.refusal)
+        assert.match(plan.refusal!, /97\.7% full \(count 64000 \/ max 65536\), above fail_above_percent 95/);
     });
   }
 

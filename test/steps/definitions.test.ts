@@ -43,7 +43,14 @@ function applyPlan(facts: HostFacts, changes: Change[]): HostFacts {
 describe('stepDefinitions', () => {
   it('has one definition per kind, keyed by its own kind', () => {
     for (const [kind, definition] of Object.entries(stepDefinitions)) assert.equal(definition.kind, kind);
-    assert.deepEqual(Object.keys(stepDefinitions).sort(), ['check_count', 'persist', 'raise_max', 'set_hashsize', 'set_timeouts', 'unload_nat']);
+    assert.deepEqual(Object.keys(stepDefinitions).sort(), [
+      'check_count',
+      'persist',
+      'raise_max',
+      'set_hashsize',
+      'set_timeouts',
+      'unload_nat',
+    ]);
   });
 });
 
@@ -60,11 +67,17 @@ describe('planHost', () => {
     facts.cpus = 16; // auto max 524288
     facts.files = { '/etc/sysctl.conf': null, [modprobeConfPath]: null, [modulesLoadPath]: null };
     const plan = planHost(facts, tuning);
-    assert.deepEqual(plan.steps.map((s) => s.label), ['check_count', 'raise_max', 'set_hashsize', 'set_timeouts', 'persist']);
+    assert.deepEqual(
+      plan.steps.map((s) => s.label),
+      ['check_count', 'raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
+    );
     assert.deepEqual(plan.steps[1]?.lines, ['nf_conntrack_max 65536 → 524288']);
     assert.deepEqual(plan.steps[2]?.lines, ['nf_conntrack.hashsize 65536 → 131072']);
     const persisted = plan.steps[4]!.changes;
-    assert.match(fileAfter(persisted, '/etc/sysctl.conf')!, /nf_conntrack_max = 524288\nnet.netfilter.nf_conntrack_tcp_timeout_established = 86400\n/);
+    assert.match(
+      fileAfter(persisted, '/etc/sysctl.conf')!,
+      /nf_conntrack_max = 524288\nnet.netfilter.nf_conntrack_tcp_timeout_established = 86400\n/,
+    );
     assert.match(fileAfter(persisted, modprobeConfPath)!, /hashsize=131072/);
   });
 
@@ -74,8 +87,18 @@ describe('planHost', () => {
       facts.files = { '/etc/sysctl.conf': null, [modprobeConfPath]: null, [modulesLoadPath]: null };
       const first = planHost(facts, tuning);
       assert.ok(first.steps.some((s) => s.changes.length > 0));
-      const second = planHost(applyPlan(facts, first.steps.flatMap((s) => s.changes)), tuning);
-      assert.deepEqual(second.steps.map((s) => s.changes), [[], [], [], [], []], make.name);
+      const second = planHost(
+        applyPlan(
+          facts,
+          first.steps.flatMap((s) => s.changes),
+        ),
+        tuning,
+      );
+      assert.deepEqual(
+        second.steps.map((s) => s.changes),
+        [[], [], [], [], []],
+        make.name,
+      );
     }
   });
 

@@ -16,12 +16,29 @@ function assertHolderOrder(modules: LoadedModule[], order: string[]): void {
 
 describe('analyzeUnload', () => {
   const graphs = [
-    { name: 'iptables-nft 6.1', facts: modular61Nft, want: ['nft_chain_nat', 'xt_MASQUERADE', 'nf_nat', 'nf_conntrack', 'nf_defrag_ipv6', 'nf_defrag_ipv4'] },
-    { name: 'legacy iptables 6.1', facts: modular61Legacy, want: ['iptable_nat', 'xt_MASQUERADE', 'nf_nat', 'nf_conntrack', 'nf_defrag_ipv6', 'nf_defrag_ipv4'] },
+    {
+      name: 'iptables-nft 6.1',
+      facts: modular61Nft,
+      want: ['nft_chain_nat', 'xt_MASQUERADE', 'nf_nat', 'nf_conntrack', 'nf_defrag_ipv6', 'nf_defrag_ipv4'],
+    },
+    {
+      name: 'legacy iptables 6.1',
+      facts: modular61Legacy,
+      want: ['iptable_nat', 'xt_MASQUERADE', 'nf_nat', 'nf_conntrack', 'nf_defrag_ipv6', 'nf_defrag_ipv4'],
+    },
     {
       name: '4.14 with nf_conntrack_ipv4',
       facts: legacy4x,
-      want: ['ipt_MASQUERADE', 'nf_nat_masquerade_ipv4', 'iptable_nat', 'nf_conntrack_ipv4', 'nf_defrag_ipv4', 'nf_nat_ipv4', 'nf_nat', 'nf_conntrack'],
+      want: [
+        'ipt_MASQUERADE',
+        'nf_nat_masquerade_ipv4',
+        'iptable_nat',
+        'nf_conntrack_ipv4',
+        'nf_defrag_ipv4',
+        'nf_nat_ipv4',
+        'nf_nat',
+        'nf_conntrack',
+      ],
     },
   ];
   for (const g of graphs) {
@@ -31,7 +48,8 @@ describe('analyzeUnload', () => {
       assert.deepEqual(blockers, []);
       assert.deepEqual(order, g.want);
       assertHolderOrder(modules, order);
-      for (const kept of ['x_tables', 'ip_tables', 'nf_tables', 'nft_compat', 'libcrc32c', 'nfnetlink']) assert.ok(!order.includes(kept));
+      for (const kept of ['x_tables', 'ip_tables', 'nf_tables', 'nft_compat', 'libcrc32c', 'nfnetlink'])
+        assert.ok(!order.includes(kept));
     });
   }
 
@@ -47,7 +65,9 @@ describe('analyzeUnload', () => {
       m.name === 'nf_conntrack' ? { ...m, useCount: 3, usedBy: [...m.usedBy, 'nf_flow_table'] } : m,
     );
     modules.push(mod('nf_flow_table', 0));
-    assert.deepEqual(analyzeUnload(modules).blockers, ['nf_conntrack is held by nf_flow_table, outside the NAT/conntrack chain']);
+    assert.deepEqual(analyzeUnload(modules).blockers, [
+      'nf_conntrack is held by nf_flow_table, outside the NAT/conntrack chain',
+    ]);
   });
 
   it('blocks a module with more references than holders (a rule uses it)', () => {

@@ -15,8 +15,15 @@ const seed = '# tuned by hand\nnet.netfilter.nf_conntrack_max = 65536\n';
 
 /** A host whose /etc/sysctl.conf holds `text`, gathered both as the target and as a boot file. */
 function hostWith(facts: HostFacts, text: string): HostFacts {
-  facts.files = { [sysctlConf]: textFile(text), [defaultSysctlDropIn]: null, [modprobeConfPath]: null, [modulesLoadPath]: null };
-  facts.bootConfig!.files = facts.bootConfig!.files.map((f) => (f.path === sysctlConf ? bootFile(sysctlConf, { text }) : f));
+  facts.files = {
+    [sysctlConf]: textFile(text),
+    [defaultSysctlDropIn]: null,
+    [modprobeConfPath]: null,
+    [modulesLoadPath]: null,
+  };
+  facts.bootConfig!.files = facts.bootConfig!.files.map((f) =>
+    f.path === sysctlConf ? bootFile(sysctlConf, { text }) : f,
+  );
   return facts;
 }
 
@@ -52,7 +59,10 @@ describe('persist keeps every key it persisted on the host', () => {
     assert.match(text, /^net\.netfilter\.nf_conntrack_max = 262144$/m);
     assert.match(text, /^net\.netfilter\.nf_conntrack_tcp_timeout_established = 86400$/m);
     assert.match(text, /^net\.netfilter\.nf_conntrack_udp_timeout = 60$/m);
-    assert.ok(text.includes(`${disabledPrefix}net.netfilter.nf_conntrack_max = 65536\n`), 'the old hand-tuned line stays disabled');
+    assert.ok(
+      text.includes(`${disabledPrefix}net.netfilter.nf_conntrack_max = 65536\n`),
+      'the old hand-tuned line stays disabled',
+    );
     assert.deepEqual(plan.after['values'], {
       'net.netfilter.nf_conntrack_max': '262144',
       'net.netfilter.nf_conntrack_tcp_timeout_established': '86400',
@@ -73,7 +83,10 @@ describe('persist keeps every key it persisted on the host', () => {
 
   it('refuses remove: of a key the same playbook sets', () => {
     const host = hostWith(builtin618(), seed);
-    assert.match(planPersist(spec.persist({ remove: ['max'] }), contextOf(host, first)).plan.refusal ?? '', /remove: lists max/);
+    assert.match(
+      planPersist(spec.persist({ remove: ['max'] }), contextOf(host, first)).plan.refusal ?? '',
+      /remove: lists max/,
+    );
   });
 
   it('moving to sysctl_d carries the keys of the /etc/sysctl.conf block and drops that block (it is read later)', () => {
@@ -87,7 +100,10 @@ describe('persist keeps every key it persisted on the host', () => {
     assert.match(dropIn, /^net\.netfilter\.nf_conntrack_udp_timeout = 60$/m);
     const conf = textOf(two, sysctlConf);
     assert.ok(!conf.includes(blockBegin), conf);
-    assert.ok(conf.includes(`${disabledPrefix}net.netfilter.nf_conntrack_max = 65536`), 'still managed, so still disabled');
+    assert.ok(
+      conf.includes(`${disabledPrefix}net.netfilter.nf_conntrack_max = 65536`),
+      'still managed, so still disabled',
+    );
     const undone = applied(two, invertChanges(plan.changes));
     assert.equal(textOf(undone, sysctlConf), textOf(one, sysctlConf), 'rollback gives the block back byte for byte');
   });
@@ -100,8 +116,18 @@ describe('persist proves the sysctl block wins at boot', () => {
     assert.equal(plan.refusal, undefined);
     const conf = plan.changes.find((c) => c.kind === 'file' && c.path === sysctlConf);
     assert.ok(conf?.kind === 'file' && conf.after);
-    assert.equal(readBytesText(conf.after), `# tuned by hand\n${disabledPrefix}net.netfilter.nf_conntrack_max = 65536\nvm.swappiness = 10\n`);
-    assert.ok(plan.lines.some((l) => /^\/etc\/sysctl\.conf:2 \(read as \/etc\/sysctl\.d\/99-sysctl\.conf\) sets .* wins over 262144: commented out$/.test(l)), plan.lines.join('\n'));
+    assert.equal(
+      readBytesText(conf.after),
+      `# tuned by hand\n${disabledPrefix}net.netfilter.nf_conntrack_max = 65536\nvm.swappiness = 10\n`,
+    );
+    assert.ok(
+      plan.lines.some((l) =>
+        /^\/etc\/sysctl\.conf:2 \(read as \/etc\/sysctl\.d\/99-sysctl\.conf\) sets .* wins over 262144: commented out$/.test(
+          l,
+        ),
+      ),
+      plan.lines.join('\n'),
+    );
   });
 
   it('refuses /etc/sysctl.conf when nothing reads it at boot, before any change', () => {
@@ -128,15 +154,21 @@ describe('persist proves the modprobe.d hashsize wins at boot', () => {
     return host;
   };
 
-  it('comments out a later file\'s hashsize and keeps its other options (the field case)', () => {
+  it("comments out a later file's hashsize and keeps its other options (the field case)", () => {
     const host = withModprobe(theirs, `${line}\n`);
     const { plan } = planPersist(spec.persist(), contextOf(host, { ...first, targetHashsize: 65536 }));
     assert.equal(plan.refusal, undefined);
     const change = plan.changes.find((c) => c.kind === 'file' && c.path === theirs);
     assert.ok(change?.kind === 'file' && change.after);
-    assert.equal(readBytesText(change.after), `${disabledPrefix}${line}\noptions nf_conntrack expect_hashsize=262144\n`);
+    assert.equal(
+      readBytesText(change.after),
+      `${disabledPrefix}${line}\noptions nf_conntrack expect_hashsize=262144\n`,
+    );
     assert.ok(plan.lines.some((l) => l.startsWith(`${theirs}:1 sets nf_conntrack hashsize=262144`)));
-    const again = planPersist(spec.persist(), contextOf(applied(host, plan.changes), { ...first, targetHashsize: 65536 })).plan;
+    const again = planPersist(
+      spec.persist(),
+      contextOf(applied(host, plan.changes), { ...first, targetHashsize: 65536 }),
+    ).plan;
     assert.deepEqual(again.changes, [], 'idempotent');
   });
 
@@ -145,21 +177,30 @@ describe('persist proves the modprobe.d hashsize wins at boot', () => {
     host.files[modprobeConfPath] = textFile('options nf_conntrack hashsize=65536\n');
     host.bootConfig!.files.push(bootFile('/run/modprobe.d/zz.conf', { text: 'options nf-conntrack hashsize=4096\n' }));
     const { plan } = planPersist(spec.persist(), contextOf(host, second));
-    assert.match(plan.refusal ?? '', /^\/run\/modprobe\.d\/zz\.conf:1 sets nf_conntrack hashsize=4096 .* wins over 65536; it is not under \/etc/);
+    assert.match(
+      plan.refusal ?? '',
+      /^\/run\/modprobe\.d\/zz\.conf:1 sets nf_conntrack hashsize=4096 .* wins over 65536; it is not under \/etc/,
+    );
   });
 
-  it('refuses when this boot\'s kernel command line sets another hashsize (kmod applies it after modprobe.d)', () => {
+  it("refuses when this boot's kernel command line sets another hashsize (kmod applies it after modprobe.d)", () => {
     const host = withModprobe('/etc/modprobe.d/a-early.conf', '# none\n');
     host.bootConfig!.cmdlineHashsize = '16384';
     const { plan } = planPersist(spec.persist(), contextOf(host, { ...first, targetHashsize: 65536 }));
     assert.match(plan.refusal ?? '', /^the kernel command line sets nf_conntrack\.hashsize=16384, .* wins over 65536/);
     host.bootConfig!.cmdlineHashsize = '65536';
-    assert.equal(planPersist(spec.persist(), contextOf(host, { ...first, targetHashsize: 65536 })).plan.refusal, undefined);
+    assert.equal(
+      planPersist(spec.persist(), contextOf(host, { ...first, targetHashsize: 65536 })).plan.refusal,
+      undefined,
+    );
   });
 
   it('remove: [hashsize] deletes our file and gives the other file its line back', () => {
     const host = withModprobe(theirs, `${line}\n`);
-    const one = applied(host, planPersist(spec.persist(), contextOf(host, { ...first, targetHashsize: 65536 })).plan.changes);
+    const one = applied(
+      host,
+      planPersist(spec.persist(), contextOf(host, { ...first, targetHashsize: 65536 })).plan.changes,
+    );
     one.files[modprobeConfPath] = one.bootConfig!.files.find((f) => f.path === modprobeConfPath)?.state ?? null;
     const { plan } = planPersist(spec.persist({ remove: ['hashsize'] }), contextOf(one, {}));
     const two = applied(one, plan.changes);

@@ -23,7 +23,10 @@ describe('knobIdOfName (persist remove: items)', () => {
 
 describe('knobIdOf / aliasesOf', () => {
   it('every name of max is one knob', () => {
-    assert.deepEqual(['net.netfilter.nf_conntrack_max', 'net.nf_conntrack_max', 'net.ipv4.netfilter.ip_conntrack_max'].map(knobIdOf), ['max', 'max', 'max']);
+    assert.deepEqual(
+      ['net.netfilter.nf_conntrack_max', 'net.nf_conntrack_max', 'net.ipv4.netfilter.ip_conntrack_max'].map(knobIdOf),
+      ['max', 'max', 'max'],
+    );
     assert.deepEqual(aliasesOf([{ key: 'net.nf_conntrack_max', value: '1' }]), {
       'net.netfilter.nf_conntrack_max': 'net.nf_conntrack_max',
       'net.ipv4.netfilter.ip_conntrack_max': 'net.nf_conntrack_max',
@@ -50,7 +53,11 @@ describe('mergeEntries: the cumulative block', () => {
     },
     {
       name: 'remove takes a knob out; the first of two old blocks wins',
-      previous: [e('net.netfilter.nf_conntrack_udp_timeout', '30'), e('net.netfilter.nf_conntrack_max', '3'), e('net.netfilter.nf_conntrack_udp_timeout', '99')],
+      previous: [
+        e('net.netfilter.nf_conntrack_udp_timeout', '30'),
+        e('net.netfilter.nf_conntrack_max', '3'),
+        e('net.netfilter.nf_conntrack_udp_timeout', '99'),
+      ],
       current: [],
       removed: ['max'],
       want: [e('net.netfilter.nf_conntrack_udp_timeout', '30')],

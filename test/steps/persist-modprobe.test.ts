@@ -10,7 +10,10 @@ import { bootFile } from '../fixtures/steps/facts.js';
 describe('modprobe.d options lines for nf_conntrack', () => {
   const cases: [string, ReturnType<typeof parseConntrackOptions>][] = [
     ['options nf_conntrack hashsize=1', { others: [], hashsize: '1' }],
-    ['  options\tnf-conntrack expect_hashsize=2 hashsize=3 hashsize=4', { others: ['expect_hashsize=2'], hashsize: '4' }],
+    [
+      '  options\tnf-conntrack expect_hashsize=2 hashsize=3 hashsize=4',
+      { others: ['expect_hashsize=2'], hashsize: '4' },
+    ],
     ['options nf_conntrack expect_hashsize=2', { others: ['expect_hashsize=2'], hashsize: null }],
     ['options nf_conntrack_ipv4 hashsize=1', null],
     ['# options nf_conntrack hashsize=1', null],
@@ -25,7 +28,10 @@ describe('modprobe.d options lines for nf_conntrack', () => {
   it('comments a line out keeping its other options, and restores it exactly', () => {
     const text = 'blacklist x\noptions nf_conntrack expect_hashsize=262144 hashsize=262144\n';
     const neutral = rewriteModprobeText(text, new Set([2]));
-    assert.equal(neutral, 'blacklist x\n# conntrack-fleet disabled: options nf_conntrack expect_hashsize=262144 hashsize=262144\noptions nf_conntrack expect_hashsize=262144\n');
+    assert.equal(
+      neutral,
+      'blacklist x\n# conntrack-fleet disabled: options nf_conntrack expect_hashsize=262144 hashsize=262144\noptions nf_conntrack expect_hashsize=262144\n',
+    );
     assert.deepEqual(findHashsizeLines(neutral, 65536), []);
     assert.equal(rewriteModprobeText(neutral, new Set(), true), text);
   });
@@ -60,7 +66,10 @@ describe('the hashsize kmod passes at boot: the last hashsize= of the last file 
       name: 'two later files: the last file read is named, whatever its line number',
       files: [etc('nf_conntrack.conf', `#\n#\n${options(5)}`), etc('zz.conf', options(7))],
       disabled: ['/etc/modprobe.d/nf_conntrack.conf:3', '/etc/modprobe.d/zz.conf:1'],
-      notes: [/^\/etc\/modprobe\.d\/nf_conntrack\.conf:3 .*; \/etc\/modprobe\.d\/zz\.conf:1 sets it later/, /^\/etc\/modprobe\.d\/zz\.conf:1 .*, so it wins over 65536/],
+      notes: [
+        /^\/etc\/modprobe\.d\/nf_conntrack\.conf:3 .*; \/etc\/modprobe\.d\/zz\.conf:1 sets it later/,
+        /^\/etc\/modprobe\.d\/zz\.conf:1 .*, so it wins over 65536/,
+      ],
     },
     {
       name: 'a file before ours loses anyway',
@@ -70,17 +79,22 @@ describe('the hashsize kmod passes at boot: the last hashsize= of the last file 
     {
       name: 'a /run line that wins is refused as the winner',
       files: [etc('nf_conntrack.conf', options(5)), run('zz.conf', options(7))],
-      refusal: /^\/run\/modprobe\.d\/zz\.conf:1 sets nf_conntrack hashsize=7 .*, so it wins over 65536; it is not under \/etc/,
+      refusal:
+        /^\/run\/modprobe\.d\/zz\.conf:1 sets nf_conntrack hashsize=7 .*, so it wins over 65536; it is not under \/etc/,
     },
     {
       name: 'a /run line that a later /etc line overrides is refused: commenting out the /etc line would let it win',
       files: [run('nf_conntrack.conf', options(5)), etc('zz.conf', options(7))],
-      refusal: /^\/run\/modprobe\.d\/nf_conntrack\.conf:1 sets nf_conntrack hashsize=5 .*; \/etc\/modprobe\.d\/zz\.conf:1 sets it later, and without that line it would win over 65536; it is not under \/etc/,
+      refusal:
+        /^\/run\/modprobe\.d\/nf_conntrack\.conf:1 sets nf_conntrack hashsize=5 .*; \/etc\/modprobe\.d\/zz\.conf:1 sets it later, and without that line it would win over 65536; it is not under \/etc/,
     },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const fix = planModprobeBoot({ init: 'systemd', compatSysctls: false, cmdlineHashsize: null, files: c.files }, ours);
+      const fix = planModprobeBoot(
+        { init: 'systemd', compatSysctls: false, cmdlineHashsize: null, files: c.files },
+        ours,
+      );
       if (c.refusal) {
         assert.match(fix.refusal ?? '', c.refusal);
         assert.deepEqual(fix.changes, []);
@@ -89,7 +103,9 @@ describe('the hashsize kmod passes at boot: the last hashsize= of the last file 
       assert.equal(fix.refusal, undefined);
       const disabled = fix.changes.flatMap((change) => {
         if (change.kind !== 'file' || !change.after) return [];
-        return readBytesText(change.after).split('\n').flatMap((l, i) => (l.startsWith(disabledPrefix) ? [`${change.path}:${i + 1}`] : []));
+        return readBytesText(change.after)
+          .split('\n')
+          .flatMap((l, i) => (l.startsWith(disabledPrefix) ? [`${change.path}:${i + 1}`] : []));
       });
       assert.deepEqual(disabled, c.disabled);
       assert.equal(fix.notes.length, c.disabled?.length, fix.notes.join('\n'));

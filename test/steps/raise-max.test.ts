@@ -60,7 +60,12 @@ describe('raise_max plan', () => {
   });
 
   const refusals = [
-    { name: 'conntrack absent', facts: absentConntrack, options: {}, pattern: /^nf_conntrack is not loaded on this host: nothing to tune; load it or tune it where it is loaded$/ },
+    {
+      name: 'conntrack absent',
+      facts: absentConntrack,
+      options: {},
+      pattern: /^nf_conntrack is not loaded on this host: nothing to tune; load it or tune it where it is loaded$/,
+    },
     {
       // the module is listed but this namespace has no nf_conntrack_max: same message, not "no such sysctl"
       name: 'no nf_conntrack_max sysctl',

@@ -45,7 +45,10 @@ describe('set_hashsize plan', () => {
   });
 
   it('accepts the kernel’s rounding up to a multiple of 512', () => {
-    const { plan, context } = planSetHashsize(spec.setHashsize({ kind: 'absolute', value: 100000 }), contextOf(modular61Nft()));
+    const { plan, context } = planSetHashsize(
+      spec.setHashsize({ kind: 'absolute', value: 100000 }),
+      contextOf(modular61Nft()),
+    );
     const change = plan.changes[0]!;
     assert.ok(change.kind === 'knob');
     assert.deepEqual([change.after, change.accept], ['100000', ['100352']]);
@@ -61,7 +64,10 @@ describe('set_hashsize plan', () => {
     it(`no change when ${c.name}`, () => {
       const facts = modular61Nft();
       facts.buckets = c.buckets;
-      const { plan, context } = planSetHashsize(spec.setHashsize({ kind: 'absolute', value: c.value }), contextOf(facts));
+      const { plan, context } = planSetHashsize(
+        spec.setHashsize({ kind: 'absolute', value: c.value }),
+        contextOf(facts),
+      );
       assert.deepEqual(plan.changes, []);
       assert.equal(context.targetHashsize, c.buckets);
     });
@@ -154,8 +160,14 @@ describe('set_hashsize plan', () => {
   ];
   for (const c of chains) {
     it(`chain length: ${c.name}`, () => {
-      const { plan } = planSetHashsize(spec.setHashsize({ kind: 'absolute', value: c.value }), contextOf(builtin618(), { targetMax: c.max }));
-      assert.equal(plan.warnings.some((w) => w.includes('average chains of 16 entries')), c.warns);
+      const { plan } = planSetHashsize(
+        spec.setHashsize({ kind: 'absolute', value: c.value }),
+        contextOf(builtin618(), { targetMax: c.max }),
+      );
+      assert.equal(
+        plan.warnings.some((w) => w.includes('average chains of 16 entries')),
+        c.warns,
+      );
     });
   }
 });
@@ -165,7 +177,8 @@ describe('set_hashsize and raise_max in a container give the same explanation', 
     const facts = modular61Nft();
     facts.knobs.max.writable = false;
     facts.knobs.buckets.writable = false;
-    const hashsize = planSetHashsize(spec.setHashsize({ kind: 'absolute', value: 131072 }), contextOf(facts)).plan.refusal ?? '';
+    const hashsize =
+      planSetHashsize(spec.setHashsize({ kind: 'absolute', value: 131072 }), contextOf(facts)).plan.refusal ?? '';
     const max = planRaiseMax(spec.raiseMax({ value: 131072 }), contextOf(facts)).plan.refusal ?? '';
     const shared = ' can only be changed from the initial network namespace (not in a container)';
     assert.ok(hashsize.includes(shared), hashsize);

@@ -36,17 +36,23 @@ describe('parseAssignment', () => {
   for (const [line, key] of cases) {
     it(JSON.stringify(line), () => assert.equal(parseAssignment(line)?.key ?? null, key));
   }
-  it('keeps dots inside a slash-separated key as they are', () => assert.equal(normalizeSysctlKey('net/ipv4/ip_forward'), 'net.ipv4.ip_forward'));
+  it('keeps dots inside a slash-separated key as they are', () =>
+    assert.equal(normalizeSysctlKey('net/ipv4/ip_forward'), 'net.ipv4.ip_forward'));
 });
 
 describe('rewriteSysctlText', () => {
   const cases = [
     { name: 'empty file', before: '', after: block },
     { name: 'appends after a blank line', before: 'kernel.panic = 10\n', after: `kernel.panic = 10\n\n${block}` },
-    { name: 'adds the missing trailing newline only before the block', before: 'kernel.panic = 10', after: `kernel.panic = 10\n\n${block}` },
+    {
+      name: 'adds the missing trailing newline only before the block',
+      before: 'kernel.panic = 10',
+      after: `kernel.panic = 10\n\n${block}`,
+    },
     {
       name: 'comments out odd spellings and dead compat keys',
-      before: 'net.netfilter.nf_conntrack_max=1\n  net/netfilter/nf_conntrack_max = 1\nnet.ipv4.netfilter.ip_conntrack_max = 5\nnet.nf_conntrack_max=7\n',
+      before:
+        'net.netfilter.nf_conntrack_max=1\n  net/netfilter/nf_conntrack_max = 1\nnet.ipv4.netfilter.ip_conntrack_max = 5\nnet.nf_conntrack_max=7\n',
       after:
         `${disabledPrefix}net.netfilter.nf_conntrack_max=1\n${disabledPrefix}  net/netfilter/nf_conntrack_max = 1\n` +
         `${disabledPrefix}net.ipv4.netfilter.ip_conntrack_max = 5\n${disabledPrefix}net.nf_conntrack_max=7\n\n${block}`,
@@ -89,13 +95,37 @@ describe('rewriteSysctlText', () => {
 describe('rewriteForeignText (a sysctl file that is not the target)', () => {
   const managed = (key: string) => key.includes('nf_conntrack_max');
   const cases = [
-    { name: 'comments out the lines that would win', before: 'a = 1\nnet.netfilter.nf_conntrack_max = 5\n', lines: [2], after: `a = 1\n${disabledPrefix}net.netfilter.nf_conntrack_max = 5\n` },
-    { name: 'drops an old block whose keys moved to the target', before: `a = 1\n${blockBegin}\nnet.netfilter.nf_conntrack_max = 9\n${blockEnd}\n`, lines: [], after: 'a = 1\n' },
-    { name: 'keeps a disabled line of a managed key', before: `${disabledPrefix}net.netfilter.nf_conntrack_max = 5`, lines: [], after: `${disabledPrefix}net.netfilter.nf_conntrack_max = 5` },
-    { name: 'restores a disabled line of a key no longer managed', before: `${disabledPrefix}net.netfilter.nf_conntrack_udp_timeout = 5\n`, lines: [], after: 'net.netfilter.nf_conntrack_udp_timeout = 5\n' },
+    {
+      name: 'comments out the lines that would win',
+      before: 'a = 1\nnet.netfilter.nf_conntrack_max = 5\n',
+      lines: [2],
+      after: `a = 1\n${disabledPrefix}net.netfilter.nf_conntrack_max = 5\n`,
+    },
+    {
+      name: 'drops an old block whose keys moved to the target',
+      before: `a = 1\n${blockBegin}\nnet.netfilter.nf_conntrack_max = 9\n${blockEnd}\n`,
+      lines: [],
+      after: 'a = 1\n',
+    },
+    {
+      name: 'keeps a disabled line of a managed key',
+      before: `${disabledPrefix}net.netfilter.nf_conntrack_max = 5`,
+      lines: [],
+      after: `${disabledPrefix}net.netfilter.nf_conntrack_max = 5`,
+    },
+    {
+      name: 'restores a disabled line of a key no longer managed',
+      before: `${disabledPrefix}net.netfilter.nf_conntrack_udp_timeout = 5\n`,
+      lines: [],
+      after: 'net.netfilter.nf_conntrack_udp_timeout = 5\n',
+    },
   ];
   for (const c of cases) {
-    it(c.name, () => assert.deepEqual(rewriteForeignText({ text: c.before, disableLines: new Set(c.lines), isManaged: managed }), { text: c.after }));
+    it(c.name, () =>
+      assert.deepEqual(rewriteForeignText({ text: c.before, disableLines: new Set(c.lines), isManaged: managed }), {
+        text: c.after,
+      }),
+    );
   }
 
   it('reads the entries of every block', () => {

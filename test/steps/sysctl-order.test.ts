@@ -9,14 +9,30 @@ import { bootFile } from '../fixtures/steps/facts.js';
 
 const link99 = bootFile('/etc/sysctl.d/99-sysctl.conf', { link: '../sysctl.conf', realPath: '/etc/sysctl.conf' });
 const conf = (text = '# empty\n') => bootFile('/etc/sysctl.conf', { text });
-const config = (files: BootFile[], init: BootConfig['init'] = 'systemd', compatSysctls = false): BootConfig => ({ init, compatSysctls, cmdlineHashsize: null, files });
+const config = (files: BootFile[], init: BootConfig['init'] = 'systemd', compatSysctls = false): BootConfig => ({
+  init,
+  compatSysctls,
+  cmdlineHashsize: null,
+  files,
+});
 
 describe('sysctl read order at boot (sysctl.d(5), systemd-sysctl vs sysctl --system)', () => {
   const cases: { name: string; files: BootFile[]; init?: BootConfig['init']; planned?: string[]; order: string[] }[] = [
     {
       name: 'merged by file name across directories; /etc/sysctl.conf only through the Debian link under systemd',
-      files: [bootFile('/etc/sysctl.d/20-b.conf'), link99, bootFile('/run/sysctl.d/15-c.conf'), bootFile('/usr/lib/sysctl.d/10-a.conf'), conf()],
-      order: ['/usr/lib/sysctl.d/10-a.conf', '/run/sysctl.d/15-c.conf', '/etc/sysctl.d/20-b.conf', '/etc/sysctl.d/99-sysctl.conf'],
+      files: [
+        bootFile('/etc/sysctl.d/20-b.conf'),
+        link99,
+        bootFile('/run/sysctl.d/15-c.conf'),
+        bootFile('/usr/lib/sysctl.d/10-a.conf'),
+        conf(),
+      ],
+      order: [
+        '/usr/lib/sysctl.d/10-a.conf',
+        '/run/sysctl.d/15-c.conf',
+        '/etc/sysctl.d/20-b.conf',
+        '/etc/sysctl.d/99-sysctl.conf',
+      ],
     },
     {
       name: 'systemd without the link never reads /etc/sysctl.conf (Debian 13)',
@@ -42,25 +58,47 @@ describe('sysctl read order at boot (sysctl.d(5), systemd-sysctl vs sysctl --sys
     },
     {
       name: 'only *.conf; a dangling link is skipped; a planned file counts',
-      files: [bootFile('/etc/sysctl.d/README'), bootFile('/etc/sysctl.d/30-x.conf', { link: 'gone', realPath: '/etc/sysctl.d/gone', missing: true })],
+      files: [
+        bootFile('/etc/sysctl.d/README'),
+        bootFile('/etc/sysctl.d/30-x.conf', { link: 'gone', realPath: '/etc/sysctl.d/gone', missing: true }),
+      ],
       planned: ['/etc/sysctl.d/90-conntrack-fleet.conf'],
       order: ['/etc/sysctl.d/90-conntrack-fleet.conf'],
     },
     {
       name: 'a planned /etc/sysctl.conf makes its dangling link count',
-      files: [bootFile('/etc/sysctl.d/99-sysctl.conf', { link: '../sysctl.conf', realPath: '/etc/sysctl.conf', missing: true })],
+      files: [
+        bootFile('/etc/sysctl.d/99-sysctl.conf', {
+          link: '../sysctl.conf',
+          realPath: '/etc/sysctl.conf',
+          missing: true,
+        }),
+      ],
       planned: ['/etc/sysctl.conf'],
       order: ['/etc/sysctl.d/99-sysctl.conf'],
     },
   ];
   for (const c of cases) {
-    it(c.name, () => assert.deepEqual(sysctlReadOrder(config(c.files, c.init), c.planned ?? []).map((f) => f.path), c.order));
+    it(c.name, () =>
+      assert.deepEqual(
+        sysctlReadOrder(config(c.files, c.init), c.planned ?? []).map((f) => f.path),
+        c.order,
+      ),
+    );
   }
 
   it('modprobe.d merges the same way, in its own directories', () => {
-    const files = [bootFile('/etc/modprobe.d/nf_conntrack.conf'), bootFile('/lib/modprobe.d/aliases.conf'), bootFile('/etc/sysctl.d/a.conf')];
+    const files = [
+      bootFile('/etc/modprobe.d/nf_conntrack.conf'),
+      bootFile('/lib/modprobe.d/aliases.conf'),
+      bootFile('/etc/sysctl.d/a.conf'),
+    ];
     const order = modprobeReadOrder(config(files), ['/etc/modprobe.d/conntrack-fleet.conf']).map((f) => f.path);
-    assert.deepEqual(order, ['/lib/modprobe.d/aliases.conf', '/etc/modprobe.d/conntrack-fleet.conf', '/etc/modprobe.d/nf_conntrack.conf']);
+    assert.deepEqual(order, [
+      '/lib/modprobe.d/aliases.conf',
+      '/etc/modprobe.d/conntrack-fleet.conf',
+      '/etc/modprobe.d/nf_conntrack.conf',
+    ]);
   });
 
   it('finds a file by the bytes it reads, through links', () => {
@@ -71,11 +109,22 @@ describe('sysctl read order at boot (sysctl.d(5), systemd-sysctl vs sysctl --sys
 
 describe('a target that is not read at boot says why', () => {
   const cases: [string, BootFile[], string, RegExp][] = [
-    ['sysctl.conf without the link', [conf()], '/etc/sysctl.conf', /no \/etc\/sysctl\.d\/\*\.conf links to it.*sysctl_d: true/],
-    ['masked by the same name in /etc', [bootFile('/etc/sysctl.d/90-a.conf')], '/run/sysctl.d/90-a.conf', /\/etc\/sysctl\.d\/90-a\.conf has the same name/],
+    [
+      'sysctl.conf without the link',
+      [conf()],
+      '/etc/sysctl.conf',
+      /no \/etc\/sysctl\.d\/\*\.conf links to it.*sysctl_d: true/,
+    ],
+    [
+      'masked by the same name in /etc',
+      [bootFile('/etc/sysctl.d/90-a.conf')],
+      '/run/sysctl.d/90-a.conf',
+      /\/etc\/sysctl\.d\/90-a\.conf has the same name/,
+    ],
     ['outside sysctl.d', [], '/opt/x.conf', /neither a \*\.conf file in/],
   ];
-  for (const [name, files, target, message] of cases) it(name, () => assert.match(explainUnread(config(files), target), message));
+  for (const [name, files, target, message] of cases)
+    it(name, () => assert.match(explainUnread(config(files), target), message));
 });
 
 const max = 'net.netfilter.nf_conntrack_max';
@@ -103,7 +152,11 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
     {
       name: 'a later file in /etc/sysctl.d spelled with slashes and a - prefix',
       target: '/etc/sysctl.conf',
-      files: [link99, conf(), bootFile('/etc/sysctl.d/99-zz-k8s.conf', { text: '-net/netfilter/nf_conntrack_max=131072\n' })],
+      files: [
+        link99,
+        conf(),
+        bootFile('/etc/sysctl.d/99-zz-k8s.conf', { text: '-net/netfilter/nf_conntrack_max=131072\n' }),
+      ],
       disabled: ['/etc/sysctl.d/99-zz-k8s.conf:1'],
     },
     {
@@ -128,14 +181,18 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
     {
       name: 'the same value is left alone; an earlier file loses anyway',
       target: dropIn,
-      files: [bootFile('/etc/sysctl.d/10-a.conf', { text: `${max} = 1\n` }), bootFile('/etc/sysctl.d/95-k.conf', { text: `${max} = 262144\n` })],
+      files: [
+        bootFile('/etc/sysctl.d/10-a.conf', { text: `${max} = 1\n` }),
+        bootFile('/etc/sysctl.d/95-k.conf', { text: `${max} = 262144\n` }),
+      ],
       disabled: [],
     },
     {
       name: 'a package file in /usr/lib that wins is refused with file:line',
       target: dropIn,
       files: [bootFile('/usr/lib/sysctl.d/99-vendor.conf', { text: `\n${max} = 1\n` })],
-      refusal: /^\/usr\/lib\/sysctl\.d\/99-vendor\.conf:2 sets net\.netfilter\.nf_conntrack_max = 1 and is read after .* wins over 262144; it belongs to a package/,
+      refusal:
+        /^\/usr\/lib\/sysctl\.d\/99-vendor\.conf:2 sets net\.netfilter\.nf_conntrack_max = 1 and is read after .* wins over 262144; it belongs to a package/,
     },
     {
       name: 'a file in /run is refused (rebuilt at boot)',
@@ -146,7 +203,10 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
     {
       name: 'a file masked by /etc is not read, so it cannot win',
       target: dropIn,
-      files: [bootFile('/etc/sysctl.d/99-x.conf', { link: '/dev/null', realPath: '/dev/null' }), bootFile('/usr/lib/sysctl.d/99-x.conf', { text: `${max} = 1\n` })],
+      files: [
+        bootFile('/etc/sysctl.d/99-x.conf', { link: '/dev/null', realPath: '/dev/null' }),
+        bootFile('/usr/lib/sysctl.d/99-x.conf', { text: `${max} = 1\n` }),
+      ],
       disabled: [],
     },
     {
@@ -169,7 +229,11 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
       files: [
         bootFile('/etc/sysctl.d/99-sysctl.conf', { text: `${max} = 65536\n` }),
         bootFile('/etc/sysctl.d/99-zz.conf', { text: `${max} = 3\n` }),
-        bootFile('/etc/sysctl.conf', { link: 'sysctl.d/99-sysctl.conf', realPath: '/etc/sysctl.d/99-sysctl.conf', text: `${max} = 65536\n` }),
+        bootFile('/etc/sysctl.conf', {
+          link: 'sysctl.d/99-sysctl.conf',
+          realPath: '/etc/sysctl.d/99-sysctl.conf',
+          text: `${max} = 65536\n`,
+        }),
       ],
       disabled: ['/etc/sysctl.d/99-zz.conf:1'],
     },
@@ -198,27 +262,44 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
     {
       name: 'two later files: the last file read wins and is named, whatever the line numbers',
       target: dropIn,
-      files: [bootFile('/etc/sysctl.d/95-a.conf', { text: `\n\n${max} = 1\n` }), bootFile('/etc/sysctl.d/96-b.conf', { text: `${max} = 2\n` })],
+      files: [
+        bootFile('/etc/sysctl.d/95-a.conf', { text: `\n\n${max} = 1\n` }),
+        bootFile('/etc/sysctl.d/96-b.conf', { text: `${max} = 2\n` }),
+      ],
       disabled: ['/etc/sysctl.d/95-a.conf:3', '/etc/sysctl.d/96-b.conf:1'],
-      notes: [/^\/etc\/sysctl\.d\/95-a\.conf:3 sets .* = 1 .*; \/etc\/sysctl\.d\/96-b\.conf:1 sets it later/, /^\/etc\/sysctl\.d\/96-b\.conf:1 sets .* = 2 .*, so it wins over 262144/],
+      notes: [
+        /^\/etc\/sysctl\.d\/95-a\.conf:3 sets .* = 1 .*; \/etc\/sysctl\.d\/96-b\.conf:1 sets it later/,
+        /^\/etc\/sysctl\.d\/96-b\.conf:1 sets .* = 2 .*, so it wins over 262144/,
+      ],
     },
     {
       name: 'a later file with the wanted value makes an earlier one lose: nothing changes',
       target: dropIn,
-      files: [bootFile('/etc/sysctl.d/95-a.conf', { text: `${max} = 1\n` }), bootFile('/etc/sysctl.d/96-b.conf', { text: `${max} = 262144\n` })],
+      files: [
+        bootFile('/etc/sysctl.d/95-a.conf', { text: `${max} = 1\n` }),
+        bootFile('/etc/sysctl.d/96-b.conf', { text: `${max} = 262144\n` }),
+      ],
       disabled: [],
     },
     {
       name: 'a package line that wins over a user line read before it is refused as the winner',
       target: dropIn,
-      files: [bootFile('/etc/sysctl.d/95-a.conf', { text: `${max} = 1\n` }), bootFile('/usr/lib/sysctl.d/99-v.conf', { text: `${max} = 2\n` })],
-      refusal: /^\/usr\/lib\/sysctl\.d\/99-v\.conf:1 sets \S+ = 2 and is read after .*, so it wins over 262144; it belongs to a package/,
+      files: [
+        bootFile('/etc/sysctl.d/95-a.conf', { text: `${max} = 1\n` }),
+        bootFile('/usr/lib/sysctl.d/99-v.conf', { text: `${max} = 2\n` }),
+      ],
+      refusal:
+        /^\/usr\/lib\/sysctl\.d\/99-v\.conf:1 sets \S+ = 2 and is read after .*, so it wins over 262144; it belongs to a package/,
     },
     {
       name: 'a package line that a later user line overrides is refused: commenting out the user line would let it win',
       target: dropIn,
-      files: [bootFile('/usr/lib/sysctl.d/95-v.conf', { text: `${max} = 2\n` }), bootFile('/etc/sysctl.d/99-a.conf', { text: `${max} = 1\n` })],
-      refusal: /^\/usr\/lib\/sysctl\.d\/95-v\.conf:1 sets \S+ = 2 .*; \/etc\/sysctl\.d\/99-a\.conf:1 sets it later, and without that line it would win over 262144; it belongs to a package/,
+      files: [
+        bootFile('/usr/lib/sysctl.d/95-v.conf', { text: `${max} = 2\n` }),
+        bootFile('/etc/sysctl.d/99-a.conf', { text: `${max} = 1\n` }),
+      ],
+      refusal:
+        /^\/usr\/lib\/sysctl\.d\/95-v\.conf:1 sets \S+ = 2 .*; \/etc\/sysctl\.d\/99-a\.conf:1 sets it later, and without that line it would win over 262144; it belongs to a package/,
     },
     {
       name: 'sysctl --system: sysctl.conf read last wins over a drop-in named later than its link',
@@ -226,7 +307,10 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
       init: 'other',
       files: [link99, bootFile('/etc/sysctl.d/99-zz.conf', { text: `${max} = 7\n` }), conf(`${max} = 5\n`)],
       disabled: ['/etc/sysctl.d/99-zz.conf:1', '/etc/sysctl.conf:1'],
-      notes: [/^\/etc\/sysctl\.conf:1 sets \S+ = 5 .*, so it wins over 262144/, /^\/etc\/sysctl\.d\/99-zz\.conf:1 sets \S+ = 7 .*; \/etc\/sysctl\.conf:1 sets it later/],
+      notes: [
+        /^\/etc\/sysctl\.conf:1 sets \S+ = 5 .*, so it wins over 262144/,
+        /^\/etc\/sysctl\.d\/99-zz\.conf:1 sets \S+ = 7 .*; \/etc\/sysctl\.conf:1 sets it later/,
+      ],
     },
     {
       name: 'the target not read at boot is refused',
@@ -245,7 +329,9 @@ describe('which line wins at boot: neutralise, refuse or leave', () => {
       assert.equal(fix.refusal, undefined);
       const disabled = fix.changes.flatMap((change) => {
         if (change.kind !== 'file' || !change.after) return [];
-        return readBytesText(change.after).split('\n').flatMap((l, i) => (l.startsWith(disabledPrefix) ? [`${change.path}:${i + 1}`] : []));
+        return readBytesText(change.after)
+          .split('\n')
+          .flatMap((l, i) => (l.startsWith(disabledPrefix) ? [`${change.path}:${i + 1}`] : []));
       });
       assert.deepEqual(disabled, c.disabled);
       assert.equal(fix.notes.length, c.disabled?.length);

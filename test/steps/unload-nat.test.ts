@@ -16,7 +16,10 @@ describe('unload_nat plan', () => {
   it('unloads in holder order; undo loads in reverse, then writes the runtime values back', () => {
     const facts = modular61Nft();
     const { plan } = planUnloadNat(spec.unloadNat(), contextOf(facts));
-    assert.deepEqual(plan.lines[0], 'rmmod nft_chain_nat, xt_MASQUERADE, nf_nat, nf_conntrack, nf_defrag_ipv6, nf_defrag_ipv4');
+    assert.deepEqual(
+      plan.lines[0],
+      'rmmod nft_chain_nat, xt_MASQUERADE, nf_nat, nf_conntrack, nf_defrag_ipv6, nf_defrag_ipv4',
+    );
     const unloads = plan.changes.filter((c) => c.kind === 'module-unload');
     assert.equal(unloads.length, 6);
     // pins come first, so their undo runs after every modprobe
@@ -32,7 +35,10 @@ describe('unload_nat plan', () => {
     assert.ok(restored.every((c) => c.kind === 'knob'));
     const written = new Map(restored.map((c) => (c.kind === 'knob' ? [c.path, c.after] : ['', ''])));
     assert.equal(written.get('/proc/sys/net/netfilter/nf_conntrack_max'), facts.knobs.max.value);
-    assert.equal(written.get('/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established'), String(facts.timeouts['tcp_timeout_established']));
+    assert.equal(
+      written.get('/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established'),
+      String(facts.timeouts['tcp_timeout_established']),
+    );
   });
 
   it('nothing to do when no chain module is loaded', () => {
@@ -46,7 +52,8 @@ describe('unload_nat plan', () => {
   const refusals = [
     {
       name: 'NAT rules in use, listing the evidence',
-      facts: () => Object.assign(legacy4x(), { natRulesInUse: true, natRuleEvidence: ['-A POSTROUTING -o eth0 -j MASQUERADE'] }),
+      facts: () =>
+        Object.assign(legacy4x(), { natRulesInUse: true, natRuleEvidence: ['-A POSTROUTING -o eth0 -j MASQUERADE'] }),
       pattern: /rules are in use \(-A POSTROUTING -o eth0 -j MASQUERADE\)/,
     },
     {
@@ -72,9 +79,16 @@ describe('unload_nat plan', () => {
 describe('unload_nat: refuses when the undo could not load the modules again', () => {
   it('install nf_conntrack /bin/false in modprobe.d: refused with FILE:LINE, no change planned', () => {
     const facts = modular61Nft();
-    facts.bootConfig?.files.push(bootFile('/etc/modprobe.d/no-conntrack.conf', { text: 'blacklist nf_conntrack\ninstall nf_conntrack /bin/false\n' }));
+    facts.bootConfig?.files.push(
+      bootFile('/etc/modprobe.d/no-conntrack.conf', {
+        text: 'blacklist nf_conntrack\ninstall nf_conntrack /bin/false\n',
+      }),
+    );
     const { plan } = planUnloadNat(spec.unloadNat(), contextOf(facts));
     assert.deepEqual(plan.changes, []);
-    assert.match(plan.refusal ?? '', /the undo could not load the modules again: nf_conntrack: \/etc\/modprobe\.d\/no-conntrack\.conf:2 "install nf_conntrack \/bin\/false" \(blacklisted at \/etc\/modprobe\.d\/no-conntrack\.conf:1\)/);
+    assert.match(
+      plan.refusal ?? '',
+      /the undo could not load the modules again: nf_conntrack: \/etc\/modprobe\.d\/no-conntrack\.conf:2 "install nf_conntrack \/bin\/false" \(blacklisted at \/etc\/modprobe\.d\/no-conntrack\.conf:1\)/,
+    );
   });
 });

@@ -28,14 +28,24 @@ class FakeChannel extends EventEmitter {
 }
 
 const target = (password?: string): HostTarget => ({
-  name: 'web1', address: 'web1', port: 22, user: 'ops', become: true, becomeUser: 'root', vars: {},
+  name: 'web1',
+  address: 'web1',
+  port: 22,
+  user: 'ops',
+  become: true,
+  becomeUser: 'root',
+  vars: {},
   ...(password !== undefined && { becomePassword: () => Promise.resolve(password) }),
 });
 
 function open(t: HostTarget, timeoutMs?: number) {
   const channel = new FakeChannel();
   const commands: string[] = [];
-  const opener = becomeOpener(t, async (_client, command) => (commands.push(command), channel as unknown as ClientChannel), timeoutMs);
+  const opener = becomeOpener(
+    t,
+    async (_client, command) => (commands.push(command), channel as unknown as ClientChannel),
+    timeoutMs,
+  );
   assert.ok(opener);
   return { channel, commands, opened: opener({} as Client) };
 }
@@ -43,32 +53,50 @@ function open(t: HostTarget, timeoutMs?: number) {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 test('no become, or sudo -n (no password known): no opener, the command line is used and the script pipelined', () => {
-  const unused = async (): Promise<ClientChannel> => { throw new Error('unused'); };
+  const unused = async (): Promise<ClientChannel> => {
+    throw new Error('unused');
+  };
   assert.equal(becomeOpener({ ...target(), become: false }, unused), undefined);
   assert.equal(becomeOpener(target(), unused), undefined);
 });
 
-test('a pipelined sudo -n result: sudo\'s lines up to the marker dropped; no marker with a status is a become error', () => {
+test("a pipelined sudo -n result: sudo's lines up to the marker dropped; no marker with a status is a become error", () => {
   const result = (stderr: string, exitCode: number | null) => ({ stdout: 'out\n', stderr, exitCode, signal: null });
-  const ok = settleBecomeResult(target(), result(`sudo: unable to resolve host web1\n${becomeReadyMarker}\nscript said\n`, 3));
+  const ok = settleBecomeResult(
+    target(),
+    result(`sudo: unable to resolve host web1\n${becomeReadyMarker}\nscript said\n`, 3),
+  );
   assert.deepEqual(ok, result('script said\n', 3));
   // sudo exited while the script was arriving: the exit status may be lost, the missing marker still tells
   for (const exitCode of [1, null]) {
     assert.throws(
       () => settleBecomeResult(target(), result('sudo: a password is required\n', exitCode)),
-      (error: unknown) => error instanceof ConnectError && error.failure === 'become' && /failed: sudo: a password is required/.test(error.message),
+      (error: unknown) =>
+        error instanceof ConnectError &&
+        error.failure === 'become' &&
+        /failed: sudo: a password is required/.test(error.message),
     );
   }
   const timedOut = result(`${becomeReadyMarker}\n[conntrack-fleet: timed out]`, null);
-  assert.deepEqual(settleBecomeResult(target(), timedOut), result('[conntrack-fleet: timed out]', null), 'the script ran: its timeout is its own');
+  assert.deepEqual(
+    settleBecomeResult(target(), timedOut),
+    result('[conntrack-fleet: timed out]', null),
+    'the script ran: its timeout is its own',
+  );
 });
 
 test('a pipelined held command that ended before the marker is a become error; other errors are kept', () => {
-  const refused = settleBecomeHoldError(target(), new RemoteError('held command ended', 1, 'sudo: a password is required\n'));
+  const refused = settleBecomeHoldError(
+    target(),
+    new RemoteError('held command ended', 1, 'sudo: a password is required\n'),
+  );
   assert.ok(refused instanceof ConnectError && refused.failure === 'become');
   const scriptFailed = new RemoteError('held command ended', 2, `${becomeReadyMarker}\nflock: failed\n`);
   assert.equal(settleBecomeHoldError(target(), scriptFailed), scriptFailed);
-  const lostStatus = settleBecomeHoldError(target(), new RemoteError('held command ended', null, 'sudo: a password is required\n'));
+  const lostStatus = settleBecomeHoldError(
+    target(),
+    new RemoteError('held command ended', null, 'sudo: a password is required\n'),
+  );
   assert.ok(lostStatus instanceof ConnectError && lostStatus.failure === 'become');
   const other = new Error('channel refused');
   assert.equal(settleBecomeHoldError(target(), other), other);
@@ -103,7 +131,10 @@ test('a second prompt (wrong password) closes the channel at once: a become erro
   channel.say(`Sorry, try again.\n${becomePrompt}`);
   await assert.rejects(opened, (error: unknown) => {
     assert.ok(error instanceof ConnectError && error.failure === 'become');
-    assert.match(error.message, /^web1: become \(sudo -u root\) failed: Sorry, try again\.; sudo: 1 incorrect password attempt/);
+    assert.match(
+      error.message,
+      /^web1: become \(sudo -u root\) failed: Sorry, try again\.; sudo: 1 incorrect password attempt/,
+    );
     assert.doesNotMatch(error.message, /hunter2/);
     return true;
   });

@@ -17,12 +17,36 @@ function ssh2Error(message: string, fields: { level?: string; code?: string }): 
 
 test('ssh2 errors map to failures whose message names the host and address:port', () => {
   const cases: [Error, ConnectError['failure'], RegExp][] = [
-    [ssh2Error('connect ECONNREFUSED', { level: 'client-socket', code: 'ECONNREFUSED' }), 'unreachable', /connection refused/],
-    [ssh2Error('connect EHOSTUNREACH', { level: 'client-socket', code: 'EHOSTUNREACH' }), 'unreachable', /host unreachable/],
-    [ssh2Error('getaddrinfo ENOTFOUND x', { level: 'client-socket', code: 'ENOTFOUND' }), 'unreachable', /DNS lookup failed/],
-    [ssh2Error('getaddrinfo EAI_AGAIN x', { level: 'client-socket', code: 'EAI_AGAIN' }), 'unreachable', /DNS lookup failed/],
-    [ssh2Error('Timed out while waiting for handshake', { level: 'client-timeout' }), 'unreachable', /timed out after 10000 ms/],
-    [ssh2Error('Connection lost before handshake', { level: 'protocol' }), 'unreachable', /Connection lost before handshake/],
+    [
+      ssh2Error('connect ECONNREFUSED', { level: 'client-socket', code: 'ECONNREFUSED' }),
+      'unreachable',
+      /connection refused/,
+    ],
+    [
+      ssh2Error('connect EHOSTUNREACH', { level: 'client-socket', code: 'EHOSTUNREACH' }),
+      'unreachable',
+      /host unreachable/,
+    ],
+    [
+      ssh2Error('getaddrinfo ENOTFOUND x', { level: 'client-socket', code: 'ENOTFOUND' }),
+      'unreachable',
+      /DNS lookup failed/,
+    ],
+    [
+      ssh2Error('getaddrinfo EAI_AGAIN x', { level: 'client-socket', code: 'EAI_AGAIN' }),
+      'unreachable',
+      /DNS lookup failed/,
+    ],
+    [
+      ssh2Error('Timed out while waiting for handshake', { level: 'client-timeout' }),
+      'unreachable',
+      /timed out after 10000 ms/,
+    ],
+    [
+      ssh2Error('Connection lost before handshake', { level: 'protocol' }),
+      'unreachable',
+      /Connection lost before handshake/,
+    ],
     [
       ssh2Error('All configured authentication methods failed', { level: 'client-authentication' }),
       'auth',

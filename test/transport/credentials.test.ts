@@ -34,7 +34,10 @@ const labels = async (sources: CredentialSources, keyFile?: string) =>
   (await resolveCredentials(target(keyFile), sources)).methods.map((m) => m.label.replace(sources.homeDir, '~'));
 
 async function authError(promise: Promise<unknown>): Promise<ConnectError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof ConnectError, `expected a ConnectError, got ${String(error)}`);
   assert.equal(error.failure, 'auth');
   return error;
@@ -72,7 +75,9 @@ test('agent and default key both offered, agent first', { skip }, async (t) => {
 
 test('no credentials at all: an auth error that says what was looked for', { skip }, async () => {
   const homeDir = home();
-  const error = await authError(resolveCredentials(target(), { env: { SSH_AUTH_SOCK: join(homeDir, 'gone') }, homeDir }));
+  const error = await authError(
+    resolveCredentials(target(), { env: { SSH_AUTH_SOCK: join(homeDir, 'gone') }, homeDir }),
+  );
   assert.match(error.message, /SSH_AUTH_SOCK .* is not a socket/);
   assert.match(error.message, /id_ed25519, .*id_ecdsa, .*id_rsa/);
 });
@@ -83,20 +88,26 @@ test('encrypted key: passphrase from CONNTRACK_FLEET_SSH_PASSPHRASE', { skip }, 
   assert.equal(key.isPrivateKey(), true);
 });
 
-test('encrypted key without any passphrase source, or with a wrong one: auth error, no secret in it', { skip }, async () => {
-  const { privateFile } = generateKey(home(), 'enc', { passphrase });
-  const missing = await authError(loadPrivateKey(privateFile, { env: {} }));
-  assert.match(missing.message, /is encrypted and no passphrase is available: set CONNTRACK_FLEET_SSH_PASSPHRASE/);
-  const other = generateKey(home(), 'enc2', { passphrase });
-  const wrong = await authError(loadPrivateKey(other.privateFile, { env: { CONNTRACK_FLEET_SSH_PASSPHRASE: 'wrong-guess' } }));
-  assert.match(wrong.message, /wrong passphrase for private key/);
-  const keyText = readFileSync(other.privateFile, 'utf8');
-  const body = keyText.split('\n')[1] ?? 'unreachable';
-  for (const error of [missing, wrong]) {
-    assert.ok(!error.message.includes('wrong-guess') && !error.message.includes(passphrase));
-    assert.ok(!error.message.includes(body));
-  }
-});
+test(
+  'encrypted key without any passphrase source, or with a wrong one: auth error, no secret in it',
+  { skip },
+  async () => {
+    const { privateFile } = generateKey(home(), 'enc', { passphrase });
+    const missing = await authError(loadPrivateKey(privateFile, { env: {} }));
+    assert.match(missing.message, /is encrypted and no passphrase is available: set CONNTRACK_FLEET_SSH_PASSPHRASE/);
+    const other = generateKey(home(), 'enc2', { passphrase });
+    const wrong = await authError(
+      loadPrivateKey(other.privateFile, { env: { CONNTRACK_FLEET_SSH_PASSPHRASE: 'wrong-guess' } }),
+    );
+    assert.match(wrong.message, /wrong passphrase for private key/);
+    const keyText = readFileSync(other.privateFile, 'utf8');
+    const body = keyText.split('\n')[1] ?? 'unreachable';
+    for (const error of [missing, wrong]) {
+      assert.ok(!error.message.includes('wrong-guess') && !error.message.includes(passphrase));
+      assert.ok(!error.message.includes(body));
+    }
+  },
+);
 
 test('the passphrase is asked once per key file, even for concurrent connections', { skip }, async () => {
   const { privateFile } = generateKey(home(), 'enc', { passphrase });
@@ -112,7 +123,10 @@ test('an undecryptable default key is only a note when the agent can still be tr
   const socket = await fakeAgentSocket(t);
   const homeDir = home(['id_ed25519'], { passphrase });
   const credentials = await resolveCredentials(target(), { env: { SSH_AUTH_SOCK: socket }, homeDir });
-  assert.deepEqual(credentials.methods.map((m) => m.label), [`ssh-agent (${socket})`]);
+  assert.deepEqual(
+    credentials.methods.map((m) => m.label),
+    [`ssh-agent (${socket})`],
+  );
   assert.match(credentials.notes.join(), /id_ed25519 is encrypted/);
   await authError(resolveCredentials(target(), { env: {}, homeDir }));
 });

@@ -21,7 +21,11 @@ test('takeFrame: table of complete, truncated, faked and back-to-back output', (
       input: `x${end(9, 'evil')}y${end(1)}`,
       expected: { body: `x${end(9, 'evil')}y`, status: 1, rest: '' },
     },
-    { name: 'next request output is kept as rest', input: `one${end(0)}two`, expected: { body: 'one', status: 0, rest: 'two' } },
+    {
+      name: 'next request output is kept as rest',
+      input: `one${end(0)}two`,
+      expected: { body: 'one', status: 0, rest: 'two' },
+    },
     { name: 'status that is not a number is no end', input: `a\n@@cf-end ${token} x\n`, expected: null },
     { name: 'marker must start a line', input: `a@@cf-end ${token} 0\n`, expected: null },
   ];

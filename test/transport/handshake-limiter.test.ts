@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConnectError } from '../../src/errors.js';
-import { defaultConnectOptions, type Connect, type Connection, type HostTarget } from '../../src/transport/connection.js';
+import {
+  defaultConnectOptions,
+  type Connect,
+  type Connection,
+  type HostTarget,
+} from '../../src/transport/connection.js';
 import { createHandshakeLimiter, defaultMaxConcurrentHandshakes } from '../../src/transport/handshake-limiter.js';
 
 const target = (i: number): HostTarget => ({
@@ -32,7 +37,9 @@ test('at most N handshakes run at once; failures free their slot', async () => {
   for (const max of [1, 3, 10]) {
     const { connect, stats } = fakeConnect();
     const limited = createHandshakeLimiter(max)(connect);
-    const results = await Promise.allSettled(Array.from({ length: 25 }, (_, i) => limited(target(i + 1), defaultConnectOptions)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => limited(target(i + 1), defaultConnectOptions)),
+    );
     assert.equal(stats.started, 25);
     assert.equal(stats.maxInFlight, Math.min(max, 25), `max ${max}`);
     assert.equal(results.filter((r) => r.status === 'rejected').length, 8);

@@ -27,7 +27,11 @@ test('unknown key: host, address:port, key type, fingerprint and both ways forwa
 });
 
 test('paths outside home and odd names are shell-quoted', () => {
-  const message = describeUnknownHostKey({ ...key, knownHostsFile: '/etc/fleet hosts', target: { ...key.target, port: 2222 } });
+  const message = describeUnknownHostKey({
+    ...key,
+    knownHostsFile: '/etc/fleet hosts',
+    target: { ...key.target, port: 2222 },
+  });
   assert.match(message, /ssh-keyscan -p 2222 10\.0\.0\.5 >> '\/etc\/fleet hosts'/);
 });
 
@@ -49,15 +53,26 @@ test('changed key: loud, lists what is expected, refused even with accept-new, s
 
 test('revoked key names the key and the file:line of the @revoked line', () => {
   assert.equal(
-    describeRevokedHostKey(key, { keyType: 'ssh-ed25519', fingerprint: 'SHA256:abc', file: '/home/ops/.ssh/known_hosts', line: 3 }),
+    describeRevokedHostKey(key, {
+      keyType: 'ssh-ed25519',
+      fingerprint: 'SHA256:abc',
+      file: '/home/ops/.ssh/known_hosts',
+      line: 3,
+    }),
     'web1 (10.0.0.5:22): host key ssh-ed25519 SHA256:abc is marked @revoked in ~/.ssh/known_hosts:3; ' +
       'the connection is refused. The host must be given a new host key.',
   );
 });
 
 test('unknown key: the other files read are named too', () => {
-  const message = describeUnknownHostKey({ ...key, otherKnownHostsFiles: ['/home/ops/.ssh/known_hosts2', '/etc/ssh/ssh_known_hosts'] });
-  assert.match(message, /^web1 \(10\.0\.0\.5:22\): host key not in ~\/\.ssh\/known_hosts nor ~\/\.ssh\/known_hosts2, \/etc\/ssh\/ssh_known_hosts \(/);
+  const message = describeUnknownHostKey({
+    ...key,
+    otherKnownHostsFiles: ['/home/ops/.ssh/known_hosts2', '/etc/ssh/ssh_known_hosts'],
+  });
+  assert.match(
+    message,
+    /^web1 \(10\.0\.0\.5:22\): host key not in ~\/\.ssh\/known_hosts nor ~\/\.ssh\/known_hosts2, \/etc\/ssh\/ssh_known_hosts \(/,
+  );
   assert.match(message, /ssh-keyscan -p 22 10\.0\.0\.5 >> ~\/\.ssh\/known_hosts,/);
 });
 
@@ -75,8 +90,15 @@ test('changed key pinned in the global file: points at it and says how to remove
 });
 
 test('certificate host: says certificates cannot be verified, names the CA line, refuses also with accept-new', () => {
-  const message = describeUnverifiableCertificate(key, [{ keyType: 'ssh-ed25519', fingerprint: 'SHA256:ca', file: '/etc/ssh/ssh_known_hosts', line: 4 }]);
-  for (const part of ['@cert-authority ssh-ed25519 SHA256:ca (/etc/ssh/ssh_known_hosts:4)', 'cannot be verified', 'refused, also with --accept-new-host-keys', 'ssh-keyscan -p 22 10.0.0.5 >> ~/.ssh/known_hosts']) {
+  const message = describeUnverifiableCertificate(key, [
+    { keyType: 'ssh-ed25519', fingerprint: 'SHA256:ca', file: '/etc/ssh/ssh_known_hosts', line: 4 },
+  ]);
+  for (const part of [
+    '@cert-authority ssh-ed25519 SHA256:ca (/etc/ssh/ssh_known_hosts:4)',
+    'cannot be verified',
+    'refused, also with --accept-new-host-keys',
+    'ssh-keyscan -p 22 10.0.0.5 >> ~/.ssh/known_hosts',
+  ]) {
     assert.ok(message.includes(part), `missing "${part}" in: ${message}`);
   }
 });
@@ -89,7 +111,11 @@ test('added key: the name as written, the key type and the SHA256 fingerprint', 
 });
 
 test('unknown key with UserKnownHostsFile none: names the files read and says trust on first use cannot write', () => {
-  const message = describeUnknownHostKey({ ...key, knownHostsFile: 'none', otherKnownHostsFiles: ['/etc/ssh/ssh_known_hosts'] });
+  const message = describeUnknownHostKey({
+    ...key,
+    knownHostsFile: 'none',
+    otherKnownHostsFiles: ['/etc/ssh/ssh_known_hosts'],
+  });
   assert.equal(
     message,
     'web1 (10.0.0.5:22): host key not in /etc/ssh/ssh_known_hosts (ssh-ed25519 SHA256:abc; UserKnownHostsFile is none). ' +
@@ -99,7 +125,10 @@ test('unknown key with UserKnownHostsFile none: names the files read and says tr
 });
 
 const bastion = { name: 'bastion', address: '192.0.2.10', port: 22, user: 'ops' };
-const behindJumps = (...hops: (typeof bastion)[]): PresentedKey => ({ ...key, target: { ...key.target, route: { kind: 'jump', hops } } });
+const behindJumps = (...hops: (typeof bastion)[]): PresentedKey => ({
+  ...key,
+  target: { ...key.target, route: { kind: 'jump', hops } },
+});
 
 test('unknown key behind a jump host: ssh-keyscan runs on the jump host, or one ssh -J connection adds it', () => {
   assert.equal(
@@ -113,16 +142,30 @@ test('unknown key behind a jump host: ssh-keyscan runs on the jump host, or one 
 
 test('behind two jump hosts: keyscan on the last one through the first; a non-default file and ports are passed on', () => {
   const outer = { name: 'edge', address: '198.51.100.1', port: 2222, user: 'jump' };
-  const message = describeUnknownHostKey({ ...behindJumps(outer, { ...bastion, port: 2200 }), knownHostsFile: '/etc/fleet/known_hosts' });
-  assert.match(message, /add it with ssh -J jump@edge:2222 -p 2200 ops@bastion ssh-keyscan -p 22 10\.0\.0\.5 >> \/etc\/fleet\/known_hosts /);
-  assert.match(message, /connect once with ssh -J jump@edge:2222,ops@bastion:2200 -o UserKnownHostsFile=\/etc\/fleet\/known_hosts -p 22 10\.0\.0\.5 /);
+  const message = describeUnknownHostKey({
+    ...behindJumps(outer, { ...bastion, port: 2200 }),
+    knownHostsFile: '/etc/fleet/known_hosts',
+  });
+  assert.match(
+    message,
+    /add it with ssh -J jump@edge:2222 -p 2200 ops@bastion ssh-keyscan -p 22 10\.0\.0\.5 >> \/etc\/fleet\/known_hosts /,
+  );
+  assert.match(
+    message,
+    /connect once with ssh -J jump@edge:2222,ops@bastion:2200 -o UserKnownHostsFile=\/etc\/fleet\/known_hosts -p 22 10\.0\.0\.5 /,
+  );
 });
 
 test('a direct host keeps the plain ssh-keyscan hint (route direct or absent)', () => {
-  assert.match(describeUnknownHostKey({ ...key, target: { ...key.target, route: { kind: 'direct' } } }), /add it with ssh-keyscan -p 22 10\.0\.0\.5 >> ~\/\.ssh\/known_hosts, or rerun/);
+  assert.match(
+    describeUnknownHostKey({ ...key, target: { ...key.target, route: { kind: 'direct' } } }),
+    /add it with ssh-keyscan -p 22 10\.0\.0\.5 >> ~\/\.ssh\/known_hosts, or rerun/,
+  );
 });
 
 test('certificate hint behind a jump host also scans from the jump host', () => {
-  const message = describeUnverifiableCertificate(behindJumps(bastion), [{ keyType: 'ssh-ed25519', fingerprint: 'SHA256:ca', file: '/home/ops/.ssh/known_hosts', line: 1 }]);
+  const message = describeUnverifiableCertificate(behindJumps(bastion), [
+    { keyType: 'ssh-ed25519', fingerprint: 'SHA256:ca', file: '/home/ops/.ssh/known_hosts', line: 1 },
+  ]);
   assert.match(message, /add it with ssh ops@bastion ssh-keyscan -p 22 10\.0\.0\.5 >> ~\/\.ssh\/known_hosts\.$/);
 });

@@ -44,7 +44,10 @@ test('formatKnownHostsLine produces a line that verifies as a match', () => {
   const { keyType, blob } = fixtureKey('host-b.ecdsa');
   for (const port of [22, 2222]) {
     const line = formatKnownHostsLine('10.0.0.9', port, blob);
-    assert.match(line, port === 22 ? /^10\.0\.0\.9 ecdsa-sha2-nistp256 / : /^\[10\.0\.0\.9\]:2222 ecdsa-sha2-nistp256 /);
+    assert.match(
+      line,
+      port === 22 ? /^10\.0\.0\.9 ecdsa-sha2-nistp256 / : /^\[10\.0\.0\.9\]:2222 ecdsa-sha2-nistp256 /,
+    );
     assert.deepEqual(verifyHostKey(parseKnownHosts(line), '10.0.0.9', port, keyType, blob), { status: 'match' });
   }
 });

@@ -15,7 +15,8 @@ test('matchGlob: * and ? wildcards, case-insensitive, regex characters literal',
     ['a+b', 'a+b', true],
     ['anything', '*', true],
   ];
-  for (const [text, pattern, expected] of cases) assert.equal(matchGlob(text, pattern), expected, `${text} ~ ${pattern}`);
+  for (const [text, pattern, expected] of cases)
+    assert.equal(matchGlob(text, pattern), expected, `${text} ~ ${pattern}`);
 });
 
 test('matchHostPatternList: negation wins over any positive match', () => {

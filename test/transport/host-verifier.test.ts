@@ -9,15 +9,33 @@ import { loadKnownHostsFiles } from '../../src/transport/known-hosts-file.js';
 import { fixtureKey, fixturePath, type FixtureKeyName } from './fixtures.js';
 
 test('orderHostKeyAlgorithms puts known key types first, rsa-sha2-* standing for ssh-rsa', () => {
-  const all = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+  const all = [
+    'ssh-ed25519',
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+    'ssh-rsa',
+  ];
   assert.deepEqual(orderHostKeyAlgorithms([]), all);
   assert.deepEqual(orderHostKeyAlgorithms(['ssh-rsa']).slice(0, 3), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
-  assert.deepEqual(orderHostKeyAlgorithms(['ecdsa-sha2-nistp256', 'ssh-ed25519']).slice(0, 2), ['ssh-ed25519', 'ecdsa-sha2-nistp256']);
+  assert.deepEqual(orderHostKeyAlgorithms(['ecdsa-sha2-nistp256', 'ssh-ed25519']).slice(0, 2), [
+    'ssh-ed25519',
+    'ecdsa-sha2-nistp256',
+  ]);
   assert.deepEqual([...orderHostKeyAlgorithms(['ssh-rsa'])].sort(), [...all].sort());
 });
 
 /** `fixture` as the user file; `globalFixture` (if any) copied as the only global file. */
-async function check(fixture: string, host: string, key: FixtureKeyName, acceptNewHostKeys: boolean, globalFixture?: string, port = 22) {
+async function check(
+  fixture: string,
+  host: string,
+  key: FixtureKeyName,
+  acceptNewHostKeys: boolean,
+  globalFixture?: string,
+  port = 22,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'ctf-hv-'));
   const knownHostsFile = join(dir, 'known_hosts');
   copyFileSync(fixturePath(fixture), knownHostsFile);
@@ -37,7 +55,9 @@ async function check(fixture: string, host: string, key: FixtureKeyName, acceptN
     homeDir: '/nonexistent',
     onHostKeyAdded: (notice) => notices.push(notice),
   });
-  const permitted = await new Promise<boolean | undefined>((resolve) => hostCheck.verifier(fixtureKey(key).blob, resolve));
+  const permitted = await new Promise<boolean | undefined>((resolve) =>
+    hostCheck.verifier(fixtureKey(key).blob, resolve),
+  );
   const after = readFileSync(knownHostsFile, 'utf8');
   return { permitted, refusal: hostCheck.refusal(), added: after.slice(before.length), notices };
 }
@@ -62,14 +82,21 @@ test('host key decisions, with and without --accept-new-host-keys', async () => 
     const result = await check(fixture, host, key, accept, globalFixture);
     assert.equal(result.permitted, refusal === null, label);
     assert.equal(result.refusal?.failure ?? null, refusal, label);
-    assert.equal(result.added, appended ? `${host} ssh-ed25519 ${fixtureKey(key).blob.toString('base64')}\n` : '', label);
+    assert.equal(
+      result.added,
+      appended ? `${host} ssh-ed25519 ${fixtureKey(key).blob.toString('base64')}\n` : '',
+      label,
+    );
   }
 });
 
 test('the unknown-key refusal carries the fingerprint and the fix', async () => {
   const { refusal } = await check('plain', 'new-host', 'host-c.ed25519', false);
   assert.ok(refusal instanceof ConnectError);
-  assert.match(refusal.message, /^web1 \(new-host:22\): host key not in .*known_hosts \(ssh-ed25519 SHA256:[\w+/]{43}\)/);
+  assert.match(
+    refusal.message,
+    /^web1 \(new-host:22\): host key not in .*known_hosts \(ssh-ed25519 SHA256:[\w+/]{43}\)/,
+  );
   assert.match(refusal.message, /ssh-keyscan -p 22 new-host >> /);
 });
 
@@ -77,7 +104,10 @@ test('a key added on first use is announced once, with its SHA256 fingerprint', 
   const { notices, added } = await check('plain', 'new-host', 'host-c.ed25519', true, undefined, 2222);
   assert.match(added, /^\[new-host\]:2222 ssh-ed25519 /);
   assert.equal(notices.length, 1);
-  assert.match(notices[0] ?? '', /^web1: permanently added '\[new-host\]:2222' \(ssh-ed25519 SHA256:[\w+/]{43}\) to \/.*known_hosts$/);
+  assert.match(
+    notices[0] ?? '',
+    /^web1: permanently added '\[new-host\]:2222' \(ssh-ed25519 SHA256:[\w+/]{43}\) to \/.*known_hosts$/,
+  );
 });
 
 test('a host covered by @cert-authority is refused with the reason, never trusted on first use', async () => {

@@ -18,9 +18,17 @@ class FakeClient extends EventEmitter {
   ) {
     super();
   }
-  forwardOut(_srcIp: string, _srcPort: number, address: string, port: number, callback: (error: Error | undefined, channel: ClientChannel) => void): this {
+  forwardOut(
+    _srcIp: string,
+    _srcPort: number,
+    address: string,
+    port: number,
+    callback: (error: Error | undefined, channel: ClientChannel) => void,
+  ): this {
     this.forwarded.push(`${address}:${port}`);
-    queueMicrotask(() => callback(this.refuseForward ? new Error('Connection refused') : undefined, { close() {} } as ClientChannel));
+    queueMicrotask(() =>
+      callback(this.refuseForward ? new Error('Connection refused') : undefined, { close() {} } as ClientChannel),
+    );
     return this;
   }
   end(): this {
@@ -32,7 +40,11 @@ class FakeClient extends EventEmitter {
 
 const hop = (name: string, port = 22): JumpHost => ({ name, address: `${name}.example`, port, user: 'ops' });
 
-function recordingOpener(fail: Set<string> = new Set()): { open: OpenHop; opened: FakeClient[]; via: (string | null)[] } {
+function recordingOpener(fail: Set<string> = new Set()): {
+  open: OpenHop;
+  opened: FakeClient[];
+  via: (string | null)[];
+} {
   const opened: FakeClient[] = [];
   const via: (string | null)[] = [];
   const open: OpenHop = async (target, _options, sock) => {
@@ -48,7 +60,10 @@ function recordingOpener(fail: Set<string> = new Set()): { open: OpenHop; opened
 test('targets behind the same bastion share one connection; the last release closes it', async () => {
   const { open, opened } = recordingOpener();
   const pool = createJumpPool(open);
-  const [a, b] = await Promise.all([pool.acquire([hop('bastion')], defaultConnectOptions), pool.acquire([hop('bastion')], defaultConnectOptions)]);
+  const [a, b] = await Promise.all([
+    pool.acquire([hop('bastion')], defaultConnectOptions),
+    pool.acquire([hop('bastion')], defaultConnectOptions),
+  ]);
   assert.equal(opened.length, 1);
   assert.equal(a?.client, b?.client);
   await a?.release();
@@ -87,7 +102,10 @@ test('a failed hop is reported, not cached, and releases the hops before it', as
   const fail = new Set(['inner']);
   const { open, opened } = recordingOpener(fail);
   const pool = createJumpPool(open);
-  await assert.rejects(pool.acquire([hop('outer'), hop('inner')], defaultConnectOptions), /jump host inner: connection refused/);
+  await assert.rejects(
+    pool.acquire([hop('outer'), hop('inner')], defaultConnectOptions),
+    /jump host inner: connection refused/,
+  );
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(opened[0]?.ended, true, 'outer closed: nobody uses it');
   assert.equal(pool.size(), 0);

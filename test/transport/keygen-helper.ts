@@ -26,7 +26,18 @@ export function generateKey(
   const privateFile = join(dir, name);
   const type = options.type ?? 'ed25519';
   const bits = type === 'rsa' ? ['-b', '2048'] : [];
-  execFileSync(sshKeygenPath, ['-q', '-t', type, ...bits, '-N', options.passphrase ?? '', '-C', name, '-f', privateFile]);
+  execFileSync(sshKeygenPath, [
+    '-q',
+    '-t',
+    type,
+    ...bits,
+    '-N',
+    options.passphrase ?? '',
+    '-C',
+    name,
+    '-f',
+    privateFile,
+  ]);
   return readPublicKey(privateFile);
 }
 

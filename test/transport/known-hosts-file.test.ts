@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { acceptHostKey, chooseKnownHostsFiles, loadKnownHosts, loadKnownHostsFiles, type KnownHostsFiles } from '../../src/transport/known-hosts-file.js';
+import {
+  acceptHostKey,
+  chooseKnownHostsFiles,
+  loadKnownHosts,
+  loadKnownHostsFiles,
+  type KnownHostsFiles,
+} from '../../src/transport/known-hosts-file.js';
 import { verifyHostKey } from '../../src/transport/known-hosts.js';
 import { fixtureKey } from './fixtures.js';
 
@@ -16,11 +22,36 @@ test('chooseKnownHostsFiles: option, then target (inventory -o / ssh_config), th
   const etc = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
   const cases: [string, Side, Side, KnownHostsFiles][] = [
     ['defaults', {}, {}, { user: ['/home/u/.ssh/known_hosts', '/home/u/.ssh/known_hosts2'], global: etc }],
-    ['option wins over target', { knownHostsFile: '/opt/run' }, { knownHostsFile: '/opt/inv', additionalKnownHostsFiles: ['/opt/inv2'] }, { user: ['/opt/run'], global: etc }],
-    ['target with further files', {}, { knownHostsFile: '/opt/inv', additionalKnownHostsFiles: ['~/b'] }, { user: ['/opt/inv', '/home/u/b'], global: etc }],
-    ['target ~ expanded', {}, { knownHostsFile: '~/.ssh/fleet_hosts' }, { user: ['/home/u/.ssh/fleet_hosts', ], global: etc }],
-    ['global option wins', { globalKnownHostsFiles: ['/g/run'] }, { globalKnownHostsFiles: ['/g/inv'] }, { user: ['/home/u/.ssh/known_hosts', '/home/u/.ssh/known_hosts2'], global: ['/g/run'] }],
-    ['global from target', {}, { globalKnownHostsFiles: ['/g/inv', '/g/inv2'] }, { user: ['/home/u/.ssh/known_hosts', '/home/u/.ssh/known_hosts2'], global: ['/g/inv', '/g/inv2'] }],
+    [
+      'option wins over target',
+      { knownHostsFile: '/opt/run' },
+      { knownHostsFile: '/opt/inv', additionalKnownHostsFiles: ['/opt/inv2'] },
+      { user: ['/opt/run'], global: etc },
+    ],
+    [
+      'target with further files',
+      {},
+      { knownHostsFile: '/opt/inv', additionalKnownHostsFiles: ['~/b'] },
+      { user: ['/opt/inv', '/home/u/b'], global: etc },
+    ],
+    [
+      'target ~ expanded',
+      {},
+      { knownHostsFile: '~/.ssh/fleet_hosts' },
+      { user: ['/home/u/.ssh/fleet_hosts'], global: etc },
+    ],
+    [
+      'global option wins',
+      { globalKnownHostsFiles: ['/g/run'] },
+      { globalKnownHostsFiles: ['/g/inv'] },
+      { user: ['/home/u/.ssh/known_hosts', '/home/u/.ssh/known_hosts2'], global: ['/g/run'] },
+    ],
+    [
+      'global from target',
+      {},
+      { globalKnownHostsFiles: ['/g/inv', '/g/inv2'] },
+      { user: ['/home/u/.ssh/known_hosts', '/home/u/.ssh/known_hosts2'], global: ['/g/inv', '/g/inv2'] },
+    ],
     ['none reads no file', {}, { knownHostsFile: 'none', globalKnownHostsFiles: ['none'] }, { user: [], global: [] }],
   ];
   for (const [label, options, target, expected] of cases) {
@@ -34,8 +65,17 @@ test('loadKnownHostsFiles: user files then global files, each entry tagged with 
   const b = fixtureKey('host-b.ecdsa');
   writeFileSync(join(dir, 'user'), `host-a ${a.keyType} ${a.blob.toString('base64')}\n`);
   writeFileSync(join(dir, 'global'), `# global\nhost-b ${b.keyType} ${b.blob.toString('base64')}\n`);
-  const entries = await loadKnownHostsFiles({ user: [join(dir, 'user'), join(dir, 'absent')], global: [join(dir, 'global')] });
-  assert.deepEqual(entries.map((e) => [e.file, e.line, e.keyType]), [[join(dir, 'user'), 1, a.keyType], [join(dir, 'global'), 2, b.keyType]]);
+  const entries = await loadKnownHostsFiles({
+    user: [join(dir, 'user'), join(dir, 'absent')],
+    global: [join(dir, 'global')],
+  });
+  assert.deepEqual(
+    entries.map((e) => [e.file, e.line, e.keyType]),
+    [
+      [join(dir, 'user'), 1, a.keyType],
+      [join(dir, 'global'), 2, b.keyType],
+    ],
+  );
 });
 
 test('a missing file has no entries', async () => {
@@ -57,7 +97,10 @@ test('acceptHostKey creates ~/.ssh 0700 and the file 0600, writes bare or [host]
   const b = fixtureKey('host-b.ecdsa');
   assert.deepEqual(await loadKnownHosts(file), []);
   const first = await acceptHostKey(only(file), '10.0.0.5', 22, a.blob);
-  assert.deepEqual(first, { verdict: { status: 'match' }, added: { file, line: `10.0.0.5 ${a.keyType} ${a.blob.toString('base64')}` } });
+  assert.deepEqual(first, {
+    verdict: { status: 'match' },
+    added: { file, line: `10.0.0.5 ${a.keyType} ${a.blob.toString('base64')}` },
+  });
   assert.deepEqual((await acceptHostKey(only(file), '10.0.0.5', 2222, b.blob)).verdict, { status: 'match' });
   assert.equal(statSync(join(file, '..')).mode & 0o777, 0o700);
   assert.equal(statSync(file).mode & 0o777, 0o600);
@@ -87,7 +130,10 @@ test('concurrent accepts append whole lines once, and a different key arriving l
   ]);
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
   assert.deepEqual(lines.sort(), hosts.map((h) => `${h} ssh-rsa ${a.blob.toString('base64')}`).sort());
-  assert.deepEqual(results.slice(0, 40).map((r) => r.verdict.status), Array(40).fill('match'));
+  assert.deepEqual(
+    results.slice(0, 40).map((r) => r.verdict.status),
+    Array(40).fill('match'),
+  );
   assert.equal(results.filter((r) => r.added !== null).length, hosts.length, 'each key is reported added once');
   assert.equal(results[40]?.verdict.status, 'changed');
 });
@@ -98,7 +144,12 @@ test('acceptHostKey re-reads every file: a key pinned differently in a global fi
   const global = join(dir, 'ssh_known_hosts');
   const a = fixtureKey('host-a.ed25519');
   writeFileSync(global, `[10.0.0.5]:2222 ${a.keyType} ${a.blob.toString('base64')}\n`);
-  const result = await acceptHostKey({ user: [user], global: [global] }, '10.0.0.5', 2222, fixtureKey('intruder.ed25519').blob);
+  const result = await acceptHostKey(
+    { user: [user], global: [global] },
+    '10.0.0.5',
+    2222,
+    fixtureKey('intruder.ed25519').blob,
+  );
   assert.equal(result.verdict.status, 'changed');
   assert.equal(result.added, null);
   assert.throws(() => statSync(user), /ENOENT/);

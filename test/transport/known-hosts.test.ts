@@ -52,7 +52,14 @@ test('parse refuses a key whose blob type differs from the declared type', () =>
   assert.deepEqual(parseKnownHosts(`host ssh-rsa ${blob.toString('base64')}`), []);
 });
 
-type Case = [file: string, host: string, port: number, key: FixtureKeyName, expected: HostKeyVerdict['status'], lines?: number[]];
+type Case = [
+  file: string,
+  host: string,
+  port: number,
+  key: FixtureKeyName,
+  expected: HostKeyVerdict['status'],
+  lines?: number[],
+];
 const cases: Case[] = [
   ['plain', 'host-a', 22, 'host-a.ed25519', 'match'],
   ['plain', '10.0.0.5', 22, 'host-a.rsa', 'match'],
@@ -94,7 +101,11 @@ test('verifyHostKey on the fixtures', () => {
     const label = `${file}: ${host}:${port} ${key}`;
     assert.equal(verdict.status, expected, label);
     if (verdict.status === 'changed') {
-      assert.deepEqual(verdict.expected.map((e) => e.line), lines, label);
+      assert.deepEqual(
+        verdict.expected.map((e) => e.line),
+        lines,
+        label,
+      );
       for (const e of verdict.expected) assert.match(e.fingerprint, /^SHA256:[A-Za-z0-9+/]{43}$/, label);
     }
   }
@@ -108,9 +119,21 @@ test('knownKeyTypes lists trusted types only (not revoked, not CA)', () => {
 
 test('host matching agrees with ssh-keygen -F on every fixture', { skip: sshKeygenMissing() }, () => {
   const lookups: [string, number][] = [
-    ['host-a', 22], ['10.0.0.5', 22], ['HOST-B', 22], ['host-c', 22], ['10.0.0.7', 22], ['10.0.0.7', 2222],
-    ['10.0.0.8', 22], ['host-b', 2200], ['good.example.com', 22], ['bad.example.com', 22], ['10.0.0.33', 22],
-    ['x.example.org', 2222], ['web7.example.net', 22], ['elsewhere', 22], ['x.example.com', 22],
+    ['host-a', 22],
+    ['10.0.0.5', 22],
+    ['HOST-B', 22],
+    ['host-c', 22],
+    ['10.0.0.7', 22],
+    ['10.0.0.7', 2222],
+    ['10.0.0.8', 22],
+    ['host-b', 2200],
+    ['good.example.com', 22],
+    ['bad.example.com', 22],
+    ['10.0.0.33', 22],
+    ['x.example.org', 2222],
+    ['web7.example.net', 22],
+    ['elsewhere', 22],
+    ['x.example.com', 22],
   ];
   for (const file of ['plain', 'hashed', 'ports', 'wildcards', 'markers']) {
     const entries = parseKnownHosts(fixtureText(file));

@@ -20,11 +20,13 @@ for (const [command, values, want] of expansions) {
 }
 
 test('an unknown token is refused, as ssh refuses it', () => {
-  assert.deepEqual(expandProxyCommand('nc %h %x %y', tokens), { error: 'ProxyCommand has an unknown token %x (ssh knows %h %p %r %n %%)' });
+  assert.deepEqual(expandProxyCommand('nc %h %x %y', tokens), {
+    error: 'ProxyCommand has an unknown token %x (ssh knows %h %p %r %n %%)',
+  });
   assert.ok('error' in expandProxyCommand('trailing %', tokens));
 });
 
-test('the stream is the command\'s stdin/stdout; stop() ends it', async () => {
+test("the stream is the command's stdin/stdout; stop() ends it", async () => {
   const proxy = startProxyCommand('cat');
   proxy.sock.write('ping\n');
   const [data] = (await once(proxy.sock, 'data')) as [Buffer];

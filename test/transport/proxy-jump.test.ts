@@ -3,7 +3,14 @@ import { describe, it, test } from 'node:test';
 import { ConnectError } from '../../src/errors.js';
 import { applySshConfig, explicitFieldsOf } from '../../src/transport/apply-ssh-config.js';
 import type { HostTarget } from '../../src/transport/connection.js';
-import { describeHopFailure, parseJumpSpec, parseProxyJump, type JumpHost, type JumpSpec, type ProxySetting } from '../../src/transport/proxy-jump.js';
+import {
+  describeHopFailure,
+  parseJumpSpec,
+  parseProxyJump,
+  type JumpHost,
+  type JumpSpec,
+  type ProxySetting,
+} from '../../src/transport/proxy-jump.js';
 import { resolveRoute, type RouteContext } from '../../src/transport/proxy-route.js';
 import { lookupSshConfig, parseSshConfig } from '../../src/transport/ssh-config.js';
 
@@ -34,7 +41,11 @@ for (const [text, want] of specs) {
 }
 
 test('ProxyJump lists hops in order; none disables; one bad hop fails the whole value', () => {
-  assert.deepEqual(parseProxyJump('a, ops@b:2', 'src'), { kind: 'jump', jumps: [{ host: 'a' }, { host: 'b', user: 'ops', port: 2 }], source: 'src' });
+  assert.deepEqual(parseProxyJump('a, ops@b:2', 'src'), {
+    kind: 'jump',
+    jumps: [{ host: 'a' }, { host: 'b', user: 'ops', port: 2 }],
+    source: 'src',
+  });
   assert.deepEqual(parseProxyJump('NONE', 'src'), { kind: 'none', source: 'src' });
   assert.match(String(parseProxyJump('a,,b', 'src')), /^ProxyJump "" is not/);
 });
@@ -76,7 +87,9 @@ const config = parseSshConfig(
 );
 
 test('config: whichever of ProxyJump/ProxyCommand comes first wins, per host', () => {
-  const kinds = ['web1', 'legacy', 'direct', 'broken', 'db.internal', 'other'].map((alias) => lookupSshConfig(config, alias).proxy?.kind);
+  const kinds = ['web1', 'legacy', 'direct', 'broken', 'db.internal', 'other'].map(
+    (alias) => lookupSshConfig(config, alias).proxy?.kind,
+  );
   assert.deepEqual(kinds, ['jump', 'command', 'none', 'invalid', 'jump', undefined]);
   assert.deepEqual(lookupSshConfig(config, 'db.internal').proxy, {
     kind: 'jump',
@@ -114,12 +127,15 @@ test('route: each hop gets its OWN Host block; ProxyJump user/port beat it; the 
 test("route: a hop's own ProxyJump is followed (web7 → bastion → far)", () => {
   const route = resolveRoute(lookupSshConfig(config, 'web7').proxy, context);
   assert.equal(route.kind, 'jump');
-  assert.deepEqual(route.kind === 'jump' && route.hops.map((h) => `${h.user}@${h.address}:${h.port}`), ['everyone@far:22', 'everyone@192.0.2.1:22']);
+  assert.deepEqual(route.kind === 'jump' && route.hops.map((h) => `${h.user}@${h.address}:${h.port}`), [
+    'everyone@far:22',
+    'everyone@192.0.2.1:22',
+  ]);
   const inner = resolveRoute(parseProxyJump('inner', 'inv') as ProxySetting, context);
   assert.deepEqual(inner.kind === 'jump' && inner.hops.map((h) => h.name), ['outer', 'inner']);
 });
 
-test('route: a target\'s ProxyCommand is kept verbatim (quotes are the shell\'s), with the alias for %n', () => {
+test("route: a target's ProxyCommand is kept verbatim (quotes are the shell's), with the alias for %n", () => {
   const withQuotes = parseSshConfig('Host q\n  ProxyCommand sh -c "nc %h %p"  \n', 'cfg');
   assert.deepEqual(resolveRoute(lookupSshConfig(withQuotes, 'q').proxy, context, 'q'), {
     kind: 'command',
@@ -140,15 +156,26 @@ test('route: none and no setting are direct; a bad value, a loop and a hop needi
   assert.match(refused(lookupSshConfig(config, 'broken').proxy), /line 9.*ProxyJump "ops@" is not/);
   assert.match(refused(parseProxyJump('loop1', 'inv') as ProxySetting), /more than 10 jump hosts/);
   // a hop that itself needs a ProxyCommand cannot be reached either
-  assert.match(refused(parseProxyJump('legacy', 'inv') as ProxySetting), /^jump host legacy: ProxyCommand \(ssh config "Host legacy" \(line 4\)\) is not supported for a jump host/);
+  assert.match(
+    refused(parseProxyJump('legacy', 'inv') as ProxySetting),
+    /^jump host legacy: ProxyCommand \(ssh config "Host legacy" \(line 4\)\) is not supported for a jump host/,
+  );
 });
 
 const target = (fields: Partial<HostTarget> = {}): HostTarget => ({
-  name: 'web1', address: 'web1', port: 22, user: 'me', become: false, becomeUser: 'root', vars: {}, ...fields,
+  name: 'web1',
+  address: 'web1',
+  port: 22,
+  user: 'me',
+  become: false,
+  becomeUser: 'root',
+  vars: {},
+  ...fields,
 });
 
 test('applySshConfig: inventory -J/-o beat the config, `none` included; without either the config decides', () => {
-  const apply = (fields: Partial<HostTarget>) => applySshConfig(target(fields), config, explicitFieldsOf({}, false), '/home/op', () => false).route;
+  const apply = (fields: Partial<HostTarget>) =>
+    applySshConfig(target(fields), config, explicitFieldsOf({}, false), '/home/op', () => false).route;
   const hopNames = (fields: Partial<HostTarget>) => {
     const route = apply(fields);
     return route?.kind === 'jump' ? route.hops.map((h) => h.name) : route?.kind;
@@ -165,8 +192,11 @@ test('applySshConfig: inventory -J/-o beat the config, `none` included; without 
 describe('describeHopFailure: a jump host that cannot log in is named, with where its credentials come from', () => {
   const hop: JumpHost = { name: 'bastion', address: '192.0.2.10', port: 22, user: 'ops' };
 
-  it('a key file error of the hop says it is the jump host\'s, and that the target\'s key does not apply', () => {
-    const error = describeHopFailure(hop, new ConnectError('auth', 'cannot read private key /home/ops/.ssh/id_ed25519: ENOENT'));
+  it("a key file error of the hop says it is the jump host's, and that the target's key does not apply", () => {
+    const error = describeHopFailure(
+      hop,
+      new ConnectError('auth', 'cannot read private key /home/ops/.ssh/id_ed25519: ENOENT'),
+    );
     assert.ok(error instanceof ConnectError && error.failure === 'auth');
     assert.equal(
       error.message,

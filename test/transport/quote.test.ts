@@ -6,7 +6,10 @@ import { quoteShell, sh } from '../../src/transport/quote.js';
 test('sh`…` quotes every value and keeps the literal parts', () => {
   const cases: [string, string][] = [
     [sh`rm ${'/etc/sysctl.d/99-x.conf'}`, 'rm /etc/sysctl.d/99-x.conf'],
-    [sh`echo ${65536} > ${'/proc/sys/net/netfilter/nf_conntrack_max'}`, 'echo 65536 > /proc/sys/net/netfilter/nf_conntrack_max'],
+    [
+      sh`echo ${65536} > ${'/proc/sys/net/netfilter/nf_conntrack_max'}`,
+      'echo 65536 > /proc/sys/net/netfilter/nf_conntrack_max',
+    ],
     [sh`rm ${'/tmp/a b; reboot'}`, "rm '/tmp/a b; reboot'"],
     [sh`ln -sfn ${"it's"} ${'$(id)'}`, `ln -sfn 'it'\\''s' '$(id)'`],
     [sh`no values`, 'no values'],

@@ -1,7 +1,12 @@
 /** The session's request/response logic against a fake channel that answers like src/remote/session.sh would. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { requestText, SessionEndedError, type SessionFeed, startShellSession } from '../../src/transport/shell-session.js';
+import {
+  requestText,
+  SessionEndedError,
+  type SessionFeed,
+  startShellSession,
+} from '../../src/transport/shell-session.js';
 
 interface Fake {
   written: string[];

@@ -46,7 +46,13 @@ describe('connectSsh through a jump host / ProxyCommand against a real sshd', { 
 
   test('targets behind one jump host share its connection; closing the last target closes it', async () => {
     const connect = createSshConnect(() => ({ env: {}, homeDir: host.homeDir }));
-    const hop: JumpHost = { name: 'self', address: '127.0.0.1', port: host.sshd.port, user: 'root', privateKeyFile: host.clientKey.privateFile };
+    const hop: JumpHost = {
+      name: 'self',
+      address: '127.0.0.1',
+      port: host.sshd.port,
+      user: 'root',
+      privateKeyFile: host.clientKey.privateFile,
+    };
     const target = (name: string): HostTarget => host.target({ name, route: { kind: 'jump', hops: [hop] } });
     const before = connections();
     const [a, b] = await Promise.all([connect(target('a'), options()), connect(target('b'), options())]);
@@ -60,23 +66,38 @@ describe('connectSsh through a jump host / ProxyCommand against a real sshd', { 
     await waitFor('the hop to close with its last user', () => host.sshd.sessionPids().length === 0);
   });
 
-  test('a jump host whose key cannot be used fails as the jump host\'s auth problem, naming where its key comes from', async () => {
+  test("a jump host whose key cannot be used fails as the jump host's auth problem, naming where its key comes from", async () => {
     const connect = createSshConnect(() => ({ env: {}, homeDir: host.homeDir }));
-    const hop: JumpHost = { name: 'self', address: '127.0.0.1', port: host.sshd.port, user: 'root', privateKeyFile: '/nonexistent/hop-key' };
+    const hop: JumpHost = {
+      name: 'self',
+      address: '127.0.0.1',
+      port: host.sshd.port,
+      user: 'root',
+      privateKeyFile: '/nonexistent/hop-key',
+    };
     // the target's own key is fine: only the hop's is missing, and the message must not blame the target
-    const error = await connect(host.target({ route: { kind: 'jump', hops: [hop] } }), options()).then(() => null, (e: unknown) => e as Error & { failure?: string });
+    const error = await connect(host.target({ route: { kind: 'jump', hops: [hop] } }), options()).then(
+      () => null,
+      (e: unknown) => e as Error & { failure?: string },
+    );
     assert.equal(error?.failure, 'auth');
-    assert.match(error?.message ?? '', /^lab1: jump host self \(127\.0\.0\.1:\d+\): cannot read private key \/nonexistent\/hop-key: .*; it logs in as root with key \/nonexistent\/hop-key from its IdentityFile; set User and IdentityFile in a "Host self" block/);
+    assert.match(
+      error?.message ?? '',
+      /^lab1: jump host self \(127\.0\.0\.1:\d+\): cannot read private key \/nonexistent\/hop-key: .*; it logs in as root with key \/nonexistent\/hop-key from its IdentityFile; set User and IdentityFile in a "Host self" block/,
+    );
   });
 
   test('a target refused by its route is never contacted', async () => {
     const connect = createSshConnect(() => ({ env: {}, homeDir: host.homeDir }));
     const before = connections();
-    await assert.rejects(connect(host.target({ route: { kind: 'refused', reason: 'jump host x: loop' } }), options()), /^ConnectError: lab1: jump host x: loop$/);
+    await assert.rejects(
+      connect(host.target({ route: { kind: 'refused', reason: 'jump host x: loop' } }), options()),
+      /^ConnectError: lab1: jump host x: loop$/,
+    );
     assert.equal(connections(), before);
   });
 
-  test('ProxyCommand: SSH over the command\'s stdio; close() ends the command', async () => {
+  test("ProxyCommand: SSH over the command's stdio; close() ends the command", async () => {
     const connect = createSshConnect(() => ({ env: {}, homeDir: host.homeDir }));
     const route = { kind: 'command' as const, command: 'socat STDIO TCP:%h:%p', source: 'test', alias: 'lab1' };
     const connection = await connect(host.target({ route }), options());

@@ -47,7 +47,10 @@ describe('connectSsh against a real sshd', { skip: sshdSkipReason() }, () => {
     const knownHostsFile = join(host.homeDir, 'tofu', 'known_hosts');
     await (await host.connect({ knownHostsFile, acceptNewHostKeys: true })).close();
     assert.equal(readFileSync(knownHostsFile, 'utf8'), `${host.trustedLine()}\n`);
-    assert.match(readFileSync(knownHostsFile, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${host.sshd.port} ssh-ed25519 `));
+    assert.match(
+      readFileSync(knownHostsFile, 'utf8'),
+      new RegExp(`^\\[127\\.0\\.0\\.1\\]:${host.sshd.port} ssh-ed25519 `),
+    );
     await (await host.connect({ knownHostsFile })).close();
   });
 
@@ -82,7 +85,10 @@ describe('connectSsh against a real sshd', { skip: sshdSkipReason() }, () => {
     const impostor = generateKey(mkdtempSync(join(tmpdir(), 'ctf-imp-')), 'impostor');
     const globalFile = host.knownHosts([`[127.0.0.1]:${host.sshd.port} ${impostor.publicLine}`]);
     const knownHostsFile = join(host.homeDir, 'never-written', 'known_hosts');
-    const error = await connectError(host.connect({ knownHostsFile, globalKnownHostsFiles: [globalFile], acceptNewHostKeys: true }), 'host-key-changed');
+    const error = await connectError(
+      host.connect({ knownHostsFile, globalKnownHostsFiles: [globalFile], acceptNewHostKeys: true }),
+      'host-key-changed',
+    );
     assert.ok(error.message.includes(`${basename(globalFile)}:1)`), error.message);
     assert.equal(existsSync(knownHostsFile), false);
   });
@@ -97,7 +103,9 @@ describe('connectSsh against a real sshd', { skip: sshdSkipReason() }, () => {
     const error = await connectError(host.connect({}, host.target({ privateKeyFile: stranger.privateFile })), 'auth');
     assert.match(error.message, new RegExp(`authentication as root failed; tried key ${stranger.privateFile}$`));
     const privateBody = readFileSync(stranger.privateFile, 'utf8').split('\n')[1] ?? 'x';
-    assert.ok(!error.message.includes(privateBody) && !error.message.includes(stranger.publicLine.split(' ')[1] ?? 'x'));
+    assert.ok(
+      !error.message.includes(privateBody) && !error.message.includes(stranger.publicLine.split(' ')[1] ?? 'x'),
+    );
   });
 
   test('a closed port is "unreachable: connection refused" with address:port', async () => {
@@ -128,7 +136,10 @@ describe('connectSsh against a real sshd', { skip: sshdSkipReason() }, () => {
     const agent: ChildProcess = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
     t.after(() => agent.kill());
     for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 20));
-    execFileSync('ssh-add', ['-q', host.clientKey.privateFile], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: 'ignore' });
+    execFileSync('ssh-add', ['-q', host.clientKey.privateFile], {
+      env: { ...process.env, SSH_AUTH_SOCK: socket },
+      stdio: 'ignore',
+    });
     const target = host.target({ privateKeyFile: undefined });
     const connection = await host.connect({}, target, { SSH_AUTH_SOCK: socket });
     assert.equal((await connection.runScript('echo via-agent')).stdout, 'via-agent\n');

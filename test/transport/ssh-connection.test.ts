@@ -52,12 +52,17 @@ describe('Connection over a real sshd', { skip: sshdSkipReason() }, () => {
 
   test('several runScript calls in flight on one connection', async () => {
     const results = await Promise.all([1, 2, 3, 4, 5].map((i) => connection.runScript(`sleep 0.2; echo ${i}`)));
-    assert.deepEqual(results.map((r) => r.stdout), ['1\n', '2\n', '3\n', '4\n', '5\n']);
+    assert.deepEqual(
+      results.map((r) => r.stdout),
+      ['1\n', '2\n', '3\n', '4\n', '5\n'],
+    );
   });
 
   test('hold resolves with the first line; the command lives until release', async () => {
     const marker = join(host.homeDir, 'held');
-    const held = await connection.hold(`touch ${quoteShell(marker)}; echo locked; echo more\ncat >/dev/null; rm ${quoteShell(marker)}`);
+    const held = await connection.hold(
+      `touch ${quoteShell(marker)}; echo locked; echo more\ncat >/dev/null; rm ${quoteShell(marker)}`,
+    );
     assert.equal(held.firstLine, 'locked');
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(existsSync(marker), true, 'still running while held');

@@ -2,7 +2,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConnectOptions, type ConnectOptions, type Connection, type HostTarget } from '../../src/transport/connection.js';
+import {
+  defaultConnectOptions,
+  type ConnectOptions,
+  type Connection,
+  type HostTarget,
+} from '../../src/transport/connection.js';
 import { formatKnownHostsLine } from '../../src/transport/host-key.js';
 import { createSshConnect } from '../../src/transport/ssh-connect.js';
 import { generateKey, type GeneratedKey } from './keygen-helper.js';
@@ -26,7 +31,10 @@ export async function startTestHost(options: SshdOptions = {}): Promise<TestHost
   const homeDir = mkdtempSync(join(tmpdir(), 'ctf-client-'));
   mkdirSync(join(homeDir, '.ssh'), { mode: 0o700 });
   const clientKey = generateKey(homeDir, 'client_key');
-  const sshd = await startSshd({ ...options, authorizedKeys: [clientKey.publicLine, ...(options.authorizedKeys ?? [])] });
+  const sshd = await startSshd({
+    ...options,
+    authorizedKeys: [clientKey.publicLine, ...(options.authorizedKeys ?? [])],
+  });
   let files = 0;
   const host: TestHost = {
     sshd,
@@ -48,12 +56,19 @@ export async function startTestHost(options: SshdOptions = {}): Promise<TestHost
       writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
       return file;
     },
-    trustedLine: (index = 0) => formatKnownHostsLine('127.0.0.1', sshd.port, sshd.hostKeys[index]?.blob ?? Buffer.alloc(0)),
+    trustedLine: (index = 0) =>
+      formatKnownHostsLine('127.0.0.1', sshd.port, sshd.hostKeys[index]?.blob ?? Buffer.alloc(0)),
     connect: (options = {}, target = host.target(), env = {}) => {
       const connect = createSshConnect(() => ({ env, homeDir }));
       const knownHostsFile = options.knownHostsFile ?? host.knownHosts([host.trustedLine()]);
       // no global files unless a test names some: the machine's /etc/ssh never takes part
-      return connect(target, { ...defaultConnectOptions, connectTimeoutMs: 5_000, globalKnownHostsFiles: [], ...options, knownHostsFile });
+      return connect(target, {
+        ...defaultConnectOptions,
+        connectTimeoutMs: 5_000,
+        globalKnownHostsFiles: [],
+        ...options,
+        knownHostsFile,
+      });
     },
     stop: async () => {
       await sshd.stop();

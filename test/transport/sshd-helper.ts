@@ -52,7 +52,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   const dir = mkdtempSync(join(tmpdir(), 'ctf-sshd-'));
   const hostKeys = (options.hostKeyTypes ?? ['ed25519']).map((type) => generateKey(dir, `host_${type}`, { type }));
   const authorizedKeysFile = join(dir, 'authorized_keys');
-  const setAuthorizedKeys = (lines: string[]) => writeFileSync(authorizedKeysFile, lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
+  const setAuthorizedKeys = (lines: string[]) =>
+    writeFileSync(authorizedKeysFile, lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
   setAuthorizedKeys(options.authorizedKeys ?? []);
   const port = await freePort();
   const configFile = join(dir, 'sshd_config');

@@ -45,7 +45,12 @@ export function parseDependsField(field: string): string[] {
   return field
     .split(',')
     .map((entry) => entry.split('|')[0]!.trim())
-    .map((entry) => entry.replace(/\(.*?\)|\[.*?\]|<.*?>/g, '').trim().replace(/:\w+$/, ''))
+    .map((entry) =>
+      entry
+        .replace(/\(.*?\)|\[.*?\]|<.*?>/g, '')
+        .trim()
+        .replace(/:\w+$/, ''),
+    )
     .filter((name) => name.length > 0);
 }
 

@@ -40,7 +40,11 @@ export async function resolveKernel(): Promise<KernelChoice> {
   const pinned = await runCommand('apt-cache', ['show', `${kernelPin.packageName}=${kernelPin.version}`]);
   const record = parseAptShow(pinned.stdout)[0];
   if (pinned.exitCode === 0 && record) return { record };
-  const search = await runChecked('apt-cache', ['search', '--names-only', '^linux-image-6\\.1\\.0-.*-cloud-amd64-unsigned$']);
+  const search = await runChecked('apt-cache', [
+    'search',
+    '--names-only',
+    '^linux-image-6\\.1\\.0-.*-cloud-amd64-unsigned$',
+  ]);
   const names = search.split('\n').map((line) => line.split(' ')[0] ?? '');
   const newest = pickNewestKernel(names, kernelPin.fallbackPattern);
   if (!newest) throw new Error(`no Debian 6.1 cloud kernel package found; ${aptHint}`);

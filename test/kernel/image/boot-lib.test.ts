@@ -30,9 +30,17 @@ describe('guest boot-lib.sh (systemd-sysctl rules)', { skip }, () => {
     await put(root, 'usr/lib/sysctl.d/10-a.conf', '# vendor\nnet.netfilter.nf_conntrack_max = 1000\n; old comment\n\n');
     await put(root, 'usr/lib/sysctl.d/20-b.conf', 'net.netfilter.nf_conntrack_max = 9999\n'); // shadowed by /etc/sysctl.d/20-b.conf
     await put(root, 'usr/lib/sysctl.d/30-masked.conf', 'net.netfilter.nf_conntrack_max = 7777\n');
-    await put(root, 'run/sysctl.d/15-c.conf', '-net.netfilter.nf_conntrack_tcp_timeout_close_wait = 60\nnet.ipv4.conf.eth0/1.rp_filter=2\n');
+    await put(
+      root,
+      'run/sysctl.d/15-c.conf',
+      '-net.netfilter.nf_conntrack_tcp_timeout_close_wait = 60\nnet.ipv4.conf.eth0/1.rp_filter=2\n',
+    );
     await put(root, 'etc/sysctl.d/20-b.conf', 'net/netfilter/nf_conntrack_buckets =  2048  \nnot an assignment\n');
-    await put(root, 'etc/sysctl.conf', 'net.netfilter.nf_conntrack_max = 200000\nnet.ipv4.ip_local_port_range = 1024 65000\n');
+    await put(
+      root,
+      'etc/sysctl.conf',
+      'net.netfilter.nf_conntrack_max = 200000\nnet.ipv4.ip_local_port_range = 1024 65000\n',
+    );
     await symlink('/dev/null', join(root, 'etc/sysctl.d/30-masked.conf'));
     await symlink('../sysctl.conf', join(root, 'etc/sysctl.d/99-sysctl.conf'));
     await put(root, 'proc/sys/net/netfilter/nf_conntrack_max', '4096\n');
@@ -43,11 +51,19 @@ describe('guest boot-lib.sh (systemd-sysctl rules)', { skip }, () => {
   it('orders *.conf by basename across dirs; /etc shadows /usr/lib; /dev/null masks', async () => {
     const files = (await callLib(root, 'list_conf_files sysctl.d')).trim().split('\n');
     const shown = files.map((file) => file.slice(root.length + 1));
-    assert.deepEqual(shown, ['usr/lib/sysctl.d/10-a.conf', 'run/sysctl.d/15-c.conf', 'etc/sysctl.d/20-b.conf', 'etc/sysctl.d/99-sysctl.conf']);
+    assert.deepEqual(shown, [
+      'usr/lib/sysctl.d/10-a.conf',
+      'run/sysctl.d/15-c.conf',
+      'etc/sysctl.d/20-b.conf',
+      'etc/sysctl.d/99-sysctl.conf',
+    ]);
   });
 
   it('writes each key once with its last value, normalizing dots and slashes as systemd does', async () => {
-    const lines = (await callLib(root, 'sysctl_assignments')).trim().split('\n').map((line) => line.split('\t'));
+    const lines = (await callLib(root, 'sysctl_assignments'))
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
     assert.deepEqual(lines, [
       ['1', 'net/netfilter/nf_conntrack_tcp_timeout_close_wait', '60'],
       ['0', 'net/ipv4/conf/eth0.1/rp_filter', '2'],
@@ -61,7 +77,10 @@ describe('guest boot-lib.sh (systemd-sysctl rules)', { skip }, () => {
     const out = await callLib(root, 'apply_sysctl');
     assert.equal(await readFile(join(root, 'proc/sys/net/netfilter/nf_conntrack_max'), 'utf8'), '200000\n');
     assert.equal(await readFile(join(root, 'proc/sys/net/netfilter/nf_conntrack_buckets'), 'utf8'), '2048\n');
-    assert.match(out, /Couldn't write '1024 65000' to 'net\/ipv4\/ip_local_port_range', ignoring: No such file or directory/);
+    assert.match(
+      out,
+      /Couldn't write '1024 65000' to 'net\/ipv4\/ip_local_port_range', ignoring: No such file or directory/,
+    );
     assert.doesNotMatch(out, /close_wait/);
     assert.match(await readFile(join(root, 'boot.log'), 'utf8'), /Set 'net\/netfilter\/nf_conntrack_max' to '200000'/);
   });

@@ -54,7 +54,10 @@ export async function buildImage(log: Log = (line) => console.log(line)): Promis
   const cacheDir = cacheRoot();
   await mkdir(cacheDir, { recursive: true });
   const { kernel, packages } = await timePhase(phases, 'resolve', log, () =>
-    resolveCached(cacheDir, join(sourceDir, 'pins.ts'), async () => ({ kernel: await resolveKernel(), packages: await resolveRootPackages() })),
+    resolveCached(cacheDir, join(sourceDir, 'pins.ts'), async () => ({
+      kernel: await resolveKernel(),
+      packages: await resolveRootPackages(),
+    })),
   );
   if (kernel.fallbackReason) log(`kernel-image: WARNING ${kernel.fallbackReason}`);
   const clientKey = await ensureClientKey(cacheDir);
@@ -69,25 +72,43 @@ export async function buildImage(log: Log = (line) => console.log(line)): Promis
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
   const debDir = join(cacheDir, 'debs');
-  const [kernelDeb, ...rootDebs] = await timePhase(phases, 'download', log, () => downloadDebs([kernel.record, ...packages], debDir));
+  const [kernelDeb, ...rootDebs] = await timePhase(phases, 'download', log, () =>
+    downloadDebs([kernel.record, ...packages], debDir),
+  );
   const tree = await timePhase(phases, 'kernel', log, () => extractKernel(kernelDeb!, join(work, 'kernel')));
   const hostKey = await generateHostKey(work);
-  const keys = { authorizedKey: clientKey.publicKey, hostPrivateKey: await readFile(hostKey.privateKeyFile, 'utf8'), hostPublicKey: hostKey.publicKey };
+  const keys = {
+    authorizedKey: clientKey.publicKey,
+    hostPrivateKey: await readFile(hostKey.privateKeyFile, 'utf8'),
+    hostPublicKey: hostKey.publicKey,
+  };
   const rootDir = join(work, 'root');
   const summary = await timePhase(phases, 'rootfs', log, () =>
     assembleRoot(rootDir, { debFiles: rootDebs, kernel: tree, keys, guestDir: join(sourceDir, 'guest') }),
   );
-  log(`kernel-image: rootfs has ${summary.modulesInstalled} modules, ${summary.appletsLinked} busybox applets, ${summary.elfFilesChecked} ELF files checked`);
-  const initramfsInputs = { kernel: tree, busyboxFile: join(rootDir, 'usr/bin/busybox'), initScriptFile: join(sourceDir, 'guest/initramfs-init.sh') };
-  await timePhase(phases, 'initramfs', log, () => buildInitramfs(join(work, 'initramfs'), join(work, 'initrd.img'), initramfsInputs));
-  await timePhase(phases, 'disk', log, () => makeRootDisk(rootDir, join(work, 'root.raw'), join(work, 'root.qcow2'), rootDiskMiB));
+  log(
+    `kernel-image: rootfs has ${summary.modulesInstalled} modules, ${summary.appletsLinked} busybox applets, ${summary.elfFilesChecked} ELF files checked`,
+  );
+  const initramfsInputs = {
+    kernel: tree,
+    busyboxFile: join(rootDir, 'usr/bin/busybox'),
+    initScriptFile: join(sourceDir, 'guest/initramfs-init.sh'),
+  };
+  await timePhase(phases, 'initramfs', log, () =>
+    buildInitramfs(join(work, 'initramfs'), join(work, 'initrd.img'), initramfsInputs),
+  );
+  await timePhase(phases, 'disk', log, () =>
+    makeRootDisk(rootDir, join(work, 'root.raw'), join(work, 'root.qcow2'), rootDiskMiB),
+  );
   await copyFile(tree.vmlinuzFile, join(work, 'vmlinuz'));
   const pvh = await extractPvhKernel(tree.vmlinuzFile, join(work, 'vmlinux'));
   if (!pvh) {
     log('kernel-image: WARNING no PVH kernel could be extracted; booting the bzImage (resets can stall under TCG)');
     await rm(join(work, 'vmlinux'), { force: true });
   }
-  await Promise.all(['kernel', 'root', 'initramfs'].map((name) => rm(join(work, name), { recursive: true, force: true })));
+  await Promise.all(
+    ['kernel', 'root', 'initramfs'].map((name) => rm(join(work, name), { recursive: true, force: true })),
+  );
 
   const info: ImageInfo = {
     dir,

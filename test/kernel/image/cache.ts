@@ -6,7 +6,10 @@ import { join, relative } from 'node:path';
 
 /** ~/.cache/conntrack-fleet, or CONNTRACK_FLEET_CACHE. */
 export function cacheRoot(): string {
-  return process.env.CONNTRACK_FLEET_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'conntrack-fleet');
+  return (
+    process.env.CONNTRACK_FLEET_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'conntrack-fleet')
+  );
 }
 
 async function listFilesSorted(dir: string): Promise<string[]> {

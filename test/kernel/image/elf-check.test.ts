@@ -18,10 +18,18 @@ There is no dynamic section in this file.
 
 describe('ELF NEEDED check', () => {
   it('reads NEEDED per file; static files need nothing', () => {
-    assert.deepEqual([...parseNeeded(readelf)], [['/r/usr/sbin/sshd', ['libcrypt.so.1', 'libc.so.6']], ['/r/usr/bin/busybox', []]]);
+    assert.deepEqual(
+      [...parseNeeded(readelf)],
+      [
+        ['/r/usr/sbin/sshd', ['libcrypt.so.1', 'libc.so.6']],
+        ['/r/usr/bin/busybox', []],
+      ],
+    );
   });
 
   it('names each missing soname with the file needing it', () => {
-    assert.deepEqual(findMissing(parseNeeded(readelf), new Set(['libc.so.6'])), ['/r/usr/sbin/sshd needs libcrypt.so.1']);
+    assert.deepEqual(findMissing(parseNeeded(readelf), new Set(['libc.so.6'])), [
+      '/r/usr/sbin/sshd needs libcrypt.so.1',
+    ]);
   });
 });

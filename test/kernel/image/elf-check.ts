@@ -54,7 +54,8 @@ export async function checkSharedLibraries(root: string): Promise<{ filesChecked
   for (const dir of libraryDirs) for (const entry of await listEntries(join(root, dir))) available.add(entry.name);
   const elfFiles: string[] = [];
   for (const dir of scannedDirs) {
-    for (const entry of await listEntries(join(root, dir))) if (entry.isFile && (await isElf(entry.path))) elfFiles.push(entry.path);
+    for (const entry of await listEntries(join(root, dir)))
+      if (entry.isFile && (await isElf(entry.path))) elfFiles.push(entry.path);
   }
   const needed = new Map<string, string[]>();
   for (let i = 0; i < elfFiles.length; i += 200) {

@@ -17,7 +17,8 @@ export async function extractKernel(debFile: string, dir: string): Promise<Kerne
   await runChecked('dpkg-deb', ['-x', debFile, dir]);
   const releases = await readdir(join(dir, 'lib/modules'));
   const release = releases[0];
-  if (releases.length !== 1 || !release) throw new Error(`expected one kernel in ${debFile}, found: ${releases.join(', ')}`);
+  if (releases.length !== 1 || !release)
+    throw new Error(`expected one kernel in ${debFile}, found: ${releases.join(', ')}`);
   // The package ships no modules.dep (its postinst runs depmod); the host's depmod writes it for this tree.
   await runChecked('depmod', ['-b', dir, release]);
   const modulesDir = join(dir, 'lib/modules', release);

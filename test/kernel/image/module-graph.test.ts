@@ -18,8 +18,18 @@ describe('module graph', () => {
   const deps = parseModulesDep(modulesDep);
 
   it('orders dependencies before dependents, each module once', () => {
-    const order = loadOrder(deps, [findModulePath(deps, 'xt_MASQUERADE'), findModulePath(deps, 'nf_conntrack')]).map(moduleName);
-    assert.deepEqual(order, ['nf_defrag_ipv6', 'nf_defrag_ipv4', 'libcrc32c', 'nf_conntrack', 'nf_nat', 'x_tables', 'xt_MASQUERADE']);
+    const order = loadOrder(deps, [findModulePath(deps, 'xt_MASQUERADE'), findModulePath(deps, 'nf_conntrack')]).map(
+      moduleName,
+    );
+    assert.deepEqual(order, [
+      'nf_defrag_ipv6',
+      'nf_defrag_ipv4',
+      'libcrc32c',
+      'nf_conntrack',
+      'nf_nat',
+      'x_tables',
+      'xt_MASQUERADE',
+    ]);
   });
 
   it('finds modules by their /proc/modules name (dashes are underscores)', () => {
@@ -28,7 +38,10 @@ describe('module graph', () => {
   });
 
   it('selects whole directories', () => {
-    assert.deepEqual(modulesUnder(deps, ['kernel/lib', 'kernel/drivers/virtio']), ['kernel/drivers/virtio/virtio.ko', 'kernel/lib/libcrc32c.ko']);
+    assert.deepEqual(modulesUnder(deps, ['kernel/lib', 'kernel/drivers/virtio']), [
+      'kernel/drivers/virtio/virtio.ko',
+      'kernel/lib/libcrc32c.ko',
+    ]);
   });
 
   it('rejects cycles and unknown dependencies', () => {

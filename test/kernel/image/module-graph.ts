@@ -17,7 +17,10 @@ export function parseModulesDep(text: string): Map<string, string[]> {
 
 /** `kernel/net/netfilter/nf_conntrack.ko` → `nf_conntrack`; dashes become underscores as in /proc/modules. */
 export function moduleName(path: string): string {
-  return posix.basename(path).replace(/\.ko(\.\w+)?$/, '').replaceAll('-', '_');
+  return posix
+    .basename(path)
+    .replace(/\.ko(\.\w+)?$/, '')
+    .replaceAll('-', '_');
 }
 
 export function findModulePath(deps: ModuleDeps, name: string): string {

@@ -20,7 +20,14 @@ export async function extractPvhKernel(vmlinuzFile: string, vmlinuxFile: string)
   const offset = (await readFile(vmlinuzFile)).indexOf(lz4LegacyMagic);
   if (offset < 0) return false;
   // lz4 complains about the bzImage bytes after the payload; the ELF check below is what counts.
-  await runCommand('sh', ['-c', 'tail -c +"$1" "$2" | lz4 -dc -l > "$3"', 'sh', String(offset + 1), vmlinuzFile, vmlinuxFile]);
+  await runCommand('sh', [
+    '-c',
+    'tail -c +"$1" "$2" | lz4 -dc -l > "$3"',
+    'sh',
+    String(offset + 1),
+    vmlinuzFile,
+    vmlinuxFile,
+  ]);
   const notes = await runChecked('readelf', ['-n', '-W', vmlinuxFile]).catch(() => '');
   return hasPvhNote(notes);
 }

@@ -23,11 +23,20 @@ export interface RootKeys {
 }
 
 /** Merged /usr as on Debian 12: /bin, /sbin, /lib, /lib64 are links into /usr. */
-export const mergedUsrLinks: LinkEntry[] = ['bin', 'sbin', 'lib', 'lib64'].map((dir) => ({ path: dir, target: `usr/${dir}` }));
+export const mergedUsrLinks: LinkEntry[] = ['bin', 'sbin', 'lib', 'lib64'].map((dir) => ({
+  path: dir,
+  target: `usr/${dir}`,
+}));
 
 export const rootDirs: DirEntry[] = [
-  ...['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64', 'proc', 'sys', 'dev', 'run', 'mnt', 'home'].map((path) => ({ path, mode: 0o755 })),
-  ...['etc/sysctl.d', 'etc/modprobe.d', 'etc/modules-load.d', 'etc/iptables', 'etc/init.d', 'etc/ssh'].map((path) => ({ path, mode: 0o755 })),
+  ...['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64', 'proc', 'sys', 'dev', 'run', 'mnt', 'home'].map((path) => ({
+    path,
+    mode: 0o755,
+  })),
+  ...['etc/sysctl.d', 'etc/modprobe.d', 'etc/modules-load.d', 'etc/iptables', 'etc/init.d', 'etc/ssh'].map((path) => ({
+    path,
+    mode: 0o755,
+  })),
   ...['var/log', 'var/lib/conntrack-fleet', 'var/lib/conntrack-fleet-test'].map((path) => ({ path, mode: 0o755 })),
   { path: 'tmp', mode: 0o1777 },
   { path: 'root', mode: 0o700 },
@@ -40,10 +49,12 @@ export const rootLinks: LinkEntry[] = [
   { path: 'usr/sbin/init', target: '../bin/busybox' },
   { path: 'etc/sysctl.d/99-sysctl.conf', target: '../sysctl.conf' },
   { path: 'etc/modules-load.d/modules.conf', target: '../modules' },
-  ...['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'].map((tool) => ({
-    path: `usr/sbin/${tool}`,
-    target: `${tool}-nft`, // Debian's default; the guest boot switches to -legacy when /etc/iptables/backend says so
-  })),
+  ...['iptables', 'iptables-save', 'iptables-restore', 'ip6tables', 'ip6tables-save', 'ip6tables-restore'].map(
+    (tool) => ({
+      path: `usr/sbin/${tool}`,
+      target: `${tool}-nft`, // Debian's default; the guest boot switches to -legacy when /etc/iptables/backend says so
+    }),
+  ),
 ];
 
 const sysctlConf = `#
@@ -65,7 +76,11 @@ export function rootFiles(keys: RootKeys, guestFiles: GuestFiles): FileEntry[] {
   return [
     { path: 'etc/passwd', mode: 0o644, content: passwd },
     { path: 'etc/group', mode: 0o644, content: 'root:x:0:\ntty:x:5:\nnogroup:x:65534:\n' },
-    { path: 'etc/shadow', mode: 0o640, content: 'root:*:19000:0:99999:7:::\nsshd:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' },
+    {
+      path: 'etc/shadow',
+      mode: 0o640,
+      content: 'root:*:19000:0:99999:7:::\nsshd:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n',
+    },
     { path: 'etc/nsswitch.conf', mode: 0o644, content: 'passwd: files\ngroup: files\nshadow: files\nhosts: files\n' },
     { path: 'etc/hostname', mode: 0o644, content: 'vm1\n' },
     { path: 'etc/hosts', mode: 0o644, content: '127.0.0.1 localhost\n127.0.1.1 vm1\n' },

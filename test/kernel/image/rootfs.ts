@@ -5,7 +5,15 @@ import { checkSharedLibraries } from './elf-check.js';
 import { runChecked, runShell } from './exec.js';
 import { installModules, selectModules, type KernelTree } from './kernel-tree.js';
 import { rootExtraModules, rootModuleDirs } from './pins.js';
-import { appletsToLink, mergedUsrLinks, rootDirs, rootFiles, rootLinks, type GuestFiles, type RootKeys } from './root-layout.js';
+import {
+  appletsToLink,
+  mergedUsrLinks,
+  rootDirs,
+  rootFiles,
+  rootLinks,
+  type GuestFiles,
+  type RootKeys,
+} from './root-layout.js';
 
 const guestFileNames: (keyof GuestFiles)[] = ['inittab', 'rcS', 'rcK', 'boot-lib.sh', 'sshd_config'];
 

@@ -25,7 +25,8 @@ async function probeAccel(kernelFile: string): Promise<AccelChoice> {
   if (forced === 'kvm' || forced === 'tcg') return { accel: forced, reason: 'forced by CONNTRACK_FLEET_ACCEL' };
   if (!isReadWrite('/dev/kvm')) return { accel: 'tcg', reason: '/dev/kvm is missing or not usable' };
   // PVM (kvm_pvm) runs only guest kernels built for it; a stock Debian kernel hangs while decompressing.
-  if (existsSync('/sys/module/kvm_pvm')) return { accel: 'tcg', reason: 'KVM here is kvm_pvm, which cannot run a stock Debian kernel' };
+  if (existsSync('/sys/module/kvm_pvm'))
+    return { accel: 'tcg', reason: 'KVM here is kvm_pvm, which cannot run a stock Debian kernel' };
   return (await kernelStartsUnderKvm(kernelFile))
     ? { accel: 'kvm', reason: '/dev/kvm boots the kernel' }
     : { accel: 'tcg', reason: 'the kernel printed nothing within 8 s under KVM' };
@@ -45,7 +46,19 @@ async function kernelStartsUnderKvm(kernelFile: string): Promise<boolean> {
   const dir = await mkdtemp(join(tmpdir(), 'conntrack-fleet-kvm-probe-'));
   const consoleFile = join(dir, 'console.log');
   try {
-    const args = ['-accel', 'kvm', '-m', '256', '-nodefaults', '-no-user-config', '-display', 'none', '-serial', `file:${consoleFile}`, '-no-reboot'];
+    const args = [
+      '-accel',
+      'kvm',
+      '-m',
+      '256',
+      '-nodefaults',
+      '-no-user-config',
+      '-display',
+      'none',
+      '-serial',
+      `file:${consoleFile}`,
+      '-no-reboot',
+    ];
     const append = 'console=ttyS0 panic=1';
     await runCommand('qemu-system-x86_64', [...args, '-kernel', kernelFile, '-append', append], { timeoutMs: 8000 });
     return existsSync(consoleFile) && readFileSync(consoleFile, 'utf8').includes('Linux version');

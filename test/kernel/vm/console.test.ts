@@ -28,6 +28,9 @@ describe('serial console', () => {
 
   it('spots a guest that cannot come up', () => {
     assert.equal(findFatalLine(twoBoots), null);
-    assert.equal(findFatalLine('x\n[ 1.2] Kernel panic - not syncing: VFS\n'), '[ 1.2] Kernel panic - not syncing: VFS');
+    assert.equal(
+      findFatalLine('x\n[ 1.2] Kernel panic - not syncing: VFS\n'),
+      '[ 1.2] Kernel panic - not syncing: VFS',
+    );
   });
 });

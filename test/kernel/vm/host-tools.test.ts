@@ -11,8 +11,11 @@ describe('kernel test skip reasons', () => {
     ['disabled', { ...ready, disabled: true }, /disabled by CONNTRACK_FLEET_SKIP_KERNEL/],
     ['not Linux', { ...ready, platform: 'darwin' }, /need Linux/],
     ['not root', { ...ready, uid: 1000 }, /need root/],
-    ['tools missing', { ...ready, missingTools: ['qemu-img', 'qemu-system-x86_64', 'cpio'] },
-      /^missing qemu-img, qemu-system-x86_64, cpio: apt-get install -y --no-install-recommends cpio qemu-system-x86 qemu-utils$/],
+    [
+      'tools missing',
+      { ...ready, missingTools: ['qemu-img', 'qemu-system-x86_64', 'cpio'] },
+      /^missing qemu-img, qemu-system-x86_64, cpio: apt-get install -y --no-install-recommends cpio qemu-system-x86 qemu-utils$/,
+    ],
   ] as [string, Facts, RegExp | null][]) {
     it(name, () => {
       const reason = skipReasonFor(facts);

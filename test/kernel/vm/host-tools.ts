@@ -34,7 +34,12 @@ export function findExecutable(name: string, path = process.env.PATH ?? ''): str
 }
 
 /** Pure: the skip reason for a host's facts, or null when the kernel tests can run. */
-export function skipReasonFor(facts: { platform: string; uid: number; missingTools: string[]; disabled: boolean }): string | null {
+export function skipReasonFor(facts: {
+  platform: string;
+  uid: number;
+  missingTools: string[];
+  disabled: boolean;
+}): string | null {
   if (facts.disabled) return 'kernel tests disabled by CONNTRACK_FLEET_SKIP_KERNEL';
   if (facts.platform !== 'linux') return `kernel tests need Linux (this is ${facts.platform})`;
   if (facts.uid !== 0) return 'kernel tests need root: mkfs.ext4 -d must give the guest files root ownership';

@@ -38,7 +38,6 @@ export interface StartVmOptions {
   memoryMiB?: number;
 }
 
-
 export async function startVm(image: ImageInfo, options: StartVmOptions = {}): Promise<Vm> {
   const { accel } = await chooseAccel(image.kernelFile);
   // Under the cache, not /tmp: a VM's overlay must outlive any /tmp cleaning by other tools.
@@ -55,7 +54,14 @@ export async function startVm(image: ImageInfo, options: StartVmOptions = {}): P
     const port = await findFreePort();
     const consoleFile = join(dir, 'console.log');
     await rm(consoleFile, { force: true });
-    const plan = { accel, kernelFile: image.kernelFile, initrdFile: image.initrdFile, overlayFile, consoleFile, sshPort: port };
+    const plan = {
+      accel,
+      kernelFile: image.kernelFile,
+      initrdFile: image.initrdFile,
+      overlayFile,
+      consoleFile,
+      sshPort: port,
+    };
     const args = buildQemuArgs({ ...plan, firewall: options.firewall ?? 'none', memoryMiB: options.memoryMiB ?? 512 });
     const startedMs = Date.now();
     const child = spawnQemu(args, join(dir, 'qemu.log'));
@@ -63,7 +69,16 @@ export async function startVm(image: ImageInfo, options: StartVmOptions = {}): P
     try {
       await waitForBoots(consoleFile, 1, timeoutMs, abortReason);
       await waitForSshBanner(port, { timeoutMs: Math.max(1000, startedMs + timeoutMs - Date.now()), abortReason });
-      return await describeVm({ image, dir, port, consoleFile, child, accel, bootMs: Date.now() - startedMs, timeoutMs });
+      return await describeVm({
+        image,
+        dir,
+        port,
+        consoleFile,
+        child,
+        accel,
+        bootMs: Date.now() - startedMs,
+        timeoutMs,
+      });
     } catch (error) {
       lastError = error;
       await killQemu(child);
@@ -91,7 +106,10 @@ async function describeVm(parts: VmParts): Promise<Vm> {
   const inventoryFile = join(parts.dir, 'inventory.yml');
   const privateKeyFile = parts.image.privateKeyFile;
   await writeFile(knownHostsFile, renderKnownHosts(parts.port, parts.image.hostPublicKey));
-  await writeFile(inventoryFile, renderInventory({ hostName: 'vm1', sshPort: parts.port, privateKeyFile, knownHostsFile }));
+  await writeFile(
+    inventoryFile,
+    renderInventory({ hostName: 'vm1', sshPort: parts.port, privateKeyFile, knownHostsFile }),
+  );
   const target = { port: parts.port, privateKeyFile, knownHostsFile };
   let stoppedLog: string | null = null;
   const consoleLog = (): string => stoppedLog ?? readText(parts.consoleFile);
@@ -128,12 +146,18 @@ function readText(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
-async function waitForBoots(consoleFile: string, boots: number, timeoutMs: number, abortReason: () => string | null): Promise<void> {
+async function waitForBoots(
+  consoleFile: string,
+  boots: number,
+  timeoutMs: number,
+  abortReason: () => string | null,
+): Promise<void> {
   const deadlineMs = Date.now() + timeoutMs;
   while (countBoots(readText(consoleFile)) < boots) {
     const reason = abortReason();
     if (reason) throw new Error(`the guest cannot boot: ${reason}`);
-    if (Date.now() > deadlineMs) throw new Error(`boot ${boots} not finished within ${timeoutMs} ms; console: ${consoleFile}`);
+    if (Date.now() > deadlineMs)
+      throw new Error(`boot ${boots} not finished within ${timeoutMs} ms; console: ${consoleFile}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

@@ -20,7 +20,10 @@ describe('/proc/modules holder graph', () => {
 
   it('parses use counts and holders', () => {
     assert.equal(modules.length, 10);
-    assert.deepEqual(modules.find((m) => m.name === 'nf_conntrack'), { name: 'nf_conntrack', useCount: 2, holders: ['nf_nat', 'xt_MASQUERADE'] });
+    assert.deepEqual(
+      modules.find((m) => m.name === 'nf_conntrack'),
+      { name: 'nf_conntrack', useCount: 2, holders: ['nf_nat', 'xt_MASQUERADE'] },
+    );
     assert.deepEqual(modules.find((m) => m.name === 'nft_chain_nat')?.holders, []);
   });
 
@@ -29,7 +32,8 @@ describe('/proc/modules holder graph', () => {
     assert.equal(order.at(-1), 'nf_conntrack');
     assert.deepEqual([...order].sort(), ['nf_conntrack', 'nf_nat', 'nft_chain_nat', 'xt_MASQUERADE']);
     for (const module of modules.filter((m) => order.includes(m.name))) {
-      for (const holder of module.holders) assert.ok(order.indexOf(holder) < order.indexOf(module.name), `${holder} before ${module.name}`);
+      for (const holder of module.holders)
+        assert.ok(order.indexOf(holder) < order.indexOf(module.name), `${holder} before ${module.name}`);
     }
   });
 

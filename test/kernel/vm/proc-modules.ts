@@ -43,5 +43,7 @@ export function heldByNonModules(modules: readonly LoadedModule[]): string[] {
 /** name → sorted holders, for comparing graphs. */
 export function holderMap(modules: readonly LoadedModule[], names?: readonly string[]): Record<string, string[]> {
   const wanted = names ? modules.filter((module) => names.includes(module.name)) : modules;
-  return Object.fromEntries(wanted.map((module) => [module.name, module.holders]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  return Object.fromEntries(
+    wanted.map((module) => [module.name, module.holders]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+  );
 }

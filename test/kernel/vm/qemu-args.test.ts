@@ -42,15 +42,24 @@ describe('VM host files', () => {
   });
 
   it('writes an Ansible inventory with one host vm1', () => {
-    const text = renderInventory({ hostName: 'vm1', sshPort: 40022, privateKeyFile: '/k/id ed25519', knownHostsFile: '/v/known "hosts"' });
+    const text = renderInventory({
+      hostName: 'vm1',
+      sshPort: 40022,
+      privateKeyFile: '/k/id ed25519',
+      knownHostsFile: '/v/known "hosts"',
+    });
     assert.deepEqual(parse(text), {
-      all: { hosts: { vm1: {
-        ansible_host: '127.0.0.1',
-        ansible_port: 40022,
-        ansible_user: 'root',
-        ansible_ssh_private_key_file: '/k/id ed25519',
-        ansible_ssh_common_args: '-o UserKnownHostsFile=/v/known "hosts"',
-      } } },
+      all: {
+        hosts: {
+          vm1: {
+            ansible_host: '127.0.0.1',
+            ansible_port: 40022,
+            ansible_user: 'root',
+            ansible_ssh_private_key_file: '/k/id ed25519',
+            ansible_ssh_common_args: '-o UserKnownHostsFile=/v/known "hosts"',
+          },
+        },
+      },
     });
   });
 });

@@ -13,7 +13,9 @@ const setpriv = findExecutable('setpriv');
 
 export function spawnQemu(args: string[], logFile: string): ChildProcess {
   const log = openSync(logFile, 'a');
-  const [command, prefix] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', 'qemu-system-x86_64']] : ['qemu-system-x86_64', []];
+  const [command, prefix] = setpriv
+    ? [setpriv, ['--pdeathsig', 'KILL', 'qemu-system-x86_64']]
+    : ['qemu-system-x86_64', []];
   const child = spawn(command, [...prefix, ...args], { stdio: ['ignore', log, log] });
   closeSync(log);
   running.add(child);

@@ -20,7 +20,17 @@ export function buildSshArgs(target: SshTarget): string[] {
     LogLevel: 'ERROR',
   };
   const optionArgs = Object.entries(options).flatMap(([name, value]) => ['-o', `${name}=${value}`]);
-  return ['-F', '/dev/null', '-i', target.privateKeyFile, '-p', String(target.port), ...optionArgs, 'root@127.0.0.1', 'sh -s'];
+  return [
+    '-F',
+    '/dev/null',
+    '-i',
+    target.privateKeyFile,
+    '-p',
+    String(target.port),
+    ...optionArgs,
+    'root@127.0.0.1',
+    'sh -s',
+  ];
 }
 
 export function runSsh(target: SshTarget, script: string, timeoutMs = 120_000): Promise<CommandResult> {
