@@ -156,7 +156,7 @@ describe(
       expectPlainLines(both.cli.stdout);
     });
 
-    it('on a terminal: the listr2 tree shows host → step lines and the summary, and the process exits', async () => {
+    it('on a terminal: the live tree shows host → step lines and the summary, and the process exits', async () => {
       const plain = await runPlaybook(t, playbook, ['--check'], { env: noColor });
       const tty = await runInTty(['run', playbook, '-i', t.lab.inventoryFile, '--check']);
       assert.equal(tty.exitCode, 0, transcript(tty));
@@ -165,7 +165,7 @@ describe(
       for (const host of hosts) {
         assert.match(
           text,
-          new RegExp(`^✔ ${host} — (changed|unchanged)\\n(  .*\\n)*  ✔ raise_max: nf_conntrack_max `, 'm'),
+          new RegExp(`^✔ ${host} — (would change|unchanged)\\n(  .*\\n)*  ✔ raise_max: nf_conntrack_max `, 'm'),
           `${host} → steps`,
         );
       }
