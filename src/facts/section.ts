@@ -13,6 +13,11 @@ export interface GatherRequest {
   files: string[];
   /** The peak file (facts/peak.ts): check keeps it, advise reads it; absent = not touched (run, gate, restore). */
   peak?: PeakRequest;
+  /**
+   * false: skip the NAT rule dump (iptables-save, ip6tables-save, nft: three of the heaviest processes a gather starts)
+   * because nothing will read it: only unload_nat's planner and check's report do. Default true.
+   */
+  rules?: boolean;
 }
 
 /** What a reader gets: the whole split output (values and blocks by the names its own shell printed). */

@@ -109,6 +109,7 @@ export interface HostFacts {
   modules: LoadedModule[];
   /** Rule lines (iptables-save, nft list ruleset) that use nat / MASQUERADE / SNAT / DNAT / conntrack / state. */
   natRuleEvidence: string[];
+  /** false also when the gather was asked not to read rules (GatherRequest.rules: no step reads them). */
   natRulesInUse: boolean;
   kubeProxy: boolean;
   /** Files asked for by the gatherer, keyed by absolute path; null = absent. */

@@ -3,7 +3,7 @@ import { errorKindOf, errorMessage, type HostErrorKind } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Playbook } from '../playbook/types.js';
-import { filesNeeded, planHost } from '../steps/index.js';
+import { filesNeeded, planHost, readsRules } from '../steps/index.js';
 import { describeRemoteFailure } from '../remote/remote-error.js';
 import type { Change } from '../changes/change.js';
 import type { StepPlan } from '../steps/types.js';
@@ -119,7 +119,8 @@ async function runConnected(
 ): Promise<HostRunRecord> {
   const { target, batch, playbook, emit } = options;
   const facts = await timed(
-    () => atStage('gather', () => gatherFacts(connection, { files: filesNeeded(playbook) })),
+    () =>
+      atStage('gather', () => gatherFacts(connection, { files: filesNeeded(playbook), rules: readsRules(playbook) })),
     (ms) => (timings.gatherMs = ms),
   );
   emit({ type: 'host-facts', host: target.name, facts });

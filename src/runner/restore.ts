@@ -103,7 +103,7 @@ async function undoAndVerify(
   // the ticket moves to `RUN undo`: a step script of the run that reaches the host later exits unapplied
   await applyChanges(connection, undo, applyLockScript(runId), { continueOnError: true, restoreLinks: true });
   const files = [...new Set(applied.flatMap((c) => (c.kind === 'file' ? [c.path] : [])))];
-  const after = await gatherFacts(connection, { files });
+  const after = await gatherFacts(connection, { files, rules: false });
   const mismatches = verifyRestored(after, applied);
   return { ok: mismatches.length === 0, mismatches, hints: manualFixHints(applied, mismatches) };
 }

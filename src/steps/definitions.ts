@@ -58,3 +58,8 @@ export function planHost(facts: HostFacts, playbook: Playbook, host?: string): H
   });
   return { steps };
 }
+
+/** Whether any step reads the NAT rule facts (only unload_nat refuses while rules use conntrack). */
+export function readsRules(playbook: Playbook): boolean {
+  return playbook.steps.some((spec) => spec.kind === 'unload_nat');
+}

@@ -1,2 +1,2 @@
 /** The step planners' public API (pure: facts + playbook → Changes), used by the runner and the reporters. */
-export { stepDefinitions, filesNeeded, planHost, initialContext } from './definitions.js';
+export { stepDefinitions, filesNeeded, planHost, initialContext, readsRules } from './definitions.js';

@@ -85,3 +85,11 @@ for (const { name, base64 } of userlands) {
     assert.ok(facts.cpus >= 1 && facts.kernel.length > 0);
   });
 }
+
+test('rules: false leaves the NAT rule dump out of the script (no iptables-save, ip6tables-save or nft runs)', () => {
+  const withRules = buildGatherScript({ files: [] });
+  const withoutRules = buildGatherScript({ files: [], rules: false });
+  assert.match(withRules, /\ncf_rules\n/);
+  assert.doesNotMatch(withoutRules, /\ncf_rules\n/);
+  assert.match(withoutRules, /@@done/);
+});

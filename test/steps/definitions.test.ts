@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostFacts } from '../../src/facts/types.js';
-import { filesNeeded, planHost, stepDefinitions } from '../../src/steps/definitions.js';
+import { filesNeeded, planHost, readsRules, stepDefinitions } from '../../src/steps/definitions.js';
 import { readBytesText } from '../../src/changes/file-state.js';
 import { modprobeConfPath, modulesLoadPath } from '../../src/steps/module-files.js';
 import type { Change } from '../../src/changes/change.js';
@@ -109,4 +109,12 @@ describe('planHost', () => {
     assert.match(plan.steps[0]?.refusal ?? '', /read-only/);
     assert.match(plan.steps[1]?.lines[0] ?? '', /nothing to persist/);
   });
+});
+
+describe('readsRules: only a playbook with unload_nat needs the NAT rule dump', () => {
+  const cases: [string, Parameters<typeof playbookOf>[0], boolean][] = [
+    ['tuning steps only', [spec.checkCount({ warn_above_percent: 80 })], false],
+    ['with unload_nat', [spec.checkCount({ warn_above_percent: 80 }), spec.unloadNat()], true],
+  ];
+  for (const [name, steps, expected] of cases) it(name, () => assert.equal(readsRules(playbookOf(steps)), expected));
 });

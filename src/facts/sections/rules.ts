@@ -28,7 +28,7 @@ export function readRules(frame: GatherFrame, problems: string[]): RuleEvidence 
 
 export const rulesSection: FactSection<Pick<HostFacts, 'natRuleEvidence' | 'natRulesInUse'>> = {
   name: 'rules',
-  sh: () => `${remoteScript('sections/rules.sh')}\ncf_rules`,
+  sh: (request) => (request.rules === false ? '' : `${remoteScript('sections/rules.sh')}\ncf_rules`),
   read({ frame, problems }) {
     const rules = readRules(frame, problems);
     return { natRuleEvidence: rules.lines, natRulesInUse: rules.nat };
