@@ -6,7 +6,7 @@ import type { HostResult, RunEvent } from '../runner/events.js';
 import { countOutcomes, exitCodeOf, exitCodes, summaryOf } from '../runner/outcome.js';
 import { rollBackHosts } from '../runner/rollback-hosts.js';
 import { createPool, selectTargets } from './hosts.js';
-import { checkRunKnown, type HostJournals, newestRunId, readJournals } from './journals.js';
+import { checkRunKnown, type HostJournals, newestRunId, readJournals } from './journal-decisions.js';
 import {
   addHostOptions,
   addQuietOption,

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { countOutcomes, exitCodeOf, readOutcome } from '../runner/outcome.js';
 import { createPool, selectTargets } from './hosts.js';
-import { type HostJournals, readJournals } from './journals.js';
+import { type HostJournals, readJournals } from './journal-decisions.js';
 import { addHostOptions, type HostOptionValues } from './options.js';
 import { stringifyJson } from '../config/escape.js';
 

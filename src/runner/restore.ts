@@ -7,7 +7,7 @@ import type { Connection, HostTarget } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
 import type { EventListener } from './events.js';
 import { applyLockScript, type JournalEntry, journalWriteScript } from './journal.js';
-import { manualFixHints, verifyRestored } from './snapshot.js';
+import { manualFixHints, verifyRestored } from './restore-check.js';
 
 export interface RestoreOptions {
   target: HostTarget;

@@ -1,7 +1,7 @@
 /** OpenSSH known_hosts: parse the text and decide whether a presented host key is trusted (pure). */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fingerprintSha256, knownHostsName, readKeyType } from './host-key.js';
-import { matchHostPatternList } from './host-pattern.js';
+import { matchHostPatternList } from './openssh-pattern.js';
 
 export type HostSelector = { kind: 'patterns'; patterns: string[] } | { kind: 'hashed'; salt: Buffer; hash: Buffer };
 

@@ -4,7 +4,7 @@
  * the FIRST value obtained for a keyword wins; IdentityFile accumulates. Match blocks are skipped
  * (they need a runtime evaluation ssh itself does), and said so in `notes`. Pure.
  */
-import { matchHostPatternList } from './host-pattern.js';
+import { matchHostPatternList } from './openssh-pattern.js';
 import { parseProxyCommand, parseProxyJump, type ProxySetting } from './proxy-jump.js';
 
 export interface SshConfigBlock {

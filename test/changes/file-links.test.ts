@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFileSection } from '../../src/facts/parse-file-section.js';
 import type { FileState, HostFacts } from '../../src/facts/types.js';
-import { manualFixHints, verifyRestored } from '../../src/runner/snapshot.js';
+import { manualFixHints, verifyRestored } from '../../src/runner/restore-check.js';
 import { parseApplyOutput } from '../../src/changes/apply-output.js';
 import { describeChange } from '../../src/changes/describe.js';
 import { diffFile } from '../../src/changes/diff.js';

@@ -1,7 +1,7 @@
 /** Pure: an unknown run id is bad input that lists the runs which exist. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkRunKnown, type HostJournals } from '../../src/cli/journals.js';
+import { checkRunKnown, type HostJournals } from '../../src/cli/journal-decisions.js';
 import { InputError } from '../../src/errors.js';
 import type { JournalEntry } from '../../src/runner/journal.js';
 import type { HostTarget } from '../../src/transport/connection.js';

@@ -1,7 +1,7 @@
 /** Pure: `rollback --last` after a run that changed nothing is "nothing to roll back" (exit 0), not bad input. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HostJournals } from '../../src/cli/journals.js';
+import type { HostJournals } from '../../src/cli/journal-decisions.js';
 import { nothingToRollBack } from '../../src/cli/rollback.js';
 import type { JournalEntry } from '../../src/runner/journal.js';
 import type { HostTarget } from '../../src/transport/connection.js';

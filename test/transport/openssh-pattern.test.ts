@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { matchGlob, matchHostPatternList } from '../../src/transport/host-pattern.js';
+import { matchGlob, matchHostPatternList } from '../../src/transport/openssh-pattern.js';
 
 test('matchGlob: * and ? wildcards, case-insensitive, regex characters literal', () => {
   const cases: [string, string, boolean][] = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { knobPaths, timeoutPath, type HostFacts } from '../../src/facts/types.js';
-import { manualFixHints, verifyRestored } from '../../src/runner/snapshot.js';
+import { manualFixHints, verifyRestored } from '../../src/runner/restore-check.js';
 import type { Change } from '../../src/changes/change.js';
 import { mod, modular61Legacy, textFile } from '../fixtures/steps/facts.js';
 
