@@ -42,7 +42,14 @@ export interface ExecResult {
   /** null when the remote process ended by a signal or the channel closed without a status. */
   exitCode: number | null;
   signal: string | null;
+  /** The script outlived its timeoutMs and was killed (exitCode is then null); as execa's `timedOut`. */
+  timedOut: boolean;
+  /** From sending the script to its end (or its timeout), in milliseconds; as execa's `durationMs`. */
+  durationMs: number;
 }
+
+/** An ExecResult before its timing is known (what a transport collects). */
+export type ExecOutput = Omit<ExecResult, 'timedOut' | 'durationMs'>;
 
 export interface RunScriptOptions {
   /** The script is killed (channel closed) after this long; the result then has exitCode null. */

@@ -5,7 +5,7 @@
  * frame per request (frame.ts). Requests are sent one at a time, in call order.
  */
 import { remoteScript } from '../remote/scripts.js';
-import type { ExecResult } from './connection.js';
+import type { ExecOutput, ExecResult } from './connection.js';
 import { newToken, rescanFrom, StreamBuffer, takeFrame } from './frame.js';
 import { sh } from './quote.js';
 
@@ -43,6 +43,7 @@ export class SessionEndedError extends Error {
 
 interface Pending {
   token: string;
+  startedMs: number;
   resolve: (result: ExecResult) => void;
   timer: NodeJS.Timeout | undefined;
 }
@@ -66,12 +67,12 @@ export function startShellSession(
   let sequence = 0;
   let tail: Promise<unknown> = Promise.resolve();
 
-  const settle = (result: ExecResult) => {
+  const settle = (output: ExecOutput, timedOut = false) => {
     const done = pending;
     pending = null;
     if (!done) return;
     clearTimeout(done.timer);
-    done.resolve(result);
+    done.resolve({ ...output, timedOut, durationMs: Math.round(performance.now() - done.startedMs) });
   };
   const tryComplete = () => {
     if (!pending) return;
@@ -81,7 +82,7 @@ export function startShellSession(
     // the next search starts where this one cannot have missed a marker: at the one found, else near the end
     scanned = { stdout: out ? out.body.length : stdout.length, stderr: err ? err.body.length : stderr.length };
     if (!out || !err) return;
-    const result: ExecResult = {
+    const result: ExecOutput = {
       stdout: out.body.toString('utf8'),
       stderr: err.body.toString('utf8'),
       exitCode: out.status,
@@ -92,7 +93,7 @@ export function startShellSession(
     scanned = { stdout: 0, stderr: 0 };
     settle(result);
   };
-  const leftovers = (note: string, exitCode: number | null, signal: string | null): ExecResult => {
+  const leftovers = (note: string, exitCode: number | null, signal: string | null): ExecOutput => {
     const text = stderr.view().toString('utf8');
     const separator = note && text && !text.endsWith('\n') ? '\n' : '';
     const result = { stdout: stdout.view().toString('utf8'), stderr: text + separator + note, exitCode, signal };
@@ -121,7 +122,7 @@ export function startShellSession(
     if (!alive) return Promise.reject(new SessionEndedError());
     sequence += 1;
     return new Promise((resolve) => {
-      const mine: Pending = { token: token(sequence), resolve, timer: undefined };
+      const mine: Pending = { token: token(sequence), startedMs: performance.now(), resolve, timer: undefined };
       pending = mine;
       if (timeoutMs !== undefined) {
         mine.timer = setTimeout(() => {
@@ -134,6 +135,7 @@ export function startShellSession(
               null,
               null,
             ),
+            true,
           );
         }, timeoutMs);
       }

@@ -10,6 +10,8 @@ const answer: ExecResult = {
   stderr: '',
   exitCode: 0,
   signal: null,
+  timedOut: false,
+  durationMs: 0,
 };
 
 /** A connection whose runScript answers from `replies` in turn; `null` = never answers (a host gone silent). */

@@ -5,7 +5,14 @@ import type { TimedSample } from '../../src/facts/sample-rates.js';
 import { defaultConnectOptions, type Connection, type ExecResult } from '../../src/transport/connection.js';
 import { localTarget } from '../facts/local-connection.js';
 
-const reply = (stdout: string): ExecResult => ({ stdout, stderr: '', exitCode: 0, signal: null });
+const reply = (stdout: string): ExecResult => ({
+  stdout,
+  stderr: '',
+  exitCode: 0,
+  signal: null,
+  timedOut: false,
+  durationMs: 0,
+});
 
 /** Runs watchHost over a connection that records each script and answers from `replies` in turn. */
 async function watchScripts(

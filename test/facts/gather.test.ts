@@ -126,22 +126,43 @@ test('exactly ONE runScript call, with a fake connection running the script loca
 const failures = [
   {
     name: 'non-zero exit',
-    result: { stdout: '', stderr: 'sh: 1: syntax error', exitCode: 2, signal: null },
+    result: { stdout: '', stderr: 'sh: 1: syntax error', exitCode: 2, signal: null, timedOut: false, durationMs: 0 },
     message: /exit 2\): syntax error$/,
   },
   {
     name: 'sudo wants a password',
-    result: { stdout: '', stderr: 'sudo: a password is required\n', exitCode: 1, signal: null },
+    result: {
+      stdout: '',
+      stderr: 'sudo: a password is required\n',
+      exitCode: 1,
+      signal: null,
+      timedOut: false,
+      durationMs: 0,
+    },
     message: /\(exit 1\): sudo: a password is required$/,
   },
   {
     name: 'killed by the timeout',
-    result: { stdout: '@@value kernel x\n', stderr: 'partial', exitCode: null, signal: null },
+    result: {
+      stdout: '@@value kernel x\n',
+      stderr: 'partial',
+      exitCode: null,
+      signal: null,
+      timedOut: false,
+      durationMs: 0,
+    },
     message: /timeout/,
   },
   {
     name: 'sections missing',
-    result: { stdout: '@@value kernel x\n@@value uid 0\n', stderr: 'odd', exitCode: 0, signal: null },
+    result: {
+      stdout: '@@value kernel x\n@@value uid 0\n',
+      stderr: 'odd',
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      durationMs: 0,
+    },
     message: /@@done.*section knobs/,
   },
 ];

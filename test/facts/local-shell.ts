@@ -5,6 +5,7 @@ import type { ExecResult } from '../../src/transport/connection.js';
 export function runScriptLocally(script: string, argv: string[] = ['sh', '-s']): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const [command = 'sh', ...args] = argv;
+    const startedMs = performance.now();
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
@@ -19,6 +20,8 @@ export function runScriptLocally(script: string, argv: string[] = ['sh', '-s']):
         stderr: Buffer.concat(stderr).toString('utf8'),
         exitCode,
         signal,
+        timedOut: false,
+        durationMs: Math.round(performance.now() - startedMs),
       }),
     );
     child.stdin.end(script);

@@ -45,7 +45,14 @@ describe('applyChanges: what the prelude refused', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const outcome = await applyChanges(
-        hostAnswering((t) => ({ stdout: c.records(t), stderr: '', exitCode: c.exitCode, signal: null })),
+        hostAnswering((t) => ({
+          stdout: c.records(t),
+          stderr: '',
+          exitCode: c.exitCode,
+          signal: null,
+          timedOut: false,
+          durationMs: 0,
+        })),
         changes,
         '',
       );
@@ -57,7 +64,14 @@ describe('applyChanges: what the prelude refused', () => {
 
   it('a record with another token is output, not a refusal: the script counts as cut off, every change attempted', async () => {
     const outcome = await applyChanges(
-      hostAnswering(() => ({ stdout: '@@cf 0123456789abcdef stale x\n', stderr: '', exitCode: 98, signal: null })),
+      hostAnswering(() => ({
+        stdout: '@@cf 0123456789abcdef stale x\n',
+        stderr: '',
+        exitCode: 98,
+        signal: null,
+        timedOut: false,
+        durationMs: 0,
+      })),
       changes,
       '',
     );

@@ -117,7 +117,15 @@ export function fakeHost(t: HostTarget, script: FakeHostScript = {}): FakeHost {
       const reply = list[Math.min(index, list.length - 1)] ?? {};
       if (reply instanceof Error) throw reply;
       const answer = typeof reply === 'function' ? reply(text) : reply;
-      return { stdout: '', stderr: '', exitCode: 0, signal: null, ...answer };
+      return {
+        stdout: '',
+        stderr: '',
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        durationMs: 0,
+        ...answer,
+      } as ExecResult;
     },
     async hold(text): Promise<HeldCommand> {
       return { firstLine: `@@cf ${tokenOf(text)} ${script.lockLine ?? 'locked'}`, release: async () => undefined };

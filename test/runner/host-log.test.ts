@@ -14,7 +14,14 @@ const target: HostTarget = {
   becomeUser: 'root',
   vars: {},
 };
-const exec: ExecResult = { stdout: 'out\n', stderr: 'err\n', exitCode: 3, signal: null };
+const exec: ExecResult = {
+  stdout: 'out\n',
+  stderr: 'err\n',
+  exitCode: 3,
+  signal: null,
+  timedOut: false,
+  durationMs: 0,
+};
 
 function fakeConnect(fail?: Error): { connect: Connect; scripts: string[] } {
   const scripts: string[] = [];

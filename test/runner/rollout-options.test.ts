@@ -75,7 +75,9 @@ function fakeConnect(pending: (() => void)[]) {
     target,
     runScript: () =>
       new Promise<ExecResult>((resolve) =>
-        pending.push(() => resolve({ stdout: '', stderr: '', exitCode: 0, signal: null })),
+        pending.push(() =>
+          resolve({ stdout: '', stderr: '', exitCode: 0, signal: null, timedOut: false, durationMs: 0 }),
+        ),
       ),
     // the lock's verdict is a record carrying the script's token (src/remote/records.ts)
     hold: async (script: string) => ({

@@ -61,7 +61,14 @@ test('no become, or sudo -n (no password known): no opener, the command line is 
 });
 
 test("a pipelined sudo -n result: sudo's lines up to the marker dropped; no marker with a status is a become error", () => {
-  const result = (stderr: string, exitCode: number | null) => ({ stdout: 'out\n', stderr, exitCode, signal: null });
+  const result = (stderr: string, exitCode: number | null) => ({
+    stdout: 'out\n',
+    stderr,
+    exitCode,
+    signal: null,
+    timedOut: false,
+    durationMs: 0,
+  });
   const ok = settleBecomeResult(
     target(),
     result(`sudo: unable to resolve host web1\n${becomeReadyMarker}\nscript said\n`, 3),

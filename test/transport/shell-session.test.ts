@@ -1,3 +1,4 @@
+import type { ExecResult } from '../../src/transport/connection.js';
 /** The session's request/response logic against a fake channel that answers like src/remote/session.sh would. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -7,6 +8,13 @@ import {
   type SessionFeed,
   startShellSession,
 } from '../../src/transport/shell-session.js';
+
+/** The result without its duration (which varies), for deepEqual. */
+function withoutTiming(result: ExecResult): Omit<ExecResult, 'durationMs'> {
+  assert.ok(Number.isInteger(result.durationMs) && result.durationMs >= 0, `durationMs ${result.durationMs}`);
+  const { durationMs: _durationMs, ...rest } = result;
+  return rest;
+}
 
 interface Fake {
   written: string[];
@@ -39,7 +47,13 @@ test('the session starts by defining cf_reply; a request is the script in a subs
   assert.equal(fake.written[1], requestText('echo hi; exit 3', 't1'));
   assert.equal(fake.written[1], '(\necho hi; exit 3\n) </dev/null\ncf_reply t1 "$?"\n');
   reply(fake.feed, 't1', 'hi\n', '', 3);
-  assert.deepEqual(await result, { stdout: 'hi\n', stderr: '', exitCode: 3, signal: null });
+  assert.deepEqual(withoutTiming(await result), {
+    stdout: 'hi\n',
+    stderr: '',
+    exitCode: 3,
+    signal: null,
+    timedOut: false,
+  });
 });
 
 test('requests go one at a time in call order; output arriving in pieces and across streams is matched', async () => {
@@ -53,11 +67,23 @@ test('requests go one at a time in call order; output arriving in pieces and acr
   await tick();
   assert.equal(fake.written.length, 2, 'stdout frame still incomplete');
   fake.feed.stdout(Buffer.from(' 0\n'));
-  assert.deepEqual(await first, { stdout: 'out-a', stderr: '', exitCode: 0, signal: null });
+  assert.deepEqual(withoutTiming(await first), {
+    stdout: 'out-a',
+    stderr: '',
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+  });
   await tick();
   assert.equal(fake.written[2], requestText('b', 't2'));
   reply(fake.feed, 't2', 'out-b', 'warn', 1);
-  assert.deepEqual(await second, { stdout: 'out-b', stderr: 'warn', exitCode: 1, signal: null });
+  assert.deepEqual(withoutTiming(await second), {
+    stdout: 'out-b',
+    stderr: 'warn',
+    exitCode: 1,
+    signal: null,
+    timedOut: false,
+  });
 });
 
 test('output that fakes an end marker with another token stays in the body', async () => {
@@ -74,7 +100,13 @@ test('a shell that dies mid-request gives its signal and what was printed; later
   await tick();
   fake.feed.stdout(Buffer.from('partial'));
   fake.feed.closed(null, 'SIGTERM');
-  assert.deepEqual(await result, { stdout: 'partial', stderr: '', exitCode: null, signal: 'SIGTERM' });
+  assert.deepEqual(withoutTiming(await result), {
+    stdout: 'partial',
+    stderr: '',
+    exitCode: null,
+    signal: 'SIGTERM',
+    timedOut: false,
+  });
   assert.equal(fake.session.alive, false);
   await assert.rejects(fake.session.request('true'), SessionEndedError);
 });
@@ -84,7 +116,13 @@ test('a channel lost without status resolves exitCode null, signal null (the con
   const result = fake.session.request('sleep 9');
   await tick();
   fake.feed.closed(null, null);
-  assert.deepEqual(await result, { stdout: '', stderr: '', exitCode: null, signal: null });
+  assert.deepEqual(withoutTiming(await result), {
+    stdout: '',
+    stderr: '',
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+  });
 });
 
 test('timeout: the channel is stopped, the request resolves with exitCode null and a note, the session is dead', async () => {
@@ -97,6 +135,8 @@ test('timeout: the channel is stopped, the request resolves with exitCode null a
   assert.equal(done.exitCode, null);
   assert.equal(done.stdout, 'started\n');
   assert.match(done.stderr, /timed out after 20 ms/);
+  assert.equal(done.timedOut, true);
+  assert.ok(done.durationMs >= 15, `durationMs ${done.durationMs}`);
   assert.equal(fake.session.alive, false);
 });
 

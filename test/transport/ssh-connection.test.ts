@@ -23,7 +23,9 @@ describe('Connection over a real sshd', { skip: sshdSkipReason() }, () => {
 
   test('runScript returns stdout, stderr and the exit code', async () => {
     const result = await connection.runScript('echo out; echo err >&2; exit 3');
-    assert.deepEqual(result, { stdout: 'out\n', stderr: 'err\n', exitCode: 3, signal: null });
+    const { durationMs, ...rest } = result;
+    assert.deepEqual(rest, { stdout: 'out\n', stderr: 'err\n', exitCode: 3, signal: null, timedOut: false });
+    assert.ok(Number.isInteger(durationMs) && durationMs >= 0, `durationMs ${durationMs}`);
   });
 
   test('quotes, $ and non-ASCII survive the trip; multi-byte output split across packets decodes whole', async () => {
@@ -47,6 +49,7 @@ describe('Connection over a real sshd', { skip: sshdSkipReason() }, () => {
     assert.equal(result.exitCode, null);
     assert.equal(result.stdout, 'started\n');
     assert.match(result.stderr, /timed out after 2000 ms/);
+    assert.equal(result.timedOut, true);
     assert.equal((await connection.runScript('echo still usable')).stdout, 'still usable\n');
   });
 
