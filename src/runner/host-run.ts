@@ -1,63 +1,20 @@
 /** One host's run: connect → lock (taken up front by the fleet) → gather → plan (pure) → apply step by step → on failure or interrupt, roll back and verify. */
-import { errorKindOf, errorMessage, type HostErrorKind } from '../errors.js';
+import { errorKindOf, errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
-import type { HostFacts } from '../facts/types.js';
-import type { Playbook } from '../playbook/types.js';
 import { filesNeeded, planHost, readsRules } from '../steps/index.js';
 import { describeRemoteFailure } from '../remote/remote-error.js';
-import type { Change } from '../changes/change.js';
-import type { StepPlan } from '../steps/types.js';
-import type { Connection, HostTarget } from '../transport/connection.js';
+import type { Connection } from '../transport/connection.js';
 import { applyChanges } from './apply-changes.js';
 import { atStage } from './for-each-host.js';
-import type { EventListener, HostResult, HostTimings, StepResult } from './events.js';
-import { lockElapsedMs, lockedByMessage, type LockResult } from './host-lock.js';
+import type { HostTimings, StepResult } from './events.js';
+import { lockElapsedMs, lockedByMessage } from './host-lock.js';
 import { changePrelude, journalDir, type JournalEntry, journalWriteScript } from './journal.js';
-import { restoreHost, restoreVerdict } from './restore.js';
-import { allWarnings, hostResult, markRolledBack, stepResult } from './step-results.js';
+import { type HostRunOptions, type HostRunRecord, type Progress, record } from './host-run-types.js';
+import { interrupted, journalEntry, rollBack } from './host-rollback.js';
+import { allWarnings, hostResult, stepResult } from './step-results.js';
 import { emptyTimings, timed } from './timings.js';
 
-export interface HostRunOptions {
-  target: HostTarget;
-  batch: number;
-  playbook: Playbook;
-  checkOnly: boolean;
-  runId: string;
-  startedAt: Date;
-  /** The pool's connection; the fleet closes it at the end of the run. */
-  openConnection: (target: HostTarget) => Promise<Connection>;
-  reopenConnection: (target: HostTarget) => Promise<Connection>;
-  emit: EventListener;
-  /** True after the first SIGINT/SIGTERM: finish the step in flight, then roll this host back. */
-  isInterrupted: () => boolean;
-  /** The run's lock on this host (held by the fleet until the run ends); null with --check, which takes none. */
-  lock: ((connection: Connection) => Promise<LockResult>) | null;
-}
-
-/** What the fleet needs to roll this host back later (failed gate, on_abort). */
-export interface HostRunRecord {
-  result: HostResult;
-  /** Changes that may have taken effect and are still in place. */
-  applied: Change[];
-  snapshot: HostFacts | null;
-  /** The on-host journal as last written; null when the host was never changed. */
-  journal: JournalEntry | null;
-}
-
-/** The work of one host so far. */
-interface Progress {
-  connection: Connection;
-  facts: HostFacts;
-  plans: StepPlan[];
-  steps: StepResult[];
-  applied: Change[];
-  warnings: string[];
-  timings: HostTimings;
-}
-
-function record(result: HostResult, fields: Partial<Omit<HostRunRecord, 'result'>> = {}): HostRunRecord {
-  return { result, applied: [], snapshot: null, journal: null, ...fields };
-}
+export type { HostRunOptions, HostRunRecord } from './host-run-types.js';
 
 export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
   const { target, batch, emit } = options;
@@ -156,21 +113,6 @@ function emitSteps(options: HostRunOptions, steps: StepResult[]): void {
   steps.forEach((result, index) => options.emit({ type: 'step-end', host: options.target.name, index, result }));
 }
 
-function journalEntry(options: HostRunOptions, plans: StepPlan[], appliedCount: number): JournalEntry {
-  const now = new Date().toISOString();
-  return {
-    version: 1,
-    run_id: options.runId,
-    playbook: options.playbook.file,
-    host: options.target.name,
-    started_at: options.startedAt.toISOString(),
-    updated_at: now,
-    state: 'applying',
-    changes: plans.flatMap((p) => p.changes),
-    applied_count: appliedCount,
-  };
-}
-
 async function applyPlans(options: HostRunOptions, progress: Progress): Promise<HostRunRecord> {
   const { target, batch, emit } = options;
   const { connection, plans, steps, applied, warnings } = progress;
@@ -212,56 +154,6 @@ async function applyPlans(options: HostRunOptions, progress: Progress): Promise<
     applied,
     snapshot: progress.facts,
     journal,
-  });
-}
-
-/** Why a host is rolled back: the stage that failed (or the interrupt) and the message. */
-interface RollBackCause {
-  kind: HostErrorKind;
-  reason: string;
-}
-
-const interrupted: RollBackCause = { kind: 'interrupted', reason: 'interrupted' };
-
-/** Restores the host from what this run applied to it; a host nothing was applied to is only marked. */
-async function rollBack(options: HostRunOptions, progress: Progress, cause: RollBackCause): Promise<HostRunRecord> {
-  const { target, batch } = options;
-  const { plans, steps, applied, warnings, facts } = progress;
-  plans.slice(steps.length).forEach((p) => steps.push(stepResult(p, 'not-run')));
-  if (applied.length === 0) {
-    const wasInterrupted = cause.kind === 'interrupted';
-    const error = wasInterrupted ? 'interrupted before any change' : cause.reason;
-    return record(
-      hostResult(target.name, batch, wasInterrupted ? 'skipped' : 'failed', {
-        steps,
-        warnings,
-        error,
-        errorKind: cause.kind,
-      }),
-      { snapshot: facts },
-    );
-  }
-  const journal = journalEntry(options, plans, applied.length);
-  const { reason } = cause;
-  const restored = await restoreHost({
-    target,
-    emit: options.emit,
-    connection: progress.connection,
-    openConnection: options.reopenConnection,
-    applied,
-    reason,
-    journal,
-  });
-  const verdict = restoreVerdict(restored, cause);
-  const result = hostResult(target.name, batch, verdict.outcome, {
-    ...verdict,
-    steps: markRolledBack(steps),
-    warnings,
-  });
-  return record(result, {
-    applied: restored.ok ? [] : applied,
-    snapshot: facts,
-    journal: { ...journal, state: verdict.outcome },
   });
 }
 
