@@ -11,7 +11,7 @@ import { expandLimit, loadInventory, limitHosts, selectHosts, toHostTarget } fro
 import { parseShard, selectShard } from '../inventory/shard.js';
 import { loadPlaybook } from '../playbook/index.js';
 import { splitBatches } from '../runner/batches.js';
-import { withOverrides } from './run.js';
+import { withOverrides } from './run-options.js';
 import { describeRollout, describeStepInGeneral } from './validate-describe.js';
 
 interface ValidateValues {

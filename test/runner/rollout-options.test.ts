@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseSerial, withOverrides } from '../../src/cli/run.js';
+import { parseSerial, withOverrides } from '../../src/cli/run-options.js';
 import { InputError } from '../../src/errors.js';
 import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { Connection, ExecResult, HostTarget } from '../../src/transport/connection.js';
