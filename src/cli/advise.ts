@@ -1,19 +1,18 @@
 /**
  * `conntrack-fleet advise`: per host a recommended nf_conntrack_max, hash table size and timeouts, with one line of
- * reasoning per factor (src/advise, docs/sizing.md). Read-only on the hosts: one connection and one round trip each.
+ * reasoning per factor (src/advise, docs/sizing.md). Read-only on the hosts: one connection and one round trip each
+ * (runner/advise-hosts.ts).
  */
 import type { Command } from 'commander';
-import pLimit from 'p-limit';
 import { buildAdvicePlaybook } from '../advise/advice-playbook.js';
-import { type AdviseOptions, adviseHost, defaultAdviseOptions } from '../advise/advise-host.js';
-import { gatherForAdvice } from '../advise/advise-gather.js';
+import { type AdviseOptions, defaultAdviseOptions } from '../advise/advise-host.js';
 import { defaultPeakMaxAgeDays } from '../advise/peak-demand.js';
-import { errorMessage, InputError } from '../errors.js';
-import { renderAdviceJson, renderAdviceText, type AdviseResult } from '../report/advise-render.js';
+import { InputError } from '../errors.js';
+import { renderAdviceJson, renderAdviceText } from '../report/advise-render.js';
 import { writeTextFileAtomic } from '../report/atomic-file.js';
+import { adviseHosts } from '../runner/advise-hosts.js';
 import { exitCodes } from '../runner/outcome.js';
-import type { HostTarget } from '../transport/connection.js';
-import { type HostSelection, selectTargets } from './hosts.js';
+import { selectTargets } from './hosts.js';
 import { addReadOptions, inventoryFlags, type ReadOptionValues } from './options.js';
 import { formatListHosts } from './run-habits.js';
 
@@ -32,23 +31,6 @@ function parseNumber(text: string, flag: string, min: number, max: number): numb
   return value;
 }
 
-async function adviseOne(selection: HostSelection, target: HostTarget, options: AdviseOptions): Promise<AdviseResult> {
-  let connection;
-  try {
-    connection = await selection.connect(target, selection.connectOptions);
-  } catch (error) {
-    return { host: target.name, reachable: false, error: errorMessage(error), advice: null };
-  }
-  try {
-    const { facts, sample } = await gatherForAdvice(connection);
-    return { host: target.name, reachable: true, error: null, advice: adviseHost(facts, sample, options) };
-  } catch (error) {
-    return { host: target.name, reachable: true, error: errorMessage(error), advice: null };
-  } finally {
-    await connection.close();
-  }
-}
-
 export async function runAdvise(values: AdviseOptionValues): Promise<number> {
   const selection = selectTargets(values);
   const options: AdviseOptions = {
@@ -60,8 +42,14 @@ export async function runAdvise(values: AdviseOptionValues): Promise<number> {
     process.stdout.write(formatListHosts(null, 'all', [selection.targets.map((t) => t.name)]));
     return exitCodes.ok;
   }
-  const limit = pLimit(selection.forks);
-  const results = await Promise.all(selection.targets.map((t) => limit(() => adviseOne(selection, t, options))));
+  const results = await adviseHosts({
+    targets: selection.targets,
+    forks: selection.forks,
+    open: (target) => selection.connect(target, selection.connectOptions),
+    advise: options,
+    // advise changes nothing: an interrupt ends the process as usual (no handler), so no host is "not started"
+    isInterrupted: () => false,
+  });
   process.stdout.write(
     selection.format === 'json'
       ? renderAdviceJson(results)

@@ -1,14 +1,9 @@
 /** advise output: a block per host (numbers, then one line per factor) or JSON. Pure: returns text. */
 import type { HostAdvice } from '../advise/advise-host.js';
+import type { AdviseResult } from '../runner/advise-hosts.js';
 import { createPaint } from './paint.js';
 
-export interface AdviseResult {
-  host: string;
-  reachable: boolean;
-  /** Why the host could not be read, else null. */
-  error: string | null;
-  advice: HostAdvice | null;
-}
+export type { AdviseResult };
 
 function escapeControls(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);

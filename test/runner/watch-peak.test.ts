@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { watchHost } from '../../src/cli/watch.js';
+import { watchHost } from '../../src/runner/watch-hosts.js';
 import type { TimedSample } from '../../src/facts/sample-rates.js';
-import { defaultConnectOptions, type Connection, type ExecResult } from '../../src/transport/connection.js';
+import type { Connection, ExecResult } from '../../src/transport/connection.js';
 import { localTarget } from '../facts/local-connection.js';
 
 const reply = (stdout: string): ExecResult => ({
@@ -32,7 +32,7 @@ async function watchScripts(
     onLost: () => undefined,
   };
   await watchHost(localTarget, {
-    selection: { connect: async () => connection, connectOptions: defaultConnectOptions },
+    open: async () => connection,
     intervalMs: 1,
     samples: 3,
     signal: new AbortController().signal,

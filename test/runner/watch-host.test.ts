@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type HostLoopOptions, watchHost } from '../../src/cli/watch.js';
+import { type HostLoopOptions, watchHost } from '../../src/runner/watch-hosts.js';
 import type { TimedSample } from '../../src/facts/sample-rates.js';
-import { defaultConnectOptions, type Connection, type ExecResult } from '../../src/transport/connection.js';
+import type { Connection, ExecResult } from '../../src/transport/connection.js';
 import { localTarget } from '../facts/local-connection.js';
 
 const answer: ExecResult = {
@@ -33,7 +33,7 @@ function fakeConnection(replies: Array<ExecResult | null>, closed: string[]): Co
 function loop(connect: () => Promise<Connection>, samples: number, signal = new AbortController().signal) {
   const recorded: TimedSample[] = [];
   const options: HostLoopOptions = {
-    selection: { connect, connectOptions: defaultConnectOptions },
+    open: connect,
     intervalMs: 50,
     samples,
     signal,
