@@ -3,11 +3,11 @@
  * every lock is held until the run ends. Otherwise a second controller could tune a host of a later batch while this
  * run soaks on its canary gate, and this run would then find that host `unchanged`.
  */
-import pLimit from 'p-limit';
-import { ConnectError, connectFailureOf, errorMessage } from '../errors.js';
+import { ConnectError } from '../errors.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { EventListener, HostResult } from './events.js';
+import { forEachHost, type HostDone } from './for-each-host.js';
 import { acquireHostLock, lockedByMessage, type LockResult, releaseLock } from './host-lock.js';
 import { hostResult } from './step-results.js';
 
@@ -41,17 +41,41 @@ interface Claim {
   lock: LockResult;
 }
 
-/** Connects to and locks every host, `forks` at a time; resolves when each host is claimed or known not to be. */
+/**
+ * What claiming one host came to. A failed connect, or a connection dropped while locking, is thrown (forEachHost
+ * makes it data: unreachable, with the ConnectError's kind).
+ */
+type ClaimEnd = { kind: 'claimed' } | { kind: 'busy'; owner: string } | { kind: 'deferred' };
+
+/**
+ * Connects to and locks every host through forEachHost, `forks` at a time; resolves when each host is claimed or
+ * known not to be. A host that cannot be claimed is reported (host-end) as soon as that is known.
+ */
 export async function claimHosts(options: ClaimOptions): Promise<FleetLocks> {
   const claims = new Map<string, Claim>();
   const held: LockResult[] = [];
   const unclaimed = new Map<string, HostResult>();
-  const give = (target: HostTarget, result: HostResult) => {
-    unclaimed.set(target.name, result);
-    options.emit({ type: 'host-end', result });
+  const claim = async (target: HostTarget): Promise<ClaimEnd> => {
+    const connection = await options.pool.get(target);
+    try {
+      const lock = await acquireHostLock(connection, options.runId, options.startedAt);
+      held.push(lock);
+      if (lock.kind === 'busy') return { kind: 'busy', owner: lock.owner };
+      claims.set(target.name, { connection, lock });
+      return { kind: 'claimed' };
+    } catch (error) {
+      // a dropped connection is the network; any other error (sudo, a hung lock command) is left to the host's
+      // own run, which tries the lock again and reports that host `failed` as it always did
+      if (error instanceof ConnectError) throw error;
+      return { kind: 'deferred' };
+    }
   };
-  const limit = pLimit(Math.max(1, options.forks));
-  await Promise.all(options.targets.map((target) => limit(() => claimOne(options, target, claims, held, give))));
+  await forEachHost(options.targets, options.forks, options.isInterrupted, claim, (done) => {
+    const result = unclaimedResult(done, options.batchOf.get(done.target.name) ?? 0);
+    if (!result) return;
+    unclaimed.set(done.target.name, result);
+    options.emit({ type: 'host-end', result });
+  });
   return {
     unclaimed,
     async lockFor(connection) {
@@ -68,47 +92,15 @@ export async function claimHosts(options: ClaimOptions): Promise<FleetLocks> {
   };
 }
 
-async function claimOne(
-  options: ClaimOptions,
-  target: HostTarget,
-  claims: Map<string, Claim>,
-  held: LockResult[],
-  give: (target: HostTarget, result: HostResult) => void,
-): Promise<void> {
-  const batch = options.batchOf.get(target.name) ?? 0;
-  if (options.isInterrupted())
-    return give(
-      target,
-      hostResult(target.name, batch, 'skipped', { error: 'interrupted before it started', errorKind: 'interrupted' }),
-    );
-  let connection: Connection;
-  try {
-    connection = await options.pool.get(target);
-  } catch (error) {
-    return give(
-      target,
-      hostResult(target.name, batch, 'unreachable', { error: errorMessage(error), errorKind: connectFailureOf(error) }),
-    );
+/** The result of a host this run will not work on: not started, unreachable, locked by another run; else null. */
+function unclaimedResult(done: HostDone<ClaimEnd>, batch: number): HostResult | null {
+  const name = done.target.name;
+  if (!done.ok) {
+    if (!done.started) return hostResult(name, batch, 'skipped', { error: done.error, errorKind: 'interrupted' });
+    return hostResult(name, batch, 'unreachable', { error: done.error, errorKind: done.errorKind });
   }
-  try {
-    const lock = await acquireHostLock(connection, options.runId, options.startedAt);
-    held.push(lock);
-    if (lock.kind === 'busy')
-      return give(
-        target,
-        hostResult(target.name, batch, 'skipped', { error: lockedByMessage(lock.owner), errorKind: 'lock' }),
-      );
-    claims.set(target.name, { connection, lock });
-  } catch (error) {
-    // a dropped connection is the network; any other error (sudo, a hung lock command) is left to the host's
-    // own run, which tries the lock again and reports that host `failed` as it always did
-    if (error instanceof ConnectError)
-      give(
-        target,
-        hostResult(target.name, batch, 'unreachable', {
-          error: errorMessage(error),
-          errorKind: connectFailureOf(error),
-        }),
-      );
-  }
+  const end = done.value;
+  return end.kind === 'busy'
+    ? hostResult(name, batch, 'skipped', { error: lockedByMessage(end.owner), errorKind: 'lock' })
+    : null;
 }

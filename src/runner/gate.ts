@@ -1,6 +1,5 @@
 /** The health gate after a batch: soak, then judge each changed host by its table usage and drop counters. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import type { HostFacts } from '../facts/types.js';
 import { tableUsagePercent } from '../kernel/table-usage.js';
@@ -8,12 +7,15 @@ import type { GateSpec } from '../playbook/types.js';
 import type { HostTarget } from '../transport/connection.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { EventListener } from './events.js';
+import { forEachHost } from './for-each-host.js';
 
 export interface GateOptions {
   gate: GateSpec;
   batch: number;
   /** Each changed host with the facts read before its change: the drop counters' baseline. */
   hosts: { target: HostTarget; before: HostFacts | null }[];
+  /** Hosts read at once after the soak (--forks). */
+  forks: number;
   pool: ConnectionPool;
   emit: EventListener;
   isInterrupted: () => boolean;
@@ -70,28 +72,31 @@ async function soak(ms: number, isInterrupted: () => boolean): Promise<boolean> 
   return !isInterrupted();
 }
 
-async function judgeHost(
-  options: GateOptions,
-  target: HostTarget,
-  before: HostFacts | null,
-): Promise<GateFailure | null> {
-  let after: HostFacts;
-  try {
-    after = await gatherFacts(await options.pool.get(target), { files: [], rules: false });
-  } catch (error) {
-    return { host: target.name, reason: `could not read the host after the soak: ${errorMessage(error)}` };
-  }
-  const reason = judgeGate(options.gate, before, after);
-  return reason ? { host: target.name, reason } : null;
-}
-
-/** The hosts that failed; null when an interrupt ended the soak (no verdict: gate-end is not emitted). */
+/**
+ * The hosts that failed; null when an interrupt ended the soak (no verdict: gate-end is not emitted). The hosts are
+ * read through forEachHost, `forks` at a time, on the pool's connection; every one is read even after an interrupt
+ * that comes once the soak passed (a read changes nothing, and a failing host must still be rolled back). A host
+ * that cannot be read fails the gate.
+ */
 export async function runGate(options: GateOptions): Promise<GateFailure[] | null> {
   const { gate, batch, emit } = options;
   emit({ type: 'gate-start', batch, soakMs: gate.soakMs });
   if (!(await soak(gate.soakMs, options.isInterrupted))) return null;
-  const verdicts = await Promise.all(options.hosts.map((h) => judgeHost(options, h.target, h.before)));
-  const failures = verdicts.filter((v): v is GateFailure => v !== null);
+  const before = new Map(options.hosts.map((h) => [h.target.name, h.before]));
+  const read = async (target: HostTarget): Promise<HostFacts> =>
+    gatherFacts(await options.pool.get(target), { files: [], rules: false });
+  const reads = await forEachHost(
+    options.hosts.map((h) => h.target),
+    options.forks,
+    () => false,
+    read,
+  );
+  const failures = reads.flatMap((done): GateFailure[] => {
+    const host = done.target.name;
+    if (!done.ok) return [{ host, reason: `could not read the host after the soak: ${done.error}` }];
+    const reason = judgeGate(gate, before.get(host) ?? null, done.value);
+    return reason ? [{ host, reason }] : [];
+  });
   emit({ type: 'gate-end', batch, failedHosts: failures });
   return failures;
 }
