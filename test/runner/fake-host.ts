@@ -157,3 +157,25 @@ export const replies = {
   // the undo is judged by the read-back gather, not by its own output
   undone: records(['applied 0', 'read 0 knob value 432000', 'end ok']),
 };
+
+/** Measures how many hosts run a script at once: each wrapped connection's scripts take `delayMs` and are counted. */
+export function concurrencyGauge(delayMs = 5): { wrap(connection: Connection): Connection; peak(): number } {
+  let running = 0;
+  let peak = 0;
+  return {
+    wrap: (connection) => ({
+      ...connection,
+      async runScript(text, options) {
+        running += 1;
+        peak = Math.max(peak, running);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          return await connection.runScript(text, options);
+        } finally {
+          running -= 1;
+        }
+      },
+    }),
+    peak: () => peak,
+  };
+}

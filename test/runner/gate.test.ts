@@ -1,9 +1,15 @@
+/** The health gate: judgeGate's rules (pure), and runGate's reads of the changed hosts through forEachHost. */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
+import { ConnectError } from '../../src/errors.js';
 import type { HostFacts } from '../../src/facts/types.js';
 import type { GateSpec } from '../../src/playbook/types.js';
-import { judgeGate } from '../../src/runner/gate.js';
+import { createConnectionPool } from '../../src/runner/connection-pool.js';
+import type { RunEvent } from '../../src/runner/events.js';
+import { judgeGate, runGate } from '../../src/runner/gate.js';
+import type { Connection, HostTarget } from '../../src/transport/connection.js';
 import { builtin618 } from '../fixtures/steps/facts.js';
+import { concurrencyGauge, fakeHost, replies, target } from './fake-host.js';
 
 interface Reading {
   count?: number | null;
@@ -67,4 +73,77 @@ test('judgeGate: usage above the bound and drop counters grown beyond the allowa
   for (const [name, spec, before, after, expected] of table) {
     assert.equal(judgeGate(spec, before ? facts(before) : null, facts(after)), expected, name);
   }
+});
+
+type GateHost = 'ok' | 'refused-connect' | 'read-fails';
+
+/** runGate over a pool of fake hosts, each read after the soak with the fake gather reply (count 17 of 65536). */
+async function gateOver(
+  behaviours: Record<string, GateHost>,
+  options: { forks?: number; soakMs?: number; isInterrupted?: () => boolean } = {},
+) {
+  const gauge = concurrencyGauge();
+  const read: string[] = [];
+  const connect = async (t: HostTarget): Promise<Connection> => {
+    const behaviour = behaviours[t.name] ?? 'ok';
+    if (behaviour === 'refused-connect') throw new ConnectError('unreachable', `${t.name}: connect ECONNREFUSED`);
+    const gather = behaviour === 'ok' ? replies.gathered : { exitCode: 1, stderr: 'boom' };
+    read.push(t.name);
+    return gauge.wrap(fakeHost(t, { replies: { gather: [gather] } }).connection);
+  };
+  const pool = createConnectionPool(connect, {
+    connectTimeoutMs: 1000,
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    acceptNewHostKeys: false,
+  });
+  const events: RunEvent[] = [];
+  const failures = await runGate({
+    gate: gate({ soakMs: options.soakMs ?? 0, max_usage_percent: 90 }),
+    batch: 0,
+    hosts: Object.keys(behaviours).map((name) => ({ target: target(name), before: null })),
+    forks: options.forks ?? 10,
+    pool,
+    emit: (e) => events.push(e),
+    isInterrupted: options.isInterrupted ?? (() => false),
+  });
+  await pool.closeAll();
+  return { failures, events: events.map((e) => e.type), peak: gauge.peak(), read };
+}
+
+describe('runGate', () => {
+  it('reads the hosts at most `forks` at once after the soak, and passes the quiet ones', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    const run = await gateOver(Object.fromEntries(names.map((n) => [n, 'ok' as const])), { forks: 2 });
+    assert.equal(run.peak, 2);
+    assert.deepEqual(run.failures, []);
+    assert.deepEqual(run.events, ['gate-start', 'gate-end']);
+    assert.deepEqual([...run.read].sort(), names);
+  });
+
+  it('a host that cannot be connected or read after the soak fails the gate, with why', async () => {
+    const run = await gateOver({ a: 'ok', b: 'refused-connect', c: 'read-fails' });
+    assert.deepEqual(
+      run.failures?.map((f) => f.host),
+      ['b', 'c'],
+    );
+    assert.equal(run.failures?.[0]?.reason, 'could not read the host after the soak: b: connect ECONNREFUSED');
+    assert.match(run.failures?.[1]?.reason ?? '', /^could not read the host after the soak: /);
+  });
+
+  it('an interrupt during the soak ends it with no verdict: no host is read, gate-end is not emitted', async () => {
+    let polls = 0;
+    const run = await gateOver({ a: 'ok', b: 'ok' }, { soakMs: 60_000, isInterrupted: () => ++polls > 2 });
+    assert.equal(run.failures, null);
+    assert.deepEqual(run.events, ['gate-start']);
+    assert.deepEqual(run.read, []);
+  });
+
+  it('an interrupt once the soak passed does not stop the reads: every changed host is judged', async () => {
+    // a 0 ms soak asks once (not interrupted); the interrupt is there for every later question, during the reads
+    let asked = 0;
+    const run = await gateOver({ a: 'ok', b: 'ok', c: 'ok' }, { forks: 1, isInterrupted: () => asked++ > 0 });
+    assert.deepEqual(run.failures, []);
+    assert.deepEqual([...run.read].sort(), ['a', 'b', 'c']);
+  });
 });
