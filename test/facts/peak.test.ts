@@ -25,6 +25,7 @@ import {
   type PeakRequest,
   readPeakValues,
 } from '../../src/facts/peak.js';
+import { newRecordToken } from '../../src/remote/records.js';
 import { journalDir } from '../../src/runner/journal.js';
 import { hasCommand, isRoot, runScriptLocally } from './local-shell.js';
 
@@ -299,10 +300,11 @@ describe('parseGatherOutput carries the peak only when the gather asked for it',
   it('check (keep) and advise (read) get facts.peak; run does not', async (t) => {
     if (!hasCommand('dash')) return t.skip('dash is not installed');
     const request = { files: [], peak: { mode: 'read', source: 'check', atSeconds: 0 } as PeakRequest };
-    const result = await runScriptLocally(buildGatherScript(request));
-    const facts = parseGatherOutput(result.stdout, request);
+    const token = newRecordToken();
+    const result = await runScriptLocally(buildGatherScript(request, token));
+    const facts = parseGatherOutput(result.stdout, request, token);
     assert.ok(facts.peak, 'the section ran');
     assert.equal(facts.peak.write, 'off');
-    assert.equal('peak' in parseGatherOutput(result.stdout, { files: [] }), false);
+    assert.equal('peak' in parseGatherOutput(result.stdout, { files: [] }, token), false);
   });
 });
