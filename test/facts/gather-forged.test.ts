@@ -3,7 +3,7 @@
  * boot-config sections) and command output (cf_run) must come back byte for byte, and end no block early.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -82,6 +82,25 @@ for (const shell of shells) {
         file.path,
       ),
     );
+  });
+
+  test(`${shell}: a sysctl.d link whose target holds a newline adds no lines to a block: skipped, with a problem`, async () => {
+    const dir = join(root, `link-${shell}`, 'sysctl.d');
+    mkdirSync(dir, { recursive: true });
+    symlinkSync('missing\nmentions\nlink /etc/sysctl.conf', join(dir, '10-forged.conf'));
+    writeFileSync(join(dir, '20-plain.conf'), 'vm.swappiness = 1\n');
+    const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${dir} `);
+    const token = newRecordToken();
+    const script = `${recordHeader(token)}\n${gatherFunctions}\n{\n${section}\n} 5>&1\n`;
+    const result = await runScriptLocally(script, shellArgv(shell));
+    assert.equal(result.exitCode, 0, result.stderr);
+    const frame = splitGatherOutput(result.stdout, token);
+    const mine = (readBootConfig(frame, [])?.files ?? []).filter((file) => file.path.startsWith(dir));
+    assert.deepEqual(
+      mine.map((file) => [file.path, file.linkTarget, file.missing, file.mentions]),
+      [[join(dir, '20-plain.conf'), null, false, false]],
+    );
+    assert.deepEqual(frame.problems, [`${join(dir, '10-forged.conf')} links to a name with a newline: skipped`]);
   });
 
   test(`${shell}: a command's output is streamed raw: forged lines stay content, a last line without newline is kept`, async () => {
