@@ -2,17 +2,17 @@
  * Turns the gather script's output into HostFacts: split once (gather-frame.ts), checked once (what the sections
  * require), then every section's reader over it. Pure; never throws.
  */
-import { gatherDoneMarker, type GatherFrame, splitGatherOutput } from './gather-frame.js';
+import { gatherDoneKind, type GatherFrame, splitGatherOutput } from './gather-frame.js';
 import type { GatherRequest } from './section.js';
 import { factSections } from './sections/index.js';
 import type { HostFacts } from './types.js';
 
 export { notRootProblem } from './sections/identity.js';
 
-/** What the output lacks to be trusted (the done marker, values and blocks the sections require); empty when whole. */
+/** What the output lacks to be trusted (the done record, values and blocks the sections require); empty when whole. */
 export function findMissingParts(frame: GatherFrame): string[] {
   const missing: string[] = [];
-  if (!frame.complete) missing.push(`the ${gatherDoneMarker} marker`);
+  if (!frame.complete) missing.push(`the ${gatherDoneKind} record`);
   for (const section of factSections) {
     const requires = 'requires' in section ? section.requires : undefined;
     for (const value of requires?.values ?? []) if (!(value in frame.values)) missing.push(`value ${value}`);
@@ -29,11 +29,11 @@ export interface GatherReading {
 }
 
 /**
- * Problems in section order, each section's own `@@problem` lines before what its reader adds, after a first
- * "gather output incomplete" when parts are missing.
+ * The output of buildGatherScript(request, token). Problems in section order, each section's own `problem` records
+ * before what its reader adds, after a first "gather output incomplete" when parts are missing.
  */
-export function readGatherOutput(stdout: string, request: GatherRequest): GatherReading {
-  const frame = splitGatherOutput(stdout);
+export function readGatherOutput(stdout: string, request: GatherRequest, token: string): GatherReading {
+  const frame = splitGatherOutput(stdout, token);
   const missing = findMissingParts(frame);
   const problems: string[] = missing.length > 0 ? [`gather output incomplete: missing ${missing.join(', ')}`] : [];
   problems.push(...(frame.sectionProblems[''] ?? []));
@@ -46,6 +46,6 @@ export function readGatherOutput(stdout: string, request: GatherRequest): Gather
 }
 
 /** The facts, with "gather output incomplete: …" among the problems when the output is not whole. */
-export function parseGatherOutput(stdout: string, request: GatherRequest): HostFacts {
-  return readGatherOutput(stdout, request).facts;
+export function parseGatherOutput(stdout: string, request: GatherRequest, token: string): HostFacts {
+  return readGatherOutput(stdout, request, token).facts;
 }

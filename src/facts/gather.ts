@@ -1,5 +1,6 @@
 /** Gathers every fact of one host in ONE round trip: one script, one runScript call, pure parsing after. */
 import { RemoteError } from '../errors.js';
+import { newRecordToken } from '../remote/records.js';
 import { stripShellNoise } from '../remote/remote-error.js';
 import type { Connection } from '../transport/connection.js';
 import { readGatherOutput } from './gather-output.js';
@@ -20,7 +21,8 @@ export async function gatherFacts(
   timeoutMs = defaultGatherTimeoutMs,
 ): Promise<HostFacts> {
   const host = connection.target.name;
-  const result = await connection.runScript(buildGatherScript(request), { timeoutMs });
+  const token = newRecordToken();
+  const result = await connection.runScript(buildGatherScript(request, token), { timeoutMs });
   if (result.exitCode !== 0) {
     const how =
       result.exitCode === null ? `ended by ${result.signal ?? 'timeout or lost channel'}` : `exit ${result.exitCode}`;
@@ -31,7 +33,7 @@ export async function gatherFacts(
       result.stderr,
     );
   }
-  const { facts, missing } = readGatherOutput(result.stdout, request);
+  const { facts, missing } = readGatherOutput(result.stdout, request, token);
   if (missing.length > 0) {
     throw new RemoteError(
       `${host}: fact gathering output incomplete: missing ${missing.join(', ')}`,

@@ -29,7 +29,7 @@ export interface SectionInput {
 }
 
 export interface FactSection<T extends Partial<HostFacts>> {
-  /** Printed as `@@section NAME` before the section's output; problems it prints are attributed to it. */
+  /** Printed as the record `section NAME` before the section's output; problems it prints are attributed to it. */
   name: string;
   /**
    * The section's POSIX sh (dash, bash, busybox ash), run inside the gather script's main function with stdin

@@ -1,39 +1,37 @@
 # shellcheck shell=sh
 # The gather script's helpers, shared by every fact section (src/remote/sections/*.sh, src/facts/sections/*.ts).
-# Protocol (parsed by src/facts/gather-frame.ts), one item a line: `@@section NAME` before each fact section's
-# output, `@@value NAME VALUE`, `@@problem TEXT`, `@@begin NAME [ARG]` … `@@end` around `|content`, `!stderr` and
-# `@@rc N` lines, and `@@done` last. A command's output is framed by `@@raw TOKEN` … `@@raw-end TOKEN` (stderr:
-# `@@raw-err TOKEN`): TOKEN is random per script ($cf_tok, set by the controller), so no output can fake a marker,
-# and no process is spawned to prefix its lines. Needs link-chain.sh.
-# lc_end and lc_chain are set by lc_walk (link-chain.sh, sent first); cf_tok by the script's first line
+# Output is records (records.sh, `@@cf TOKEN KIND TEXT`; src/facts/gather-frame.ts parses them): `section NAME`
+# before each fact section's output, `value NAME VALUE`, `problem TEXT`, `begin NAME [ARG]` … `end` around a block
+# of raw content, inside a block `rc N` (a command's exit status) and `stderr` (the content after it is the
+# command's stderr), and `done` last. Content has no prefix and needs no process: TOKEN is random per script ($cf_tok,
+# set by the controller), so no content can pass for a record or end a block early, and a record may follow a last
+# line without its newline. Needs records.sh and link-chain.sh.
+# lc_end and lc_chain are set by lc_walk (link-chain.sh, sent first)
 # shellcheck disable=SC2154
 export LC_ALL=C
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"; export PATH
 
-cf_section() { printf '@@section %s\n' "$1"; }
-cf_begin() { printf '@@begin %s\n' "$*"; }
-cf_end() { echo '@@end'; }
-cf_value() { printf '@@value %s %s\n' "$1" "$2"; }
-cf_problem() { printf '@@problem %s\n' "$*"; }
-# $1 the marker (raw or raw-err), $2 text: printed as is, between token lines, by the shell's own printf
-cf_raw() { printf '@@%s %s\n%s\n@@raw-end %s\n' "$1" "$cf_tok" "$2" "$cf_tok"; }
+cf_section() { cf_rec section "$1"; }
+cf_begin() { cf_rec begin "$*"; }
+cf_end() { cf_rec end; }
+cf_value() { cf_rec value "$1 $2"; }
+cf_problem() { cf_rec problem "$*"; }
 # small seq_file/sysfs files are read with the shell's own `read`: no process per file. Never /proc/sys integers:
 # dash reads one byte at a time and such a sysctl answers a read at offset > 0 with EOF.
 cf_small_lines() {
-  while IFS= read -r cf_line || [ -n "$cf_line" ]; do printf '|%s\n' "$cf_line"; done < "$1"
+  while IFS= read -r cf_line || [ -n "$cf_line" ]; do printf '%s\n' "$cf_line"; done < "$1"
 }
 cf_has() { command -v "$1" >/dev/null 2>&1; }
 cf_flag() { if "$@" 2>/dev/null; then echo 1; else echo 0; fi; }
-# $1 value name, then a command: `@@value NAME 1` when it succeeds, else 0 (no subshell, unlike "$(cf_flag …)")
+# $1 value name, then a command: `value NAME 1` when it succeeds, else 0 (no subshell, unlike "$(cf_flag …)")
 cf_flag_value() { cf_fv=$1; shift; if "$@" 2>/dev/null; then cf_value "$cf_fv" 1; else cf_value "$cf_fv" 0; fi; }
 
-# stdout and stderr are captured apart and printed one after the other, so they never interleave
+# stdout goes out as it comes (fd 5, the real stdout), byte for byte; stderr is captured and printed after the exit
+# status, so the two never interleave
 cf_run() {
   cf_begin "$1"; shift
-  cf_err=$( { cf_out=$("$@" 2>&4 4>&-); cf_rc=$?
-    if [ -n "$cf_out" ]; then cf_raw raw "$cf_out" >&5; fi
-    echo "@@rc $cf_rc" >&5; } 4>&1 )
-  if [ -n "$cf_err" ]; then cf_raw raw-err "$cf_err"; fi
+  cf_err=$( { "$@" 2>&4 4>&- >&5; cf_rec rc "$?" >&5; } 4>&1 )
+  if [ -n "$cf_err" ]; then cf_rec stderr; printf '%s\n' "$cf_err"; fi
   cf_end
 }
 
@@ -41,23 +39,23 @@ cf_run() {
 cf_file() {
   cf_begin file "$1"
   cf_f=$2
-  if ! lc_walk "$2"; then echo '|link-loop'; cf_end; return; fi
+  if ! lc_walk "$2"; then echo link-loop; cf_end; return; fi
   if [ -n "$lc_chain" ]; then
-    for cf_hop in $lc_chain; do echo "|link $cf_hop"; done
+    for cf_hop in $lc_chain; do echo "link $cf_hop"; done
     cf_real=$(readlink -f "$2" 2>/dev/null) || cf_real=$lc_end
-    echo "|real $(lc_hex "$cf_real")"
+    echo "real $(lc_hex "$cf_real")"
     cf_f=$lc_end
   fi
-  if [ ! -e "$cf_f" ]; then echo '|absent'
-  elif [ -d "$cf_f" ]; then echo '|directory'
-  elif [ ! -f "$cf_f" ]; then echo '|not-a-file'
-  elif [ ! -r "$cf_f" ]; then echo '|unreadable'
-  elif ! cf_meta=$(stat -L -c '%a %u %g' "$cf_f" 2>/dev/null); then echo '|no-stat'
+  if [ ! -e "$cf_f" ]; then echo absent
+  elif [ -d "$cf_f" ]; then echo directory
+  elif [ ! -f "$cf_f" ]; then echo not-a-file
+  elif [ ! -r "$cf_f" ]; then echo unreadable
+  elif ! cf_meta=$(stat -L -c '%a %u %g' "$cf_f" 2>/dev/null); then echo no-stat
   elif cf_has base64; then
     cf_data=$(base64 -w0 < "$cf_f" 2>/dev/null) || cf_data=$(base64 < "$cf_f" | tr -d '\n')
-    printf '|meta %s\n|base64 %s\n' "$cf_meta" "$cf_data"
+    printf 'meta %s\nbase64 %s\n' "$cf_meta" "$cf_data"
   else
-    printf '|meta %s\n|hex %s\n' "$cf_meta" "$(od -An -v -tx1 < "$cf_f" | tr -d ' \n')"
+    printf 'meta %s\nhex %s\n' "$cf_meta" "$(od -An -v -tx1 < "$cf_f" | tr -d ' \n')"
   fi
   cf_end
 }

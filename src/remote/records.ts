@@ -5,6 +5,9 @@
  *   apply (changes/apply-script.ts): `applied I`, `failed I CODE TEXT`, `read I TARGET STATE REST`, `end ok|failed`
  *   journal and apply lock (runner/journal.ts): `journal-failed TEXT`, `stale CURRENT` (a late script, refused)
  *   host lock (runner/host-lock.ts): `locked`, `busy OWNER`, `unsupported REASON`, `unsupported-open ERRNO TEXT`
+ *   gather (facts/gather-frame.ts, readRecordStream): `section NAME`, `value NAME VALUE`, `problem TEXT`,
+ *     `begin NAME [ARG]` … `end` around raw content, `rc N` and `stderr` inside a block, `done` last
+ *   journal listing (runner/journal.ts): `journal BASE64` per journal file
  */
 import { randomBytes } from 'node:crypto';
 import { remoteScript } from './scripts.js';
@@ -34,13 +37,49 @@ export function parseRecords(output: string, token: string): RemoteRecord[] {
   const records: RemoteRecord[] = [];
   for (const raw of output.split('\n')) {
     if (!raw.startsWith(start)) continue;
-    // a carriage return from a command's message is text, never a line end
-    const line = raw.slice(start.length).replace(/\r$/, '').replaceAll('\r', ' ');
-    const space = line.indexOf(' ');
-    const kind = space < 0 ? line : line.slice(0, space);
-    if (kind) records.push({ kind, text: space < 0 ? '' : line.slice(space + 1).trimEnd() });
+    const record = recordAfterToken(raw.slice(start.length));
+    if (record) records.push(record);
   }
   return records;
+}
+
+/** `KIND TEXT` (what follows `@@cf TOKEN `) as a record; null when the kind is empty. */
+function recordAfterToken(rest: string): RemoteRecord | null {
+  // a carriage return from a command's message is text, never a line end
+  const line = rest.replace(/\r$/, '').replaceAll('\r', ' ');
+  const space = line.indexOf(' ');
+  const kind = space < 0 ? line : line.slice(0, space);
+  return kind ? { kind, text: space < 0 ? '' : line.slice(space + 1).trimEnd() } : null;
+}
+
+/** One piece of an output that carries raw content between its records (the gather's blocks, src/remote/gather.sh). */
+export type StreamItem =
+  | { record: RemoteRecord }
+  /** A line of content, byte for byte; `newline` false for a last line that had none (a record follows, or the end). */
+  | { content: string; newline: boolean };
+
+/**
+ * `output` as `token`'s records and the content lines around them, in order. A record starts wherever `@@cf TOKEN `
+ * does, even inside a line: after content whose last line had no newline (a file, a command's output), that piece
+ * comes with newline false. TOKEN is random per script, so content can never hold it: nothing the host prints passes
+ * for a record or ends a block early, and no content needs a prefix (nor a process to add one).
+ */
+export function readRecordStream(output: string, token: string): StreamItem[] {
+  const start = `${recordPrefix} ${token} `;
+  const items: StreamItem[] = [];
+  const lines = output.split('\n');
+  lines.forEach((line, index) => {
+    const last = index === lines.length - 1;
+    const at = line.indexOf(start);
+    if (at < 0) {
+      if (!last || line !== '') items.push({ content: line, newline: !last });
+      return;
+    }
+    if (at > 0) items.push({ content: line.slice(0, at), newline: false });
+    const record = recordAfterToken(line.slice(at + start.length));
+    if (record) items.push({ record });
+  });
+  return items;
 }
 
 /** The first `count` space-separated fields of a record's text, then the rest (which may hold spaces). */

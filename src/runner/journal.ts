@@ -5,8 +5,7 @@
  */
 import type { Change } from '../changes/change.js';
 import { writeFileFunctions } from '../changes/write-file-sh.js';
-import { splitGatherOutput } from '../facts/gather-frame.js';
-import { newRecordToken, recordHeader } from '../remote/records.js';
+import { newRecordToken, parseRecords, recordHeader } from '../remote/records.js';
 import { remoteScript } from '../remote/scripts.js';
 import { journalDir } from '../remote/state-dir.js';
 import { quoteShell, sh } from '../transport/quote.js';
@@ -93,24 +92,26 @@ export function journalWriteScript(entry: JournalEntry): string {
 }
 
 /**
- * sh that prints every journal on the host, for `runs` and `rollback`, in the gather's section format (one payload
- * format for every listing: `@@begin journal PATH`, `|BASE64`, `@@end`; facts/gather-frame.ts parses it).
+ * sh that prints every journal on the host, for `runs` and `rollback`: one record `journal BASE64` per file, in the
+ * one record format of every remote script (remote/records.ts; parse with parseJournalList and the same token).
  */
-export function journalListScript(): string {
+export function journalListScript(token: string): string {
   return [
+    recordHeader(token),
     `for f in ${quoteShell(journalDir)}/*.json; do`,
     `  [ -f "$f" ] || continue`,
-    `  printf '@@begin journal %s\\n|' "$f"; base64 < "$f" | tr -d '\\n'; printf '\\n@@end\\n'`,
+    `  printf '@@cf %s journal ' "$cf_tok"; base64 < "$f" | tr -d '\\n'; printf '\\n'`,
     `done`,
   ].join('\n');
 }
 
-export function parseJournalList(stdout: string): JournalEntry[] {
+/** The journals a journalListScript(token) printed, oldest first; a journal cut short or not JSON is skipped. */
+export function parseJournalList(stdout: string, token: string): JournalEntry[] {
   const entries: JournalEntry[] = [];
-  for (const section of splitGatherOutput(stdout).sections) {
-    if (section.name !== 'journal') continue;
+  for (const record of parseRecords(stdout, token)) {
+    if (record.kind !== 'journal') continue;
     try {
-      const entry = JSON.parse(Buffer.from(section.lines.join(''), 'base64').toString('utf8')) as JournalEntry;
+      const entry = JSON.parse(Buffer.from(record.text, 'base64').toString('utf8')) as JournalEntry;
       if (entry.version === 1 && typeof entry.run_id === 'string') entries.push(entry);
     } catch {
       // a journal cut short by a crash is skipped, never fatal

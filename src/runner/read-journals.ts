@@ -4,6 +4,7 @@ import { describeRemoteFailure } from '../remote/remote-error.js';
 import type { HostTarget } from '../transport/connection.js';
 import type { ConnectionPool } from './connection-pool.js';
 import { forEachHost } from './for-each-host.js';
+import { newRecordToken } from '../remote/records.js';
 import { journalDir, type JournalEntry, journalListScript, parseJournalList } from './journal.js';
 
 export interface HostJournals {
@@ -31,12 +32,13 @@ export async function readJournals(
     forks,
     () => false,
     async (target) => {
-      const result = await (await pool.get(target)).runScript(journalListScript());
+      const token = newRecordToken();
+      const result = await (await pool.get(target)).runScript(journalListScript(token));
       if (result.exitCode !== 0) {
         const why = describeRemoteFailure(result.stderr, { kind: 'file', path: journalDir }, result.exitCode);
         throw new HostFailure('journal', `could not list journals: ${why}`);
       }
-      return parseJournalList(result.stdout);
+      return parseJournalList(result.stdout, token);
     },
   );
   return listed.map((host) =>

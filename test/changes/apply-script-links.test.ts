@@ -20,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { splitGatherOutput } from '../../src/facts/gather-frame.js';
 import { gatherFunctions } from '../../src/facts/gather-script.js';
 import { type FileReading, parseFileSection } from '../../src/facts/parse-file-section.js';
 import type { FileState } from '../../src/facts/types.js';
@@ -29,7 +30,7 @@ import { planFileChange } from '../../src/changes/file-state.js';
 import { invertChanges } from '../../src/changes/invert.js';
 import type { Change } from '../../src/changes/change.js';
 import { quoteShell } from '../../src/transport/quote.js';
-import { newRecordToken } from '../../src/remote/records.js';
+import { newRecordToken, recordHeader } from '../../src/remote/records.js';
 
 const token = newRecordToken();
 
@@ -56,12 +57,8 @@ function sh(argv: string[], script: string): string {
 
 /** The gather's own file reader (cf_file) on one path, parsed as the gather parses it. */
 function gatherFile(argv: string[], path: string): FileReading {
-  const out = sh(argv, `${gatherFunctions}\ncf_file 0 ${quoteShell(path)}\n`);
-  const lines = out
-    .split('\n')
-    .filter((line) => line.startsWith('|'))
-    .map((line) => line.slice(1));
-  return parseFileSection(lines);
+  const out = sh(argv, `${recordHeader(token)}\n${gatherFunctions}\ncf_file 0 ${quoteShell(path)}\n`);
+  return parseFileSection(splitGatherOutput(out, token).sections[0]?.lines ?? []);
 }
 
 function present(reading: FileReading): FileState {

@@ -2,61 +2,40 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { notRootProblem, parseGatherOutput } from '../../src/facts/gather-output.js';
 import { readFixture } from './fixtures.js';
+import { fixtureToken, gatherFixture } from './gather-fixture.js';
 
-const prefixed = (text: string) => text.split('\n').map((line) => `|${line}`);
+const g = gatherFixture();
+const fixtureLines = (name: string) => readFixture(name).replace(/\n$/, '').split('\n');
 
 /** What the script prints on a Debian 6.1 host with a modular kernel, as an unprivileged user. */
-const debianNonRoot = [
-  '@@section identity',
-  '@@value kernel 6.1.0-18-cloud-amd64',
-  '@@value uid 1000',
-  '@@value cpus 4',
-  '@@begin meminfo',
-  '|MemTotal:        4014352 kB',
-  '@@end',
-  '@@section modules',
-  '@@begin lsmod',
-  ...prefixed(readFixture('lsmod.debian-6.1-iptables-nft-masquerade-handwritten.txt')),
-  '@@rc 0',
-  '@@end',
-  '@@section conntrack',
-  '@@value conntrack_listed 1',
-  '@@value conntrack_sys_module 1',
-  '@@value conntrack_initstate 1',
-  '@@value conntrack_builtin_list 0',
-  '@@section knobs',
-  '@@begin knobs',
-  '|/proc/sys/net/netfilter/nf_conntrack_max\ter\t',
-  '|/proc/sys/net/nf_conntrack_max\ter\t65536',
-  '|/proc/sys/net/netfilter/nf_conntrack_buckets\ter\t65536',
-  '|/proc/sys/net/netfilter/nf_conntrack_count\ter\t17',
-  '|/sys/module/nf_conntrack/parameters/hashsize\te\t',
-  '@@end',
-  '@@begin values',
-  ...prefixed(readFixture('proc-timeouts.6.18-netns.txt')),
-  '@@end',
-  '@@section stats',
-  '@@begin stats',
-  ...prefixed(readFixture('stat-nf_conntrack.4.19-4cpu-handwritten.txt')),
-  '@@end',
-  '@@section slabinfo',
-  '@@problem cannot read /proc/slabinfo: bytes per conntrack entry unknown',
-  '@@section rules',
-  '@@begin rules iptables-save',
-  '!iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)',
-  '@@rc 4',
-  '@@end',
-  '@@section kube-proxy',
-  '@@value kube_proxy 1',
-  '@@section files',
-  '@@begin file 0',
-  '|unreadable',
-  '@@end',
-  '@@done',
-].join('\n');
+const debianNonRoot = g.output({
+  identity: g.identity({ kernel: '6.1.0-18-cloud-amd64', uid: 1000, cpus: 4, memTotalKb: 4014352 }),
+  modules: g.block('lsmod', fixtureLines('lsmod.debian-6.1-iptables-nft-masquerade-handwritten.txt'), { rc: 0 }),
+  conntrack: g.presence({ listed: true, sysModule: true, initstate: true, builtinList: false }),
+  knobs: [
+    ...g.block('knobs', [
+      '/proc/sys/net/netfilter/nf_conntrack_max\ter\t',
+      '/proc/sys/net/nf_conntrack_max\ter\t65536',
+      '/proc/sys/net/netfilter/nf_conntrack_buckets\ter\t65536',
+      '/proc/sys/net/netfilter/nf_conntrack_count\ter\t17',
+      '/sys/module/nf_conntrack/parameters/hashsize\te\t',
+    ]),
+    ...g.block('values', fixtureLines('proc-timeouts.6.18-netns.txt')),
+  ],
+  stats: g.block('stats', fixtureLines('stat-nf_conntrack.4.19-4cpu-handwritten.txt')),
+  slabinfo: [g.problem('cannot read /proc/slabinfo: bytes per conntrack entry unknown')],
+  rules: g.block('rules iptables-save', [], {
+    rc: 4,
+    stderr: [
+      'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)',
+    ],
+  }),
+  'kube-proxy': [g.value('kube_proxy', 1)],
+  files: g.block('file 0', ['unreadable']),
+});
 
 test('a modular Debian host read by a non-root user', () => {
-  const facts = parseGatherOutput(debianNonRoot, { files: ['/etc/modprobe.d/nf_conntrack.conf'] });
+  const facts = parseGatherOutput(debianNonRoot, { files: ['/etc/modprobe.d/nf_conntrack.conf'] }, fixtureToken);
   assert.equal(facts.kernel, '6.1.0-18-cloud-amd64');
   assert.equal(facts.isRoot, false);
   assert.equal(facts.conntrack, 'module');
@@ -88,10 +67,14 @@ function hasNaN(value: unknown): boolean {
 test('garbage never throws and never yields NaN', () => {
   for (const text of [
     '',
-    'garbage\n@@begin\n@@end\n@@value\n@@rc x',
-    '@@value cpus NaN\n@@value uid 0\n@@begin knobs\n|/proc/sys/net/netfilter/nf_conntrack_max\ter\tNaN\n@@end',
+    ['garbage', g.record('begin'), g.record('end'), g.record('value'), g.record('rc', 'x'), g.record('')].join('\n'),
+    [
+      g.value('cpus', 'NaN'),
+      g.value('uid', 0),
+      ...g.block('knobs', ['/proc/sys/net/netfilter/nf_conntrack_max\ter\tNaN']),
+    ].join('\n'),
   ]) {
-    const facts = parseGatherOutput(text, { files: ['/x'] });
+    const facts = parseGatherOutput(text, { files: ['/x'] }, fixtureToken);
     assert.equal(hasNaN(facts), false);
     assert.equal(facts.max, null);
     assert.ok(facts.problems.some((p) => p.startsWith('gather output incomplete')));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildGatherScript } from '../../src/facts/gather-script.js';
 import { parseGatherOutput } from '../../src/facts/gather-output.js';
+import { newRecordToken } from '../../src/remote/records.js';
 import { quoteShell } from '../../src/transport/quote.js';
 import { hasCommand, runScriptLocally } from './local-shell.js';
 
@@ -69,7 +70,8 @@ for (const { name, base64 } of userlands) {
     const bytes = Buffer.from([0, 10, 13, 255, 64, 10, 10]);
     writeFileSync(file, bytes);
     const request = { files: [file] };
-    const result = await runScriptLocally(buildGatherScript(request), [
+    const token = newRecordToken();
+    const result = await runScriptLocally(buildGatherScript(request, token), [
       'env',
       '-i',
       `PATH=${bin}`,
@@ -78,8 +80,8 @@ for (const { name, base64 } of userlands) {
       '-s',
     ]);
     assert.equal(result.exitCode, 0, result.stderr);
-    assert.match(result.stdout, base64 === 'missing' ? /^\|hex [0-9a-f]+$/m : /^\|base64 \S+$/m);
-    const facts = parseGatherOutput(result.stdout, request);
+    assert.match(result.stdout, base64 === 'missing' ? /^hex [0-9a-f]+$/m : /^base64 \S+$/m);
+    const facts = parseGatherOutput(result.stdout, request, token);
     assert.ok(!facts.problems.some((p) => p.startsWith('gather output incomplete')), facts.problems.join('\n'));
     assert.ok(Buffer.from(facts.files[file]?.contentBase64 ?? 'x', 'base64').equals(bytes));
     assert.ok(facts.cpus >= 1 && facts.kernel.length > 0);
@@ -91,5 +93,5 @@ test('rules: false leaves the NAT rule dump out of the script (no iptables-save,
   const withoutRules = buildGatherScript({ files: [], rules: false });
   assert.match(withRules, /\ncf_rules\n/);
   assert.doesNotMatch(withoutRules, /\ncf_rules\n/);
-  assert.match(withoutRules, /@@done/);
+  assert.match(withoutRules, /\ncf_rec done\n/);
 });

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import { RemoteError } from '../../src/errors.js';
 import { gatherFacts } from '../../src/facts/gather.js';
 import { notRootProblem } from '../../src/facts/gather-output.js';
+import { gatherFixture } from './gather-fixture.js';
 import { localConnection } from './local-connection.js';
 import { createNetns, hasCommand, isRoot, runOrThrow } from './local-shell.js';
 
@@ -123,16 +124,25 @@ test('exactly ONE runScript call, with a fake connection running the script loca
   assert.equal(facts.files['/nonexistent/cf-facts'], null);
 });
 
+// a canned reply's records are in the token of the script it answers
+type Fixture = ReturnType<typeof gatherFixture>;
 const failures = [
   {
     name: 'non-zero exit',
-    result: { stdout: '', stderr: 'sh: 1: syntax error', exitCode: 2, signal: null, timedOut: false, durationMs: 0 },
+    result: {
+      stdout: () => [],
+      stderr: 'sh: 1: syntax error',
+      exitCode: 2,
+      signal: null,
+      timedOut: false,
+      durationMs: 0,
+    },
     message: /exit 2\): syntax error$/,
   },
   {
     name: 'sudo wants a password',
     result: {
-      stdout: '',
+      stdout: () => [],
       stderr: 'sudo: a password is required\n',
       exitCode: 1,
       signal: null,
@@ -144,7 +154,7 @@ const failures = [
   {
     name: 'killed by the timeout',
     result: {
-      stdout: '@@value kernel x\n',
+      stdout: (g: Fixture) => [g.value('kernel', 'x')],
       stderr: 'partial',
       exitCode: null,
       signal: null,
@@ -156,20 +166,27 @@ const failures = [
   {
     name: 'sections missing',
     result: {
-      stdout: '@@value kernel x\n@@value uid 0\n',
+      stdout: (g: Fixture) => [g.value('kernel', 'x'), g.value('uid', 0)],
       stderr: 'odd',
       exitCode: 0,
       signal: null,
       timedOut: false,
       durationMs: 0,
     },
-    message: /@@done.*section knobs/,
+    message: /done record.*section knobs/,
   },
 ];
 
 for (const { name, result, message } of failures) {
   test(`RemoteError with stderr kept: ${name}`, async () => {
-    const connection = localConnection([], result);
+    const connection = localConnection([], (script) => {
+      const token = /^cf_tok=([0-9a-f]{16})$/m.exec(script)?.[1] ?? '';
+      const stdout = result
+        .stdout(gatherFixture(token))
+        .map((line) => `${line}\n`)
+        .join('');
+      return { ...result, stdout };
+    });
     await assert.rejects(gatherFacts(connection, { files: [] }), (error: unknown) => {
       assert.ok(error instanceof RemoteError);
       assert.match(error.message, message);

@@ -16,14 +16,21 @@ export const localTarget: HostTarget = {
   vars: {},
 };
 
-/** `argv` starts the shell reading the script on stdin, e.g. ['ip', 'netns', 'exec', 'ns', 'sh', '-s']. */
-export function localConnection(argv: string[], canned?: ExecResult): LocalConnection {
+/**
+ * `argv` starts the shell reading the script on stdin, e.g. ['ip', 'netns', 'exec', 'ns', 'sh', '-s']; `canned`
+ * replaces running it (a function gets the script, to answer in its record token).
+ */
+export function localConnection(
+  argv: string[],
+  canned?: ExecResult | ((script: string) => ExecResult),
+): LocalConnection {
   const scripts: string[] = [];
   return {
     target: localTarget,
     scripts,
     async runScript(script) {
       scripts.push(script);
+      if (typeof canned === 'function') return canned(script);
       return canned ?? runScriptLocally(script, argv);
     },
     async hold() {

@@ -13,7 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { buildGatherScript } from '../../src/facts/gather-script.js';
+import { splitGatherOutput } from '../../src/facts/gather-frame.js';
+import { buildGatherScript, gatherFunctions } from '../../src/facts/gather-script.js';
 import { parseGatherOutput } from '../../src/facts/gather-output.js';
 import {
   type PeakFact,
@@ -25,6 +26,7 @@ import {
   type PeakRequest,
   readPeakValues,
 } from '../../src/facts/peak.js';
+import { newRecordToken, recordHeader } from '../../src/remote/records.js';
 import { journalDir } from '../../src/runner/journal.js';
 import { hasCommand, isRoot, runScriptLocally } from './local-shell.js';
 
@@ -158,22 +160,14 @@ function setup(name: string, count: string | null, stored?: string): PeakPaths {
 }
 
 async function runFragment(request: PeakRequest, paths: PeakPaths, argv: string[]) {
-  const script = `cf_value() { printf '@@value %s %s\\n' "$1" "$2"; }\n${peakGatherSh(request, paths)}\n`;
+  // the fragment as the gather runs it: its values are the gather's `value` records
+  const token = newRecordToken();
+  const script = `${recordHeader(token)}\n${gatherFunctions}\n${peakGatherSh(request, paths)}\n`;
   const result = await runScriptLocally(script, argv);
   assert.equal(result.exitCode, 0, result.stderr);
   assert.equal(result.stderr, '');
-  const values = Object.fromEntries(
-    result.stdout
-      .trim()
-      .split('\n')
-      .map((line) =>
-        line
-          .replace(/^@@value /, '')
-          .split(/ (.*)/s)
-          .slice(0, 2),
-      ),
-  );
-  return readPeakValues((name) => values[name]);
+  const { values } = splitGatherOutput(result.stdout, token);
+  return readPeakValues((name) => (Object.hasOwn(values, name) ? values[name] : undefined));
 }
 
 const keep = (atSeconds: number, seen?: { count: number; atSeconds: number }): PeakRequest => ({
@@ -299,10 +293,11 @@ describe('parseGatherOutput carries the peak only when the gather asked for it',
   it('check (keep) and advise (read) get facts.peak; run does not', async (t) => {
     if (!hasCommand('dash')) return t.skip('dash is not installed');
     const request = { files: [], peak: { mode: 'read', source: 'check', atSeconds: 0 } as PeakRequest };
-    const result = await runScriptLocally(buildGatherScript(request));
-    const facts = parseGatherOutput(result.stdout, request);
+    const token = newRecordToken();
+    const result = await runScriptLocally(buildGatherScript(request, token));
+    const facts = parseGatherOutput(result.stdout, request, token);
     assert.ok(facts.peak, 'the section ran');
     assert.equal(facts.peak.write, 'off');
-    assert.equal('peak' in parseGatherOutput(result.stdout, { files: [] }), false);
+    assert.equal('peak' in parseGatherOutput(result.stdout, { files: [] }, token), false);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { newRecordToken, parseRecords, recordHeader, splitFields } from '../../src/remote/records.js';
+import { newRecordToken, parseRecords, readRecordStream, recordHeader, splitFields } from '../../src/remote/records.js';
 import { sh } from '../../src/transport/quote.js';
 
 const token = newRecordToken();
@@ -49,4 +49,20 @@ describe('records', () => {
       ]);
     });
   }
+
+  it('readRecordStream: records and the content between them, byte for byte, a record even after a line without newline', () => {
+    const other = newRecordToken();
+    const output = `a\r\n@@cf ${other} end\nlast@@cf ${token} end  \r\n@@cf ${token} begin x y\n\ntail`;
+    assert.deepEqual(readRecordStream(output, token), [
+      { content: 'a\r', newline: true },
+      { content: `@@cf ${other} end`, newline: true },
+      { content: 'last', newline: false },
+      { record: { kind: 'end', text: '' } },
+      { record: { kind: 'begin', text: 'x y' } },
+      { content: '', newline: true },
+      { content: 'tail', newline: false },
+    ]);
+    assert.deepEqual(readRecordStream('', token), []);
+    assert.deepEqual(readRecordStream('x\n', token), [{ content: 'x', newline: true }]);
+  });
 });

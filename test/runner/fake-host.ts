@@ -1,64 +1,46 @@
 /**
  * An in-memory host behind the transport's Connection interface, for runner unit tests: every script sent is
  * recorded, and each reply comes from the test's script (by the kind of script: gather, apply, probe, journal).
- * The gather reply is the one place that speaks the gather output format (facts/gather-output.ts).
+ * The gather reply comes from the one gather fixture builder (test/facts/gather-fixture.ts).
  */
+import { gatherDoneKind } from '../../src/facts/gather-frame.js';
 import type { Playbook } from '../../src/playbook/types.js';
 import type { ExecResult, HeldCommand, Connection, HostTarget } from '../../src/transport/connection.js';
+import { gatherFixture } from '../facts/gather-fixture.js';
 
 export function target(name: string): HostTarget {
   return { name, address: '127.0.0.1', port: 22, user: 'root', become: false, becomeUser: 'root', vars: {} };
 }
 
 /** What a root gather prints on a host with nf_conntrack loaded, max 65536, tcp_timeout_established 432000. */
-export function gatherStdout(tcpEstablishedSeconds = 432000): string {
-  return [
-    '@@section identity',
-    '@@value kernel 6.1.0-18-cloud-amd64',
-    '@@value uid 0',
-    '@@value cpus 4',
-    '@@begin meminfo',
-    '|MemTotal:        4014352 kB',
-    '@@end',
-    '@@section modules',
-    '@@begin lsmod',
-    '|Module                  Size  Used by',
-    '|nf_conntrack          188416  0',
-    '@@rc 0',
-    '@@end',
-    '@@section conntrack',
-    '@@value conntrack_listed 1',
-    '@@value conntrack_sys_module 1',
-    '@@value conntrack_initstate 1',
-    '@@value conntrack_builtin_list 0',
-    '@@section knobs',
-    '@@begin knobs',
-    '|/proc/sys/net/netfilter/nf_conntrack_max\terw\t65536',
-    '|/proc/sys/net/nf_conntrack_max\terw\t65536',
-    '|/proc/sys/net/netfilter/nf_conntrack_buckets\terw\t16384',
-    '|/proc/sys/net/netfilter/nf_conntrack_count\ter\t17',
-    '|/sys/module/nf_conntrack/parameters/hashsize\terw\t16384',
-    '@@end',
-    '@@begin values',
-    `|/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established:${tcpEstablishedSeconds}`,
-    '@@end',
-    '@@section stats',
-    '@@begin stats',
-    '|entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart',
-    '|00000011  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000',
-    '@@end',
-    '@@section slabinfo',
-    '@@section rules',
-    '@@begin rules iptables-save',
-    '@@rc 0',
-    '@@end',
-    '@@section kube-proxy',
-    '@@value kube_proxy 0',
-    '@@section files',
-    '@@section boot-config',
-    '@@section peak',
-    '@@done',
-  ].join('\n');
+export function gatherStdout(token: string, tcpEstablishedSeconds = 432000): string {
+  const g = gatherFixture(token);
+  return g.output({
+    identity: g.identity({ kernel: '6.1.0-18-cloud-amd64', uid: 0, cpus: 4, memTotalKb: 4014352 }),
+    modules: g.block('lsmod', ['Module                  Size  Used by', 'nf_conntrack          188416  0'], { rc: 0 }),
+    conntrack: g.presence({ listed: true, sysModule: true, initstate: true, builtinList: false }),
+    knobs: [
+      ...g.block('knobs', [
+        '/proc/sys/net/netfilter/nf_conntrack_max\terw\t65536',
+        '/proc/sys/net/nf_conntrack_max\terw\t65536',
+        '/proc/sys/net/netfilter/nf_conntrack_buckets\terw\t16384',
+        '/proc/sys/net/netfilter/nf_conntrack_count\ter\t17',
+        '/sys/module/nf_conntrack/parameters/hashsize\terw\t16384',
+      ]),
+      ...g.block('values', [`/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_established:${tcpEstablishedSeconds}`]),
+    ],
+    stats: g.block('stats', [
+      'entries  searched found new invalid ignore delete delete_list insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart',
+      '00000011  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000  00000000 00000000 00000000 00000000',
+    ]),
+    rules: g.block('rules iptables-save', [], { rc: 0 }),
+    'kube-proxy': [g.value('kube_proxy', 0)],
+  });
+}
+
+/** The gather reply of that host, in the record token of the script it answers. */
+export function gatherReply(tcpEstablishedSeconds = 432000): (script: string) => Partial<ExecResult> {
+  return (script) => ({ stdout: gatherStdout(tokenOf(script), tcpEstablishedSeconds) });
 }
 
 export type ScriptKind = 'gather' | 'apply' | 'probe' | 'journal' | 'other';
@@ -66,7 +48,7 @@ export type ScriptKind = 'gather' | 'apply' | 'probe' | 'journal' | 'other';
 /** Which script the runner sent, told apart by markers each one carries. */
 export function kindOfScript(script: string): ScriptKind {
   if (script === 'true') return 'probe';
-  if (script.includes('@@done')) return 'gather';
+  if (script.includes(`cf_rec ${gatherDoneKind}`)) return 'gather';
   if (script.includes('ctf_end "$ctf_failed"')) return 'apply';
   if (script.includes('cf_journal ')) return 'journal';
   return 'other';
@@ -151,7 +133,7 @@ export const timeoutsPlaybook: Playbook = {
 
 /** apply / undo replies for that one change, in the apply script's records (changes/apply-output.ts). */
 export const replies = {
-  gathered: { stdout: gatherStdout() },
+  gathered: gatherReply(),
   applied: records(['applied 0', 'read 0 knob value 86400', 'end ok']),
   refused: records(['failed 0 13 Permission denied', 'read 0 knob value 432000', 'end failed']),
   // the undo is judged by the read-back gather, not by its own output

@@ -9,7 +9,7 @@ import type { Connection } from '../../src/transport/connection.js';
 import {
   fakeHost,
   type FakeHostScript,
-  gatherStdout,
+  gatherReply,
   replies,
   type ScriptKind,
   target,
@@ -84,7 +84,7 @@ const cases: Case[] = [
     name: 'apply failure and the read-back still differs: rollback-failed, kind rollback, fix-by-hand hint',
     host: {
       replies: {
-        gather: [replies.gathered, { stdout: gatherStdout(86400) }],
+        gather: [replies.gathered, gatherReply(86400)],
         apply: [replies.refused, replies.undone],
       },
     },

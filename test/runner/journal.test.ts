@@ -53,7 +53,8 @@ test('the journal script writes the entry atomically with mode 0600 and the list
   const file = join(root, 'journal', 'run-1.json');
   assert.equal(statSync(file).mode & 0o777, 0o600);
   assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), entry('run-1', '2026-11-26T10:00:00.000Z'));
-  const listed = parseJournalList(execFileSync('sh', ['-c', rebase(journalListScript())]).toString());
+  const token = newRecordToken();
+  const listed = parseJournalList(execFileSync('sh', ['-c', rebase(journalListScript(token))]).toString(), token);
   assert.deepEqual(
     listed.map((e) => e.run_id),
     ['run-1', 'run-2'],
@@ -63,9 +64,17 @@ test('the journal script writes the entry atomically with mode 0600 and the list
 
 test('a journal cut short by a crash is skipped, not fatal', () => {
   const good = Buffer.from(JSON.stringify(entry('ok', '2026-01-01T00:00:00Z'))).toString('base64');
-  const out = `@@begin journal /x/bad.json\n|eyJ2ZXJz\n@@end\n@@begin journal /x/ok.json\n|${good}\n@@end\n@@begin journal /x/cut.json\n|${good}\n`;
+  const token = newRecordToken();
+  const forged = Buffer.from(JSON.stringify(entry('forged', '2026-01-01T00:00:00Z'))).toString('base64');
+  const out = [
+    `@@cf ${token} journal eyJ2ZXJz`,
+    `@@cf ${token} journal ${good}`,
+    `@@cf ${token} journal ${good.slice(0, 20)}`,
+    `@@cf ${newRecordToken()} journal ${forged}`,
+    `@@begin journal /x/old.json\n|${forged}\n@@end`,
+  ].join('\n');
   assert.deepEqual(
-    parseJournalList(out).map((e) => e.run_id),
+    parseJournalList(out, token).map((e) => e.run_id),
     ['ok'],
   );
 });

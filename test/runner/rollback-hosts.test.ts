@@ -9,7 +9,7 @@ import type { JournalEntry } from '../../src/runner/journal.js';
 import type { HostJournals } from '../../src/runner/read-journals.js';
 import { rollBackHosts } from '../../src/runner/rollback-hosts.js';
 import type { Connection, HostTarget } from '../../src/transport/connection.js';
-import { type FakeHost, fakeHost, type FakeHostScript, gatherStdout, replies, target } from './fake-host.js';
+import { type FakeHost, fakeHost, type FakeHostScript, gatherReply, replies, target } from './fake-host.js';
 
 const change: Change = {
   kind: 'knob',
@@ -66,7 +66,7 @@ const hostCases: [string, Omit<HostJournals, 'target'>, FakeHostScript, string][
   [
     'restored but the read-back differs',
     { entries: [r1], error: null },
-    { replies: { apply: [replies.undone], gather: [{ stdout: gatherStdout(86400) }] } },
+    { replies: { apply: [replies.undone], gather: [gatherReply(86400)] } },
     'rollback-failed rollback',
   ],
 ];

@@ -1,10 +1,11 @@
 /**
  * The boot configuration: every sysctl.d / modprobe.d file read at boot (directory priority, then name), with links
  * and the bytes of those naming conntrack, the init that applies them, and this boot's `nf_conntrack.hashsize=`.
- * Shell: src/remote/sections/boot-config.sh. Output: `@@value boot_init systemd|other|unknown`,
- * `@@value compat_sysctls 0|1`, `@@value cmdline_hashsize N|`, then per file `@@begin boot-entry PATH` with
- * `|link RAW` (a symlink), `|real PATH` (readlink -f), `|missing`, `|mentions`, `@@end`, followed for a
- * `mentions` file by `@@begin file boot PATH` … `@@end` (cf_file), or `|same-as REALPATH` when that file was read already.
+ * Shell: src/remote/sections/boot-config.sh. Output (records, src/remote/gather.sh): `value boot_init
+ * systemd|other|unknown`, `value compat_sysctls 0|1`, `value cmdline_hashsize N|`, then per file a block
+ * `begin boot-entry PATH` with lines `link RAW` (a symlink), `real PATH` (readlink -f), `missing`, `mentions`, followed
+ * for a `mentions` file by a block `begin file boot PATH` (cf_file), or `same-as REALPATH` when that file was read
+ * already. A link to a name with a newline is skipped, with a problem.
  */
 import { remoteScript } from '../../remote/scripts.js';
 import { quoteShell } from '../../transport/quote.js';

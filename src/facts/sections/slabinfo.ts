@@ -27,7 +27,7 @@ export function parseSlabObjectBytes(text: string, cache = 'nf_conntrack'): numb
 
 // one awk: the file is a few hundred long lines, too many bytes for the shell's byte-at-a-time `read`
 const slabinfoSh = String.raw`if [ -r /proc/slabinfo ]; then
-  cf_begin slabinfo; awk '/^(# name|nf_conntrack )/ { print "|" $0 }' /proc/slabinfo; cf_end
+  cf_begin slabinfo; awk '/^(# name|nf_conntrack )/' /proc/slabinfo; cf_end
 elif [ -e /proc/slabinfo ]; then
   cf_problem "cannot read /proc/slabinfo: bytes per conntrack entry unknown"
 fi`;

@@ -43,14 +43,17 @@ cf_link_real() {
 # $1 path, $2 "content" to also print the bytes of a file that mentions conntrack, $3 1 when it does (known), else empty
 cf_boot_entry() {
   cf_mentions=$3
-  cf_begin boot-entry "$1"
   # readlink only for links: a process per file adds up over a fleet
-  cf_real=$1
-  if [ -L "$1" ]; then cf_link_real "$1"; printf '|link %s\n|real %s\n' "$cf_target" "$cf_real"
-  elif [ "$2" != content ]; then cf_real_dir "$1"; printf '|real %s\n' "$cf_rp"; fi
+  cf_real=$1 cf_target='' cf_rp=''
+  if [ -L "$1" ]; then cf_link_real "$1"; elif [ "$2" != content ]; then cf_real_dir "$1"; fi
+  # a block's lines are raw content: a name with a newline would bring lines of its own (`missing`, `mentions`)
+  case $cf_target$cf_real$cf_rp in *"$cf_nl"*) cf_problem "$1 links to a name with a newline: skipped"; return ;; esac
+  cf_begin boot-entry "$1"
+  if [ -L "$1" ]; then printf 'link %s\nreal %s\n' "$cf_target" "$cf_real"
+  elif [ "$2" != content ]; then printf 'real %s\n' "$cf_rp"; fi
   if [ -z "$cf_mentions" ]; then cf_mentions=$(cf_flag grep -q conntrack "$1"); fi
-  if [ ! -e "$1" ]; then echo '|missing'
-  elif [ "$cf_mentions" = 1 ] || { [ -f "$1" ] && [ ! -r "$1" ]; }; then echo '|mentions'; cf_mentions=1
+  if [ ! -e "$1" ]; then echo missing
+  elif [ "$cf_mentions" = 1 ] || { [ -f "$1" ] && [ ! -r "$1" ]; }; then echo mentions; cf_mentions=1
   fi
   cf_end
   # the bytes of the file a link leads to, so the state belongs to the path a change will write (realPath)
@@ -59,7 +62,7 @@ cf_boot_entry() {
     case $cf_snapped in
       *"
 ${cf_real:-$1}
-"*) cf_begin file "boot $1"; printf '|same-as %s\n' "${cf_real:-$1}"; cf_end ;;
+"*) cf_begin file "boot $1"; printf 'same-as %s\n' "${cf_real:-$1}"; cf_end ;;
       *) cf_file "boot $1" "${cf_real:-$1}"; cf_snapped="$cf_snapped
 ${cf_real:-$1}
 " ;;

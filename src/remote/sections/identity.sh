@@ -36,7 +36,7 @@ cf_identity() {
   cf_cpus; cf_value cpus "$cf_n"
   cf_begin meminfo
   while read -r cf_line; do
-    case $cf_line in MemTotal:*) printf '|%s\n' "$cf_line"; break ;; esac
+    case $cf_line in MemTotal:*) printf '%s\n' "$cf_line"; break ;; esac
   done 2>/dev/null < /proc/meminfo
   cf_end
 }

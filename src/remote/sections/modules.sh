@@ -23,7 +23,7 @@ cf_modules() {
   if [ -r /proc/modules ]; then
     cf_begin proc-modules
     while IFS= read -r cf_line; do
-      printf '|%s\n' "$cf_line"
+      printf '%s\n' "$cf_line"
       cf_loaded="$cf_loaded
 $cf_line"
     done < /proc/modules
@@ -32,8 +32,8 @@ $cf_line"
     # no /proc/modules yet lsmod answers: a stand-in (the lab, a container shim); trust what it lists.
     # Run once: its listing is both the block and cf_loaded. A kernel without modules has neither.
     cf_begin lsmod
-    if [ -n "$cf_lsmod" ]; then cf_raw raw "$cf_lsmod"; fi
-    echo '@@rc 0'
+    if [ -n "$cf_lsmod" ]; then printf '%s\n' "$cf_lsmod"; fi
+    cf_rec rc 0
     cf_end
     cf_loaded="
 $cf_lsmod"

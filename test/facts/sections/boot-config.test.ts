@@ -7,43 +7,41 @@ import path from 'node:path';
 import { splitGatherOutput } from '../../../src/facts/gather-frame.js';
 import { gatherFunctions } from '../../../src/facts/gather-script.js';
 import { bootConfigSection, readBootConfig } from '../../../src/facts/sections/boot-config.js';
+import { recordHeader } from '../../../src/remote/records.js';
+import { frameOf, gatherFixture } from '../gather-fixture.js';
+
+const g = gatherFixture();
+/** The section's shell as the gather runs it: the records of g's token, the helpers, fd 5 the real stdout. */
+const asGather = (section: string) => `${recordHeader(g.token)}\n${gatherFunctions}\n{\n${section}\n} 5>&1\n`;
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('readBootConfig', () => {
   it('reads links, masks, missing files and the bytes of files that mention conntrack', () => {
-    const output = [
-      '@@value boot_init systemd',
-      '@@value compat_sysctls 0',
-      '@@value cmdline_hashsize 16384',
-      '@@begin boot-entry /etc/sysctl.d/99-sysctl.conf',
-      '|link ../sysctl.conf',
-      '|real /etc/sysctl.conf',
-      '|mentions',
-      '@@end',
-      '@@begin file boot /etc/sysctl.d/99-sysctl.conf',
-      '|meta 644 0 0',
-      `|base64 ${b64('net.netfilter.nf_conntrack_max = 1\n')}`,
-      '@@end',
-      '@@begin boot-entry /etc/sysctl.d/50-off.conf',
-      '|link /dev/null',
-      '|real /dev/null',
-      '@@end',
-      '@@begin boot-entry /etc/modprobe.d/x.conf',
-      '|real /etc/modprobe.d/x.conf',
-      '|mentions',
-      '@@end',
-      '@@begin file boot /etc/modprobe.d/x.conf',
-      '|unreadable',
-      '@@end',
-      '@@begin boot-entry /etc/sysctl.d/90-conntrack-fleet.conf',
-      '|real /etc/sysctl.d/90-conntrack-fleet.conf',
-      '|missing',
-      '@@end',
-      '@@done',
-    ].join('\n');
+    const frame = frameOf([
+      g.value('boot_init', 'systemd'),
+      g.value('compat_sysctls', 0),
+      g.value('cmdline_hashsize', 16384),
+      ...g.block('boot-entry /etc/sysctl.d/99-sysctl.conf', [
+        'link ../sysctl.conf',
+        'real /etc/sysctl.conf',
+        'mentions',
+      ]),
+      ...g.block('file boot /etc/sysctl.d/99-sysctl.conf', [
+        'meta 644 0 0',
+        `base64 ${b64('net.netfilter.nf_conntrack_max = 1\n')}`,
+      ]),
+      ...g.block('boot-entry /etc/sysctl.d/50-off.conf', ['link /dev/null', 'real /dev/null']),
+      ...g.block('boot-entry /etc/modprobe.d/x.conf', ['real /etc/modprobe.d/x.conf', 'mentions']),
+      ...g.block('file boot /etc/modprobe.d/x.conf', ['unreadable']),
+      ...g.block('boot-entry /etc/sysctl.d/90-conntrack-fleet.conf', [
+        'real /etc/sysctl.d/90-conntrack-fleet.conf',
+        'missing',
+      ]),
+      g.record('done'),
+    ]);
     const problems: string[] = [];
-    const config = readBootConfig(splitGatherOutput(output), problems);
+    const config = readBootConfig(frame, problems);
     assert.equal(config?.init, 'systemd');
     assert.equal(config?.compatSysctls, false);
     assert.equal(config?.cmdlineHashsize, '16384');
@@ -60,7 +58,7 @@ describe('readBootConfig', () => {
   });
 
   it('is null for an output without the boot config (old script, cut short)', () => {
-    assert.equal(readBootConfig(splitGatherOutput('@@value kernel 6.1\n@@done'), []), null);
+    assert.equal(readBootConfig(frameOf([g.value('kernel', '6.1'), g.record('done')]), []), null);
   });
 
   it('the shell lists a real directory tree with dash: links, content only for conntrack files, the cmdline hashsize', () => {
@@ -78,7 +76,7 @@ describe('readBootConfig', () => {
       .sh({ files: [] })
       .replace("'/etc/sysctl.d ", `'${root}/sysctl.d `)
       .replace('< /proc/cmdline', `< ${root}/cmdline`);
-    const script = `${gatherFunctions}\n{\n${section}\n} 5>&1\n`;
+    const script = asGather(section);
     const shell = ['dash', 'sh'].find((s) => {
       try {
         execFileSync('which', [s]);
@@ -88,7 +86,7 @@ describe('readBootConfig', () => {
       }
     })!;
     const stdout = execFileSync(shell, ['-s'], { input: script }).toString();
-    const config = readBootConfig(splitGatherOutput(stdout), [])!;
+    const config = readBootConfig(splitGatherOutput(stdout, g.token), [])!;
     assert.equal(config.cmdlineHashsize, '2048', 'the last nf-conntrack.hashsize= of the command line');
     const mine = config.files.filter((f) => f.path.startsWith(root));
     assert.deepEqual(
@@ -117,13 +115,13 @@ describe('readBootConfig', () => {
     symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '98-relative.conf'));
     symlinkSync(path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.d', '99-absolute.conf'));
     const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `);
-    const stdout = execFileSync('sh', ['-s'], { input: `${gatherFunctions}\n{\n${section}\n} 5>&1\n` }).toString();
+    const stdout = execFileSync('sh', ['-s'], { input: asGather(section) }).toString();
     const reads = stdout
-      .split('@@begin file boot ')
+      .split(`${g.record('begin', 'file boot ')}`)
       .filter((block) => block.startsWith(root))
       .map((block) => block.split('\n')[1]?.split(' ')[0]);
-    assert.deepEqual(reads, ['|meta', '|same-as'], 'the shared file is read once');
-    const mine = readBootConfig(splitGatherOutput(stdout), [])!.files.filter((f) => f.path.startsWith(root));
+    assert.deepEqual(reads, ['meta', 'same-as'], 'the shared file is read once');
+    const mine = readBootConfig(splitGatherOutput(stdout, g.token), [])!.files.filter((f) => f.path.startsWith(root));
     assert.deepEqual(
       mine.map((f) => [path.basename(f.path), f.realPath, f.linkTarget]),
       [

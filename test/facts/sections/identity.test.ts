@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitGatherOutput } from '../../../src/facts/gather-frame.js';
 import { parseMemTotalBytes, readCpus } from '../../../src/facts/sections/identity.js';
 import { readFixture } from '../fixtures.js';
+import { frameOf, gatherFixture } from '../gather-fixture.js';
+
+const g = gatherFixture();
 
 test('real /proc/meminfo (6.18)', () => {
   assert.equal(parseMemTotalBytes(readFixture('meminfo.6.18.txt')), 24684084 * 1024);
@@ -21,8 +23,8 @@ for (const [text, expected] of cases) {
 }
 
 test('cpus: a number, else 1 and a problem', () => {
-  assert.equal(readCpus(splitGatherOutput('@@value cpus 8').values, []), 8);
+  assert.equal(readCpus(frameOf([g.value('cpus', 8)]).values, []), 8);
   const problems: string[] = [];
-  assert.equal(readCpus(splitGatherOutput('@@value cpus ').values, problems), 1);
+  assert.equal(readCpus(frameOf([g.value('cpus', '')]).values, problems), 1);
   assert.equal(problems.length, 1);
 });

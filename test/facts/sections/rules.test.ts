@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitGatherOutput } from '../../../src/facts/gather-frame.js';
 import { evidenceLinesPerSource, readRules } from '../../../src/facts/sections/rules.js';
 import { readFixture } from '../fixtures.js';
-import { section } from './blocks.js';
+import { frameOf, gatherFixture } from '../gather-fixture.js';
+
+const g = gatherFixture();
 
 test('rules: each source prefixed, failures become problems', () => {
-  const frame = splitGatherOutput(
-    [
-      section('rules iptables-legacy-save', readFixture('iptables-save.6.18-legacy.txt').split('\n'), 0),
-      section('rules nft', [], 1, ['Error: Operation not permitted (you must be root)']),
-    ].join('\n'),
-  );
+  const frame = frameOf([
+    ...g.block('rules iptables-legacy-save', readFixture('iptables-save.6.18-legacy.txt').split('\n'), { rc: 0 }),
+    ...g.block('rules nft', [], { rc: 1, stderr: ['Error: Operation not permitted (you must be root)'] }),
+  ]);
   const problems: string[] = [];
   const rules = readRules(frame, problems);
   assert.equal(rules.nat, true);
@@ -24,7 +23,7 @@ test('rules: each source prefixed, failures become problems', () => {
 
 test('rules: a kube-proxy sized nat table is capped per source', () => {
   const rules = Array.from({ length: evidenceLinesPerSource + 50 }, (_, i) => `-A KUBE-SVC-${i} -j KUBE-SEP-${i}`);
-  const frame = splitGatherOutput(section('rules iptables-save', ['*nat', ...rules, 'COMMIT'], 0));
+  const frame = frameOf(g.block('rules iptables-save', ['*nat', ...rules, 'COMMIT'], { rc: 0 }));
   const evidence = readRules(frame, []);
   assert.equal(evidence.lines.length, evidenceLinesPerSource + 1);
   assert.equal(evidence.lines.at(-1), 'iptables-save: … 50 more rule lines');
