@@ -18,8 +18,8 @@ function fleet(names: string[], refused: string[], options: Partial<HostLoopOpti
   const open = async (t: HostTarget): Promise<Connection> => {
     connects.push(t.name);
     if (refused.includes(t.name)) throw new ConnectError('unreachable', `${t.name}: connect ECONNREFUSED`);
-    // the sample script ends in @@done like a gather: fake-host tells it apart as 'gather'
-    return gauge.wrap(fakeHost(t, { replies: { gather: [sampleReply] } }).connection);
+    // the watch sample is not a gather (it has no gather records): fake-host files it under 'other'
+    return gauge.wrap(fakeHost(t, { replies: { other: [sampleReply] } }).connection);
   };
   const loop: HostLoopOptions = {
     open,
