@@ -113,7 +113,10 @@ describe('losing and closing a connection', { skip: sshdSkipReason() }, () => {
     const running = connection.runScript('sleep 7');
     await new Promise((resolve) => setTimeout(resolve, 200));
     process.kill(mine[0] ?? -1, 'SIGKILL');
-    await assert.rejects(running, (error: unknown) => error instanceof ConnectError && error.failure === 'connection-lost');
+    await assert.rejects(
+      running,
+      (error: unknown) => error instanceof ConnectError && error.failure === 'connection-lost',
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(lost.length, 1);
     assert.ok(lost[0] instanceof ConnectError && lost[0].failure === 'connection-lost');
