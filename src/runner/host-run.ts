@@ -11,6 +11,7 @@ import { lockElapsedMs, lockedByMessage } from './host-lock.js';
 import { changePrelude, journalDir, type JournalEntry, journalWriteScript } from './journal.js';
 import { type HostRunOptions, type HostRunRecord, type Progress, record } from './host-run-types.js';
 import { interrupted, journalEntry, rollBack } from './host-rollback.js';
+import { stoppedHostOutcome } from './outcome.js';
 import { allWarnings, hostResult, stepResult } from './step-results.js';
 import { emptyTimings, timed } from './timings.js';
 
@@ -52,8 +53,7 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
     return finish(options, await runConnected(options, connection, warnings, timings), timings);
   } catch (error) {
     const errorKind = errorKindOf(error, 'remote-command');
-    // a refused sudo (kind 'become') changed nothing: never-changed, as in fleet-locks and check
-    const outcome = errorKind === 'become' ? 'unreachable' : 'failed';
+    const outcome = stoppedHostOutcome(errorKind);
     return finish(
       options,
       record(hostResult(target.name, batch, outcome, { error: errorMessage(error), errorKind })),
