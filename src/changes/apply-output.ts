@@ -129,17 +129,8 @@ export function parseApplyOutput(stdout: string, changes: Change[], token: strin
   return changes.map((change, index) => {
     const raw = results[index]!;
     if (raw.status === undefined) {
-      const mismatches = ['not run'];
-      return {
-        index,
-        change,
-        status: 'not-run',
-        error: null,
-        readBack: null,
-        matches: false,
-        mismatches,
-        failureKind: null,
-      };
+      const notRun = { status: 'not-run', error: null, readBack: null, matches: false, failureKind: null } as const;
+      return { index, change, ...notRun, mismatches: ['not run'] };
     }
     const readBack = toReadBack(change, raw);
     const { matches, mismatches } = verifyReadBack(change, readBack);
