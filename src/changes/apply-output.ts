@@ -8,6 +8,12 @@ import { verifyReadBack, type ReadBack, type ValueReadBack } from './verify.js';
 
 export type ChangeStatus = 'applied' | 'failed' | 'not-run';
 
+/**
+ * Why a change did not take, as errors.ts HostErrorKind names it: the kernel refused the write (`kernel-refused`),
+ * the write reported success but reads back otherwise (`verify-mismatch`), or another write failed (`apply`).
+ */
+export type ChangeFailureKind = 'kernel-refused' | 'verify-mismatch' | 'apply';
+
 export interface ChangeOutcome {
   index: number;
   change: Change;
@@ -18,10 +24,12 @@ export interface ChangeOutcome {
   /** The read back equals the plan (for failed changes too: tells whether anything moved). */
   matches: boolean;
   mismatches: string[];
+  /** null when applied and read back as planned, or not run. */
+  failureKind: ChangeFailureKind | null;
 }
 
 interface RawResult {
-  status?: { ok: boolean; error: string | null };
+  status?: { ok: boolean; error: string | null; kind: ChangeFailureKind | null };
   reads: Map<string, { state: string; rest: string }>;
 }
 
@@ -33,8 +41,8 @@ function collectResults(records: RemoteRecord[], changes: Change[]): RawResult[]
     const index = /^\d+$/.test(fields[0] ?? '') ? Number(fields[0]) : -1;
     const result = results[index];
     if (!result) continue;
-    if (record.kind === 'applied') result.status = { ok: true, error: null };
-    else if (record.kind === 'failed') result.status = { ok: false, error: describeFailure(rest, changes[index]!) };
+    if (record.kind === 'applied') result.status = { ok: true, error: null, kind: null };
+    else if (record.kind === 'failed') result.status = failedStatus(rest, changes[index]!);
     else {
       const read = splitFields(rest, 2);
       result.reads.set(read.fields[0] ?? '', { state: read.fields[1] ?? '', rest: read.rest.trim() });
@@ -55,9 +63,29 @@ export function failureSubject(change: Change): FailureSubject {
   }
 }
 
-function describeFailure(rest: string, change: Change): string {
+/**
+ * kmod prints the kernel's refusal of init_module(2)/delete_module(2) as `could not insert 'M': ERRNO` (modprobe)
+ * and `could not remove module M: ERRNO` (rmmod), and refuses on the kernel's own state read from /sys/module
+ * (`is in use`, `is builtin`); busybox says `can't insert` / `can't unload`. `Module M not found in directory` or
+ * a missing modprobe is not the kernel's answer (kmod tools/modprobe.c, tools/rmmod.c).
+ */
+const moduleRefusal = /\b[Cc]ould not (?:insert|remove)\b|can't (?:insert|unload)\b|\bis in use\b|\bis builtin\b/;
+
+/**
+ * A knob is a kernel file (/proc/sys, /sys/module/…/parameters): whatever errno its write got (EINVAL, EROFS,
+ * EOPNOTSUPP, EACCES…) is the kernel's answer. A file write failing is the file system's or our write path's.
+ */
+export function writeFailureKind(change: Change, stderr: string): ChangeFailureKind {
+  if (change.kind === 'knob') return 'kernel-refused';
+  if (change.kind === 'file') return 'apply';
+  return moduleRefusal.test(stderr) ? 'kernel-refused' : 'apply';
+}
+
+/** `failed I CODE TEXT` (apply.sh ctf_result): the record's CODE and TEXT as a status. */
+function failedStatus(rest: string, change: Change): NonNullable<RawResult['status']> {
   const { fields, rest: message } = splitFields(rest, 1);
-  return describeRemoteFailure(message, failureSubject(change), fields[0] || '?');
+  const error = describeRemoteFailure(message, failureSubject(change), fields[0] || '?');
+  return { ok: false, error, kind: writeFailureKind(change, message) };
 }
 
 function readValue(raw: RawResult, target: string, key: string, path: string): ValueReadBack {
@@ -101,12 +129,14 @@ export function parseApplyOutput(stdout: string, changes: Change[], token: strin
   return changes.map((change, index) => {
     const raw = results[index]!;
     if (raw.status === undefined) {
-      return { index, change, status: 'not-run', error: null, readBack: null, matches: false, mismatches: ['not run'] };
+      const notRun = { status: 'not-run', error: null, readBack: null, matches: false, failureKind: null } as const;
+      return { index, change, ...notRun, mismatches: ['not run'] };
     }
     const readBack = toReadBack(change, raw);
     const { matches, mismatches } = verifyReadBack(change, readBack);
     const status = raw.status.ok ? 'applied' : 'failed';
-    return { index, change, status, error: raw.status.error, readBack, matches, mismatches };
+    const failureKind = raw.status.kind ?? (matches ? null : 'verify-mismatch');
+    return { index, change, status, error: raw.status.error, readBack, matches, mismatches, failureKind };
   });
 }
 

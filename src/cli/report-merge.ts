@@ -3,7 +3,9 @@
  * I/N` on several controllers) as ONE report and ONE exit code, computed as each run computes its own
  * (runner/outcome.ts exitCodeOf over the merged host outcomes; a shard whose rollout stopped makes it 3, an
  * interrupted one 130, a failed rollback 4). Hosts are concatenated in file order; a host in two files is bad input
- * (overlapping shards). Bad input (unreadable file, not a run report): exit 2 naming the file.
+ * (overlapping shards). Bad input (unreadable file, not a run report): exit 2 naming the file. Batch numbers are
+ * each shard's own (a shard batches its own hosts) and count from 1; a report written before they did (it has a
+ * batch 0) is read with its batches shifted by one, so shards from old and new controllers merge alike.
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -57,7 +59,16 @@ export function parseRunReport(file: string, text: string): RunReport {
       `${file}: ${problem}; expected a report written by run --report (a check -o json array cannot be merged)`,
     );
   const parsed = report as RunReport;
-  return { ...parsed, gates: Array.isArray(parsed.gates) ? parsed.gates : [] };
+  return batchesFromOne({ ...parsed, gates: Array.isArray(parsed.gates) ? parsed.gates : [] });
+}
+
+/** A report numbering batches from 0 (before issue #12: run-report-hosts.ts reportBatch) as one numbering from 1. */
+function batchesFromOne(report: RunReport): RunReport {
+  const fromZero = [...report.hosts, ...report.gates].some((entry) => entry.batch === 0);
+  if (!fromZero) return report;
+  const shift = <T extends { batch: number }>(entry: T): T =>
+    typeof entry.batch === 'number' ? { ...entry, batch: entry.batch + 1 } : entry;
+  return { ...report, hosts: report.hosts.map(shift), gates: report.gates.map(shift) };
 }
 
 /** Pure: the merged report; throws InputError when a host is in two reports. */

@@ -31,6 +31,7 @@ export async function gatherFacts(
       `${host}: fact gathering failed (${how})${said ? `: ${said}` : ''}`,
       result.exitCode,
       result.stderr,
+      { timedOut: result.timedOut },
     );
   }
   const { facts, missing } = readGatherOutput(result.stdout, request, token);

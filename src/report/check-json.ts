@@ -26,7 +26,10 @@ export interface CheckJson {
   host: string;
   reachable: boolean;
   error: string | null;
-  /** Only when the host was given up for a connection-level reason: 'unreachable', 'auth', 'host-key-…', 'lost', 'become'. */
+  /**
+   * Only when the host was not read: a connection-level reason ('unreachable', 'timeout', 'auth', 'host-key-…',
+   * 'connection-lost', 'become') or the stage ('gather'; 'timeout' when the gather script outlived its limit).
+   */
   error_kind?: string;
   kernel: string | null;
   /** null when the host could not be read at all. */

@@ -1,9 +1,12 @@
 /** The machine-readable record of one run, built purely from the events the runner emitted. */
-import type { HostResult, RunEvent, StepResult } from '../runner/events.js';
-import { type TimingsReport, toTimingsReport } from './timings-report.js';
+import type { RunEvent } from '../runner/events.js';
+import type { TimingsReport } from './timings-report.js';
+import { collectGates, collectHostReports } from './run-report-hosts.js';
 import { countOutcomes, exitCodeOf, type HostOutcome, type StepOutcome } from '../runner/outcome.js';
 import { diffFile } from '../changes/index.js';
 import type { StepPlan } from '../steps/types.js';
+
+export { noResultError, notRunError } from './run-report-hosts.js';
 
 export interface StepReport {
   step: string;
@@ -12,6 +15,8 @@ export interface StepReport {
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   error: string | null;
+  /** Why the step failed, as data (errors.ts HostErrorKind: 'kernel-refused', 'verify-mismatch', 'timeout' …). */
+  error_kind?: string;
   apply_ms?: number;
   /** Only with --diff: each file the step writes (or would write, with --check), as a unified diff (steps/diff.ts). */
   diffs?: FileDiffReport[];
@@ -25,9 +30,10 @@ export interface FileDiffReport {
 export interface HostReport {
   host: string;
   outcome: HostOutcome;
+  /** The batch the host was in, counting from 1. */
   batch: number;
   error: string | null;
-  /** Only when the host was given up for a connection-level reason (errors.ts ConnectFailure), e.g. 'become'. */
+  /** Why, as data, when the host did not end as asked (errors.ts HostErrorKind), e.g. 'become', 'kernel-refused'. */
   error_kind?: string;
   warnings: string[];
   steps: StepReport[];
@@ -37,6 +43,7 @@ export interface HostReport {
 }
 
 export interface GateReport {
+  /** The batch the gate followed, counting from 1. */
   batch: number;
   soak_ms: number | null;
   passed: boolean | null; // null: the gate started but never ended (interrupted)
@@ -66,11 +73,6 @@ export interface RunReportMeta {
   /** --diff: attach each step's file diffs. */
   diffs?: boolean;
 }
-
-/** Said of a host the run announced but never reached (stopped rollout, interrupt). */
-export const notRunError = 'not run: the run ended before this host was reached';
-/** Said of a host that started but never reported: its state is unknown, so it counts as failed. */
-export const noResultError = 'no result: the run ended before this host finished; its state is unknown';
 
 export interface RunTally {
   hosts: HostReport[];
@@ -115,84 +117,6 @@ function findEvent<T extends RunEvent['type']>(events: RunEvent[], type: T): Eve
 
 function findLastEvent<T extends RunEvent['type']>(events: RunEvent[], type: T): EventOf<T> | undefined {
   return findEvent([...events].reverse(), type);
-}
-
-/** Announced hosts first, in run-start order; a later host-end for the same host wins (e.g. after a batch rollback). */
-function collectHostReports(events: RunEvent[], announced: string[]): HostReport[] {
-  const results = new Map<string, HostResult>();
-  const batchOf = new Map<string, number>();
-  const seen = new Set<string>();
-  for (const event of events) {
-    if (event.type === 'run-start')
-      event.batches.forEach((hosts, batch) => hosts.forEach((h) => batchOf.set(h, batch)));
-    if (event.type === 'host-start') batchOf.set(event.host, event.batch);
-    if ('host' in event && event.type !== 'message') seen.add(event.host);
-    if (event.type === 'host-end') results.set(event.result.host, event.result);
-  }
-  const names = [...new Set([...announced, ...results.keys()])];
-  return names.map((host) => {
-    const result = results.get(host);
-    return result ? toHostReport(result) : unfinishedHost(host, batchOf.get(host) ?? 0, seen.has(host));
-  });
-}
-
-function toHostReport(result: HostResult): HostReport {
-  return {
-    host: result.host,
-    outcome: result.outcome,
-    batch: result.batch,
-    error: result.error,
-    ...(result.errorKind && { error_kind: result.errorKind }),
-    warnings: [...result.warnings],
-    steps: result.steps.map(toStepReport),
-    rollback_mismatches: [...result.rollbackMismatches],
-    ...(result.timings ? { timings: toTimingsReport(result.timings) } : {}),
-  };
-}
-
-function toStepReport(step: StepResult): StepReport {
-  const report: StepReport = {
-    step: step.step,
-    label: step.label,
-    outcome: step.outcome,
-    before: step.before,
-    after: step.after,
-    error: step.error,
-  };
-  return step.applyMs === undefined ? report : { ...report, apply_ms: step.applyMs };
-}
-
-function unfinishedHost(host: string, batch: number, started: boolean): HostReport {
-  const outcome = started ? 'failed' : 'skipped';
-  return {
-    host,
-    outcome,
-    batch,
-    error: started ? noResultError : notRunError,
-    warnings: [],
-    steps: [],
-    rollback_mismatches: [],
-  };
-}
-
-function collectGates(events: RunEvent[]): GateReport[] {
-  const gates = new Map<number, GateReport>();
-  for (const event of events) {
-    if (event.type === 'gate-start') {
-      gates.set(event.batch, { batch: event.batch, soak_ms: event.soakMs, passed: null, failed_hosts: [] });
-    }
-    if (event.type === 'gate-end') {
-      const soakMs = gates.get(event.batch)?.soak_ms ?? null;
-      const failedHosts = event.failedHosts.map((f) => ({ host: f.host, reason: f.reason }));
-      gates.set(event.batch, {
-        batch: event.batch,
-        soak_ms: soakMs,
-        passed: failedHosts.length === 0,
-        failed_hosts: failedHosts,
-      });
-    }
-  }
-  return [...gates.values()].sort((a, b) => a.batch - b.batch);
 }
 
 /**

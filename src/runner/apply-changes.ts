@@ -1,5 +1,5 @@
 /** Applies changes on a host in ONE round trip and judges the read-back. */
-import { errorMessage } from '../errors.js';
+import { errorKindOf, errorMessage, type HostErrorKind } from '../errors.js';
 import { buildApplyScript, isApplyComplete, parseApplyOutput } from '../changes/index.js';
 import { describeRemoteFailure, stripShellNoise } from '../remote/remote-error.js';
 import { newRecordToken, parseRecords } from '../remote/records.js';
@@ -12,6 +12,11 @@ export interface ApplyOutcome {
   /** Changes that may have taken effect (applied, failed midway, or unknown after a lost connection). */
   attempted: Change[];
   error: string | null;
+  /**
+   * Why it failed, as data (null when ok): the failed change's kind (apply-output.ts ChangeFailureKind), `timeout`
+   * when the script was killed at timeoutMs, `connection-lost`, or `apply` (journal refused, script cut short).
+   */
+  errorKind: HostErrorKind | null;
 }
 
 export interface ApplyChangesOptions {
@@ -44,7 +49,7 @@ export async function applyChanges(
   prelude: string,
   options: ApplyChangesOptions = {},
 ): Promise<ApplyOutcome> {
-  if (changes.length === 0) return { ok: true, attempted: [], error: null };
+  if (changes.length === 0) return { ok: true, attempted: [], error: null, errorKind: null };
   const token = newRecordToken();
   const script = buildApplyScript(changes, {
     token,
@@ -57,22 +62,27 @@ export async function applyChanges(
     result = await connection.runScript(script, { timeoutMs: options.timeoutMs ?? defaultApplyTimeoutMs });
   } catch (error) {
     // the script may have run partly: every change counts as attempted, undo is harmless where it did not
-    return { ok: false, attempted: changes, error: `connection lost while applying: ${errorMessage(error)}` };
+    const lostError = `connection lost while applying: ${errorMessage(error)}`;
+    return { ok: false, attempted: changes, error: lostError, errorKind: errorKindOf(error, 'remote-command') };
   }
   const refused = preludeRefusal(result.stdout, token);
-  if (refused) return { ok: false, attempted: [], error: refused };
+  if (refused) return { ok: false, attempted: [], error: refused, errorKind: 'apply' };
   const outcomes = parseApplyOutput(result.stdout, changes, token);
   const complete = isApplyComplete(result.stdout, token);
   const attempted = complete ? outcomes.filter((o) => o.status !== 'not-run').map((o) => o.change) : changes;
-  const bad = outcomes.find((o) => o.status === 'failed' || (o.status === 'applied' && !o.matches));
+  // a change applied just before the script was cut off has no read-back: the cut-off is the failure, not a mismatch
+  const bad = outcomes.find(
+    (o) => o.status === 'failed' || (o.status === 'applied' && !o.matches && (complete || o.readBack !== null)),
+  );
   if (bad) {
     const detail = bad.status === 'failed' ? (bad.error ?? 'failed') : bad.mismatches.join('; ');
-    return { ok: false, attempted, error: detail };
+    return { ok: false, attempted, error: detail, errorKind: bad.failureKind ?? 'apply' };
   }
   if (!complete) {
     const why =
       result.exitCode === null ? 'cut off (timeout or lost connection)' : `ended early with status ${result.exitCode}`;
-    return { ok: false, attempted, error: `apply script ${why}: ${stripShellNoise(result.stderr)}` };
+    const error = `apply script ${why}: ${stripShellNoise(result.stderr)}`;
+    return { ok: false, attempted, error, errorKind: result.timedOut ? 'timeout' : 'apply' };
   }
-  return { ok: true, attempted, error: null };
+  return { ok: true, attempted, error: null, errorKind: null };
 }

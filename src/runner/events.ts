@@ -13,6 +13,8 @@ export interface StepResult {
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   error: string | null;
+  /** Why the step failed, as data ('kernel-refused', 'verify-mismatch', 'timeout', 'plan' …); kept when rolled back. */
+  errorKind?: HostErrorKind;
   /** Wall time of the step's one request (apply + read-back + journal update), when it ran on the host. */
   applyMs?: number;
 }

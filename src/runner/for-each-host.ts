@@ -18,7 +18,7 @@ export const notStartedMessage = 'interrupted before it started';
 /**
  * Runs `work` for every target, `forks` at a time (min 1), in target order in the result. A host whose turn comes
  * after `isInterrupted()` turned true is not started. A thrown error becomes `{ ok: false }` with the kind of
- * errors.ts `errorKindOf` (HostFailure kind, ConnectError failure, else 'remote'). `onDone` is told each host's
+ * errors.ts `errorKindOf` (HostFailure kind, ConnectError failure, else 'remote-command'). `onDone` is told each host's
  * end as soon as it is known (for live output); it must not throw.
  */
 export async function forEachHost<T>(
@@ -35,7 +35,13 @@ export async function forEachHost<T>(
     try {
       return { target, ok: true, value: await work(target) };
     } catch (error) {
-      return { target, ok: false, started: true, errorKind: errorKindOf(error, 'remote'), error: errorMessage(error) };
+      return {
+        target,
+        ok: false,
+        started: true,
+        errorKind: errorKindOf(error, 'remote-command'),
+        error: errorMessage(error),
+      };
     }
   };
   return Promise.all(

@@ -11,6 +11,7 @@ import { lockElapsedMs, lockedByMessage } from './host-lock.js';
 import { changePrelude, journalDir, type JournalEntry, journalWriteScript } from './journal.js';
 import { type HostRunOptions, type HostRunRecord, type Progress, record } from './host-run-types.js';
 import { interrupted, journalEntry, rollBack } from './host-rollback.js';
+import { stoppedHostOutcome } from './outcome.js';
 import { allWarnings, hostResult, stepResult } from './step-results.js';
 import { emptyTimings, timed } from './timings.js';
 
@@ -51,9 +52,8 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
     const warnings = lock?.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
     return finish(options, await runConnected(options, connection, warnings, timings), timings);
   } catch (error) {
-    const errorKind = errorKindOf(error, 'remote');
-    // a refused sudo (kind 'become') changed nothing: never-changed, as in fleet-locks and check
-    const outcome = errorKind === 'become' ? 'unreachable' : 'failed';
+    const errorKind = errorKindOf(error, 'remote-command');
+    const outcome = stoppedHostOutcome(errorKind);
     return finish(
       options,
       record(hostResult(target.name, batch, outcome, { error: errorMessage(error), errorKind })),
@@ -86,7 +86,9 @@ async function runConnected(
   warnings.push(...allWarnings(plans));
   const refused = plans.find((p) => p.refusal);
   if (refused) {
-    const steps = plans.map((p) => stepResult(p, p === refused ? 'failed' : 'not-run', p.refusal ?? null));
+    const steps = plans.map((p) =>
+      p === refused ? stepResult(p, 'failed', p.refusal ?? null, 'plan') : stepResult(p, 'not-run'),
+    );
     emitSteps(options, steps);
     return record(
       hostResult(target.name, batch, 'failed', {
@@ -138,10 +140,13 @@ async function applyPlans(options: HostRunOptions, progress: Progress): Promise<
       (ms) => (applyMs = ms),
     );
     applied.push(...outcome.attempted);
-    steps.push({ ...stepResult(plan, outcome.ok ? 'changed' : 'failed', outcome.error), applyMs });
+    steps.push({ ...stepResult(plan, outcome.ok ? 'changed' : 'failed', outcome.error, outcome.errorKind), applyMs });
     emit({ type: 'step-end', host: target.name, index, result: steps[index] as StepResult });
     if (!outcome.ok)
-      return rollBack(options, progress, { kind: 'apply', reason: `${plan.label}: ${outcome.error ?? 'failed'}` });
+      return rollBack(options, progress, {
+        kind: outcome.errorKind ?? 'apply',
+        reason: `${plan.label}: ${outcome.error ?? 'failed'}`,
+      });
   }
   // interrupted during the last step: the host was mid-run, so it is restored like the others
   if (options.isInterrupted()) return rollBack(options, progress, interrupted);

@@ -93,6 +93,19 @@ export function exitCodeOf(summary: OutcomeSummary, command: CommandName): numbe
   return notDone > 0 ? exitCodes.hostFailed : exitCodes.ok;
 }
 
+/**
+ * The outcome of a host whose work stopped, with this kind, before any change was applied: `unreachable` when
+ * nothing ran on it (sudo refused every script: 'become'), so it counts for `max_unreachable_percent`, not as
+ * evidence against the change; `failed` for every other kind (a gather that failed, timed out or lost its
+ * connection, a plan refusal). A step that failed is rolled back and ends `rolled-back`/`rollback-failed` whatever
+ * its kind ('kernel-refused', 'verify-mismatch', 'timeout' …): the kinds say why, the outcomes what it means.
+ */
+export function stoppedHostOutcome(kind: HostErrorKind): 'unreachable' | 'failed' {
+  return nothingRanKinds.has(kind) ? 'unreachable' : 'failed';
+}
+
+const nothingRanKinds: ReadonlySet<HostErrorKind> = new Set(['become']);
+
 /** Skipped hosts with these kinds had nothing to do (rollback: no journal of that run): "done as asked". */
 const nothingToDoKinds: ReadonlySet<HostErrorKind> = new Set(['no-journal']);
 

@@ -1,9 +1,16 @@
 /** Builders for StepResult / HostResult records. Pure. */
+import type { HostErrorKind } from '../errors.js';
 import type { StepPlan } from '../steps/types.js';
 import type { HostResult, StepResult } from './events.js';
 import type { HostOutcome, StepOutcome } from './outcome.js';
 
-export function stepResult(plan: StepPlan, outcome: StepOutcome, error: string | null = null): StepResult {
+/** `errorKind`: why a failed step failed (apply-changes.ts ApplyOutcome.errorKind, or 'plan' for a refusal). */
+export function stepResult(
+  plan: StepPlan,
+  outcome: StepOutcome,
+  error: string | null = null,
+  errorKind: HostErrorKind | null = null,
+): StepResult {
   return {
     step: plan.step,
     label: plan.label,
@@ -13,6 +20,7 @@ export function stepResult(plan: StepPlan, outcome: StepOutcome, error: string |
     before: plan.before,
     after: plan.after,
     error,
+    ...(errorKind && { errorKind }),
   };
 }
 

@@ -134,13 +134,13 @@ function describeValues(
   const hashsizeAfter = blocks.removed.includes('hashsize') ? null : (context.targetHashsize ?? hashsizeBefore);
   return {
     before: {
-      fileExists: before !== null && before !== undefined,
+      file_exists: before !== null && before !== undefined,
       values: Object.fromEntries(blocks.previous.map((e) => [e.key, e.value])),
-      modprobeHashsize: hashsizeBefore,
+      modprobe_hashsize: hashsizeBefore,
     },
     after: {
       values: Object.fromEntries(blocks.entries.map((e) => [e.key, e.value])),
-      modprobeHashsize: context.facts.conntrack === 'module' ? hashsizeAfter : null,
+      modprobe_hashsize: context.facts.conntrack === 'module' ? hashsizeAfter : null,
     },
   };
 }

@@ -42,8 +42,10 @@ export function classifyConnectError(error: unknown, attempt: ConnectAttempt): C
   }
   if (e?.level === 'client-timeout') {
     const message = `${where}: connect timed out after ${attempt.connectTimeoutMs} ms (TCP connect + SSH handshake)`;
-    return new ConnectError('unreachable', message, { cause: error });
+    return new ConnectError('timeout', message, { cause: error });
   }
   const reason = (typeof e?.code === 'string' && socketReasons[e.code]) || errorMessage(error);
-  return new ConnectError('unreachable', `${where}: ${reason}`, { cause: error });
+  // the kernel gave up on the TCP connect (SYN retries, tcp(7)): as OpenSSH's "Connection timed out"
+  const failure = e?.code === 'ETIMEDOUT' ? 'timeout' : 'unreachable';
+  return new ConnectError(failure, `${where}: ${reason}`, { cause: error });
 }

@@ -120,7 +120,7 @@ export function forwardOut(
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      reject(new ConnectError('unreachable', `${via} did not open a connection to ${where} within ${timeoutMs} ms`));
+      reject(new ConnectError('timeout', `${via} did not open a connection to ${where} within ${timeoutMs} ms`));
     }, timeoutMs);
     client.forwardOut('127.0.0.1', 0, to.address, to.port, (error, channel) => {
       clearTimeout(timer);

@@ -32,7 +32,7 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
   const markLost = (reason: string, cause?: unknown) => {
     if (state.kind !== 'open') return;
     const error = new ConnectError(
-      'lost',
+      'connection-lost',
       `${target.name} (${target.address}:${target.port}): connection lost: ${reason}`,
       { cause },
     );
@@ -50,7 +50,7 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
     if (state.kind === 'lost') return state.error;
     if (error instanceof ConnectError && error.failure === 'become') return error;
     if (state.kind === 'closing')
-      return new ConnectError('lost', `${target.name}: connection already closed`, { cause: error });
+      return new ConnectError('connection-lost', `${target.name}: connection already closed`, { cause: error });
     return new RemoteError(`${target.name}: could not start ${command}: ${errorMessage(error)}`, null, '', {
       cause: error,
     });

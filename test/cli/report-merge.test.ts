@@ -10,10 +10,10 @@ import type { HostReport, RunReport } from '../../src/report/run-report.js';
 import type { HostOutcome } from '../../src/runner/outcome.js';
 import { runCli } from '../integration/run-cli.js';
 
-const host = (name: string, outcome: HostOutcome): HostReport => ({
+const host = (name: string, outcome: HostOutcome, batch = 1): HostReport => ({
   host: name,
   outcome,
-  batch: 0,
+  batch,
   error: null,
   warnings: [],
   steps: [],
@@ -122,6 +122,32 @@ describe('mergeRunReports', () => {
     ['no hosts', '{"exit_code": 0}', /^r\.json: no "hosts" list/],
     ['a bad outcome', JSON.stringify(report('A', 0, [host('a', 'exploded' as HostOutcome)])), /unknown "outcome"/],
   ];
+  const gate = (batch: number) => ({ batch, soak_ms: 1000, passed: true, failed_hosts: [] });
+  const batchCases: [string, RunReport, number[], number[]][] = [
+    [
+      'batches from 1 are kept',
+      { ...report('A', 0, [host('a', 'changed', 1), host('b', 'changed', 2)]), gates: [gate(1)] },
+      [1, 2],
+      [1],
+    ],
+    [
+      'a report from before batches counted from 1 (it has a batch 0) is shifted by one',
+      { ...report('A', 0, [host('a', 'changed', 0), host('b', 'changed', 1)]), gates: [gate(0)] },
+      [1, 2],
+      [1],
+    ],
+    ['a 0-based rollback report (every host batch 0)', report('A', 0, [host('a', 'rolled-back', 0)]), [1], []],
+  ];
+  for (const [name, input, hostBatches, gateBatches] of batchCases) {
+    it(`parseRunReport: ${name}`, () => {
+      const parsed = parseRunReport('r.json', JSON.stringify(input));
+      assert.deepEqual(
+        [parsed.hosts.map((h) => h.batch), parsed.gates.map((g) => g.batch)],
+        [hostBatches, gateBatches],
+      );
+    });
+  }
+
   for (const [name, text, message] of bad) {
     it(`parseRunReport: ${name}`, () =>
       assert.throws(

@@ -51,7 +51,7 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
     const json = await readReport(report);
     assert.deepEqual(
       json.hosts.map((h) => [h.host, h.batch]),
-      fleet.names.map((h, i) => [h, i === 0 ? 0 : i <= 5 ? 1 : 2]),
+      fleet.names.map((h, i) => [h, i === 0 ? 1 : i <= 5 ? 2 : 3]),
     );
     assert.deepEqual(
       outcomes(json),
@@ -101,7 +101,7 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
       lab5: 'changed',
       lab6: 'changed',
     });
-    assert.equal(firstJson.hosts.find((h) => h.host === 'lab6')?.batch, 1);
+    assert.equal(firstJson.hosts.find((h) => h.host === 'lab6')?.batch, 2);
     assert.equal(await knob(fleet.lab, 'lab6'), '262144');
 
     // back to the start through the journals, on purpose: `rollback --run` of a finished run

@@ -72,15 +72,15 @@ gate:
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
     assert.deepEqual(
       report.gates.map((g) => [g.batch, g.soak_ms, g.passed, g.failed_hosts.map((f) => f.host)]),
-      [[0, 2000, false, ['lab2', 'lab3']]],
+      [[1, 2000, false, ['lab2', 'lab3']]],
     );
     assert.deepEqual(
       report.hosts.map((h) => [h.host, h.batch, h.outcome]),
       [
-        ['lab1', 0, 'rolled-back'],
-        ['lab2', 0, 'rolled-back'],
-        ['lab3', 0, 'rolled-back'],
-        ['lab4', 1, 'skipped'],
+        ['lab1', 1, 'rolled-back'],
+        ['lab2', 1, 'rolled-back'],
+        ['lab3', 1, 'rolled-back'],
+        ['lab4', 2, 'skipped'],
       ],
     );
     assert.match(report.hosts[1]?.error ?? '', /^health gate: 5 new drops/);
@@ -116,7 +116,7 @@ gate:
     const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
     assert.deepEqual(
       report.gates.map((g) => [g.batch, g.passed]),
-      [[0, true]],
+      [[1, true]],
     );
     assert.deepEqual(
       report.hosts.map((h) => h.outcome),

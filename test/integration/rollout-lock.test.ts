@@ -113,9 +113,9 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
     assert.deepEqual(
       firstJson.hosts.map((h) => [h.host, h.batch, h.outcome]),
       [
-        ['lab1', 0, 'changed'],
-        ['lab2', 1, 'changed'],
-        ['lab3', 1, 'changed'],
+        ['lab1', 1, 'changed'],
+        ['lab2', 2, 'changed'],
+        ['lab3', 2, 'changed'],
       ],
     );
     for (const host of fleet.names) {

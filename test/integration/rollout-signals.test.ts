@@ -95,7 +95,7 @@ describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? fal
         ['lab3', 'skipped'],
       ],
     );
-    assert.deepEqual(report.gates, [{ batch: 0, soak_ms: 60_000, passed: null, failed_hosts: [] }]);
+    assert.deepEqual(report.gates, [{ batch: 1, soak_ms: 60_000, passed: null, failed_hosts: [] }]);
     assert.deepEqual(
       (await hostJournals(fleet.lab, 'lab2')).map((j) => j.state),
       ['done'],

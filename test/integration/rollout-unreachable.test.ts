@@ -81,14 +81,22 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
     const report = await readReport(reportFile);
     assert.equal(report.exit_code, 1);
     assert.deepEqual(outcomes(report), [
-      ['lab1', 0, 'changed'],
-      ['lab2', 1, 'changed'],
-      ['lab3', 1, 'changed'],
-      ['lab4', 1, 'changed'],
-      ['refused', 1, 'unreachable'],
-      ['silent', 1, 'unreachable'],
+      ['lab1', 1, 'changed'],
+      ['lab2', 2, 'changed'],
+      ['lab3', 2, 'changed'],
+      ['lab4', 2, 'changed'],
+      ['refused', 2, 'unreachable'],
+      ['silent', 2, 'unreachable'],
     ]);
     assert.match(report.hosts[4]?.error ?? '', /connection refused/);
+    // both are unreachable; the kind tells a closed port from a host that never answered the handshake
+    assert.deepEqual(
+      report.hosts.slice(4).map((h) => [h.host, h.error_kind]),
+      [
+        ['refused', 'unreachable'],
+        ['silent', 'timeout'],
+      ],
+    );
     assert.ok(silent.connections() > accepted, 'the silent listener was really connected to');
     // claimed before batch 1: both are reported before the canary even starts, not when their batch comes
     const lines = result.stdout.split('\n');
@@ -136,10 +144,10 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
     assert.match(stopped.stdout, /^fleet: rollout stopped after batch 1\/2: 1 of 2 hosts unreachable or locked$/m);
     const report = await readReport(reportFile);
     assert.deepEqual(outcomes(report), [
-      ['lab1', 0, 'changed'],
-      ['refused', 0, 'unreachable'],
-      ['lab2', 1, 'skipped'],
-      ['lab3', 1, 'skipped'],
+      ['lab1', 1, 'changed'],
+      ['refused', 1, 'unreachable'],
+      ['lab2', 2, 'skipped'],
+      ['lab3', 2, 'skipped'],
     ]);
     assert.equal(report.hosts[2]?.error, 'rollout stopped before this batch');
     // the network stopped the rollout, not the change: lab1 keeps it; lab2 and lab3 were never touched

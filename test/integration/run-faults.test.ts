@@ -47,6 +47,8 @@ interface Fault {
   host: string;
   failedStep: string;
   error: RegExp;
+  /** The host's and the failed step's error_kind: a file write refused is `apply`, a wrong read-back `verify-mismatch`. */
+  errorKind: string;
   /** Steps that had been applied before the failure (rolled-back in the report). */
   undone: string[];
 }
@@ -57,6 +59,7 @@ const faults: Fault[] = [
     failedStep: 'persist',
     error:
       /^persist: mv: cannot move '\/etc\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+' to '\/etc\/sysctl\.conf': Operation not permitted — likely cause: .*chattr \+i/,
+    errorKind: 'apply',
     undone: ['raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
   },
   {
@@ -64,12 +67,14 @@ const faults: Fault[] = [
     failedStep: 'persist',
     error:
       /^persist: \/etc\/modules-load\.d\/\S+: cannot create \/etc\/modules-load\.d\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+: Operation not permitted — likely cause: .*chattr \+i/,
+    errorKind: 'apply',
     undone: ['raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
   },
   {
     host: 'lab4',
     failedStep: 'set_hashsize',
     error: /^set_hashsize: nf_conntrack_buckets read back 16384, expected 65536/,
+    errorKind: 'verify-mismatch',
     undone: ['raise_max', 'set_hashsize'],
   },
 ];
@@ -89,6 +94,11 @@ function expectRolledBackReport(result: HostReport, fault: Fault): void {
   assert.match(result.error ?? '', fault.error);
   assert.deepEqual(result.rollback_mismatches, []);
   assert.match(stepReport(result, fault.failedStep).error ?? '', /./, 'the failed step keeps its error');
+  assert.deepEqual(
+    [result.error_kind, stepReport(result, fault.failedStep).error_kind],
+    [fault.errorKind, fault.errorKind],
+    `${fault.host}: error_kind of the host and of its failed step`,
+  );
   const undone = result.steps.filter((s) => s.outcome === 'rolled-back').map((s) => s.step);
   assert.deepEqual(undone, fault.undone, `${fault.host}: steps applied, then rolled back`);
 }

@@ -101,6 +101,7 @@ describe('kernel refusals: predicted at plan time, or said with file, errno and 
       assert.equal(hashsizeRun.cli.exitCode, 1, transcript(hashsizeRun.cli));
       const host = hostReport(requireReportOf(hashsizeRun), 'lab1');
       assert.equal(host.outcome, 'failed', transcript(hashsizeRun.cli));
+      assert.equal(host.error_kind, 'plan', 'refused before anything was written');
       assert.deepEqual(host.rollback_mismatches, []);
       const error = stepReport(host, 'set_hashsize').error ?? host.error ?? '';
       assert.match(
@@ -146,6 +147,12 @@ describe('kernel refusals: predicted at plan time, or said with file, errno and 
     it('exit 1; the error names the key, the file and EROFS with its likely cause, and no `sh: N:`', () => {
       assert.equal(run.cli.exitCode, 1, transcript(run.cli));
       const host = hostReport(requireReportOf(run), 'lab2');
+      // the kernel (the read-only mount over the knob) said no: not a file write of ours, not a wrong read-back
+      assert.deepEqual(
+        [host.error_kind, stepReport(host, 'set_timeouts').error_kind],
+        ['kernel-refused', 'kernel-refused'],
+        transcript(run.cli),
+      );
       const error = stepReport(host, 'set_timeouts').error ?? '';
       assert.match(
         error,
@@ -179,6 +186,8 @@ describe('kernel refusals: predicted at plan time, or said with file, errno and 
       assert.equal(run.cli.exitCode, 1, transcript(run.cli));
       const host = hostReport(requireReportOf(run), 'lab3');
       assert.equal(host.outcome, 'rolled-back', transcript(run.cli));
+      // EROFS on /etc is the file write path failing, not the kernel refusing a value
+      assert.deepEqual([host.error_kind, stepReport(host, 'persist').error_kind], ['apply', 'apply']);
       const error = stepReport(host, 'persist').error ?? '';
       assert.ok(error.includes('/etc/sysctl.conf'), error);
       assert.match(error, /Read-only file system — likely cause: the file system is mounted read-only/);

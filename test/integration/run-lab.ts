@@ -33,13 +33,17 @@ export interface StepReport {
   before: Record<string, unknown>;
   after: Record<string, unknown>;
   error: string | null;
+  /** Only on a failed step: why, as data ('kernel-refused', 'verify-mismatch', 'apply' …). */
+  error_kind?: string;
 }
 
 export interface HostReport {
   host: string;
   outcome: string;
+  /** Counts from 1. */
   batch: number;
   error: string | null;
+  error_kind?: string;
   warnings: string[];
   steps: StepReport[];
   rollback_mismatches: string[];

@@ -56,7 +56,7 @@ describe('run the shipped playbooks/tune.yaml: canary, gate, rest', { skip: labS
   it('lab1 is the canary batch; lab2 starts only after the gate after it passed', () => {
     assert.deepEqual(
       hosts.map((h) => hostReport(report, h).batch),
-      [0, 1],
+      [1, 2],
     );
     const lines = run.cli.stdout.split('\n');
     const at = (pattern: RegExp): number => lines.findIndex((line) => pattern.test(line));
@@ -73,7 +73,7 @@ describe('run the shipped playbooks/tune.yaml: canary, gate, rest', { skip: labS
   });
 
   it('the report records the gate after the canary batch as passed', () => {
-    const gate = report.gates.find((g) => g.batch === 0);
-    assert.deepEqual(gate, { batch: 0, soak_ms: 10_000, passed: true, failed_hosts: [] });
+    const gate = report.gates.find((g) => g.batch === 1);
+    assert.deepEqual(gate, { batch: 1, soak_ms: 10_000, passed: true, failed_hosts: [] });
   });
 });

@@ -34,15 +34,15 @@ describe('buildRunReport', () => {
     assert.equal(report.finished_at, '2025-01-02T03:05:00.000Z');
   });
 
-  it('lists every host in run-start order with its outcome, batch, error and steps', () => {
+  it('lists every host in run-start order with its outcome, batch (counting from 1), error and steps', () => {
     assert.deepEqual(
       report.hosts.map((h) => [h.host, h.outcome, h.batch]),
       [
-        ['lab1', 'changed', 0],
-        ['lab2', 'rolled-back', 0],
-        ['lab3', 'unreachable', 1],
-        ['lab4', 'rollback-failed', 1],
-        ['lab5', 'unchanged', 1],
+        ['lab1', 'changed', 1],
+        ['lab2', 'rolled-back', 1],
+        ['lab3', 'unreachable', 2],
+        ['lab4', 'rollback-failed', 2],
+        ['lab5', 'unchanged', 2],
       ],
     );
     const lab4 = report.hosts.find((h) => h.host === 'lab4');
@@ -75,8 +75,8 @@ describe('buildRunReport', () => {
     assert.equal(report.exit_code, 4);
   });
 
-  it('records gates with their soak and failed hosts', () => {
-    assert.deepEqual(report.gates, [{ batch: 0, soak_ms: 30000, passed: true, failed_hosts: [] }]);
+  it('records gates with their batch (counting from 1), soak and failed hosts', () => {
+    assert.deepEqual(report.gates, [{ batch: 1, soak_ms: 30000, passed: true, failed_hosts: [] }]);
   });
 
   it('is JSON round-trippable', () => {
@@ -115,7 +115,7 @@ describe('summarizeRun without a run-end (interrupted or crashed runner)', () =>
     assert.equal(tally.summary.skipped, allHosts.length);
     assert.deepEqual(
       tally.hosts.map((h) => [h.host, h.batch, h.error]),
-      allHosts.map((h) => [h, batches.findIndex((b) => b.includes(h)), notRunError]),
+      allHosts.map((h) => [h, batches.findIndex((b) => b.includes(h)) + 1, notRunError]),
     );
   });
 
@@ -151,8 +151,32 @@ describe('summarizeRun without a run-end (interrupted or crashed runner)', () =>
     );
     assert.equal(report.exit_code, 1);
     assert.deepEqual(report.gates, [
-      { batch: 0, soak_ms: 1500, passed: false, failed_hosts: [{ host: 'a', reason: 'usage 95% > 90%' }] },
+      { batch: 1, soak_ms: 1500, passed: false, failed_hosts: [{ host: 'a', reason: 'usage 95% > 90%' }] },
     ]);
+  });
+
+  it('keeps why a step failed (step error_kind) when the host error_kind says the rollback failed', () => {
+    const failedStep = {
+      step: 'set_timeouts',
+      label: 'set_timeouts',
+      outcome: 'rolled-back' as const,
+      lines: [],
+      warnings: [],
+      before: {},
+      after: {},
+      error:
+        'nf_conntrack_udp_timeout (/proc/sys/net/netfilter/nf_conntrack_udp_timeout): write failed: Read-only file system',
+      errorKind: 'kernel-refused' as const,
+    };
+    const events: RunEvent[] = [
+      { type: 'run-start', runId: 'r', hosts: ['a'], steps: [], batches: [['a']] },
+      {
+        type: 'host-end',
+        result: hostResult('a', 0, 'rollback-failed', { steps: [failedStep], errorKind: 'rollback', error: 'x' }),
+      },
+    ];
+    const host = buildRunReport(events, meta).hosts[0];
+    assert.deepEqual([host?.error_kind, host?.steps.map((s) => s.error_kind)], ['rollback', ['kernel-refused']]);
   });
 
   it('survives an empty event list', () => {

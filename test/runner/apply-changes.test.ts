@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeKnobChange } from '../../src/changes/knob-change.js';
+import { ConnectError, type HostErrorKind } from '../../src/errors.js';
 import { applyChanges } from '../../src/runner/apply-changes.js';
 import type { Connection, ExecResult } from '../../src/transport/connection.js';
 import { localTarget } from '../facts/local-connection.js';
@@ -59,6 +60,7 @@ describe('applyChanges: what the prelude refused', () => {
       assert.equal(outcome.ok, false);
       assert.deepEqual(outcome.attempted, []);
       assert.match(outcome.error ?? '', c.error);
+      assert.equal(outcome.errorKind, 'apply');
     });
   }
 
@@ -79,4 +81,79 @@ describe('applyChanges: what the prelude refused', () => {
     assert.deepEqual(outcome.attempted, changes);
     assert.match(outcome.error ?? '', /^apply script ended early with status 98/);
   });
+});
+
+describe('applyChanges: the error kind of a failed step', () => {
+  const maxPath = '/proc/sys/net/netfilter/nf_conntrack_max';
+  const answer =
+    (records: (t: string) => string, fields: Partial<ExecResult> = {}) =>
+    (t: string): ExecResult => ({
+      stdout: records(t),
+      stderr: '',
+      exitCode: 1,
+      signal: null,
+      timedOut: false,
+      durationMs: 0,
+      ...fields,
+    });
+  const cases: { name: string; host: Connection; kind: HostErrorKind | null; error: RegExp }[] = [
+    {
+      name: 'the kernel refused the write (EINVAL)',
+      host: hostAnswering(
+        answer((t) => `@@cf ${t} failed 0 1 tee: ${maxPath}: Invalid argument\n@@cf ${t} read 0 knob value 1\n`),
+      ),
+      kind: 'kernel-refused',
+      error: /write failed: Invalid argument/,
+    },
+    {
+      name: 'written, but read back otherwise',
+      host: hostAnswering(
+        answer((t) => `@@cf ${t} applied 0\n@@cf ${t} read 0 knob value 1\n@@cf ${t} end ok\n`, { exitCode: 0 }),
+      ),
+      kind: 'verify-mismatch',
+      error: /read back 1, expected 2/,
+    },
+    {
+      name: 'killed at its time limit before it ended',
+      host: hostAnswering(
+        answer((t) => `@@cf ${t} applied 0\n`, {
+          exitCode: null,
+          timedOut: true,
+          stderr: '[conntrack-fleet: timed out after 120000 ms; sent KILL and closed the channel]',
+        }),
+      ),
+      kind: 'timeout',
+      error: /^apply script cut off \(timeout or lost connection\): .*timed out after 120000 ms/,
+    },
+    {
+      name: 'ended early by a signal, no timeout',
+      host: hostAnswering(answer((t) => `@@cf ${t} applied 0\n`, { exitCode: null, signal: 'KILL' })),
+      kind: 'apply',
+      error: /^apply script cut off/,
+    },
+    {
+      name: 'the connection dropped while it ran',
+      host: {
+        ...hostAnswering(answer(() => '')),
+        runScript: () => Promise.reject(new ConnectError('connection-lost', 'h: connection lost: reset')),
+      },
+      kind: 'connection-lost',
+      error: /^connection lost while applying: h: connection lost: reset$/,
+    },
+    {
+      name: 'applied and read back as planned',
+      host: hostAnswering(
+        answer((t) => `@@cf ${t} applied 0\n@@cf ${t} read 0 knob value 2\n@@cf ${t} end ok\n`, { exitCode: 0 }),
+      ),
+      kind: null,
+      error: /^$/,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name} → ${c.kind ?? 'ok'}`, async () => {
+      const outcome = await applyChanges(c.host, changes, '');
+      assert.deepEqual([outcome.ok, outcome.errorKind], [c.kind === null, c.kind]);
+      assert.match(outcome.error ?? '', c.error);
+    });
+  }
 });

@@ -136,6 +136,15 @@ export const replies = {
   gathered: gatherReply(),
   applied: records(['applied 0', 'read 0 knob value 86400', 'end ok']),
   refused: records(['failed 0 13 Permission denied', 'read 0 knob value 432000', 'end failed']),
+  // written without an error, yet the kernel shows another value (e.g. a second writer)
+  misread: records(['applied 0', 'read 0 knob value 3600', 'end ok']),
+  // killed at its time limit after the write, before the read-back (shell-session.ts's note on stderr)
+  timedOut: (script: string): Partial<ExecResult> => ({
+    ...records(['applied 0'])(script),
+    exitCode: null,
+    timedOut: true,
+    stderr: '[conntrack-fleet: timed out after 120000 ms; sent KILL and closed the channel]',
+  }),
   // the undo is judged by the read-back gather, not by its own output
   undone: records(['applied 0', 'read 0 knob value 432000', 'end ok']),
 };

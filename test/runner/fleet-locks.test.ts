@@ -40,7 +40,7 @@ function fakeFleet(behaviours: Record<string, Behaviour>): FakeFleet {
         attempts.push(t.name);
         // the verdict is a record with the script's own token (src/remote/records.ts)
         const token = /^cf_tok=(\S+)$/m.exec(script)?.[1] ?? 'none';
-        if (behaviour === 'lost-while-locking') throw new ConnectError('lost', `${t.name}: connection lost`);
+        if (behaviour === 'lost-while-locking') throw new ConnectError('connection-lost', `${t.name}: connection lost`);
         if (behaviour === 'busy')
           return {
             firstLine: `@@cf ${token} busy other-run since 2026-01-01T00:00:00.000Z`,

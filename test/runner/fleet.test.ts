@@ -77,7 +77,7 @@ describe('runFleet', () => {
       'h1 unreachable unreachable',
       'h2 skipped lock',
       'h3 failed gather',
-      'h4 rolled-back apply',
+      'h4 rolled-back kernel-refused',
       'h5 changed -',
     ]);
     assert.equal(result.stopped, false);
@@ -90,7 +90,11 @@ describe('runFleet', () => {
 
   it('a failed canary stops the rollout: later batches are skipped (kind stopped), nothing of theirs is sent', async () => {
     const { result, hosts, events } = await runFake({ c1: 'apply-fails', h2: 'ok', h3: 'ok' }, { serial: [1, '100%'] });
-    assert.deepEqual(summary(result.results), ['c1 rolled-back apply', 'h2 skipped stopped', 'h3 skipped stopped']);
+    assert.deepEqual(summary(result.results), [
+      'c1 rolled-back kernel-refused',
+      'h2 skipped stopped',
+      'h3 skipped stopped',
+    ]);
     assert.equal(result.stopped, true);
     // claimed (connected + locked) up front, but never read
     assert.deepEqual(hosts.get('h2')?.sent, []);

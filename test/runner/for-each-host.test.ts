@@ -1,7 +1,7 @@
 /** forEachHost: forks, interrupt, and every way a host's work can end, as data with a typed error kind. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConnectError, HostFailure } from '../../src/errors.js';
+import { ConnectError, HostFailure, RemoteError } from '../../src/errors.js';
 import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import { atStage, forEachHost } from '../../src/runner/for-each-host.js';
 import type { Connection, HostTarget } from '../../src/transport/connection.js';
@@ -34,13 +34,26 @@ describe('forEachHost', () => {
     ],
     [
       'atStage lets a ConnectError keep its own kind',
-      () => atStage('gather', () => Promise.reject(new ConnectError('lost', 'gone'))),
-      { ok: false, errorKind: 'lost', error: 'gone' },
+      () => atStage('gather', () => Promise.reject(new ConnectError('connection-lost', 'gone'))),
+      { ok: false, errorKind: 'connection-lost', error: 'gone' },
     ],
     [
-      'any other error is remote',
+      'a remote script killed at its time limit is a timeout, whatever the stage',
+      () =>
+        atStage('gather', () =>
+          Promise.reject(new RemoteError('h: fact gathering failed (ended by timeout)', null, '', { timedOut: true })),
+        ),
+      { ok: false, errorKind: 'timeout', error: 'h: fact gathering failed (ended by timeout)' },
+    ],
+    [
+      'a remote script that failed otherwise keeps the stage',
+      () => atStage('gather', () => Promise.reject(new RemoteError('h: fact gathering failed (exit 2)', 2, ''))),
+      { ok: false, errorKind: 'gather', error: 'h: fact gathering failed (exit 2)' },
+    ],
+    [
+      'any other error is remote-command',
       () => Promise.reject(new Error('odd')),
-      { ok: false, errorKind: 'remote', error: 'odd' },
+      { ok: false, errorKind: 'remote-command', error: 'odd' },
     ],
   ];
   for (const [name, work, expected] of cases) {

@@ -24,6 +24,8 @@ interface Case {
   interruptAfter?: number;
   outcome: string;
   errorKind: string | undefined;
+  /** The failed step's own kind, when it differs from the host's (a failed rollback). */
+  stepErrorKind?: string;
   error: RegExp | null;
   sent: ScriptKind[];
 }
@@ -73,11 +75,27 @@ const cases: Case[] = [
     sent: ['gather', 'apply', 'journal'],
   },
   {
-    name: 'apply failure: rolled back and verified by a second gather, kind apply',
+    name: 'the kernel refused the write: rolled back and verified by a second gather, kind kernel-refused',
     host: { replies: { gather: [replies.gathered], apply: [replies.refused, replies.undone] } },
     outcome: 'rolled-back',
-    errorKind: 'apply',
+    errorKind: 'kernel-refused',
     error: /^set_timeouts: .*Permission denied/,
+    sent: ['gather', 'apply', 'probe', 'apply', 'gather', 'journal'],
+  },
+  {
+    name: 'written but read back otherwise: rolled back, kind verify-mismatch',
+    host: { replies: { gather: [replies.gathered], apply: [replies.misread, replies.undone] } },
+    outcome: 'rolled-back',
+    errorKind: 'verify-mismatch',
+    error: /^set_timeouts: nf_conntrack_tcp_timeout_established read back 3600, expected 86400$/,
+    sent: ['gather', 'apply', 'probe', 'apply', 'gather', 'journal'],
+  },
+  {
+    name: 'the apply script timed out: rolled back, kind timeout',
+    host: { replies: { gather: [replies.gathered], apply: [replies.timedOut, replies.undone] } },
+    outcome: 'rolled-back',
+    errorKind: 'timeout',
+    error: /^set_timeouts: apply script cut off \(timeout or lost connection\): .*timed out after 120000 ms/,
     sent: ['gather', 'apply', 'probe', 'apply', 'gather', 'journal'],
   },
   {
@@ -90,6 +108,7 @@ const cases: Case[] = [
     },
     outcome: 'rollback-failed',
     errorKind: 'rollback',
+    stepErrorKind: 'kernel-refused',
     error: /ROLLBACK FAILED: nf_conntrack_tcp_timeout_established is 86400, was 432000\. Fix by hand: echo 432000 >/,
     sent: ['gather', 'apply', 'probe', 'apply', 'gather', 'journal'],
   },
@@ -133,6 +152,8 @@ for (const c of cases) {
     const { result } = record;
     assert.equal(result.outcome, c.outcome, result.error ?? '');
     assert.equal(result.errorKind, c.errorKind);
+    const failedStep = result.steps.find((s) => s.error !== null);
+    assert.equal(failedStep?.errorKind, c.stepErrorKind ?? (failedStep ? c.errorKind : undefined));
     if (c.error) assert.match(result.error ?? '', c.error);
     else assert.equal(result.error, null);
     assert.deepEqual(sent, c.sent);

@@ -12,7 +12,10 @@ import {
   type OutcomeSummary,
   readOutcome,
   retryableOutcomes,
+  stoppedHostOutcome,
+  summaryOf,
 } from '../../src/runner/outcome.js';
+import type { HostErrorKind } from '../../src/errors.js';
 
 type Flags = Omit<OutcomeSummary, 'counts'>;
 
@@ -93,4 +96,34 @@ test('readOutcome: check and runs map a read to unreachable / failed / unchanged
   assert.equal(readOutcome({ reachable: false, error: 'refused' }), 'unreachable');
   assert.equal(readOutcome({ reachable: true, error: 'parse error' }), 'failed');
   assert.equal(readOutcome({ reachable: true, error: null }), 'unchanged');
+});
+
+test('stoppedHostOutcome: only a refused sudo (nothing ran) is unreachable; every other stop before a change failed', () => {
+  const table: [HostErrorKind, 'unreachable' | 'failed'][] = [
+    ['become', 'unreachable'],
+    ['gather', 'failed'],
+    ['timeout', 'failed'], // the gather script was killed at its limit: it ran, and said nothing usable
+    ['connection-lost', 'failed'],
+    ['plan', 'failed'],
+    ['remote-command', 'failed'],
+  ];
+  assert.deepEqual(
+    table.map(([kind]) => [kind, stoppedHostOutcome(kind)]),
+    table,
+  );
+});
+
+test('summaryOf + exitCodeOf: the finer step kinds change no exit code; only no-journal skips are "done"', () => {
+  const table: [CommandName, { outcome: HostOutcome; errorKind?: HostErrorKind }[], number][] = [
+    ['run', [{ outcome: 'rolled-back', errorKind: 'kernel-refused' }], 1],
+    ['run', [{ outcome: 'rolled-back', errorKind: 'verify-mismatch' }], 1],
+    ['run', [{ outcome: 'rolled-back', errorKind: 'timeout' }], 1],
+    ['run', [{ outcome: 'unreachable', errorKind: 'timeout' }], 1],
+    ['run', [{ outcome: 'rollback-failed', errorKind: 'rollback' }], 4],
+    ['rollback', [{ outcome: 'skipped', errorKind: 'no-journal' }], 0],
+    ['rollback', [{ outcome: 'skipped', errorKind: 'lock' }], 1],
+  ];
+  for (const [command, results, code] of table) {
+    assert.equal(exitCodeOf(summaryOf(results), command), code, `${command} ${JSON.stringify(results)}`);
+  }
 });

@@ -68,6 +68,14 @@ describe('persist keeps every key it persisted on the host', () => {
       'net.netfilter.nf_conntrack_tcp_timeout_established': '86400',
       'net.netfilter.nf_conntrack_udp_timeout': '60',
     });
+    // before/after exist for the JSON report, whose keys are snake_case
+    assert.deepEqual(
+      [Object.keys(plan.before), Object.keys(plan.after)],
+      [
+        ['file_exists', 'values', 'modprobe_hashsize'],
+        ['values', 'modprobe_hashsize'],
+      ],
+    );
     assert.deepEqual(planPersist(spec.persist(), contextOf(two, second)).plan.changes, [], 'idempotent');
   });
 

@@ -39,8 +39,13 @@ test('ssh2 errors map to failures whose message names the host and address:port'
     ],
     [
       ssh2Error('Timed out while waiting for handshake', { level: 'client-timeout' }),
-      'unreachable',
+      'timeout',
       /timed out after 10000 ms/,
+    ],
+    [
+      ssh2Error('connect ETIMEDOUT 10.0.0.5:2222', { level: 'client-socket', code: 'ETIMEDOUT' }),
+      'timeout',
+      /TCP connect timed out/,
     ],
     [
       ssh2Error('Connection lost before handshake', { level: 'protocol' }),

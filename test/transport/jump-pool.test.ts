@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { Client, ClientChannel } from 'ssh2';
 import { ConnectError } from '../../src/errors.js';
 import { defaultConnectOptions } from '../../src/transport/connection.js';
-import { createJumpPool, type OpenHop } from '../../src/transport/jump-pool.js';
+import { createJumpPool, forwardOut, type OpenHop } from '../../src/transport/jump-pool.js';
 import type { JumpHost } from '../../src/transport/proxy-jump.js';
 
 /** Records what a real ssh2 Client would be asked: forwardOut targets, end(). */
@@ -124,4 +124,20 @@ test('a hop that drops leaves the pool, so the next target opens a fresh one', a
   assert.equal(pool.size(), 0);
   await pool.acquire([hop('bastion')], defaultConnectOptions);
   assert.equal(opened.length, 2);
+});
+
+test('a bastion that neither opens nor refuses the forward: a timeout after timeoutMs; one that refuses: unreachable', async () => {
+  const silent = { forwardOut: () => silent } as unknown as Client;
+  await assert.rejects(
+    forwardOut(silent, { address: '10.0.0.5', port: 22 }, 50, 'jump host bastion'),
+    (error: unknown) =>
+      error instanceof ConnectError &&
+      error.failure === 'timeout' &&
+      error.message === 'jump host bastion did not open a connection to 10.0.0.5:22 within 50 ms',
+  );
+  const refusing = new FakeClient('bastion', true) as unknown as Client;
+  await assert.rejects(
+    forwardOut(refusing, { address: '10.0.0.5', port: 22 }, 1000, 'jump host bastion'),
+    (error: unknown) => error instanceof ConnectError && error.failure === 'unreachable',
+  );
 });

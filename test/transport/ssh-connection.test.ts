@@ -103,7 +103,7 @@ describe('losing and closing a connection', { skip: sshdSkipReason() }, () => {
   before(async () => (host = await startTestHost()));
   after(() => host.stop());
 
-  test("onLost fires once when sshd's child is killed; the script in flight rejects as 'lost'", async () => {
+  test("onLost fires once when sshd's child is killed; the script in flight rejects as 'connection-lost'", async () => {
     const before = new Set(host.sshd.sessionPids());
     const connection = await host.connect({ keepaliveIntervalMs: 0 });
     const mine = host.sshd.sessionPids().filter((pid) => !before.has(pid));
@@ -113,10 +113,13 @@ describe('losing and closing a connection', { skip: sshdSkipReason() }, () => {
     const running = connection.runScript('sleep 7');
     await new Promise((resolve) => setTimeout(resolve, 200));
     process.kill(mine[0] ?? -1, 'SIGKILL');
-    await assert.rejects(running, (error: unknown) => error instanceof ConnectError && error.failure === 'lost');
+    await assert.rejects(
+      running,
+      (error: unknown) => error instanceof ConnectError && error.failure === 'connection-lost',
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(lost.length, 1);
-    assert.ok(lost[0] instanceof ConnectError && lost[0].failure === 'lost');
+    assert.ok(lost[0] instanceof ConnectError && lost[0].failure === 'connection-lost');
     assert.match(lost[0].message, new RegExp(`^lab1 \\(127\\.0\\.0\\.1:${host.sshd.port}\\): connection lost`));
     await assert.rejects(connection.runScript('true'), (error: unknown) => error === lost[0]);
     await connection.close();
@@ -130,7 +133,7 @@ describe('losing and closing a connection', { skip: sshdSkipReason() }, () => {
     process.kill(mine ?? -1, 'SIGSTOP');
     try {
       const error = await lost;
-      assert.ok(error instanceof ConnectError && error.failure === 'lost');
+      assert.ok(error instanceof ConnectError && error.failure === 'connection-lost');
       assert.match(error.message, /connection lost: Keepalive timeout/);
     } finally {
       process.kill(mine ?? -1, 'SIGKILL');
