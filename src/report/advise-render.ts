@@ -1,4 +1,5 @@
 /** advise output: a block per host (numbers, then one line per factor) or JSON. Pure: returns text. */
+import { toAdviseJson } from './advise-json.js';
 import type { HostAdvice } from '../advise/advise-host.js';
 import type { AdviseResult } from '../runner/advise-hosts.js';
 import { createPaint } from './paint.js';
@@ -53,5 +54,5 @@ export function renderAdviceText(results: AdviseResult[], color: boolean, option
 }
 
 export function renderAdviceJson(results: AdviseResult[]): string {
-  return `${JSON.stringify(results, null, 2)}\n`;
+  return `${JSON.stringify(toAdviseJson(results), null, 2)}\n`;
 }

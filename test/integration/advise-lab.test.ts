@@ -9,7 +9,7 @@ import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { parseKernelVersion, hasChainLimit } from '../../src/advise/kernel-version.js';
-import type { AdviseResult } from '../../src/report/advise-render.js';
+import type { AdviseHostJson } from '../../src/report/advise-json.js';
 import { labSkipReason } from '../lab/lab.js';
 import { countContacts, exec, onceEach, startCheckLab, type CheckLab, type SshdTally } from './check-lab.js';
 import { runCli, type CliResult } from './run-cli.js';
@@ -24,7 +24,7 @@ const bucketsFor = (max: number) => (version === null || hasChainLimit(version) 
 describe('advise on lab hosts: per-host advice, a playbook run accepts', { skip: skipReason ?? false }, () => {
   let checkLab: CheckLab;
   let run: CliResult;
-  let advice: Map<string, AdviseResult>;
+  let advice: Map<string, AdviseHostJson>;
   let contacts: Record<string, SshdTally>;
   let playbookFile: string;
 
@@ -36,7 +36,7 @@ describe('advise on lab hosts: per-host advice, a playbook run accepts', { skip:
     contacts = await countContacts(lab, async () => {
       run = await runCli(['advise', '-i', lab.inventoryFile, '-o', 'json', '--write-playbook', playbookFile]);
     });
-    advice = new Map((JSON.parse(run.stdout) as AdviseResult[]).map((r) => [r.host, r]));
+    advice = new Map((JSON.parse(run.stdout) as AdviseHostJson[]).map((r) => [r.host, r]));
   });
 
   after(async () => {
@@ -105,7 +105,7 @@ describe('advise on lab hosts: per-host advice, a playbook run accepts', { skip:
       file,
     ]);
     assert.equal(refused.exitCode, 1, refused.stderr);
-    const [lab3] = JSON.parse(refused.stdout) as AdviseResult[];
+    const [lab3] = JSON.parse(refused.stdout) as AdviseHostJson[];
     assert.equal(lab3?.advice?.max, null);
     assert.match(
       lab3?.advice?.refusal ?? '',

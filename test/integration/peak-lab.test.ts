@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import type { AdviseResult } from '../../src/report/advise-render.js';
+import type { AdviseHostJson } from '../../src/report/advise-json.js';
 import type { CheckJson } from '../../src/report/check-json.js';
 import { labSkipReason } from '../lab/lab.js';
 import { addLabSudoUsers, labSudoUsers } from '../lab/sudo-users.js';
@@ -183,7 +183,7 @@ describe('the peak file on lab hosts: check and watch keep it, advise uses it', 
         timeoutMs: 60_000,
       });
       assert.equal(run.exitCode, 0, run.stderr);
-      return (JSON.parse(run.stdout) as AdviseResult[])[0]?.advice;
+      return (JSON.parse(run.stdout) as AdviseHostJson[])[0]?.advice;
     };
     const fresh = await advise();
     assert.equal(fresh?.max, 131072);
