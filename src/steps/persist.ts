@@ -207,5 +207,6 @@ export function filesNeededForPersist(spec: PersistSpec): string[] {
 export const persistStep: StepDefinition<PersistSpec> = {
   kind: 'persist',
   filesNeeded: filesNeededForPersist,
+  readsRules: false,
   plan: planPersist,
 };
