@@ -247,7 +247,7 @@ type LabInventory = { all: { children: { lab: { hosts: Record<string, Record<str
  * `order`: lab hosts keep their vars, an extra host copies lab1's with its own port. Written as NAME.yaml in tmp.
  */
 export async function writeInventoryWith(
-  fleet: RolloutLab,
+  fleet: Pick<RolloutLab, 'inventory' | 'tmp'>,
   name: string,
   extraPorts: Record<string, number>,
   order: string[],
