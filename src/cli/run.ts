@@ -1,11 +1,8 @@
 /** `conntrack-fleet run PLAYBOOK`: plan every host, apply with read-back, roll back on failure; batches, gate, abort. */
-import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { loadPlaybook } from '../playbook/index.js';
-import { buildRunReport, createRunReporter, writeReportFile, type RunReporter } from '../report/index.js';
+import { buildRunReport, writeReportFile } from '../report/index.js';
 import { formatRunEndLine, formatRunStartLine } from '../report/summary-line.js';
-import { createVerboseReporter } from '../report/verbose.js';
-import { createRedactor } from '../report/verbose-text.js';
 import { splitBatches } from '../runner/batches.js';
 import type { RunEvent } from '../runner/events.js';
 import { runFleet } from '../runner/fleet.js';
@@ -13,6 +10,7 @@ import { withHostLog } from '../runner/host-log.js';
 import { exitCodeOf, exitCodes, type HostOutcome, summaryOf } from '../runner/outcome.js';
 import { printDiffs } from './diffs.js';
 import { countVerbose, type RunValues, withOverrides } from './run-options.js';
+import { openRunOutput } from './run-output.js';
 import { createPool, selectTargets } from './hosts.js';
 import { addHostOptions, addQuietOption, inventoryFlags, quietWith } from './options.js';
 import { writeRetryFile } from './retry-file.js';
@@ -21,20 +19,6 @@ import { newRunId } from './run-id.js';
 import { watchSignals } from './signals.js';
 import { createStopNow, rollbackCommand } from './stop-now.js';
 import { escapeControl } from '../config/escape.js';
-
-function fanOut(reporters: RunReporter[], events: RunEvent[]): (event: RunEvent) => void {
-  return (event) => {
-    events.push(event);
-    for (const reporter of reporters) reporter.onEvent(event);
-  };
-}
-
-/** `--log`: plain lines appended, each run headed by its id and start time (cron keeps one file for all runs). */
-function openLog(file: string, runId: string, startedAt: Date, playbookFile: string): WriteStream {
-  const stream = createWriteStream(file, { flags: 'a' });
-  stream.write(`# ${startedAt.toISOString()} run ${runId}: ${playbookFile}\n`);
-  return stream;
-}
 
 /** Hosts the rollback command should name: anything this run may have left changed. */
 function mayHaveChanged(counts: Record<HostOutcome, number>): boolean {
@@ -61,27 +45,23 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   const targets = withSecretCapture(selection.targets, secrets);
   const startedAt = new Date();
   const runId = newRunId(startedAt);
-  // the live tree owns the terminal: -v lines on stderr would tear it, so -v runs print plain lines
-  const format = verbosity > 0 && selection.format === 'tree' ? 'plain' : selection.format;
   const shared = { playbook: playbookFile, checkMode, diffs: values.diff === true };
-  const reporters = [createRunReporter({ ...shared, format, stream: process.stdout, color: selection.color, quiet })];
-  const logStream = values.log ? openLog(values.log, runId, startedAt, playbookFile) : null;
-  if (logStream) reporters.push(createRunReporter({ ...shared, format: 'plain', stream: logStream, color: false }));
-  const verbose =
-    verbosity > 0
-      ? createVerboseReporter({ stream: process.stderr, level: verbosity, redact: createRedactor(secrets) })
-      : null;
-  if (verbose) reporters.push(verbose);
+  const output = openRunOutput({
+    playbookFile,
+    runId,
+    startedAt,
+    checkMode,
+    diffs: shared.diffs,
+    quiet,
+    verbosity,
+    secrets,
+    format: selection.format,
+    color: selection.color,
+    logFile: values.log,
+  });
+  const { verbose } = output;
   const events: RunEvent[] = [];
-  let outputFinished: Promise<void> | null = null;
-  // once: the second signal's exit path and the run's own end may both get here
-  const finishOutput = (endLine: string): Promise<void> =>
-    (outputFinished ??= (async () => {
-      for (const reporter of reporters) await reporter.finish();
-      if (logStream) await new Promise<void>((resolve) => logStream.end(`# ${endLine}\n`, resolve));
-      process.stderr.write(`${endLine}\n`);
-    })());
-  const stopNow = createStopNow(runId, inventoryFlags(values), fanOut(reporters, events));
+  const stopNow = createStopNow(runId, inventoryFlags(values), output.listener(events));
   const emit = stopNow.emit;
   // host-log events (script text at -vvv) go to the -v printer alone: no other reporter keeps them for the whole run
   const connect = verbose
@@ -93,7 +73,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
     onSecond: () => stopNow.begin(),
     finish: async () => {
       stopNow.end();
-      await finishOutput(formatRunEndLine(runId, exitCodes.interrupted, undo));
+      await output.finish(formatRunEndLine(runId, exitCodes.interrupted, undo));
       if (values.report)
         await writeReportFile(
           values.report,
@@ -141,7 +121,7 @@ export async function runPlaybook(playbookFile: string, values: RunValues): Prom
   } finally {
     await pool.closeAll();
     signals.dispose();
-    await finishOutput(formatRunEndLine(runId, exitCode, changed ? undo : undefined));
+    await output.finish(formatRunEndLine(runId, exitCode, changed ? undo : undefined));
   }
   // null only when runFleet threw, and then the error has already left this function
   const code = exitCode ?? 1;

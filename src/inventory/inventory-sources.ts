@@ -7,7 +7,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { isScalar, parseDocument } from 'yaml';
-import { parseYamlSource, readSourceText } from '../config/yaml-source.js';
+import { readSourceText } from '../config/source-text.js';
+import { parseYamlSource } from '../config/yaml-source.js';
 import { InputError } from '../errors.js';
 import { parseHostEntry } from './host-range.js';
 import { parseIniInventory } from './parse-ini-inventory.js';

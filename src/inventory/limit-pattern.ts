@@ -3,7 +3,7 @@
  * listed in FILE, one per line (Ansible's .retry format). A retry inventory this tool writes (--retry-file: a YAML
  * inventory) is accepted too, taking its hosts. An empty limit is refused instead of meaning "no limit".
  */
-import { readSourceText } from '../config/yaml-source.js';
+import { readSourceText } from '../config/source-text.js';
 import { InputError } from '../errors.js';
 import { parseInventoryText } from './inventory-sources.js';
 

@@ -3,8 +3,11 @@
  * (plugins/inventory/ini.py, _parse_value): numbers, strings, True/False/None, lists, tuples, sets and
  * dicts, with `#` comments ignored. Text that is not such a literal stays the text as written, as in
  * Ansible (where literal_eval raises and the string is kept). Tuples and sets become lists, complex
- * numbers and `...` stay text, as Ansible coerces them.
+ * numbers and `...` stay text, as Ansible coerces them. The containers, signs and names are read here; numbers and
+ * strings by python-scalars.ts.
  */
+
+import { readNumber, readString, startsString, type Read } from './python-scalars.js';
 
 const NOT_LITERAL = Symbol('not a literal');
 type Parsed = unknown | typeof NOT_LITERAL;
@@ -15,23 +18,6 @@ export function pythonLiteral(text: string): unknown {
   const value = parser.parseAll();
   return value === NOT_LITERAL ? text : value;
 }
-
-const NUMBER =
-  /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;
-const ESCAPES: Record<string, string> = {
-  n: '\n',
-  t: '\t',
-  r: '\r',
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  v: '\v',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  '\n': '',
-};
 
 class LiteralParser {
   private at = 0;
@@ -71,74 +57,31 @@ class LiteralParser {
       this.at += name[0].length;
       return name[1] === 'True' ? true : name[1] === 'False' ? false : null;
     }
-    if (/^[rRuUbB]{0,2}['"]/.test(this.text.slice(this.at))) return this.strings();
+    if (startsString(this.text, this.at)) return this.strings();
     return this.number();
   }
 
   private number(): Parsed {
-    const rest = this.text.slice(this.at);
-    const match = NUMBER.exec(rest)?.[0] ?? '';
-    if (!/\d/.test(match) || /^[\w.]/.test(rest.slice(match.length))) return NOT_LITERAL;
-    // Python rejects decimal integers with leading zeros ("0123"), so Ansible keeps them as text.
-    if (/^0\d/.test(match) && !/[.eE]/.test(match) && !/^0+$/.test(match.replace(/_/g, ''))) return NOT_LITERAL;
-    this.at += match.length;
-    const plain = match.replace(/_/g, '');
-    if (/^0[xXoObB]/.test(plain)) return Number(plain);
-    return /[.eE]/.test(plain) ? Number.parseFloat(plain) : Number(plain);
+    return this.take(readNumber(this.text, this.at));
   }
 
   /** Adjacent string literals concatenate, as in Python. */
   private strings(): Parsed {
     let result = '';
     do {
-      const part = this.string();
+      const part = this.take(readString(this.text, this.at));
       if (part === NOT_LITERAL) return NOT_LITERAL;
       result += part as string;
       this.skipSpace();
-    } while (/^[rRuUbB]{0,2}['"]/.test(this.text.slice(this.at)));
+    } while (startsString(this.text, this.at));
     return result;
   }
 
-  private string(): Parsed {
-    const prefix = /^[rRuUbB]{0,2}/.exec(this.text.slice(this.at))?.[0] ?? '';
-    if (/[fF]/.test(prefix)) return NOT_LITERAL;
-    this.at += prefix.length;
-    const raw = /[rR]/.test(prefix);
-    const quote = this.text.startsWith(this.text[this.at]?.repeat(3) ?? '', this.at)
-      ? (this.text[this.at] ?? '').repeat(3)
-      : (this.text[this.at] ?? '');
-    this.at += quote.length;
-    let value = '';
-    while (this.at < this.text.length) {
-      if (this.text.startsWith(quote, this.at)) {
-        this.at += quote.length;
-        return value;
-      }
-      const char = this.text[this.at] ?? '';
-      if (char === '\n' && quote.length === 1) return NOT_LITERAL;
-      if (char === '\\' && !raw) {
-        const escaped = this.escape();
-        if (escaped === NOT_LITERAL) return NOT_LITERAL;
-        value += escaped as string;
-        continue;
-      }
-      value += raw && char === '\\' ? `\\${this.text[this.at + 1] ?? ''}` : char;
-      this.at += raw && char === '\\' ? 2 : 1;
-    }
-    return NOT_LITERAL;
-  }
-
-  private escape(): Parsed {
-    const next = this.text[this.at + 1] ?? '';
-    const hex = /^(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))/.exec(this.text.slice(this.at + 1));
-    if (hex) {
-      this.at += 1 + hex[0].length;
-      const code = Number.parseInt(hex[1] ?? hex[2] ?? hex[3] ?? '', 16);
-      return code > 0x10ffff ? NOT_LITERAL : String.fromCodePoint(code);
-    }
-    this.at += 2;
-    // Python keeps unknown escapes such as "\d" as written.
-    return ESCAPES[next] ?? `\\${next}`;
+  /** A scalar read by python-scalars.ts: moves past it, or NOT_LITERAL when there was none. */
+  private take<T>(read: Read<T> | null): T | typeof NOT_LITERAL {
+    if (read === null) return NOT_LITERAL;
+    this.at = read.end;
+    return read.value;
   }
 
   private sequence(close: string): Parsed {

@@ -91,7 +91,7 @@ export interface HostLogEvent {
   stage: 'sent' | 'done';
   /** connect: TCP + SSH handshake (+ sudo check); script: one runScript round trip; hold: a long-lived command (the host lock). */
   exchange: 'connect' | 'script' | 'hold';
-  /** done: wall time since `sent`, milliseconds. */
+  /** done, milliseconds: a script's is its ExecResult.durationMs (the transport's); else wall time since `sent`. */
   durationMs?: number;
   exitCode?: number | null;
   signal?: string | null;

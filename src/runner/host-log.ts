@@ -14,11 +14,17 @@ export interface HostLogOptions {
   level: number;
 }
 
-type Exchange = HostLogEvent['exchange'];
+/** Which exchange a pair of events is about. */
+interface Sent {
+  host: string;
+  exchange: HostLogEvent['exchange'];
+  script?: string;
+}
 
 export function withHostLog(connect: Connect, options: HostLogOptions): Connect {
   return async (target, connectOptions) => {
-    const connection = await logged(options, target.name, 'connect', undefined, () => connect(target, connectOptions));
+    const sent = { host: target.name, exchange: 'connect' } as const;
+    const connection = await logged(options, sent, () => connect(target, connectOptions), timed);
     return wrapConnection(connection, options);
   };
 }
@@ -28,8 +34,14 @@ function wrapConnection(connection: Connection, options: HostLogOptions): Connec
   return {
     target: connection.target,
     runScript: (script, runOptions) =>
-      logged(options, host, 'script', script, () => connection.runScript(script, runOptions)),
-    hold: (script, runOptions) => logged(options, host, 'hold', script, () => connection.hold(script, runOptions)),
+      logged(
+        options,
+        { host, exchange: 'script', script },
+        () => connection.runScript(script, runOptions),
+        (exec) => execFields(exec, options.level),
+      ),
+    hold: (script, runOptions) =>
+      logged(options, { host, exchange: 'hold', script }, () => connection.hold(script, runOptions), timed),
     close: () => connection.close(),
     onLost: (listener) => connection.onLost(listener),
   };
@@ -37,24 +49,18 @@ function wrapConnection(connection: Connection, options: HostLogOptions): Connec
 
 async function logged<T>(
   options: HostLogOptions,
-  host: string,
-  exchange: Exchange,
-  script: string | undefined,
+  { host, exchange, script }: Sent,
   work: () => Promise<T>,
+  doneFields: (result: T, elapsedMs: number) => Partial<HostLogEvent>,
 ): Promise<T> {
   const withScript = options.level >= 3 && script !== undefined ? { script } : {};
   safeEmit(options, { type: 'host-log', host, stage: 'sent', exchange, ...withScript });
+  // read only for what carries no duration of its own (connect, hold, a thrown error)
   const startedMs = Date.now();
   try {
     const result = await work();
-    safeEmit(options, {
-      type: 'host-log',
-      host,
-      stage: 'done',
-      exchange,
-      durationMs: Date.now() - startedMs,
-      ...resultFields(result, options.level),
-    });
+    const fields = doneFields(result, Date.now() - startedMs);
+    safeEmit(options, { type: 'host-log', host, stage: 'done', exchange, ...fields });
     return result;
   } catch (error) {
     safeEmit(options, {
@@ -69,10 +75,15 @@ async function logged<T>(
   }
 }
 
-function resultFields(result: unknown, level: number): Partial<HostLogEvent> {
-  if (typeof result !== 'object' || result === null || !('exitCode' in result)) return {};
-  const exec = result as ExecResult;
+/** A connection or held command carries no duration: the wrapper's own clock gives it. */
+function timed(_result: unknown, elapsedMs: number): Partial<HostLogEvent> {
+  return { durationMs: elapsedMs };
+}
+
+/** A script's fields at this verbosity; its duration is the transport's own (ExecResult.durationMs), not re-timed. */
+function execFields(exec: ExecResult, level: number): Partial<HostLogEvent> {
   return {
+    durationMs: exec.durationMs,
     exitCode: exec.exitCode,
     signal: exec.signal,
     ...(level >= 2 && { stderr: exec.stderr }),

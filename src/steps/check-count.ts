@@ -75,5 +75,6 @@ export function planCheckCount(spec: CheckCountSpec, context: PlanContext): Plan
 export const checkCountStep: StepDefinition<CheckCountSpec> = {
   kind: 'check_count',
   filesNeeded: () => [],
+  readsRules: false,
   plan: planCheckCount,
 };

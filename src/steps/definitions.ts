@@ -59,7 +59,7 @@ export function planHost(facts: HostFacts, playbook: Playbook, host?: string): H
   return { steps };
 }
 
-/** Whether any step reads the NAT rule facts (only unload_nat refuses while rules use conntrack). */
+/** Whether any step of the playbook reads the NAT rule facts (each definition's `readsRules` says so). */
 export function readsRules(playbook: Playbook): boolean {
-  return playbook.steps.some((spec) => spec.kind === 'unload_nat');
+  return playbook.steps.some((spec) => definitionOf(spec).readsRules);
 }

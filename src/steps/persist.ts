@@ -1,65 +1,26 @@
 /**
  * persist: makes the values this tool sets survive a reboot. The managed block is cumulative (every key persisted
  * on the host stays until `remove:` takes it out) and the plan proves from the host's boot files that the block
- * is read at boot and wins (persist-boot.ts, persist-modprobe.ts), or refuses before any change.
+ * is read at boot and wins (persist-boot.ts, persist-modprobe.ts), or refuses before any change. The module files
+ * are persist-module-files.ts's; the target file and the values, persist-values.ts's.
  */
-import type { BootConfig, FileState } from '../facts/types.js';
-import type { PersistOptions, StepSpec } from '../playbook/types.js';
+import type { FileState } from '../facts/types.js';
+import type { StepSpec } from '../playbook/types.js';
 import { describeChange } from '../changes/describe.js';
 import { planFileChange, readBytesText, ungatheredReason } from '../changes/file-state.js';
-import {
-  modprobeConfPath,
-  modulesLoadPath,
-  readModprobeHashsize,
-  renderModprobeConf,
-  renderModulesLoad,
-} from './module-files.js';
+import { modprobeConfPath, modulesLoadPath } from './module-files.js';
 import { foreignBlockEntries, planSysctlBoot } from './persist-boot.js';
 import { aliasesOf, knobIdOf, mergeEntries } from './persist-keys.js';
-import { planModprobeBoot } from './persist-modprobe.js';
+import { modprobeBlockedWarnings, planModuleFiles, type PersistPart } from './persist-module-files.js';
+import { collectEntries, describeValues, gatheredFile, persistTargetFile } from './persist-values.js';
 import { refusePlan, startPlan, type PlannedStep } from './step-plan.js';
 import { readBlockEntries, rewriteSysctlText, type SysctlEntry } from './sysctl-block.js';
 import { bootFileOf } from './sysctl-order.js';
-import type { Change, PlanContext, StepDefinition, StepPlan } from './types.js';
-import { describeBlocker, findLoadBlockers } from './modprobe-rules.js';
+import type { PlanContext, StepDefinition, StepPlan } from './types.js';
 
 type PersistSpec = Extract<StepSpec, { kind: 'persist' }>;
 
-export const defaultSysctlFile = '/etc/sysctl.conf';
-export const defaultSysctlDropIn = '/etc/sysctl.d/90-conntrack-fleet.conf';
-
-export function persistTargetFile(options: PersistOptions): string {
-  return options.sysctl_d && options.file === defaultSysctlFile ? defaultSysctlDropIn : options.file;
-}
-
-/** The name raise_max wrote: net.nf_conntrack_max only on kernels without the modern one. */
-function maxKeyOf(context: PlanContext): string {
-  const { max, maxAlias } = context.facts.knobs;
-  return max.value === null && maxAlias.value !== null ? 'net.nf_conntrack_max' : 'net.netfilter.nf_conntrack_max';
-}
-
-/** Every entry this playbook sets. */
-export function collectEntries(context: PlanContext): SysctlEntry[] {
-  const entries: SysctlEntry[] = [];
-  if (context.targetMax !== null) entries.push({ key: maxKeyOf(context), value: String(context.targetMax) });
-  for (const name of Object.keys(context.targetTimeouts).sort()) {
-    entries.push({ key: `net.netfilter.nf_conntrack_${name}`, value: String(context.targetTimeouts[name]) });
-  }
-  return entries;
-}
-
-function readFact(files: Record<string, FileState | null>, path: string): FileState | null | undefined {
-  return Object.prototype.hasOwnProperty.call(files, path) ? files[path] : undefined;
-}
-
-interface Part {
-  changes: Change[];
-  notes: string[];
-  warnings?: string[];
-  refusal?: string;
-}
-
-function planTarget(target: string, entries: SysctlEntry[], before: FileState | null): Part {
+function planTarget(target: string, entries: SysctlEntry[], before: FileState | null): PersistPart {
   const text = readBytesText(before);
   const result = rewriteSysctlText({ text, entries, aliasKeys: Object.keys(aliasesOf(entries)) });
   if ('error' in result) return { changes: [], notes: [], refusal: `${target}: ${result.error}` };
@@ -69,83 +30,7 @@ function planTarget(target: string, entries: SysctlEntry[], before: FileState | 
   return { changes: change ? [change] : [], notes: change ? [] : [`${target}: block up to date`] };
 }
 
-function planBuiltinNotes(context: PlanContext): Part {
-  const size = context.targetHashsize;
-  const notes = [
-    context.facts.conntrack === 'builtin'
-      ? 'nf_conntrack is built in: its sysctl values apply at boot, no modprobe.d / modules-load.d file needed'
-      : 'nf_conntrack is not loaded: no modprobe.d / modules-load.d file written',
-  ];
-  const builtinSize = context.facts.conntrack === 'builtin' && size !== null;
-  const warnings = builtinSize
-    ? [
-        `hashsize is not persisted: a built-in nf_conntrack needs nf_conntrack.hashsize=${size} on the kernel command line`,
-      ]
-    : [];
-  return { changes: [], notes, warnings };
-}
-
-function planModuleFiles(context: PlanContext, entries: SysctlEntry[], removeHashsize: boolean): Part {
-  const { facts, targetHashsize } = context;
-  if (facts.conntrack !== 'module') return planBuiltinNotes(context);
-  const out: Part = { changes: [], notes: [], warnings: [] };
-  const wanted: [string, string | null][] = [];
-  if (targetHashsize !== null) wanted.push([modprobeConfPath, renderModprobeConf(targetHashsize)]);
-  else if (removeHashsize) wanted.push([modprobeConfPath, null]);
-  if (entries.length > 0) wanted.push([modulesLoadPath, renderModulesLoad()]);
-  for (const [path, text] of wanted) {
-    const before = readFact(facts.files, path);
-    if (before === undefined) return { ...out, refusal: ungatheredReason(facts.problems, path) };
-    const change =
-      text === null
-        ? before
-          ? { kind: 'file' as const, path, before, after: null }
-          : null
-        : planFileChange(path, before, text);
-    if (change) out.changes.push(change);
-    else out.notes.push(`${path}: up to date`);
-  }
-  const kept = readFact(facts.files, modprobeConfPath);
-  const hashsize = removeHashsize
-    ? null
-    : (targetHashsize ?? (kept ? readModprobeHashsize(readBytesText(kept)) : null));
-  if (hashsize !== null && !entries.some((e) => knobIdOf(e.key) === 'max')) {
-    out.warnings?.push(
-      `with options hashsize=${hashsize} the boot-time default nf_conntrack_max becomes 8 × ${hashsize}; no max is persisted`,
-    );
-  }
-  const boot = facts.bootConfig ? planModprobeBoot(facts.bootConfig, hashsize) : { changes: [], notes: [] };
-  return {
-    ...out,
-    ...(boot.refusal ? { refusal: boot.refusal } : {}),
-    changes: [...out.changes, ...boot.changes],
-    notes: [...out.notes, ...boot.notes],
-  };
-}
-
-/** For the JSON report: the values persisted before (every managed block) and after this step. */
-function describeValues(
-  context: PlanContext,
-  blocks: { previous: SysctlEntry[]; entries: SysctlEntry[]; removed: string[] },
-  before: FileState | null | undefined,
-) {
-  const modprobe = readFact(context.facts.files, modprobeConfPath);
-  const hashsizeBefore = modprobe ? readModprobeHashsize(readBytesText(modprobe)) : null;
-  const hashsizeAfter = blocks.removed.includes('hashsize') ? null : (context.targetHashsize ?? hashsizeBefore);
-  return {
-    before: {
-      file_exists: before !== null && before !== undefined,
-      values: Object.fromEntries(blocks.previous.map((e) => [e.key, e.value])),
-      modprobe_hashsize: hashsizeBefore,
-    },
-    after: {
-      values: Object.fromEntries(blocks.entries.map((e) => [e.key, e.value])),
-      modprobe_hashsize: context.facts.conntrack === 'module' ? hashsizeAfter : null,
-    },
-  };
-}
-
-function finish(plan: StepPlan, parts: Part[]): StepPlan {
+function finish(plan: StepPlan, parts: PersistPart[]): StepPlan {
   const refusal = parts.find((p) => p.refusal)?.refusal;
   if (refusal) return refusePlan(plan, refusal);
   plan.changes = parts.flatMap((p) => p.changes);
@@ -157,7 +42,7 @@ function finish(plan: StepPlan, parts: Part[]): StepPlan {
 export function planPersist(spec: PersistSpec, context: PlanContext): PlannedStep {
   const plan = startPlan(spec);
   const target = persistTargetFile(spec.options);
-  const before = readFact(context.facts.files, target);
+  const before = gatheredFile(context.facts.files, target);
   const config = context.facts.bootConfig;
   if (before === undefined)
     return { plan: refusePlan(plan, ungatheredReason(context.facts.problems, target)), context };
@@ -184,20 +69,11 @@ export function planPersist(spec: PersistSpec, context: PlanContext): PlannedSte
     plan.lines.push(`nothing to persist: ${why}, and none was persisted before`);
     return { plan, context };
   }
-  const parts: Part[] = [planTarget(target, entries, before)];
+  const parts: PersistPart[] = [planTarget(target, entries, before)];
   if (entries.length > 0 || previous.length > 0) parts.push(planSysctlBoot({ config, target, entries }));
   parts.push(planModuleFiles(context, entries, removed.includes('hashsize')));
   parts.push({ changes: [], notes: [], warnings: modprobeBlockedWarnings(config, context.facts.conntrack) });
   return { plan: finish(plan, parts), context };
-}
-
-/** A persisted value applies at boot only if nf_conntrack can load then (src/steps/modprobe-rules.ts). */
-function modprobeBlockedWarnings(config: BootConfig, conntrack: PlanContext['facts']['conntrack']): string[] {
-  if (conntrack === 'builtin') return [];
-  return findLoadBlockers(config, ['nf_conntrack']).map(
-    (blocker) =>
-      `modprobe-blocked: after a reboot nf_conntrack cannot load (${describeBlocker(blocker)}), so no persisted value applies`,
-  );
 }
 
 export function filesNeededForPersist(spec: PersistSpec): string[] {
@@ -207,5 +83,6 @@ export function filesNeededForPersist(spec: PersistSpec): string[] {
 export const persistStep: StepDefinition<PersistSpec> = {
   kind: 'persist',
   filesNeeded: filesNeededForPersist,
+  readsRules: false,
   plan: planPersist,
 };

@@ -104,5 +104,6 @@ export function planRaiseMax(spec: RaiseMaxSpec, context: PlanContext): PlannedS
 export const raiseMaxStep: StepDefinition<RaiseMaxSpec> = {
   kind: 'raise_max',
   filesNeeded: () => [],
+  readsRules: false,
   plan: planRaiseMax,
 };

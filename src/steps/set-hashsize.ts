@@ -132,5 +132,6 @@ export function planSetHashsize(spec: SetHashsizeSpec, context: PlanContext): Pl
 export const setHashsizeStep: StepDefinition<SetHashsizeSpec> = {
   kind: 'set_hashsize',
   filesNeeded: () => [],
+  readsRules: false,
   plan: planSetHashsize,
 };

@@ -55,5 +55,6 @@ export function planSetTimeouts(spec: SetTimeoutsSpec, context: PlanContext): Pl
 export const setTimeoutsStep: StepDefinition<SetTimeoutsSpec> = {
   kind: 'set_timeouts',
   filesNeeded: () => [],
+  readsRules: false,
   plan: planSetTimeouts,
 };

@@ -53,5 +53,10 @@ export interface StepDefinition<S extends StepSpec = StepSpec> {
   kind: S['kind'];
   /** Files this step needs in facts.files. */
   filesNeeded(spec: S): string[];
+  /**
+   * Whether this step reads the NAT rule facts (facts.natRules / natRulesInUse). The gather dumps the rule sets
+   * (iptables-save, nft list ruleset) only when a step of the run says so: they can be large and slow to list.
+   */
+  readsRules: boolean;
   plan(spec: S, context: PlanContext): PlannedStep;
 }

@@ -58,5 +58,6 @@ export function planUnloadNat(spec: UnloadNatSpec, context: PlanContext): Planne
 export const unloadNatStep: StepDefinition<UnloadNatSpec> = {
   kind: 'unload_nat',
   filesNeeded: () => [],
+  readsRules: true,
   plan: planUnloadNat,
 };

@@ -4,10 +4,11 @@
  * On ONE lab host, strace -f follows the host's listener (socat → sshd → login shell → sh → …) while the tool runs
  * `check`, `run playbooks/tune.yaml`, the gather script alone (as `run` sends it) and, as a floor, `true`, each on a
  * fresh lab so every `run` really changes the host. Prints successful execve calls and forks (fork, vfork, clone,
- * clone3) per case; sshd's own privilege-separation processes are included, as in docs/architecture.md.
+ * clone3) per case and the programs exec'd; sshd's own privilege-separation processes are included, as in
+ * docs/architecture.md. The tracing and counting are test/lab/exec-census.ts's (the census benchmarks use too).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,58 +17,20 @@ import { sampleScript } from '../../src/facts/sample-script.js';
 import { loadPlaybook } from '../../src/playbook/load-playbook.js';
 import { filesNeeded } from '../../src/steps/definitions.js';
 import { runCli, repoDir } from '../integration/run-cli.js';
+import { startExecCensus, type ExecCount } from '../lab/exec-census.js';
 import { startLab, type Lab } from '../lab/lab.js';
 import { sshArgs } from '../lab/ssh-run.js';
 
-interface Counts {
-  execs: number;
-  forks: number;
-  programs: Map<string, number>;
-}
-
-function countTrace(text: string): Counts {
-  const counts: Counts = { execs: 0, forks: 0, programs: new Map() };
-  // strace -f splits a call that another process interrupts into `… <unfinished ...>` and `<... NAME resumed> … = R`
-  const pending = new Map<string, { call: string; file: string }>();
-  for (const line of text.split('\n')) {
-    const pid = /^(\d+)\s/.exec(line)?.[1] ?? '';
-    let call = /^\d+\s+(\w+)\(/.exec(line)?.[1];
-    let file = /^\d+\s+execve\("([^"]*)"/.exec(line)?.[1] ?? '';
-    if (line.endsWith('<unfinished ...>')) {
-      if (call) pending.set(pid, { call, file });
-      continue;
-    }
-    const resumed = /<\.\.\. (\w+) resumed>/.exec(line)?.[1];
-    if (resumed) ({ call, file } = pending.get(pid) ?? { call: resumed, file: '' });
-    const ok = !/= -1 /.test(line) && /= \d+/.test(line);
-    if (!ok || !call) continue;
-    if (call === 'execve') {
-      counts.execs += 1;
-      const name = path.basename(file);
-      counts.programs.set(name, (counts.programs.get(name) ?? 0) + 1);
-    } else if (/^(clone3?|v?fork)$/.test(call)) counts.forks += 1;
-  }
-  return counts;
-}
-
-async function traced(lab: Lab, work: () => Promise<void>): Promise<Counts> {
+/** What the host ran while `work` ran; the settle lets the session's last processes exit before strace detaches. */
+async function traced(lab: Lab, work: () => Promise<void>): Promise<ExecCount> {
   const host = lab.hosts[0];
   if (!host) throw new Error('no lab host');
-  const out = path.join(lab.dir, `strace-${Date.now()}.txt`);
-  const strace = spawn(
-    'strace',
-    ['-f', '-qq', '-s', '120', '-e', 'trace=execve,fork,vfork,clone,clone3', '-o', out, '-p', String(host.listenerPid)],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  await sleep(500);
+  const census = await startExecCensus(lab, host.name);
   await work();
   await sleep(300);
-  strace.kill('SIGINT');
-  await new Promise((resolve) => strace.once('exit', resolve));
-  if (process.env['KEEP_TRACE']) console.log(await readFile(out, 'utf8'));
-  return countTrace(await readFile(out, 'utf8'));
+  const count = await census.stop();
+  if (process.env['KEEP_TRACE']) console.log(count.trace);
+  return count;
 }
 
 function ssh(lab: Lab, command: string, input: string): Promise<void> {

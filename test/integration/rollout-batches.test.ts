@@ -2,20 +2,19 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { RunReport } from '../../src/report/run-report.js';
 import {
   describeRun,
   fleetState,
   hostJournals,
   knob,
-  type RolloutLab,
   setSysctlConfImmutable,
   skipReason,
-  startRolloutLab,
   writePlaybook,
 } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
+import { useRolloutLab } from './rollout-suite.js';
 
 const portBase = 26000;
 
@@ -28,18 +27,11 @@ function outcomes(report: RunReport): Record<string, string> {
 }
 
 describe('rollout batches: canary and failure threshold', { skip: skipReason ?? false }, () => {
-  let fleet: RolloutLab;
+  const fleet = useRolloutLab(10, portBase);
   let playbook = '';
-  let initial = new Map<string, string>();
 
   before(async () => {
-    fleet = await startRolloutLab(10, portBase);
     playbook = await writePlaybook(fleet.tmp, 'canary', 'serial: [1, "50%", "100%"]');
-    initial = await fleetState(fleet.lab, fleet.names);
-  });
-
-  after(async () => {
-    await fleet?.down();
   });
 
   it('a broken canary is rolled back, no other host is touched, exit 3', async () => {
@@ -60,7 +52,7 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
     assert.match(json.hosts[0]?.error ?? '', /persist/);
     assert.match(result.stdout, /rollout stopped after batch 1\/3: 1 of 1 hosts failed/);
     // read from the hosts: the canary is exactly as before, the others were never touched and hold no journal
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
     const [canaryJournal, ...others] = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
     assert.deepEqual(
       canaryJournal?.map((j) => [j.run_id, j.state, j.mode]),
@@ -117,7 +109,7 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
       'plain',
     ]);
     assert.equal(undo.exitCode, 0, describeRun(undo));
-    assert.deepEqual(await fleetState(fleet.lab, six), new Map(six.map((h) => [h, initial.get(h)])));
+    assert.deepEqual(await fleetState(fleet.lab, six), new Map(six.map((h) => [h, fleet.initial.get(h)])));
 
     await setSysctlConfImmutable(fleet.lab, 'lab3', true);
     const secondReport = path.join(fleet.tmp, 'three-of-five.json');
@@ -137,7 +129,7 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
       secondJson.hosts.find((h) => h.host === 'lab4')?.error ?? '',
       /rollout stopped: 3 of 5 hosts of batch 1 failed/,
     );
-    assert.deepEqual(await fleetState(fleet.lab, six), new Map(six.map((h) => [h, initial.get(h)])));
+    assert.deepEqual(await fleetState(fleet.lab, six), new Map(six.map((h) => [h, fleet.initial.get(h)])));
     for (const host of ['lab4', 'lab5']) {
       const states = (await hostJournals(fleet.lab, host)).map((j) => [j.run_id, j.state]);
       assert.deepEqual(
@@ -170,7 +162,7 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
       lab9: 'rolled-back',
       lab10: 'rolled-back',
     });
-    assert.deepEqual(await fleetState(fleet.lab, four), new Map(four.map((h) => [h, initial.get(h)])));
+    assert.deepEqual(await fleetState(fleet.lab, four), new Map(four.map((h) => [h, fleet.initial.get(h)])));
     for (const host of four)
       assert.deepEqual(
         (await hostJournals(fleet.lab, host)).map((j) => j.state),
@@ -197,6 +189,6 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
       'plain',
     ]);
     assert.equal(undo.exitCode, 0, describeRun(undo));
-    assert.deepEqual(await fleetState(fleet.lab, four), new Map(four.map((h) => [h, initial.get(h)])));
+    assert.deepEqual(await fleetState(fleet.lab, four), new Map(four.map((h) => [h, fleet.initial.get(h)])));
   });
 });

@@ -2,36 +2,25 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { RunReport } from '../../src/report/run-report.js';
 import {
   describeRun,
   fleetState,
   hostJournals,
-  type RolloutLab,
   skipReason,
   slowNextSync,
   startCli,
-  startRolloutLab,
   waitForSlowSync,
   writePlaybook,
 } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
+import { useRolloutLab } from './rollout-suite.js';
 
 const portBase = 26200;
 
 describe('rollout crash: SIGKILL, then rollback from the journals', { skip: skipReason ?? false }, () => {
-  let fleet: RolloutLab;
-  let initial = new Map<string, string>();
-
-  before(async () => {
-    fleet = await startRolloutLab(3, portBase);
-    initial = await fleetState(fleet.lab, fleet.names);
-  });
-
-  after(async () => {
-    await fleet?.down();
-  });
+  const fleet = useRolloutLab(3, portBase);
 
   it('killed during the soak after batch 1: `runs` shows the run, `rollback --run` makes every host byte-identical', async () => {
     const playbook = await writePlaybook(fleet.tmp, 'soaked', 'serial: [2, "100%"]\ngate:\n  soak: 60s');
@@ -46,7 +35,7 @@ describe('rollout crash: SIGKILL, then rollback from the journals', { skip: skip
       [[['done', '600']], [['done', '600']], []],
     );
     const runId = journals[0]?.[0]?.run_id ?? '';
-    assert.notDeepEqual(await fleetState(fleet.lab, ['lab1']), new Map([['lab1', initial.get('lab1')]]));
+    assert.notDeepEqual(await fleetState(fleet.lab, ['lab1']), new Map([['lab1', fleet.initial.get('lab1')]]));
 
     const runs = await runCli(['runs', '-i', fleet.inventory, '-o', 'json']);
     assert.equal(runs.exitCode, 0, describeRun(runs));
@@ -81,7 +70,7 @@ describe('rollout crash: SIGKILL, then rollback from the journals', { skip: skip
         ['lab3', 'skipped'],
       ],
     );
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
     const after = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
     assert.deepEqual(
       after.map((js) => js.map((j) => j.state)),
@@ -110,7 +99,7 @@ describe('rollout crash: SIGKILL, then rollback from the journals', { skip: skip
     assert.match(undo.stdout, /^lab3: rolled back, verified exact$/m);
     // judge only once the orphaned script has surely ended (its write would otherwise land after the check)
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + 7000 - Date.now())));
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
     assert.deepEqual(
       (await hostJournals(fleet.lab, 'lab3')).map((j) => j.state),
       ['rolled-back'],

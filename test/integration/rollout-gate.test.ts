@@ -2,32 +2,29 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { RunReport } from '../../src/report/run-report.js';
 import {
   describeRun,
   fleetState,
   hostJournals,
-  type RolloutLab,
   setSysctlConfImmutable,
   skipReason,
   startCli,
-  startRolloutLab,
   writePlaybook,
 } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
+import { useRolloutLab } from './rollout-suite.js';
 
 const portBase = 26100;
 const countFile = '/proc/sys/net/netfilter/nf_conntrack_count';
 
 describe('rollout gate: soak, then judge drops and usage', { skip: skipReason ?? false }, () => {
-  let fleet: RolloutLab;
+  const fleet = useRolloutLab(4, portBase);
   let playbook = '';
   let logFile = '';
-  let initial = new Map<string, string>();
 
   before(async () => {
-    fleet = await startRolloutLab(4, portBase);
     playbook = await writePlaybook(
       fleet.tmp,
       'gated',
@@ -39,11 +36,6 @@ gate:
 `,
     );
     logFile = path.join(fleet.tmp, 'rollout.log');
-    initial = await fleetState(fleet.lab, fleet.names);
-  });
-
-  after(async () => {
-    await fleet?.down();
   });
 
   it('hosts whose drops grow or whose table fills during the soak fail the gate; the batch is rolled back, exit 3', async () => {
@@ -85,7 +77,7 @@ gate:
     );
     assert.match(report.hosts[1]?.error ?? '', /^health gate: 5 new drops/);
     assert.match(report.hosts[0]?.error ?? '', /^rollout stopped: 2 of 3 hosts of batch 1 failed/);
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
     const journals = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
     assert.deepEqual(
       journals.map((js) => js.map((j) => j.state)),
@@ -150,6 +142,6 @@ gate:
     );
     // a 60 s soak would have shown in the run's length
     assert.ok(elapsedMs < 45_000, `the run took ${elapsedMs} ms`);
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
   });
 });

@@ -1,14 +1,14 @@
 /** Helpers for the rollout tests: a lab per file, host state read directly (nsenter), the CLI with live output. */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { type JournalEntry } from '../../src/runner/journal.js';
-import { labSkipReason, startLab, type Lab } from '../lab/lab.js';
+import { labSkipReason, type Lab } from '../lab/lab.js';
 import { closedPort } from './check-inventory.js';
 import { type CliResult, runCli } from './run-cli.js';
+import { startTestLab } from './run-lab.js';
 
 export const skipReason = labSkipReason();
 
@@ -21,27 +21,11 @@ export interface RolloutLab {
   down(): Promise<void>;
 }
 
+/** A lab of `count` hosts in its own temp dir (run-lab.ts startTestLab), with the inventory path and host names. */
 export async function startRolloutLab(count: number, portBase: number): Promise<RolloutLab> {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), 'cf-rollout-'));
-  const inventory = path.join(tmp, 'inventory.yaml');
-  const lab = await startLab({
-    count,
-    dir: path.join(tmp, 'lab'),
-    portBase,
-    inventoryFile: inventory,
-    knownHostsFile: path.join(tmp, 'known_hosts'),
-  });
-  const names = lab.hosts.map((h) => h.name);
-  return {
-    lab,
-    tmp,
-    inventory,
-    names,
-    down: async () => {
-      await lab.down();
-      await rm(tmp, { recursive: true, force: true });
-    },
-  };
+  const started = await startTestLab('rollout', count, portBase);
+  const { lab } = started;
+  return { ...started, inventory: lab.inventoryFile, names: lab.hosts.map((h) => h.name) };
 }
 
 /** The tune steps every rollout test applies: knobs, a per-netns timeout, and files in /etc. */
@@ -247,7 +231,7 @@ type LabInventory = { all: { children: { lab: { hosts: Record<string, Record<str
  * `order`: lab hosts keep their vars, an extra host copies lab1's with its own port. Written as NAME.yaml in tmp.
  */
 export async function writeInventoryWith(
-  fleet: RolloutLab,
+  fleet: Pick<RolloutLab, 'inventory' | 'tmp'>,
   name: string,
   extraPorts: Record<string, number>,
   order: string[],

@@ -2,35 +2,24 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { RunReport } from '../../src/report/run-report.js';
 import {
   describeRun,
   fleetState,
   hostJournals,
-  type RolloutLab,
   skipReason,
   slowNextSync,
   startCli,
-  startRolloutLab,
   writePlaybook,
 } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
+import { useRolloutLab } from './rollout-suite.js';
 
 const portBase = 26400;
 
 describe('host lock: one controller per host', { skip: skipReason ?? false }, () => {
-  let fleet: RolloutLab;
-  let initial = new Map<string, string>();
-
-  before(async () => {
-    fleet = await startRolloutLab(3, portBase);
-    initial = await fleetState(fleet.lab, fleet.names);
-  });
-
-  after(async () => {
-    await fleet?.down();
-  });
+  const fleet = useRolloutLab(3, portBase);
 
   it('a second run (and a rollback) started while the first holds the hosts skips them: locked by run X since T', async () => {
     const playbook = await writePlaybook(fleet.tmp, 'tune', 'serial: "100%"');
@@ -85,7 +74,7 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
     // the first run released its locks when it ended: now the rollback gets them
     const undo = await runCli(['rollback', '--run', firstRunId, '-i', fleet.inventory, '-o', 'plain']);
     assert.equal(undo.exitCode, 0, describeRun(undo));
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
   });
 
   it('a rollout holds every host while it soaks on its canary gate: a second controller cannot touch a later-batch host', async () => {
@@ -127,6 +116,6 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
     }
     const undo = await runCli(['rollback', '--run', firstJson.run_id ?? '', '-i', fleet.inventory, '-o', 'plain']);
     assert.equal(undo.exitCode, 0, describeRun(undo));
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
   });
 });

@@ -3,19 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import {
-  describeRun,
-  hostJournals,
-  knob,
-  type RolloutLab,
-  setSysctlConfImmutable,
-  skipReason,
-  startRolloutLab,
-  writePlaybook,
-} from './rollout-lab.js';
+import { describeRun, hostJournals, knob, setSysctlConfImmutable, skipReason, writePlaybook } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
+import { useRolloutLab, type RolloutSuiteLab } from './rollout-suite.js';
 
 const portBase = 26500;
 /** Nothing listens here: the host is unreachable. */
@@ -24,7 +16,7 @@ const deadPort = portBase + 99;
 type InventoryDoc = { all: { children: { lab: { hosts: Record<string, Record<string, unknown>> } } } };
 
 /** The lab's inventory moved to inventories/, with the key path RELATIVE to it and an unreachable host added. */
-async function writeRelativeInventory(fleet: RolloutLab): Promise<string> {
+async function writeRelativeInventory(fleet: RolloutSuiteLab): Promise<string> {
   const doc = parse(await readFile(fleet.inventory, 'utf8')) as InventoryDoc;
   const dir = path.join(fleet.tmp, 'inventories');
   await mkdir(dir, { recursive: true });
@@ -38,15 +30,7 @@ async function writeRelativeInventory(fleet: RolloutLab): Promise<string> {
 }
 
 describe('--retry-file', { skip: skipReason ?? false }, () => {
-  let fleet: RolloutLab;
-
-  before(async () => {
-    fleet = await startRolloutLab(3, portBase);
-  });
-
-  after(async () => {
-    await fleet?.down();
-  });
+  const fleet = useRolloutLab(3, portBase);
 
   it('lists failed and unreachable hosts with a key path that resolves from its own directory; rerunning it redoes just those', async () => {
     const inventory = await writeRelativeInventory(fleet);

@@ -2,37 +2,29 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { RunReport } from '../../src/report/run-report.js';
 import {
   describeRun,
   fleetState,
   hostJournals,
-  type RolloutLab,
   skipReason,
   slowNextSync,
   startCli,
-  startRolloutLab,
   waitForSlowSync,
   writePlaybook,
 } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
+import { useRolloutLab } from './rollout-suite.js';
 
 const portBase = 26300;
 
 describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? false }, () => {
-  let fleet: RolloutLab;
-  let initial = new Map<string, string>();
+  const fleet = useRolloutLab(3, portBase);
   let single = '';
 
   before(async () => {
-    fleet = await startRolloutLab(3, portBase);
-    initial = await fleetState(fleet.lab, fleet.names);
     single = await writePlaybook(fleet.tmp, 'single', 'serial: "100%"');
-  });
-
-  after(async () => {
-    await fleet?.down();
   });
 
   it('first SIGINT: the host mid-step finishes the step and is restored, no new host starts, exit 130', async () => {
@@ -58,7 +50,7 @@ describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? fal
         ['lab3', 'skipped', 'interrupted before it started'],
       ],
     );
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
     const journals = await Promise.all(fleet.names.map((h) => hostJournals(fleet.lab, h)));
     assert.deepEqual(
       journals.map((js) => js.map((j) => j.state)),
@@ -103,7 +95,7 @@ describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? fal
     assert.deepEqual(await hostJournals(fleet.lab, 'lab3'), []);
     const undo = await runCli(['rollback', '--run', report.run_id ?? '', '-i', fleet.inventory, '-o', 'plain']);
     assert.equal(undo.exitCode, 0, describeRun(undo));
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
   });
 
   it('second SIGINT: exits 130 only after the write in flight ended; the journal stays for `rollback --last`', async () => {
@@ -153,7 +145,7 @@ describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? fal
 
     const undo = await runCli(['rollback', '--last', '-i', fleet.inventory, '-o', 'plain']);
     assert.equal(undo.exitCode, 0, describeRun(undo));
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
     assert.deepEqual(
       (await hostJournals(fleet.lab, 'lab1')).map((j) => j.state),
       ['rolled-back', 'rolled-back'],

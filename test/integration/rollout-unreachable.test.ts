@@ -16,14 +16,13 @@ import {
   knob,
   listenSilent,
   refusedPort,
-  type RolloutLab,
   type SilentListener,
   skipReason,
-  startRolloutLab,
   writeInventoryWith,
   writePlaybook,
 } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
+import { useRolloutLab } from './rollout-suite.js';
 
 const portBase = 28740;
 /** Long enough for sshd in a loaded lab, short enough that the silent host does not slow the test much. */
@@ -38,21 +37,17 @@ function outcomes(report: RunReport): [string, number, string][] {
 }
 
 describe('rollout: unreachable hosts are not evidence against the change', { skip: skipReason ?? false }, () => {
-  let fleet: RolloutLab;
+  const fleet = useRolloutLab(4, portBase);
   let silent: SilentListener;
   let ports: Record<string, number> = {};
-  let initial = new Map<string, string>();
 
   before(async () => {
-    fleet = await startRolloutLab(4, portBase);
     silent = await listenSilent();
     ports = { refused: await refusedPort(), silent: silent.port };
-    initial = await fleetState(fleet.lab, fleet.names);
   });
 
   after(async () => {
     await silent?.close();
-    await fleet?.down();
   });
 
   it('a refused port and a silent listener in the last batch: its 3 healthy hosts stay changed, exit 1, the retry file lists the two', async () => {
@@ -120,7 +115,7 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
 
     const undo = await runCli(['rollback', '--run', report.run_id ?? '', '-i', fleet.inventory, '-o', 'plain']);
     assert.equal(undo.exitCode, 0, describeRun(undo));
-    assert.deepEqual(await fleetState(fleet.lab, fleet.names), initial);
+    assert.deepEqual(await fleetState(fleet.lab, fleet.names), fleet.initial);
   });
 
   it('max_unreachable_percent: 40 stops after a canary batch with 1 of 2 unreachable (exit 3, the changed host kept); the flag overrides it', async () => {
@@ -157,7 +152,7 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
     assert.deepEqual(await ofThisRun('lab1'), ['done']);
     assert.deepEqual(
       await fleetState(fleet.lab, ['lab2', 'lab3']),
-      new Map(['lab2', 'lab3'].map((h) => [h, initial.get(h)])),
+      new Map(['lab2', 'lab3'].map((h) => [h, fleet.initial.get(h)])),
     );
     for (const host of ['lab2', 'lab3']) assert.deepEqual(await ofThisRun(host), [], host);
 

@@ -4,25 +4,49 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseStraceSummary, startExecCensus } from './exec-census.js';
+import { parseStraceTrace, startExecCensus } from './exec-census.js';
 import { labSkipReason, startLab, type Lab } from './lab.js';
 import { resolveCommand } from './prerequisites.js';
 import { runSsh } from './ssh-run.js';
 
 const portBase = 29750;
 
-describe('parseStraceSummary', () => {
-  it('counts successful execve calls and fork-like calls, skipping the header and total', () => {
-    const summary = [
-      '% time     seconds  usecs/call     calls    errors syscall',
-      '------ ----------- ----------- --------- --------- ----------------',
-      ' 60.00    0.000600          10        60        12 execve',
-      ' 30.00    0.000300           5        50           clone',
-      ' 10.00    0.000100           5         7           vfork',
-      '------ ----------- ----------- --------- --------- ----------------',
-      '100.00    0.001000           8       117        12 total',
+describe('parseStraceTrace', () => {
+  it('counts successful execve calls by program and fork-like calls; failed calls and strace notes do not count', () => {
+    const trace = [
+      '100 clone(child_stack=NULL, flags=CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = 101',
+      '101 execve("/usr/sbin/sshd", ["sshd", "-i"], 0x7ffd /* 3 vars */) = 0',
+      '102 execve("/usr/local/bin/grep", ["grep"], 0x55 /* 9 vars */) = -1 ENOENT (No such file or directory)',
+      '102 execve("/usr/bin/grep", ["grep", "-c", "x"], 0x55 /* 9 vars */) = 0',
+      '103 execve("/usr/bin/grep", ["grep"], 0x55 /* 9 vars */) = 0',
+      '101 vfork( <unfinished ...>',
+      '104 +++ exited with 0 +++',
+      '101 <... vfork resumed>)                = 104',
+      '101 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=104} ---',
+      '101 fork()                              = -1 EAGAIN (Resource temporarily unavailable)',
     ].join('\n');
-    assert.deepEqual(parseStraceSummary(summary), { execs: 48, forks: 57 });
+    const count = parseStraceTrace(trace);
+    assert.deepEqual({ execs: count.execs, forks: count.forks }, { execs: 3, forks: 2 });
+    assert.deepEqual(
+      [...count.programs],
+      [
+        ['sshd', 1],
+        ['grep', 2],
+      ],
+    );
+  });
+
+  it('takes the file name from the unfinished half of an interrupted execve and the result from its resumed half', () => {
+    const trace = [
+      '201 execve("/usr/bin/awk", ["awk", "{print}"], 0x55 /* 9 vars */ <unfinished ...>',
+      '200 clone3({flags=CLONE_VM, exit_signal=0}, 88) = 202',
+      '201 <... execve resumed>)               = 0',
+      '203 execve("/bin/nft", ["nft", "list"], 0x55 /* 9 vars */ <unfinished ...>',
+      '203 <... execve resumed>)               = -1 ENOENT (No such file or directory)',
+    ].join('\n');
+    const count = parseStraceTrace(trace);
+    assert.deepEqual({ execs: count.execs, forks: count.forks }, { execs: 1, forks: 1 });
+    assert.deepEqual([...count.programs], [['awk', 1]]);
   });
 });
 
@@ -54,5 +78,13 @@ describe('startExecCensus on a lab host', { skip }, () => {
     assert.ok(baseline >= 2, `a connection execs at least sshd and the shell, got ${baseline}`);
     assert.equal(await count('lab1', 'true; /bin/true; /bin/true'), baseline + 2);
     assert.equal(await count('lab2', 'true; /bin/true'), 0);
+  });
+
+  it('names the programs a session runs', async () => {
+    const census = await startExecCensus(lab, 'lab1');
+    const result = await runSsh(lab, 'lab1', '/bin/true; /bin/true');
+    assert.equal(result.exitCode, 0, result.stderr);
+    const { programs } = await census.stop();
+    assert.equal(programs.get('true'), 2);
   });
 });

@@ -20,7 +20,8 @@ const exec: ExecResult = {
   exitCode: 3,
   signal: null,
   timedOut: false,
-  durationMs: 0,
+  // far from what the instant fake takes, so a wrapper timing the exchange itself would show
+  durationMs: 1234,
 };
 
 function fakeConnect(fail?: Error): { connect: Connect; scripts: string[] } {
@@ -56,6 +57,18 @@ describe('withHostLog', () => {
     assert.equal(logs(events)[2]?.script, 'echo hi');
     assert.deepEqual([scriptDone?.exitCode, scriptDone?.stderr, scriptDone?.stdout], [3, 'err\n', 'out\n']);
     assert.ok((scriptDone?.durationMs ?? -1) >= 0);
+  });
+
+  it("gives a script the duration its ExecResult carries (the transport's), not one of its own", async () => {
+    const events: RunEvent[] = [];
+    const connection = await withHostLog(fakeConnect().connect, { emit: (e) => events.push(e), level: 1 })(
+      target,
+      defaultConnectOptions,
+    );
+    await connection.runScript('echo hi');
+    const [connectDone, scriptDone] = logs(events).filter((e) => e.stage === 'done');
+    assert.equal(scriptDone?.durationMs, exec.durationMs);
+    assert.ok((connectDone?.durationMs ?? -1) >= 0 && (connectDone?.durationMs ?? 0) < exec.durationMs);
   });
 
   const levels: [number, string[]][] = [

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import type { HostFacts } from '../../src/facts/types.js';
 import { filesNeeded, planHost, readsRules, stepDefinitions } from '../../src/steps/definitions.js';
 import { readBytesText } from '../../src/changes/file-state.js';
 import { modprobeConfPath, modulesLoadPath } from '../../src/steps/module-files.js';
 import type { Change } from '../../src/changes/change.js';
 import { builtin618, modular61Nft } from '../fixtures/steps/facts.js';
-import { playbookOf, spec } from '../fixtures/steps/playbook.js';
+import { contextOf, playbookOf, spec } from '../fixtures/steps/playbook.js';
+import type { StepKind, StepSpec } from '../../src/playbook/types.js';
+import type { StepDefinition } from '../../src/steps/types.js';
 
 const tuning = playbookOf([
   spec.checkCount({ warn_above_percent: 80 }),
@@ -117,4 +120,38 @@ describe('readsRules: only a playbook with unload_nat needs the NAT rule dump', 
     ['with unload_nat', [spec.checkCount({ warn_above_percent: 80 }), spec.unloadNat()], true],
   ];
   for (const [name, steps, expected] of cases) it(name, () => assert.equal(readsRules(playbookOf(steps)), expected));
+});
+
+// one spec per kind; the mapped type makes a new kind fail to compile until it has a sample here
+const sampleSpecs: { [K in StepKind]: Extract<StepSpec, { kind: K }> } = {
+  check_count: spec.checkCount({ warn_above_percent: 80 }),
+  raise_max: spec.raiseMax(),
+  set_hashsize: spec.setHashsize(),
+  set_timeouts: spec.setTimeouts({ tcp_timeout_established: 86400 }),
+  persist: spec.persist({ sysctl_d: true }),
+  unload_nat: spec.unloadNat(),
+};
+
+/** The plan of one step on facts whose NAT rule dump found rules using conntrack, or found none. */
+function planWithRules(definition: StepDefinition, sample: StepSpec, rulesInUse: boolean): unknown {
+  const facts = modular61Nft();
+  facts.natRulesInUse = rulesInUse;
+  facts.natRuleEvidence = rulesInUse ? ['-A POSTROUTING -o eth0 -j MASQUERADE'] : [];
+  return definition.plan(sample, contextOf(facts)).plan;
+}
+
+describe('every step definition says whether it reads the NAT rule facts, and says it truly', () => {
+  for (const [kind, definition] of Object.entries(stepDefinitions) as [StepKind, StepDefinition][]) {
+    const sample = sampleSpecs[kind];
+    it(`${kind}: readsRules matches whether its plan depends on the rule dump`, () => {
+      assert.equal(typeof definition.readsRules, 'boolean');
+      const dependsOnRules = !isDeepStrictEqual(
+        planWithRules(definition, sample, true),
+        planWithRules(definition, sample, false),
+      );
+      assert.equal(definition.readsRules, dependsOnRules);
+    });
+    it(`${kind}: a playbook of this step alone gathers rules exactly when the definition says so`, () =>
+      assert.equal(readsRules(playbookOf([sample])), definition.readsRules));
+  }
 });
