@@ -39,7 +39,7 @@ export function fileData(contentBase64: string): [string, string] {
   return ['base64', contentBase64];
 }
 
-/** `ctf_file I PATH …`: the arguments of write-file.sh's ctf_write_file, or none to remove the file. */
+/** `ctf_stage I PATH …` (apply.sh: the arguments of write-file.sh's ctf_write_file), or `ctf_file I PATH` to remove. */
 function renderFile(change: Extract<Change, { kind: 'file' }>, index: number): string {
   const { after } = change;
   if (after === null) {
@@ -56,7 +56,7 @@ function renderFile(change: Extract<Change, { kind: 'file' }>, index: number): s
     after.gid,
     encodeLinkChain(links),
   ].map(quoteShell);
-  return `ctf_file ${index} ${checkPath(change.path)} ${[...fields, ...pairs].join(' ')}`;
+  return `ctf_stage ${index} ${checkPath(change.path)} ${[...fields, ...pairs].join(' ')}`;
 }
 
 function renderOther(change: Exclude<Change, KnobChange | { kind: 'file' }>, index: number): string {
@@ -86,13 +86,12 @@ class PendingReads {
   reads: string[] = [];
   readonly paths = new Set<string>();
   constructor(private readonly call: string) {}
-  /** The call with the pending reads plus `extra`, or '' when there are none. */
-  render(extra: string[] = []): string {
-    const all = [...this.reads, ...extra];
-    return all.length > 0 ? `${this.call} ${all.join(' ')}` : '';
+  /** The call with the pending reads, or ':' when there are none. */
+  render(): string {
+    return this.reads.length > 0 ? `${this.call} ${this.reads.join(' ')}` : ':';
   }
   take(): string {
-    const line = this.render();
+    const line = this.reads.length > 0 ? this.render() : '';
     this.reads = [];
     this.paths.clear();
     return line;
@@ -102,25 +101,37 @@ class PendingReads {
 /**
  * One line per change. Consecutive knob writes share one read-back process (awk), run before the next file or
  * module change (which could move a knob: loading nf_conntrack resets them), before a knob is written again, and
- * before stopping at a failure. Consecutive file writes likewise share one sha256sum and one stat, run before the
- * next knob or module change, before a write that touches one of their paths (or links) again, and before stopping.
+ * before stopping at a failure. Consecutive file writes are staged (temp files) and renamed together by ONE
+ * `ctf_commit` (one sync for all temps), then share one sha256sum and one stat; both happen before the next knob,
+ * module or removal change, before a write that touches one of their paths (or links) again, and before stopping.
  */
 function renderBody(changes: Change[], continueOnError: boolean): string[] {
   const lines: string[] = [];
   const knobReads = new PendingReads('ctf_read_knobs');
   const fileReads = new PendingReads('ctf_read_files');
-  const flushFiles = () => lines.push(fileReads.take());
+  const orStop = (reads: PendingReads) => (continueOnError ? 'ctf_failed=1' : `{ ${reads.render()}; ctf_stop; }`);
+  let staged = 0;
+  const commit = () => {
+    if (staged > 0)
+      lines.push(continueOnError ? 'ctf_commit all || ctf_failed=1' : `ctf_commit || ${orStop(fileReads)}`);
+    staged = 0;
+  };
+  const flushFiles = () => {
+    commit();
+    lines.push(fileReads.take());
+  };
   const flush = () => lines.push(knobReads.take());
   changes.forEach((change, index) => {
     if (change.kind === 'file') {
       flush();
       const paths = pathsOf(change);
       if (paths.some((p) => fileReads.paths.has(p))) flushFiles();
-      const read = [quoteShell(String(index)), checkPath(change.path)];
-      const write = renderFile(change, index);
-      lines.push(continueOnError ? `${write} || ctf_failed=1` : `${write} || { ${fileReads.render(read)}; ctf_stop; }`);
-      fileReads.reads.push(...read);
+      // a removal is not staged: what was staged before it is renamed first
+      if (change.after === null) commit();
+      else staged += 1;
+      fileReads.reads.push(quoteShell(String(index)), checkPath(change.path));
       for (const p of paths) fileReads.paths.add(p);
+      lines.push(`${renderFile(change, index)} || ${orStop(fileReads)}`);
       return;
     }
     flushFiles();
@@ -130,7 +141,7 @@ function renderBody(changes: Change[], continueOnError: boolean): string[] {
       knobReads.paths.add(change.path);
       knobReads.reads.push(...knobReadArgs(change, index));
       const write = `ctf_knob ${index} ${checkPath(change.path)} ${quoteShell(change.after)}`;
-      lines.push(continueOnError ? `${write} || ctf_failed=1` : `${write} || { ${knobReads.render()}; ctf_stop; }`);
+      lines.push(`${write} || ${orStop(knobReads)}`);
       return;
     }
     flush();

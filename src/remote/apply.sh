@@ -95,6 +95,41 @@ ctf_read_files() {
     shift 2
   done
 }
+# ctf_stage I PATH ENCODING DATA MODE UID GID CHAIN [LINK TARGET]...: the new file's temp, kept for ctf_commit
+# (nothing visible changes yet, except links an undo puts back); `failed I` when it cannot be made
+ctf_staged=''
+ctf_stage() {
+  ctf_i=$1
+  shift
+  ctf_err=''
+  if ! ctf_stage_file "$@"; then
+    ctf_result "$ctf_i" 1 "$ctf_err"
+    return 1
+  fi
+  for ctf_w in "$ctf_i" "$ctf_tmp" "$ctf_target" "$ctf_dir"; do
+    ctf_quote "$ctf_w"
+    ctf_staged="$ctf_staged $ctf_q"
+  done
+  ctf_quote "$ctf_tmp"
+  ctf_staged_tmps="$ctf_staged_tmps $ctf_q"
+  ctf_tmp=''
+}
+# ctf_commit [all]: ONE sync(1) for every staged temp (and the directories owed, the journal's among them), then each
+# renamed in order, `applied I` or `failed I`; returns 1 at the first failure, or with `all` after trying each
+ctf_commit() {
+  ctf_all=${1:-}
+  eval "ctf_sync $ctf_staged_tmps"
+  eval "set -- $ctf_staged"
+  ctf_staged='' ctf_rc=0
+  while [ "$#" -ge 4 ]; do
+    ctf_tmp=$2 ctf_target=$3 ctf_dir=$4 ctf_err=''
+    if ctf_rename; then cf_rec applied "$1"; else ctf_result "$1" 1 "$ctf_err"; ctf_rc=1; fi
+    shift 4
+    if [ "$ctf_rc" = 1 ] && [ "$ctf_all" != all ]; then return 1; fi
+  done
+  ctf_staged_tmps=''
+  return "$ctf_rc"
+}
 # ctf_file I PATH [ENCODING DATA MODE UID GID CHAIN [LINK TARGET]...]: without the rest, removes PATH. Its read-back
 # comes with its neighbours' (ctf_read_files)
 ctf_file() {

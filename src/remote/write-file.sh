@@ -7,7 +7,9 @@ ctf_n=0
 ctf_restore_links=${ctf_restore_links:-0}
 # directories whose entries changed (rename, removal) and still wait for their fsync, as quoted shell words
 ctf_dirty=''
-trap 'if [ -n "$ctf_tmp" ]; then rm -f "$ctf_tmp"; fi; ctf_sync' EXIT
+# temps staged for a later rename (apply.sh ctf_stage), as quoted shell words: removed if the script ends first
+ctf_staged_tmps=''
+trap 'if [ -n "$ctf_tmp" ]; then rm -f "$ctf_tmp"; fi; [ -z "$ctf_staged_tmps" ] || eval "rm -f -- $ctf_staged_tmps"; ctf_sync' EXIT
 # ctf_quote WORD: ctf_q is WORD as one single-quoted shell word, without a process
 ctf_quote() {
   ctf_q='' ctf_qr=$1
@@ -107,6 +109,21 @@ ctf_fail_tmp() {
 # ctf_write_file PATH ENCODING DATA MODE UID GID CHAIN [LINK TARGET]...
 #   ENCODING text: DATA is the bytes; base64: DATA is their base64. UID/GID '-' keep the writer's owner.
 ctf_write_file() {
+  ctf_stage_file "$@" || return 1
+  # fsync before the rename, so a crash leaves the old file or the whole new one. The same sync(1) carries the
+  # directories owed by earlier renames (the journal's among them), so they are on disk before this rename too
+  ctf_sync "$ctf_tmp"
+  ctf_rename
+}
+# ctf_rename: the temp ctf_tmp (fsynced) onto ctf_target; the fsync of the new entry in ctf_dir is owed
+ctf_rename() {
+  if ! ctf_err=$(mv -f "$ctf_tmp" "$ctf_target" 2>&1); then ctf_fail_tmp; return 1; fi
+  ctf_tmp=''
+  ctf_dirty_dir "$ctf_dir"
+}
+# ctf_stage_file (the arguments of ctf_write_file): everything but the fsync and the rename. Sets ctf_tmp, a new temp
+# holding the bytes with their mode and owner beside ctf_target, in ctf_dir.
+ctf_stage_file() {
   ctf_path=$1 ctf_enc=$2 ctf_data=$3 ctf_mode=$4 ctf_uid=$5 ctf_gid=$6
   shift 6
   ctf_resolve_target "$@" || return 1
@@ -133,11 +150,4 @@ ctf_write_file() {
   fi
   if [ -n "$ctf_owner" ] && ! ctf_err=$(chown "$ctf_owner" "$ctf_tmp" 2>&1); then ctf_fail_tmp; return 1; fi
   if [ "$ctf_chmod" = 1 ] && ! ctf_err=$(chmod "$ctf_mode" "$ctf_tmp" 2>&1); then ctf_fail_tmp; return 1; fi
-  # fsync before the rename, so a crash leaves the old file or the whole new one. The same sync(1) carries the
-  # directories owed by earlier renames (the journal's among them), so they are on disk before this rename too
-  ctf_sync "$ctf_tmp"
-  if ! ctf_err=$(mv -f "$ctf_tmp" "$ctf_target" 2>&1); then ctf_fail_tmp; return 1; fi
-  ctf_tmp=''
-  # the new directory entry: its fsync is owed (ctf_dirty_dir)
-  ctf_dirty_dir "$ctf_dir"
 }
