@@ -5,8 +5,8 @@
  * restore the host exactly. The remote apply script does NOT die with the connection: it is let go once the tool
  * waits for it (a rollback blocked on the host's apply lock) — or once the run is over, if the tool never waits —
  * and must not undo the rollback.
- *   lab2 pauses at the sync that fsyncs /etc, just AFTER the new sysctl.conf was renamed into place (a directory's
- *     fsync rides on the next sync(1): write-file.sh ctf_sync)
+ *   lab2 pauses at the sync that fsyncs /etc, AFTER the new sysctl.conf was renamed into place (a directory's fsync
+ *     rides on the next sync(1): write-file.sh ctf_sync; here the one after the step's staged files are renamed)
  *   lab3 pauses at `sync /etc/.conntrack-fleet.TOKEN.N …`, just BEFORE that rename (the orphan renames it later)
  */
 import assert from 'node:assert/strict';
