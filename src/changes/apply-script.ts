@@ -109,7 +109,9 @@ function renderBody(changes: Change[], continueOnError: boolean): string[] {
   const lines: string[] = [];
   const knobReads = new PendingReads('ctf_read_knobs');
   const fileReads = new PendingReads('ctf_read_files');
-  const orStop = (reads: PendingReads) => (continueOnError ? 'ctf_failed=1' : `{ ${reads.render()}; ctf_stop; }`);
+  // a file that cannot be staged stops the script: the temps staged before it go first (apply.sh ctf_unstage)
+  const orStop = (reads: PendingReads, unstage = '') =>
+    continueOnError ? 'ctf_failed=1' : `{ ${unstage}${reads.render()}; ctf_stop; }`;
   let staged = 0;
   const commit = () => {
     if (staged > 0)
@@ -131,7 +133,7 @@ function renderBody(changes: Change[], continueOnError: boolean): string[] {
       else staged += 1;
       fileReads.reads.push(quoteShell(String(index)), checkPath(change.path));
       for (const p of paths) fileReads.paths.add(p);
-      lines.push(`${renderFile(change, index)} || ${orStop(fileReads)}`);
+      lines.push(`${renderFile(change, index)} || ${orStop(fileReads, 'ctf_unstage; ')}`);
       return;
     }
     flushFiles();
