@@ -1,6 +1,6 @@
 /**
  * The sh script that applies one step's changes in one round trip and reads each back. The shell is
- * src/remote/apply.sh; this renders the calls, every value through quoteShell. Output: records (remote/records.ts)
+ * src/remote/apply.sh and stage.sh; this renders the calls, every value through quoteShell. Output: records (remote/records.ts)
  *   applied I | failed I CODE STDERR
  *   read I knob value V | read I knob absent | read I mirror.J …        (consecutive knobs are read back together)
  *   read I file value SHA256 MODE UID GID [HEXLINK=HEXTARGET…] | read I file absent | read I file unreadable TEXT
@@ -39,7 +39,7 @@ export function fileData(contentBase64: string): [string, string] {
   return ['base64', contentBase64];
 }
 
-/** `ctf_stage I PATH …` (apply.sh: the arguments of write-file.sh's ctf_write_file), or `ctf_file I PATH` to remove. */
+/** `ctf_stage I PATH …` (stage.sh: the arguments of write-file.sh's ctf_write_file), or `ctf_file I PATH` to remove. */
 function renderFile(change: Extract<Change, { kind: 'file' }>, index: number): string {
   const { after } = change;
   if (after === null) {
@@ -171,6 +171,7 @@ export function buildApplyScript(changes: Change[], options: ApplyScriptOptions)
     recordHeader(options.token),
     writeFileFunctions,
     remoteScript('apply.sh'),
+    remoteScript('stage.sh'),
     `ctf_restore_links=${options.restoreLinks ? 1 : 0}`,
     options.prelude ?? '',
     'ctf_failed=0',
