@@ -1,9 +1,10 @@
 /**
  * The sh script that applies one step's changes in one round trip and reads each back. The shell is
- * src/remote/apply.sh; this renders the calls, every value through quoteShell. Output: records (remote/records.ts)
+ * src/remote/apply.sh and stage.sh; this renders the calls, every value through quoteShell. Output: records (remote/records.ts)
  *   applied I | failed I CODE STDERR
  *   read I knob value V | read I knob absent | read I mirror.J …        (consecutive knobs are read back together)
  *   read I file value SHA256 MODE UID GID [HEXLINK=HEXTARGET…] | read I file absent | read I file unreadable TEXT
+ *                                                                      (consecutive files are read back together)
  *   read I module loaded|unloaded | read I module unknown LSMOD_ERROR
  *   end ok | end failed
  */
@@ -11,7 +12,7 @@ import { quoteShell } from '../transport/quote.js';
 import { encodeLinkChain } from '../facts/link-chain-sh.js';
 import { recordHeader } from '../remote/records.js';
 import { remoteScript } from '../remote/scripts.js';
-import { formatMode, linksOf } from './file-state.js';
+import { formatMode, linksOf, realPathOf } from './file-state.js';
 import type { Change } from './change.js';
 import { mirrorsOf, type KnobChange } from './knob-change.js';
 import { writeFileFunctions } from './write-file-sh.js';
@@ -38,7 +39,7 @@ export function fileData(contentBase64: string): [string, string] {
   return ['base64', contentBase64];
 }
 
-/** `ctf_file I PATH …`: the arguments of write-file.sh's ctf_write_file, or none to remove the file. */
+/** `ctf_stage I PATH …` (stage.sh: the arguments of write-file.sh's ctf_write_file), or `ctf_file I PATH` to remove. */
 function renderFile(change: Extract<Change, { kind: 'file' }>, index: number): string {
   const { after } = change;
   if (after === null) {
@@ -55,52 +56,102 @@ function renderFile(change: Extract<Change, { kind: 'file' }>, index: number): s
     after.gid,
     encodeLinkChain(links),
   ].map(quoteShell);
-  return `ctf_file ${index} ${checkPath(change.path)} ${[...fields, ...pairs].join(' ')}`;
+  return `ctf_stage ${index} ${checkPath(change.path)} ${[...fields, ...pairs].join(' ')}`;
 }
 
-function renderOther(change: Exclude<Change, KnobChange>, index: number): string {
-  if (change.kind === 'file') return renderFile(change, index);
+function renderOther(change: Exclude<Change, KnobChange | { kind: 'file' }>, index: number): string {
   const verb = change.kind === 'module-unload' ? 'unload' : 'load';
   return `ctf_module ${index} ${verb} ${checkModule(change.module)}`;
 }
 
 /** The `'I TARGET' PATH` pairs ctf_read_knobs reads back for one knob change (the knob, then its mirrors). */
-function knobReads(change: KnobChange, index: number): string[] {
+function knobReadArgs(change: KnobChange, index: number): string[] {
   const mirrors = mirrorsOf(change).map((m, j) => `${quoteShell(`${index} mirror.${j}`)} ${checkPath(m.path)}`);
   return [`${quoteShell(`${index} knob`)} ${checkPath(change.path)}`, ...mirrors];
 }
 
+/** Every path a file change may touch: the path, its links (before and after) and the files they end at. */
+function pathsOf(change: Extract<Change, { kind: 'file' }>): string[] {
+  const links = [...linksOf(change.before), ...linksOf(change.after)];
+  return [
+    change.path,
+    realPathOf(change.path, change.before),
+    realPathOf(change.path, change.after),
+    ...links.map((link) => link.path),
+  ];
+}
+
+/** Read-backs waiting to be rendered as one call (`ctf_read_knobs` / `ctf_read_files`), and the paths they cover. */
+class PendingReads {
+  reads: string[] = [];
+  readonly paths = new Set<string>();
+  constructor(private readonly call: string) {}
+  /** The call with the pending reads, or ':' when there are none. */
+  render(): string {
+    return this.reads.length > 0 ? `${this.call} ${this.reads.join(' ')}` : ':';
+  }
+  take(): string {
+    const line = this.reads.length > 0 ? this.render() : '';
+    this.reads = [];
+    this.paths.clear();
+    return line;
+  }
+}
+
 /**
- * One line per change. Consecutive knob writes share one read-back process, run before the next file or module
- * change (which could move a knob: loading nf_conntrack resets them), before a knob is written again, and before
- * stopping at a failure.
+ * One line per change. Consecutive knob writes share one read-back process (awk), run before the next file or
+ * module change (which could move a knob: loading nf_conntrack resets them), before a knob is written again, and
+ * before stopping at a failure. Consecutive file writes are staged (temp files) and renamed together by ONE
+ * `ctf_commit` (one sync for all temps), then share one sha256sum and one stat; both happen before the next knob,
+ * module or removal change, before a write that touches one of their paths (or links) again, and before stopping.
  */
 function renderBody(changes: Change[], continueOnError: boolean): string[] {
   const lines: string[] = [];
-  let reads: string[] = [];
-  const pending = new Set<string>();
-  const flush = () => {
-    if (reads.length > 0) lines.push(`ctf_read_knobs ${reads.join(' ')}`);
-    reads = [];
-    pending.clear();
+  const knobReads = new PendingReads('ctf_read_knobs');
+  const fileReads = new PendingReads('ctf_read_files');
+  // a file that cannot be staged stops the script: the temps staged before it go first (apply.sh ctf_unstage)
+  const orStop = (reads: PendingReads, unstage = '') =>
+    continueOnError ? 'ctf_failed=1' : `{ ${unstage}${reads.render()}; ctf_stop; }`;
+  let staged = 0;
+  const commit = () => {
+    if (staged > 0)
+      lines.push(continueOnError ? 'ctf_commit all || ctf_failed=1' : `ctf_commit || ${orStop(fileReads)}`);
+    staged = 0;
   };
+  const flushFiles = () => {
+    commit();
+    lines.push(fileReads.take());
+  };
+  const flush = () => lines.push(knobReads.take());
   changes.forEach((change, index) => {
+    if (change.kind === 'file') {
+      flush();
+      const paths = pathsOf(change);
+      if (paths.some((p) => fileReads.paths.has(p))) flushFiles();
+      // a removal is not staged: what was staged before it is renamed first
+      if (change.after === null) commit();
+      else staged += 1;
+      fileReads.reads.push(quoteShell(String(index)), checkPath(change.path));
+      for (const p of paths) fileReads.paths.add(p);
+      lines.push(`${renderFile(change, index)} || ${orStop(fileReads, 'ctf_unstage; ')}`);
+      return;
+    }
+    flushFiles();
     if (change.kind === 'knob') {
       // a knob written twice is read back after each write: the second would hide what the first did
-      if (pending.has(change.path)) flush();
-      pending.add(change.path);
-      reads.push(...knobReads(change, index));
+      if (knobReads.paths.has(change.path)) flush();
+      knobReads.paths.add(change.path);
+      knobReads.reads.push(...knobReadArgs(change, index));
       const write = `ctf_knob ${index} ${checkPath(change.path)} ${quoteShell(change.after)}`;
-      lines.push(
-        continueOnError ? `${write} || ctf_failed=1` : `${write} || { ctf_read_knobs ${reads.join(' ')}; ctf_stop; }`,
-      );
+      lines.push(`${write} || ${orStop(knobReads)}`);
       return;
     }
     flush();
     lines.push(`${renderOther(change, index)} || ${continueOnError ? 'ctf_failed=1' : 'ctf_stop'}`);
   });
   flush();
-  return lines;
+  flushFiles();
+  return lines.filter((line) => line !== '');
 }
 
 export interface ApplyScriptOptions {
@@ -120,6 +171,7 @@ export function buildApplyScript(changes: Change[], options: ApplyScriptOptions)
     recordHeader(options.token),
     writeFileFunctions,
     remoteScript('apply.sh'),
+    remoteScript('stage.sh'),
     `ctf_restore_links=${options.restoreLinks ? 1 : 0}`,
     options.prelude ?? '',
     'ctf_failed=0',

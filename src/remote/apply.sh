@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # The apply/undo script's functions (src/changes/apply-script.ts renders the calls). Needs records.sh,
-# link-chain.sh and write-file.sh. Every result is a record (cf_rec): `applied I`, `failed I CODE TEXT`,
-# `read I TARGET STATE REST`, then `end ok|failed`.
+# link-chain.sh, write-file.sh and stage.sh. Every result is a record (cf_rec): `applied I`, `failed I CODE TEXT`,
+# `read I TARGET STATE REST`, then `end ok|failed`. Before every change the directories owed an fsync by earlier
+# renames (the journal's first) are synced (ctf_sync), and before `end` all of them.
 # lc_chain is set by lc_walk; ctf_err by the write path
 # shellcheck disable=SC2154,SC2034
 set -u
@@ -13,6 +14,7 @@ ctf_result() {
 }
 # ctf_knob I PATH VALUE: a shell redirection, no process; its read-back comes with its neighbours' (ctf_read_knobs)
 ctf_knob() {
+  ctf_sync
   ctf_err=$( { printf '%s\n' "$3" > "$2"; } 2>&1 )
   ctf_rc=$?
   # dash says "I/O error" for every refused write and busybox says nothing: coreutils tee names the errno
@@ -43,8 +45,9 @@ ctf_read_knobs() {
     END { out() }' "$@"
 }
 ctf_remove_file() {
+  ctf_sync
   ctf_err=$(rm -f "$1" 2>&1) || return 1
-  lc_dir "$1"; sync "$lc_dir" 2>/dev/null || :
+  lc_dir "$1"; ctf_dirty_dir "$lc_dir"
 }
 # what is there now, through the same chain walk as the write: content, mode, owner of the end, then the links
 ctf_read_file() {
@@ -57,14 +60,49 @@ ctf_read_file() {
   elif ! ctf_meta=$(stat -L -c '%a %u %g' "$2" 2>&1); then cf_rec read "$1 file unreadable $ctf_meta"
   else cf_rec read "$1 file value ${ctf_sum%% *} $ctf_meta$lc_chain"; fi
 }
-# ctf_file I PATH [ENCODING DATA MODE UID GID CHAIN [LINK TARGET]...]: without the rest, removes PATH
+# ctf_read_files I PATH ...: ctf_read_file for each PATH, with ONE sha256sum and ONE stat for all that exist. Both
+# print a line per operand in order (GNU sha256sum escapes a name with `\` or a newline and starts its line with
+# `\`); when either fails, or a name holds a newline (busybox does not escape it), each file is read on its own.
+ctf_read_files() {
+  ctf_left=$# ctf_chains='' ctf_qpaths='' ctf_one=0
+  while [ "$ctf_left" -gt 0 ]; do
+    ctf_id=$1 ctf_p=$2
+    shift 2
+    ctf_left=$((ctf_left - 2))
+    if lc_walk "$ctf_p" && [ -e "$ctf_p" ]; then
+      set -- "$@" "$ctf_id" "$ctf_p"
+      ctf_chains="$ctf_chains$lc_chain$cf_nl"
+      ctf_quote "$ctf_p"
+      ctf_qpaths="$ctf_qpaths $ctf_q"
+      case $ctf_p in *"$cf_nl"*) ctf_one=1 ;; esac
+    else ctf_read_file "$ctf_id" "$ctf_p"; fi
+  done
+  [ "$#" -gt 0 ] || return 0
+  if [ "$ctf_one" = 1 ] || ! eval "ctf_sums=\$(sha256sum -- $ctf_qpaths 2>/dev/null)" ||
+    ! eval "ctf_metas=\$(stat -L -c '%a %u %g' -- $ctf_qpaths 2>/dev/null)"; then
+    while [ "$#" -gt 0 ]; do
+      ctf_read_file "$1" "$2"
+      shift 2
+    done
+    return 0
+  fi
+  ctf_sums="$ctf_sums$cf_nl" ctf_metas="$ctf_metas$cf_nl"
+  while [ "$#" -gt 0 ]; do
+    ctf_sum=${ctf_sums%%"$cf_nl"*} ctf_meta=${ctf_metas%%"$cf_nl"*} ctf_chain=${ctf_chains%%"$cf_nl"*}
+    ctf_sums=${ctf_sums#*"$cf_nl"} ctf_metas=${ctf_metas#*"$cf_nl"} ctf_chains=${ctf_chains#*"$cf_nl"}
+    ctf_sum=${ctf_sum#\\}
+    cf_rec read "$1 file value ${ctf_sum%% *} $ctf_meta$ctf_chain"
+    shift 2
+  done
+}
+# ctf_file I PATH [ENCODING DATA MODE UID GID CHAIN [LINK TARGET]...]: without the rest, removes PATH. Its read-back
+# comes with its neighbours' (ctf_read_files)
 ctf_file() {
   ctf_i=$1 ctf_p=$2
   ctf_err=''
   if [ "$#" -eq 2 ]; then ctf_remove_file "$ctf_p"; else shift 2; ctf_write_file "$ctf_p" "$@"; fi
   ctf_rc=$?
   ctf_result "$ctf_i" "$ctf_rc" "$ctf_err"
-  ctf_read_file "$ctf_i" "$ctf_p"
   return "$ctf_rc"
 }
 ctf_read_module() {
@@ -78,16 +116,22 @@ CTF_MODULES
   cf_rec read "$1 module $ctf_state"
 }
 ctf_module() {
+  ctf_sync
   if [ "$2" = unload ]; then ctf_err=$(rmmod "$3" 2>&1); else ctf_err=$(modprobe "$3" 2>&1); fi
   ctf_rc=$?
   ctf_result "$1" "$ctf_rc" "$ctf_err"
   ctf_read_module "$1" "$3"
   return "$ctf_rc"
 }
+# both: no `end` before every record (and no staged temp left: ctf_unstage does nothing when all were committed)
 ctf_stop() {
+  ctf_sync
+  ctf_unstage
   cf_rec end failed
   exit 1
 }
 ctf_end() {
+  ctf_sync
+  ctf_unstage
   if [ "$1" = 0 ]; then cf_rec end ok; else ctf_stop; fi
 }

@@ -36,12 +36,30 @@ cf_ticket() {
   umask 077
   printf '%s %s\n' "$2" "$3" > "$1" || cf_refuse journal-failed "cannot write $1" 97
 }
+# cf_prune DIR KEEP: removes the journals in DIR beyond the newest KEEP - 1 by modification time (what `ls -t`
+# orders by), found with test's -ot (a builtin in dash, bash and busybox ash): one rm, and only when there are any
+cf_prune() {
+  cf_over=$((1 - $2)) cf_gone=''
+  for cf_f in "$1"/*.json; do [ -f "$cf_f" ] && cf_over=$((cf_over + 1)); done
+  while [ "$cf_over" -gt 0 ]; do
+    cf_old=''
+    for cf_f in "$1"/*.json; do
+      [ -f "$cf_f" ] || continue
+      ctf_quote "$cf_f"
+      case " $cf_gone " in *" $ctf_q "*) continue ;; esac
+      # shellcheck disable=SC3013 # not POSIX, but in every sh this runs under; elsewhere the glob's order decides
+      if [ -z "$cf_old" ] || [ "$cf_f" -ot "$cf_old" ] 2>/dev/null; then cf_old=$cf_f; fi
+    done
+    ctf_quote "$cf_old"
+    cf_gone="$cf_gone $ctf_q"
+    cf_over=$((cf_over - 1))
+  done
+  [ -z "$cf_gone" ] || eval "rm -f -- $cf_gone"
+}
 # cf_journal PATH DIR KEEP JSON: the journal through the one write path (mode 0600, directory 0700). The run's first
-# write prunes the journals beyond the newest KEEP (this one counted), so later steps start no ls/tail.
+# write prunes the journals beyond the newest KEEP (this one counted), so later steps prune nothing.
 cf_journal() {
-  if [ ! -e "$1" ]; then
-    ls -1t "$2"/*.json 2>/dev/null | tail -n +"$3" | while read -r cf_old; do rm -f "$cf_old"; done
-  fi
+  if [ ! -e "$1" ]; then cf_prune "$2" "$3"; fi
   if [ ! -d "$2" ] && ! cf_err=$( (umask 077 && mkdir -p "$2") 2>&1 ); then cf_refuse journal-failed "$cf_err" 97; fi
   ctf_write_file "$1" text "$4" 600 - - '' || cf_refuse journal-failed "${ctf_err:-}" 97
 }

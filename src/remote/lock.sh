@@ -13,8 +13,10 @@ cf_lock() {
   if flock -n 9; then
     printf '%s\n' "$3" > "$2"
     cf_rec locked
-    cat > /dev/null
-    rm -f "$2"
+    # held until stdin ends, with builtins: no cat, no rm (an empty owner file names nobody, as a missing one)
+    # shellcheck disable=SC2034
+    while read -r cf_line; do :; done
+    : > "$2"
   else
     cf_owner=''
     if [ -e "$2" ]; then read -r cf_owner < "$2" || :; fi

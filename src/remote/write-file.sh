@@ -5,12 +5,42 @@
 ctf_tmp=''
 ctf_n=0
 ctf_restore_links=${ctf_restore_links:-0}
-trap 'if [ -n "$ctf_tmp" ]; then rm -f "$ctf_tmp"; fi' EXIT
+# directories whose entries changed (rename, removal) and still wait for their fsync, as quoted shell words
+ctf_dirty=''
+# temps staged for a later rename (apply.sh ctf_stage), as quoted shell words: removed if the script ends first
+ctf_staged_tmps=''
+trap 'if [ -n "$ctf_tmp" ]; then rm -f "$ctf_tmp"; fi; [ -z "$ctf_staged_tmps" ] || eval "rm -f -- $ctf_staged_tmps"; ctf_sync' EXIT
+# ctf_quote WORD: ctf_q is WORD as one single-quoted shell word, without a process
+ctf_quote() {
+  ctf_q='' ctf_qr=$1
+  while :; do
+    case $ctf_qr in
+      *"'"*) ctf_q="$ctf_q${ctf_qr%%"'"*}'\\''"; ctf_qr=${ctf_qr#*"'"} ;;
+      *) break ;;
+    esac
+  done
+  ctf_q="'$ctf_q$ctf_qr'"
+}
+# ctf_dirty_dir DIR: DIR's fsync is owed; it rides on the next sync(1) (ctf_sync), which comes before the next change,
+# before the script's `end` record and, at the latest, on exit (the EXIT trap)
+ctf_dirty_dir() {
+  ctf_quote "$1"
+  case " $ctf_dirty " in *" $ctf_q "*) ;; *) ctf_dirty="$ctf_dirty $ctf_q" ;; esac
+}
+# ctf_sync [PATH]...: ONE sync(1) for PATH... and every owed directory, or no process when there is nothing. With
+# operands, coreutils and busybox sync fsync(2) each in order and go on past one that fails (sync.c; `man sync`)
+ctf_sync() {
+  eval "set -- \"\$@\" $ctf_dirty"
+  ctf_dirty=''
+  [ "$#" -eq 0 ] || sync "$@" 2>/dev/null || :
+}
 ctf_relink() {
   while [ "$#" -ge 2 ]; do
     if [ -L "$1" ] && [ "$(readlink "$1")" = "$2" ]; then shift 2; continue; fi
     if [ -d "$1" ] && [ ! -L "$1" ]; then ctf_err="$1 is a directory, expected a symlink to $2"; return 1; fi
     lc_dir "$1"; ctf_ltmp="$lc_dir/.conntrack-fleet-link.$$"
+    # a link changes here: what the journal says must be on disk first
+    ctf_sync
     # a link to a directory would make mv move INTO it: remove the link itself first
     if [ -L "$1" ] && [ -d "$1" ]; then rm -f "$1"; fi
     if ! ctf_err=$( { rm -f "$ctf_ltmp" && ln -s "$2" "$ctf_ltmp" && mv -f "$ctf_ltmp" "$1"; } 2>&1 ); then
@@ -30,7 +60,7 @@ ctf_resolve_target() {
       return 1
     fi
     if [ -z "$ctf_want" ]; then
-      if [ -L "$ctf_path" ] && [ -d "$ctf_path" ]; then rm -f "$ctf_path"; fi
+      if [ -L "$ctf_path" ] && [ -d "$ctf_path" ]; then ctf_sync; rm -f "$ctf_path"; fi
       lc_end=$ctf_path
     else
       ctf_relink "$@" || return 1
@@ -79,6 +109,21 @@ ctf_fail_tmp() {
 # ctf_write_file PATH ENCODING DATA MODE UID GID CHAIN [LINK TARGET]...
 #   ENCODING text: DATA is the bytes; base64: DATA is their base64. UID/GID '-' keep the writer's owner.
 ctf_write_file() {
+  ctf_stage_file "$@" || return 1
+  # fsync before the rename, so a crash leaves the old file or the whole new one. The same sync(1) carries the
+  # directories owed by earlier renames (the journal's among them), so they are on disk before this rename too
+  ctf_sync "$ctf_tmp"
+  ctf_rename
+}
+# ctf_rename: the temp ctf_tmp (fsynced) onto ctf_target; the fsync of the new entry in ctf_dir is owed
+ctf_rename() {
+  if ! ctf_err=$(mv -f "$ctf_tmp" "$ctf_target" 2>&1); then ctf_fail_tmp; return 1; fi
+  ctf_tmp=''
+  ctf_dirty_dir "$ctf_dir"
+}
+# ctf_stage_file (the arguments of ctf_write_file): everything but the fsync and the rename. Sets ctf_tmp, a new temp
+# holding the bytes with their mode and owner beside ctf_target, in ctf_dir.
+ctf_stage_file() {
   ctf_path=$1 ctf_enc=$2 ctf_data=$3 ctf_mode=$4 ctf_uid=$5 ctf_gid=$6
   shift 6
   ctf_resolve_target "$@" || return 1
@@ -105,9 +150,4 @@ ctf_write_file() {
   fi
   if [ -n "$ctf_owner" ] && ! ctf_err=$(chown "$ctf_owner" "$ctf_tmp" 2>&1); then ctf_fail_tmp; return 1; fi
   if [ "$ctf_chmod" = 1 ] && ! ctf_err=$(chmod "$ctf_mode" "$ctf_tmp" 2>&1); then ctf_fail_tmp; return 1; fi
-  # fsync before the rename, so a crash leaves the old file or the whole new one; then the directory entry
-  sync "$ctf_tmp" 2>/dev/null || :
-  if ! ctf_err=$(mv -f "$ctf_tmp" "$ctf_target" 2>&1); then ctf_fail_tmp; return 1; fi
-  ctf_tmp=''
-  sync "$ctf_dir" 2>/dev/null || :
 }

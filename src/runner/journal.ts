@@ -86,9 +86,15 @@ export function applyLockScript(runId?: string): string {
  * the target, fsync, rename; mode 0600, directory 0700). On failure: exit 97, the reason on stderr.
  */
 export function journalWriteScript(entry: JournalEntry): string {
-  return [recordHeader(newRecordToken()), writeFileFunctions, remoteScript('journal.sh'), journalCall(entry), ''].join(
-    '\n',
-  );
+  // ctf_sync: the journal directory's fsync, owed since the rename (write-file.sh)
+  return [
+    recordHeader(newRecordToken()),
+    writeFileFunctions,
+    remoteScript('journal.sh'),
+    journalCall(entry),
+    'ctf_sync',
+    '',
+  ].join('\n');
 }
 
 /**

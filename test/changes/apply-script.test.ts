@@ -231,6 +231,39 @@ for (const shell of shells) {
       assert.match(stdout, new RegExp(`^@@cf ${token} end failed$`, 'm'));
     });
 
+    it(
+      'files staged together: one that cannot be staged stops them all before any rename, no temp left',
+      { skip },
+      () => {
+        const sub = mkdtempSync(join(dir, 'staged-'));
+        writeFileSync(join(sub, 'a.conf'), 'old\n');
+        const changes: Change[] = [
+          { kind: 'file', path: join(sub, 'a.conf'), before: textFile('old\n'), after: textFile('new\n') },
+          { kind: 'file', path: join(sub, 'no-such-dir', 'b.conf'), before: null, after: textFile('b\n') },
+        ];
+        const stopped = run(shell.argv, changes);
+        assert.deepEqual(
+          stopped.outcomes.map((o) => [o.status, o.matches]),
+          [
+            ['not-run', false],
+            ['failed', false],
+          ],
+        );
+        assert.equal(readFileSync(join(sub, 'a.conf'), 'utf8'), 'old\n');
+        assert.deepEqual(leftovers(sub), []);
+        const attempted = run(shell.argv, changes, { continueOnError: true });
+        assert.deepEqual(
+          attempted.outcomes.map((o) => [o.status, o.matches]),
+          [
+            ['applied', true],
+            ['failed', false],
+          ],
+        );
+        assert.equal(readFileSync(join(sub, 'a.conf'), 'utf8'), 'new\n');
+        assert.deepEqual(leftovers(sub), []);
+      },
+    );
+
     it('a knob the kernel refuses fails with the write error', { skip }, () => {
       const changes: Change[] = [makeKnobChange({ key: 'version', path: '/proc/version', before: 'x', after: 'y' })];
       const [outcome] = run(shell.argv, changes).outcomes;

@@ -3,12 +3,15 @@
  * and sha256 + mode + owner of every path under /etc), the healthy host is changed, and the run exits 1.
  *   lab1 healthy · lab2 /etc/sysctl.conf immutable (persist's first rename fails, after max, hashsize and timeouts
  *   were applied)
- *   lab3 /etc/modules-load.d immutable (fails after sysctl.conf and modprobe.d were ALREADY replaced in that step)
+ *   lab3 /etc/modules-load.d immutable (persist's files are staged together: its temp cannot be created, so the step
+ *   stops before ANY of its files is replaced)
  *   lab4 buckets stops mirroring hashsize (the set_hashsize write "works" but reads back wrong)
+ *   lab5 a wrapped `mv` refuses the rename into /etc/modules-load.d (fails after sysctl.conf and modprobe.d were
+ *   ALREADY replaced in that step)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { contentFields, diffEtc, readKnobs, snapshotEtc, writeKnob } from './run-host-state.js';
+import { contentFields, diffEtc, execOk, readKnobs, snapshotEtc, writeKnob } from './run-host-state.js';
 import { detachBuckets, setImmutable } from './run-inject.js';
 import {
   fixture,
@@ -37,7 +40,7 @@ import {
 const portBase = 25200;
 const playbook = fixture('tune-fast.yaml');
 const spec = readTuneSpec(playbook);
-const hosts = ['lab1', 'lab2', 'lab3', 'lab4'];
+const hosts = ['lab1', 'lab2', 'lab3', 'lab4', 'lab5'];
 const immutable: [string, string][] = [
   ['lab2', '/etc/sysctl.conf'],
   ['lab3', '/etc/modules-load.d'],
@@ -71,6 +74,13 @@ const faults: Fault[] = [
     undone: ['raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
   },
   {
+    host: 'lab5',
+    failedStep: 'persist',
+    error:
+      /^persist: mv: cannot move '\/etc\/modules-load\.d\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+' to '\/etc\/modules-load\.d\/conntrack-fleet\.conf': Input\/output error/,
+    undone: ['raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
+  },
+  {
     host: 'lab4',
     failedStep: 'set_hashsize',
     error: /^set_hashsize: nf_conntrack_buckets read back 16384, expected 65536/,
@@ -89,6 +99,17 @@ async function expectRestored(t: TestLab, host: string, was: HostBefore): Promis
   );
 }
 
+/** A `mv` first on lab HOST's PATH that fails, as mv words an EIO, for a rename whose target starts with PREFIX. */
+async function failRenameInto(t: TestLab, host: string, prefix: string): Promise<void> {
+  const wrapper = [
+    '#!/bin/sh',
+    `case "$3" in ${prefix}*) printf "mv: cannot move '%s' to '%s': Input/output error\\n" "$2" "$3" >&2; exit 1 ;; esac`,
+    'exec /bin/mv "$@"',
+    '',
+  ].join('\n');
+  await execOk(t.lab, host, `cat > /usr/local/sbin/mv <<'CTF_EOF'\n${wrapper}CTF_EOF\nchmod 755 /usr/local/sbin/mv`);
+}
+
 function expectRolledBackReport(result: HostReport, fault: Fault): void {
   assert.equal(result.outcome, 'rolled-back', `${fault.host}: ${result.error ?? ''}`);
   assert.match(result.error ?? '', fault.error);
@@ -104,7 +125,7 @@ function expectRolledBackReport(result: HostReport, fault: Fault): void {
 }
 
 describe(
-  'run with faults on 3 of 4 lab hosts: exact rollback there, the healthy host changed',
+  'run with faults on 4 of 5 lab hosts: exact rollback there, the healthy host changed',
   { skip: labSkipWithout('chattr') },
   () => {
     let t: TestLab;
@@ -115,7 +136,8 @@ describe(
     before(async () => {
       t = await startTestLab('run-faults', hosts.length, portBase);
       // a table size to change, so set_hashsize is applied too before persist fails
-      for (const host of ['lab2', 'lab3']) await writeKnob(t.lab, host, 'hashsize', 16384);
+      for (const host of ['lab2', 'lab3', 'lab5']) await writeKnob(t.lab, host, 'hashsize', 16384);
+      await failRenameInto(t, 'lab5', '/etc/modules-load.d/');
       await detachBuckets(t.lab, 'lab4', 16384);
       for (const [host, file] of immutable) await setImmutable(t.lab, host, file, true);
       for (const host of hosts) initial.set(host, await readBefore(t.lab, host, spec));
@@ -130,15 +152,16 @@ describe(
       await t?.down();
     });
 
-    it('exit 1; lab1 changed, the three faulty hosts rolled back', () => {
+    it('exit 1; lab1 changed, the four faulty hosts rolled back', () => {
       assert.equal(report.exit_code, 1);
       assert.deepEqual(outcomesOf(report), {
         lab1: 'changed',
         lab2: 'rolled-back',
         lab3: 'rolled-back',
         lab4: 'rolled-back',
+        lab5: 'rolled-back',
       });
-      assert.deepEqual([report.summary['changed'], report.summary['rolled-back']], [1, 3]);
+      assert.deepEqual([report.summary['changed'], report.summary['rolled-back']], [1, 4]);
     });
 
     it('lab1 is tuned as specified', async () => {
@@ -172,9 +195,20 @@ describe(
       );
     });
 
-    it('lab3: sysctl.conf had really been replaced, and was put back (new mtime, same bytes); modprobe.d file gone', async () => {
+    it('lab3: no file of the step was replaced (same sysctl.conf mtime), no modprobe.d file, no temp left', async () => {
       const etc = await snapshotEtc(t.lab, 'lab3');
       const was = initial.get('lab3')!.etc;
+      assert.equal(etc.get('/etc/sysctl.conf')?.mtime, was.get('/etc/sysctl.conf')?.mtime);
+      assert.equal(etc.has(modprobeFile), false);
+      assert.deepEqual(
+        [...etc.keys()].filter((path) => path.includes('.conntrack-fleet.')),
+        [],
+      );
+    });
+
+    it('lab5: sysctl.conf had really been replaced, and was put back (new mtime, same bytes); modprobe.d file gone', async () => {
+      const etc = await snapshotEtc(t.lab, 'lab5');
+      const was = initial.get('lab5')!.etc;
       // (not the inode: ext4 may hand the freed original inode number to the restoring temp file)
       assert.notEqual(
         etc.get('/etc/sysctl.conf')?.mtime,

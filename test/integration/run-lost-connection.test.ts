@@ -5,8 +5,9 @@
  * restore the host exactly. The remote apply script does NOT die with the connection: it is let go once the tool
  * waits for it (a rollback blocked on the host's apply lock) — or once the run is over, if the tool never waits —
  * and must not undo the rollback.
- *   lab2 pauses at `sync /etc`, just AFTER the new sysctl.conf was renamed into place
- *   lab3 pauses at `sync /etc/.conntrack-fleet.TOKEN.N`, just BEFORE that rename (the orphan renames it later)
+ *   lab2 pauses at the sync that fsyncs /etc, AFTER the new sysctl.conf was renamed into place (a directory's fsync
+ *     rides on the next sync(1): write-file.sh ctf_sync; here the one after the step's staged files are renamed)
+ *   lab3 pauses at `sync /etc/.conntrack-fleet.TOKEN.N …`, just BEFORE that rename (the orphan renames it later)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -36,14 +37,14 @@ const isLockWaiter = (argv: string[]): boolean => argv[0]?.endsWith('flock') ===
 
 interface Scenario {
   host: string;
-  /** sh test on sync's argument: where the apply script stops. */
+  /** sh test on sync's arguments: where the apply script stops. */
   when: string;
   /** Whether the new sysctl.conf is already in place at the pause. */
   renamed: boolean;
 }
 
 const scenarios: Scenario[] = [
-  { host: 'lab2', when: '[ "${1:-}" = /etc ]', renamed: true },
+  { host: 'lab2', when: 'case " $* " in *" /etc "*) true ;; *) false ;; esac', renamed: true },
   { host: 'lab3', when: 'case "${1:-}" in /etc/.conntrack-fleet.*) true ;; *) false ;; esac', renamed: false },
 ];
 
