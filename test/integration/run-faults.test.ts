@@ -78,6 +78,7 @@ const faults: Fault[] = [
     failedStep: 'persist',
     error:
       /^persist: mv: cannot move '\/etc\/modules-load\.d\/\.conntrack-fleet\.[0-9a-f]{16}\.\d+' to '\/etc\/modules-load\.d\/conntrack-fleet\.conf': Input\/output error/,
+    errorKind: 'apply',
     undone: ['raise_max', 'set_hashsize', 'set_timeouts', 'persist'],
   },
   {
