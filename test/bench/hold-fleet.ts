@@ -18,8 +18,12 @@ const fleet = await startLabFleet(hosts, dir, portBase);
 try {
   for (const lab of fleet.labs) await snapshotHosts(lab);
   console.log(`ready ${fleet.inventoryFile}`);
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (line.trim() === 'down') break;
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (line.trim() === 'down') {
+      lines.close();
+      break;
+    }
     if (line.trim() === 'reset') {
       for (const lab of fleet.labs) await resetHosts(lab);
       console.log('reset done');
@@ -28,4 +32,6 @@ try {
 } finally {
   await fleet.down();
   console.log('down');
+  // stdin may be a FIFO that another writer still holds open: leave without waiting for its end
+  process.exit(0);
 }
