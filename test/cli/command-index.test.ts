@@ -55,7 +55,7 @@ describe('CLI start-up loads only what the command needs', () => {
   }
 
   it('run loads no other command and no listr2 (only a check on a terminal draws with listr2)', () => {
-    const loaded = loadedBy(['run', 'playbooks/tune.yaml', '-i', 'inventories/example.yaml', '--syntax-check']);
+    const loaded = loadedBy(['run', 'playbooks/tune.yaml', '-i', '127.0.0.1,', '--syntax-check']);
     const others = ['check', 'watch', 'advise', 'validate', 'rollback', 'report-merge', 'completion'];
     assert.deepEqual(
       loaded.filter((url) => others.some((name) => url.endsWith(`/src/cli/${name}.ts`))),
