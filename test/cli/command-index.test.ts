@@ -35,6 +35,7 @@ function loadedBy(args: string[]): string[] {
     loaded.some((url) => url.endsWith('/src/cli/main.ts')),
     `the hook saw no module:\n${result.stderr}`,
   );
+  assert.equal(result.status, 0, result.stderr); // the command did its work, not just stopped early
   return loaded;
 }
 
