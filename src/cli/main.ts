@@ -1,19 +1,13 @@
 #!/usr/bin/env node
 /** Entry point: the only place that exits. Typed errors are mapped to exit codes here. */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { escapeControl } from '../config/escape.js';
 import { InputError, errorMessage } from '../errors.js';
 import { exitCodes } from '../runner/outcome.js';
-import { registerAdvise } from './advise.js';
-import { registerCheck } from './check.js';
-import { registerCompletion } from './completion.js';
-import { registerRollback, registerRuns } from './rollback.js';
-import { registerReport } from './report-merge.js';
-import { registerRun } from './run.js';
-import { registerWatch } from './watch.js';
-import { registerValidate } from './validate.js';
+import { commandIndex, commandsFor, type CommandEntry } from './command-index.js';
 
-function buildProgram(): Command {
+/** The program and its own options, no command yet. */
+function bareProgram(): Command {
   const program = new Command('conntrack-fleet')
     .description(
       'Tune Linux connection tracking (nf_conntrack) across a fleet over SSH, with read-back verification and exact rollback.',
@@ -27,15 +21,33 @@ function buildProgram(): Command {
       'after',
       '\nExamples:\n  conntrack-fleet check -i inventories/prod.yaml --limit web*\n  conntrack-fleet run playbooks/tune.yaml -i inventories/prod.yaml --check --diff\n\nExit codes: 0 ok, 1 a host failed/was rolled back/unreachable, 2 bad input, 3 rollout stopped, 4 a rollback failed, 130 interrupted.',
     );
-  registerCheck(program);
-  registerRun(program);
-  registerRollback(program);
-  registerRuns(program);
-  registerWatch(program);
-  registerAdvise(program);
-  registerValidate(program);
-  registerReport(program);
-  registerCompletion(program);
+  return program;
+}
+
+/** Registers the given commands' real definitions (options, arguments, actions), loading their modules. */
+async function registerLoaded(program: Command, entries: readonly CommandEntry[]): Promise<void> {
+  const registers = await Promise.all(entries.map((entry) => entry.load()));
+  for (const register of registers) register(program);
+}
+
+/** Stand-ins from the command index for the top-level help: name, term and description, no module loaded. */
+function registerIndexed(program: Command): void {
+  const terms = new Map<Command, string>();
+  for (const entry of commandIndex) terms.set(program.command(entry.name).description(entry.description), entry.term);
+  const help = new Help();
+  program.configureHelp({ subcommandTerm: (command) => terms.get(command) ?? help.subcommandTerm(command) });
+}
+
+/**
+ * The program with the commands argv needs (command-index.ts, commandsFor): each command's module, and through it
+ * ssh2/zod/yaml/listr2, is imported only when the command line names it, so `--version` and `--help` load none.
+ */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const program = bareProgram();
+  const needed = commandsFor(argv.slice(2));
+  if (needed === 'index') registerIndexed(program);
+  else if (needed === 'all') await registerLoaded(program, commandIndex);
+  else if (needed !== 'none') await registerLoaded(program, needed);
   return program;
 }
 
@@ -45,7 +57,7 @@ function buildProgram(): Command {
  */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,5 +1,4 @@
 /** `check` shown as answers arrive: a listr2 task per host on a terminal, lines as they come elsewhere, JSON at the end. */
-import { Listr } from 'listr2';
 import type { CheckResult } from '../facts/check-result.js';
 import { errorMessage } from '../errors.js';
 import {
@@ -11,7 +10,6 @@ import {
   renderCheck,
 } from './check-render.js';
 import type { ReportFormat } from './format.js';
-import { createStreamLogger, defaultRendererColors, StreamDefaultRenderer } from './listr-output.js';
 import { createPaint } from './paint.js';
 import { createDeferred, type Deferred } from './tree-slots.js';
 import type { TreeTask } from './tree-tasks.js';
@@ -153,6 +151,12 @@ function buildCheckTask(host: string, answer: Deferred<CheckResult | null>, line
 
 async function renderCheckTree(tasks: TreeTask[], options: CheckReporterOptions): Promise<string | null> {
   try {
+    // loaded here, not at the top: only a check on a terminal draws a listr2 tree, and listr2 with its dependencies is
+    // ~30 ms of every start-up that imports the reporters (docs/benchmarks.md, Controller)
+    const [{ Listr }, { createStreamLogger, defaultRendererColors, StreamDefaultRenderer }] = await Promise.all([
+      import('listr2'),
+      import('./listr-output.js'),
+    ]);
     await new Listr(tasks, {
       concurrent: true,
       exitOnError: false,

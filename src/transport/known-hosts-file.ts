@@ -55,10 +55,22 @@ export function loadKnownHosts(path: string): Promise<KnownHostsEntry[]> {
   return entries;
 }
 
-/** Entries of every user file, then every global file, each tagged with its file. */
-export async function loadKnownHostsFiles(files: KnownHostsFiles): Promise<KnownHostsEntry[]> {
-  const perFile = await Promise.all([...files.user, ...files.global].map(loadKnownHosts));
-  return perFile.flat();
+/** The merged entries of a list of files, with the per-file reads they were merged from. */
+const merged = new Map<string, { parts: Promise<KnownHostsEntry[]>[]; entries: Promise<KnownHostsEntry[]> }>();
+
+/**
+ * Entries of every user file, then every global file, each tagged with its file. The same array while no file of
+ * the list was re-read (an append re-reads its file), so known-hosts-index.ts indexes it once for the whole fleet.
+ */
+export function loadKnownHostsFiles(files: KnownHostsFiles): Promise<KnownHostsEntry[]> {
+  const paths = [...files.user, ...files.global];
+  const parts = paths.map(loadKnownHosts);
+  const key = paths.join('\0');
+  const known = merged.get(key);
+  if (known && known.parts.every((part, i) => part === parts[i])) return known.entries;
+  const entries = Promise.all(parts).then((perFile) => perFile.flat());
+  merged.set(key, { parts, entries });
+  return entries;
 }
 
 async function readKnownHostsText(path: string): Promise<string> {

@@ -1,6 +1,7 @@
 /** OpenSSH known_hosts: parse the text and decide whether a presented host key is trusted (pure). */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { fingerprintSha256, knownHostsName, readKeyType } from './host-key.js';
+import { candidateEntries } from './known-hosts-index.js';
 import { matchHostPatternList } from './openssh-pattern.js';
 
 export type HostSelector = { kind: 'patterns'; patterns: string[] } | { kind: 'hashed'; salt: Buffer; hash: Buffer };
@@ -82,7 +83,7 @@ export function entriesForHost(entries: readonly KnownHostsEntry[], host: string
 }
 
 function entriesForName(entries: readonly KnownHostsEntry[], name: string): KnownHostsEntry[] {
-  return entries.filter((e) => e.marker !== 'cert-authority' && selectorMatches(e.hosts, name));
+  return candidateEntries(entries, name).filter((e) => e.marker !== 'cert-authority' && selectorMatches(e.hosts, name));
 }
 
 /**

@@ -22,8 +22,10 @@ export interface SshdOptions {
   hostKeyTypes?: ('ed25519' | 'ecdsa' | 'rsa')[];
   /** Public key lines accepted for every user. */
   authorizedKeys?: string[];
-  /** Extra sshd_config lines. */
+  /** Extra sshd_config lines (sshd keeps the first value of a keyword: these cannot override the ones below). */
   extraConfig?: string[];
+  /** sshd_config LogLevel; DEBUG1 logs the negotiated algorithms (`kex: algorithm: …`). Default VERBOSE. */
+  logLevel?: 'VERBOSE' | 'DEBUG1';
 }
 
 export interface Sshd {
@@ -57,7 +59,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   setAuthorizedKeys(options.authorizedKeys ?? []);
   const port = await freePort();
   const configFile = join(dir, 'sshd_config');
-  writeFileSync(configFile, sshdConfig(port, hostKeys, authorizedKeysFile, options.extraConfig ?? []));
+  writeFileSync(
+    configFile,
+    sshdConfig(port, hostKeys, authorizedKeysFile, options.extraConfig ?? [], options.logLevel),
+  );
   // Debian's sshd refuses to start without its privilege separation directory
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const child = spawn(sshdPath, ['-D', '-e', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -76,7 +81,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<Sshd> {
   };
 }
 
-function sshdConfig(port: number, hostKeys: GeneratedKey[], authorizedKeysFile: string, extra: string[]): string {
+function sshdConfig(
+  port: number,
+  hostKeys: GeneratedKey[],
+  authorizedKeysFile: string,
+  extra: string[],
+  logLevel = 'VERBOSE',
+): string {
   return [
     'ListenAddress 127.0.0.1',
     `Port ${port}`,
@@ -89,7 +100,7 @@ function sshdConfig(port: number, hostKeys: GeneratedKey[], authorizedKeysFile: 
     'PermitRootLogin prohibit-password',
     'PasswordAuthentication no',
     'KbdInteractiveAuthentication no',
-    'LogLevel VERBOSE',
+    `LogLevel ${logLevel}`,
     ...extra,
     '',
   ].join('\n');
