@@ -5,18 +5,30 @@ import { positionOfOffset } from './node-position.js';
 import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH } from './yaml-checks.js';
 import { findBadMerge, resolveNode } from './yaml-map.js';
 import type { YamlSource } from './yaml-source.js';
+import { tooDeepOffset } from './yaml-depth.js';
 
-/** A parse error (yaml's doc.errors) of `file`; a parser stack overflow is reported as nesting too deep. */
-export function syntaxError(file: string, error: YAMLError): InputError {
+/** 1-based line and column (UTF-16 units, as yaml's LineCounter counts) of `offset` in `text`. */
+function offsetPosition(file: string, text: string, offset: number): SourcePosition {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { file, line: before.split('\n').length, col: offset - lineStart + 1 };
+}
+
+/**
+ * A parse error (yaml's doc.errors) of `file` whose content is `text`; a composer stack overflow is reported as
+ * nesting too deep, at the first collection past MAX_NESTING_DEPTH (yaml-depth.ts), not where the stack ran out.
+ */
+export function syntaxError(file: string, text: string, error: YAMLError): InputError {
   const start = error.linePos?.[0];
   const position: SourcePosition = { file, line: start?.line ?? 1, col: start?.col ?? 1 };
   // prettyErrors appends " at line L, column C:" and a code excerpt; the position already says that.
   const reason = error.message.split(/ at line \d+, column \d+/)[0]?.trim() ?? error.message;
   if (/Maximum call stack size exceeded/.test(reason)) {
     // the parser's own recursion ran out on deeply nested flow collections before checkDepth could look
+    const offset = tooDeepOffset(text, MAX_NESTING_DEPTH);
     return new InputError(
       `nesting too deep to read; expected at most ${MAX_NESTING_DEPTH} nested lists or mappings`,
-      position,
+      offset === null ? position : offsetPosition(file, text, offset),
       { cause: error },
     );
   }

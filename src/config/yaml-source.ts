@@ -27,7 +27,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   // Duplicate keys are checked in checkNodes: yaml's own uniqueKeys check is quadratic in a mapping's size.
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: false, merge: true });
   const error = doc.errors[0];
-  if (error) throw syntaxError(file, error);
+  if (error) throw syntaxError(file, text, error);
   const source = { file, doc, lineCounter };
   checkDepth(source);
   checkNodes(source);

@@ -108,11 +108,11 @@ const cases: BadCase[] = [
   // resource bombs
   ['inventory/alias-bomb.yaml', '1:1', BOMB],
   ['inventory/alias-in-itself.yaml', '8:17', /alias \*a is inside the node it refers to/],
-  ['inventory/nesting-flow-overflow.yaml', '8:789', TOO_DEEP],
+  ['inventory/nesting-flow-overflow.yaml', '8:70', TOO_DEEP],
   ['inventory/nesting-flow-100.yaml', '8:70', DEEP],
   ['inventory/nesting-block-100.yaml', '70:129', DEEP],
   ['playbook/alias-bomb.yaml', '1:1', BOMB],
-  ['playbook/nesting-overflow.yaml', '4:803', TOO_DEEP],
+  ['playbook/nesting-overflow.yaml', '4:84', TOO_DEEP],
   ['playbook/nesting-100.yaml', '4:84', DEEP],
   // encoding: refused with the byte offset, never replaced by U+FFFD
   ['inventory/not-utf8-latin1.yaml', '3:6', NOT_UTF8('fc', 19)],
