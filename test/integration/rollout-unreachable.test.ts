@@ -18,6 +18,8 @@ import { requireReport, runPlaybook, type RunReport } from './run-lab.js';
 const portBase = 28740;
 /** Long enough for sshd in a loaded lab, short enough that the silent host does not slow the test much. */
 const connectTimeoutMs = '3000';
+/** Every run here: the given inventory (lab hosts and unreachable ones), plain output, the short connect timeout. */
+const via = (inventory: string) => ['-i', inventory, '-o', 'plain', '--connect-timeout', connectTimeoutMs];
 
 function outcomes(report: RunReport): [string, number, string][] {
   return report.hosts.map((h) => [h.host, h.batch, h.outcome]);
@@ -42,16 +44,7 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
     const playbook = await writePlaybook(fleet.tmp, 'canary', 'serial: [1, "100%"]');
     const retryFile = path.join(fleet.tmp, 'retry.yaml');
     const accepted = silent.connections();
-    const run = await runPlaybook(fleet, playbook, [
-      '-i',
-      inventory,
-      '-o',
-      'plain',
-      '--connect-timeout',
-      connectTimeoutMs,
-      '--retry-file',
-      retryFile,
-    ]);
+    const run = await runPlaybook(fleet, playbook, [...via(inventory), '--retry-file', retryFile]);
     const result = run.cli;
 
     assert.equal(result.exitCode, 1, describeRun(result));
@@ -104,14 +97,7 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
   it('max_unreachable_percent: 40 stops after a canary batch with 1 of 2 unreachable (exit 3, the changed host kept); the flag overrides it', async () => {
     const inventory = await writeInventoryWith(fleet, 'first-batch', ports, ['lab1', 'refused', 'lab2', 'lab3']);
     const playbook = await writePlaybook(fleet.tmp, 'bounded', 'serial: [2, "100%"]\nmax_unreachable_percent: 40');
-    const stoppedRun = await runPlaybook(fleet, playbook, [
-      '-i',
-      inventory,
-      '-o',
-      'plain',
-      '--connect-timeout',
-      connectTimeoutMs,
-    ]);
+    const stoppedRun = await runPlaybook(fleet, playbook, via(inventory));
     const stopped = stoppedRun.cli;
 
     assert.equal(stopped.exitCode, 3, describeRun(stopped));
@@ -135,18 +121,7 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
     );
     for (const host of ['lab2', 'lab3']) assert.deepEqual(await ofThisRun(host), [], host);
 
-    const overridden = await runCli([
-      'run',
-      playbook,
-      '-i',
-      inventory,
-      '-o',
-      'plain',
-      '--connect-timeout',
-      connectTimeoutMs,
-      '--max-unreachable-percent',
-      '50',
-    ]);
+    const overridden = await runCli(['run', playbook, ...via(inventory), '--max-unreachable-percent', '50']);
     assert.equal(overridden.exitCode, 1, describeRun(overridden));
     assert.doesNotMatch(overridden.stdout, /rollout stopped/);
     assert.match(overridden.stdout, /^lab1: unchanged$/m);
