@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { useTestLab } from './lab-suite.js';
 import { runCli, type CliResult } from './run-cli.js';
 import {
   allFields,
@@ -19,15 +20,7 @@ import {
   snapshotEtc,
   type EtcSnapshot,
 } from './run-host-state.js';
-import {
-  labSkipWithout,
-  requireReport,
-  startTestLab,
-  runPlaybook,
-  transcript,
-  type HostReport,
-  type TestLab,
-} from './run-lab.js';
+import { labSkipWithout, requireReport, runPlaybook, transcript, type HostReport, type TestLab } from './run-lab.js';
 
 const portBase = 28860;
 
@@ -66,14 +59,13 @@ const journalStates = (t: TestLab) =>
   );
 
 describe('rollback of a run that newer runs overwrote', { skip: labSkipWithout() }, () => {
-  let t: TestLab;
+  const t = useTestLab('rollback-newer', 1, portBase);
   let etcBeforeA: EtcSnapshot;
   let knobsBeforeA: Record<string, string>;
   let runA = '';
   let runC = '';
 
   before(async () => {
-    t = await startTestLab('rollback-newer', 1, portBase);
     etcBeforeA = await snapshotEtc(t.lab, 'lab1');
     knobsBeforeA = await readKnobs(t.lab, 'lab1');
     const a = await runPlaybook(t, await playbook(t, 'a', 200000), ['--limit', 'lab1', '-o', 'plain']);
@@ -82,10 +74,6 @@ describe('rollback of a run that newer runs overwrote', { skip: labSkipWithout()
     const c = await runPlaybook(t, await playbook(t, 'c', 262144), ['--limit', 'lab1', '-o', 'plain']);
     assert.equal(c.cli.exitCode, 0, transcript(c.cli));
     runC = requireReport(c).run_id;
-  });
-
-  after(async () => {
-    await t?.down();
   });
 
   it('rollback --run A after C is refused on the host, naming C, exit 1, nothing changed', async () => {

@@ -1,30 +1,14 @@
 /** Canary batches and max_fail_percentage on lab hosts with a real sshd; every state is read from the hosts directly. */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { RunReport } from '../../src/report/run-report.js';
-import {
-  describeRun,
-  fleetState,
-  hostJournals,
-  knob,
-  setSysctlConfImmutable,
-  skipReason,
-  writePlaybook,
-} from './rollout-lab.js';
-import { runCli } from './run-cli.js';
+import { describeRun } from './live-cli.js';
+import { setSysctlConfImmutable } from './rollout-faults.js';
+import { fleetState, hostJournals, knob, skipReason, writePlaybook } from './rollout-lab.js';
 import { useRolloutLab } from './rollout-suite.js';
+import { runCli } from './run-cli.js';
+import { outcomesOf as outcomes, requireReport, runPlaybook } from './run-lab.js';
 
 const portBase = 26000;
-
-async function readReport(file: string): Promise<RunReport> {
-  return JSON.parse(await readFile(file, 'utf8')) as RunReport;
-}
-
-function outcomes(report: RunReport): Record<string, string> {
-  return Object.fromEntries(report.hosts.map((h) => [h.host, h.outcome]));
-}
 
 describe('rollout batches: canary and failure threshold', { skip: skipReason ?? false }, () => {
   const fleet = useRolloutLab(10, portBase);
@@ -36,11 +20,11 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
 
   it('a broken canary is rolled back, no other host is touched, exit 3', async () => {
     await setSysctlConfImmutable(fleet.lab, 'lab1', true);
-    const report = path.join(fleet.tmp, 'canary.json');
-    const result = await runCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', report]);
+    const run = await runPlaybook(fleet, playbook, ['-o', 'plain']);
+    const result = run.cli;
     await setSysctlConfImmutable(fleet.lab, 'lab1', false);
     assert.equal(result.exitCode, 3, describeRun(result));
-    const json = await readReport(report);
+    const json = requireReport(run);
     assert.deepEqual(
       json.hosts.map((h) => [h.host, h.batch]),
       fleet.names.map((h, i) => [h, i === 0 ? 1 : i <= 5 ? 2 : 3]),
@@ -66,25 +50,12 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
 
   it('--max-fail-percentage 50: 2 of 5 failed hosts continue the rollout, 3 of 5 stop it and roll the batch back', async () => {
     const six = fleet.names.slice(0, 6);
-    const args = [
-      'run',
-      playbook,
-      '-i',
-      fleet.inventory,
-      '--limit',
-      six.join(':'),
-      '--serial',
-      '5,100%',
-      '--max-fail-percentage',
-      '50',
-      '-o',
-      'plain',
-    ];
-    const firstReport = path.join(fleet.tmp, 'two-of-five.json');
+    const args = ['--limit', six.join(':'), '--serial', '5,100%', '--max-fail-percentage', '50', '-o', 'plain'];
     await Promise.all(['lab1', 'lab2'].map((h) => setSysctlConfImmutable(fleet.lab, h, true)));
-    const first = await runCli([...args, '--report', firstReport]);
+    const firstRun = await runPlaybook(fleet, playbook, args);
+    const first = firstRun.cli;
     assert.equal(first.exitCode, 1, describeRun(first));
-    const firstJson = await readReport(firstReport);
+    const firstJson = requireReport(firstRun);
     assert.deepEqual(outcomes(firstJson), {
       lab1: 'rolled-back',
       lab2: 'rolled-back',
@@ -112,11 +83,11 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
     assert.deepEqual(await fleetState(fleet.lab, six), new Map(six.map((h) => [h, fleet.initial.get(h)])));
 
     await setSysctlConfImmutable(fleet.lab, 'lab3', true);
-    const secondReport = path.join(fleet.tmp, 'three-of-five.json');
-    const second = await runCli([...args, '--report', secondReport]);
+    const secondRun = await runPlaybook(fleet, playbook, args);
+    const second = secondRun.cli;
     await Promise.all(['lab1', 'lab2', 'lab3'].map((h) => setSysctlConfImmutable(fleet.lab, h, false)));
     assert.equal(second.exitCode, 3, describeRun(second));
-    const secondJson = await readReport(secondReport);
+    const secondJson = requireReport(secondRun);
     assert.deepEqual(outcomes(secondJson), {
       lab1: 'rolled-back',
       lab2: 'rolled-back',
@@ -152,10 +123,10 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
     const limit = ['--limit', four.join(':')];
     await setSysctlConfImmutable(fleet.lab, 'lab9', true);
     const all = await writePlaybook(fleet.tmp, 'rollback-all', 'serial: [1, "100%"]\non_abort: rollback-all');
-    const allReport = path.join(fleet.tmp, 'rollback-all.json');
-    const stopped = await runCli(['run', all, '-i', fleet.inventory, ...limit, '-o', 'plain', '--report', allReport]);
+    const allRun = await runPlaybook(fleet, all, [...limit, '-o', 'plain']);
+    const stopped = allRun.cli;
     assert.equal(stopped.exitCode, 3, describeRun(stopped));
-    const allJson = await readReport(allReport);
+    const allJson = requireReport(allRun);
     assert.deepEqual(outcomes(allJson), {
       lab7: 'rolled-back',
       lab8: 'rolled-back',
@@ -171,11 +142,11 @@ describe('rollout batches: canary and failure threshold', { skip: skipReason ?? 
       );
 
     const keep = await writePlaybook(fleet.tmp, 'keep', 'serial: [1, "100%"]\non_abort: keep');
-    const keepReport = path.join(fleet.tmp, 'keep.json');
-    const kept = await runCli(['run', keep, '-i', fleet.inventory, ...limit, '-o', 'plain', '--report', keepReport]);
+    const keepRun = await runPlaybook(fleet, keep, [...limit, '-o', 'plain']);
+    const kept = keepRun.cli;
     await setSysctlConfImmutable(fleet.lab, 'lab9', false);
     assert.equal(kept.exitCode, 3, describeRun(kept));
-    const keepJson = await readReport(keepReport);
+    const keepJson = requireReport(keepRun);
     assert.deepEqual(outcomes(keepJson), { lab7: 'changed', lab8: 'changed', lab9: 'rolled-back', lab10: 'changed' });
     assert.deepEqual(await Promise.all(four.map((h) => knob(fleet.lab, h))), ['262144', '262144', '65536', '262144']);
     const undo = await runCli([

@@ -1,21 +1,12 @@
 /** A controller killed with SIGKILL mid-rollout: the on-host journals let `rollback` restore every host exactly. */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { RunReport } from '../../src/report/run-report.js';
-import {
-  describeRun,
-  fleetState,
-  hostJournals,
-  skipReason,
-  slowNextSync,
-  startCli,
-  waitForSlowSync,
-  writePlaybook,
-} from './rollout-lab.js';
-import { runCli } from './run-cli.js';
+import { describeRun, startCli } from './live-cli.js';
+import { slowNextSync, waitForSlowSync } from './rollout-faults.js';
+import { fleetState, hostJournals, skipReason, writePlaybook } from './rollout-lab.js';
 import { useRolloutLab } from './rollout-suite.js';
+import { runCli } from './run-cli.js';
+import { requireReport, runReporting } from './run-lab.js';
 
 const portBase = 26200;
 
@@ -48,20 +39,10 @@ describe('rollout crash: SIGKILL, then rollback from the journals', { skip: skip
       ['lab3', []],
     ]);
 
-    const reportFile = path.join(fleet.tmp, 'rollback.json');
-    const undo = await runCli([
-      'rollback',
-      '--run',
-      runId,
-      '-i',
-      fleet.inventory,
-      '-o',
-      'plain',
-      '--report',
-      reportFile,
-    ]);
+    const undone = await runReporting(fleet, ['rollback', '--run', runId, '-i', fleet.inventory, '-o', 'plain']);
+    const undo = undone.cli;
     assert.equal(undo.exitCode, 0, describeRun(undo));
-    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    const report = requireReport(undone);
     assert.deepEqual(
       report.hosts.map((h) => [h.host, h.outcome]),
       [

@@ -3,18 +3,12 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { RunReport } from '../../src/report/run-report.js';
-import {
-  describeRun,
-  fleetState,
-  hostJournals,
-  setSysctlConfImmutable,
-  skipReason,
-  startCli,
-  writePlaybook,
-} from './rollout-lab.js';
-import { runCli } from './run-cli.js';
+import { describeRun, startReporting } from './live-cli.js';
+import { setSysctlConfImmutable } from './rollout-faults.js';
+import { fleetState, hostJournals, skipReason, writePlaybook } from './rollout-lab.js';
 import { useRolloutLab } from './rollout-suite.js';
+import { runCli } from './run-cli.js';
+import { requireReport, runPlaybook } from './run-lab.js';
 
 const portBase = 26100;
 const countFile = '/proc/sys/net/netfilter/nf_conntrack_count';
@@ -39,29 +33,18 @@ gate:
   });
 
   it('hosts whose drops grow or whose table fills during the soak fail the gate; the batch is rolled back, exit 3', async () => {
-    const reportFile = path.join(fleet.tmp, 'failed-gate.json');
-    const run = startCli([
-      'run',
-      playbook,
-      '-i',
-      fleet.inventory,
-      '-o',
-      'plain',
-      '--report',
-      reportFile,
-      '--log',
-      logFile,
-    ]);
+    const run = startReporting(fleet, ['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--log', logFile]);
     await run.waitFor(/^fleet: gate after batch 1\/2: soaking 2s$/);
     // while the batch soaks: lab2 drops packets, lab3's table is nearly full (250000 of the new 262144)
     await fleet.lab.addDrops('lab2', 5);
     await fleet.lab.exec('lab3', `echo 250000 > ${countFile}`);
-    const result = await run.done;
+    const outcome = await run.outcome;
+    const result = outcome.cli;
     await fleet.lab.exec('lab3', `echo 3600 > ${countFile}`);
     assert.equal(result.exitCode, 3, describeRun(result));
     assert.match(result.stdout, /^lab2: gate failed: 5 new drops \(drop \+5\) > 0 allowed$/m);
     assert.match(result.stdout, /^lab3: gate failed: table 95\.4% full \(250000 of 262144\) > 90%$/m);
-    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    const report = requireReport(outcome);
     assert.deepEqual(
       report.gates.map((g) => [g.batch, g.soak_ms, g.passed, g.failed_hosts.map((f) => f.host)]),
       [[1, 2000, false, ['lab2', 'lab3']]],
@@ -87,25 +70,13 @@ gate:
 
   it('drops from before the run do not count; a quiet soak passes the gate; no soak after the last batch', async () => {
     await fleet.lab.addDrops('lab1', 100);
-    const reportFile = path.join(fleet.tmp, 'passed-gate.json');
-    const run = startCli([
-      'run',
-      playbook,
-      '-i',
-      fleet.inventory,
-      '-o',
-      'plain',
-      '--report',
-      reportFile,
-      '--log',
-      logFile,
-    ]);
-    const result = await run.done;
+    const run = await runPlaybook(fleet, playbook, ['-o', 'plain', '--log', logFile]);
+    const result = run.cli;
     assert.equal(result.exitCode, 0, describeRun(result));
     assert.match(result.stdout, /gate after batch 1\/2: soaking 2s\nfleet: gate after batch 1\/2 passed\n/);
     // the gate protects later batches: after the last one there is none to protect, so no soak
     assert.equal(result.stdout.match(/soaking/g)?.length, 1, result.stdout);
-    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    const report = requireReport(run);
     assert.deepEqual(
       report.gates.map((g) => [g.batch, g.passed]),
       [[1, true]],
@@ -127,14 +98,14 @@ gate:
     assert.equal(undo.exitCode, 0, describeRun(undo));
     const long = await writePlaybook(fleet.tmp, 'long-soak', 'serial: [1, "100%"]\ngate:\n  soak: 60s');
     await setSysctlConfImmutable(fleet.lab, 'lab1', true);
-    const reportFile = path.join(fleet.tmp, 'failed-canary.json');
     const startedMs = Date.now();
-    const result = await runCli(['run', long, '-i', fleet.inventory, '-o', 'plain', '--report', reportFile]);
+    const run = await runPlaybook(fleet, long, ['-o', 'plain']);
+    const result = run.cli;
     const elapsedMs = Date.now() - startedMs;
     await setSysctlConfImmutable(fleet.lab, 'lab1', false);
     assert.equal(result.exitCode, 3, describeRun(result));
     assert.doesNotMatch(result.stdout, /soaking/, describeRun(result));
-    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    const report = requireReport(run);
     assert.deepEqual(report.gates, []);
     assert.deepEqual(
       report.hosts.map((h) => h.outcome),

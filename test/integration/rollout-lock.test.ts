@@ -1,20 +1,12 @@
 /** Two controllers on the same lab hosts: the host lock lets only one tune each host; the other skips it. */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { RunReport } from '../../src/report/run-report.js';
-import {
-  describeRun,
-  fleetState,
-  hostJournals,
-  skipReason,
-  slowNextSync,
-  startCli,
-  writePlaybook,
-} from './rollout-lab.js';
-import { runCli } from './run-cli.js';
+import { describeRun, startReporting } from './live-cli.js';
+import { slowNextSync } from './rollout-faults.js';
+import { fleetState, hostJournals, skipReason, writePlaybook } from './rollout-lab.js';
 import { useRolloutLab } from './rollout-suite.js';
+import { runCli } from './run-cli.js';
+import { requireReport, runPlaybook } from './run-lab.js';
 
 const portBase = 26400;
 
@@ -25,12 +17,11 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
     const playbook = await writePlaybook(fleet.tmp, 'tune', 'serial: "100%"');
     // lab1 keeps the first run busy for 10 s; it holds every host it changed until it ends
     await slowNextSync(fleet.lab, 'lab1', 10);
-    const firstReport = path.join(fleet.tmp, 'first.json');
-    const first = startCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', firstReport]);
+    const first = startReporting(fleet, ['run', playbook, '-i', fleet.inventory, '-o', 'plain']);
     await first.waitFor(/^lab2: changed$/);
     await first.waitFor(/^lab3: changed$/);
-    const secondReport = path.join(fleet.tmp, 'second.json');
-    const second = await runCli(['run', playbook, '-i', fleet.inventory, '-o', 'plain', '--report', secondReport]);
+    const secondRun = await runPlaybook(fleet, playbook, ['-o', 'plain']);
+    const second = secondRun.cli;
     const firstRunId = (await hostJournals(fleet.lab, 'lab2'))[0]?.run_id ?? '';
     const rollback = await runCli([
       'rollback',
@@ -43,12 +34,13 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
       '-o',
       'plain',
     ]);
-    const firstResult = await first.done;
+    const firstRun = await first.outcome;
+    const firstResult = firstRun.cli;
 
     assert.equal(firstResult.exitCode, 0, describeRun(firstResult));
     assert.equal(second.exitCode, 1, describeRun(second));
-    const firstJson = JSON.parse(await readFile(firstReport, 'utf8')) as RunReport;
-    const secondJson = JSON.parse(await readFile(secondReport, 'utf8')) as RunReport;
+    const firstJson = requireReport(firstRun);
+    const secondJson = requireReport(secondRun);
     assert.equal(firstJson.run_id, firstRunId);
     assert.deepEqual(
       firstJson.hosts.map((h) => h.outcome),
@@ -80,18 +72,18 @@ describe('host lock: one controller per host', { skip: skipReason ?? false }, ()
   it('a rollout holds every host while it soaks on its canary gate: a second controller cannot touch a later-batch host', async () => {
     const canary = await writePlaybook(fleet.tmp, 'canary-gate', 'serial: [1, "100%"]\ngate:\n  soak: 6s');
     const all = await writePlaybook(fleet.tmp, 'all-at-once', 'serial: "100%"');
-    const firstReport = path.join(fleet.tmp, 'canary-first.json');
-    const first = startCli(['run', canary, '-i', fleet.inventory, '-o', 'plain', '--report', firstReport]);
+    const first = startReporting(fleet, ['run', canary, '-i', fleet.inventory, '-o', 'plain']);
     await first.waitFor(/^fleet: gate after batch 1\/2: soaking 6s$/);
     // lab2 and lab3 belong to the first run's batch 2, which has not started yet
-    const secondReport = path.join(fleet.tmp, 'canary-second.json');
-    const second = await runCli(['run', all, '-i', fleet.inventory, '-o', 'plain', '--report', secondReport]);
-    const firstResult = await first.done;
+    const secondRun = await runPlaybook(fleet, all, ['-o', 'plain']);
+    const second = secondRun.cli;
+    const firstRun = await first.outcome;
+    const firstResult = firstRun.cli;
 
     assert.equal(second.exitCode, 1, describeRun(second));
     assert.equal(firstResult.exitCode, 0, describeRun(firstResult));
-    const firstJson = JSON.parse(await readFile(firstReport, 'utf8')) as RunReport;
-    const secondJson = JSON.parse(await readFile(secondReport, 'utf8')) as RunReport;
+    const firstJson = requireReport(firstRun);
+    const secondJson = requireReport(secondRun);
     const lockedBy = `locked by run ${firstJson.run_id} since ${firstJson.started_at}`;
     assert.deepEqual(
       secondJson.hosts.map((h) => [h.host, h.outcome, h.error]),

@@ -5,7 +5,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { describeRun, hostJournals, knob, setSysctlConfImmutable, skipReason, writePlaybook } from './rollout-lab.js';
+import { describeRun } from './live-cli.js';
+import { setSysctlConfImmutable } from './rollout-faults.js';
+import { hostJournals, knob, skipReason, writePlaybook } from './rollout-lab.js';
 import { runCli } from './run-cli.js';
 import { useRolloutLab, type RolloutSuiteLab } from './rollout-suite.js';
 

@@ -1,21 +1,12 @@
 /** SIGINT during a rollout on lab hosts: the first rolls back hosts mid-run, the second stops once the write in flight ends. */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { RunReport } from '../../src/report/run-report.js';
-import {
-  describeRun,
-  fleetState,
-  hostJournals,
-  skipReason,
-  slowNextSync,
-  startCli,
-  waitForSlowSync,
-  writePlaybook,
-} from './rollout-lab.js';
-import { runCli } from './run-cli.js';
+import { describeRun, startReporting } from './live-cli.js';
+import { slowNextSync, waitForSlowSync } from './rollout-faults.js';
+import { fleetState, hostJournals, skipReason, writePlaybook } from './rollout-lab.js';
 import { useRolloutLab } from './rollout-suite.js';
+import { runCli } from './run-cli.js';
+import { requireReport } from './run-lab.js';
 
 const portBase = 26300;
 
@@ -29,18 +20,18 @@ describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? fal
 
   it('first SIGINT: the host mid-step finishes the step and is restored, no new host starts, exit 130', async () => {
     await slowNextSync(fleet.lab, 'lab1', 3);
-    const reportFile = path.join(fleet.tmp, 'interrupted.json');
-    const run = startCli(['run', single, '-i', fleet.inventory, '-f', '1', '-o', 'plain', '--report', reportFile]);
+    const run = startReporting(fleet, ['run', single, '-i', fleet.inventory, '-f', '1', '-o', 'plain']);
     await run.waitFor(/^lab1: set_timeouts: .* ok$/);
     await waitForSlowSync(fleet.lab, 'lab1');
     run.child().kill('SIGINT');
-    const result = await run.done;
+    const outcome = await run.outcome;
+    const result = outcome.cli;
     assert.equal(result.exitCode, 130, describeRun(result));
     assert.match(
       result.stdout,
       /^lab1: persist: .* ok\nlab1: rolling back: interrupted\nlab1: rolled back, verified exact$/m,
     );
-    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    const report = requireReport(outcome);
     assert.equal(report.exit_code, 130);
     assert.deepEqual(
       report.hosts.map((h) => [h.host, h.outcome, h.error]),
@@ -60,26 +51,15 @@ describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? fal
 
   it('SIGINT during a gate soak ends the soak at once; finished hosts stay changed, later batches never start', async () => {
     const soaked = await writePlaybook(fleet.tmp, 'soaked', 'serial: [1, "100%"]\ngate:\n  soak: 60s');
-    const reportFile = path.join(fleet.tmp, 'soak-interrupted.json');
-    const run = startCli([
-      'run',
-      soaked,
-      '-i',
-      fleet.inventory,
-      '--limit',
-      'lab2:lab3',
-      '-o',
-      'plain',
-      '--report',
-      reportFile,
-    ]);
+    const run = startReporting(fleet, ['run', soaked, '-i', fleet.inventory, '--limit', 'lab2:lab3', '-o', 'plain']);
     await run.waitFor(/soaking 60s/);
     const interruptedAt = Date.now();
     run.child().kill('SIGINT');
-    const result = await run.done;
+    const outcome = await run.outcome;
+    const result = outcome.cli;
     assert.equal(result.exitCode, 130, describeRun(result));
     assert.ok(Date.now() - interruptedAt < 15_000, 'the soak did not end on SIGINT');
-    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    const report = requireReport(outcome);
     assert.deepEqual(
       report.hosts.map((h) => [h.host, h.outcome]),
       [
@@ -101,8 +81,7 @@ describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? fal
   it('second SIGINT: exits 130 only after the write in flight ended; the journal stays for `rollback --last`', async () => {
     // the persisted file's write, not the journal's (both go through the one write path, journal first)
     await slowNextSync(fleet.lab, 'lab1', 3, '/etc/');
-    const reportFile = path.join(fleet.tmp, 'stopped.json');
-    const run = startCli(['run', single, '-i', fleet.inventory, '-f', '1', '-o', 'plain', '--report', reportFile]);
+    const run = startReporting(fleet, ['run', single, '-i', fleet.inventory, '-f', '1', '-o', 'plain']);
     await run.waitFor(/^lab1: set_timeouts: .* ok$/);
     await waitForSlowSync(fleet.lab, 'lab1');
     run.child().kill('SIGINT');
@@ -130,7 +109,7 @@ describe('rollout signals: SIGINT once, SIGINT twice', { skip: skipReason ?? fal
       describeRun(result),
     );
     assert.match(result.stdout, /^3 hosts: .*\(exit 130\)$/m);
-    const report = JSON.parse(await readFile(reportFile, 'utf8')) as RunReport;
+    const report = requireReport(await run.outcome);
     assert.equal(report.exit_code, 130);
     const lab1 = report.hosts.find((h) => h.host === 'lab1');
     if (leftLine.test(result.stdout))

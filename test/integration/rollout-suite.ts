@@ -1,52 +1,51 @@
 /**
- * The lab of one rollout test file, as describe() hooks: started in `before` (every host's state read once, before
- * any run, so a test can prove a host is back exactly), taken down in `after`. Call it inside describe(), before the
- * suite's own hooks: node:test runs hooks in the order they were registered, so those see the lab up.
+ * The lab of one rollout test file, as describe() hooks (lab-suite.ts useTestLab), with every host's state read
+ * once, before any run, so a test can prove a host is back exactly. Call it inside describe(), before the suite's
+ * own hooks: node:test runs hooks in the order they were registered, so those see the lab up.
  *
  *   describe('…', { skip: skipReason ?? false }, () => {
  *     const fleet = useRolloutLab(3, portBase);
- *     it('…', async () => { … runCli(['run', playbook, '-i', fleet.inventory]) … fleet.initial … });
+ *     it('…', async () => { … runPlaybook(fleet, playbook, ['-o', 'plain']) … fleet.initial … });
  *   });
  */
-import { after, before } from 'node:test';
+import { before } from 'node:test';
 import type { Lab } from '../lab/lab.js';
-import { fleetState, startRolloutLab, type RolloutLab } from './rollout-lab.js';
+import { useTestLab } from './lab-suite.js';
+import { fleetState } from './rollout-lab.js';
+import type { TestLab } from './run-lab.js';
 
-export interface RolloutSuiteLab extends Omit<RolloutLab, 'down'> {
+export interface RolloutSuiteLab extends TestLab {
+  /** The lab's inventory file. */
+  readonly inventory: string;
+  /** Host names lab1..labN, in inventory order. */
+  readonly names: string[];
   /** fleetState of every host right after the lab started. */
   readonly initial: Map<string, string>;
 }
 
 /** Hosts lab1..labCOUNT on ports from portBase; the fields are readable once the suite's `before` hooks ran. */
 export function useRolloutLab(count: number, portBase: number): RolloutSuiteLab {
-  let fleet: RolloutLab | undefined;
-  let initial = new Map<string, string>();
+  const t = useTestLab('rollout', count, portBase);
+  let initial: Map<string, string> | undefined;
+  const names = (): string[] => t.lab.hosts.map((h) => h.name);
   before(async () => {
-    fleet = await startRolloutLab(count, portBase);
-    initial = await fleetState(fleet.lab, fleet.names);
+    initial = await fleetState(t.lab, names());
   });
-  after(async () => {
-    await fleet?.down();
-  });
-  const started = (): RolloutLab => {
-    if (!fleet) throw new Error('the rollout lab is started in before(): read it inside a test or a later hook');
-    return fleet;
-  };
   return {
     get lab(): Lab {
-      return started().lab;
+      return t.lab;
     },
     get tmp(): string {
-      return started().tmp;
+      return t.tmp;
     },
     get inventory(): string {
-      return started().inventory;
+      return t.lab.inventoryFile;
     },
     get names(): string[] {
-      return started().names;
+      return names();
     },
     get initial(): Map<string, string> {
-      started();
+      if (!initial) throw new Error('the rollout lab is read in before(): read it inside a test or a later hook');
       return initial;
     },
   };

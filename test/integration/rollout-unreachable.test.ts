@@ -8,29 +8,18 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import type { RunReport } from '../../src/report/run-report.js';
-import {
-  describeRun,
-  fleetState,
-  hostJournals,
-  knob,
-  listenSilent,
-  refusedPort,
-  type SilentListener,
-  skipReason,
-  writeInventoryWith,
-  writePlaybook,
-} from './rollout-lab.js';
-import { runCli } from './run-cli.js';
+import { describeRun } from './live-cli.js';
+import { listenSilent, refusedPort, type SilentListener, writeInventoryWith } from './rollout-faults.js';
+import { fleetState, hostJournals, knob, skipReason, writePlaybook } from './rollout-lab.js';
 import { useRolloutLab } from './rollout-suite.js';
+import { runCli } from './run-cli.js';
+import { requireReport, runPlaybook, type RunReport } from './run-lab.js';
 
 const portBase = 28740;
 /** Long enough for sshd in a loaded lab, short enough that the silent host does not slow the test much. */
 const connectTimeoutMs = '3000';
-
-async function readReport(file: string): Promise<RunReport> {
-  return JSON.parse(await readFile(file, 'utf8')) as RunReport;
-}
+/** Every run here: the given inventory (lab hosts and unreachable ones), plain output, the short connect timeout. */
+const via = (inventory: string) => ['-i', inventory, '-o', 'plain', '--connect-timeout', connectTimeoutMs];
 
 function outcomes(report: RunReport): [string, number, string][] {
   return report.hosts.map((h) => [h.host, h.batch, h.outcome]);
@@ -53,27 +42,14 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
   it('a refused port and a silent listener in the last batch: its 3 healthy hosts stay changed, exit 1, the retry file lists the two', async () => {
     const inventory = await writeInventoryWith(fleet, 'last-batch', ports, [...fleet.names, 'refused', 'silent']);
     const playbook = await writePlaybook(fleet.tmp, 'canary', 'serial: [1, "100%"]');
-    const reportFile = path.join(fleet.tmp, 'last-batch.json');
     const retryFile = path.join(fleet.tmp, 'retry.yaml');
     const accepted = silent.connections();
-    const result = await runCli([
-      'run',
-      playbook,
-      '-i',
-      inventory,
-      '-o',
-      'plain',
-      '--connect-timeout',
-      connectTimeoutMs,
-      '--report',
-      reportFile,
-      '--retry-file',
-      retryFile,
-    ]);
+    const run = await runPlaybook(fleet, playbook, [...via(inventory), '--retry-file', retryFile]);
+    const result = run.cli;
 
     assert.equal(result.exitCode, 1, describeRun(result));
     assert.doesNotMatch(result.stdout, /rollout stopped|rolling back/, describeRun(result));
-    const report = await readReport(reportFile);
+    const report = requireReport(run);
     assert.equal(report.exit_code, 1);
     assert.deepEqual(outcomes(report), [
       ['lab1', 1, 'changed'],
@@ -121,23 +97,12 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
   it('max_unreachable_percent: 40 stops after a canary batch with 1 of 2 unreachable (exit 3, the changed host kept); the flag overrides it', async () => {
     const inventory = await writeInventoryWith(fleet, 'first-batch', ports, ['lab1', 'refused', 'lab2', 'lab3']);
     const playbook = await writePlaybook(fleet.tmp, 'bounded', 'serial: [2, "100%"]\nmax_unreachable_percent: 40');
-    const reportFile = path.join(fleet.tmp, 'bounded.json');
-    const stopped = await runCli([
-      'run',
-      playbook,
-      '-i',
-      inventory,
-      '-o',
-      'plain',
-      '--connect-timeout',
-      connectTimeoutMs,
-      '--report',
-      reportFile,
-    ]);
+    const stoppedRun = await runPlaybook(fleet, playbook, via(inventory));
+    const stopped = stoppedRun.cli;
 
     assert.equal(stopped.exitCode, 3, describeRun(stopped));
     assert.match(stopped.stdout, /^fleet: rollout stopped after batch 1\/2: 1 of 2 hosts unreachable or locked$/m);
-    const report = await readReport(reportFile);
+    const report = requireReport(stoppedRun);
     assert.deepEqual(outcomes(report), [
       ['lab1', 1, 'changed'],
       ['refused', 1, 'unreachable'],
@@ -156,18 +121,7 @@ describe('rollout: unreachable hosts are not evidence against the change', { ski
     );
     for (const host of ['lab2', 'lab3']) assert.deepEqual(await ofThisRun(host), [], host);
 
-    const overridden = await runCli([
-      'run',
-      playbook,
-      '-i',
-      inventory,
-      '-o',
-      'plain',
-      '--connect-timeout',
-      connectTimeoutMs,
-      '--max-unreachable-percent',
-      '50',
-    ]);
+    const overridden = await runCli(['run', playbook, ...via(inventory), '--max-unreachable-percent', '50']);
     assert.equal(overridden.exitCode, 1, describeRun(overridden));
     assert.doesNotMatch(overridden.stdout, /rollout stopped/);
     assert.match(overridden.stdout, /^lab1: unchanged$/m);

@@ -8,9 +8,10 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { addLabSudoUsers, labSudoUsers as users } from '../lab/sudo-users.js';
+import { useTestLab } from './lab-suite.js';
 import { runCli, type CliResult } from './run-cli.js';
 import { execOk } from './run-host-state.js';
 import {
@@ -19,7 +20,6 @@ import {
   labSkipWithout,
   requireReport,
   runPlaybook,
-  startTestLab,
   transcript,
   type TestLab,
 } from './run-lab.js';
@@ -89,13 +89,11 @@ function assertRefused(host: CheckHostJson, cli: CliResult, said: RegExp): void 
 }
 
 describe('become with a sudo password (lab)', { skip: labSkipWithout('sudo', 'useradd', 'chpasswd') }, () => {
-  let t: TestLab;
+  const t = useTestLab('run-become', 2, portBase);
 
   before(async () => {
-    t = await startTestLab('run-become', 2, portBase);
     for (const host of ['lab1', 'lab2']) await addLabSudoUsers(t.lab, host);
   });
-  after(async () => t?.down());
 
   it('check as a normal user: the env var password lets sudo read the facts as root', async () => {
     const { cli, host } = await check(await inventoryAs(t, 'lab1', users.passwordUser), users.password);

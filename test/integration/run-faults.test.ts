@@ -10,9 +10,10 @@
  *   ALREADY replaced in that step)
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { contentFields, diffEtc, execOk, readKnobs, snapshotEtc, writeKnob } from './run-host-state.js';
 import { detachBuckets, setImmutable } from './run-inject.js';
+import { useTestLab } from './lab-suite.js';
 import {
   fixture,
   hostReport,
@@ -21,7 +22,6 @@ import {
   outcomesOf,
   requireReport,
   runPlaybook,
-  startTestLab,
   stepReport,
   transcript,
   type HostReport,
@@ -129,13 +129,16 @@ describe(
   'run with faults on 4 of 5 lab hosts: exact rollback there, the healthy host changed',
   { skip: labSkipWithout('chattr') },
   () => {
-    let t: TestLab;
+    const t = useTestLab('run-faults', hosts.length, portBase, {
+      beforeDown: async (t) => {
+        for (const [host, file] of immutable) await t.lab.exec(host, `chattr -i ${file}`).catch(() => undefined);
+      },
+    });
     const initial = new Map<string, HostBefore>();
     let report: RunReport;
     let stdout = '';
 
     before(async () => {
-      t = await startTestLab('run-faults', hosts.length, portBase);
       // a table size to change, so set_hashsize is applied too before persist fails
       for (const host of ['lab2', 'lab3', 'lab5']) await writeKnob(t.lab, host, 'hashsize', 16384);
       await failRenameInto(t, 'lab5', '/etc/modules-load.d/');
@@ -146,11 +149,6 @@ describe(
       assert.equal(outcome.cli.exitCode, 1, transcript(outcome.cli));
       report = requireReport(outcome);
       stdout = outcome.cli.stdout;
-    });
-
-    after(async () => {
-      for (const [host, file] of immutable) await t?.lab.exec(host, `chattr -i ${file}`).catch(() => undefined);
-      await t?.down();
     });
 
     it('exit 1; lab1 changed, the four faulty hosts rolled back', () => {

@@ -12,10 +12,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
 import { stringify } from 'yaml';
+import { useTestLab } from './lab-suite.js';
 import { runCliTimed, stripTerminal } from '../bench/tty-cli.js';
 import { addLabSudoUsers, labSudoUsers as users } from '../lab/sudo-users.js';
 import { runCli, type CliResult } from './run-cli.js';
-import { fixture, labSkipWithout, startTestLab, transcript, type RunReport, type TestLab } from './run-lab.js';
+import { fixture, labSkipWithout, transcript, type RunReport } from './run-lab.js';
 
 const portBase = 29620;
 const playbook = fixture('tune-fast.yaml');
@@ -36,13 +37,11 @@ function runIdOf(cli: CliResult, text = cli.stderr): string {
 }
 
 describe('run habits on lab hosts', { skip: labSkipWithout('sudo', 'useradd', 'chpasswd', 'script', 'stty') }, () => {
-  let t: TestLab;
+  const t = useTestLab('run-habits', 2, portBase);
 
   before(async () => {
-    t = await startTestLab('run-habits', 2, portBase);
     await addLabSudoUsers(t.lab, 'lab2');
   });
-  after(async () => t?.down());
 
   const run = (args: string[], env: Record<string, string> = {}) =>
     runCli(['run', playbook, '-i', t.lab.inventoryFile, ...args], { env, timeoutMs: 90_000 });

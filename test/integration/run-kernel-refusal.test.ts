@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   diffEtc,
   contentFields,
@@ -19,16 +19,8 @@ import {
   snapshotEtc,
   type EtcSnapshot,
 } from './run-host-state.js';
-import {
-  hostReport,
-  labSkip,
-  runPlaybook,
-  startTestLab,
-  stepReport,
-  transcript,
-  type RunOutcome,
-  type TestLab,
-} from './run-lab.js';
+import { useTestLab } from './lab-suite.js';
+import { hostReport, labSkip, runPlaybook, stepReport, transcript, type RunOutcome, type TestLab } from './run-lab.js';
 
 const portBase = 27500;
 const udpTimeout = '/proc/sys/net/netfilter/nf_conntrack_udp_timeout';
@@ -56,12 +48,15 @@ function requireReportOf(outcome: RunOutcome) {
 }
 
 describe('kernel refusals: predicted at plan time, or said with file, errno and cause', { skip: labSkip }, () => {
-  let t: TestLab;
+  const t = useTestLab('kernel-refusal', 3, portBase, {
+    beforeDown: async (t) => {
+      await t.lab.exec('lab3', 'mount -o remount,bind,rw /etc').catch(() => undefined);
+    },
+  });
   let realView: string | false = false;
   let modes: string[] = [];
 
   before(async () => {
-    t = await startTestLab('kernel-refusal', 3, portBase);
     await showRealKernelKnobs(t, 'lab1');
     modes = (await execOk(t.lab, 'lab1', `stat -L -c '%a' ${knobPaths.max} ${knobPaths.buckets} ${knobPaths.hashsize}`))
       .trim()
@@ -69,11 +64,6 @@ describe('kernel refusals: predicted at plan time, or said with file, errno and 
     // kernels before 5.13 left max writable in a privileged container: the case this test proves needs 0444
     if (modes.slice(0, 2).join(' ') !== '444 444')
       realView = `this kernel shows max and buckets as ${modes.slice(0, 2).join(', ')} in a new netns`;
-  });
-
-  after(async () => {
-    await t?.lab.exec('lab3', 'mount -o remount,bind,rw /etc').catch(() => undefined);
-    await t?.down();
   });
 
   describe('lab1: a container (real kernel knobs, non-initial netns)', () => {

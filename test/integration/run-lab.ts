@@ -57,16 +57,26 @@ export interface RunReport {
   exit_code: number;
   hosts: HostReport[];
   summary: Record<string, number>;
-  gates: { batch: number; soak_ms: number | null; passed: boolean | null; failed_hosts: unknown[] }[];
+  gates: {
+    batch: number;
+    soak_ms: number | null;
+    passed: boolean | null;
+    failed_hosts: { host: string; reason: string }[];
+  }[];
 }
 
+/** What a test reads of its lab: the hosts, and a temp dir of its own (inventory, known_hosts, playbooks, reports). */
 export interface TestLab {
-  lab: Lab;
-  tmp: string;
+  readonly lab: Lab;
+  readonly tmp: string;
+}
+
+export interface StartedTestLab extends TestLab {
   down(): Promise<void>;
 }
 
-export async function startTestLab(name: string, count: number, portBase: number): Promise<TestLab> {
+/** A lab of `count` hosts on ports from portBase in a new temp dir; suites use lab-suite.ts useTestLab instead. */
+export async function startTestLab(name: string, count: number, portBase: number): Promise<StartedTestLab> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), `conntrack-${name}-`));
   let lab: Lab;
   try {
@@ -99,26 +109,37 @@ export interface RunOutcome {
 
 let reportCount = 0;
 
-/** `conntrack-fleet run PLAYBOOK -i <lab inventory> --report <tmp file> ARGS…` */
-export async function runPlaybook(
+/** A report path not used yet in the lab's temp dir (report-N.json). */
+export function newReportFile(t: TestLab): string {
+  reportCount += 1;
+  return path.join(t.tmp, `report-${reportCount}.json`);
+}
+
+/** The JSON report in `file`, or null when the CLI wrote none (bad input, crash). */
+export function readReport(file: string): Promise<RunReport | null> {
+  return readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as RunReport,
+    () => null,
+  );
+}
+
+/** `conntrack-fleet ARGS… --report <tmp file>` for any command that writes a report (run, rollback), read back. */
+export async function runReporting(t: TestLab, args: string[], options: CliOptions = {}): Promise<RunOutcome> {
+  const reportFile = newReportFile(t);
+  const cli = await runCli([...args, '--report', reportFile], { timeoutMs: 90_000, ...options });
+  return { cli, report: await readReport(reportFile) };
+}
+
+/** `conntrack-fleet run PLAYBOOK -i <lab inventory> ARGS… --report <tmp file>` */
+export function runPlaybook(
   t: TestLab,
   playbook: string,
   args: string[] = [],
   options: CliOptions = {},
 ): Promise<RunOutcome> {
-  reportCount += 1;
-  const reportFile = path.join(t.tmp, `report-${reportCount}.json`);
   // -i repeats and merges (as in Ansible): the lab's inventory only when the caller names none
   const inventory = args.includes('-i') ? [] : ['-i', t.lab.inventoryFile];
-  const cli = await runCli(['run', playbook, ...inventory, '--report', reportFile, ...args], {
-    timeoutMs: 90_000,
-    ...options,
-  });
-  const report = await readFile(reportFile, 'utf8').then(
-    (text) => JSON.parse(text) as RunReport,
-    () => null,
-  );
-  return { cli, report };
+  return runReporting(t, ['run', playbook, ...inventory, ...args], options);
 }
 
 /** For assertion messages: everything the CLI said. */

@@ -6,20 +6,11 @@
  * longer current (the ticket says `RUN undo`, journal.sh cf_ticket) and exit without writing anything.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { contentFields, diffEtc, execOk, readKnobs, snapshotEtc } from './run-host-state.js';
 import { cutConnections, installPause, processesIn, waitUntil, type Pause } from './run-inject.js';
-import {
-  fixture,
-  hostReport,
-  labSkip,
-  requireReport,
-  runPlaybook,
-  startTestLab,
-  transcript,
-  type RunOutcome,
-  type TestLab,
-} from './run-lab.js';
+import { useTestLab } from './lab-suite.js';
+import { fixture, hostReport, labSkip, requireReport, runPlaybook, transcript, type RunOutcome } from './run-lab.js';
 import { readBefore, readTuneSpec, type HostBefore } from './run-tune-expect.js';
 
 const portBase = 25850;
@@ -34,7 +25,7 @@ describe(
   'run: a step script held before the apply lock across a lost connection never applies after the rollback',
   { skip: labSkip },
   () => {
-    let t: TestLab;
+    const t = useTestLab('run-late-script', 1, portBase);
     let hostBefore: HostBefore;
     let pause: Pause;
     let run: RunOutcome;
@@ -42,7 +33,6 @@ describe(
     let cut = 0;
 
     before(async () => {
-      t = await startTestLab('run-late-script', 1, portBase);
       hostBefore = await readBefore(t.lab, 'lab1', spec);
       pause = await installPause(t.lab, 'lab1', 'flock', secondApplyLock, '/usr/bin/flock');
       const running = runPlaybook(t, playbook);
@@ -63,10 +53,6 @@ describe(
         15_000,
         'the late script on lab1 to end',
       );
-    });
-
-    after(async () => {
-      await t?.down();
     });
 
     it('the script was really held mid-run and the connection cut', () => {

@@ -10,9 +10,10 @@
  *   lab3 pauses at `sync /etc/.conntrack-fleet.TOKEN.N …`, just BEFORE that rename (the orphan renames it later)
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { contentFields, diffEtc, readHostFile, readKnobs, snapshotEtc } from './run-host-state.js';
 import { cutConnections, installPause, processesIn, waitUntil, type Pause } from './run-inject.js';
+import { useTestLab } from './lab-suite.js';
 import {
   fixture,
   hostReport,
@@ -20,10 +21,8 @@ import {
   outcomesOf,
   requireReport,
   runPlaybook,
-  startTestLab,
   transcript,
   type RunOutcome,
-  type TestLab,
 } from './run-lab.js';
 import { expectTuned, readBefore, readTuneSpec, type HostBefore } from './run-tune-expect.js';
 
@@ -56,7 +55,7 @@ interface Observed {
 }
 
 describe('run: a connection lost mid-step is rolled back over a new connection', { skip: labSkip }, () => {
-  let t: TestLab;
+  const t = useTestLab('run-lost-connection', 1 + scenarios.length, portBase);
   let lab1Before: HostBefore;
   const observed = new Map<string, Observed>();
   let run: RunOutcome;
@@ -64,7 +63,6 @@ describe('run: a connection lost mid-step is rolled back over a new connection',
   const labHost = (name: string) => t.lab.hosts.find((h) => h.name === name)!;
 
   before(async () => {
-    t = await startTestLab('run-lost-connection', 1 + scenarios.length, portBase);
     lab1Before = await readBefore(t.lab, 'lab1', spec);
     for (const s of scenarios) {
       const before = await readBefore(t.lab, s.host, spec);
@@ -100,10 +98,6 @@ describe('run: a connection lost mid-step is rolled back over a new connection',
         `the orphaned script on ${s.host} to end`,
       );
     }
-  });
-
-  after(async () => {
-    await t?.down();
   });
 
   it('exit 1: lab1 changed, the cut hosts rolled back (connection lost while applying persist)', () => {

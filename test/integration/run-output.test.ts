@@ -6,19 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { repoDir, type CliResult } from './run-cli.js';
 import { setImmutable } from './run-inject.js';
-import {
-  fixture,
-  labSkipWithout,
-  runPlaybook,
-  startTestLab,
-  transcript,
-  type RunOutcome,
-  type RunReport,
-  type TestLab,
-} from './run-lab.js';
+import { useTestLab } from './lab-suite.js';
+import { fixture, labSkipWithout, runPlaybook, transcript, type RunOutcome, type RunReport } from './run-lab.js';
 
 const portBase = 25500;
 const playbook = fixture('tune-fast.yaml');
@@ -108,18 +100,16 @@ describe(
   'run output: plain, NO_COLOR, JSON report, live tree',
   { skip: labSkipWithout('chattr', 'script', 'stty') },
   () => {
-    let t: TestLab;
+    const t = useTestLab('run-output', hosts.length, portBase, {
+      beforeDown: async (t) => {
+        await t.lab.exec('lab2', 'chattr -i /etc/sysctl.conf').catch(() => undefined);
+      },
+    });
     let run: RunOutcome;
 
     before(async () => {
-      t = await startTestLab('run-output', hosts.length, portBase);
       await setImmutable(t.lab, 'lab2', '/etc/sysctl.conf', true);
       run = await runPlaybook(t, playbook, [], { env: noColor });
-    });
-
-    after(async () => {
-      await t?.lab.exec('lab2', 'chattr -i /etc/sysctl.conf').catch(() => undefined);
-      await t?.down();
     });
 
     it('plain when not a TTY: no ANSI, every line a host, fleet: or the summary; the summary agrees with the report', () => {

@@ -7,20 +7,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
+import { useTestLab } from './lab-suite.js';
 import { runCli } from './run-cli.js';
 import { contentFields, diffEtc, execOk, readHostFile, snapshotEtc } from './run-host-state.js';
 import { bootHashsize, bootSysctlValue } from './run-persist-boot.js';
-import {
-  hostReport,
-  labSkip,
-  requireReport,
-  runPlaybook,
-  stepReport,
-  transcript,
-  type TestLab,
-  startTestLab,
-} from './run-lab.js';
+import { hostReport, labSkip, requireReport, runPlaybook, stepReport, transcript, type TestLab } from './run-lab.js';
 
 const portBase = 27730;
 const realTools = ['/usr/lib/systemd/systemd-sysctl', '/sbin/modprobe'];
@@ -38,15 +30,7 @@ async function playbook(t: TestLab, name: string, steps: string[]): Promise<stri
 }
 
 describe('run persist: cumulative, and true at the next boot', { skip }, () => {
-  let t: TestLab;
-
-  before(async () => {
-    t = await startTestLab('run-persist', 4, portBase);
-  });
-
-  after(async () => {
-    await t?.down();
-  });
+  const t = useTestLab('run-persist', 4, portBase);
 
   it('lab1: a later playbook that persists only a UDP timeout keeps nf_conntrack_max (block and boot)', async () => {
     const first = await playbook(t, 'max', ['raise_max: {value: 262144}', 'persist: {file: /etc/sysctl.conf}']);

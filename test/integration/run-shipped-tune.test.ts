@@ -3,19 +3,18 @@
  * batch, the gate, then the rest; both hosts end up tuned exactly as the playbook says.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { writeKnob } from './run-host-state.js';
+import { useTestLab } from './lab-suite.js';
 import {
   hostReport,
   labSkip,
   requireReport,
   runPlaybook,
   shippedPlaybook,
-  startTestLab,
   transcript,
   type RunOutcome,
   type RunReport,
-  type TestLab,
 } from './run-lab.js';
 import { expectTuned, expectTuneReport, readBefore, readTuneSpec, type HostBefore } from './run-tune-expect.js';
 
@@ -25,24 +24,19 @@ const spec = readTuneSpec(playbook);
 const hosts = ['lab1', 'lab2'];
 
 describe('run the shipped playbooks/tune.yaml: canary, gate, rest', { skip: labSkip }, () => {
-  let t: TestLab;
+  const t = useTestLab('run-shipped-tune', hosts.length, portBase);
   const initial = new Map<string, HostBefore>();
   let run: RunOutcome;
   let report: RunReport;
   let elapsedMs = 0;
 
   before(async () => {
-    t = await startTestLab('run-shipped-tune', hosts.length, portBase);
     await writeKnob(t.lab, 'lab2', 'hashsize', 16384); // so set_hashsize has work on one host
     for (const host of hosts) initial.set(host, await readBefore(t.lab, host, spec));
     const startedAt = Date.now();
     run = await runPlaybook(t, playbook);
     elapsedMs = Date.now() - startedAt;
     report = requireReport(run);
-  });
-
-  after(async () => {
-    await t?.down();
   });
 
   it('exit 0, both hosts changed and tuned as specified', async () => {

@@ -9,7 +9,8 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { useTestLab } from './lab-suite.js';
 import { runCli } from './run-cli.js';
 import {
   allFields,
@@ -28,7 +29,6 @@ import {
   outcomesOf,
   requireReport,
   runPlaybook,
-  startTestLab,
   stepReport,
   transcript,
   type RunOutcome,
@@ -54,13 +54,12 @@ describe(
   'persist through symlinked sysctl files, and exact rollback of the link',
   { skip: labSkipWithout('chattr') },
   () => {
-    let t: TestLab;
+    const t = useTestLab('run-symlink', 4, portBase);
     const etcBefore = new Map<string, EtcSnapshot>();
     const knobsBefore = new Map<string, Record<string, string>>();
     let run: RunOutcome;
 
     before(async () => {
-      t = await startTestLab('run-symlink', 4, portBase);
       await Promise.all(['lab1', 'lab3'].map((h) => execOk(t.lab, h, caseSetup)));
       await execOk(t.lab, 'lab2', debianSetup);
       await execOk(t.lab, 'lab4', 'ln -sfn sysctl.d/missing.conf /etc/sysctl.conf');
@@ -79,10 +78,6 @@ describe(
       } finally {
         await setImmutable(t.lab, 'lab3', '/etc/modules-load.d', false);
       }
-    });
-
-    after(async () => {
-      await t?.down();
     });
 
     it('lab1 changed, lab3 rolled back by its own failure, lab4 refused: exit 1', () => {

@@ -7,18 +7,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { useTestLab } from './lab-suite.js';
 import { runCliTimed, stripTerminal, type TimedCliResult } from '../bench/tty-cli.js';
 import { setImmutable } from './run-inject.js';
-import {
-  fixture,
-  labSkipWithout,
-  shippedPlaybook,
-  startTestLab,
-  transcript,
-  type RunReport,
-  type TestLab,
-} from './run-lab.js';
+import { fixture, labSkipWithout, shippedPlaybook, transcript, type RunReport, type TestLab } from './run-lab.js';
 
 const portBase = 26800;
 const hostCount = 30;
@@ -60,16 +53,14 @@ function expectEveryFrameFits(run: TtyRun): void {
 }
 
 describe('the live tree on a terminal, 30 lab hosts', { skip: labSkipWithout('chattr', 'script', 'stty') }, () => {
-  let t: TestLab;
-
-  before(async () => {
-    t = await startTestLab('run-tree-tty', hostCount, portBase);
-    await setImmutable(t.lab, 'lab3', '/etc/sysctl.conf', true);
+  const t = useTestLab('run-tree-tty', hostCount, portBase, {
+    beforeDown: async (t) => {
+      await t.lab.exec('lab3', 'chattr -i /etc/sysctl.conf').catch(() => undefined);
+    },
   });
 
-  after(async () => {
-    await t?.lab.exec('lab3', 'chattr -i /etc/sysctl.conf').catch(() => undefined);
-    await t?.down();
+  before(async () => {
+    await setImmutable(t.lab, 'lab3', '/etc/sysctl.conf', true);
   });
 
   it('run --check of the shipped playbook (3 batches): every host reachable and changed, batch counts past the height', async () => {

@@ -7,9 +7,10 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { allFields, diffEtc, execOk, readHostFile, readKnobs, snapshotEtc, writeKnob } from './run-host-state.js';
+import { useTestLab } from './lab-suite.js';
 import {
   fixture,
   hostReport,
@@ -18,7 +19,6 @@ import {
   requireReport,
   runPlaybook,
   shippedPlaybook,
-  startTestLab,
   stepReport,
   transcript,
   type TestLab,
@@ -59,18 +59,13 @@ async function expectUntouched(t: TestLab, state: Map<string, HostBefore>): Prom
 }
 
 describe('run tune: check, apply, re-run on 3 lab hosts', { skip: labSkip }, () => {
-  let t: TestLab;
+  const t = useTestLab('run-tune', hosts.length, portBase);
   let initial: Map<string, HostBefore>;
   let checkDiff = '';
 
   before(async () => {
-    t = await startTestLab('run-tune', hosts.length, portBase);
     await seedHosts(t);
     initial = await readAll(t);
-  });
-
-  after(async () => {
-    await t?.down();
   });
 
   it('the fixture has exactly the shipped playbooks/tune.yaml steps', () => {

@@ -6,7 +6,7 @@
  *   lab2 /etc/modprobe.d/no-nat.conf: `install nf_nat /bin/true`
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   allFields,
   diffEtc,
@@ -16,16 +16,8 @@ import {
   type EtcSnapshot,
   type LoadedModule,
 } from './run-host-state.js';
-import {
-  fixture,
-  hostReport,
-  labSkipWithout,
-  runPlaybook,
-  startTestLab,
-  transcript,
-  type RunOutcome,
-  type TestLab,
-} from './run-lab.js';
+import { useTestLab } from './lab-suite.js';
+import { fixture, hostReport, labSkipWithout, runPlaybook, transcript, type RunOutcome } from './run-lab.js';
 
 const portBase = 28100;
 const playbook = fixture('unload-nat.yaml');
@@ -47,13 +39,12 @@ describe(
   'run unload_nat: refused when modprobe.d would keep the undo from reloading a module',
   { skip: labSkipWithout('iptables', 'iptables-save') },
   () => {
-    let t: TestLab;
+    const t = useTestLab('run-unload-blocked', hosts.length, portBase);
     const modulesBefore = new Map<string, LoadedModule[]>();
     const etcBefore = new Map<string, EtcSnapshot>();
     let run: RunOutcome;
 
     before(async () => {
-      t = await startTestLab('run-unload-blocked', hosts.length, portBase);
       for (const host of hosts) {
         const { file, text } = blocking[host] ?? { file: '', text: '' };
         await execOk(t.lab, host, `mkdir -p /etc/modprobe.d && printf '%s' '${text}' > ${file}`);
@@ -61,10 +52,6 @@ describe(
         etcBefore.set(host, await snapshotEtc(t.lab, host));
       }
       run = await runPlaybook(t, playbook, ['-o', 'plain']);
-    });
-
-    after(async () => {
-      await t?.down();
     });
 
     it('exit 1; each host refused with the blocking FILE:LINE', () => {

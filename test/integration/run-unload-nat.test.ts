@@ -5,7 +5,7 @@
  * Then a second run on lab1 finds nothing to unload.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import {
   allFields,
   diffEtc,
@@ -16,6 +16,7 @@ import {
   type LoadedModule,
 } from './run-host-state.js';
 import { installPause } from './run-inject.js';
+import { useTestLab } from './lab-suite.js';
 import {
   fixture,
   hostReport,
@@ -24,11 +25,9 @@ import {
   outcomesOf,
   requireReport,
   runPlaybook,
-  startTestLab,
   stepReport,
   transcript,
   type RunOutcome,
-  type TestLab,
 } from './run-lab.js';
 
 const portBase = 25300;
@@ -54,14 +53,13 @@ describe(
   'run unload_nat: holder order, rollback by reloading, refusal on a real NAT rule',
   { skip: labSkipWithout('iptables', 'iptables-save') },
   () => {
-    let t: TestLab;
+    const t = useTestLab('run-unload-nat', hosts.length, portBase);
     const modulesBefore = new Map<string, LoadedModule[]>();
     const etcBefore = new Map<string, EtcSnapshot>();
     let lab2MidRun: LoadedModule[] = [];
     let run: RunOutcome;
 
     before(async () => {
-      t = await startTestLab('run-unload-nat', hosts.length, portBase);
       await execOk(t.lab, 'lab3', masquerade);
       // lab2: the first `rmmod nf_conntrack` waits; meanwhile something takes a reference on nf_conntrack.
       const pause = await installPause(t.lab, 'lab2', 'rmmod', '[ "$1" = nf_conntrack ]', 'lab-kmod');
@@ -75,10 +73,6 @@ describe(
       await t.lab.setModuleUse('lab2', 'nf_conntrack', 1);
       await pause.release();
       run = await running;
-    });
-
-    after(async () => {
-      await t?.down();
     });
 
     it('exit 1: lab1 changed, lab2 rolled back, lab3 failed', () => {

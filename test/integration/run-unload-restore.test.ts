@@ -3,19 +3,18 @@
  * write back the host's own max, table size and timeouts (the lab's modprobe resets them, as the kernel does).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { readKnobs, readModules, writeKnob, type LoadedModule } from './run-host-state.js';
 import { installPause } from './run-inject.js';
+import { useTestLab } from './lab-suite.js';
 import {
   fixture,
   hostReport,
   labSkipWithout,
   requireReport,
   runPlaybook,
-  startTestLab,
   transcript,
   type RunOutcome,
-  type TestLab,
 } from './run-lab.js';
 
 const portBase = 25700;
@@ -28,13 +27,12 @@ describe(
   'run unload_nat: a failure after nf_conntrack is gone restores the runtime values too',
   { skip: labSkipWithout() },
   () => {
-    let t: TestLab;
+    const t = useTestLab('run-unload-restore', 1, portBase);
     let knobsBefore: Record<string, string>;
     let modulesBefore: LoadedModule[];
     let run: RunOutcome;
 
     before(async () => {
-      t = await startTestLab('run-unload-restore', 1, portBase);
       await writeKnob(t.lab, 'lab1', 'max', 100000);
       await writeKnob(t.lab, 'lab1', 'hashsize', 32768);
       await writeKnob(t.lab, 'lab1', 'tcp_timeout_established', 7200);
@@ -48,10 +46,6 @@ describe(
       await t.lab.setModuleUse('lab1', 'nf_defrag_ipv6', 1);
       await pause.release();
       run = await running;
-    });
-
-    after(async () => {
-      await t?.down();
     });
 
     it('the host is rolled back, exit 1', () => {
