@@ -6,7 +6,7 @@
  * Samples without the fragment stay builtins only. Pure: a state in, a state out.
  */
 import { defaultPeakPaths, type PeakFact, type PeakPaths, type PeakRequest, peakCall, peakFunctions } from './peak.js';
-import { type CounterSample, sampleScript } from './sample-script.js';
+import { buildSampleScript, type CounterSample } from './sample-script.js';
 
 /** At a 2 s interval: at most one write a minute while the count keeps climbing. */
 export const defaultPeakEverySamples = 30;
@@ -64,12 +64,11 @@ export function afterPeakSample(
   return counted;
 }
 
-/** The watch sample script with the peak fragment just before its `@@done` (values as `@@NAME VALUE` lines). */
-export function peakSampleScript(request: PeakRequest, paths: PeakPaths = defaultPeakPaths): string {
-  const done = 'echo @@done\n';
-  if (!sampleScript.endsWith(done)) throw new Error('sample script no longer ends with echo @@done');
-  const fragment = [peakFunctions(), `cf_pk_out() { printf '@@%s %s\\n' "$1" "$2"; }`, peakCall(request, paths)].join(
-    '\n',
-  );
-  return `${sampleScript.slice(0, -done.length)}${fragment}\n${done}`;
+/**
+ * The watch sample script (record token `token`, facts/sample-script.ts) with the peak fragment just before its last
+ * record; the fragment's values are `value NAME VALUE` records, as in the gather.
+ */
+export function peakSampleScript(request: PeakRequest, token: string, paths: PeakPaths = defaultPeakPaths): string {
+  const fragment = [peakFunctions(), `cf_pk_out() { cf_rec value "$1 $2"; }`, peakCall(request, paths)].join('\n');
+  return buildSampleScript(token, fragment);
 }

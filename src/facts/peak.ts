@@ -3,7 +3,7 @@
  * run journals (`/var/lib/conntrack-fleet/journal/peak`, one line `COUNT EPOCH_SECONDS SOURCE`), so `advise` can size
  * for the busiest moment seen rather than for the count of the moment it runs (docs/sizing.md, "demand").
  * Shell (src/remote/peak.sh) and parser side by side: the fragment prints `peak_read`, `peak_stored` and `peak_write`
- * values in its caller's format (the gather's record `value NAME VALUE`, the watch sample's `@@NAME VALUE`).
+ * values as records `value NAME VALUE` (remote/records.ts), in the gather and in the watch sample alike.
  */
 import { remoteScript } from '../remote/scripts.js';
 import { journalDir } from '../remote/state-dir.js';

@@ -8,6 +8,7 @@
  *   gather (facts/gather-frame.ts, readRecordStream): `section NAME`, `value NAME VALUE`, `problem TEXT`,
  *     `begin NAME [ARG]` … `end` around raw content, `rc N` and `stderr` inside a block, `done` last
  *   journal listing (runner/journal.ts): `journal BASE64` per journal file
+ *   watch sample (facts/sample-script.ts): `begin knobs|stats` … `end`, `value NAME VALUE` (peak), `sampled` last
  */
 import { randomBytes } from 'node:crypto';
 import { remoteScript } from './scripts.js';

@@ -5,6 +5,7 @@ import type { PeakRequest } from '../facts/peak.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import { atStage, forEachHost, type HostDone } from './for-each-host.js';
+import { stoppedHostOutcome } from './outcome.js';
 
 export interface CheckHostsOptions {
   targets: HostTarget[];
@@ -49,7 +50,8 @@ async function readHost(options: CheckHostsOptions, target: HostTarget, opened: 
 function checkResultOf(host: HostDone<HostFacts>, connected: boolean): CheckResult {
   const name = host.target.name;
   if (host.ok) return { host: name, reachable: true, error: null, facts: host.value };
-  // a refused sudo (kind 'become') read nothing, as an unreachable host: the text and the JSON say the same
-  const reachable = connected && host.errorKind !== 'become';
+  // a host where nothing ran (a refused sudo: 'become') is unreachable, by run's own rule (outcome.ts): the text
+  // and the JSON say the same
+  const reachable = connected && stoppedHostOutcome(host.errorKind) !== 'unreachable';
   return { host: name, reachable, error: host.error, facts: null, errorKind: host.errorKind };
 }

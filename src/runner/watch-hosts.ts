@@ -1,13 +1,16 @@
 /**
  * `watch`'s fleet loop: one SSH connection per host, kept open; every interval one round trip re-reads count, max and
- * the statistics with shell builtins (facts/sample-script.ts). No lock and no setting changed; the only thing written
- * is the host's peak file (facts/peak-watch.ts), nothing without `keepPeak`.
+ * the statistics with shell builtins (facts/sample-script.ts), answered in records of a token fresh per sample.
+ * No lock and no setting changed; the only thing written is the host's peak file (facts/peak-watch.ts), nothing
+ * without `keepPeak`.
  */
 import { setMaxListeners } from 'node:events';
 import { errorMessage } from '../errors.js';
 import { afterPeakSample, initialPeakWatchState, nextPeakRequest, peakSampleScript } from '../facts/peak-watch.js';
 import type { TimedSample } from '../facts/sample-rates.js';
-import { parseSample, sampleScript } from '../facts/sample-script.js';
+import type { PeakRequest } from '../facts/peak.js';
+import { buildSampleScript, parseSample } from '../facts/sample-script.js';
+import { newRecordToken } from '../remote/records.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
 import { forEachHost } from './for-each-host.js';
 
@@ -56,12 +59,15 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function sampleOnce(connection: Connection, timeoutMs: number, script = sampleScript): Promise<Answer> {
+async function sampleOnce(connection: Connection, timeoutMs: number, peak: PeakRequest | null): Promise<Answer> {
+  // a fresh record token per sample: nothing the host printed in an earlier answer can pass for a record of this one
+  const token = newRecordToken();
+  const script = peak ? peakSampleScript(peak, token) : buildSampleScript(token);
   // runScript's own timeout starts once the channel is open; a host gone silent may never open it (until keepalive
   // gives up, 45 s by default), so the whole round trip has a deadline too
   const result = await withDeadline(connection.runScript(script, { timeoutMs }), timeoutMs + 500);
   if (result === noAnswer) throw new Error(`no answer within ${timeoutMs} ms (channel not opened)`);
-  const sample = result.exitCode === 0 ? parseSample(result.stdout) : null;
+  const sample = result.exitCode === 0 ? parseSample(result.stdout, token) : null;
   if (sample) return { sample, error: null };
   const said = result.stderr.trim().split('\n').at(-1) ?? '';
   return {
@@ -94,7 +100,7 @@ export async function watchHost(target: HostTarget, options: HostLoopOptions): P
         });
         connection = opened;
       }
-      answer = await sampleOnce(connection, timeoutMs, peakRequest ? peakSampleScript(peakRequest) : sampleScript);
+      answer = await sampleOnce(connection, timeoutMs, peakRequest);
     } catch (error) {
       answer = { sample: null, error: errorMessage(error) };
       const broken = connection;

@@ -7,10 +7,11 @@ import type { PlanContext, StepDefinition } from './types.js';
 
 type CheckCountSpec = Extract<StepSpec, { kind: 'check_count' }>;
 
+/** The step's before/after in the run report: its keys are the report's, snake_case (check's JSON says usage_percent too). */
 export interface CountReading {
   count: number | null;
   max: number | null;
-  usagePercent: number | null;
+  usage_percent: number | null;
   drop: number | null;
   early_drop: number | null;
   insert_failed: number | null;
@@ -21,7 +22,7 @@ export function readCount(facts: HostFacts): CountReading {
   return {
     count,
     max,
-    usagePercent: tableUsagePercentOneDecimal(count, max),
+    usage_percent: tableUsagePercentOneDecimal(count, max),
     drop: stats?.drop ?? null,
     early_drop: stats?.early_drop ?? null,
     insert_failed: stats?.insert_failed ?? null,
@@ -29,7 +30,7 @@ export function readCount(facts: HostFacts): CountReading {
 }
 
 function describeReading(reading: CountReading): string {
-  const usage = reading.usagePercent === null ? '' : ` (${reading.usagePercent}%)`;
+  const usage = reading.usage_percent === null ? '' : ` (${reading.usage_percent}%)`;
   const counters =
     reading.drop === null
       ? 'drop counters unavailable'
@@ -38,7 +39,7 @@ function describeReading(reading: CountReading): string {
 }
 
 function describeFullness(reading: CountReading, option: string, limit: number): string {
-  return `conntrack table ${reading.usagePercent}% full (count ${reading.count} / max ${reading.max}), above ${option} ${limit}`;
+  return `conntrack table ${reading.usage_percent}% full (count ${reading.count} / max ${reading.max}), above ${option} ${limit}`;
 }
 
 export function planCheckCount(spec: CheckCountSpec, context: PlanContext): PlannedStep {
@@ -54,9 +55,9 @@ export function planCheckCount(spec: CheckCountSpec, context: PlanContext): Plan
   plan.lines.push(describeReading(reading));
   plan.before = { ...reading };
   plan.after = { ...reading };
-  if (reading.usagePercent === null) plan.warnings.push('nf_conntrack_count or nf_conntrack_max could not be read');
+  if (reading.usage_percent === null) plan.warnings.push('nf_conntrack_count or nf_conntrack_max could not be read');
   const { warn_above_percent: warnAbove, fail_above_percent: failAbove } = spec.options;
-  const usage = reading.usagePercent;
+  const usage = reading.usage_percent;
   if (usage !== null && failAbove !== undefined && usage > failAbove) {
     plan.refusal = describeFullness(reading, 'fail_above_percent', failAbove);
   } else if (usage !== null && warnAbove !== undefined && usage > warnAbove) {

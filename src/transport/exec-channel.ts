@@ -126,7 +126,9 @@ function waitFirstLine(
         ? undefined
         : setTimeout(() => {
             stopChannel(channel);
-            reject(new RemoteError(`held command printed no line within ${timeoutMs} ms`, null, stderrText(output)));
+            // timedOut: the host did not answer in time (error kind `timeout`), unlike a lock held by another run
+            const message = `held command printed no line within ${timeoutMs} ms`;
+            reject(new RemoteError(message, null, stderrText(output), { timedOut: true }));
           }, timeoutMs);
     const onData = () => {
       const text = Buffer.concat(output.stdout).toString('utf8');

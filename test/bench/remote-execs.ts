@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildGatherScript } from '../../src/facts/gather.js';
-import { sampleScript } from '../../src/facts/sample-script.js';
+import { buildSampleScript } from '../../src/facts/sample-script.js';
+import { newRecordToken } from '../../src/remote/records.js';
 import { loadPlaybook } from '../../src/playbook/load-playbook.js';
 import { filesNeeded } from '../../src/steps/definitions.js';
 import { runCli, repoDir } from '../integration/run-cli.js';
@@ -80,7 +81,7 @@ const cases: Array<[string, (lab: Lab) => () => Promise<void>]> = [
   ['ssh true (floor)', (lab) => () => ssh(lab, 'true', '')],
   ['ssh sh -s: gather as check sends it', (lab) => () => ssh(lab, 'sh -s', buildGatherScript({ files: [] }))],
   ['ssh sh -s: gather as run sends it', (lab) => () => ssh(lab, 'sh -s', buildGatherScript({ files: runFiles }))],
-  ['ssh sh -s: watch sample', (lab) => () => ssh(lab, 'sh -s', sampleScript)],
+  ['ssh sh -s: watch sample', (lab) => () => ssh(lab, 'sh -s', buildSampleScript(newRecordToken()))],
   ['check', (lab) => cli(lab, ['check'])],
   ['run tune.yaml', (lab) => cli(lab, ['run', tunePlaybook])],
 ];

@@ -11,8 +11,10 @@ import {
   peakSampleScript,
   type PeakWatchState,
 } from '../../src/facts/peak-watch.js';
-import { type CounterSample, parseSample, sampleScript } from '../../src/facts/sample-script.js';
+import { buildSampleScript, type CounterSample, parseSample, sampleDoneKind } from '../../src/facts/sample-script.js';
+import { newRecordToken } from '../../src/remote/records.js';
 import { runScriptLocally } from './local-shell.js';
+import { sampleOutput } from './sample-fixture.js';
 
 const sample = (count: number | null, peak?: PeakFact): CounterSample => ({
   count,
@@ -101,19 +103,23 @@ describe('peakSampleScript (run by the local sh)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'peak-watch-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is the sample script plus the fragment before @@done; parseSample reads count and the peak', async () => {
+  it('is the sample script plus the fragment before its last record; parseSample reads count and the peak', async () => {
     chmodSync(dir, 0o755);
     writeFileSync(join(dir, 'count'), '4321\n');
     const file = join(dir, 'journal', 'peak');
+    const token = newRecordToken();
     const script = peakSampleScript(
       { mode: 'keep', source: 'watch', atSeconds: 77, seen: { count: 5000, atSeconds: 70 } },
+      token,
       { file, countFile: join(dir, 'count') },
     );
-    assert.ok(script.startsWith(sampleScript.slice(0, sampleScript.indexOf('echo @@done'))));
-    assert.ok(script.endsWith('echo @@done\n'));
+    const plain = buildSampleScript(token);
+    const done = `cf_rec ${sampleDoneKind}\n`;
+    assert.ok(script.startsWith(plain.slice(0, plain.indexOf(done))));
+    assert.ok(script.endsWith(done));
     const result = await runScriptLocally(script);
     assert.equal(result.exitCode, 0, result.stderr);
-    const parsed = parseSample(result.stdout);
+    const parsed = parseSample(result.stdout, token);
     assert.deepEqual(parsed?.peak, {
       stored: null,
       read: 'none',
@@ -123,7 +129,24 @@ describe('peakSampleScript (run by the local sh)', () => {
     assert.equal(readFileSync(file, 'utf8'), '5000 70 watch\n');
   });
 
+  it('a peak file that forges records is the stored line, nothing more', async () => {
+    const file = join(dir, 'forged-peak');
+    const other = newRecordToken();
+    writeFileSync(file, `7 1 check @@cf ${other} value peak_write wrote 99999 1 x\n@@cf ${other} sampled\n`);
+    const token = newRecordToken();
+    const script = peakSampleScript({ mode: 'read', source: 'watch', atSeconds: 1 }, token, {
+      file,
+      countFile: join(dir, 'count'),
+    });
+    const result = await runScriptLocally(script);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const parsed = parseSample(result.stdout, token);
+    // the first line is not a peak line (`COUNT SECONDS SOURCE` and nothing else): invalid, and nothing is written
+    assert.deepEqual(parsed?.peak, { stored: null, read: 'invalid', write: 'off', kept: null });
+  });
+
   it('a plain sample has no peak key', () => {
-    assert.equal('peak' in (parseSample('@@count 1\n@@done\n') ?? {}), false);
+    const token = newRecordToken();
+    assert.equal('peak' in (parseSample(sampleOutput(token, { knobs: ['x:1'] }), token) ?? {}), false);
   });
 });

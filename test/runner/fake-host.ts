@@ -72,6 +72,8 @@ export interface FakeHostScript {
   replies?: Partial<Record<ScriptKind, Reply[]>>;
   /** The held lock command's first line: 'locked', 'busy OWNER', …. Default 'locked'. */
   lockLine?: string;
+  /** The held lock command fails with this instead (e.g. the transport's timed-out RemoteError). */
+  holdError?: Error;
 }
 
 export interface FakeHost {
@@ -110,6 +112,7 @@ export function fakeHost(t: HostTarget, script: FakeHostScript = {}): FakeHost {
       } as ExecResult;
     },
     async hold(text): Promise<HeldCommand> {
+      if (script.holdError) throw script.holdError;
       return { firstLine: `@@cf ${tokenOf(text)} ${script.lockLine ?? 'locked'}`, release: async () => undefined };
     },
     async close() {

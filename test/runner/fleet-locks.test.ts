@@ -1,13 +1,13 @@
 /** claimHosts with scripted fake hosts: who is claimed, who is reported at once, how many connect at once, what is released. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConnectError } from '../../src/errors.js';
+import { ConnectError, RemoteError } from '../../src/errors.js';
 import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { claimHosts } from '../../src/runner/fleet-locks.js';
 import type { Connection, HostTarget } from '../../src/transport/connection.js';
 
-type Behaviour = 'free' | 'busy' | 'refused' | 'lost-while-locking';
+type Behaviour = 'free' | 'busy' | 'refused' | 'lost-while-locking' | 'silent';
 
 function target(name: string): HostTarget {
   return { name, address: '127.0.0.1', port: 22, user: 'root', become: false, becomeUser: 'root', vars: {} };
@@ -41,6 +41,9 @@ function fakeFleet(behaviours: Record<string, Behaviour>): FakeFleet {
         // the verdict is a record with the script's own token (src/remote/records.ts)
         const token = /^cf_tok=(\S+)$/m.exec(script)?.[1] ?? 'none';
         if (behaviour === 'lost-while-locking') throw new ConnectError('connection-lost', `${t.name}: connection lost`);
+        // as the transport says it (exec-channel.ts holdExec): a timed-out RemoteError
+        if (behaviour === 'silent')
+          throw new RemoteError('held command printed no line within 30000 ms', null, '', { timedOut: true });
         if (behaviour === 'busy')
           return {
             firstLine: `@@cf ${token} busy other-run since 2026-01-01T00:00:00.000Z`,
@@ -128,6 +131,33 @@ test('claimHosts after an interrupt claims nothing more: the rest are skipped be
       ['b', 'skipped', 'interrupted before it started'],
       ['c', 'skipped', 'interrupted before it started'],
     ],
+  );
+  await locks.releaseAll();
+});
+
+test('claimHosts: a lock command that times out is not reported as locked: the host is left to its own run', async () => {
+  const fleet = fakeFleet({ quiet: 'silent', busy: 'busy' });
+  const pool = createConnectionPool(fleet.connect, {
+    connectTimeoutMs: 1000,
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    acceptNewHostKeys: false,
+  });
+  const locks = await claimHosts({
+    targets: ['quiet', 'busy'].map(target),
+    batchOf: new Map(),
+    forks: 2,
+    pool,
+    runId: 'r3',
+    startedAt: new Date(0),
+    emit: () => undefined,
+    isInterrupted: () => false,
+  });
+  // only the busy host is reported (kind lock); the silent one's run tries again and reports kind timeout
+  // (host-run.test.ts)
+  assert.deepEqual(
+    [...locks.unclaimed.values()].map((r) => [r.host, r.outcome, r.errorKind]),
+    [['busy', 'skipped', 'lock']],
   );
   await locks.releaseAll();
 });

@@ -1,7 +1,7 @@
 /** runHost against a fake Connection with scripted replies: each way a host's run can end, as data. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConnectError } from '../../src/errors.js';
+import { ConnectError, RemoteError } from '../../src/errors.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { acquireHostLock } from '../../src/runner/host-lock.js';
 import { type HostRunRecord, runHost } from '../../src/runner/host-run.js';
@@ -46,6 +46,16 @@ const cases: Case[] = [
     outcome: 'skipped',
     errorKind: 'lock',
     error: /^locked by run R0 since/,
+    sent: [],
+  },
+  {
+    name: 'the lock command timed out: failed, kind timeout (not lock: no other run holds it), nothing read',
+    host: {
+      holdError: new RemoteError('held command printed no line within 30000 ms', null, '', { timedOut: true }),
+    },
+    outcome: 'failed',
+    errorKind: 'timeout',
+    error: /^held command printed no line within 30000 ms$/,
     sent: [],
   },
   {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Change } from '../../src/changes/change.js';
+import { RemoteError } from '../../src/errors.js';
 import { rollbackExitCode } from '../../src/cli/rollback.js';
 import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
@@ -149,5 +150,20 @@ describe('rollBackHosts', () => {
     );
     assert.equal(hosts.size, 0);
     assert.equal(rollbackExitCode(results, true), 130);
+  });
+
+  it('a lock command that times out is kind timeout; one held by another run stays kind lock', async () => {
+    const timedOut = new RemoteError('held command printed no line within 30000 ms', null, '', { timedOut: true });
+    const { results } = await rollBack([
+      ['lock timed out', { entries: [r1], error: null }, { holdError: timedOut }, ''],
+      ['lock busy', { entries: [r1], error: null }, { lockLine: 'busy R9 since 2026-11-29T12:00:00Z' }, ''],
+    ]);
+    assert.deepEqual(
+      results.map((r) => [r.host, r.outcome, r.errorKind]),
+      [
+        ['lock timed out', 'unreachable', 'timeout'],
+        ['lock busy', 'skipped', 'lock'],
+      ],
+    );
   });
 });

@@ -4,23 +4,27 @@ import { type HostLoopOptions, watchHost } from '../../src/runner/watch-hosts.js
 import type { TimedSample } from '../../src/facts/sample-rates.js';
 import type { Connection, ExecResult } from '../../src/transport/connection.js';
 import { localTarget } from '../facts/local-connection.js';
+import { sampleReply } from '../facts/sample-fixture.js';
 
-const answer: ExecResult = {
-  stdout: '/proc/sys/net/netfilter/nf_conntrack_count:10\n/proc/sys/net/netfilter/nf_conntrack_max:100\n@@done\n',
+type Reply = (script: string) => ExecResult;
+
+/** count 10 of 100, in the record token of the sample script it answers. */
+const answer: Reply = (script) => ({
+  ...sampleReply(10, 100)(script),
   stderr: '',
   exitCode: 0,
   signal: null,
   timedOut: false,
   durationMs: 0,
-};
+});
 
 /** A connection whose runScript answers from `replies` in turn; `null` = never answers (a host gone silent). */
-function fakeConnection(replies: Array<ExecResult | null>, closed: string[]): Connection {
+function fakeConnection(replies: Array<Reply | null>, closed: string[]): Connection {
   return {
     target: localTarget,
-    runScript: () => {
+    runScript: (script) => {
       const reply = replies.shift();
-      return reply ? Promise.resolve(reply) : new Promise<ExecResult>(() => undefined);
+      return reply ? Promise.resolve(reply(script)) : new Promise<ExecResult>(() => undefined);
     },
     hold: () => Promise.reject(new Error('not used')),
     close: async () => {
@@ -104,5 +108,29 @@ describe('watchHost: one kept connection, silent hosts shown, reconnects', () =>
     stop.abort();
     await running;
     assert.equal(recorded.length, 1);
+  });
+
+  it("each sample has its own record token: an answer in an earlier sample's token is no sample", async () => {
+    const scripts: string[] = [];
+    let first = '';
+    const stale: Reply = (script) => answer(first || script);
+    const connection = fakeConnection([answer, stale], []);
+    const { recorded, run } = loop(
+      async () => ({
+        ...connection,
+        runScript: (script, options) => {
+          scripts.push(script);
+          first ||= script;
+          return connection.runScript(script, options);
+        },
+      }),
+      2,
+    );
+    await run();
+    const tokens = scripts.map((script) => /cf_tok=([0-9a-f]{16})/.exec(script)?.[1]);
+    assert.equal(new Set(tokens).size, 2, 'two samples, two tokens');
+    assert.equal(recorded[0]?.sample?.count, 10);
+    assert.equal(recorded[1]?.sample, null);
+    assert.match(recorded[1]?.error ?? '', /^sample failed \(exit 0\)/);
   });
 });

@@ -5,11 +5,8 @@ import { ConnectError } from '../../src/errors.js';
 import type { TimedSample } from '../../src/facts/sample-rates.js';
 import { type HostLoopOptions, watchHosts } from '../../src/runner/watch-hosts.js';
 import type { Connection, HostTarget } from '../../src/transport/connection.js';
+import { sampleReply } from '../facts/sample-fixture.js';
 import { concurrencyGauge, fakeHost, target } from './fake-host.js';
-
-const sampleReply = {
-  stdout: '/proc/sys/net/netfilter/nf_conntrack_count:10\n/proc/sys/net/netfilter/nf_conntrack_max:100\n@@done\n',
-};
 
 function fleet(names: string[], refused: string[], options: Partial<HostLoopOptions> = {}) {
   const gauge = concurrencyGauge(20);
@@ -19,7 +16,7 @@ function fleet(names: string[], refused: string[], options: Partial<HostLoopOpti
     connects.push(t.name);
     if (refused.includes(t.name)) throw new ConnectError('unreachable', `${t.name}: connect ECONNREFUSED`);
     // the watch sample is not a gather (it has no gather records): fake-host files it under 'other'
-    return gauge.wrap(fakeHost(t, { replies: { other: [sampleReply] } }).connection);
+    return gauge.wrap(fakeHost(t, { replies: { other: [sampleReply(10, 100)] } }).connection);
   };
   const loop: HostLoopOptions = {
     open,

@@ -4,6 +4,7 @@ import { watchHost } from '../../src/runner/watch-hosts.js';
 import type { TimedSample } from '../../src/facts/sample-rates.js';
 import type { Connection, ExecResult } from '../../src/transport/connection.js';
 import { localTarget } from '../facts/local-connection.js';
+import { sampleReply } from '../facts/sample-fixture.js';
 
 const reply = (stdout: string): ExecResult => ({
   stdout,
@@ -14,10 +15,10 @@ const reply = (stdout: string): ExecResult => ({
   durationMs: 0,
 });
 
-/** Runs watchHost over a connection that records each script and answers from `replies` in turn. */
+/** Runs watchHost over a connection that records each script and answers from `replies` in turn (count 1 after). */
 async function watchScripts(
   keepPeak: boolean | undefined,
-  replies: string[],
+  replies: Array<(script: string) => { stdout: string }>,
 ): Promise<{ scripts: string[]; recorded: TimedSample[] }> {
   const scripts: string[] = [];
   const recorded: TimedSample[] = [];
@@ -25,7 +26,7 @@ async function watchScripts(
     target: localTarget,
     runScript: (script) => {
       scripts.push(script);
-      return Promise.resolve(reply(replies.shift() ?? '@@count 1\n@@done\n'));
+      return Promise.resolve(reply((replies.shift() ?? sampleReply(1, 100))(script).stdout));
     },
     hold: () => Promise.reject(new Error('not used')),
     close: async () => undefined,
@@ -45,7 +46,7 @@ async function watchScripts(
 describe('watchHost and the peak file', () => {
   it('keepPeak: only the first sample carries the fragment while no higher count is seen; its answer is recorded', async () => {
     const { scripts, recorded } = await watchScripts(true, [
-      '@@count 5\n@@peak_stored 9 1 check\n@@peak_write not-higher\n@@done\n',
+      sampleReply(5, 100, { peak_stored: '9 1 check', peak_write: 'not-higher' }),
     ]);
     assert.deepEqual(
       scripts.map((s) => /^cf_peak /m.test(s)),

@@ -22,7 +22,7 @@ describe('check_count', () => {
       assert.deepEqual(plan.changes, []);
       assert.equal(plan.before.count, c.count);
       assert.equal(plan.before.max, 65536);
-      assert.equal(plan.before.usagePercent, Math.round((c.count / 65536) * 1000) / 10);
+      assert.equal(plan.before.usage_percent, Math.round((c.count / 65536) * 1000) / 10);
       assert.equal(
         plan.warnings.some((w) => w.includes('warn_above_percent')),
         c.warning,
