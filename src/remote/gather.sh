@@ -21,6 +21,20 @@ cf_problem() { cf_rec problem "$*"; }
 cf_small_lines() {
   while IFS= read -r cf_line || [ -n "$cf_line" ]; do printf '%s\n' "$cf_line"; done < "$1"
 }
+# cf_grep_lines GREP_ARGS…: the one grep several sections share (section.ts `grep`), its `FILE:LINE` lines kept in
+# cf_lines for cf_lines_of. A file that is missing or unreadable adds no line.
+cf_grep_lines() { cf_lines="$cf_nl$(grep -HE "$@" 2>/dev/null)$cf_nl"; }
+# cf_lines_of PREFIX [strip]: the lines of cf_lines starting with PREFIX (a literal text, e.g. FILE:), printed as
+# they are, or with strip without PREFIX. Builtins only.
+cf_lines_of() {
+  cf_lo_rest=${cf_lines#"$cf_nl"}
+  while [ -n "$cf_lo_rest" ]; do
+    cf_lo_line=${cf_lo_rest%%"$cf_nl"*}; cf_lo_rest=${cf_lo_rest#*"$cf_nl"}
+    case $cf_lo_line in
+      "$1"*) if [ -n "${2:-}" ]; then printf '%s\n' "${cf_lo_line#"$1"}"; else printf '%s\n' "$cf_lo_line"; fi ;;
+    esac
+  done
+}
 cf_has() { command -v "$1" >/dev/null 2>&1; }
 cf_flag() { if "$@" 2>/dev/null; then echo 1; else echo 0; fi; }
 # $1 value name, then a command: `value NAME 1` when it succeeds, else 0 (no subshell, unlike "$(cf_flag …)")
