@@ -37,11 +37,14 @@ export function buildGatherScript(request: GatherRequest, token: string = newRec
   if (relative !== undefined) throw new Error(`gather: not an absolute path: ${relative}`);
   const main = [
     'cf_main() {',
+    // file and knob stats wait for cf_flush: one stat for all (src/remote/gather.sh)
+    'cf_stat_later=1',
     ...factSections.flatMap((section, index) => [
       ...(index === firstGrepIndex ? [sharedGrep()] : []),
       sh`cf_section ${section.name}`,
       section.sh(request),
     ]),
+    'cf_flush',
     `cf_rec ${gatherDoneKind}`,
     '}',
     // stdin is the script itself (sh -s): no command may read it; fd 5 is the real stdout for cf_run
