@@ -108,33 +108,43 @@ describe('readBootConfig', () => {
     );
   });
 
-  it('a file read once is named by the entries after it (`same-as`): each gets the same state', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'ctf-boot-same-'));
-    mkdirSync(path.join(root, 'sysctl.d'));
-    writeFileSync(path.join(root, 'sysctl.conf'), 'net.netfilter.nf_conntrack_max = 7\n');
-    symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '98-relative.conf'));
-    symlinkSync(path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.d', '99-absolute.conf'));
-    const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `);
-    const stdout = execFileSync('sh', ['-s'], { input: asGather(section) }).toString();
-    const reads = stdout
-      .split(`${g.record('begin', 'file boot ')}`)
-      .filter((block) => block.startsWith(root))
-      .map((block) => block.split('\n')[1]?.split(' ')[0]);
-    assert.deepEqual(reads, ['meta', 'same-as'], 'the shared file is read once');
-    const mine = readBootConfig(splitGatherOutput(stdout, g.token), [])!.files.filter((f) => f.path.startsWith(root));
-    assert.deepEqual(
-      mine.map((f) => [path.basename(f.path), f.realPath, f.linkTarget]),
-      [
-        ['98-relative.conf', path.join(root, 'sysctl.conf'), '../sysctl.conf'],
-        ['99-absolute.conf', path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.conf')],
-      ],
-    );
-    assert.deepEqual(mine[1]?.state, mine[0]?.state);
-    assert.equal(
-      Buffer.from(mine[1]?.state?.contentBase64 ?? '', 'base64').toString(),
-      'net.netfilter.nf_conntrack_max = 7\n',
-    );
-  });
+  // as a section test runs it (each block at once) and as the gather does (cf_stat_later: file blocks after cf_flush,
+  // so a `same-as` block comes BEFORE the block it names)
+  for (const [how, before, end] of [
+    ['at once', '', ''],
+    ['in the gather, after cf_flush', 'cf_stat_later=1', 'cf_flush'],
+  ] as const)
+    it(`a file read once is named by the entries after it (\`same-as\`): each gets the same state (${how})`, () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'ctf-boot-same-'));
+      mkdirSync(path.join(root, 'sysctl.d'));
+      writeFileSync(path.join(root, 'sysctl.conf'), 'net.netfilter.nf_conntrack_max = 7\n');
+      symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '98-relative.conf'));
+      symlinkSync(path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.d', '99-absolute.conf'));
+      const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `);
+      const stdout = execFileSync('sh', ['-s'], { input: asGather(`${before}\n${section}\n${end}`) }).toString();
+      const reads = stdout
+        .split(`${g.record('begin', 'file boot ')}`)
+        .filter((block) => block.startsWith(root))
+        .map((block) => block.split('\n')[1]?.split(' ')[0]);
+      assert.deepEqual(reads.sort(), ['meta', 'same-as'], 'the shared file is read once');
+      const problems: string[] = [];
+      const mine = readBootConfig(splitGatherOutput(stdout, g.token), problems)!.files.filter((f) =>
+        f.path.startsWith(root),
+      );
+      assert.deepEqual(
+        mine.map((f) => [path.basename(f.path), f.realPath, f.linkTarget]),
+        [
+          ['98-relative.conf', path.join(root, 'sysctl.conf'), '../sysctl.conf'],
+          ['99-absolute.conf', path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.conf')],
+        ],
+      );
+      assert.deepEqual(problems, []);
+      assert.deepEqual(mine[1]?.state, mine[0]?.state);
+      assert.equal(
+        Buffer.from(mine[1]?.state?.contentBase64 ?? '', 'base64').toString(),
+        'net.netfilter.nf_conntrack_max = 7\n',
+      );
+    });
 });
 
 describe('boot-config shell: which files mention conntrack (one grep -o for all)', () => {
