@@ -39,6 +39,13 @@ export interface FactSection<T extends Partial<HostFacts>> {
   sh(request: GatherRequest): string;
   /** Pure; never throws: what is missing becomes null or a problem. */
   read(input: SectionInput): T;
+  /**
+   * Lines this section takes from the gather's ONE shared grep (gather-script.ts runs it before the first section
+   * that has `grep`, after identity): `files` are shell words (quoted paths, or globs and $cf_ variables the
+   * sections before set), `pattern` an ERE for their lines. Every pattern applies to every file, so a section's shell
+   * takes its own files' lines with cf_lines_of (src/remote/gather.sh) and its reader must ignore extra lines.
+   */
+  grep?: { files: string[]; pattern: string };
   /** Output without these cannot be trusted (gather-output.ts fails the host, or says so in problems). */
   requires?: { values?: string[]; blocks?: string[] };
 }

@@ -21,6 +21,20 @@ cf_problem() { cf_rec problem "$*"; }
 cf_small_lines() {
   while IFS= read -r cf_line || [ -n "$cf_line" ]; do printf '%s\n' "$cf_line"; done < "$1"
 }
+# cf_grep_lines GREP_ARGS…: the one grep several sections share (section.ts `grep`), its `FILE:LINE` lines kept in
+# cf_lines for cf_lines_of. A file that is missing or unreadable adds no line.
+cf_grep_lines() { cf_lines="$cf_nl$(grep -HE "$@" 2>/dev/null)$cf_nl"; }
+# cf_lines_of PREFIX [strip]: the lines of cf_lines starting with PREFIX (a literal text, e.g. FILE:), printed as
+# they are, or with strip without PREFIX. Builtins only.
+cf_lines_of() {
+  cf_lo_rest=${cf_lines#"$cf_nl"}
+  while [ -n "$cf_lo_rest" ]; do
+    cf_lo_line=${cf_lo_rest%%"$cf_nl"*}; cf_lo_rest=${cf_lo_rest#*"$cf_nl"}
+    case $cf_lo_line in
+      "$1"*) if [ -n "${2:-}" ]; then printf '%s\n' "${cf_lo_line#"$1"}"; else printf '%s\n' "$cf_lo_line"; fi ;;
+    esac
+  done
+}
 cf_has() { command -v "$1" >/dev/null 2>&1; }
 cf_flag() { if "$@" 2>/dev/null; then echo 1; else echo 0; fi; }
 # $1 value name, then a command: `value NAME 1` when it succeeds, else 0 (no subshell, unlike "$(cf_flag …)")
@@ -35,27 +49,73 @@ cf_run() {
   cf_end
 }
 
-# a symlink (chain) is followed to the regular file, and each link and the canonical end are printed first
+# a symlink (chain) is followed to the regular file, and each link and the canonical end are printed first. With
+# cf_stat_later=1 (the gather) a regular file's block waits for cf_flush, which stats every waiting file (and the
+# knobs, cf_stat_knobs) with ONE stat; else it is printed at once.
 cf_file() {
-  cf_begin file "$1"
-  cf_f=$2
-  if ! lc_walk "$2"; then echo link-loop; cf_end; return; fi
+  cf_fh='' cf_f=$2
+  if ! lc_walk "$2"; then cf_begin file "$1"; echo link-loop; cf_end; return; fi
   if [ -n "$lc_chain" ]; then
-    for cf_hop in $lc_chain; do echo "link $cf_hop"; done
+    for cf_hop in $lc_chain; do cf_fh="${cf_fh}link $cf_hop$cf_nl"; done
     cf_real=$(readlink -f "$2" 2>/dev/null) || cf_real=$lc_end
-    echo "real $(lc_hex "$cf_real")"
+    cf_fh="${cf_fh}real $(lc_hex "$cf_real")$cf_nl"
     cf_f=$lc_end
   fi
-  if [ ! -e "$cf_f" ]; then echo absent
-  elif [ -d "$cf_f" ]; then echo directory
-  elif [ ! -f "$cf_f" ]; then echo not-a-file
-  elif [ ! -r "$cf_f" ]; then echo unreadable
-  elif ! cf_meta=$(stat -L -c '%a %u %g' "$cf_f" 2>/dev/null); then echo no-stat
-  elif cf_has base64; then
-    cf_data=$(base64 -w0 < "$cf_f" 2>/dev/null) || cf_data=$(base64 < "$cf_f" | tr -d '\n')
-    printf 'meta %s\nbase64 %s\n' "$cf_meta" "$cf_data"
+  cf_fs=''
+  if [ ! -e "$cf_f" ]; then cf_fs=absent
+  elif [ -d "$cf_f" ]; then cf_fs=directory
+  elif [ ! -f "$cf_f" ]; then cf_fs=not-a-file
+  elif [ ! -r "$cf_f" ]; then cf_fs=unreadable
+  elif [ "${cf_stat_later:-}" = 1 ]; then
+    cf_fq_n=$((${cf_fq_n:-0} + 1))
+    eval "cf_fq_name_$cf_fq_n=\$1 cf_fq_head_$cf_fq_n=\$cf_fh cf_fq_path_$cf_fq_n=\$cf_f"
+    return
+  elif ! cf_meta=$(stat -L -c '%a %u %g' "$cf_f" 2>/dev/null); then cf_fs=no-stat
+  else cf_file_block "$1" "$cf_fh" "$cf_f" "$cf_meta"; return
+  fi
+  cf_begin file "$1"; printf '%s%s\n' "$cf_fh" "$cf_fs"; cf_end
+}
+# $1 block name, $2 the lines before meta, $3 the regular file, $4 its `MODE UID GID`
+cf_file_block() {
+  cf_begin file "$1"
+  printf '%s' "$2"
+  if cf_has base64; then
+    cf_data=$(base64 -w0 < "$3" 2>/dev/null) || cf_data=$(base64 < "$3" | tr -d '\n')
+    printf 'meta %s\nbase64 %s\n' "$4" "$cf_data"
   else
-    printf 'meta %s\nhex %s\n' "$cf_meta" "$(od -An -v -tx1 < "$cf_f" | tr -d ' \n')"
+    printf 'meta %s\nhex %s\n' "$4" "$(od -An -v -tx1 < "$3" | tr -d ' \n')"
   fi
   cf_end
+}
+# the waiting stats: ONE `stat` for the knobs (the knob-modes block, `PERMISSIONS PATH`) and every waiting file, a
+# line per operand in order; when it fails (a file went away since) each is stat'ed alone, as without cf_stat_later
+cf_flush() {
+  set -f
+  # shellcheck disable=SC2086 # the knob paths are the controller's constants
+  set -- ${cf_stat_knobs:-}
+  set +f
+  cf_nk=$# cf_i=1
+  while [ "$cf_i" -le "${cf_fq_n:-0}" ]; do eval "set -- \"\$@\" \"\$cf_fq_path_$cf_i\""; cf_i=$((cf_i + 1)); done
+  [ "$#" -gt 0 ] || return 0
+  cf_metas=$(stat -L -c '%a %u %g %A' -- "$@" 2>/dev/null) || cf_metas=''
+  [ -z "$cf_metas" ] || cf_metas="$cf_metas$cf_nl"
+  if [ "$cf_nk" -gt 0 ]; then
+    cf_begin knob-modes
+    while [ "$cf_nk" -gt 0 ]; do
+      if [ -n "$cf_metas" ]; then cf_line=${cf_metas%%"$cf_nl"*}; cf_metas=${cf_metas#*"$cf_nl"}; printf '%s %s\n' "${cf_line##* }" "$1"
+      else stat -L -c '%A %n' "$1" 2>/dev/null; fi
+      shift; cf_nk=$((cf_nk - 1))
+    done
+    cf_end
+  fi
+  cf_i=1
+  while [ "$#" -gt 0 ]; do
+    eval "cf_n=\$cf_fq_name_$cf_i cf_fh=\$cf_fq_head_$cf_i"
+    if [ -n "$cf_metas" ]; then cf_line=${cf_metas%%"$cf_nl"*}; cf_metas=${cf_metas#*"$cf_nl"}; cf_meta=${cf_line% *}
+    elif ! cf_meta=$(stat -L -c '%a %u %g' "$1" 2>/dev/null); then cf_meta=''; fi
+    if [ -n "$cf_meta" ]; then cf_file_block "$cf_n" "$cf_fh" "$1" "$cf_meta"
+    else cf_begin file "$cf_n"; printf '%sno-stat\n' "$cf_fh"; cf_end; fi
+    shift; cf_i=$((cf_i + 1))
+  done
+  cf_fq_n=0 cf_stat_knobs=''
 }

@@ -33,8 +33,11 @@ cf_peak() {
   cf_pk_dir=${1%/*}
   cf_peak_read "$1"
   [ "$2" = keep ] || return 0
-  # not `read`: an integer sysctl answers a read at offset > 0 with EOF, and dash reads one byte at a time
-  cf_pk_count=$(cat "$3" 2>/dev/null) cf_pk_at=$4
+  # not `read`: an integer sysctl answers a read at offset > 0 with EOF, and dash reads one byte at a time. In the
+  # gather the count is among the lines of its shared grep (cf_lines, gather.sh): no cat
+  cf_pk_count='' cf_pk_at=$4
+  case ${cf_lines:-} in *"$cf_pk_nl$3:"*) cf_pk_count=$(cf_lines_of "$3:" strip) ;; esac
+  [ -n "$cf_pk_count" ] || cf_pk_count=$(cat "$3" 2>/dev/null)
   cf_pk_digits "$cf_pk_count" || cf_pk_count=''
   if cf_pk_digits "${6:-}" && { [ -z "$cf_pk_count" ] || [ "$6" -gt "$cf_pk_count" ]; }; then cf_pk_count=$6 cf_pk_at=$7; fi
   if [ -z "$cf_pk_count" ]; then cf_pk_out peak_write no-count; return 0; fi

@@ -301,3 +301,20 @@ describe('parseGatherOutput carries the peak only when the gather asked for it',
     assert.equal('peak' in parseGatherOutput(result.stdout, { files: [] }, token), false);
   });
 });
+
+describe('cf_peak in the gather takes the count from the shared grep (cf_lines), not from a cat of its own', () => {
+  for (const argv of shells) {
+    it(`${argv[0]}: the grepped count wins over the file read later; without it, the file`, async () => {
+      const paths = setup(`${argv[0]}-grepped`, '1200');
+      const token = newRecordToken();
+      const grepped = `cf_lines="$cf_nl${paths.countFile}:1500$cf_nl"`;
+      const script = `${recordHeader(token)}\n${gatherFunctions}\n${grepped}\n${peakGatherSh(keep(1000), paths)}\n`;
+      const result = await runScriptLocally(script, argv);
+      assert.equal(result.exitCode, 0, result.stderr);
+      assert.equal(fileOf(paths), '1500 1000 check\n');
+      const other = setup(`${argv[0]}-not-grepped`, '1200');
+      assert.equal((await runFragment(keep(1000), other, argv))?.write, 'wrote');
+      assert.equal(fileOf(other), '1200 1000 check\n');
+    });
+  }
+});

@@ -15,8 +15,9 @@ DEFAULT_TABLE_SIZE=65536
 DEFAULT_CHAIN="iptable_nat ipt_MASQUERADE"
 
 # name size dependencies (comma-separated, - for none)
+# (printf, a builtin: the exec census counts every process this stand-in starts for `lsmod`)
 module_table() {
-  cat <<'EOF'
+  printf '%s\n' "\
 x_tables 57344 -
 ip_tables 32768 x_tables
 iptable_nat 16384 ip_tables,nf_nat
@@ -28,13 +29,12 @@ nf_defrag_ipv6 24576 -
 libcrc32c 16384 -
 nfnetlink 20480 -
 nf_conntrack_netlink 57344 nf_conntrack,nfnetlink
-xt_conntrack 16384 nf_conntrack,x_tables
-EOF
+xt_conntrack 16384 nf_conntrack,x_tables"
 }
 
 # "name size refcnt holders" per loaded module, oldest load first; holders comma-separated in load order, or -.
 describe_loaded() {
-  touch "$LOADED"
+  [ -e "$LOADED" ] || : > "$LOADED" # no touch process: only its existence matters
   module_table | awk -v loaded="$LOADED" '
     { size[$1] = $2; deps[$1] = $3 }
     END {
@@ -57,7 +57,7 @@ normalize() { n=${1##*/}; echo "${n%.ko}" | tr - _; }
 
 # Modules to insert for $1, dependencies first, skipping loaded ones.
 load_order() {
-  touch "$LOADED"
+  [ -e "$LOADED" ] || : > "$LOADED"
   module_table | awk -v want="$1" -v loaded="$LOADED" '
     function visit(m,   k, d, j) {
       if (m in seen) return; seen[m] = 1

@@ -53,21 +53,28 @@ export function readBootConfig(frame: GatherFrame, problems: string[]): BootConf
   if (init === 'unknown')
     problems.push('no /sbin/init and systemd is not running: assuming `sysctl --system` order at boot');
   const files = new Map<string, BootFile>();
-  // the script reads a file once; an entry whose file was read under another name says `same-as REALPATH`
-  const readByRealPath = new Map<string, FileReading>();
   for (const section of frame.sections) {
     if (section.name === 'boot-entry' && section.arg.startsWith('/')) {
       const entry = readEntry(section.arg, section.lines);
       files.set(entry.path, { ...entry, state: files.get(entry.path)?.state ?? null });
-    } else if (section.name === 'file' && section.arg.startsWith('boot /')) {
-      const path = section.arg.slice(5);
-      const entry = files.get(path);
-      const sameAs = section.lines[0]?.startsWith('same-as ') ? section.lines[0].slice(8) : null;
-      const reading = sameAs === null ? parseFileSection(section.lines) : (readByRealPath.get(sameAs) ?? notRead);
-      if (sameAs === null && entry) readByRealPath.set(entry.realPath, reading);
-      if (entry && reading.kind === 'present') entry.state = reading.state;
-      else if (reading.kind === 'unknown') problems.push(`${path} ${reading.reason}`);
     }
+  }
+  // the script reads a file once; an entry whose file was read under another name says `same-as REALPATH`, and the
+  // block it names may come after it (the gather prints file blocks when its one stat has run: cf_flush)
+  const fileBlocks = frame.sections.filter((s) => s.name === 'file' && s.arg.startsWith('boot /'));
+  const sameAsOf = (lines: string[]) => (lines[0]?.startsWith('same-as ') ? lines[0].slice(8) : null);
+  const readByRealPath = new Map<string, FileReading>();
+  for (const section of fileBlocks) {
+    const entry = files.get(section.arg.slice(5));
+    if (entry && sameAsOf(section.lines) === null) readByRealPath.set(entry.realPath, parseFileSection(section.lines));
+  }
+  for (const section of fileBlocks) {
+    const path = section.arg.slice(5);
+    const entry = files.get(path);
+    const sameAs = sameAsOf(section.lines);
+    const reading = sameAs === null ? parseFileSection(section.lines) : (readByRealPath.get(sameAs) ?? notRead);
+    if (entry && reading.kind === 'present') entry.state = reading.state;
+    else if (reading.kind === 'unknown') problems.push(`${path} ${reading.reason}`);
   }
   const cmdlineHashsize = frame.values['cmdline_hashsize'] || null;
   return {

@@ -1,6 +1,7 @@
 /**
  * The conntrack knobs (max, its init-netns alias, buckets, count, hashsize: which exist, their values, whether they
- * can be written) and every nf_conntrack_*timeout* sysctl. Shell: src/remote/sections/knobs.sh (two processes).
+ * can be written) and every nf_conntrack_*timeout* sysctl. Shell: src/remote/sections/knobs.sh (a stat; the values come
+ * from the gather's shared grep).
  * In a non-initial netns max and buckets are read-only 0444 (kernel-facts.md); `writable` only says what the file
  * mode allows, the kernel may still refuse.
  */
@@ -89,6 +90,11 @@ export const knobsSection: FactSection<KnobsFacts> = {
   name: 'knobs',
   sh: () =>
     `${remoteScript('sections/knobs.sh')}\n${['cf_knobs', ...knobOrder.map((path) => quoteShell(path))].join(' ')}`,
+  // a knob's and a timeout's value is one integer line; a line of other text (none seen) reads as no value
+  grep: {
+    files: [...knobOrder.map((path) => quoteShell(path)), '/proc/sys/net/netfilter/nf_conntrack_*timeout*'],
+    pattern: '^-?[0-9]+[[:space:]]*$',
+  },
   requires: { blocks: ['knobs'] },
   read({ frame }) {
     const valuesText = blockText(frame, 'values') ?? '';

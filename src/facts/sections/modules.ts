@@ -18,5 +18,7 @@ export function readModules(frame: GatherFrame, problems: string[]): LoadedModul
 export const modulesSection: FactSection<Pick<HostFacts, 'modules'>> = {
   name: 'modules',
   sh: () => `${remoteScript('sections/modules.sh')}\ncf_modules`,
+  // cf_builtins (modules.sh): whether nf_conntrack and nf_tables are built in; cf_kernel is identity's
+  grep: { files: ['"/lib/modules/$cf_kernel/modules.builtin"'], pattern: '/(nf_conntrack|nf_tables)\\.ko$' },
   read: ({ frame, problems }) => ({ modules: readModules(frame, problems) }),
 };

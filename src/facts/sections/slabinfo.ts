@@ -25,9 +25,10 @@ export function parseSlabObjectBytes(text: string, cache = 'nf_conntrack'): numb
   return null;
 }
 
-// one awk: the file is a few hundred long lines, too many bytes for the shell's byte-at-a-time `read`
+// the lines come from the gather's shared grep (`grep` below): the file is a few hundred long lines, too many bytes
+// for the shell's byte-at-a-time `read`, and a process of its own would be one more per host
 const slabinfoSh = String.raw`if [ -r /proc/slabinfo ]; then
-  cf_begin slabinfo; awk '/^(# name|nf_conntrack )/' /proc/slabinfo; cf_end
+  cf_begin slabinfo; cf_lines_of /proc/slabinfo: strip; cf_end
 elif [ -e /proc/slabinfo ]; then
   cf_problem "cannot read /proc/slabinfo: bytes per conntrack entry unknown"
 fi`;
@@ -35,6 +36,7 @@ fi`;
 export const slabinfoSection: FactSection<Pick<HostFacts, 'entryBytes'>> = {
   name: 'slabinfo',
   sh: () => slabinfoSh,
+  grep: { files: ['/proc/slabinfo'], pattern: '^(# name|nf_conntrack )' },
   read({ frame }) {
     const text = blockText(frame, 'slabinfo');
     return { entryBytes: text === null ? null : parseSlabObjectBytes(text) };

@@ -5,10 +5,16 @@
 # priority first).
 # shellcheck disable=SC2154
 
-# /run/systemd/system exists only when systemd is PID 1 (sd_booted(3)); else what /sbin/init is decides the next boot
+# /run/systemd/system exists only when systemd is PID 1 (sd_booted(3)); else what /sbin/init is decides the next boot.
+# readlink -f only for a link that is not systemd's binary: test's -ef (dash, bash, busybox) and cd -P need no process
+# shellcheck disable=SC3013
 cf_boot_init() {
   if [ -d /run/systemd/system ]; then cf_init=systemd; return; fi
-  case $(readlink -f /sbin/init 2>/dev/null) in *systemd*) cf_init=systemd ;; '') cf_init=unknown ;; *) cf_init=other ;; esac
+  if { [ /sbin/init -ef /lib/systemd/systemd ] || [ /sbin/init -ef /usr/lib/systemd/systemd ]; } 2>/dev/null; then
+    cf_init=systemd; return
+  fi
+  if [ -L /sbin/init ]; then cf_rp=$(readlink -f /sbin/init 2>/dev/null); else cf_real_dir /sbin/init; fi
+  case $cf_rp in *systemd*) cf_init=systemd ;; '') cf_init=unknown ;; *) cf_init=other ;; esac
 }
 
 # this boot's nf_conntrack.hashsize= (the last one wins, as kmod reads the command line); /proc/cmdline is one line
@@ -70,19 +76,39 @@ ${cf_real:-$1}
   fi
 }
 
-# $1 pattern, then directories (their *.conf files) and files: adds to cf_hits "\n" + each that matches, one grep
-# for them all. Names come back one a line, so a name with a newline is skipped by the caller.
-cf_hits_in() {
-  cf_pat=$1; shift
+# ONE grep for every boot file and asked-for path: `-o` prints `FILE:conntrack` or `FILE:<blanks>install<blank>` per
+# match (-a: a file with a NUL byte is text too, as -l read it), so cf_mention tells a sysctl file's conntrack from
+# a modprobe.d install line without a grep per kind.
+# In modprobe.d, install lines too: "install nf_nat /bin/false" decides whether unload_nat can be undone.
+# $@: the asked-for paths; the directories are cf_sysctl_dirs and cf_modprobe_dirs (their *.conf files). A name with
+# a newline is skipped by the caller.
+cf_grep_mentions() {
   cf_globs=''
-  for cf_d in "$@"; do
-    if [ -d "$cf_d" ]; then cf_globs="$cf_globs $cf_d/*.conf"; elif [ -e "$cf_d" ]; then cf_globs="$cf_globs $cf_d"; fi
+  for cf_d in $cf_sysctl_dirs $cf_modprobe_dirs; do
+    if [ -d "$cf_d" ]; then cf_globs="$cf_globs $cf_d/*.conf"; fi
   done
-  [ -n "$cf_globs" ] || return 0
-  # shellcheck disable=SC2086 # the controller's constant paths: split, then globbed
-  cf_hits="$cf_hits
-$(grep -lE "$cf_pat" $cf_globs 2>/dev/null)
-"
+  # shellcheck disable=SC2086 # the controller's constant paths: split, then globbed; then the quoted asked-for paths
+  cf_hits="$cf_nl$(grep -aoHE -e 'conntrack|^[[:space:]]*install[[:space:]]' -- $cf_globs /etc/sysctl.conf "$@" 2>/dev/null)$cf_nl"
+}
+# $1 path, $2 its kind: sysctl.d, or modprobe.d where an install line counts too. cf_m=1 when it mentions conntrack
+cf_mention() {
+  cf_m=0
+  case $cf_hits in *"$cf_nl$1:conntrack$cf_nl"*) cf_m=1; return ;; esac
+  # a modprobe.d file's only other matches are install lines
+  if [ "$2" = modprobe.d ]; then case $cf_hits in *"$cf_nl$1:"*) cf_m=1 ;; esac; fi
+}
+
+# $1 sysctl.d|modprobe.d, then the directories: a boot entry for each *.conf file
+cf_boot_dir_entries() {
+  cf_kind=$1; shift
+  for cf_d in "$@"; do
+    [ -d "$cf_d" ] || continue
+    for cf_f in "$cf_d"/*.conf; do
+      [ -e "$cf_f" ] || [ -L "$cf_f" ] || continue
+      case $cf_f in *"$cf_nl"*) cf_problem "a file name with a newline in $cf_d was skipped"; continue ;; esac
+      cf_mention "$cf_f" "$cf_kind"; cf_boot_entry "$cf_f" content "$cf_m"
+    done
+  done
 }
 
 # $@: more paths (persist targets) whose link info the planner needs
@@ -90,34 +116,14 @@ cf_boot_config() {
   cf_boot_init; cf_value boot_init "$cf_init"
   cf_flag_value compat_sysctls test -e /proc/sys/net/ipv4/netfilter/ip_conntrack_max
   cf_cmdline_hashsize; cf_value cmdline_hashsize "$cf_hs"
-  # In modprobe.d, install lines too: "install nf_nat /bin/false" decides whether unload_nat can be undone.
-  cf_hits='' cf_snapped=''
+  cf_snapped=''
+  cf_grep_mentions "$@"
   # shellcheck disable=SC2086
-  cf_hits_in conntrack $cf_sysctl_dirs /etc/sysctl.conf
+  cf_boot_dir_entries sysctl.d $cf_sysctl_dirs
   # shellcheck disable=SC2086
-  cf_hits_in 'conntrack|^[[:space:]]*install[[:space:]]' $cf_modprobe_dirs
-  for cf_d in $cf_sysctl_dirs $cf_modprobe_dirs; do
-    [ -d "$cf_d" ] || continue
-    for cf_f in "$cf_d"/*.conf; do
-      [ -e "$cf_f" ] || [ -L "$cf_f" ] || continue
-      case $cf_f in *'
-'*) cf_problem "a file name with a newline in $cf_d was skipped"; continue ;; esac
-      case $cf_hits in *"
-$cf_f
-"*) cf_boot_entry "$cf_f" content 1 ;; *) cf_boot_entry "$cf_f" content 0 ;; esac
-    done
-  done
-  case $cf_hits in *"
-/etc/sysctl.conf
-"*) cf_boot_entry /etc/sysctl.conf content 1 ;; *) cf_boot_entry /etc/sysctl.conf content 0 ;; esac
-  # the asked-for paths: one grep says which mention conntrack
-  cf_hits=''
-  if [ "$#" -gt 0 ]; then cf_hits="
-$(grep -l conntrack -- "$@" 2>/dev/null)
-"; fi
+  cf_boot_dir_entries modprobe.d $cf_modprobe_dirs
+  cf_mention /etc/sysctl.conf sysctl.d; cf_boot_entry /etc/sysctl.conf content "$cf_m"
   for cf_f in "$@"; do
-    case $cf_hits in *"
-$cf_f
-"*) cf_boot_entry "$cf_f" links 1 ;; *) cf_boot_entry "$cf_f" links 0 ;; esac
+    cf_mention "$cf_f" sysctl.d; cf_boot_entry "$cf_f" links "$cf_m"
   done
 }

@@ -2,7 +2,8 @@
 # The modules section (src/facts/sections/modules.ts): the loaded modules, from /proc/modules read by the shell
 # (lsmod's own source) or, where it is missing, from ONE lsmod. Sets for later sections:
 #   cf_loaded    "\n" + the listing (each line starts with a module name), for cf_loaded_has
-#   cf_builtins  the lines of modules.builtin naming nf_conntrack.ko or nf_tables.ko (one grep), for cf_builtin
+#   cf_builtins  the lines of modules.builtin naming nf_conntrack.ko or nf_tables.ko (from the gather's shared grep,
+#                modules.ts `grep`), for cf_builtin
 # Needs cf_kernel (identity.sh).
 # shellcheck disable=SC2154
 cf_loaded_has() {
@@ -38,5 +39,5 @@ $cf_line"
     cf_loaded="
 $cf_lsmod"
   fi
-  cf_builtins=$(grep -E '/(nf_conntrack|nf_tables)\.ko$' "/lib/modules/$cf_kernel/modules.builtin" 2>/dev/null)
+  cf_builtins=$(cf_lines_of "/lib/modules/$cf_kernel/modules.builtin:" strip)
 }

@@ -108,31 +108,82 @@ describe('readBootConfig', () => {
     );
   });
 
-  it('a file read once is named by the entries after it (`same-as`): each gets the same state', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'ctf-boot-same-'));
-    mkdirSync(path.join(root, 'sysctl.d'));
-    writeFileSync(path.join(root, 'sysctl.conf'), 'net.netfilter.nf_conntrack_max = 7\n');
-    symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '98-relative.conf'));
-    symlinkSync(path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.d', '99-absolute.conf'));
-    const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `);
-    const stdout = execFileSync('sh', ['-s'], { input: asGather(section) }).toString();
-    const reads = stdout
-      .split(`${g.record('begin', 'file boot ')}`)
-      .filter((block) => block.startsWith(root))
-      .map((block) => block.split('\n')[1]?.split(' ')[0]);
-    assert.deepEqual(reads, ['meta', 'same-as'], 'the shared file is read once');
-    const mine = readBootConfig(splitGatherOutput(stdout, g.token), [])!.files.filter((f) => f.path.startsWith(root));
-    assert.deepEqual(
-      mine.map((f) => [path.basename(f.path), f.realPath, f.linkTarget]),
-      [
-        ['98-relative.conf', path.join(root, 'sysctl.conf'), '../sysctl.conf'],
-        ['99-absolute.conf', path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.conf')],
-      ],
-    );
-    assert.deepEqual(mine[1]?.state, mine[0]?.state);
-    assert.equal(
-      Buffer.from(mine[1]?.state?.contentBase64 ?? '', 'base64').toString(),
-      'net.netfilter.nf_conntrack_max = 7\n',
-    );
+  // as a section test runs it (each block at once) and as the gather does (cf_stat_later: file blocks after cf_flush,
+  // so a `same-as` block comes BEFORE the block it names)
+  for (const [how, before, end] of [
+    ['at once', '', ''],
+    ['in the gather, after cf_flush', 'cf_stat_later=1', 'cf_flush'],
+  ] as const)
+    it(`a file read once is named by the entries after it (\`same-as\`): each gets the same state (${how})`, () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'ctf-boot-same-'));
+      mkdirSync(path.join(root, 'sysctl.d'));
+      writeFileSync(path.join(root, 'sysctl.conf'), 'net.netfilter.nf_conntrack_max = 7\n');
+      symlinkSync('../sysctl.conf', path.join(root, 'sysctl.d', '98-relative.conf'));
+      symlinkSync(path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.d', '99-absolute.conf'));
+      const section = bootConfigSection.sh({ files: [] }).replace("'/etc/sysctl.d ", `'${root}/sysctl.d `);
+      const stdout = execFileSync('sh', ['-s'], { input: asGather(`${before}\n${section}\n${end}`) }).toString();
+      const reads = stdout
+        .split(`${g.record('begin', 'file boot ')}`)
+        .filter((block) => block.startsWith(root))
+        .map((block) => block.split('\n')[1]?.split(' ')[0]);
+      assert.deepEqual(reads.sort(), ['meta', 'same-as'], 'the shared file is read once');
+      const problems: string[] = [];
+      const mine = readBootConfig(splitGatherOutput(stdout, g.token), problems)!.files.filter((f) =>
+        f.path.startsWith(root),
+      );
+      assert.deepEqual(
+        mine.map((f) => [path.basename(f.path), f.realPath, f.linkTarget]),
+        [
+          ['98-relative.conf', path.join(root, 'sysctl.conf'), '../sysctl.conf'],
+          ['99-absolute.conf', path.join(root, 'sysctl.conf'), path.join(root, 'sysctl.conf')],
+        ],
+      );
+      assert.deepEqual(problems, []);
+      assert.deepEqual(mine[1]?.state, mine[0]?.state);
+      assert.equal(
+        Buffer.from(mine[1]?.state?.contentBase64 ?? '', 'base64').toString(),
+        'net.netfilter.nf_conntrack_max = 7\n',
+      );
+    });
+});
+
+describe('boot-config shell: which files mention conntrack (one grep -o for all)', () => {
+  // [dir, name, bytes, mentions]: an install line counts in modprobe.d only (kmod reads it; sysctl does not)
+  const files: Array<[string, string, Buffer, boolean]> = [
+    ['sysctl.d', '10-ct.conf', Buffer.from('net.netfilter.nf_conntrack_max = 1\n'), true],
+    ['sysctl.d', '20-install.conf', Buffer.from('  install nf_nat /bin/false\n'), false],
+    ['sysctl.d', '30-nul.conf', Buffer.from([0x78, 0, 10, ...Buffer.from('nf_conntrack_max=1\n')]), true],
+    ['sysctl.d', '40-plain.conf', Buffer.from('vm.swappiness = 1\n12345\n'), false],
+    ['modprobe.d', '10-install.conf', Buffer.from('\tinstall nf_nat /bin/false\n'), true],
+    ['modprobe.d', '20-ct.conf', Buffer.from('options nf_conntrack hashsize=1\n'), true],
+    ['modprobe.d', '30-other.conf', Buffer.from('options snd index=0\n# reinstall later\n12345\n'), false],
+    ['asked', 'install.conf', Buffer.from('install x /bin/true\n'), false],
+    ['asked', 'ct.conf', Buffer.from('nf_conntrack\n'), true],
+  ];
+  const shells = [['dash'], ['bash'], ['busybox', 'sh']].filter(([shell]) => {
+    try {
+      execFileSync('which', [shell!]);
+      return true;
+    } catch {
+      return false;
+    }
   });
+  for (const shell of shells) {
+    it(`${shell[0]}: conntrack anywhere, install lines in modprobe.d, a file with a NUL byte too`, () => {
+      const root = mkdtempSync(path.join(tmpdir(), 'ctf-boot-mentions-'));
+      for (const dir of ['sysctl.d', 'modprobe.d', 'asked']) mkdirSync(path.join(root, dir));
+      for (const [dir, name, bytes] of files) writeFileSync(path.join(root, dir, name), bytes);
+      const asked = files.filter(([dir]) => dir === 'asked').map(([dir, name]) => path.join(root, dir, name));
+      const section = bootConfigSection
+        .sh({ files: asked })
+        .replace("'/etc/sysctl.d ", `'${root}/sysctl.d `)
+        .replace("'/etc/modprobe.d ", `'${root}/modprobe.d `);
+      const stdout = execFileSync(shell[0]!, [...shell.slice(1), '-s'], { input: asGather(section) }).toString();
+      const mine = readBootConfig(splitGatherOutput(stdout, g.token), [])!.files.filter((f) => f.path.startsWith(root));
+      assert.deepEqual(
+        mine.map((f) => [path.relative(root, f.path), f.mentions]),
+        files.map(([dir, name, , mentions]) => [`${dir}/${name}`, mentions]),
+      );
+    });
+  }
 });
