@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { InputError, errorMessage } from '../errors.js';
 import type { GateReport, HostReport, RunReport } from '../report/run-report.js';
 import { writeReportFile } from '../report/report-file.js';
+import { formatRunSummary } from '../report/summary-line.js';
 import { allOutcomes, countOutcomes, exitCodeOf, exitCodes, type HostOutcome } from '../runner/outcome.js';
 
 export interface ShardSummary {
@@ -134,9 +135,10 @@ function readReport(file: string): RunReport {
   return parseRunReport(file, text);
 }
 
-function summaryLine(merged: MergedRunReport): string {
-  const parts = allOutcomes.filter((o) => merged.summary[o] > 0).map((o) => `${merged.summary[o]} ${o}`);
-  return `merged ${merged.shards.length} reports: ${merged.hosts.length} hosts${parts.length ? `: ${parts.join(', ')}` : ''} (exit ${merged.exit_code})`;
+/** The run's own summary line (check-mode shards say `would change`, as their runs did), after the shard count. */
+export function mergeSummaryLine(merged: MergedRunReport): string {
+  const line = formatRunSummary(merged.summary, merged.exit_code, { checkMode: merged.check_mode });
+  return `merged ${merged.shards.length} reports: ${line}`;
 }
 
 export function registerReport(program: Command): void {
@@ -154,7 +156,7 @@ export function registerReport(program: Command): void {
       const merged = mergeRunReports(files.map((file) => ({ file, report: readReport(file) })));
       if (values.report) await writeReportFile(values.report, merged);
       else process.stdout.write(`${JSON.stringify(merged, null, 2)}\n`);
-      process.stderr.write(`${summaryLine(merged)}\n`);
+      process.stderr.write(`${mergeSummaryLine(merged)}\n`);
       process.exitCode = merged.exit_code;
     });
 }

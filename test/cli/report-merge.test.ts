@@ -181,6 +181,14 @@ describe('report merge (CLI)', () => {
     assert.equal(merged.exit_code, 1);
   });
 
+  it('check-mode shards: the summary says "would change", as each shard run said', async () => {
+    const a = write('ca.json', { ...report('A', 0, [host('a', 'changed')]), check_mode: true });
+    const b = write('cb.json', { ...report('B', 0, [host('b', 'changed'), host('c', 'unchanged')]), check_mode: true });
+    const result = await runCli(['report', 'merge', a, b, '--report', path.join(dir, 'check.json')]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stderr, 'merged 2 reports: 3 hosts: 2 would change, 1 unchanged (exit 0)\n');
+  });
+
   it('a file that is not a report: exit 2, the file named', async () => {
     const result = await runCli(['report', 'merge', write('ok.json', report('A', 0, [])), write('bad.json', '[]')]);
     assert.equal(result.exitCode, 2);
