@@ -16,6 +16,8 @@ export interface AdviseHostJson {
   host: string;
   reachable: boolean;
   error: string | null;
+  /** Only on a host without advice: why, as check -o json says it ('unreachable', 'host-key-unknown', 'gather', …). */
+  error_kind?: string;
   advice: {
     current: { count: number | null; max: number | null; buckets: number | null; timeouts: Record<string, number> };
     max: number | null;
@@ -36,10 +38,11 @@ function peakJson(peak: PeakUse | undefined): AdvisePeakJson | null {
 
 /** One entry per host, in the order given. */
 export function toAdviseJson(results: AdviseResult[]): AdviseHostJson[] {
-  return results.map(({ host, reachable, error, advice }) => ({
+  return results.map(({ host, reachable, error, errorKind, advice }) => ({
     host,
     reachable,
     error,
+    ...(errorKind && { error_kind: errorKind }),
     advice: advice && {
       current: advice.current,
       max: advice.max,

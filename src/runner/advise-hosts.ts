@@ -4,8 +4,10 @@
  */
 import { gatherForAdvice } from '../advise/advise-gather.js';
 import { type AdviseOptions, adviseHost, type HostAdvice } from '../advise/advise-host.js';
+import type { HostErrorKind } from '../errors.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
-import { forEachHost, type HostDone } from './for-each-host.js';
+import { atStage, forEachHost, type HostDone } from './for-each-host.js';
+import { stoppedHostOutcome } from './outcome.js';
 
 /** One host's advice, or why there is none (report/advise-render.ts displays it). */
 export interface AdviseResult {
@@ -14,6 +16,8 @@ export interface AdviseResult {
   reachable: boolean;
   /** Why the host could not be read, else null. */
   error: string | null;
+  /** Why there is no advice, as check says it (errors.ts HostErrorKind: 'unreachable', 'gather', …); absent when advised. */
+  errorKind?: HostErrorKind;
   advice: HostAdvice | null;
 }
 
@@ -31,10 +35,10 @@ export async function adviseHosts(options: AdviseHostsOptions): Promise<AdviseRe
   // a host whose connection opened answered: a failed read is "not read", not "unreachable"
   const connected = new Set<string>();
   const read = async (target: HostTarget): Promise<HostAdvice> => {
-    const connection = await options.open(target);
+    const connection = await atStage('unreachable', () => options.open(target));
     connected.add(target.name);
     try {
-      const { facts, sample } = await gatherForAdvice(connection);
+      const { facts, sample } = await atStage('gather', () => gatherForAdvice(connection));
       return adviseHost(facts, sample, options.advise);
     } finally {
       await connection.close();
@@ -47,5 +51,7 @@ export async function adviseHosts(options: AdviseHostsOptions): Promise<AdviseRe
 function resultOf(host: HostDone<HostAdvice>, connected: boolean): AdviseResult {
   const name = host.target.name;
   if (host.ok) return { host: name, reachable: true, error: null, advice: host.value };
-  return { host: name, reachable: connected, error: host.error, advice: null };
+  // check's rule (check-hosts.ts): a host where nothing ran (a refused sudo) is unreachable though it connected
+  const reachable = connected && stoppedHostOutcome(host.errorKind) !== 'unreachable';
+  return { host: name, reachable, error: host.error, errorKind: host.errorKind, advice: null };
 }

@@ -55,4 +55,12 @@ describe('toAdviseJson', () => {
     const unread = toAdviseJson([{ host: 'db1', reachable: false, error: 'connect ECONNREFUSED', advice: null }]);
     assert.deepEqual(unread, [{ host: 'db1', reachable: false, error: 'connect ECONNREFUSED', advice: null }]);
   });
+
+  it('gives error_kind on a host without advice (as check -o json), none on an advised host', () => {
+    const [unread] = toAdviseJson([
+      { host: 'db1', reachable: false, error: 'host key not in …', errorKind: 'host-key-unknown', advice: null },
+    ]);
+    assert.equal(unread?.error_kind, 'host-key-unknown');
+    assert.equal('error_kind' in (toAdviseJson([advised])[0] ?? {}), false);
+  });
 });

@@ -54,6 +54,11 @@ describe('adviseHosts', () => {
         ['c', true, true],
       ],
     );
+    assert.deepEqual(
+      results.map((r) => r.errorKind),
+      [undefined, 'unreachable', 'gather'],
+      'the error kind, as check gives it',
+    );
     assert.equal(results[1]?.error, 'b: connect ECONNREFUSED');
     assert.match(results[2]?.error ?? '', /^c: reading the host failed \(exit 1\): awk: not found$/);
   });
