@@ -7,6 +7,7 @@
  */
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
+import { escapeControl } from '../config/escape.js';
 import { expandLimit, loadInventory, limitHosts, selectHosts, toHostTarget } from '../inventory/index.js';
 import { parseShard, selectShard } from '../inventory/shard.js';
 import { loadPlaybook } from '../playbook/index.js';
@@ -55,7 +56,8 @@ export function validateLines(playbookFile: string, values: ValidateValues): str
     lines.push(`step ${i + 1} ${step.kind}${step.name ? ` "${step.name}"` : ''}: ${describeStepInGeneral(step)}`);
   });
   lines.push('nothing was contacted; `run --check --diff` reads the hosts and shows the exact changes');
-  return lines;
+  // names and files come from the playbook and the command line: shown escaped, as run shows them (escape.ts)
+  return lines.map(escapeControl);
 }
 
 export function registerValidate(program: Command): void {

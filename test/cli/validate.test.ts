@@ -52,6 +52,18 @@ describe('validate', () => {
     );
   });
 
+  it('names from the playbook are shown with control characters escaped, as run shows them', async () => {
+    const evil = file(
+      'evil.yaml',
+      'name: "evil \\e[31mred\\x07"\nhosts: all\nsteps:\n  - name: "Usage \\e[2J\\rX"\n    check_count: {}\n',
+    );
+    const result = await runCli(['validate', evil, '-i', 'inventories/example.yaml']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.doesNotMatch(result.stdout, /[\u0000-\u0009\u000b-\u001f\u007f]/, 'no raw control character');
+    assert.match(result.stdout, /\(evil \\e\[31mred\\x07\): valid, 1 step$/m);
+    assert.match(result.stdout, /^step 1 check_count "Usage \\e\[2J\\rX": /m);
+  });
+
   it('--canary and --shard change the batches as they would for run', async () => {
     const all = await runCli(['validate', 'playbooks/tune.yaml', '-i', 'inventories/example.ini', '--canary', '2']);
     assert.equal(all.exitCode, 0, all.stderr);
