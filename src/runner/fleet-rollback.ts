@@ -115,7 +115,9 @@ async function rollBackRecord(
     ...(record.journal && { journal: record.journal }),
   });
   const verdict = restoreVerdict(restored, cause);
-  record.result = { ...record.result, ...verdict, steps: markRolledBack(record.result.steps) };
+  // as host-rollback.ts: steps read "rolled-back" only when the whole host verified as before
+  const steps = restored.ok ? markRolledBack(record.result.steps) : record.result.steps;
+  record.result = { ...record.result, ...verdict, steps };
   if (restored.ok) record.applied = [];
   if (record.journal) record.journal = { ...record.journal, state: verdict.outcome };
   options.emit({ type: 'host-end', result: record.result });

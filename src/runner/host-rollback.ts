@@ -66,7 +66,8 @@ export async function rollBack(
   const verdict = restoreVerdict(restored, cause);
   const result = hostResult(target.name, batch, verdict.outcome, {
     ...verdict,
-    steps: markRolledBack(steps),
+    // a step is "rolled-back" only when the host verified as before; else it stays as applied (changed/failed)
+    steps: restored.ok ? markRolledBack(steps) : steps,
     warnings,
   });
   return record(result, {

@@ -43,7 +43,7 @@ export function hostResult(
   };
 }
 
-/** Marks the steps that had been applied as rolled back, once the host was restored. */
+/** Marks the steps that had been applied as rolled back, once the host was restored and verified (never after a failed rollback). */
 export function markRolledBack(steps: StepResult[]): StepResult[] {
   return steps.map((s) =>
     s.outcome === 'changed' || s.outcome === 'failed' ? { ...s, outcome: 'rolled-back' as const } : s,

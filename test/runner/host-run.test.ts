@@ -182,3 +182,16 @@ test('runHost: a rolled-back host keeps nothing applied; a rollback-failed one k
   assert.equal(failed.record.applied.length, 1);
   assert.equal(failed.record.journal?.state, 'rollback-failed');
 });
+
+test('runHost: a step reads rolled-back only when the host verified as before, never after a failed rollback', async () => {
+  const byName = (part: string) => cases.find((c) => c.name.includes(part)) as Case;
+  const rolledBack = await run(byName('rolled back and verified'));
+  const failed = await run(byName('read-back still differs'));
+  const applied = (r: typeof failed) => r.record.result.steps.filter((s) => s.outcome !== 'not-run');
+  assert.ok(applied(rolledBack).some((s) => s.outcome === 'rolled-back'));
+  assert.deepEqual(
+    applied(failed).map((s) => s.outcome),
+    ['failed'],
+    'the step whose value is still not back stays failed',
+  );
+});
