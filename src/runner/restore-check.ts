@@ -46,7 +46,9 @@ export function verifyRestored(after: HostFacts, changes: Change[]): string[] {
     seen.add(id);
     if (change.kind === 'knob') {
       const now = knobValueAt(after, change.path);
-      if (now !== change.before) mismatches.push(`${change.key} is ${now ?? 'unreadable'}, was ${change.before}`);
+      // a knob that read as nothing is said so: "is , was 65536" reads as a formatting slip
+      const shown = now === null ? 'unreadable' : now === '' ? 'empty' : now;
+      if (now !== change.before) mismatches.push(`${change.key} is ${shown}, was ${change.before}`);
     } else if (change.kind === 'file') {
       // a missing key means "could not be read", never "absent"
       if (!(change.path in after.files)) mismatches.push(`${change.path} could not be read back to verify it`);

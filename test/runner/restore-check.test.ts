@@ -47,6 +47,7 @@ test('verifyRestored names every way the host differs from the before-states', (
       ['net.netfilter.nf_conntrack_max is 262144, was 65536'],
     ],
     ['knob unreadable', (f) => (f.knobs.max.value = null), ['net.netfilter.nf_conntrack_max is unreadable, was 65536']],
+    ['knob read back empty', (f) => (f.knobs.max.value = ''), ['net.netfilter.nf_conntrack_max is empty, was 65536']],
     [
       'timeout not restored',
       (f) => (f.timeouts['tcp_timeout_established'] = 86400),
