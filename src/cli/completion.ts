@@ -114,6 +114,10 @@ export function registerCompletion(program: Command): void {
     .command('completion')
     .description('Print a shell completion script: source <(conntrack-fleet completion bash)')
     .addArgument(new Argument('<shell>', 'the shell to complete for').choices(shells))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  source <(conntrack-fleet completion bash)\n  conntrack-fleet completion bash > /etc/bash_completion.d/conntrack-fleet',
+    )
     .action((shell: string) => {
       process.stdout.write(shell === 'zsh' ? zshCompletion(program) : bashCompletion(program));
     });

@@ -142,7 +142,10 @@ export function mergeSummaryLine(merged: MergedRunReport): string {
 }
 
 export function registerReport(program: Command): void {
-  const report = program.command('report').description('Work with JSON run reports (run --report FILE).');
+  const report = program
+    .command('report')
+    .description('Work with JSON run reports (run --report FILE).')
+    .addHelpText('after', '\nExample:\n  conntrack-fleet report merge shard-1.json shard-2.json --report fleet.json');
   report
     .command('merge')
     .description('Merge the run reports of shards (run --shard I/N) into one report and one exit code.')
