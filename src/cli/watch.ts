@@ -10,7 +10,7 @@ import { nextRow, type TimedSample, type WatchRow } from '../facts/sample-rates.
 import { parseDurationMs } from '../playbook/values.js';
 import { peakVerboseLine } from '../report/peak-report.js';
 import { toWatchJsonLine } from '../report/watch-json.js';
-import { formatWatchQuiet } from '../report/watch-summary.js';
+import { formatWatchQuiet, highestRates } from '../report/watch-summary.js';
 import { createWatchScreen } from '../report/watch-screen.js';
 import { watchHosts } from '../runner/watch-hosts.js';
 import { selectTargets } from './hosts.js';
@@ -30,6 +30,8 @@ const minIntervalMs = 200;
 interface HostWatch {
   previous: TimedSample | null;
   row: WatchRow | null;
+  /** The highest rates of the answered samples so far (--quiet's verdict, watch-summary.ts highestRates). */
+  highest: WatchRow['perSecond'] | null;
 }
 
 function parseInterval(text: string): number {
@@ -51,7 +53,9 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
   // --quiet: only the problems when it stops; an explicit -o json still streams its lines
   const quiet = values.quiet === true && values.output !== 'json';
   const json = !quiet && (selection.format === 'json' || process.stdout.isTTY !== true);
-  const hosts = new Map<string, HostWatch>(selection.targets.map((t) => [t.name, { previous: null, row: null }]));
+  const hosts = new Map<string, HostWatch>(
+    selection.targets.map((t) => [t.name, { previous: null, row: null, highest: null }]),
+  );
   const rows = (): WatchRow[] => [...hosts.values()].flatMap((h) => (h.row ? [h.row] : []));
   const screen =
     json || quiet
@@ -75,6 +79,7 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
     if (!state) return;
     if (sample.sample?.peak) peakNotes.set(sample.host, peakVerboseLine(sample.host, sample.sample.peak));
     state.row = nextRow(state.previous, sample, state.row);
+    if (state.row.up) state.highest = highestRates(state.highest, state.row);
     if (sample.sample) state.previous = sample;
     if (json) process.stdout.write(toWatchJsonLine(state.row, sample.atMs));
     else screen?.update(rows);
@@ -95,7 +100,12 @@ export async function runWatch(values: WatchOptionValues): Promise<number> {
     screen?.close();
   }
   if (values.verbose) for (const line of peakNotes.values()) process.stderr.write(`${line}\n`);
-  if (quiet) process.stdout.write(formatWatchQuiet(rows(), hosts.size, usageWarnPercent));
+  if (quiet) {
+    const verdicts = [...hosts.values()].flatMap((h) =>
+      h.row ? [h.row.up && h.highest ? { ...h.row, perSecond: h.highest } : h.row] : [],
+    );
+    process.stdout.write(formatWatchQuiet(verdicts, hosts.size, usageWarnPercent));
+  }
   return 0;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `watch --quiet`: nothing while sampling; when it stops (--count, Ctrl-C), one line per host with a problem — not
  * answering, at or above --warn-percent, or losing connections (drop, early_drop, insert_failed, chaintoolong per
- * second > 0) — worst first, then one summary line. For a cron probe: `watch --count 3 --quiet`. Pure: returns text.
+ * second > 0 in any interval of the watch: the caller passes highestRates) — worst first, then one summary line. For a cron probe: `watch --count 3 --quiet`. Pure: returns text.
  */
 import { lossPerSecond, rateColumns, type WatchRow } from '../facts/sample-rates.js';
 import { escapeControl } from '../config/escape.js';
@@ -42,4 +42,19 @@ export function formatWatchQuiet(rows: readonly WatchRow[], totalHosts: number, 
   const lines = problems.map((r) => problemLine(r, usageWarnPercent));
   if (silent > 0) lines.push(`${silent} ${silent === 1 ? 'host' : 'hosts'}: no sample before the watch stopped`);
   return `${[...lines, summary].join('\n')}\n`;
+}
+
+/**
+ * Per column, the highest rate of `seen` (the rates kept so far, null at first) and `row`'s; null where neither
+ * knows it. --quiet reports these, so a host that dropped packets in any interval of the watch counts as dropping
+ * even when its last interval was calm (a cron `watch --count 3 --quiet` must not miss a burst in the first one).
+ */
+export function highestRates(seen: WatchRow['perSecond'] | null, row: WatchRow): WatchRow['perSecond'] {
+  const highest = { ...row.perSecond };
+  if (seen === null) return highest;
+  for (const column of rateColumns) {
+    const [a, b] = [seen[column], row.perSecond[column]];
+    highest[column] = a === null ? b : b === null ? a : Math.max(a, b);
+  }
+  return highest;
 }

@@ -6,7 +6,7 @@ import type { WatchRow } from '../../src/facts/sample-rates.js';
 import { renderAdviceText } from '../../src/report/advise-render.js';
 import { createCheckReporter } from '../../src/report/check-reporter.js';
 import { createRunReporter } from '../../src/report/run-reporter.js';
-import { formatWatchQuiet } from '../../src/report/watch-summary.js';
+import { formatWatchQuiet, highestRates } from '../../src/report/watch-summary.js';
 import { createCapture } from './capture.fixture.js';
 import { answered, unreachable } from './check-results.fixture.js';
 import { fleetRun, hostResult, manualFix } from './run-events.fixture.js';
@@ -127,6 +127,21 @@ describe('watch --quiet', () => {
     assert.equal(
       formatWatchQuiet([row('calm')], 1, 80),
       '1 host: 0 with problems (0 at or above 80%, 0 dropping, 0 not answering)\n',
+    );
+  });
+});
+
+describe('watch --quiet: highestRates', () => {
+  it('a burst in an early interval still counts as dropping when the last interval was calm', () => {
+    const calm = { drop: 0, early_drop: 0, insert_failed: 0, chaintoolong: null };
+    const burst = { drop: 299.4, early_drop: 0, insert_failed: 0, chaintoolong: null };
+    const first = row('lab2', { perSecond: { drop: null, early_drop: null, insert_failed: null, chaintoolong: null } });
+    let highest = highestRates(null, first);
+    for (const perSecond of [calm, burst, calm, calm]) highest = highestRates(highest, row('lab2', { perSecond }));
+    assert.deepEqual(highest, burst);
+    assert.equal(
+      formatWatchQuiet([row('lab2', { perSecond: highest })], 1, 80),
+      'lab2: drop 299.40/s\n1 host: 1 with problems (0 at or above 80%, 1 dropping, 0 not answering)\n',
     );
   });
 });
