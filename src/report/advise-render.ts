@@ -49,7 +49,8 @@ export function renderAdviceText(results: AdviseResult[], color: boolean, option
     for (const reason of advice.reasons) lines.push(`  ${paint.dim(escapeControls(reason))}`);
   }
   const advised = results.filter((r) => r.advice?.refusal === null).length;
-  lines.push(`${results.length} hosts: ${advised} advised, ${results.length - advised} without advice`);
+  const hosts = `${results.length} ${results.length === 1 ? 'host' : 'hosts'}`;
+  lines.push(`${hosts}: ${advised} advised, ${results.length - advised} without advice`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -153,6 +153,6 @@ describe('advise --quiet', () => {
       false,
       { quiet: true },
     );
-    assert.equal(text, 'down!  unreachable: connect ECONNREFUSED\n1 hosts: 0 advised, 1 without advice\n');
+    assert.equal(text, 'down!  unreachable: connect ECONNREFUSED\n1 host: 0 advised, 1 without advice\n');
   });
 });
