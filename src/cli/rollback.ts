@@ -1,7 +1,7 @@
 /** `rollback` restores hosts from their own journals (after a crash, or on purpose) and verifies them. */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { buildRunReport, createRunReporter, writeReportFile } from '../report/index.js';
+import { buildRunReport, createRunReporter, type RunReporter, writeReportFile } from '../report/index.js';
 import type { HostResult, RunEvent } from '../runner/events.js';
 import { countOutcomes, exitCodeOf, exitCodes, summaryOf } from '../runner/outcome.js';
 import { rollBackHosts } from '../runner/rollback-hosts.js';
@@ -51,16 +51,23 @@ export async function runRollback(values: RollbackValues): Promise<number> {
   const pool = createPool(selection);
   const startedAt = new Date();
   const events: RunEvent[] = [];
-  const reporter = createRunReporter({
-    format: selection.format,
-    stream: process.stdout,
-    color: selection.color,
-    playbook: '(rollback)',
-    quiet: values.quiet === true,
-  });
+  // the report (summary line, JSON) starts once there is a rollback to show, or nothing to roll back: bad input
+  // found in the journals (an unknown run id, exit 2) prints its error only, not a "0 hosts: none (exit 0)" report
+  const shown: { reporter: RunReporter | null } = { reporter: null };
+  const startReport = (): void => {
+    const reporter = createRunReporter({
+      format: selection.format,
+      stream: process.stdout,
+      color: selection.color,
+      playbook: '(rollback)',
+      quiet: values.quiet === true,
+    });
+    events.forEach((event) => reporter.onEvent(event));
+    shown.reporter = reporter;
+  };
   const emit = (event: RunEvent) => {
     events.push(event);
-    reporter.onEvent(event);
+    shown.reporter?.onEvent(event);
   };
   let chosenRunId: string | null = values.run ?? null;
   const signals = watchSignals({
@@ -87,11 +94,13 @@ export async function runRollback(values: RollbackValues): Promise<number> {
     if (nothing) {
       // exit 0: an automated recovery step runs `rollback --last` blindly after a crash before the first write
       process.stderr.write(`conntrack-fleet: nothing to roll back: ${nothing}\n`);
+      startReport();
       return exitCodes.ok;
     }
     if (!runId) throw new InputError('no journal found on the selected hosts: nothing to roll back');
     checkRunKnown(runId, journals);
     const hosts = selection.targets.map((t) => t.name);
+    startReport();
     emit({
       type: 'run-start',
       runId,
@@ -123,7 +132,7 @@ export async function runRollback(values: RollbackValues): Promise<number> {
   } finally {
     await pool.closeAll();
     signals.dispose();
-    await reporter.finish();
+    await shown.reporter?.finish();
   }
 }
 

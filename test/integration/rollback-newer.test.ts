@@ -99,6 +99,7 @@ describe('rollback of a run that newer runs overwrote', { skip: labSkipWithout()
       undo.cli.stderr.trim(),
       `conntrack-fleet: no selected host has a journal for run 20260101T000000Z-nope; runs found: ${runA}, ${runC}`,
     );
+    assert.equal(undo.cli.stdout, '', 'no report: not a "0 hosts: none (exit 0)" summary beside exit 2');
     assert.deepEqual(diffEtc(etc, await snapshotEtc(t.lab, 'lab1'), allFields), []);
   });
 
