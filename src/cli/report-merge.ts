@@ -138,7 +138,7 @@ function readReport(file: string): RunReport {
 /** The run's own summary line (check-mode shards say `would change`, as their runs did), after the shard count. */
 export function mergeSummaryLine(merged: MergedRunReport): string {
   const line = formatRunSummary(merged.summary, merged.exit_code, { checkMode: merged.check_mode });
-  return `merged ${merged.shards.length} reports: ${line}`;
+  return `merged ${merged.shards.length} ${merged.shards.length === 1 ? 'report' : 'reports'}: ${line}`;
 }
 
 export function registerReport(program: Command): void {

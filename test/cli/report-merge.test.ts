@@ -189,6 +189,12 @@ describe('report merge (CLI)', () => {
     assert.equal(result.stderr, 'merged 2 reports: 3 hosts: 2 would change, 1 unchanged (exit 0)\n');
   });
 
+  it('one report: "merged 1 report"', async () => {
+    const result = await runCli(['report', 'merge', write('one.json', report('A', 0, [host('a', 'unchanged')]))]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    assert.equal(result.stderr, 'merged 1 report: 1 host: 1 unchanged (exit 0)\n');
+  });
+
   it('a file that is not a report: exit 2, the file named', async () => {
     const result = await runCli(['report', 'merge', write('ok.json', report('A', 0, [])), write('bad.json', '[]')]);
     assert.equal(result.exitCode, 2);
