@@ -17,6 +17,8 @@ export interface TimedSample {
   atMs: number;
   sample: CounterSample | null;
   error: string | null;
+  /** Why there is no sample (errors.ts HostErrorKind: 'unreachable', 'timeout', 'host-key-changed', …). */
+  errorKind?: string | null;
 }
 
 export interface WatchRow {
@@ -24,6 +26,8 @@ export interface WatchRow {
   /** The last sample was answered. */
   up: boolean;
   error: string | null;
+  /** With `up` false: why, as a kind (TimedSample.errorKind); absent when unknown. */
+  errorKind?: string;
   /** When the host last answered (epoch ms), null if never. */
   lastAnsweredMs: number | null;
   count: number | null;
@@ -67,6 +71,7 @@ export function nextRow(previous: TimedSample | null, current: TimedSample, last
       host: current.host,
       up: false,
       error: current.error ?? 'no answer',
+      ...(current.errorKind && { errorKind: current.errorKind }),
       lastAnsweredMs: lastRow?.lastAnsweredMs ?? null,
       count: lastRow?.count ?? null,
       max: lastRow?.max ?? null,

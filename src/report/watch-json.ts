@@ -7,6 +7,8 @@ export interface WatchJsonLine {
   host: string;
   up: boolean;
   error: string | null;
+  /** Only when the host did not answer: why, as check -o json says it ('unreachable', 'timeout', …). */
+  error_kind?: string;
   count: number | null;
   max: number | null;
   /** count / max × 100, two decimals. */
@@ -21,6 +23,7 @@ export function toWatchJsonLine(row: WatchRow, atMs: number): string {
     host: row.host,
     up: row.up,
     error: row.error,
+    ...(!row.up && row.errorKind && { error_kind: row.errorKind }),
     count: row.up ? row.count : null,
     max: row.up ? row.max : null,
     usage_percent: row.up && row.usagePercent !== null ? Math.round(row.usagePercent * 100) / 100 : null,

@@ -5,7 +5,7 @@
  * without `keepPeak`.
  */
 import { setMaxListeners } from 'node:events';
-import { errorMessage } from '../errors.js';
+import { errorKindOf, errorMessage, HostFailure, type HostErrorKind } from '../errors.js';
 import { afterPeakSample, initialPeakWatchState, nextPeakRequest, peakSampleScript } from '../facts/peak-watch.js';
 import type { TimedSample } from '../facts/sample-rates.js';
 import type { PeakRequest } from '../facts/peak.js';
@@ -32,7 +32,8 @@ export interface HostLoopOptions {
   keepPeak?: boolean;
 }
 
-type Answer = { sample: ReturnType<typeof parseSample>; error: string | null };
+/** `errorKind` says why there is no sample, as the other commands' JSON does (errors.ts HostErrorKind). */
+type Answer = { sample: ReturnType<typeof parseSample>; error: string | null; errorKind: HostErrorKind | null };
 
 const noAnswer = Symbol('no answer');
 
@@ -66,12 +67,13 @@ async function sampleOnce(connection: Connection, timeoutMs: number, peak: PeakR
   // runScript's own timeout starts once the channel is open; a host gone silent may never open it (until keepalive
   // gives up, 45 s by default), so the whole round trip has a deadline too
   const result = await withDeadline(connection.runScript(script, { timeoutMs }), timeoutMs + 500);
-  if (result === noAnswer) throw new Error(`no answer within ${timeoutMs} ms (channel not opened)`);
+  if (result === noAnswer) throw new HostFailure('timeout', `no answer within ${timeoutMs} ms (channel not opened)`);
   const sample = result.exitCode === 0 ? parseSample(result.stdout, token) : null;
-  if (sample) return { sample, error: null };
+  if (sample) return { sample, error: null, errorKind: null };
   const said = result.stderr.trim().split('\n').at(-1) ?? '';
   return {
     sample: null,
+    errorKind: result.exitCode === null ? 'timeout' : 'remote-command',
     error:
       result.exitCode === null
         ? `no answer within ${timeoutMs} ms`
@@ -102,7 +104,7 @@ export async function watchHost(target: HostTarget, options: HostLoopOptions): P
       }
       answer = await sampleOnce(connection, timeoutMs, peakRequest);
     } catch (error) {
-      answer = { sample: null, error: errorMessage(error) };
+      answer = { sample: null, error: errorMessage(error), errorKind: errorKindOf(error, 'remote-command') };
       const broken = connection;
       connection = null;
       void broken?.close();

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ConnectError } from '../../src/errors.js';
 import { type HostLoopOptions, watchHost } from '../../src/runner/watch-hosts.js';
-import type { TimedSample } from '../../src/facts/sample-rates.js';
+import { nextRow, type TimedSample } from '../../src/facts/sample-rates.js';
+import { toWatchJsonLine } from '../../src/report/watch-json.js';
 import type { Connection, ExecResult } from '../../src/transport/connection.js';
 import { localTarget } from '../facts/local-connection.js';
 import { sampleReply } from '../facts/sample-fixture.js';
@@ -77,6 +79,8 @@ describe('watchHost: one kept connection, silent hosts shown, reconnects', () =>
     await run();
     assert.equal(recorded[0]?.sample, null);
     assert.match(recorded[0]?.error ?? '', /^no answer within 100 ms/);
+    assert.equal(recorded[0]?.errorKind, 'timeout');
+    assert.equal(recorded[1]?.errorKind, null);
     assert.equal(recorded[1]?.sample?.count, 10);
     assert.equal(connects, 2);
     assert.equal(closed.length, 2, 'the silent connection and the last one');
@@ -94,6 +98,21 @@ describe('watchHost: one kept connection, silent hosts shown, reconnects', () =>
       recorded.map((r) => r.error),
       ['connect ECONNREFUSED 127.0.0.1:22', null],
     );
+  });
+
+  it('a host that cannot be reached says why as a kind, and the JSON line carries it as error_kind', async () => {
+    const { recorded, run } = loop(async () => {
+      throw new ConnectError('host-key-changed', 'h1: WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!');
+    }, 1);
+    await run();
+    assert.equal(recorded[0]?.errorKind, 'host-key-changed');
+    const row = nextRow(null, recorded[0]!, null);
+    const line = JSON.parse(toWatchJsonLine(row, 0)) as Record<string, unknown>;
+    assert.equal(line['error_kind'], 'host-key-changed');
+    const answered = loop(async () => fakeConnection([answer], []), 1);
+    await answered.run();
+    const up = nextRow(null, answered.recorded[0]!, null);
+    assert.equal('error_kind' in (JSON.parse(toWatchJsonLine(up, 0)) as object), false, 'none on an answer');
   });
 
   it('the stop signal ends the loop before the next sample', async () => {
