@@ -27,7 +27,9 @@ export function timeoutAdvice(sample: ConnectionSample | null, current: Record<s
   if (sample.entries < minSampledEntries) {
     return {
       timeouts: {},
-      lines: [`timeouts: only ${sample.entries} entries in the table (< ${minSampledEntries}); kept`],
+      lines: [
+        `timeouts: only ${sample.entries} entries sampled from /proc/net/nf_conntrack (< ${minSampledEntries}); kept`,
+      ],
     };
   }
   const timeouts: Record<string, number> = {};

@@ -13,8 +13,14 @@ export interface WatchJsonLine {
   max: number | null;
   /** count / max × 100, two decimals. */
   usage_percent: number | null;
-  /** Counters per second since the host's previous answer; null = not known yet or not on this kernel. */
+  /** Counters per second since the host's previous answer, two decimals; null = not known yet or not on this kernel. */
   per_second: WatchRow['perSecond'];
+}
+
+const twoDecimals = (n: number | null): number | null => (n === null ? null : Math.round(n * 100) / 100);
+
+function roundRates(rates: WatchRow['perSecond']): WatchRow['perSecond'] {
+  return Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, twoDecimals(v)])) as WatchRow['perSecond'];
 }
 
 export function toWatchJsonLine(row: WatchRow, atMs: number): string {
@@ -26,8 +32,8 @@ export function toWatchJsonLine(row: WatchRow, atMs: number): string {
     ...(!row.up && row.errorKind && { error_kind: row.errorKind }),
     count: row.up ? row.count : null,
     max: row.up ? row.max : null,
-    usage_percent: row.up && row.usagePercent !== null ? Math.round(row.usagePercent * 100) / 100 : null,
-    per_second: row.perSecond,
+    usage_percent: row.up ? twoDecimals(row.usagePercent) : null,
+    per_second: roundRates(row.perSecond),
   };
   return `${JSON.stringify(line)}\n`;
 }

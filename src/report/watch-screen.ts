@@ -36,9 +36,10 @@ export function createWatchScreen(options: WatchScreenOptions): WatchScreen {
 
   const frame = (): string[] => {
     const rows = latest?.() ?? [];
-    const layout = layoutRows(rows, Math.max(1, (stream.rows ?? 24) - 2));
+    const layout = layoutRows(rows, Math.max(1, (stream.rows || 24) - 2));
     return renderWatchFrame(layout, {
-      width: Math.max(20, stream.columns ?? 80),
+      // a pty without a size reports 0 columns: 80, as for no size at all
+      width: Math.max(20, stream.columns || 80),
       color: options.color,
       nowMs: Date.now(),
       intervalMs: options.intervalMs,

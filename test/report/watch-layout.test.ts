@@ -111,4 +111,14 @@ describe('toWatchJsonLine', () => {
     assert.equal(gone['up'], false);
     assert.equal(gone['count'], null);
   });
+
+  it('rounds rates per second to two decimals, as usage_percent, and keeps an unknown rate null', () => {
+    const sampled = {
+      ...row('a', 10, 299.4011976047904),
+      perSecond: { ...row('a', 10, 299.4011976047904).perSecond, chaintoolong: null },
+    };
+    const json = JSON.parse(toWatchJsonLine(sampled, 0)) as { per_second: Record<string, number | null> };
+    assert.equal(json.per_second['drop'], 299.4);
+    assert.equal(json.per_second['chaintoolong'], null);
+  });
 });
