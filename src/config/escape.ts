@@ -23,6 +23,14 @@ export function escapeControlLines(text: string): string {
   return text.split('\n').map(escapeControl).join('\n');
 }
 
+/**
+ * `text` with every C0/C1 control and DEL written as `\xNN` (newline too): for text quoted from a host or a remote
+ * command (stderr lines, script text, advice reasons) where one line of output must stay one line.
+ */
+export function escapeControlHex(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** True when `text` holds a character escapeControl would rewrite. */
 export function hasControl(text: string): boolean {
   CONTROL.lastIndex = 0;

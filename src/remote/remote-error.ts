@@ -4,6 +4,7 @@
  * Pure. The texts in the table were produced by dash 0.5.12, bash 5.2, busybox 1.35 and coreutils 9.1 on Linux 6.18
  * (see test/steps/remote-error.test.ts, which makes them again with real failing writes).
  */
+import { escapeControlHex } from '../config/escape.js';
 
 /** What the failed command was acting on: a knob (key + path), a file (path), or a module. */
 export interface FailureSubject {
@@ -96,9 +97,7 @@ const shellPrefix = /(^|\s)(?:\/[\w/.-]*\/)?(?:da|ba|a)?sh: (?:line )?\d+: /g;
 const busyboxPrefix = /^(?:\/[\w/.-]*\/)?(?:da|ba|a)?sh: (?=can't |cannot )/;
 
 /** A remote line may hold a terminal escape: C0/C1 controls and DEL become `\xNN`, so they are shown, never obeyed. */
-function escapeControls(line: string): string {
-  return line.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+const escapeControls = escapeControlHex;
 
 /**
  * stderr as one line for people: each line without the shell's own position and dash's doubled `printf: printf:`,

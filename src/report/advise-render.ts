@@ -1,4 +1,5 @@
 /** advise output: a block per host (numbers, then one line per factor) or JSON. Pure: returns text. */
+import { escapeControlHex } from '../config/escape.js';
 import { toAdviseJson } from './advise-json.js';
 import type { HostAdvice } from '../advise/advise-host.js';
 import type { AdviseResult } from '../runner/advise-hosts.js';
@@ -6,9 +7,7 @@ import { createPaint } from './paint.js';
 
 export type { AdviseResult };
 
-function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+const escapeControls = escapeControlHex;
 
 function change(name: string, before: number | null | undefined, after: number): string {
   return before === after ? `${name} ${after} (kept)` : `${name} ${before ?? '?'} → ${after}`;

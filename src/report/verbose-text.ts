@@ -1,4 +1,5 @@
 /** Remote text made safe to print: secrets redacted, control characters escaped (never obeyed by the terminal). */
+import { escapeControlHex } from '../config/escape.js';
 
 export const redactedMark = '********';
 
@@ -15,9 +16,7 @@ export function createRedactor(secrets: Set<string>): (text: string) => string {
 }
 
 /** C0/C1 controls and DEL become `\xNN` (tabs too: they would misalign the prefixes). */
-export function escapeControls(line: string): string {
-  return line.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+export const escapeControls = escapeControlHex;
 
 /** Multi-line remote text as escaped lines; a trailing newline adds no empty line. */
 export function safeLines(text: string, redact: (text: string) => string): string[] {

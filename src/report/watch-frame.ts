@@ -4,6 +4,7 @@
  *
  *   lab3  ██████████ 100.0%  65536/65536    drop 120.0/s  early_drop 0/s  insert_failed 0/s
  */
+import { escapeControlHex } from '../config/escape.js';
 import { lossPerSecond, rateColumns, type WatchRow } from '../facts/sample-rates.js';
 import { createPaint } from './paint.js';
 import type { WatchLayout } from './watch-layout.js';
@@ -29,9 +30,7 @@ export function usageBar(percent: number | null): string {
   return '█'.repeat(filled) + '░'.repeat(barCells - filled);
 }
 
-function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+const escapeControls = escapeControlHex;
 
 function formatRate(perSecond: number): string {
   return perSecond >= 100

@@ -9,6 +9,7 @@
  * wrong password can never make sudo read script lines as further password attempts. `sudo -n` (no password
  * known) never reads stdin: its script is pipelined and the marker read afterwards (become-channel.ts).
  */
+import { escapeControlHex } from '../config/escape.js';
 import type { HostTarget } from './connection.js';
 import { quoteShell } from './quote.js';
 
@@ -54,9 +55,7 @@ const sudoFailures: { pattern: RegExp; hint: string }[] = [
 ];
 
 /** Control characters shown as `\xNN`, never obeyed by the terminal. */
-function escapeControls(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+const escapeControls = escapeControlHex;
 
 /**
  * What sudo said when it did not run the command: its own lines (prompts removed, control characters escaped,
