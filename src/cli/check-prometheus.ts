@@ -1,6 +1,7 @@
 /** `check --prometheus FILE`: validated before any host is contacted, written atomically after the check. */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { escapeMessage } from '../config/escape.js';
 import { InputError } from '../errors.js';
 import type { CheckResult } from '../facts/check-result.js';
 import type { Inventory } from '../inventory/index.js';
@@ -27,11 +28,7 @@ export async function writePrometheusFile(
     await writeTextFileAtomic(path, await renderPrometheus(results, (host) => groups.get(host) ?? [], Date.now()));
     return true;
   } catch (error) {
-    const message = (error as Error).message.replace(
-      /[\u0000-\u001f\u007f-\u009f]/g,
-      (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-    );
-    process.stderr.write(`conntrack-fleet: ${message}\n`);
+    process.stderr.write(`conntrack-fleet: ${escapeMessage((error as Error).message)}\n`);
     return false;
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry point: the only place that exits. Typed errors are mapped to exit codes here. */
 import { Command, CommanderError, Help } from 'commander';
-import { escapeControl } from '../config/escape.js';
+import { escapeMessage } from '../config/escape.js';
 import { InputError, errorMessage } from '../errors.js';
 import { exitCodes } from '../runner/outcome.js';
 import { commandIndex, commandsFor, type CommandEntry } from './command-index.js';
@@ -66,10 +66,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof InputError) {
       // compiler style, so editors can jump to FILE:LINE:COL
-      process.stderr.write(`${escapeControl(error.position ? error.format() : `conntrack-fleet: ${error.message}`)}\n`);
+      process.stderr.write(`${escapeMessage(error.position ? error.format() : `conntrack-fleet: ${error.message}`)}\n`);
       return exitCodes.badInput;
     }
-    process.stderr.write(`conntrack-fleet: internal error: ${escapeControl(errorMessage(error))}\n`);
+    process.stderr.write(`conntrack-fleet: internal error: ${escapeMessage(errorMessage(error))}\n`);
     if (process.env.CONNTRACK_FLEET_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
     return 1;
   }

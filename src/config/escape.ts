@@ -3,19 +3,43 @@
  * escaped, never sent. A host name with a newline would forge output lines; one with ESC sequences would
  * rewrite the operator's terminal (ECMA-48 CSI/OSC). The lowest layer (src/config) so inventory, playbook,
  * runner, report and cli code can all import it.
+ *
+ * The rule (C string notation): tab, newline and carriage return as `\t`,
+ * `\n`, `\r`; every other C0 control (U+0000-U+001F), DEL (U+007F) and C1 control (U+0080-U+009F: some terminals
+ * read U+009B as CSI) as `\xNN`; the line separators U+2028/U+2029 (a line break to some consoles and log viewers,
+ * and past `\xNN`'s range) as `\u2028`/`\u2029`. Everything else printable, any script, is kept.
  */
 
-/** C0 controls except none, DEL, and C1 controls (U+0080-U+009F, which some terminals treat as CSI/OSC). */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL_OR_BACKSLASH = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\\]/g;
 
-const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
+const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' };
+
+/** One control character (or a backslash) in the notation above. */
+function escapeChar(char: string): string {
+  const named = NAMED[char];
+  if (named !== undefined) return named;
+  const code = char.codePointAt(0) ?? 0;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
 
 /**
- * `text` with every control character written as `\n`, `\r`, `\t`, `\e` or `\xNN` / `\uNNNN`; a backslash is left as
- * is (the output is for reading, not for round-tripping). Keeps printable Unicode.
+ * One value from outside (a host name, a line a host or ssh wrote, a name from a playbook) on one line: every
+ * control character in the notation above, and a backslash doubled (`\\`), so a literal `\n` in the value cannot
+ * pass for an escaped newline. Example: `web\x1b[2J` + newline → `web\\x1b[2J\\n`.
  */
 export function escapeControl(text: string): string {
-  return text.replace(CONTROL, (char) => NAMED[char] ?? hexEscape(char));
+  return text.replace(CONTROL_OR_BACKSLASH, escapeChar);
+}
+
+/**
+ * A whole message composed from parts that were escaped (escapeControl) or quoted (JSON.stringify) already: the same
+ * notation for any control character left, backslashes kept, so those parts are not escaped twice. Idempotent.
+ * Also for host text that becomes part of a host's error (stderr, sudo's words): the verbose redactor
+ * (report/verbose-text.ts) runs on that error later and matches secrets as written, so a backslash must stay single.
+ */
+export function escapeMessage(text: string): string {
+  return text.replace(CONTROL, escapeChar);
 }
 
 /** Like escapeControl, but keeps line breaks: for multi-line text (a summary, a hint list) built from lines. */
@@ -23,23 +47,9 @@ export function escapeControlLines(text: string): string {
   return text.split('\n').map(escapeControl).join('\n');
 }
 
-/**
- * `text` with every C0/C1 control and DEL written as `\xNN` (newline too): for text quoted from a host or a remote
- * command (stderr lines, script text, advice reasons) where one line of output must stay one line.
- */
-export function escapeControlHex(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-/** True when `text` holds a character escapeControl would rewrite. */
+/** True when `text` holds a control character (one escapeMessage would rewrite). */
 export function hasControl(text: string): boolean {
-  CONTROL.lastIndex = 0;
   return new RegExp(CONTROL.source).test(text);
-}
-
-function hexEscape(char: string): string {
-  const code = char.codePointAt(0) ?? 0;
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** Our own colours (paint.ts emits only SGR: ESC [ digits ; m) survive; every other control is escaped. */
@@ -47,11 +57,12 @@ const SGR_OR_CONTROL = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009
 
 /**
  * For text a reporter writes to the terminal or a log, already painted: line breaks and tabs stay (the reporter
- * made them), SGR colour sequences stay (paint.ts made them), and every other control character — cursor moves,
- * screen clears, OSC title/hyperlink sequences, a bare CR that overwrites a line — is escaped.
+ * made them), SGR colour sequences stay (paint.ts made them), backslashes stay (as in escapeMessage: the values in
+ * it were escaped already), and every other control character — cursor moves, screen clears, OSC title/hyperlink
+ * sequences, a bare CR that overwrites a line — is escaped in the notation above.
  */
 export function escapeOutput(text: string): string {
-  return text.replace(SGR_OR_CONTROL, (match) => (match.length > 1 ? match : (NAMED[match] ?? hexEscape(match))));
+  return text.replace(SGR_OR_CONTROL, (match) => (match.length > 1 ? match : escapeChar(match)));
 }
 
 /**

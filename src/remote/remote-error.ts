@@ -4,7 +4,7 @@
  * Pure. The texts in the table were produced by dash 0.5.12, bash 5.2, busybox 1.35 and coreutils 9.1 on Linux 6.18
  * (see test/steps/remote-error.test.ts, which makes them again with real failing writes).
  */
-import { escapeControlHex } from '../config/escape.js';
+import { escapeMessage } from '../config/escape.js';
 
 /** What the failed command was acting on: a knob (key + path), a file (path), or a module. */
 export interface FailureSubject {
@@ -96,9 +96,6 @@ const errnoRules: ErrnoRule[] = [
 const shellPrefix = /(^|\s)(?:\/[\w/.-]*\/)?(?:da|ba|a)?sh: (?:line )?\d+: /g;
 const busyboxPrefix = /^(?:\/[\w/.-]*\/)?(?:da|ba|a)?sh: (?=can't |cannot )/;
 
-/** A remote line may hold a terminal escape: C0/C1 controls and DEL become `\xNN`, so they are shown, never obeyed. */
-const escapeControls = escapeControlHex;
-
 /**
  * stderr as one line for people: each line without the shell's own position and dash's doubled `printf: printf:`,
  * control characters escaped, empty lines dropped, the rest joined with "; ".
@@ -107,7 +104,7 @@ export function stripShellNoise(text: string): string {
   return text
     .split('\n')
     .map((line) =>
-      escapeControls(line.replace(/\r$/, '').replace(/\t/g, ' '))
+      escapeMessage(line.replace(/\r$/, '').replace(/\t/g, ' '))
         .replace(shellPrefix, '$1')
         .replace(busyboxPrefix, '')
         .replace(/\b(printf|echo): \1: /g, '$1: ')

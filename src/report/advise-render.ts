@@ -1,13 +1,11 @@
 /** advise output: a block per host (numbers, then one line per factor) or JSON. Pure: returns text. */
-import { escapeControlHex } from '../config/escape.js';
+import { escapeControl, escapeMessage } from '../config/escape.js';
 import { toAdviseJson } from './advise-json.js';
 import type { HostAdvice } from '../advise/advise-host.js';
 import type { AdviseResult } from '../runner/advise-hosts.js';
 import { createPaint } from './paint.js';
 
 export type { AdviseResult };
-
-const escapeControls = escapeControlHex;
 
 function change(name: string, before: number | null | undefined, after: number): string {
   return before === after ? `${name} ${after} (kept)` : `${name} ${before ?? '?'} → ${after}`;
@@ -28,24 +26,24 @@ export function renderAdviceText(results: AdviseResult[], color: boolean, option
   const paint = createPaint(color);
   const lines: string[] = [];
   for (const result of results) {
-    const host = escapeControls(result.host);
+    const host = escapeControl(result.host);
     if (!result.advice) {
       lines.push(
-        `${paint.red(`${host}!`)}  ${result.reachable ? 'not read' : 'unreachable'}: ${escapeControls(result.error ?? 'unknown error')}`,
+        `${paint.red(`${host}!`)}  ${result.reachable ? 'not read' : 'unreachable'}: ${escapeMessage(result.error ?? 'unknown error')}`,
       );
       continue;
     }
     const { advice } = result;
     if (options.quiet === true) {
-      if (advice.refusal) lines.push(`${paint.red(`${host}!`)}  no advice: ${escapeControls(advice.refusal)}`);
+      if (advice.refusal) lines.push(`${paint.red(`${host}!`)}  no advice: ${escapeMessage(advice.refusal)}`);
       continue;
     }
     lines.push(
       advice.refusal
-        ? `${paint.red(`${host}!`)}  no advice: ${escapeControls(advice.refusal)}`
+        ? `${paint.red(`${host}!`)}  no advice: ${escapeMessage(advice.refusal)}`
         : `${paint.bold(host)}  ${headline(advice)}`,
     );
-    for (const reason of advice.reasons) lines.push(`  ${paint.dim(escapeControls(reason))}`);
+    for (const reason of advice.reasons) lines.push(`  ${paint.dim(escapeMessage(reason))}`);
   }
   const advised = results.filter((r) => r.advice?.refusal === null).length;
   const hosts = `${results.length} ${results.length === 1 ? 'host' : 'hosts'}`;

@@ -1,7 +1,7 @@
 /** The peak file (facts/peak.ts) in check's JSON and in check/watch -v lines. Pure. */
 import type { PeakFact, PeakWrite } from '../facts/peak.js';
 import { peakFile } from '../facts/peak.js';
-import { escapeControls } from './verbose-text.js';
+import { escapeMessage } from '../config/escape.js';
 
 /** check's JSON `peak`: the peak the host keeps after this check, and what this check did to the file. */
 export interface CheckPeakJson {
@@ -46,5 +46,5 @@ export function peakVerboseLine(host: string, fact: PeakFact): string {
   const read =
     fact.read === 'unreadable' ? ' (file unreadable)' : fact.read === 'invalid' ? ' (file held no peak line)' : '';
   const error = fact.write === 'failed' && fact.error ? `: ${fact.error}` : '';
-  return escapeControls(`${host}: peak ${kept}${read} in ${peakFile}: ${writeText[fact.write]}${error}`);
+  return escapeMessage(`${host}: peak ${kept}${read} in ${peakFile}: ${writeText[fact.write]}${error}`);
 }

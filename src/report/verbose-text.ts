@@ -1,5 +1,5 @@
 /** Remote text made safe to print: secrets redacted, control characters escaped (never obeyed by the terminal). */
-import { escapeControlHex } from '../config/escape.js';
+import { escapeControl } from '../config/escape.js';
 
 export const redactedMark = '********';
 
@@ -15,13 +15,10 @@ export function createRedactor(secrets: Set<string>): (text: string) => string {
   };
 }
 
-/** C0/C1 controls and DEL become `\xNN` (tabs too: they would misalign the prefixes). */
-export const escapeControls = escapeControlHex;
-
 /** Multi-line remote text as escaped lines; a trailing newline adds no empty line. */
 export function safeLines(text: string, redact: (text: string) => string): string[] {
   const lines = redact(text)
     .replace(/\r?\n$/, '')
     .split('\n');
-  return text === '' ? [] : lines.map((line) => escapeControls(line.replace(/\r$/, '')));
+  return text === '' ? [] : lines.map((line) => escapeControl(line.replace(/\r$/, '')));
 }

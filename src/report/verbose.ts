@@ -5,7 +5,8 @@
  */
 import type { HostLogEvent, RunEvent } from '../runner/events.js';
 import type { RunReporter } from './run-reporter.js';
-import { escapeControls, safeLines } from './verbose-text.js';
+import { escapeControl, escapeMessage } from '../config/escape.js';
+import { safeLines } from './verbose-text.js';
 
 export interface VerboseOptions {
   stream: NodeJS.WritableStream;
@@ -54,7 +55,7 @@ export function formatHostLog(
     ];
   }
   const took = `${phase} ${event.durationMs ?? 0}ms`;
-  if (event.error !== undefined) return [`${prefix}${took}, failed: ${escapeControls(redact(event.error))}`];
+  if (event.error !== undefined) return [`${prefix}${took}, failed: ${escapeMessage(redact(event.error))}`];
   const status = level >= 2 && event.exitCode !== undefined ? `, ${exitText(event)}` : '';
   const lines = [`${prefix}${took}${status}`];
   if (level >= 2) lines.push(...indented('stderr:', event.stderr));
@@ -64,7 +65,7 @@ export function formatHostLog(
 
 function exitText(event: HostLogEvent): string {
   if (event.exitCode !== null && event.exitCode !== undefined) return `exit ${event.exitCode}`;
-  return event.signal ? `killed by ${escapeControls(event.signal)}` : 'no exit status';
+  return event.signal ? `killed by ${escapeControl(event.signal)}` : 'no exit status';
 }
 
 export function createVerboseReporter(options: VerboseOptions): RunReporter {

@@ -4,7 +4,7 @@
  *
  *   lab3  ██████████ 100.0%  65536/65536    drop 120.0/s  early_drop 0/s  insert_failed 0/s
  */
-import { escapeControlHex } from '../config/escape.js';
+import { escapeControl, escapeMessage } from '../config/escape.js';
 import { lossPerSecond, rateColumns, type WatchRow } from '../facts/sample-rates.js';
 import { createPaint } from './paint.js';
 import type { WatchLayout } from './watch-layout.js';
@@ -30,8 +30,6 @@ export function usageBar(percent: number | null): string {
   return '█'.repeat(filled) + '░'.repeat(barCells - filled);
 }
 
-const escapeControls = escapeControlHex;
-
 function formatRate(perSecond: number): string {
   return perSecond >= 100
     ? perSecond.toFixed(0)
@@ -54,13 +52,13 @@ function ageText(nowMs: number, atMs: number | null): string {
 
 function rowLine(row: WatchRow, hostWidth: number, options: WatchFrameOptions): string {
   const paint = createPaint(options.color);
-  const host = escapeControls(row.host).padEnd(hostWidth);
+  const host = escapeControl(row.host).padEnd(hostWidth);
   const percent = row.usagePercent === null ? '    ?%' : `${row.usagePercent.toFixed(1).padStart(5)}%`;
   const counts = `${row.count ?? '?'}/${row.max ?? '?'}`.padEnd(15);
   const hot = row.usagePercent !== null && row.usagePercent >= options.usageWarnPercent;
   const usage = `${usageBar(row.usagePercent)} ${percent}`;
   if (!row.up) {
-    const why = escapeControls(row.error ?? 'no answer');
+    const why = escapeMessage(row.error ?? 'no answer');
     return `${paint.red(host)}  ${paint.dim(usage)}  ${paint.dim(counts)}  ${paint.red(`NOT ANSWERING (${ageText(options.nowMs, row.lastAnsweredMs)}): ${why}`)}`;
   }
   const rates = ratesText(row);
@@ -95,7 +93,7 @@ export function fit(line: string, width: number): string {
 }
 
 export function renderWatchFrame(layout: WatchLayout, options: WatchFrameOptions): string[] {
-  const hostWidth = Math.max(4, ...layout.shown.map((r) => escapeControls(r.host).length));
+  const hostWidth = Math.max(4, ...layout.shown.map((r) => escapeControl(r.host).length));
   const time = new Date(options.nowMs).toISOString().slice(11, 19);
   const rows = layout.shown.length + (layout.hidden?.hosts ?? 0);
   const waiting = options.total > rows ? `, ${options.total - rows} connecting` : '';

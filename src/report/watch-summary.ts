@@ -4,7 +4,7 @@
  * second > 0 in any interval of the watch: the caller passes highestRates) — worst first, then one summary line. For a cron probe: `watch --count 3 --quiet`. Pure: returns text.
  */
 import { lossPerSecond, rateColumns, type WatchRow } from '../facts/sample-rates.js';
-import { escapeControl } from '../config/escape.js';
+import { escapeControl, escapeMessage } from '../config/escape.js';
 import { compareWorstFirst } from './watch-layout.js';
 
 function isFull(row: WatchRow, usageWarnPercent: number): boolean {
@@ -17,7 +17,7 @@ function isLosing(row: WatchRow): boolean {
 
 function problemLine(row: WatchRow, usageWarnPercent: number): string {
   const host = escapeControl(row.host);
-  if (!row.up) return `${host}: not answering: ${escapeControl(row.error ?? 'no answer')}`;
+  if (!row.up) return `${host}: not answering: ${escapeMessage(row.error ?? 'no answer')}`;
   const parts: string[] = [];
   if (isFull(row, usageWarnPercent))
     parts.push(`${(row.usagePercent ?? 0).toFixed(1)}% full (${row.count}/${row.max})`);

@@ -9,7 +9,7 @@
  * wrong password can never make sudo read script lines as further password attempts. `sudo -n` (no password
  * known) never reads stdin: its script is pipelined and the marker read afterwards (become-channel.ts).
  */
-import { escapeControlHex } from '../config/escape.js';
+import { escapeMessage } from '../config/escape.js';
 import type { HostTarget } from './connection.js';
 import { quoteShell } from './quote.js';
 
@@ -54,9 +54,6 @@ const sudoFailures: { pattern: RegExp; hint: string }[] = [
   },
 ];
 
-/** Control characters shown as `\xNN`, never obeyed by the terminal. */
-const escapeControls = escapeControlHex;
-
 /**
  * What sudo said when it did not run the command: its own lines (prompts removed, control characters escaped,
  * joined with "; "), then a hint when the message is one sudo is known to print. Shape:
@@ -69,7 +66,7 @@ export function describeBecomeFailure(stderr: string): string {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && line !== becomeReadyMarker);
-  const said = lines.map(escapeControls).join('; ') || 'sudo ended without running the command and said nothing';
+  const said = lines.map(escapeMessage).join('; ') || 'sudo ended without running the command and said nothing';
   const known = sudoFailures.find((failure) => failure.pattern.test(said));
   return known ? `${said} (${known.hint})` : said;
 }

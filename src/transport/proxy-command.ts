@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Duplex } from 'node:stream';
+import { escapeMessage } from '../config/escape.js';
 import { quoteShell } from './quote.js';
 
 export interface ProxyCommandTokens {
@@ -38,7 +39,7 @@ export function expandProxyCommand(
 export interface ProxyProcess {
   /** The SSH stream: writes go to the command's stdin, its stdout is read. */
   sock: Duplex;
-  /** The command's last stderr output, control characters escaped (for error messages). */
+  /** The command's last stderr output as one line, control characters escaped (for error messages). */
   stderrTail(): string;
   /** Ends the command (SIGTERM, as ssh does on exit) and resolves once it has exited and its output is read. */
   stop(): Promise<void>;
@@ -57,7 +58,7 @@ export function startProxyCommand(command: string, env: NodeJS.ProcessEnv = proc
   });
   return {
     sock: childStream(child),
-    stderrTail: () => escapeControl(stderr.trim()),
+    stderrTail: () => stderrAsOneLine(stderr.trim()),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
@@ -88,8 +89,15 @@ function childStream(child: ChildProcess): Duplex {
   return stream;
 }
 
-function escapeControl(text: string): string {
+/**
+ * stderr's tail as one line for an error message: each line escaped by the one rule (config/escape.ts escapeMessage:
+ * the error is redacted later), empty lines dropped, lines joined with " | " — a display join, so a proxy's several
+ * lines of complaint read as one message.
+ */
+function stderrAsOneLine(text: string): string {
   return text
-    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
-    .replace(/\n/g, ' | ');
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .map(escapeMessage)
+    .join(' | ');
 }

@@ -60,8 +60,8 @@ describe('validate', () => {
     const result = await runCli(['validate', evil, '-i', 'inventories/example.yaml']);
     assert.equal(result.exitCode, 0, result.stderr);
     assert.doesNotMatch(result.stdout, /[\u0000-\u0009\u000b-\u001f\u007f]/, 'no raw control character');
-    assert.match(result.stdout, /\(evil \\e\[31mred\\x07\): valid, 1 step$/m);
-    assert.match(result.stdout, /^step 1 check_count "Usage \\e\[2J\\rX": /m);
+    assert.match(result.stdout, /\(evil \\x1b\[31mred\\x07\): valid, 1 step$/m);
+    assert.match(result.stdout, /^step 1 check_count "Usage \\x1b\[2J\\rX": /m);
   });
 
   it('--canary and --shard change the batches as they would for run', async () => {

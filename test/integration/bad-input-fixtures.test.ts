@@ -147,7 +147,7 @@ const cases: BadCase[] = [
   ['playbook/persist-file-proc.yaml', '5:21', SYSCTL_FILE('"/proc/sys/net/netfilter/nf_conntrack_max"')],
   ['playbook/persist-file-newline.yaml', '5:21', SYSCTL_FILE('"/etc/sysctl\\.conf\\\\nx"')],
   // playbook text that reaches the terminal
-  ['playbook/step-name-ansi-escape.yaml', '4:5', /unknown step "\\e\[2Jraise_max"; expected one of: check_count,/],
+  ['playbook/step-name-ansi-escape.yaml', '4:5', /unknown step "\\x1b\[2Jraise_max"; expected one of: check_count,/],
   ['playbook/hosts-newline.yaml', '2:8', /host pattern "all\\nok: \[h1\] changed": no group or host named "ok"/],
   ['playbook/empty.yaml', '1:1', /hosts: missing; expected an Ansible host pattern/],
   ['playbook/syntax-error.yaml', '5:1', /invalid YAML: Flow map in block collection must be sufficiently indented/],

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HostLogEvent, RunEvent } from '../../src/runner/events.js';
 import { createPhaseTracker, createVerboseReporter, formatHostLog } from '../../src/report/verbose.js';
-import { createRedactor, escapeControls, redactedMark, safeLines } from '../../src/report/verbose-text.js';
+import { createRedactor, redactedMark, safeLines } from '../../src/report/verbose-text.js';
 import { createCapture } from './capture.fixture.js';
 
 const noRedact = (text: string) => text;
@@ -76,7 +76,7 @@ describe('formatHostLog by verbosity', () => {
     assert.deepEqual(lines, [
       'lab1: gather 42ms, exit 0',
       `lab1:   stderr: pw ${redactedMark}\\x1b[2J`,
-      `lab1:   stdout: x\\x09${redactedMark}`,
+      `lab1:   stdout: x\\t${redactedMark}`,
     ]);
     assert.ok(!lines.join('\n').includes('s3cret'));
   });
@@ -91,7 +91,8 @@ describe('verbose text', () => {
     assert.equal(redact('later'), redactedMark);
   });
   it('ignores empty secrets', () => assert.equal(createRedactor(new Set(['']))('text'), 'text'));
-  it('escapes C0, C1 and DEL', () => assert.equal(escapeControls('a\x00b\x7fc\x9bd'), 'a\\x00b\\x7fc\\x9bd'));
+  it('escapes C0, C1 and DEL in each line', () =>
+    assert.deepEqual(safeLines('a\x00b\x7fc\x9bd', noRedact), ['a\\x00b\\x7fc\\x9bd']));
   it('splits lines without a trailing empty one, CRLF too', () =>
     assert.deepEqual(safeLines('a\r\nb\n', noRedact), ['a', 'b']));
   it('has no line for empty text', () => assert.deepEqual(safeLines('', noRedact), []));

@@ -44,3 +44,11 @@ test('a command that exits closes the stream, and its stderr is kept with contro
   await proxy.stop();
   assert.equal(proxy.stderrTail(), 'no route\\x1b[31m');
 });
+
+test('several stderr lines are joined with " | ", each escaped by the one rule, empty ones dropped', async () => {
+  const proxy = startProxyCommand(`sh -c 'printf "one\\tx\\r\\n\\ntwo\\033\\n" >&2; exit 3'`);
+  proxy.sock.resume();
+  await once(proxy.sock, 'close');
+  await proxy.stop();
+  assert.equal(proxy.stderrTail(), 'one\\tx | two\\x1b');
+});
