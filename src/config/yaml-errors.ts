@@ -6,6 +6,7 @@ import { MAX_ALIAS_COUNT, MAX_NESTING_DEPTH } from './yaml-checks.js';
 import { findBadMerge, resolveNode } from './yaml-map.js';
 import type { YamlSource } from './yaml-source.js';
 import { tooDeepOffset } from './yaml-depth.js';
+import { unclosedOpenOffset } from './yaml-unclosed.js';
 
 /** 1-based line and column (UTF-16 units, as yaml's LineCounter counts) of `offset` in `text`. */
 function offsetPosition(file: string, text: string, offset: number): SourcePosition {
@@ -32,7 +33,10 @@ export function syntaxError(file: string, text: string, error: YAMLError): Input
       { cause: error },
     );
   }
-  return new InputError(`invalid YAML: ${reason}; expected well-formed YAML`, position, { cause: error });
+  // an unclosed quote or [ { is reported where yaml gave up (often the end of the file): point at its opening
+  const opened = unclosedOpenOffset(text, error);
+  const at = opened === null ? position : offsetPosition(file, text, opened);
+  return new InputError(`invalid YAML: ${reason}; expected well-formed YAML`, at, { cause: error });
 }
 
 /** What toJS threw while turning `node` into data: alias bomb, unresolved alias, bad merge, anything else. */

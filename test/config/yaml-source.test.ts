@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { loadYamlSource, parseYamlSource } from '../../src/config/yaml-source.js';
 import { assertInputError, yamlLines } from './input-error-assert.js';
 
@@ -23,7 +23,7 @@ test('a syntax error carries the parser position and no code excerpt', () => {
   const text = yamlLines('hosts: all', 'steps:', '  - check_count: {a: 1', 'x: 2');
   const error = assertInputError(
     () => parseYamlSource('p.yaml', text),
-    'p.yaml:4:1',
+    'p.yaml:3:18',
     /^invalid YAML: .+; expected well-formed YAML$/,
   );
   assert.doesNotMatch(error.message, /\n/);
@@ -40,4 +40,26 @@ test('a file on disk loads with its path kept as given', () => {
   const source = loadYamlSource(file);
   assert.equal(source.file, file);
   assert.deepEqual(source.doc.toJS(), { a: [1, 2] });
+});
+
+describe('an unclosed quote or flow collection is reported at its opening character, not where yaml gave up', () => {
+  const cases: Array<[string, string[], string, RegExp]> = [
+    ['double quote', ['all:', '  hosts:', '    web1:', '      ansible_host: "10.0.0.1'], '4:21', /closing "quote/],
+    ['single quote', ['all:', '  hosts:', '    web1:', "      ansible_host: '10.0.0.1"], '4:21', /closing 'quote/],
+    ["single quote with a doubled '' inside", ["a: 'it''s"], '1:4', /closing 'quote/],
+    ['double quote with an escaped quote inside', ['a: "say \\"hi\\"'], '1:4', /closing "quote/],
+    ['the open quote after a closed one', ['a: "ok"', 'b: "bad', 'c: 1'], '2:4', /closing "quote/],
+    ['a quote open inside a flow sequence', ['a: [1, "two]'], '1:8', /closing "quote/],
+    ['flow sequence', ['all:', '  vars:', '    ntp: [a, b', '  hosts:', '    web1:'], '3:10', /end with a \]/],
+    ['flow map', ['all:', '  vars:', '    x: {a: 1'], '3:8', /end with a \}/],
+    ['innermost of nested open flow maps', ['x: {a: [1, 2], b: {c: 1'], '1:19', /end with a \}/],
+    ['flow sequence at the root', ['[a, b'], '1:1', /must end with a \]/],
+  ];
+  for (const [name, lines, where, message] of cases)
+    it(`${name} → ${where}`, () => {
+      assertInputError(() => parseYamlSource('f.yaml', yamlLines(...lines)), `f.yaml:${where}`, message);
+    });
+  it('other syntax errors keep the parser position', () => {
+    assertInputError(() => parseYamlSource('f.yaml', yamlLines('a: "x"y')), 'f.yaml:1:7', /Unexpected scalar/);
+  });
 });

@@ -150,7 +150,7 @@ const cases: BadCase[] = [
   ['playbook/step-name-ansi-escape.yaml', '4:5', /unknown step "\\x1b\[2Jraise_max"; expected one of: check_count,/],
   ['playbook/hosts-newline.yaml', '2:8', /host pattern "all\\nok: \[h1\] changed": no group or host named "ok"/],
   ['playbook/empty.yaml', '1:1', /hosts: missing; expected an Ansible host pattern/],
-  ['playbook/syntax-error.yaml', '5:1', /invalid YAML: Flow map in block collection must be sufficiently indented/],
+  ['playbook/syntax-error.yaml', '4:16', /invalid YAML: Flow map in block collection must be sufficiently indented/],
   // habits and typos: the nearest valid name, or the format's documentation
   [
     'playbook/ansible-list-of-plays.yaml',
