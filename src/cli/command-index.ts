@@ -102,3 +102,15 @@ export function commandsFor(words: readonly string[]): 'index' | 'none' | 'all' 
   const named = commandIndex.filter((entry) => entry.name === first);
   return named.length > 0 ? named : 'all';
 }
+
+/**
+ * `help chek`: commander's help command prints the program's help for a name it does not know, with no error and
+ * no suggestion. This turns argv (process.argv shape) `help NAME` into `NAME` when NAME is no command, so commander
+ * reports "unknown command 'NAME'" with its "(Did you mean …?)", exit 2; any other argv is returned as is.
+ */
+export function helpForUnknownCommand(argv: readonly string[]): string[] {
+  const [node = '', script = '', first, second, ...rest] = argv;
+  if (first !== 'help' || second === undefined || second.startsWith('-')) return [...argv];
+  if (commandIndex.some((entry) => entry.name === second)) return [...argv];
+  return [node, script, second, ...rest];
+}

@@ -4,7 +4,7 @@ import { Command, CommanderError, Help } from 'commander';
 import { escapeMessage } from '../config/escape.js';
 import { InputError, errorMessage } from '../errors.js';
 import { exitCodes } from '../runner/outcome.js';
-import { commandIndex, commandsFor, type CommandEntry } from './command-index.js';
+import { commandIndex, commandsFor, helpForUnknownCommand, type CommandEntry } from './command-index.js';
 
 /** The program and its own options, no command yet. */
 function bareProgram(): Command {
@@ -39,6 +39,26 @@ function registerIndexed(program: Command): void {
 }
 
 /**
+ * `check --limt web`: commander checks required options (-i) before unknown ones, so the missing -i was reported and
+ * the misspelt --limt, the likely cause, never was. This moves the required-option check of `command` and its
+ * subcommands into a preAction hook, which commander runs after its unknown-option check and the arguments; same
+ * message ("error: required option '-i, --inventory <source>' not specified"), exit 2 as before.
+ */
+export function checkRequiredOptionsAfterTypos(command: Command): void {
+  for (const sub of command.commands) checkRequiredOptionsAfterTypos(sub);
+  const required = command.options.filter((option) => option.mandatory);
+  if (required.length === 0) return;
+  for (const option of required) option.makeOptionMandatory(false);
+  command.hook('preAction', (self) => {
+    for (const option of required)
+      if (self.getOptionValue(option.attributeName()) === undefined)
+        self.error(`error: required option '${option.flags}' not specified`, {
+          code: 'commander.missingMandatoryOptionValue',
+        });
+  });
+}
+
+/**
  * The program with the commands argv needs (command-index.ts, commandsFor): each command's module, and through it
  * ssh2/zod/yaml/listr2, is imported only when the command line names it, so `--version` and `--help` load none.
  */
@@ -48,6 +68,7 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
   if (needed === 'index') registerIndexed(program);
   else if (needed === 'all') await registerLoaded(program, commandIndex);
   else if (needed !== 'none') await registerLoaded(program, needed);
+  checkRequiredOptionsAfterTypos(program);
   return program;
 }
 
@@ -55,7 +76,8 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
  * Runs the CLI on argv (process.argv shape: [node, script, ...args]) and returns the exit code; never exits.
  * Exported for in-process callers (test/soak measures one controller process's fds and memory across many runs).
  */
-export async function main(argv: string[]): Promise<number> {
+export async function main(givenArgv: string[]): Promise<number> {
+  const argv = helpForUnknownCommand(givenArgv);
   try {
     await (await buildProgram(argv)).parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

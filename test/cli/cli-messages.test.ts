@@ -1,6 +1,6 @@
 /**
  * Usage mistakes through the real CLI: "did you mean" for a misspelt command or option (commander's suggestions,
- * inherited by every subcommand), exit 2, nothing run; --quiet offered where there is per-host output, and refused
+ * inherited by every subcommand; `help NAME` too), named before a missing required option, exit 2, nothing run; --quiet offered where there is per-host output, and refused
  * beside -v.
  */
 import assert from 'node:assert/strict';
@@ -23,6 +23,24 @@ describe('usage mistakes: a suggestion, exit 2', { concurrency: 2 }, () => {
       assert.equal(result.exitCode, 2, result.stderr);
       assert.equal(result.stdout, '');
       assert.match(result.stderr, suggestion);
+    });
+  }
+});
+
+describe('the typo is the first thing said, before a missing -i', { concurrency: 2 }, () => {
+  const cases: Array<[args: string[], firstLines: string]> = [
+    [['help', 'chek'], "error: unknown command 'chek'\n(Did you mean check?)\n"],
+    [['check', '--limt', 'web'], "error: unknown option '--limt'\n(Did you mean --limit?)\n"],
+    [['run', '--chek', 'playbooks/tune.yaml'], "error: unknown option '--chek'\n(Did you mean --check?)\n"],
+    // with no typo the missing -i is still named
+    [['check', '--limit', 'web'], "error: required option '-i, --inventory <source>' not specified\n"],
+  ];
+  for (const [args, firstLines] of cases) {
+    it(args.join(' '), async () => {
+      const result = await runCli(args, { timeoutMs: 120_000 });
+      assert.equal(result.exitCode, 2, result.stderr);
+      assert.equal(result.stdout, '');
+      assert.ok(result.stderr.startsWith(firstLines), result.stderr);
     });
   }
 });
