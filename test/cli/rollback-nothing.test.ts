@@ -4,17 +4,8 @@ import { describe, it } from 'node:test';
 import type { HostJournals } from '../../src/cli/journal-decisions.js';
 import { nothingToRollBack } from '../../src/cli/rollback.js';
 import type { JournalEntry } from '../../src/runner/journal.js';
-import type { HostTarget } from '../../src/transport/connection.js';
+import { target } from '../runner/fake-host.js';
 
-const target = (name: string): HostTarget => ({
-  name,
-  address: '127.0.0.1',
-  port: 22,
-  user: 'root',
-  become: false,
-  becomeUser: 'root',
-  vars: {},
-});
 const entry = (runId: string, appliedCount: number): JournalEntry => ({
   version: 1,
   run_id: runId,
