@@ -3,65 +3,25 @@
  * --accept-new-host-keys and matched afterwards; a CHANGED key is refused even with --accept-new-host-keys.
  */
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { readFile } from 'node:fs/promises';
+import { before, describe, it } from 'node:test';
 import { labSkipReason } from '../lab/lab.js';
 import { runSshTo } from '../lab/ssh-run.js';
-import {
-  byHost,
-  checkJson,
-  countContacts,
-  hostKey,
-  onceEach,
-  portOf,
-  startCheckLab,
-  type CheckLab,
-  type HostKey,
-} from './check-lab.js';
+import { onceEach, portOf } from './check-lab.js';
+import { useKnownHostsLab } from './known-hosts-lab.js';
 
 const skipReason = labSkipReason();
 const portBase = 24100;
 const hostNames = ['lab1', 'lab2', 'lab3'];
 
 describe('check: host keys against known_hosts', { skip: skipReason ?? false }, () => {
-  let checkLab: CheckLab;
-  const keys = new Map<string, HostKey>();
+  const checkLab = useKnownHostsLab(hostNames, portBase);
+  const keys = checkLab.keys;
   const knownHostsLine = (host: string, key = keys.get(host)?.key): string =>
-    `[127.0.0.1]:${portOf(checkLab.lab, host)} ${key}\n`;
-  const writeKnownHosts = async (name: string, lines: string[]): Promise<string> => {
-    const file = path.join(checkLab.tmp, name);
-    await writeFile(file, lines.join(''));
-    return file;
-  };
+    `[127.0.0.1]:${portOf(checkLab.lab, host)} ${key}`;
 
-  before(async () => {
-    checkLab = await startCheckLab(hostNames.length, portBase);
-    for (const host of hostNames) keys.set(host, await hostKey(checkLab.lab, host));
-  });
-
-  after(async () => {
-    await checkLab?.down();
-  });
-
-  /** Runs check over the lab inventory with `knownHosts`, counting what each sshd saw. */
-  async function check(knownHosts: string, extra: string[] = []) {
-    let answer: Awaited<ReturnType<typeof checkJson>> | undefined;
-    const contacts = await countContacts(checkLab.lab, async () => {
-      // no global file: the machine's /etc/ssh/ssh_known_hosts must not take part
-      answer = await checkJson([
-        '-i',
-        checkLab.lab.inventoryFile,
-        '--known-hosts',
-        knownHosts,
-        '--global-known-hosts',
-        '/dev/null',
-        ...extra,
-      ]);
-    });
-    if (!answer) throw new Error('check did not run');
-    return { ...answer, reported: byHost(answer.hosts), contacts };
-  }
+  /** check with `knownHosts` and no global file (the machine's /etc/ssh/ssh_known_hosts must not take part). */
+  const check = (knownHosts: string, extra: string[] = []) => checkLab.check(knownHosts, '/dev/null', extra);
 
   function assertAnswered(
     reported: Map<string, { reachable: boolean; error: string | null; conntrack: unknown }>,
@@ -78,7 +38,7 @@ describe('check: host keys against known_hosts', { skip: skipReason ?? false }, 
   describe('unknown key, then trust on first use', () => {
     let knownHosts = '';
     before(async () => {
-      knownHosts = await writeKnownHosts('without-lab2.known_hosts', [knownHostsLine('lab1'), knownHostsLine('lab3')]);
+      knownHosts = await checkLab.file('without-lab2.known_hosts', [knownHostsLine('lab1'), knownHostsLine('lab3')]);
     });
 
     it('refuses lab2 with its name, address:port and SHA256 fingerprint, exit 1; lab1 and lab3 are still reported', async () => {
@@ -110,7 +70,7 @@ describe('check: host keys against known_hosts', { skip: skipReason ?? false }, 
       assert.equal(result.exitCode, 0, result.stderr);
       assertAnswered(reported, hostNames);
       const after = await readFile(knownHosts, 'utf8');
-      assert.equal(after, before + knownHostsLine('lab2'));
+      assert.equal(after, `${before}${knownHostsLine('lab2')}\n`);
       const ssh = await runSshTo(
         { port: portOf(checkLab.lab, 'lab2'), privateKeyFile: checkLab.lab.privateKeyFile, knownHostsFile: knownHosts },
         'true',
@@ -129,7 +89,7 @@ describe('check: host keys against known_hosts', { skip: skipReason ?? false }, 
   });
 
   it("a CHANGED key (lab1's key listed for lab3's address) is refused even with --accept-new-host-keys", async () => {
-    const knownHosts = await writeKnownHosts('changed-lab3.known_hosts', [
+    const knownHosts = await checkLab.file('changed-lab3.known_hosts', [
       knownHostsLine('lab1'),
       knownHostsLine('lab2'),
       knownHostsLine('lab3', keys.get('lab1')?.key),

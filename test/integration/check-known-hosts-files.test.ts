@@ -13,23 +13,14 @@ import { execFile, spawn } from 'node:child_process';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { labSkipReason } from '../lab/lab.js';
 import { hostPathsFor, labPathsFor } from '../lab/layout.js';
 import { sshArgs } from '../lab/ssh-run.js';
 import { labHostVars } from './check-inventory.js';
-import {
-  byHost,
-  checkJson,
-  countContacts,
-  hostKey,
-  onceEach,
-  portOf,
-  startCheckLab,
-  type CheckLab,
-  type HostKey,
-} from './check-lab.js';
+import { byHost, checkJson, countContacts, onceEach, portOf, type HostKey } from './check-lab.js';
+import { useKnownHostsLab } from './known-hosts-lab.js';
 import { runCli } from './run-cli.js';
 
 const portBase = 28760;
@@ -46,28 +37,17 @@ describe(
   'check: user and global known_hosts files, decided as OpenSSH decides',
   { skip: labSkipReason() ?? false },
   () => {
-    let checkLab: CheckLab;
+    const checkLab = useKnownHostsLab(['lab1', 'lab2'], portBase);
+    const file = checkLab.file;
     let own: HostKey;
     let other: HostKey;
     let port = 0;
-    let fileCount = 0;
 
-    before(async () => {
-      checkLab = await startCheckLab(2, portBase);
-      own = await hostKey(checkLab.lab, 'lab1');
-      other = await hostKey(checkLab.lab, 'lab2');
+    before(() => {
+      own = checkLab.keys.get('lab1') as HostKey;
+      other = checkLab.keys.get('lab2') as HostKey;
       port = portOf(checkLab.lab, 'lab1');
     });
-
-    after(async () => {
-      await checkLab?.down();
-    });
-
-    async function file(name: string, lines: string[]): Promise<string> {
-      const written = path.join(checkLab.tmp, `${++fileCount}-${name}`);
-      await writeFile(written, lines.map((l) => `${l}\n`).join(''));
-      return written;
-    }
 
     /** `ssh-keygen -H` over a copy: the hashed form OpenSSH itself writes. */
     async function hashedFile(name: string, lines: string[]): Promise<string> {
@@ -80,22 +60,9 @@ describe(
 
     /** `check -l lab1` with these files; what lab1's sshd saw; the user file's text afterwards. */
     async function ours(user: string, global: string, extra: string[] = []) {
-      let answer: Awaited<ReturnType<typeof checkJson>> | undefined;
-      const contacts = await countContacts(checkLab.lab, async () => {
-        answer = await checkJson([
-          '-i',
-          checkLab.lab.inventoryFile,
-          '-l',
-          'lab1',
-          '--known-hosts',
-          user,
-          '--global-known-hosts',
-          global,
-          ...extra,
-        ]);
-      });
-      if (!answer) throw new Error('check did not run');
-      const lab1 = byHost(answer.hosts).get('lab1');
+      const answer = await checkLab.check(user, global, ['-l', 'lab1', ...extra]);
+      const contacts = answer.contacts;
+      const lab1 = answer.reported.get('lab1');
       return {
         exitCode: answer.result.exitCode,
         stderr: answer.result.stderr,
