@@ -41,16 +41,7 @@ export interface Tool {
   run(ctx: BenchContext): Promise<Sample>;
 }
 
-export const tunePlaybook = [
-  'hosts: all',
-  'steps:',
-  '  - check_count: {}',
-  '  - raise_max: {value: 262144}',
-  '  - set_hashsize: {value: max/4}',
-  '  - set_timeouts: {tcp_timeout_established: 86400, tcp_timeout_time_wait: 90}',
-  '  - persist: {}',
-  '',
-].join('\n');
+export { tunePlaybook } from '../fixtures/tune-playbook.js';
 
 function sample(result: TimedResult, ok: boolean, summary: string): Sample {
   return { wallS: result.wallS, cpuS: result.cpuS, maxRssMb: result.maxRssMb, ok, summary };

@@ -8,21 +8,12 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { tunePlaybook } from '../fixtures/tune-playbook.js';
 import { type CheckLab, countContacts, startCheckLab, type SshdTally } from './check-lab.js';
 import { labSkip, requireReport, runPlaybook, transcript, type RunOutcome } from './run-lab.js';
 
 const portBase = 29100;
 const hosts = ['lab1', 'lab2'];
-const playbook = [
-  'hosts: all',
-  'steps:',
-  '  - check_count: {}',
-  '  - raise_max: {value: 262144}',
-  '  - set_hashsize: {value: max/4}',
-  '  - set_timeouts: {tcp_timeout_established: 86400, tcp_timeout_time_wait: 90}',
-  '  - persist: {}',
-  '',
-].join('\n');
 
 describe('run: one connection and at most 3 channels per host', { skip: labSkip }, () => {
   let t: CheckLab;
@@ -32,7 +23,7 @@ describe('run: one connection and at most 3 channels per host', { skip: labSkip 
   before(async () => {
     t = await startCheckLab(hosts.length, portBase);
     const book = path.join(t.tmp, 'tune.yaml');
-    await writeFile(book, playbook);
+    await writeFile(book, tunePlaybook);
     contacts = await countContacts(t.lab, async () => {
       run = await runPlaybook(t, book);
     });
