@@ -10,6 +10,7 @@ import { buildApplyScript } from '../../src/changes/apply-script.js';
 import { makeKnobChange } from '../../src/changes/knob-change.js';
 import { describeRemoteFailure, stripShellNoise, type FailureSubject } from '../../src/remote/remote-error.js';
 import { newRecordToken } from '../../src/remote/records.js';
+import { createRedactor, redactedMark } from '../../src/report/verbose-text.js';
 
 const token = newRecordToken();
 
@@ -54,6 +55,11 @@ describe('stripShellNoise', () => {
     ['evil \x1b[2J\x07 text\r\n', 'evil \\x1b[2J\\x07 text'],
   ];
   for (const [input, want] of cases) it(JSON.stringify(input), () => assert.equal(stripShellNoise(input), want));
+  it('keeps a backslash single, so the verbose redactor still finds a secret that holds one', () => {
+    const secret = 'pa\\ss';
+    const said = stripShellNoise(`sh: 1: ${secret}\x1b: not found`);
+    assert.equal(createRedactor(new Set([secret]))(said), `${redactedMark}\\x1b: not found`);
+  });
 });
 
 describe('describeRemoteFailure: texts captured on Linux 6.18 (kernel states a unit test cannot create)', () => {
