@@ -3,6 +3,7 @@
  * value; hosts that differ get theirs through the step's `per_host:` (see docs/playbooks or README). Pure: returns text.
  */
 import { stringify } from 'yaml';
+import { escapeControl } from '../config/escape.js';
 import type { HostAdvice } from './advise-host.js';
 
 export interface AdvisedHost {
@@ -81,8 +82,8 @@ export function buildAdvicePlaybook(all: AdvisedHost[], meta: AdvicePlaybookMeta
     steps,
   };
   const left = all.length - hosts.length;
-  // the inventory path is the user's; a newline in it must not end the comment
-  const inventory = meta.inventory.replace(/[\u0000-\u001f\u007f]/g, '?');
+  // the inventory path is the user's; a newline in it must not end the comment (escaped by the one rule)
+  const inventory = escapeControl(meta.inventory);
   const header = [
     `# Written by conntrack-fleet advise at ${meta.writtenAt.toISOString()} from ${inventory}`,
     `# (headroom ${meta.headroom}, memory cap ${meta.memoryPercent} % of RAM; reasoning: conntrack-fleet advise ${inventory}).`,

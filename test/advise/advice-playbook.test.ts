@@ -76,3 +76,14 @@ describe('buildAdvicePlaybook: one playbook, per-host values, accepted by the lo
     assert.equal(buildAdvicePlaybook(refused, meta), null);
   });
 });
+
+describe('buildAdvicePlaybook: the inventory in the header comment', () => {
+  it('is escaped by the one rule, so a newline or ESC in the path cannot end the comment', () => {
+    const hosts = [
+      { host: 'web2', advice: adviseHost({ ...modular61Nft(), count: 60000 }, null, defaultAdviseOptions) },
+    ];
+    const text = buildAdvicePlaybook(hosts, { ...meta, inventory: '-i inv\nhosts: x\u001b.yaml' }) ?? '';
+    assert.match(text, /^# Written by conntrack-fleet advise at .* from -i inv\\nhosts: x\\x1b\.yaml$/m);
+    assert.doesNotMatch(text, /^hosts: x/m);
+  });
+});
