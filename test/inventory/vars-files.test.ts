@@ -79,7 +79,7 @@ const bad: Array<{ name: string; files: Record<string, string>; file: string; at
     name: 'broken YAML',
     files: { 'group_vars/all/x.yml': 'a: [1\n' },
     file: 'group_vars/all/x.yml',
-    at: '2:1',
+    at: '1:4', // the [ left open
     message: /^invalid YAML/,
   },
 ];
