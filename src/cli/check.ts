@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { defaultFailAbovePercent } from '../facts/check-result.js';
-import { createCheckReporter } from '../report/index.js';
+import { createCheckReporter } from '../report/check-reporter.js';
 import { checkHosts } from '../runner/check-hosts.js';
 import { type PeakRequest, peakReadRequest } from '../facts/peak.js';
 import { peakVerboseLine } from '../report/peak-report.js';

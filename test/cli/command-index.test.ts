@@ -68,6 +68,22 @@ describe('CLI start-up loads only what the command needs', () => {
       'run itself is loaded',
     );
   });
+  it('check loads no run-only module, no listr2, cli-truncate or prom-client (those are for a tree or --prometheus)', () => {
+    const loaded = loadedBy(['check', '-i', '127.0.0.1,', '--list-hosts']);
+    assert.ok(
+      loaded.some((url) => url.endsWith('/src/cli/check.ts')),
+      'check itself is loaded',
+    );
+    assert.deepEqual(
+      loaded.map(packageOf).filter((name) => name === 'listr2' || name === 'cli-truncate' || name === 'prom-client'),
+      [],
+    );
+    const runOnly = ['/src/cli/run.ts', '/src/report/run-reporter.ts', '/src/report/run-report.ts', '/src/changes/'];
+    assert.deepEqual(
+      loaded.filter((url) => runOnly.some((part) => url.includes(part))),
+      [],
+    );
+  });
 });
 
 describe('command index', () => {
