@@ -63,6 +63,8 @@ describe('CLI start-up loads only what the command needs', () => {
       [],
     );
     assert.ok(!loaded.some((url) => packageOf(url) === 'listr2'));
+    // the live tree (and cli-truncate) only when a run draws one: report/run-reporter.ts loads it then
+    assert.ok(!loaded.some((url) => packageOf(url) === 'cli-truncate' || url.endsWith('/src/report/tree-reporter.ts')));
     assert.ok(
       loaded.some((url) => url.endsWith('/src/cli/run.ts')),
       'run itself is loaded',
