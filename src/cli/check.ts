@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { defaultFailAbovePercent } from '../facts/check-result.js';
-import { createCheckReporter } from '../report/index.js';
+import { createCheckReporter } from '../report/check-reporter.js';
 import { checkHosts } from '../runner/check-hosts.js';
 import { type PeakRequest, peakReadRequest } from '../facts/peak.js';
 import { peakVerboseLine } from '../report/peak-report.js';
@@ -23,6 +23,11 @@ type CheckOptionValues = ReadOptionValues & {
   verbose?: boolean;
 };
 
+/** What check asks of the peak file: keep the highest count (as of `nowMs`), or with --no-peak only read it. */
+export function checkPeakRequest(keep: boolean, nowMs: number): PeakRequest {
+  return keep ? { mode: 'keep', source: 'check', atSeconds: Math.floor(nowMs / 1000) } : peakReadRequest;
+}
+
 export async function runCheck(values: CheckOptionValues): Promise<number> {
   const selection = selectTargets(values);
   if (values.listHosts) {
@@ -40,10 +45,7 @@ export async function runCheck(values: CheckOptionValues): Promise<number> {
     usageWarnPercent,
     quiet: values.quiet === true,
   });
-  const peak: PeakRequest =
-    values.peak === false
-      ? peakReadRequest
-      : { mode: 'keep', source: 'check', atSeconds: Math.floor(Date.now() / 1000) };
+  const peak = checkPeakRequest(values.peak !== false, Date.now());
   const results = await checkHosts({
     targets: selection.targets,
     forks: selection.forks,

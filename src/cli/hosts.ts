@@ -10,7 +10,7 @@ import {
 } from '../inventory/index.js';
 import { parseShard, selectShard } from '../inventory/shard.js';
 import type { Inventory, InventoryHost } from '../inventory/index.js';
-import { chooseFormat, useColor, type ReportFormat } from '../report/index.js';
+import { chooseFormat, useColor, type ReportFormat } from '../report/format.js';
 import { type ConnectionPool, createConnectionPool } from '../runner/connection-pool.js';
 import type { Connect, ConnectOptions, HostTarget } from '../transport/connection.js';
 import { runBecomePassword, withBecomePassword } from '../transport/become-password.js';

@@ -22,8 +22,21 @@ cf_small_lines() {
   while IFS= read -r cf_line || [ -n "$cf_line" ]; do printf '%s\n' "$cf_line"; done < "$1"
 }
 # cf_grep_lines GREP_ARGS…: the one grep several sections share (section.ts `grep`), its `FILE:LINE` lines kept in
-# cf_lines for cf_lines_of. A file that is missing or unreadable adds no line.
-cf_grep_lines() { cf_lines="$cf_nl$(grep -HE "$@" 2>/dev/null)$cf_nl"; }
+# cf_lines for cf_lines_of. A file that is missing or unreadable adds no line. cf_grep_procs=1 when the grep read
+# the process files too (/proc/PID/comm, kube-proxy's); else (no grep, or an argument list too long for execve:
+# E2BIG, exit 126, a host with ~80k processes) the grep runs again without them and their reader reads them itself.
+# shellcheck disable=SC2034 # cf_grep_procs is read by the kube-proxy section (src/facts/sections/kube-proxy.ts)
+cf_grep_lines() {
+  cf_lines="$cf_nl$(grep -HE "$@" 2>/dev/null)$cf_nl"
+  # 1: no line, 2: a file missing or unreadable (both normal); 126 and up: grep did not run
+  if [ "$?" -lt 126 ]; then cf_grep_procs=1; return 0; fi
+  cf_grep_procs=0 cf_n=$#
+  while [ "$cf_n" -gt 0 ]; do
+    case $1 in /proc/*/comm) ;; *) set -- "$@" "$1" ;; esac
+    shift; cf_n=$((cf_n - 1))
+  done
+  cf_lines="$cf_nl$(grep -HE "$@" 2>/dev/null)$cf_nl"
+}
 # cf_lines_of PREFIX [strip]: the lines of cf_lines starting with PREFIX (a literal text, e.g. FILE:), printed as
 # they are, or with strip without PREFIX. Builtins only.
 cf_lines_of() {

@@ -3,7 +3,6 @@ import type { RunEvent } from '../runner/events.js';
 import type { ReportFormat } from './format.js';
 import { createJsonReporter } from './json-reporter.js';
 import { createPlainReporter } from './plain-reporter.js';
-import { createTreeReporter } from './tree-reporter.js';
 
 export interface RunReporterOptions {
   format: ReportFormat;
@@ -31,10 +30,38 @@ export function createRunReporter(options: RunReporterOptions): RunReporter {
   if (options.quiet === true && options.format !== 'json') return createPlainReporter(options);
   switch (options.format) {
     case 'tree':
-      return createTreeReporter(options);
+      return createLazyTreeReporter(options);
     case 'plain':
       return createPlainReporter(options);
     case 'json':
       return createJsonReporter(options);
   }
+}
+
+/**
+ * The tree's modules (and cli-truncate's width tables) cost ~45 ms of CPU at start-up that a plain or JSON run never
+ * needs (issue #10): loaded from here, while the first hosts connect. Events that come first wait in order; the tree
+ * keeps no clock of its own in its state, so it shows the same. A failed load (a broken install) falls back to the
+ * plain lines. test/cli/command-index.test.ts: run loads no tree module.
+ */
+function createLazyTreeReporter(options: RunReporterOptions): RunReporter {
+  const waiting: RunEvent[] = [];
+  let reporter: RunReporter | null = null;
+  const loaded = import('./tree-reporter.js')
+    .then(({ createTreeReporter }) => createTreeReporter(options))
+    .catch(() => createPlainReporter(options))
+    .then((created) => {
+      reporter = created;
+      for (const event of waiting.splice(0)) created.onEvent(event);
+      return created;
+    });
+  return {
+    onEvent(event) {
+      if (reporter) reporter.onEvent(event);
+      else waiting.push(event);
+    },
+    async finish() {
+      await (await loaded).finish();
+    },
+  };
 }

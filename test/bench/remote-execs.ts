@@ -56,7 +56,7 @@ async function withLab<T>(fn: (lab: Lab) => Promise<T>): Promise<T> {
   const lab = await startLab({
     count: 1,
     dir: path.join(tmp, 'lab'),
-    portBase: 23470,
+    portBase: Number(process.env['PORT_BASE'] ?? 23470), // PORT_BASE: keep clear of other labs on the machine
     inventoryFile: path.join(tmp, 'inv.yaml'),
     knownHostsFile: path.join(tmp, 'kh'),
   });

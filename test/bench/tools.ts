@@ -5,6 +5,7 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gatherScriptRow } from './compare-gather.js';
 import { runTimed, type TimedResult } from './timed-command.js';
 
 export const repoDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -218,6 +219,7 @@ export function benchTools(options: { ansible: boolean }): Tool[] {
   return [
     ssh2Floor,
     openSsh('ssh-true', 'OpenSSH: ssh host true', async () => 'true', false),
+    gatherScriptRow(parallelSsh),
     startup,
     cli('check', 'conntrack-fleet check', 'clean', false, () => ['check'], only('read')),
     cli(

@@ -63,9 +63,27 @@ describe('CLI start-up loads only what the command needs', () => {
       [],
     );
     assert.ok(!loaded.some((url) => packageOf(url) === 'listr2'));
+    // the live tree (and cli-truncate) only when a run draws one: report/run-reporter.ts loads it then
+    assert.ok(!loaded.some((url) => packageOf(url) === 'cli-truncate' || url.endsWith('/src/report/tree-reporter.ts')));
     assert.ok(
       loaded.some((url) => url.endsWith('/src/cli/run.ts')),
       'run itself is loaded',
+    );
+  });
+  it('check loads no run-only module, no listr2, cli-truncate or prom-client (those are for a tree or --prometheus)', () => {
+    const loaded = loadedBy(['check', '-i', '127.0.0.1,', '--list-hosts']);
+    assert.ok(
+      loaded.some((url) => url.endsWith('/src/cli/check.ts')),
+      'check itself is loaded',
+    );
+    assert.deepEqual(
+      loaded.map(packageOf).filter((name) => name === 'listr2' || name === 'cli-truncate' || name === 'prom-client'),
+      [],
+    );
+    const runOnly = ['/src/cli/run.ts', '/src/report/run-reporter.ts', '/src/report/run-report.ts', '/src/changes/'];
+    assert.deepEqual(
+      loaded.filter((url) => runOnly.some((part) => url.includes(part))),
+      [],
     );
   });
 });

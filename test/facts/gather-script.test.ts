@@ -95,3 +95,33 @@ test('rules: false leaves the NAT rule dump out of the script (no iptables-save,
   assert.doesNotMatch(withoutRules, /\ncf_rules\n/);
   assert.match(withoutRules, /\ncf_rec done\n/);
 });
+
+/** The facts that hold still between two gathers on this machine (not the count, stats or slab usage). */
+const steadyFacts = (facts: ReturnType<typeof parseGatherOutput>) => ({
+  kernel: facts.kernel,
+  isRoot: facts.isRoot,
+  cpus: facts.cpus,
+  max: facts.max,
+  buckets: facts.buckets,
+  timeouts: facts.timeouts,
+  conntrack: facts.conntrack,
+  kubeProxy: facts.kubeProxy,
+});
+
+for (const shell of [['dash'], ['bash'], ['busybox', 'sh']].filter(([name]) => hasCommand(name ?? '')))
+  test(`bootConfig: false reads no boot file and every other fact, ${shell.join(' ')}`, async () => {
+    const gather = async (request: { files: string[]; rules: boolean; bootConfig?: boolean }) => {
+      const token = newRecordToken();
+      const script = buildGatherScript(request, token);
+      const result = await runScriptLocally(script, [...shell, '-s']);
+      assert.equal(result.exitCode, 0, result.stderr);
+      return { script, facts: parseGatherOutput(result.stdout, request, token) };
+    };
+    const without = await gather({ files: [], rules: false, bootConfig: false });
+    const full = await gather({ files: [], rules: false });
+    assert.doesNotMatch(without.script, /\ncf_boot_config\b/);
+    assert.match(full.script, /\ncf_boot_config\b/);
+    assert.equal(without.facts.bootConfig, null);
+    assert.notEqual(full.facts.bootConfig, null);
+    assert.deepEqual(steadyFacts(without.facts), steadyFacts(full.facts));
+  });

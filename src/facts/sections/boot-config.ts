@@ -88,10 +88,14 @@ export function readBootConfig(frame: GatherFrame, problems: string[]): BootConf
 export const bootConfigSection: FactSection<Pick<HostFacts, 'bootConfig'>> = {
   name: 'boot-config',
   sh: (request) =>
-    [
-      remoteScript('sections/boot-config.sh'),
-      `cf_sysctl_dirs=${quoteShell(sysctlDirs.join(' '))} cf_modprobe_dirs=${quoteShell(modprobeDirs.join(' '))}`,
-      ['cf_boot_config', ...request.files.map(quoteShell)].join(' '),
-    ].join('\n'),
-  read: ({ frame, problems }) => ({ bootConfig: readBootConfig(frame, problems) }),
+    request.bootConfig === false
+      ? ''
+      : [
+          remoteScript('sections/boot-config.sh'),
+          `cf_sysctl_dirs=${quoteShell(sysctlDirs.join(' '))} cf_modprobe_dirs=${quoteShell(modprobeDirs.join(' '))}`,
+          ['cf_boot_config', ...request.files.map(quoteShell)].join(' '),
+        ].join('\n'),
+  read: ({ frame, request, problems }) => ({
+    bootConfig: request.bootConfig === false ? null : readBootConfig(frame, problems),
+  }),
 };
