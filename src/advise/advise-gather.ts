@@ -16,7 +16,8 @@ import { type ConnectionSample, parseConnectionSample } from './connection-sampl
 export const sampleLimit = 20_000;
 const sectionName = 'conntrack-sample';
 // the peak kept by check and watch is read, never written: advise changes nothing on the hosts
-const gatherRequest = { files: [], peak: peakReadRequest };
+// advise reads no boot configuration: only run's planners do
+const gatherRequest = { files: [], bootConfig: false, peak: peakReadRequest };
 
 /** The gather script of `token` with the sample block before its end (parse with parseAdviseOutput, same token). */
 export function buildAdviseScript(token: string): string {

@@ -40,7 +40,7 @@ async function readHost(options: CheckHostsOptions, target: HostTarget, opened: 
   opened();
   try {
     return await atStage('gather', () =>
-      gatherFacts(connection, { files: [], ...(options.peak && { peak: options.peak }) }),
+      gatherFacts(connection, { files: [], bootConfig: false, ...(options.peak && { peak: options.peak }) }),
     );
   } finally {
     await connection.close();

@@ -15,7 +15,7 @@ import type { BenchContext, Tool } from './tools.js';
  * test/bench/compare-gather.test.ts holds it to what checkHosts really sends.
  */
 export function checkGatherScript(nowMs: number, token?: string): string {
-  return buildGatherScript({ files: [], peak: checkPeakRequest(true, nowMs) }, token);
+  return buildGatherScript({ files: [], bootConfig: false, peak: checkPeakRequest(true, nowMs) }, token);
 }
 
 /** The row, run by bench/parallel-ssh.sh at `-f` hosts at once; a fresh script (and peak time) each repetition. */
