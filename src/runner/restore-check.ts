@@ -16,7 +16,7 @@ export function knobValueAt(facts: HostFacts, path: string): string | null {
 }
 
 /** Exact: bytes, mode, owner, and file type with every link and its target (a link replaced by a file differs). */
-function sameFile(path: string, a: FileState | null | undefined, b: FileState | null | undefined): boolean {
+export function sameFile(path: string, a: FileState | null | undefined, b: FileState | null | undefined): boolean {
   if (!a || !b) return (a ?? null) === (b ?? null);
   const sameBytes = a.contentBase64 === b.contentBase64 && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
   return sameBytes && sameLinks(linksOf(a), linksOf(b)) && realPathOf(path, a) === realPathOf(path, b);

@@ -97,6 +97,7 @@ async function rollBack(cases: typeof hostCases, isInterrupted = () => false) {
     emit: (e: RunEvent) => events.push(e),
     isInterrupted,
     includeNewer: false,
+    force: false,
   };
   const results = await rollBackHosts(options, journals);
   await pool.closeAll();
