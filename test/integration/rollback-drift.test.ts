@@ -6,6 +6,7 @@
  *   lab3  the timeout set again by hand          → refused, nothing written
  *   lab1  rollback --force                       → restored as before the run, the warning says drift overwritten
  *   lab4  nothing changed since                  → rolled back as before: exact, no warning
+ *   lab5  max set by hand, then run C raised it  → rollback --include-newer refused: C found the hand value
  */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
@@ -34,7 +35,7 @@ import {
 } from './run-lab.js';
 
 const portBase = 46100;
-const hosts = ['lab1', 'lab2', 'lab3', 'lab4'];
+const hosts = ['lab1', 'lab2', 'lab3', 'lab4', 'lab5'];
 const conf = '/etc/sysctl.d/90-conntrack-fleet.conf';
 
 /** The report's drift block (report/run-report.ts DriftReport). */
@@ -163,5 +164,27 @@ describe('rollback refuses a host changed since the run (drift)', { skip: labSki
       [],
     );
     assert.deepEqual(await readKnobs(t.lab, 'lab4'), knobsBefore.get('lab4'));
+  });
+
+  it('--include-newer: a value changed by hand between the run and a newer run is drift too, named with the newer run', async () => {
+    await execOk(t.lab, 'lab5', 'echo 150000 > /proc/sys/net/netfilter/nf_conntrack_max');
+    const newer = path.join(t.tmp, 'newer.yaml');
+    await writeFile(newer, 'hosts: all\nsteps:\n  - raise_max: {value: 262144}\n');
+    const c = await runPlaybook(t, newer, ['-l', 'lab5', '-o', 'plain']);
+    assert.equal(c.cli.exitCode, 0, transcript(c.cli));
+    const runC = requireReport(c).run_id;
+    const etc = await snapshotEtc(t.lab, 'lab5');
+    const undo = await rollback(t, 'lab5', runId, ['--include-newer']);
+    assert.equal(undo.cli.exitCode, 1, transcript(undo.cli));
+    const result = onlyHost(undo, 'lab5');
+    assert.deepEqual([result.outcome, result.error_kind], ['failed', 'drift'], transcript(undo.cli));
+    assert.match(
+      result.error ?? '',
+      new RegExp(
+        `nf_conntrack_max: was 200000 set by run ${runId}, run ${runC} found 150000 \\(changed between the two runs\\)`,
+      ),
+    );
+    assert.deepEqual(diffEtc(etc, await snapshotEtc(t.lab, 'lab5'), allFields), [], 'nothing written under /etc');
+    assert.equal((await readKnobs(t.lab, 'lab5'))['max'], '262144', 'run C not undone either');
   });
 });
