@@ -9,13 +9,14 @@
  * back by hand, and restoring it writes what is already there. Modules are loaded or not, both of which are a state
  * the run or its undo leaves: they never drift.
  */
+import { realPathOf } from '../changes/file-state.js';
 import { acceptedValues } from '../changes/knob-change.js';
 import type { Change, KnobChange } from '../changes/change.js';
 import type { FileState, HostFacts } from '../facts/types.js';
 import { knobPaths } from '../facts/types.js';
 import { describeFileState, describeUngathered } from './drift-describe.js';
 import type { JournalEntry } from './journal.js';
-import { knobValueAt, sameFile } from './restore-check.js';
+import { knobValueAt, sameFile, sameFileBytes } from './restore-check.js';
 
 type FileChange = Extract<Change, { kind: 'file' }>;
 
@@ -83,12 +84,18 @@ function appliedOf(run: JournalEntry): Change[] {
   return Array.isArray(run.changes) ? run.changes.slice(0, run.applied_count) : [];
 }
 
-/** Knob and file changes grouped by target (in apply order); modules are left out (they never drift). */
+/**
+ * Knob and file changes grouped by target (in apply order); modules are left out (they never drift). A file is
+ * its real file: two runs may write one file through two names (a link and its target, newer-runs.ts).
+ */
 function chainsOf(changes: Change[]): Map<string, Change[]> {
   const chains = new Map<string, Change[]>();
   for (const change of changes) {
     if (change.kind !== 'knob' && change.kind !== 'file') continue;
-    const id = `${change.kind}:${change.kind === 'knob' ? aliasOf(change.path) : change.path}`;
+    const id =
+      change.kind === 'knob'
+        ? `knob:${aliasOf(change.path)}`
+        : `file:${realPathOf(change.path, isFileState(change.after) ? change.after : change.before)}`;
     chains.set(id, [...(chains.get(id) ?? []), change]);
   }
   return chains;
@@ -149,7 +156,11 @@ function driftBetween(runId: string, chain: Change[], newer: { runId: string; fi
     };
   }
   if (found.kind !== 'file') return null;
-  if (fileStates(chain as FileChange[]).some((s) => sameFile(found.path, s, found.before))) return null;
+  // the same name: the whole state (links too); another name of the same file: its bytes, mode and owner
+  const path = (chain[0] as FileChange).path;
+  const same = (s: FileState | null) =>
+    found.path === path ? sameFile(path, s, found.before) : sameFileBytes(s, found.before);
+  if (fileStates(chain as FileChange[]).some(same)) return null;
   const shown = describeFileState(found.path, found.before);
   const finding = fileFinding(runId, chain as FileChange[], `run ${newer.runId} found ${shown}${between}`, shown);
   return { ...finding, foundBy: newer.runId };
@@ -165,14 +176,8 @@ function fileStates(chain: FileChange[]): (FileState | null)[] {
 }
 
 function knobFinding(runId: string, key: string, after: string, what: string, now: string): DriftFinding {
-  return {
-    kind: 'knob',
-    target: key,
-    runId,
-    runLeft: after,
-    now,
-    message: `${key}: was ${after} set by run ${runId}, ${what}`,
-  };
+  const message = `${key}: was ${after} set by run ${runId}, ${what}`;
+  return { kind: 'knob', target: key, runId, runLeft: after, now, message };
 }
 
 function fileFinding(runId: string, chain: FileChange[], what: string, now: string): DriftFinding {

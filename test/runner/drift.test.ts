@@ -250,6 +250,28 @@ describe('findDrift', () => {
     assert.deepEqual(driftFiles([c, a]), [conf]);
   });
 
+  it('runs undone together that wrote one file through two names (a link and its target) see one file', () => {
+    const link = '/etc/sysctl.d/99-sysctl.conf';
+    const real = '/etc/sysctl.conf';
+    const viaLink = (state: FileState): FileState => ({
+      ...state,
+      links: [{ path: link, target: '../sysctl.conf' }],
+      realPath: real,
+    });
+    const a = run('A', [{ kind: 'file', path: real, before: seeded, after: tuned }]);
+    const c = run('CC', [{ kind: 'file', path: link, before: viaLink(tuned), after: viaLink(edited) }]);
+    const host = leftByRun((f) => (f.files = { [link]: viaLink(edited), [real]: edited }));
+    assert.deepEqual(findDrift(host, [c, a]).findings, []);
+    // the real file edited between A and C: C found other bytes than A left
+    const c2 = run('CC', [
+      { kind: 'file', path: link, before: viaLink(textFile('by hand\n')), after: viaLink(edited) },
+    ]);
+    assert.deepEqual(
+      findDrift(host, [c2, a]).findings.map((f) => [f.target, f.foundBy]),
+      [[real, 'CC']],
+    );
+  });
+
   it('a journal without an after-state (damaged, or from an unknown writer): drift unknown, said, never guessed', () => {
     const damaged = run('R', [{ kind: 'file', path: conf, before: seeded } as unknown as Change, maxChange]);
     const check = findDrift(
