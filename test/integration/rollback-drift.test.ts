@@ -5,6 +5,7 @@
  *   lab2  the file replaced by a symlink         → refused, the message says it is now a symlink
  *   lab3  the timeout set again by hand          → refused, nothing written
  *   lab1  rollback --force                       → restored as before the run, the warning says drift overwritten
+ *   lab2  rollback --force                       → the link the user made is removed with the file, its target kept
  *   lab4  nothing changed since                  → rolled back as before: exact, no warning
  *   lab5  max set by hand, then run C raised it  → rollback --include-newer refused: C found the hand value
  */
@@ -150,6 +151,20 @@ describe('rollback refuses a host changed since the run (drift)', { skip: labSki
       [],
     );
     assert.deepEqual(await readKnobs(t.lab, 'lab1'), knobsBefore.get('lab1'));
+  });
+
+  it('--force over a symlink: the file the run made is removed (the link with it), the link target is kept', async () => {
+    const undo = await rollback(t, 'lab2', runId, ['--force']);
+    assert.equal(undo.cli.exitCode, 0, transcript(undo.cli));
+    const result = onlyHost(undo, 'lab2');
+    assert.deepEqual([result.outcome, result.rollback_mismatches], ['rolled-back', []], transcript(undo.cli));
+    assert.match(
+      result.warnings.join('\n'),
+      /overwrote drift \(--force\): .* is now a symlink to \/etc\/elsewhere\.conf/,
+    );
+    const etc = diffEtc(etcBefore.get('lab2') as EtcSnapshot, await snapshotEtc(t.lab, 'lab2'), contentFields);
+    assert.deepEqual(etc, ['/etc/elsewhere.conf: created'], 'only the file the user made is left');
+    assert.deepEqual(await readKnobs(t.lab, 'lab2'), knobsBefore.get('lab2'));
   });
 
   it('no drift: rolled back as before, exact, no warning', async () => {
