@@ -104,8 +104,7 @@ async function rollBackOne(options: RollbackOptions, journals: HostJournals): Pr
     const runs = [...blockingNewerRuns(journals.entries, options.runId).map((b) => b.entry), entry];
     const warnings = lock.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
     const read = await readDrift(connection, runs);
-    if ('error' in read)
-      return end(options, hostResult(host, 0, 'failed', { ...read, warnings: [...warnings, ...read.warnings] }));
+    if ('error' in read) return end(options, hostResult(host, 0, 'failed', { ...read, warnings }));
     const { drift } = read;
     if (drift.findings.length > 0 && !options.force) {
       const error = driftRefusal(options.runId, drift.findings);
@@ -125,13 +124,13 @@ async function rollBackOne(options: RollbackOptions, journals: HostJournals): Pr
 async function readDrift(
   connection: Connection,
   runs: JournalEntry[],
-): Promise<{ drift: HostDrift } | { error: string; errorKind: HostErrorKind; warnings: string[] }> {
+): Promise<{ drift: HostDrift } | { error: string; errorKind: HostErrorKind }> {
   try {
     const facts = await gatherFacts(connection, { files: driftFiles(runs), rules: false });
     return { drift: { ...findDrift(facts, runs), overwritten: false } };
   } catch (error) {
     const why = `could not read the host to check it for changes since the run: ${errorMessage(error)}; nothing restored`;
-    return { error: why, errorKind: errorKindOf(error, 'gather'), warnings: [] };
+    return { error: why, errorKind: errorKindOf(error, 'gather') };
   }
 }
 
