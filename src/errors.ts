@@ -55,6 +55,7 @@ export type HostErrorKind =
   | 'journal' // rollback/runs: the host's journals could not be read
   | 'no-journal' // rollback: the host has no journal of that run: nothing to do
   | 'refused' // rollback: newer runs changed the same targets (no --include-newer)
+  | 'drift' // rollback: a knob or file changed since the run (no --force): nothing restored
   | 'remote-command'; // any other failure of a remote script
 
 /** A host could not be reached or its identity not trusted; that host alone fails. */

@@ -24,6 +24,7 @@ interface RollbackValues extends HostOptionValues, Pick<ReadOptionValues, 'quiet
   run?: string;
   last?: boolean;
   includeNewer?: boolean;
+  force?: boolean;
   report?: string;
 }
 
@@ -119,6 +120,7 @@ export async function runRollback(values: RollbackValues): Promise<number> {
       emit,
       isInterrupted: signals.isInterrupted,
       includeNewer,
+      force: values.force === true,
     };
     const results = await rollBackHosts(options, journals);
     const exitCode = rollbackExitCode(results, signals.isInterrupted());
@@ -148,10 +150,24 @@ export function registerRollback(program: Command): void {
       '--include-newer',
       'where newer runs changed the same values, files or modules, undo them first (newest first) instead of refusing the host',
     )
+    .option(
+      '--force',
+      'restore hosts where a knob or file changed since the run (drift) anyway, overwriting that change (the report says what was overwritten)',
+    )
     .option('--report <file>', 'write the JSON report to this file')
     .addHelpText(
       'after',
-      '\nExamples:\n  conntrack-fleet rollback --last -i inventories/lab.yaml\n  conntrack-fleet rollback --run 20261126T173501Z-3f9a -i inventories/prod.yaml --limit web1',
+      [
+        '',
+        'Before restoring, each host is compared with what the run left there (knob values; files: bytes, mode, owner,',
+        'file type and links). A host changed since the run (an edit, a symlink, a value set by hand or by kube-proxy)',
+        'is refused, nothing restored: outcome failed, error kind drift, exit 1, each change named. --force restores it.',
+        '',
+        'Examples:',
+        '  conntrack-fleet rollback --last -i inventories/lab.yaml',
+        '  conntrack-fleet rollback --run 20261126T173501Z-3f9a -i inventories/prod.yaml --limit web1',
+        '  conntrack-fleet rollback --last -i inventories/lab.yaml --limit web1 --force',
+      ].join('\n'),
     );
   addQuietOption(addHostOptions(command)).action(async (values: RollbackValues) => {
     process.exitCode = await runRollback(values);

@@ -3,8 +3,8 @@
  * (runner indexes); the report counts them from 1, as the plain lines ("batch 1/3") and `--shard I/N` do (issue
  * #12): `reportBatch` is the one place that converts.
  */
-import type { HostResult, RunEvent, StepResult } from '../runner/events.js';
-import type { GateReport, HostReport, StepReport } from './run-report.js';
+import type { HostDrift, HostResult, RunEvent, StepResult } from '../runner/events.js';
+import type { DriftReport, GateReport, HostReport, StepReport } from './run-report.js';
 import { toTimingsReport } from './timings-report.js';
 
 /** Said of a host the run announced but never reached (stopped rollout, interrupt). */
@@ -46,7 +46,24 @@ function toHostReport(result: HostResult): HostReport {
     warnings: [...result.warnings],
     steps: result.steps.map(toStepReport),
     rollback_mismatches: [...result.rollbackMismatches],
+    ...(result.drift && { drift: toDriftReport(result.drift) }),
     ...(result.timings ? { timings: toTimingsReport(result.timings) } : {}),
+  };
+}
+
+function toDriftReport(drift: HostDrift): DriftReport {
+  return {
+    overwritten: drift.overwritten,
+    findings: drift.findings.map((f) => ({
+      kind: f.kind,
+      target: f.target,
+      run_id: f.runId,
+      run_left: f.runLeft,
+      now: f.now,
+      ...(f.foundBy !== undefined && { found_by: f.foundBy }),
+      message: f.message,
+    })),
+    unknown: [...drift.unknown],
   };
 }
 

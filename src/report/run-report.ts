@@ -39,7 +39,27 @@ export interface HostReport {
   steps: StepReport[];
   /** What the post-rollback verification found different from the snapshot (empty = exact). */
   rollback_mismatches: string[];
+  /** `rollback` only: its drift check (README "Rollback"); absent when no check was made. */
+  drift?: DriftReport;
   timings?: TimingsReport;
+}
+
+/** What changed on a host since the run being rolled back (runner/drift.ts DriftFinding, snake_case). */
+export interface DriftReport {
+  /** true: restored over the drift (--force); false: the host was refused and nothing restored. */
+  overwritten: boolean;
+  findings: {
+    kind: 'knob' | 'file';
+    target: string;
+    run_id: string;
+    run_left: string;
+    now: string;
+    /** The newer run that found the change, when it happened between two runs undone together. */
+    found_by?: string;
+    message: string;
+  }[];
+  /** Targets whose after-state the journal does not hold: drift unknown. */
+  unknown: string[];
 }
 
 export interface GateReport {

@@ -2,6 +2,7 @@
 import type { HostErrorKind } from '../errors.js';
 import type { HostFacts } from '../facts/types.js';
 import type { StepPlan } from '../steps/types.js';
+import type { DriftFinding } from './drift.js';
 import type { HostOutcome, StepOutcome } from './outcome.js';
 
 export interface StepResult {
@@ -43,7 +44,17 @@ export interface HostResult {
   errorKind?: HostErrorKind;
   /** After a rollback: what the verification against the snapshot found (empty = exact). */
   rollbackMismatches: string[];
+  /** `rollback` only: what its drift check found before restoring (runner/drift.ts); absent when none was made. */
+  drift?: HostDrift;
   timings?: HostTimings;
+}
+
+/** A rollback's drift check: findings refuse the host, unless `overwritten` (--force) says they were restored over. */
+export interface HostDrift {
+  findings: DriftFinding[];
+  /** Targets whose after-state the journal does not hold: drift unknown, restored anyway. */
+  unknown: string[];
+  overwritten: boolean;
 }
 
 export type RunEvent =

@@ -16,10 +16,15 @@ export function knobValueAt(facts: HostFacts, path: string): string | null {
 }
 
 /** Exact: bytes, mode, owner, and file type with every link and its target (a link replaced by a file differs). */
-function sameFile(path: string, a: FileState | null | undefined, b: FileState | null | undefined): boolean {
+export function sameFile(path: string, a: FileState | null | undefined, b: FileState | null | undefined): boolean {
   if (!a || !b) return (a ?? null) === (b ?? null);
-  const sameBytes = a.contentBase64 === b.contentBase64 && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
-  return sameBytes && sameLinks(linksOf(a), linksOf(b)) && realPathOf(path, a) === realPathOf(path, b);
+  return sameFileBytes(a, b) && sameLinks(linksOf(a), linksOf(b)) && realPathOf(path, a) === realPathOf(path, b);
+}
+
+/** The regular file alone: bytes, mode and owner (two names of one file: a link and its target). */
+export function sameFileBytes(a: FileState | null | undefined, b: FileState | null | undefined): boolean {
+  if (!a || !b) return (a ?? null) === (b ?? null);
+  return a.contentBase64 === b.contentBase64 && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid;
 }
 
 /** The file type is named when it is a symlink or when it is what differs. */

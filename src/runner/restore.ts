@@ -15,6 +15,8 @@ export interface RestoreOptions {
   /** The run's connection, if still usable; a lost one is replaced through openConnection. */
   connection: Connection | null;
   openConnection: (target: HostTarget) => Promise<Connection>;
+  /** The connection answered a moment ago (rollback's drift read): no liveness probe, one round trip fewer. */
+  connectionAnswered?: boolean;
   applied: Change[];
   reason: string;
   /** Updated to rolled-back / rollback-failed when given. */
@@ -61,6 +63,7 @@ export function restoreVerdict(
 }
 
 async function usableConnection(options: RestoreOptions): Promise<{ connection: Connection; opened: boolean }> {
+  if (options.connection && options.connectionAnswered) return { connection: options.connection, opened: false };
   if (options.connection) {
     const probe = await options.connection.runScript('true').catch(() => null);
     if (probe && probe.exitCode === 0) return { connection: options.connection, opened: false };

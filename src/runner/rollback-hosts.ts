@@ -3,9 +3,12 @@
  * purpose), under the host lock, and verified. What can be decided from the journals alone (no journal, already
  * rolled back, refused for newer runs) is decided without a connection; the rest go through forEachHost.
  */
-import type { HostTarget } from '../transport/connection.js';
+import { errorKindOf, errorMessage, type HostErrorKind } from '../errors.js';
+import { gatherFacts } from '../facts/gather.js';
+import type { Connection, HostTarget } from '../transport/connection.js';
 import type { ConnectionPool } from './connection-pool.js';
-import type { EventListener, HostResult } from './events.js';
+import { driftFiles, driftRefusal, findDrift } from './drift.js';
+import type { EventListener, HostDrift, HostResult } from './events.js';
 import { atStage, forEachHost, type HostDone, notStartedMessage } from './for-each-host.js';
 import { acquireHostLock, lockedByMessage, releaseLock } from './host-lock.js';
 import type { JournalEntry } from './journal.js';
@@ -26,6 +29,8 @@ export interface RollbackOptions {
   isInterrupted: () => boolean;
   /** Undo newer runs that changed the same targets first instead of refusing. */
   includeNewer: boolean;
+  /** Restore over drift (a knob or file changed since the run) instead of refusing the host. */
+  force: boolean;
 }
 
 /** The hosts' results, in the journals' order; every host gets host-start and host-end events. */
@@ -83,7 +88,10 @@ function decideOffline(options: RollbackOptions, journals: HostJournals): HostRe
   return null;
 }
 
-/** Locks the host, then undoes the run (and, with --include-newer, the newer runs first). Throws on connect/lock failure. */
+/**
+ * Locks the host, reads it for drift (runner/drift.ts) in the round trip that used to only probe the connection,
+ * then undoes the run (and, with --include-newer, the newer runs first). Throws on connect/lock failure.
+ */
 async function rollBackOne(options: RollbackOptions, journals: HostJournals): Promise<HostResult> {
   const host = journals.target.name;
   options.emit({ type: 'host-start', host, batch: 0 });
@@ -94,13 +102,47 @@ async function rollBackOne(options: RollbackOptions, journals: HostJournals): Pr
   try {
     const entry = journals.entries.find((e) => e.run_id === options.runId) as JournalEntry;
     const runs = [...blockingNewerRuns(journals.entries, options.runId).map((b) => b.entry), entry];
+    const warnings = lock.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
+    const read = await readDrift(connection, runs);
+    if ('error' in read) return end(options, hostResult(host, 0, 'failed', { ...read, warnings }));
+    const { drift } = read;
+    if (drift.findings.length > 0 && !options.force) {
+      const error = driftRefusal(options.runId, drift.findings);
+      return end(options, hostResult(host, 0, 'failed', { error, errorKind: 'drift', warnings, drift }));
+    }
+    const overwritten = { ...drift, overwritten: drift.findings.length > 0 };
     return end(
       options,
-      await undoRuns(options, journals, runs, lock.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : []),
+      await undoRuns(options, journals, runs, [...warnings, ...driftWarnings(overwritten)], overwritten),
     );
   } finally {
     await releaseLock(lock);
   }
+}
+
+/** The drift check's one gather (files of every run, no rules); a failed read refuses the host (nothing restored). */
+async function readDrift(
+  connection: Connection,
+  runs: JournalEntry[],
+): Promise<{ drift: HostDrift } | { error: string; errorKind: HostErrorKind }> {
+  try {
+    const facts = await gatherFacts(connection, { files: driftFiles(runs), rules: false });
+    return { drift: { ...findDrift(facts, runs), overwritten: false } };
+  } catch (error) {
+    const why = `could not read the host to check it for changes since the run: ${errorMessage(error)}; nothing restored`;
+    return { error: why, errorKind: errorKindOf(error, 'gather') };
+  }
+}
+
+/** What a rollback that went on says about drift: restored over it (--force), or targets it could not judge. */
+function driftWarnings(drift: HostDrift): string[] {
+  const said: string[] = [];
+  if (drift.overwritten) said.push(`overwrote drift (--force): ${drift.findings.map((f) => f.message).join('; ')}`);
+  if (drift.unknown.length > 0)
+    said.push(
+      `drift unknown: the journal does not record what the run left for ${drift.unknown.join(', ')}; restored without checking`,
+    );
+  return said;
 }
 
 /** Undoes `runs` in order (newest first), each verified; stops at the first that does not restore exactly. */
@@ -109,11 +151,14 @@ async function undoRuns(
   journals: HostJournals,
   runs: JournalEntry[],
   warnings: string[],
+  drift: HostDrift,
 ): Promise<HostResult> {
   const host = journals.target.name;
   const undone: string[] = [];
   for (const run of runs) {
     const restored = await restoreHost({
+      // the first undo follows the drift read on the same connection: no probe
+      connectionAnswered: undone.length === 0,
       target: journals.target,
       emit: options.emit,
       // a lost connection is reopened by restoreHost
@@ -126,13 +171,13 @@ async function undoRuns(
     if (!restored.ok) {
       const scope = undone.length > 0 ? ` of run ${run.run_id} after undoing newer run(s) ${undone.join(', ')}` : '';
       const { outcome, ...verdict } = restoreVerdict(restored, {}, scope);
-      return hostResult(host, 0, outcome, { ...verdict, warnings });
+      return hostResult(host, 0, outcome, { ...verdict, warnings, drift });
     }
     undone.push(run.run_id);
   }
   const newer = undone.slice(0, -1);
   const also = newer.length > 0 ? [`undid newer run(s) ${newer.join(', ')} first (--include-newer)`] : [];
-  return hostResult(host, 0, 'rolled-back', { warnings: [...warnings, ...also], rollbackMismatches: [] });
+  return hostResult(host, 0, 'rolled-back', { warnings: [...warnings, ...also], rollbackMismatches: [], drift });
 }
 
 /** Refused (nothing changed): newer runs changed what this run changed, and --include-newer was not given. */

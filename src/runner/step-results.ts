@@ -39,6 +39,7 @@ export function hostResult(
     error: fields.error ?? null,
     ...(fields.errorKind && { errorKind: fields.errorKind }),
     rollbackMismatches: fields.rollbackMismatches ?? [],
+    ...(fields.drift && { drift: fields.drift }),
     ...(fields.timings ? { timings: fields.timings } : {}),
   };
 }

@@ -69,6 +69,40 @@ describe('JSON reports: snake_case keys only (knob names excepted: they are data
     assert.deepEqual(upperCaseKeys(buildRunReport(events, { ...meta, playbook: '(rollback)' }), stepDataMaps), []);
   });
 
+  it('rollback --report with drift: the drift block, snake_case, as README "Drift" gives it', () => {
+    const finding = {
+      kind: 'knob' as const,
+      target: 'nf_conntrack_max',
+      runId: 'R1',
+      runLeft: '262144',
+      now: '131072',
+      foundBy: 'R2',
+      message: 'nf_conntrack_max: was 262144 set by run R1, run R2 found 131072 (changed between the two runs)',
+    };
+    const drift = { findings: [finding], unknown: [], overwritten: false };
+    const events: RunEvent[] = [
+      { type: 'host-start', host: 'web1', batch: 0 },
+      { type: 'host-end', result: hostResult('web1', 0, 'failed', { errorKind: 'drift', error: 'refused', drift }) },
+    ];
+    const report = buildRunReport(events, { ...meta, playbook: '(rollback)' });
+    assert.deepEqual(upperCaseKeys(report, stepDataMaps), []);
+    assert.deepEqual(report.hosts[0]?.drift, {
+      overwritten: false,
+      findings: [
+        {
+          kind: 'knob',
+          target: 'nf_conntrack_max',
+          run_id: 'R1',
+          run_left: '262144',
+          now: '131072',
+          found_by: 'R2',
+          message: finding.message,
+        },
+      ],
+      unknown: [],
+    });
+  });
+
   it('report merge', () => {
     const one = buildRunReport(runEvents(), meta);
     const other = { ...one, hosts: one.hosts.map((h) => ({ ...h, host: `${h.host}-b` })) };

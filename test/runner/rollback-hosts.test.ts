@@ -97,6 +97,7 @@ async function rollBack(cases: typeof hostCases, isInterrupted = () => false) {
     emit: (e: RunEvent) => events.push(e),
     isInterrupted,
     includeNewer: false,
+    force: false,
   };
   const results = await rollBackHosts(options, journals);
   await pool.closeAll();
@@ -165,5 +166,85 @@ describe('rollBackHosts', () => {
         ['lock busy', 'skipped', 'lock'],
       ],
     );
+  });
+});
+
+describe('rollBackHosts: drift since the run', () => {
+  // run R1 set tcp_timeout_established 86400; someone set 7200 since
+  const drifted: FakeHostScript = {
+    replies: { gather: [gatherReply(7200), replies.gathered], apply: [replies.undone] },
+  };
+
+  async function rollBackOne(script: FakeHostScript, force: boolean) {
+    const events: RunEvent[] = [];
+    let sent: string[] = [];
+    const pool = createConnectionPool(
+      async (t) => {
+        const host = fakeHost(t, script);
+        sent = host.sent;
+        return host.connection;
+      },
+      { connectTimeoutMs: 1000, keepaliveIntervalMs: 0, keepaliveCountMax: 3, acceptNewHostKeys: false },
+    );
+    const options = {
+      pool,
+      runId: 'R1',
+      lockId: 'rollback-X',
+      startedAt: new Date(0),
+      forks: 1,
+      emit: (e: RunEvent) => events.push(e),
+      isInterrupted: () => false,
+      includeNewer: false,
+      force,
+    };
+    const [result] = await rollBackHosts(options, [{ target: target('h'), entries: [r1], error: null }]);
+    await pool.closeAll();
+    return { result: result as NonNullable<typeof result>, sent, events };
+  }
+
+  it('a knob changed since the run: refused, kind drift, exit 1, nothing sent but the read', async () => {
+    const { result, sent, events } = await rollBackOne(drifted, false);
+    assert.deepEqual([result.outcome, result.errorKind], ['failed', 'drift']);
+    assert.equal(
+      result.error,
+      'refused to roll back run R1: changed since the run: nf_conntrack_tcp_timeout_established: was 86400 set by run R1, is now 7200; nothing restored (rollback --force overwrites it)',
+    );
+    assert.deepEqual(sent, ['gather']);
+    assert.equal(result.drift?.overwritten, false);
+    assert.deepEqual(
+      result.drift?.findings.map((f) => [f.kind, f.target, f.runLeft, f.now]),
+      [['knob', 'nf_conntrack_tcp_timeout_established', '86400', '7200']],
+    );
+    assert.equal(events.filter((e) => e.type === 'rollback-start').length, 0, 'no rollback started');
+    assert.equal(rollbackExitCode([result], false), 1);
+  });
+
+  it('--force restores over it and says so', async () => {
+    const { result, sent } = await rollBackOne(drifted, true);
+    assert.equal(result.outcome, 'rolled-back');
+    assert.deepEqual(result.warnings, [
+      'overwrote drift (--force): nf_conntrack_tcp_timeout_established: was 86400 set by run R1, is now 7200',
+    ]);
+    assert.equal(result.drift?.overwritten, true);
+    assert.deepEqual(sent, ['gather', 'apply', 'gather', 'journal']);
+  });
+
+  it('no drift: rolled back as before, the drift read in place of the liveness probe (no extra round trip)', async () => {
+    const { result, sent } = await rollBackOne(restores, false);
+    assert.equal(result.outcome, 'rolled-back');
+    assert.deepEqual(result.warnings, []);
+    assert.deepEqual(result.drift, { findings: [], unknown: [], overwritten: false });
+    assert.deepEqual(sent, ['gather', 'apply', 'gather', 'journal']);
+  });
+
+  it('the host cannot be read for the check: failed, nothing restored', async () => {
+    const broken: FakeHostScript = { replies: { gather: [{ exitCode: 1, stderr: 'sh: boom' }] } };
+    const { result, sent } = await rollBackOne(broken, false);
+    assert.deepEqual([result.outcome, result.errorKind], ['failed', 'gather']);
+    assert.match(
+      result.error ?? '',
+      /^could not read the host to check it for changes since the run: .*; nothing restored$/,
+    );
+    assert.deepEqual(sent, ['gather']);
   });
 });
