@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { applySshConfig, explicitFieldsOf } from '../transport/apply-ssh-config.js';
 import type { HostTarget } from '../transport/connection.js';
 import { parseSshConfig } from '../transport/ssh-config.js';
+import { sshConfigIncludeReader } from '../transport/ssh-config-include.js';
 import { escapeControl } from '../config/escape.js';
 
 export function withSshConfig(targets: HostTarget[], file: string | undefined, userFlag: boolean): HostTarget[] {
@@ -22,7 +23,8 @@ export function withSshConfig(targets: HostTarget[], file: string | undefined, u
   } catch (error) {
     throw new InputError(`cannot read ssh config ${path}: ${(error as Error).message}`, undefined, { cause: error });
   }
-  const config = parseSshConfig(text, path);
+  // -F FILE is a user config to ssh too: its relative Include paths are under ~/.ssh
+  const config = parseSshConfig(text, path, sshConfigIncludeReader(home));
   for (const note of config.notes) process.stderr.write(`conntrack-fleet: ${escapeControl(note)}\n`);
   return targets.map((t) => applySshConfig(t, config, explicitFieldsOf(t.vars, userFlag), home));
 }
