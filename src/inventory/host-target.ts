@@ -115,6 +115,14 @@ function readBecomePassword(host: InventoryHost, becomes: boolean): string | und
   const set = lastSet(host, becomePasswordVars);
   if (!set) return undefined;
   const text = typeof set.value === 'number' ? String(set.value) : set.value;
+  // an inline `!vault |` value arrives as its ciphertext: say so rather than "not one line"
+  if (typeof text === 'string' && text.trimStart().startsWith('$ANSIBLE_VAULT;')) {
+    throw new InputError(
+      `host "${host.name}": ${set.name} is encrypted with ansible-vault (!vault), which conntrack-fleet cannot ` +
+        `decrypt; expected the password itself, or none here and ${becomePasswordEnvVar} or -K`,
+      varPosition(host, set.name),
+    );
+  }
   if (typeof text !== 'string' || text === '' || /[\r\n]/.test(text)) {
     throw new InputError(
       `host "${host.name}": ${set.name}: expected one line of text (the value is not shown)`,

@@ -198,3 +198,16 @@ test('a become password that is a Jinja2 template (a vault variable) is bad inpu
   const braces = toHostTarget(bare({ ansible_become: true, ansible_become_password: 'a{b}c{{d' }), defaults);
   assert.equal(await braces.becomePassword?.(), 'a{b}c{{d');
 });
+
+test('an inline !vault become password is refused as vault-encrypted, not as "not one line"', () => {
+  const cipher = '$ANSIBLE_VAULT;1.1;AES256\n6162636465\n';
+  assert.throws(
+    () => toHostTarget(bare({ ansible_become: true, ansible_become_password: cipher }), defaults),
+    (error: Error) =>
+      error.name === 'InputError' &&
+      /ansible_become_password is encrypted with ansible-vault \(!vault\), which conntrack-fleet cannot decrypt/.test(
+        error.message,
+      ) &&
+      !error.message.includes('6162636465'),
+  );
+});
