@@ -41,7 +41,10 @@ export function selectTargets(
   const connectOptions = connectOptionsFrom(values);
   const inventory = loadInventory(values.inventory);
   let hosts: InventoryHost[] = selectHosts(inventory, pattern, patternSource);
-  if (values.limit !== undefined) hosts = limitHosts(hosts, inventory, expandLimit(values.limit));
+  if (values.limit !== undefined) {
+    const sources = new Map<string, SourcePosition>();
+    hosts = limitHosts(hosts, inventory, expandLimit(values.limit, undefined, sources), sources);
+  }
   if (values.shard !== undefined) hosts = selectShard(hosts, parseShard(values.shard));
   const user = defaultUser(values);
   const inventoryTargets = hosts.map((h) => toHostTarget(h, { user }));

@@ -8,6 +8,7 @@
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
 import { escapeControl } from '../config/escape.js';
+import type { SourcePosition } from '../errors.js';
 import { expandLimit, loadInventory, limitHosts, selectHosts, toHostTarget } from '../inventory/index.js';
 import { parseShard, selectShard } from '../inventory/shard.js';
 import { loadPlaybook } from '../playbook/index.js';
@@ -37,7 +38,10 @@ export function validateLines(playbookFile: string, values: ValidateValues): str
   const playbook = withOverrides(loadPlaybook(playbookFile), values);
   const inventory = loadInventory(values.inventory);
   let hosts = selectHosts(inventory, playbook.hosts, playbook.hostsPosition);
-  if (values.limit !== undefined) hosts = limitHosts(hosts, inventory, expandLimit(values.limit));
+  if (values.limit !== undefined) {
+    const sources = new Map<string, SourcePosition>();
+    hosts = limitHosts(hosts, inventory, expandLimit(values.limit, undefined, sources), sources);
+  }
   if (values.shard !== undefined) hosts = selectShard(hosts, parseShard(values.shard));
   const user = values.user ?? userInfo().username;
   const targets = hosts.map((host) => toHostTarget(host, { user }));

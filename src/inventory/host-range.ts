@@ -9,6 +9,16 @@ export type HostEntry = { names: string[]; port?: number } | { error: string };
 
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
+/**
+ * Names one host entry may stand for. A typo such as `web[1:100000000]` would otherwise build a hundred million
+ * names (minutes of CPU, gigabytes) before any message; like the YAML alias limit, it is refused as bad input.
+ * docs/scale.md fleets are thousands of hosts: 100000 per line leaves room.
+ */
+export const maxRangeNames = 100_000;
+
+const tooMany = (count: number) =>
+  `host range expands to ${count} names; expected at most ${maxRangeNames} per host entry (a typo in the range?)`;
+
 export function parseHostEntry(entry: string): HostEntry {
   const { host, port } = splitPort(entry.trim());
   if (!host) return { error: `host "${entry}": empty host name; expected a host name or address` };
@@ -53,6 +63,8 @@ export function expandRanges(pattern: string): string[] | string {
     const expanded = expandRanges(`${head}${value}${tail}`);
     if (typeof expanded === 'string') return expanded;
     names.push(...expanded);
+    // ranges multiply (web[1:1000]-[1:1000]): stop as soon as the product is over the limit
+    if (names.length > maxRangeNames) return tooMany(expanded.length * values.length);
   }
   return names;
 }
@@ -87,6 +99,8 @@ function numberRange(begin: string, end: string, step: number, range: string, ex
   const from = Number(begin);
   const to = Number(end);
   if (from > to) return `host range [${range}] ends before it begins; expected begin <= end`;
+  const count = Math.floor((to - from) / step) + 1;
+  if (count > maxRangeNames) return tooMany(count);
   const values: string[] = [];
   for (let n = from; n <= to; n += step) values.push(String(n).padStart(width, '0'));
   return values;

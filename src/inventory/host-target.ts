@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { gotExpected } from '../config/describe-value.js';
 import { InputError } from '../errors.js';
-import { becomePasswordVars } from '../transport/become-password.js';
+import { becomePasswordEnvVar, becomePasswordVars } from '../transport/become-password.js';
 import type { HostTarget } from '../transport/connection.js';
 import type { ProxySetting } from '../transport/proxy-jump.js';
 import { findOptionFiles, findProxySetting, splitShellWords } from './ssh-args.js';
@@ -32,7 +32,7 @@ export function toHostTarget(host: InventoryHost, defaults: { user: string }): H
     becomeUser: readChecked(host, ['ansible_become_user'], userNameProblem) ?? 'root',
     vars: host.vars,
   };
-  const becomePassword = readBecomePassword(host);
+  const becomePassword = readBecomePassword(host, target.become);
   if (becomePassword !== undefined) target.becomePassword = () => Promise.resolve(becomePassword);
   const keyFile = readKeyFile(host);
   if (keyFile) target.privateKeyFile = keyFile;
@@ -107,18 +107,41 @@ function readBecome(host: InventoryHost): boolean {
 /**
  * ansible_become_password and its aliases (Ansible's sudo become plugin: ansible_become_password,
  * ansible_become_pass, ansible_sudo_pass; the later wins). Any text, spaces included; the value is never echoed.
+ * A Jinja2 template (`{{ vault_become_pass }}`, Ansible's usual way to fetch it from a vault) is refused on a host
+ * that becomes: this tool does not evaluate templates, and giving sudo the template's text would be one failed
+ * password attempt per host (auth logs, pam_faillock lockouts) reported as "the become password is wrong".
  */
-function readBecomePassword(host: InventoryHost): string | undefined {
+function readBecomePassword(host: InventoryHost, becomes: boolean): string | undefined {
   const set = lastSet(host, becomePasswordVars);
   if (!set) return undefined;
   const text = typeof set.value === 'number' ? String(set.value) : set.value;
+  // an inline `!vault |` value arrives as its ciphertext: say so rather than "not one line"
+  if (typeof text === 'string' && text.trimStart().startsWith('$ANSIBLE_VAULT;')) {
+    throw new InputError(
+      `host "${host.name}": ${set.name} is encrypted with ansible-vault (!vault), which conntrack-fleet cannot ` +
+        `decrypt; expected the password itself, or none here and ${becomePasswordEnvVar} or -K`,
+      varPosition(host, set.name),
+    );
+  }
   if (typeof text !== 'string' || text === '' || /[\r\n]/.test(text)) {
     throw new InputError(
       `host "${host.name}": ${set.name}: expected one line of text (the value is not shown)`,
       varPosition(host, set.name),
     );
   }
+  if (becomes && isJinjaTemplate(text)) {
+    throw new InputError(
+      `host "${host.name}": ${set.name} is a Jinja2 template, which conntrack-fleet does not evaluate (no vault, no ` +
+        `lookups); expected the password itself, or none here and ${becomePasswordEnvVar} or -K (the value is not shown)`,
+      varPosition(host, set.name),
+    );
+  }
   return text;
+}
+
+/** Ansible templates any string holding `{{ … }}` or `{% … %}` (Jinja2's expression and statement delimiters). */
+function isJinjaTemplate(text: string): boolean {
+  return /\{\{.*\}\}|\{%.*%\}/s.test(text);
 }
 
 function readKeyFile(host: InventoryHost): string | undefined {

@@ -17,9 +17,19 @@ export function selectHosts(inventory: Inventory, pattern: string, patternSource
   return evaluatePattern(inventory, pattern, `host pattern "${pattern}"`, patternSource);
 }
 
-/** `--limit`: the intersection of `hosts` (already selected) with the limit pattern. */
-export function limitHosts(hosts: InventoryHost[], inventory: Inventory, limit: string): InventoryHost[] {
-  const allowed = new Set(evaluatePattern(inventory, limit, `--limit "${limit}"`).map((h) => h.name));
+/**
+ * `--limit`: the intersection of `hosts` (already selected) with the limit pattern. `sources`: where terms read
+ * from an @FILE are written (expandLimit), so a miss among them names FILE:LINE:COL.
+ */
+export function limitHosts(
+  hosts: InventoryHost[],
+  inventory: Inventory,
+  limit: string,
+  sources?: ReadonlyMap<string, SourcePosition>,
+): InventoryHost[] {
+  const allowed = new Set(
+    evaluatePattern(inventory, limit, `--limit "${limit}"`, undefined, sources).map((h) => h.name),
+  );
   const kept = hosts.filter((host) => allowed.has(host.name));
   if (kept.length === 0) {
     const names = listNames(hosts.map((h) => h.name));
@@ -35,9 +45,14 @@ function evaluatePattern(
   pattern: string,
   label: string,
   position?: SourcePosition,
+  sources?: ReadonlyMap<string, SourcePosition>,
 ): InventoryHost[] {
   const terms = parseHostPattern(pattern, position);
-  const results = terms.map((term) => ({ term, hosts: matchTerm(inventory, term, label, position) }));
+  const results = terms.map((term) => {
+    const from = sources?.get(term.text);
+    const termLabel = from ? `--limit @${from.file}` : label;
+    return { term, hosts: matchTerm(inventory, term, termLabel, from ?? position) };
+  });
   const selected = new Set<string>();
   for (const { term, hosts } of results) {
     const names = new Set(hosts.map((h) => h.name));

@@ -12,6 +12,7 @@
  */
 import { modprobeDirs } from '../facts/sections/boot-config.js';
 import type { BootConfig, BootFile } from '../facts/types.js';
+import { modprobeLines } from './module-files.js';
 
 export interface LoadBlocker {
   module: string;
@@ -48,25 +49,10 @@ export function effectiveModprobeFiles(boot: BootConfig): BootFile[] {
   return [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, file]) => file);
 }
 
-/** Lines of `text` with `\` continuations joined, each with the line number it starts on. */
-function logicalLines(text: string): Array<{ line: number; text: string }> {
-  const out: Array<{ line: number; text: string }> = [];
-  let pending: { line: number; text: string } | null = null;
-  text.split('\n').forEach((raw, index) => {
-    const piece = raw.endsWith('\\') ? raw.slice(0, -1) : raw;
-    pending = pending ? { line: pending.line, text: `${pending.text} ${piece}` } : { line: index + 1, text: piece };
-    if (!raw.endsWith('\\')) {
-      out.push(pending);
-      pending = null;
-    }
-  });
-  return out;
-}
-
 function readRules(file: BootFile): Rule[] {
   if (file.realPath === '/dev/null' || file.missing || file.state === null) return [];
   const text = Buffer.from(file.state.contentBase64, 'base64').toString('utf8');
-  return logicalLines(text).flatMap(({ line, text: lineText }) => {
+  return modprobeLines(text).flatMap(({ line, text: lineText }) => {
     const match = /^\s*(install|blacklist)\s+(\S+)\s*(.*)$/.exec(lineText);
     if (!match) return [];
     const [, keyword = '', module = '', rest = ''] = match;

@@ -52,11 +52,41 @@ export function parseConntrackOptions(line: string): OptionsLine | null {
   };
 }
 
-/** 1-based lines of `text` that set nf_conntrack's hashsize=, with the value each sets (the last hashsize= on it). */
+/** One modprobe.d line as kmod reads it: `line`..`lastLine` (1-based) are the physical lines it spans. */
+export interface ModprobeLine {
+  line: number;
+  lastLine: number;
+  text: string;
+}
+
+/**
+ * Lines of a modprobe.d file as kmod reads them: a line ending in a backslash goes on with the next one (libkmod-util.c
+ * getline_wrapped drops the backslash and the newline, nothing else), so `options nf_conntrack` + backslash, then `  hashsize=N`,
+ * sets hashsize=N, and a `#` on its first line comments out every line it spans.
+ */
+export function modprobeLines(text: string): ModprobeLine[] {
+  const out: ModprobeLine[] = [];
+  let pending: ModprobeLine | null = null;
+  text.split('\n').forEach((raw, index) => {
+    const wraps = raw.endsWith('\\');
+    const piece = wraps ? raw.slice(0, -1) : raw;
+    pending = pending
+      ? { ...pending, lastLine: index + 1, text: pending.text + piece }
+      : { line: index + 1, lastLine: index + 1, text: piece };
+    if (!wraps) {
+      out.push(pending);
+      pending = null;
+    }
+  });
+  if (pending) out.push(pending);
+  return out;
+}
+
+/** Lines of `text` that set nf_conntrack's hashsize= (the 1-based line each starts on), with the value each sets (the last hashsize= on it). */
 export function readHashsizeLines(text: string): { line: number; value: string }[] {
-  return text.split('\n').flatMap((raw, index) => {
-    const options = parseConntrackOptions(raw);
-    return options?.hashsize != null ? [{ line: index + 1, value: options.hashsize }] : [];
+  return modprobeLines(text).flatMap(({ line, text: lineText }) => {
+    const options = parseConntrackOptions(lineText);
+    return options?.hashsize != null ? [{ line, value: options.hashsize }] : [];
   });
 }
 
@@ -66,24 +96,26 @@ export function findHashsizeLines(text: string, hashsize: number): { line: numbe
 }
 
 /**
- * Comments out `lines` with a marker, re-adding their other parameters (expect_hashsize=…) on the next line;
- * with `restoreAll`, undoes that for every marked line instead (hashsize no longer persisted).
+ * Comments out `lines` (the line each kmod line starts on) with a marker, re-adding their other parameters
+ * (expect_hashsize=…) on a line after it; with `restoreAll`, undoes that for every marked line instead (hashsize no
+ * longer persisted). A continued line is marked on its first physical line, which comments out all of it for kmod.
  */
 export function rewriteModprobeText(text: string, lines: Set<number>, restoreAll = false): string {
   const source = text.split('\n');
+  const logical = modprobeLines(text);
   const out: string[] = [];
-  for (let i = 0; i < source.length; i++) {
-    const line = source[i] as string;
-    const options = parseConntrackOptions(line);
-    if (lines.has(i + 1) && options) {
-      out.push(disabledMark + line);
+  for (let i = 0; i < logical.length; i++) {
+    const { line, lastLine, text: lineText } = logical[i] as ModprobeLine;
+    const [first = '', ...rest] = source.slice(line - 1, lastLine);
+    const options = parseConntrackOptions(lineText);
+    if (lines.has(line) && options) {
+      out.push(disabledMark + first, ...rest);
       if (options.others.length > 0) out.push(`options nf_conntrack ${options.others.join(' ')}`);
-    } else if (restoreAll && line.startsWith(disabledMark)) {
-      const original = line.slice(disabledMark.length);
-      const others = parseConntrackOptions(original)?.others ?? [];
-      out.push(original);
-      if (others.length > 0 && source[i + 1] === `options nf_conntrack ${others.join(' ')}`) i += 1;
-    } else out.push(line);
+    } else if (restoreAll && first.startsWith(disabledMark)) {
+      const others = parseConntrackOptions(lineText.slice(disabledMark.length))?.others ?? [];
+      out.push(first.slice(disabledMark.length), ...rest);
+      if (others.length > 0 && logical[i + 1]?.text === `options nf_conntrack ${others.join(' ')}`) i += 1;
+    } else out.push(first, ...rest);
   }
   return out.join('\n');
 }

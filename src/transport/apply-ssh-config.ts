@@ -29,7 +29,8 @@ export function applySshConfig(
   fileExists: (path: string) => boolean = existsSync,
 ): HostTarget {
   // ssh matches Host patterns against the name it was given: ansible_host, else the inventory name
-  const found = lookupSshConfig(config, target.address);
+  // `Match user` sees the user given on the command line (Ansible passes ansible_user as -o User=)
+  const found = lookupSshConfig(config, target.address, explicit.user ? { user: target.user } : {});
   const next: HostTarget = { ...target };
   if (!explicit.port && found.port !== undefined) next.port = found.port;
   if (!explicit.user && found.user !== undefined) next.user = found.user;

@@ -91,7 +91,8 @@ function handshake(target: HostTarget, channel: ClientChannel, timeoutMs: number
       if (asked > 1) return fail('\nsudo: 1 incorrect password attempt');
       if (asked === 1 && prompts === 0) {
         prompts = 1;
-        void answer(target, channel).catch(() => fail('\nno become password available'));
+        // the source's own reason (-K without a terminal: set the env var) beats a bare "no password"
+        void answer(target, channel).catch((error: unknown) => fail(`\n${passwordSourceFailure(error)}`));
       }
     };
     const onClose = () => fail();
@@ -112,6 +113,12 @@ function handshake(target: HostTarget, channel: ClientChannel, timeoutMs: number
 }
 
 /** The password goes on stdin, one line, only after sudo printed its prompt; never into a message. */
+/** Why no password could be given: a ConnectError from the password source says what to do; anything else may
+ * come from a prompt library and is not repeated (it could echo what was typed). */
+function passwordSourceFailure(error: unknown): string {
+  return error instanceof ConnectError ? error.message : 'no become password available';
+}
+
 async function answer(target: HostTarget, channel: ClientChannel): Promise<void> {
   const password = await target.becomePassword?.();
   if (password === undefined) throw new Error('no password');

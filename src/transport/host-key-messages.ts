@@ -75,6 +75,15 @@ export function describeUnknownHostKey(key: PresentedKey): string {
   }
   const file = shellPath(key.knownHostsFile, key.homeDir);
   const where = others.length > 0 ? `${file} nor ${others.join(', ')}` : file;
+  if (key.knownHostsFile === '/dev/null') {
+    // Ansible's lab habit `-o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no`: nothing can be kept there
+    return (
+      `${hostLabel(key)}: host key not in ${where} (${key.keyType} ${key.fingerprint}; UserKnownHostsFile is /dev/null, ` +
+      'which keeps nothing, and StrictHostKeyChecking=no is not honoured: host keys are always checked). ' +
+      `Verify it out of band, then add it (${keyscan}) to a known_hosts file that UserKnownHostsFile names instead of /dev/null; ` +
+      '--accept-new-host-keys would trust it for this run only.'
+    );
+  }
   return (
     `${hostLabel(key)}: host key not in ${where} (${key.keyType} ${key.fingerprint}). ` +
     `Verify it out of band, then add it with ${keyscan} >> ${file}${jumpConnectHint(key, file)}, ` +

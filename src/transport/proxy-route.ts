@@ -58,7 +58,7 @@ function addHopsFor(
 }
 
 function resolveHop(spec: JumpSpec, context: RouteContext): JumpHost {
-  const found = lookupSshConfig(context.config, spec.host);
+  const found = lookupSshConfig(context.config, spec.host, { user: spec.user, localUser: context.localUser });
   const port = spec.port ?? found.port ?? 22;
   const user = spec.user ?? found.user ?? context.localUser ?? userInfo().username;
   const tokens = { host: spec.host, port, user, home: context.home };

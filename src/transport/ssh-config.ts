@@ -1,18 +1,31 @@
 /**
  * The part of OpenSSH's client config (ssh_config(5)) that decides where and how to connect:
  * Host blocks with pattern lists, HostName, Port, User, IdentityFile, UserKnownHostsFile, GlobalKnownHostsFile. As in ssh,
- * the FIRST value obtained for a keyword wins; IdentityFile accumulates. Match blocks are skipped
- * (they need a runtime evaluation ssh itself does), and said so in `notes`. Pure.
+ * the FIRST value obtained for a keyword wins; IdentityFile accumulates. `Match` lines are evaluated as ssh's first
+ * pass does (ssh-config-match.ts); one that needs a run-time decision (exec, final, …) skips its block, said in
+ * `notes`. `Include` is followed when a reader is given (ssh-config-include.ts): the included lines take the place
+ * of the Include line and apply only where the block holding it applies, as in readconf.c. Pure.
  */
+import { userInfo } from 'node:os';
 import { matchHostPatternList } from './openssh-pattern.js';
+import { matchCriteria, type MatchCriterion } from './ssh-config-match.js';
 import { parseProxyCommand, parseProxyJump, type ProxySetting } from './proxy-jump.js';
 
+export { parseSshConfig, type SshConfigIncludeReader } from './ssh-config-parse.js';
+
+/** What must hold for a block to apply: a Host pattern list, or the criteria of a Match line. */
+export type SshConfigGuard = { kind: 'host'; patterns: string[] } | { kind: 'match'; criteria: MatchCriterion[] };
+
 export interface SshConfigBlock {
-  /** Host patterns; ['*'] for lines before the first Host. */
+  /** Host patterns; ['*'] for lines before the first Host, and for a Match block (its criteria are in guards). */
   patterns: string[];
   /** Lower-case keyword → its words (quotes removed), in file order. */
   options: [string, string[]][];
   line: number;
+  /** Further conditions: the Host/Match lines enclosing the Include that brought this block in, and its own Match. */
+  guards?: SshConfigGuard[];
+  /** Where the block starts, for messages (`"Match host x" (FILE:LINE)`); absent for the main file's Host blocks. */
+  label?: string;
 }
 
 export interface SshConfig {
@@ -31,39 +44,6 @@ export interface SshHostConfig {
   globalKnownHostsFiles?: string[];
   /** ProxyJump or ProxyCommand, whichever came first (ssh_config(5)). */
   proxy?: ProxySetting;
-}
-
-function splitWords(text: string): string[] {
-  const words: string[] = [];
-  for (const match of text.matchAll(/"([^"]*)"|(\S+)/g)) words.push(match[1] ?? match[2] ?? '');
-  return words;
-}
-
-export function parseSshConfig(text: string, file = 'ssh_config'): SshConfig {
-  const blocks: SshConfigBlock[] = [{ patterns: ['*'], options: [], line: 0 }];
-  const notes: string[] = [];
-  let skipping = false;
-  text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const match = /^(\S+?)(?:\s*=\s*|\s+)(.*)$/.exec(line);
-    if (!match) return;
-    const keyword = (match[1] ?? '').toLowerCase();
-    // ssh takes a ProxyCommand verbatim to the end of the line: its quotes are the shell's
-    const words = keyword === 'proxycommand' ? [(match[2] ?? '').trim()] : splitWords(match[2] ?? '');
-    if (keyword === 'host') {
-      skipping = false;
-      blocks.push({ patterns: words, options: [], line: index + 1 });
-    } else if (keyword === 'match') {
-      skipping = true;
-      notes.push(`${file}:${index + 1}: Match blocks are not evaluated; their settings are ignored`);
-    } else if (keyword === 'include') {
-      notes.push(`${file}:${index + 1}: Include is not followed`);
-    } else if (!skipping) {
-      (blocks.at(-1) as SshConfigBlock).options.push([keyword, words]);
-    }
-  });
-  return { blocks, notes };
 }
 
 /** `%h` host, `%p` port, `%r` remote user, `%d` home, `%%`, and a leading `~`. */
@@ -85,11 +65,22 @@ export function expandTokens(
   return expanded.replace(/^~(?=\/|$)/, tokens.home);
 }
 
-/** Every setting that applies to `alias`, first value winning as in ssh. */
-export function lookupSshConfig(config: SshConfig, alias: string): SshHostConfig {
+/**
+ * Every setting that applies to `alias`, first value winning as in ssh. `user`: the user given on the command line
+ * (ssh -l, Ansible's `-o User=`), which `Match user` sees before any User line; `localUser`: for `Match localuser`
+ * and `Match user` when no User is known.
+ */
+export function lookupSshConfig(
+  config: SshConfig,
+  alias: string,
+  who: { user?: string; localUser?: string } = {},
+): SshHostConfig {
   const found: SshHostConfig = { identityFiles: [] };
+  const localUser = who.localUser ?? userInfo().username;
   for (const block of config.blocks) {
+    const context = { alias, hostName: found.hostName, user: who.user ?? found.user, localUser };
     if (!matchHostPatternList(alias, block.patterns)) continue;
+    if (!(block.guards ?? []).every((guard) => guardHolds(guard, context))) continue;
     for (const [keyword, words] of block.options) {
       const [value = ''] = words;
       if (keyword === 'hostname') found.hostName ??= value;
@@ -106,9 +97,16 @@ export function lookupSshConfig(config: SshConfig, alias: string): SshHostConfig
   return found;
 }
 
+function guardHolds(guard: SshConfigGuard, context: Parameters<typeof matchCriteria>[1]): boolean {
+  return guard.kind === 'host'
+    ? matchHostPatternList(context.alias, guard.patterns)
+    : matchCriteria(guard.criteria, context);
+}
+
 function proxyOption(keyword: string, words: string[], block: SshConfigBlock): ProxySetting {
-  const source =
-    block.line === 0
+  const source = block.label
+    ? `ssh config ${block.label}`
+    : block.line === 0
       ? 'ssh config (before any Host line)'
       : `ssh config "Host ${block.patterns.join(' ')}" (line ${block.line})`;
   if (keyword === 'proxycommand') return parseProxyCommand(words.join(' '), source);

@@ -1,6 +1,6 @@
 /** `check -F CONFIG` against lab hosts named only by ssh aliases: HostName/Port/User/IdentityFile/UserKnownHostsFile come from the config. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -55,6 +55,52 @@ describe('check with an OpenSSH client config (-F)', { skip: labSkipReason() ?? 
       [
         ['alpha', true, counts[0]],
         ['beta', true, counts[1]],
+      ],
+    );
+  });
+
+  it('Include (relative to ~/.ssh, globbed) and Match host/originalhost are read as ssh reads them', async () => {
+    const [first, second] = lab.hosts;
+    assert.ok(first && second);
+    const home = path.join(dir, 'home');
+    mkdirSync(path.join(home, '.ssh', 'conf.d'), { recursive: true });
+    // gamma is defined only in an included file; delta only by a Match block (as `ssh -G` shows)
+    writeFileSync(
+      path.join(home, '.ssh', 'conf.d', 'lab.conf'),
+      `Host gamma\n  HostName 127.0.0.1\n  Port ${first.port}\n`,
+    );
+    const configFile = path.join(home, '.ssh', 'config');
+    writeFileSync(
+      configFile,
+      [
+        'Include conf.d/*.conf',
+        'Match originalhost delta',
+        '  HostName 127.0.0.1',
+        'Match host 127.0.0.* !originalhost gamma',
+        `  Port ${second.port}`,
+        'Host *',
+        '  User root',
+        `  IdentityFile ${lab.privateKeyFile}`,
+        `  UserKnownHostsFile ${lab.knownHostsFile}`,
+        '',
+      ].join('\n'),
+    );
+    const inventory = path.join(dir, 'included.yaml');
+    writeFileSync(inventory, 'all:\n  hosts:\n    gamma:\n    delta:\n');
+    const result = await runCli(['check', '-i', inventory, '-o', 'json'], { env: { HOME: home } });
+    assert.equal(result.exitCode, 0, result.stderr + result.stdout);
+    assert.doesNotMatch(result.stderr, /not followed|not evaluated/);
+    const hosts = JSON.parse(result.stdout) as { host: string; conntrack: { count: number } }[];
+    const counts = await Promise.all(
+      [first, second].map(async (h) =>
+        Number((await lab.exec(h.name, 'cat /proc/sys/net/netfilter/nf_conntrack_count')).stdout),
+      ),
+    );
+    assert.deepEqual(
+      hosts.map((h) => [h.host, h.conntrack.count]),
+      [
+        ['gamma', counts[0]],
+        ['delta', counts[1]],
       ],
     );
   });

@@ -30,7 +30,7 @@ async function playbook(t: TestLab, name: string, steps: string[]): Promise<stri
 }
 
 describe('run persist: cumulative, and true at the next boot', { skip }, () => {
-  const t = useTestLab('run-persist', 4, portBase);
+  const t = useTestLab('run-persist', 5, portBase);
 
   it('lab1: a later playbook that persists only a UDP timeout keeps nf_conntrack_max (block and boot)', async () => {
     const first = await playbook(t, 'max', ['raise_max: {value: 262144}', 'persist: {file: /etc/sysctl.conf}']);
@@ -165,6 +165,27 @@ describe('run persist: cumulative, and true at the next boot', { skip }, () => {
       [],
       'refused before any change',
     );
+  });
+
+  it('lab5: a modprobe.d options line continued with a backslash is commented out whole; kmod then passes ours', async () => {
+    const text = 'options nf_conntrack expect_hashsize=1024 \\\n   hashsize=16384\n';
+    await execOk(t.lab, 'lab5', `printf '%s' '${text}' > /etc/modprobe.d/zz-local.conf`);
+    assert.equal(await bootHashsize(t.lab, 'lab5'), '16384', 'kmod joins the continued line');
+    const file = await playbook(t, 'continued', [
+      'raise_max: {value: 262144}',
+      'set_hashsize: {value: max/4}',
+      'persist: {sysctl_d: true}',
+    ]);
+    const run = await runPlaybook(t, file, ['-l', 'lab5', '-o', 'plain']);
+    assert.equal(run.cli.exitCode, 0, transcript(run.cli));
+    assert.equal(await bootHashsize(t.lab, 'lab5'), '65536', 'kmod now passes our hashsize last');
+    assert.equal(
+      await readHostFile(t.lab, 'lab5', '/etc/modprobe.d/zz-local.conf'),
+      `${disabled}${text}options nf_conntrack expect_hashsize=1024\n`,
+    );
+    const undo = await runCli(['rollback', '--last', '-i', t.lab.inventoryFile, '-l', 'lab5', '-o', 'plain']);
+    assert.equal(undo.exitCode, 0, transcript(undo));
+    assert.equal(await readHostFile(t.lab, 'lab5', '/etc/modprobe.d/zz-local.conf'), text, 'restored byte for byte');
   });
 
   it('lab4: /etc/sysctl.conf without the 99-sysctl.conf link is not read at boot: refused, nothing changed', async () => {

@@ -28,6 +28,9 @@ const errors: Array<[string, RegExp]> = [
   ['w[01:100]', /mixes widths; expected begin and end of equal length/],
   ['w[1:x]', /invalid host range \[1:x\]/],
   ['w[1:3:0]', /invalid host range \[1:3:0\]/],
+  // a typo must not build a hundred million names before saying anything
+  ['web[1:100000000]', /host range expands to 100000000 names; expected at most 100000 per host entry/],
+  ['r[1:1000]c[1:1000]', /host range expands to 1000000 names; expected at most 100000 per host entry/],
   ['w1:0', /port 0 is out of range; expected 1-65535/],
 ];
 
@@ -39,3 +42,10 @@ for (const [entry, message] of errors) {
     assert.ok(parsed.error.startsWith(`host "${entry}": `));
   });
 }
+
+test('a range of exactly the limit is expanded', () => {
+  const entry = parseHostEntry('n[1:100000]');
+  assert.ok('names' in entry);
+  assert.equal(entry.names.length, 100_000);
+  assert.equal(entry.names.at(-1), 'n100000');
+});

@@ -179,3 +179,35 @@ test('a become password that is not one line of text is bad input that does not 
     );
   }
 });
+
+test('a become password that is a Jinja2 template (a vault variable) is bad input on a host that becomes, never sent to sudo', async () => {
+  for (const value of ['{{ vault_become_pass }}', "{{ lookup('env', 'PW') }}", '{% if x %}a{% endif %}']) {
+    assert.throws(
+      () => toHostTarget(bare({ ansible_become: true, ansible_become_password: value }), defaults),
+      (error: Error) =>
+        error.name === 'InputError' &&
+        /ansible_become_password is a Jinja2 template, which conntrack-fleet does not evaluate/.test(error.message) &&
+        /CONNTRACK_FLEET_BECOME_PASSWORD or -K/.test(error.message) &&
+        !error.message.includes('vault_become_pass') &&
+        !error.message.includes("lookup('env'"),
+    );
+  }
+  // not used without become; braces that are not a template are a password like any other
+  const unused = toHostTarget(bare({ ansible_become_password: '{{ vault_become_pass }}' }), defaults);
+  assert.equal(unused.become, false);
+  const braces = toHostTarget(bare({ ansible_become: true, ansible_become_password: 'a{b}c{{d' }), defaults);
+  assert.equal(await braces.becomePassword?.(), 'a{b}c{{d');
+});
+
+test('an inline !vault become password is refused as vault-encrypted, not as "not one line"', () => {
+  const cipher = '$ANSIBLE_VAULT;1.1;AES256\n6162636465\n';
+  assert.throws(
+    () => toHostTarget(bare({ ansible_become: true, ansible_become_password: cipher }), defaults),
+    (error: Error) =>
+      error.name === 'InputError' &&
+      /ansible_become_password is encrypted with ansible-vault \(!vault\), which conntrack-fleet cannot decrypt/.test(
+        error.message,
+      ) &&
+      !error.message.includes('6162636465'),
+  );
+});

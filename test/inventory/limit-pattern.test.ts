@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildRetryInventory } from '../../src/cli/retry-file.js';
 import { stringify } from 'yaml';
-import { expandLimit } from '../../src/inventory/index.js';
+import type { SourcePosition } from '../../src/errors.js';
+import { expandLimit, limitHosts } from '../../src/inventory/index.js';
 import { assertInputError, yamlLines as lines } from '../config/input-error-assert.js';
 import { inventoryFrom } from './inventory-from.js';
 
@@ -58,4 +59,22 @@ test('--limit @FILE accepts the retry inventory that --retry-file writes', () =>
   const file = join(dir, 'retry.yaml');
   writeFileSync(file, `# conntrack-fleet retry inventory\n${stringify(buildRetryInventory(inventory, [], results))}`);
   assert.equal(expandLimit(`@${file}`), 'web1,web3');
+});
+
+test('--limit @FILE naming a host the inventory lacks: the error is at FILE:LINE:COL of that name', () => {
+  const inventory = inventoryFrom(lines('web:', '  hosts:', '    web1:', '    web2:'));
+  const sources = new Map<string, SourcePosition>();
+  const limit = expandLimit('web1,@retry.txt', read, sources);
+  assert.deepEqual(
+    limitHosts(inventory.hosts, inventory, limit, sources).map((h) => h.name),
+    ['web1', 'web2'],
+  );
+  files['gone.txt'] = lines('web1', '', '  web9');
+  const gone = new Map<string, SourcePosition>();
+  const pattern = expandLimit('@gone.txt', read, gone);
+  assertInputError(
+    () => limitHosts(inventory.hosts, inventory, pattern, gone),
+    'gone.txt:3:3',
+    /^--limit @gone\.txt: no group or host named "web9"/,
+  );
 });

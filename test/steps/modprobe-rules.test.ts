@@ -98,7 +98,7 @@ describe('findLoadBlockers: kmod install/blacklist rules from modprobe.d', () =>
     assert.ok(blocker);
     assert.equal(
       describeBlocker(blocker),
-      'nf_conntrack: /etc/modprobe.d/off.conf:3 "install nf_conntrack    /bin/false" (blacklisted at /etc/modprobe.d/off.conf:1)',
+      'nf_conntrack: /etc/modprobe.d/off.conf:3 "install nf_conntrack   /bin/false" (blacklisted at /etc/modprobe.d/off.conf:1)',
     );
   });
 });

@@ -35,6 +35,26 @@ describe('modprobe.d options lines for nf_conntrack', () => {
     assert.deepEqual(findHashsizeLines(neutral, 65536), []);
     assert.equal(rewriteModprobeText(neutral, new Set(), true), text);
   });
+
+  it('a line continued with a backslash is one line to kmod: its hashsize is found on the line it starts on', () => {
+    const text =
+      'options nf_conntrack expect_hashsize=1024 \\\n   hashsize=16384\noptions nf_conntrack \\\nhashsize=5\n';
+    assert.deepEqual(findHashsizeLines(text, 65536), [
+      { line: 1, value: '16384' },
+      { line: 3, value: '5' },
+    ]);
+  });
+
+  it('comments out every line a continued line spans, and restores it exactly', () => {
+    const text = 'options nf_conntrack expect_hashsize=1024 \\\n   hashsize=16384\n';
+    const neutral = rewriteModprobeText(text, new Set([1]));
+    assert.equal(
+      neutral,
+      '# conntrack-fleet disabled: options nf_conntrack expect_hashsize=1024 \\\n   hashsize=16384\noptions nf_conntrack expect_hashsize=1024\n',
+    );
+    assert.deepEqual(findHashsizeLines(neutral, 65536), []);
+    assert.equal(rewriteModprobeText(neutral, new Set(), true), text);
+  });
 });
 
 describe('the hashsize kmod passes at boot: the last hashsize= of the last file read (modprobe.d(5))', () => {
@@ -70,6 +90,12 @@ describe('the hashsize kmod passes at boot: the last hashsize= of the last file 
         /^\/etc\/modprobe\.d\/nf_conntrack\.conf:3 .*; \/etc\/modprobe\.d\/zz\.conf:1 sets it later/,
         /^\/etc\/modprobe\.d\/zz\.conf:1 .*, so it wins over 65536/,
       ],
+    },
+    {
+      name: 'a continued options line in a later file: named by the line it starts on and commented out',
+      files: [etc('zz-local.conf', 'options nf_conntrack expect_hashsize=1024 \\\n   hashsize=16384\n')],
+      disabled: ['/etc/modprobe.d/zz-local.conf:1'],
+      notes: [/^\/etc\/modprobe\.d\/zz-local\.conf:1 sets nf_conntrack hashsize=16384 .*, so it wins over 65536/],
     },
     {
       name: 'a file before ours loses anyway',

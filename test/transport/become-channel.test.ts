@@ -162,3 +162,19 @@ test('sudo silent past the limit is a become error, not a hang', async () => {
   await assert.rejects(opened, /did not start the command within 30 ms/);
   assert.equal(channel.closed, true);
 });
+
+test('a password source that cannot ask (-K off a terminal) gives its own reason, not a bare "no password"', async () => {
+  const reason = '-K needs a terminal to ask on; set CONNTRACK_FLEET_BECOME_PASSWORD instead';
+  const { channel, opened } = open({
+    ...target(),
+    becomePassword: () => Promise.reject(new ConnectError('become', reason)),
+  });
+  await tick();
+  channel.say(becomePrompt);
+  await assert.rejects(opened, (error: unknown) => {
+    assert.ok(error instanceof ConnectError && error.failure === 'become');
+    assert.match(error.message, /failed: .*-K needs a terminal to ask on; set CONNTRACK_FLEET_BECOME_PASSWORD instead/);
+    return true;
+  });
+  assert.deepEqual(channel.written, []);
+});

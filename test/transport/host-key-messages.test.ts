@@ -169,3 +169,17 @@ test('certificate hint behind a jump host also scans from the jump host', () => 
   ]);
   assert.match(message, /add it with ssh ops@bastion ssh-keyscan -p 22 10\.0\.0\.5 >> ~\/\.ssh\/known_hosts\.$/);
 });
+
+test('UserKnownHostsFile=/dev/null (with StrictHostKeyChecking=no, as Ansible labs write it): no advice to append to /dev/null', () => {
+  const message = describeUnknownHostKey({ ...key, knownHostsFile: '/dev/null' });
+  assert.doesNotMatch(message, />> \/dev\/null/);
+  assert.match(
+    message,
+    /UserKnownHostsFile is \/dev\/null, which keeps nothing, and StrictHostKeyChecking=no is not honoured/,
+  );
+  assert.match(
+    message,
+    /add it \(ssh-keyscan -p 22 10\.0\.0\.5\) to a known_hosts file that UserKnownHostsFile names instead/,
+  );
+  assert.match(message, /--accept-new-host-keys would trust it for this run only\.$/);
+});

@@ -15,7 +15,9 @@ const config = parseSshConfig(
     '  IdentityFile ~/.ssh/web_%r',
     'Host web1',
     '  Port 2200',
-    'Match host db*',
+    'Match host db*,!db2',
+    '  User matched',
+    'Match exec "test -e /x"',
     '  User ignored',
     'Host db1',
     '  HostName=10.0.0.9',
@@ -28,7 +30,7 @@ const config = parseSshConfig(
   'cfg',
 );
 
-test('lookup: first value wins, IdentityFile accumulates, negation excludes, Match blocks are skipped with a note', () => {
+test('lookup: first value wins, IdentityFile accumulates, negation excludes, Match host applies, Match exec is skipped with a note', () => {
   const table: [string, ReturnType<typeof lookupSshConfig>][] = [
     [
       'web1',
@@ -45,14 +47,15 @@ test('lookup: first value wins, IdentityFile accumulates, negation excludes, Mat
       {
         hostName: '10.0.0.9',
         port: 22,
-        user: 'fallback',
+        user: 'matched',
         identityFiles: ['~/.ssh/global_key'],
         userKnownHostsFiles: ['/etc/fleet known_hosts', '/second'],
       },
     ],
   ];
   for (const [alias, expected] of table) assert.deepEqual(lookupSshConfig(config, alias), expected, alias);
-  assert.deepEqual(config.notes, ['cfg:10: Match blocks are not evaluated; their settings are ignored']);
+  assert.equal(lookupSshConfig(config, 'db2').user, 'fallback', 'Match host db*,!db2');
+  assert.deepEqual(config.notes, ['cfg:12: Match exec is not evaluated; the settings of its block are ignored']);
 });
 
 test('tokens: %h %p %r %d %% and a leading ~', () => {
@@ -136,4 +139,79 @@ test("GlobalKnownHostsFile: every file of the first line, ~ expanded but no %-to
   assert.deepEqual(apply({}).globalKnownHostsFiles, ['/h/fleet_known_hosts', '/etc/ssh/%h_hosts']);
   assert.deepEqual(apply({ globalKnownHostsFiles: ['/inv/global'] }).globalKnownHostsFiles, ['/inv/global']);
   assert.equal(apply({}).knownHostsFile, undefined);
+});
+
+test('Match: criteria as ssh evaluates them on its first pass (readconf.c match_cfg_line)', () => {
+  const cfg = parseSshConfig(
+    [
+      'Host alias1',
+      '  HostName 10.1.1.1',
+      'Match host 10.1.*',
+      '  Port 2201',
+      'Match originalhost alias1 user ops',
+      '  IdentityFile ~/.ssh/ops',
+      'Match !localuser me',
+      '  IdentityFile ~/.ssh/not-me',
+      'Match all',
+      '  User deploy',
+      'Match user deploy host web?',
+      '  Port 2202',
+      '',
+    ].join('\n'),
+  );
+  const me = { localUser: 'me' };
+  // `host` sees the HostName obtained so far; `user` the command line's user, else the User so far
+  assert.deepEqual(lookupSshConfig(cfg, 'alias1', me), {
+    hostName: '10.1.1.1',
+    port: 2201,
+    user: 'deploy',
+    identityFiles: [],
+  });
+  assert.deepEqual(lookupSshConfig(cfg, 'alias1', { ...me, user: 'ops' }).identityFiles, ['~/.ssh/ops']);
+  assert.deepEqual(lookupSshConfig(cfg, 'web1', { localUser: 'you' }), {
+    port: 2202,
+    user: 'deploy',
+    identityFiles: ['~/.ssh/not-me'],
+  });
+  assert.deepEqual(cfg.notes, []);
+});
+
+test('Include: the files take the place of the line, and apply only where the block holding it applies', () => {
+  const files: Record<string, string> = {
+    'conf.d/*.conf': 'Host inc1\n  HostName 10.2.2.2\nPort 2299\n',
+    'web-defaults': 'User webuser\nHost never\n  User nobody\n',
+  };
+  const read = (word: string) => (files[word] === undefined ? [] : [{ file: `/h/.ssh/${word}`, text: files[word] }]);
+  const cfg = parseSshConfig(
+    [
+      'Include conf.d/*.conf missing/*',
+      'Host web*',
+      '  Include web-defaults',
+      '  Port 2202',
+      'Host *',
+      '  User fallback',
+      '',
+    ].join('\n'),
+    'cfg',
+    read,
+  );
+  assert.deepEqual(lookupSshConfig(cfg, 'inc1', { localUser: 'me' }), {
+    hostName: '10.2.2.2',
+    port: 2299,
+    user: 'fallback',
+    identityFiles: [],
+  });
+  // the included file's Host block does not reset the enclosing `Host web*`: its Port line still applies to web1
+  assert.deepEqual(lookupSshConfig(cfg, 'web1', { localUser: 'me' }), {
+    port: 2202,
+    user: 'webuser',
+    identityFiles: [],
+  });
+  assert.deepEqual(lookupSshConfig(cfg, 'db1', { localUser: 'me' }), { user: 'fallback', identityFiles: [] });
+  assert.deepEqual(cfg.notes, []);
+  assert.deepEqual(parseSshConfig('Include x\n', 'cfg').notes, ['cfg:1: Include is not followed']);
+  assert.throws(
+    () => parseSshConfig('Include self\n', 'cfg', () => [{ file: '/h/.ssh/self', text: 'Include self\n' }]),
+    /Include nested more than 16 deep/,
+  );
 });
