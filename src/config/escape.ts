@@ -7,11 +7,14 @@
  * The rule (C string notation): tab, newline and carriage return as `\t`,
  * `\n`, `\r`; every other C0 control (U+0000-U+001F), DEL (U+007F) and C1 control (U+0080-U+009F: some terminals
  * read U+009B as CSI) as `\xNN`; the line separators U+2028/U+2029 (a line break to some consoles and log viewers,
- * and past `\xNN`'s range) as `\u2028`/`\u2029`. Everything else printable, any script, is kept.
+ * and past `\xNN`'s range) as `\u2028`/`\u2029`; the bidirectional formatting characters (U+061C, U+200E/U+200F,
+ * U+202A-U+202E, U+2066-U+2069: they reorder what follows on the line, so a host name could make a message read
+ * the opposite of what it says, "Trojan Source", CVE-2021-42574) as `\uXXXX`. Everything else printable, any script,
+ * is kept.
  */
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const CONTROL_OR_BACKSLASH = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\\]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_OR_BACKSLASH = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\\]/g;
 
 const NAMED: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' };
 
@@ -53,7 +56,8 @@ export function hasControl(text: string): boolean {
 }
 
 /** Our own colours (paint.ts emits only SGR: ESC [ digits ; m) survive; every other control is escaped. */
-const SGR_OR_CONTROL = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+const SGR_OR_CONTROL =
+  /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * For text a reporter writes to the terminal or a log, already painted: line breaks and tabs stay (the reporter
@@ -67,11 +71,12 @@ export function escapeOutput(text: string): string {
 
 /**
  * JSON.stringify escapes C0 controls but writes DEL, C1 controls (U+0080-U+009F: a terminal may read U+009B as CSI)
- * and the line separators raw; this writes them as \uXXXX too, which any JSON parser reads back identically.
+ * the line separators and the bidirectional formatting characters raw; this writes them as \uXXXX too, which any
+ * JSON parser reads back identically.
  */
 export function stringifyJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
+    /[\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
     (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
   );
 }

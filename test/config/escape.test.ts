@@ -22,6 +22,12 @@ describe('the one escape rule: \\t \\n \\r named, other C0/C1 controls and DEL a
     ['csi\u009b31m \u0080\u009f', 'csi\\x9b31m \\x80\\x9f', 'csi\\x9b31m \\x80\\x9f'],
     ['line\u2028sep\u2029', 'line\\u2028sep\\u2029', 'line\\u2028sep\\u2029'],
     ['bücher ✓ \u00a0', 'bücher ✓ \u00a0', 'bücher ✓ \u00a0'],
+    // bidirectional overrides and isolates reorder the rest of the line (Trojan Source, CVE-2021-42574)
+    ['w\u202eeb', 'w\\u202eeb', 'w\\u202eeb'],
+    ['\u2066a\u2069\u200e\u200f\u061c', '\\u2066a\\u2069\\u200e\\u200f\\u061c', '\\u2066a\\u2069\\u200e\\u200f\\u061c'],
+    ['\u202a\u202b\u202c\u202d', '\\u202a\\u202b\\u202c\\u202d', '\\u202a\\u202b\\u202c\\u202d'],
+    // Arabic and Hebrew text itself is kept: only the invisible formatting characters are shown
+    ['שלום مرحبا', 'שלום مرحبا', 'שלום مرحبا'],
     // a literal backslash-n in a value must not read as an escaped newline
     ['a\\nb', 'a\\\\nb', 'a\\nb'],
     ['C:\\x1b', 'C:\\\\x1b', 'C:\\x1b'],
@@ -51,6 +57,7 @@ describe('escapeOutput: painted reporter text keeps its colours, lines and tabs,
     ['over\rwrite', 'over\\rwrite'],
     ['csi\u009b2J', 'csi\\x9b2J'],
     ['kept\\x1b', 'kept\\x1b'],
+    ['step \u202edrowssap', 'step \\u202edrowssap'],
   ];
   for (const [input, expected] of cases)
     it(`${JSON.stringify(input)}`, () => assert.equal(escapeOutput(input), expected));
@@ -61,6 +68,13 @@ describe('stringifyJson: no raw C1 control in JSON output, same value when parse
     const value = { host: 'a\u009b2J\u007f\u2028\u001b', n: 1 };
     const text = stringifyJson(value);
     assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/);
+    assert.deepEqual(JSON.parse(text), value);
+  });
+  it('escapes the bidirectional formatting characters as \\uXXXX too', () => {
+    const value = { host: 'w\u202eeb\u2066\u200f' };
+    const text = stringifyJson(value);
+    assert.doesNotMatch(text, /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    assert.match(text, /w\\u202eeb\\u2066\\u200f/);
     assert.deepEqual(JSON.parse(text), value);
   });
 });
