@@ -56,7 +56,7 @@ export function addHostOptions(command: Command): Command {
     )
     .option(
       '--known-hosts <file>',
-      'user known_hosts file, read and added to (default: UserKnownHostsFile from the inventory or ssh config, else ~/.ssh/known_hosts and ~/.ssh/known_hosts2)',
+      'user known_hosts file, read and added to; none: no user file (default: UserKnownHostsFile from the inventory or ssh config, else ~/.ssh/known_hosts and ~/.ssh/known_hosts2)',
     )
     .option(
       '--global-known-hosts <file>',
@@ -146,8 +146,12 @@ export function parseCount(text: string, flag: string, min = 1): number {
   return value;
 }
 
-/** A known_hosts file named on the command line must exist: a typo would otherwise be an empty trust store. */
+/**
+ * A known_hosts file named on the command line must exist: a typo would otherwise be an empty trust store. `none`
+ * (any case) names no file, as UserKnownHostsFile/GlobalKnownHostsFile `none` in ssh_config(5).
+ */
 function existingFile(path: string, flag: string): string {
+  if (path.toLowerCase() === 'none') return 'none';
   if (!existsSync(path)) throw new InputError(`${flag} ${path}: no such file`);
   return resolve(path);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { connectOptionsFrom, type HostOptionValues } from '../../src/cli/options.js';
 import { InputError } from '../../src/errors.js';
+import { chooseKnownHostsFiles } from '../../src/transport/known-hosts-file.js';
 
 const base: HostOptionValues = {
   inventory: ['inv.yaml'],
@@ -51,4 +52,12 @@ test('-K and --ask-become-pass set askBecomePass, as ansible-playbook -K; absent
     command.parse(['-i', 'inv.yaml', ...args], { from: 'user' });
     assert.equal(command.opts<HostOptionValues>().askBecomePass, expected, args.join(' '));
   }
+});
+
+test('--known-hosts none and --global-known-hosts none name no file, as `none` in ssh_config(5)', () => {
+  const options = connectOptionsFrom({ ...base, knownHosts: 'none', globalKnownHosts: ['NONE'] });
+  assert.equal(options.knownHostsFile, 'none');
+  assert.deepEqual(options.globalKnownHostsFiles, ['none']);
+  const files = chooseKnownHostsFiles(options, {}, '/home/op');
+  assert.deepEqual(files, { user: [], global: [] }, 'no file is read or added to');
 });
