@@ -5,6 +5,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { createRunReporter, type ReportFormat, type RunReporter } from '../report/index.js';
+import { keptForReport } from '../report/kept-events.js';
 import { createVerboseReporter } from '../report/verbose.js';
 import { createRedactor } from '../report/verbose-text.js';
 import type { RunEvent } from '../runner/events.js';
@@ -29,7 +30,7 @@ export interface RunOutputOptions {
 export interface RunOutput {
   /** The -v printer, null without -v: host-log events go to it alone (script text at -vvv is not kept for the run). */
   verbose: RunReporter | null;
-  /** Every event to every reporter, and appended to `events`. */
+  /** Every event to every reporter; those the report reads appended to `events`. */
   listener(events: RunEvent[]): (event: RunEvent) => void;
   /** Finishes every reporter, ends the log with `# endLine`, prints endLine to stderr; once, however often called. */
   finish(endLine: string): Promise<void>;
@@ -52,7 +53,8 @@ export function openRunOutput(options: RunOutputOptions): RunOutput {
   return {
     verbose,
     listener: (events) => (event) => {
-      events.push(event);
+      // what the --report file and --diff read, not every host's facts (report/kept-events.ts)
+      if (keptForReport(event, options)) events.push(event);
       for (const reporter of reporters) reporter.onEvent(event);
     },
     // once: the second signal's exit path and the run's own end may both get here

@@ -1,5 +1,6 @@
 /** Silent during the run; at the end, the whole RunReport as one JSON document. */
 import type { RunEvent } from '../runner/events.js';
+import { keptForReport } from './kept-events.js';
 import { buildRunReport } from './run-report.js';
 import type { RunReporter, RunReporterOptions } from './run-reporter.js';
 import { stringifyJson } from '../config/escape.js';
@@ -12,7 +13,7 @@ export function createJsonReporter(
   return {
     onEvent(event) {
       if (event.type === 'run-start') startedAt = new Date();
-      events.push(event);
+      if (keptForReport(event, options)) events.push(event);
     },
     async finish() {
       const report = buildRunReport(events, {

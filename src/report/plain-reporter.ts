@@ -1,5 +1,6 @@
 /** One `host: text` line per event worth seeing, for cron, CI and pipes; no ANSI at all unless color is on. */
 import type { RunEvent } from '../runner/events.js';
+import { keptForReport } from './kept-events.js';
 import { createPaint, type Paint } from './paint.js';
 import { describeQuietEvent } from './quiet-lines.js';
 import { describeEvent, type LineContext, type RunLine } from './run-lines.js';
@@ -21,7 +22,7 @@ export function createPlainReporter(
   const ended = new Set<string>();
   return {
     onEvent(event) {
-      events.push(event);
+      if (keptForReport(event, {})) events.push(event);
       if (event.type === 'run-start') context.batches = event.batches;
       const lines = options.quiet === true ? describeQuietEvent(event, context) : linesOnce(event, context, ended);
       for (const line of lines) options.stream.write(`${escapeOutput(formatPlainLine(line, paint))}\n`);

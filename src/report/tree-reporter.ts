@@ -11,6 +11,7 @@ import { summarizeRun } from './run-report.js';
 import type { RunReporter, RunReporterOptions } from './run-reporter.js';
 import { formatRunSummary } from './summary-line.js';
 import { applyTreeEvent } from './tree-events.js';
+import { keptForReport } from './kept-events.js';
 import { renderFinalFrame, renderFrame } from './tree-frame.js';
 import { createScreen, type Screen } from './tree-screen.js';
 import { createTreeState, finalizeTreeState, type TreeState } from './tree-state.js';
@@ -57,7 +58,7 @@ function createLiveTreeReporter(
   const scheduler = createFrameScheduler(draw, { clock });
   return {
     onEvent(event) {
-      events.push(event);
+      if (keptForReport(event, {})) events.push(event);
       if (event.type === 'run-start' && state === null) {
         state = createTreeState(event, paint, { checkMode: options.checkMode === true });
         screen = createScreen(options.stream);

@@ -1,5 +1,6 @@
 /**
- * One SSH connection per host for the whole run: opened on first use, reopened only if lost, closed at the end.
+ * One SSH connection per host for the whole run: opened on first use, reopened only if lost, closed at the end (or
+ * as soon as the run is done with that host: `release`).
  * The pool also knows which hosts have a remote script running, so a second interrupt can stop new scripts
  * and wait for the ones in flight: the controller never exits while a remote write is half-done.
  */
@@ -10,6 +11,11 @@ export interface ConnectionPool {
   get(target: HostTarget): Promise<Connection>;
   /** A fresh connection after the previous one was lost. */
   reopen(target: HostTarget): Promise<Connection>;
+  /**
+   * Closes the host's connection and forgets it, when the run is done with that host: an open ssh2 connection costs
+   * memory (~70 KB native plus its JS state) for as long as it lives. A later get() would open a new one. Never rejects.
+   */
+  release(target: HostTarget): Promise<void>;
   closeAll(): Promise<void>;
   /** Hosts with a remote script running now, one entry per script. */
   busyHosts(): string[];
@@ -75,6 +81,12 @@ export function createConnectionPool(connect: Connect, options: ConnectOptions):
       const existing = open.get(target.name);
       if (existing) await existing.then((c) => c.close()).catch(() => undefined);
       return start(target);
+    },
+    async release(target) {
+      const existing = open.get(target.name);
+      open.delete(target.name);
+      lost.delete(target.name);
+      if (existing) await existing.then((c) => c.close()).catch(() => undefined);
     },
     async closeAll() {
       const all = [...open.values()];

@@ -1,7 +1,8 @@
 /**
  * A rollout's claim on its hosts: before batch 1 every selected host is connected and locked (host-lock.ts), and
- * every lock is held until the run ends. Otherwise a second controller could tune a host of a later batch while this
- * run soaks on its canary gate, and this run would then find that host `unchanged`.
+ * every lock is held until this run can no longer change or roll back its host (fleet-release.ts: the end of the
+ * run, or the host's own end in a one-batch run). Otherwise a second controller could tune a host of a later batch
+ * while this run soaks on its canary gate, and this run would then find that host `unchanged`.
  */
 import { ConnectError } from '../errors.js';
 import type { Connection, HostTarget } from '../transport/connection.js';
@@ -29,9 +30,11 @@ export interface FleetLocks {
   unclaimed: ReadonlyMap<string, HostResult>;
   /**
    * The lock for a host on the connection its run uses: the one taken up front while that connection lives,
-   * else (connection lost and reopened, or the claim failed for another reason) a new one, held to the end too.
+   * else (connection lost and reopened, or the claim failed for another reason) a new one, held as long as that one.
    */
   lockFor(connection: Connection): Promise<LockResult>;
+  /** Releases every lock this run took on the host and forgets its claim: the run is done with it. Never throws. */
+  release(host: string): Promise<void>;
   /** Never throws. */
   releaseAll(): Promise<void>;
 }
@@ -53,14 +56,20 @@ type ClaimEnd = { kind: 'claimed' } | { kind: 'busy'; owner: string } | { kind: 
  */
 export async function claimHosts(options: ClaimOptions): Promise<FleetLocks> {
   const claims = new Map<string, Claim>();
-  const held: LockResult[] = [];
+  // per host: a lock taken up front, and one per reopened connection
+  const held = new Map<string, LockResult[]>();
+  const hold = (host: string, lock: LockResult) => held.set(host, [...(held.get(host) ?? []), lock]);
   const unclaimed = new Map<string, HostResult>();
   const claim = async (target: HostTarget): Promise<ClaimEnd> => {
     const connection = await options.pool.get(target);
     try {
       const lock = await acquireHostLock(connection, options.runId, options.startedAt);
-      held.push(lock);
-      if (lock.kind === 'busy') return { kind: 'busy', owner: lock.owner };
+      hold(target.name, lock);
+      // another run's host: this run never works on it, so its connection goes at once
+      if (lock.kind === 'busy') {
+        await options.pool.release(target);
+        return { kind: 'busy', owner: lock.owner };
+      }
       claims.set(target.name, { connection, lock });
       return { kind: 'claimed' };
     } catch (error) {
@@ -82,12 +91,21 @@ export async function claimHosts(options: ClaimOptions): Promise<FleetLocks> {
       const claim = claims.get(connection.target.name);
       if (claim && claim.connection === connection) return claim.lock;
       const lock = await acquireHostLock(connection, options.runId, options.startedAt);
-      held.push(lock);
+      hold(connection.target.name, lock);
       claims.set(connection.target.name, { connection, lock });
       return lock;
     },
+    async release(host) {
+      const locks = held.get(host) ?? [];
+      held.delete(host);
+      claims.delete(host);
+      await Promise.all(locks.map((lock) => releaseLock(lock)));
+    },
     async releaseAll() {
-      await Promise.all(held.splice(0).map((lock) => releaseLock(lock)));
+      const locks = [...held.values()].flat();
+      held.clear();
+      claims.clear();
+      await Promise.all(locks.map((lock) => releaseLock(lock)));
     },
   };
 }

@@ -6,6 +6,15 @@ import type { HostResult } from './events.js';
 import { claimHosts, type FleetLocks } from './fleet-locks.js';
 import { applyGate, type BatchEndOptions, rollBackOnAbort } from './fleet-rollback.js';
 import { forEachHost, type HostDone, notStartedMessage } from './for-each-host.js';
+import {
+  claimsUpFront,
+  createHostRelease,
+  doneAtHostEnd,
+  forgetAfterBatch,
+  type HostRelease,
+  keptAtHostEnd,
+  type RunShape,
+} from './fleet-release.js';
 import { type HostRunRecord, runHost } from './host-run.js';
 import { hostResult } from './step-results.js';
 
@@ -24,7 +33,8 @@ export interface FleetResult {
 
 /**
  * Runs the batches. The exit code is not decided here: the CLI maps the outcomes with outcome.ts `exitCodeOf`.
- * Without --check every host is claimed (connect + lock) before batch 1 and stays locked until the end.
+ * Without --check every host is claimed (connect + lock) before batch 1 and stays locked until the run can no longer
+ * change or roll it back: the end of the run, or in a one-batch run its own end (fleet-release.ts).
  */
 export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const { playbook, emit } = options;
@@ -37,7 +47,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     batches: batches.map((b) => b.map((t) => t.name)),
   });
   const batchOf = new Map(batches.flatMap((b, i) => b.map((t) => [t.name, i] as const)));
-  const locks = options.checkOnly ? null : await claimHosts({ ...options, batchOf });
+  const shape: RunShape = { playbook, checkOnly: options.checkOnly, batches: batches.length };
+  // a one-batch run locks each host as its turn comes (runHost, through lockFor): see fleet-release.ts
+  const claimed = claimsUpFront(shape) ? options.targets : [];
+  const locks = options.checkOnly ? null : await claimHosts({ ...options, targets: claimed, batchOf });
+  const release = createHostRelease(locks, options.pool);
   const done: HostRunRecord[] = [];
   let stopped = false;
   try {
@@ -48,12 +62,14 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
         continue;
       }
       emit({ type: 'batch-start', batch, hosts: targets.map((t) => t.name) });
-      const records = await runBatch(options, targets, batch, locks);
+      const records = await runBatch(options, targets, batch, { locks, shape, release });
       done.push(...records);
       stopped = await endBatch(options, records, done, { batch, count: batches.length });
+      forgetAfterBatch(records, shape);
     }
   } finally {
     // held until now so that no other controller could touch a host this run might still change or roll back
+    await release.settled();
     await locks?.releaseAll();
   }
   return { results: done.map((r) => r.result), stopped, interrupted: options.isInterrupted() };
@@ -104,17 +120,26 @@ async function endBatch(
   return stopped;
 }
 
-/** The batch's hosts through forEachHost; hosts that could not be claimed keep their claim result, in place. */
+interface BatchContext {
+  locks: FleetLocks | null;
+  shape: RunShape;
+  release: HostRelease;
+}
+
+/**
+ * The batch's hosts through forEachHost; hosts that could not be claimed keep their claim result, in place. Each
+ * record keeps only what a later gate or on_abort reads; a host nothing can reach any more is released at its end.
+ */
 async function runBatch(
   options: FleetOptions,
   targets: HostTarget[],
   batch: number,
-  locks: FleetLocks | null,
+  { locks, shape, release }: BatchContext,
 ): Promise<HostRunRecord[]> {
   const claimed = targets.filter((t) => !unclaimedRecord(locks, t));
   const records = new Map<string, HostRunRecord>();
-  const run = (target: HostTarget) =>
-    runHost({
+  const run = async (target: HostTarget) => {
+    const record = await runHost({
       ...options,
       target,
       batch,
@@ -122,6 +147,9 @@ async function runBatch(
       openConnection: (t) => options.pool.get(t),
       reopenConnection: (t) => options.pool.reopen(t),
     });
+    if (doneAtHostEnd(shape)) release.release(target);
+    return keptAtHostEnd(record, batch, shape);
+  };
   // recorded as each host ends, so a host not started is reported then, not after the batch
   await forEachHost(claimed, options.forks, options.isInterrupted, run, (done) =>
     records.set(done.target.name, ranRecord(options, done, batch)),

@@ -1,9 +1,10 @@
 /**
  * One controller per host: a `flock` on /run/conntrack-fleet.lock held by a long-lived command on the host's
  * connection. The lock dies with the SSH channel, so a killed controller never leaves a stale lock.
- * `run` takes it on EVERY selected host before batch 1 (fleet-locks.ts), before reading any host (facts read while
+ * A rollout takes it on EVERY selected host before batch 1 (fleet-locks.ts), before reading any host (facts read while
  * another controller tunes it would be stale), and keeps it until the whole run ends: a later batch's host must not
- * be tuned by someone else while this run soaks, and an abort may still roll changed hosts back.
+ * be tuned by someone else while this run soaks, and an abort may still roll changed hosts back. A one-batch run
+ * takes it at each host's turn, still before reading it, and lets go when that host ended (fleet-release.ts).
  */
 import { describeRemoteFailure } from '../remote/remote-error.js';
 import type { Connection } from '../transport/connection.js';

@@ -15,13 +15,13 @@ export interface HostRunOptions {
   checkOnly: boolean;
   runId: string;
   startedAt: Date;
-  /** The pool's connection; the fleet closes it at the end of the run. */
+  /** The pool's connection; the fleet closes it when the run is done with the host (fleet-release.ts). */
   openConnection: (target: HostTarget) => Promise<Connection>;
   reopenConnection: (target: HostTarget) => Promise<Connection>;
   emit: EventListener;
   /** True after the first SIGINT/SIGTERM: finish the step in flight, then roll this host back. */
   isInterrupted: () => boolean;
-  /** The run's lock on this host (held by the fleet until the run ends); null with --check, which takes none. */
+  /** The run's lock on this host (held by the fleet as long as the run may reach the host); null with --check. */
   lock: ((connection: Connection) => Promise<LockResult>) | null;
 }
 

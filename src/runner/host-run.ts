@@ -1,4 +1,4 @@
-/** One host's run: connect → lock (taken up front by the fleet) → gather → plan (pure) → apply step by step → on failure or interrupt, roll back and verify. */
+/** One host's run: connect → lock (a rollout's fleet took it up front) → gather → plan (pure) → apply step by step → on failure or interrupt, roll back and verify. */
 import { errorKindOf, errorMessage } from '../errors.js';
 import { gatherFacts } from '../facts/gather.js';
 import { filesNeeded, planHost, readsRules } from '../steps/index.js';

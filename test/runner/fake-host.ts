@@ -82,6 +82,8 @@ export interface FakeHost {
   sent: ScriptKind[];
   scripts: string[];
   closed: () => boolean;
+  /** The held lock command was started and not yet released. */
+  lockHeld: () => boolean;
 }
 
 export function fakeHost(t: HostTarget, script: FakeHostScript = {}): FakeHost {
@@ -89,6 +91,7 @@ export function fakeHost(t: HostTarget, script: FakeHostScript = {}): FakeHost {
   const scripts: string[] = [];
   const used = new Map<ScriptKind, number>();
   let closed = false;
+  let lockHeld = false;
   const connection: Connection = {
     target: t,
     async runScript(text) {
@@ -113,14 +116,16 @@ export function fakeHost(t: HostTarget, script: FakeHostScript = {}): FakeHost {
     },
     async hold(text): Promise<HeldCommand> {
       if (script.holdError) throw script.holdError;
-      return { firstLine: `@@cf ${tokenOf(text)} ${script.lockLine ?? 'locked'}`, release: async () => undefined };
+      lockHeld = true;
+      const release = async () => void (lockHeld = false);
+      return { firstLine: `@@cf ${tokenOf(text)} ${script.lockLine ?? 'locked'}`, release };
     },
     async close() {
       closed = true;
     },
     onLost: () => undefined,
   };
-  return { connection, sent, scripts, closed: () => closed };
+  return { connection, sent, scripts, closed: () => closed, lockHeld: () => lockHeld };
 }
 
 const position = { file: 'p.yaml', line: 1, col: 1 };
