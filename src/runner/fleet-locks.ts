@@ -63,7 +63,9 @@ export async function claimHosts(options: ClaimOptions): Promise<FleetLocks> {
   const claim = async (target: HostTarget): Promise<ClaimEnd> => {
     const connection = await options.pool.get(target);
     try {
-      const lock = await acquireHostLock(connection, options.runId, options.startedAt);
+      // only batch 1 starts at once: a later batch's host would keep an idle session until its turn
+      const firstBatch = (options.batchOf.get(target.name) ?? 0) === 0;
+      const lock = await acquireHostLock(connection, options.runId, options.startedAt, firstBatch);
       hold(target.name, lock);
       // another run's host: this run never works on it, so its connection goes at once
       if (lock.kind === 'busy') {

@@ -41,16 +41,31 @@ export function lockedByMessage(owner: string): string {
   return `locked by run ${owner}`;
 }
 
-export async function acquireHostLock(connection: Connection, runId: string, startedAt: Date): Promise<LockResult> {
+/**
+ * Takes the host's lock on `connection`. `warmSession` (default true): also open the script session now, for a host
+ * whose scripts follow at once; false for a host locked up front that waits for a later batch.
+ */
+export async function acquireHostLock(
+  connection: Connection,
+  runId: string,
+  startedAt: Date,
+  warmSession = true,
+): Promise<LockResult> {
   const startedMs = performance.now();
-  const result = await takeLock(connection, runId, startedAt);
+  const result = await takeLock(connection, runId, startedAt, warmSession);
   elapsedOf.set(result, Math.round(performance.now() - startedMs));
   return result;
 }
 
-async function takeLock(connection: Connection, runId: string, startedAt: Date): Promise<LockResult> {
+async function takeLock(
+  connection: Connection,
+  runId: string,
+  startedAt: Date,
+  warmSession: boolean,
+): Promise<LockResult> {
   const token = newRecordToken();
-  const held = await connection.hold(lockScript(runId, startedAt.toISOString(), token), { timeoutMs: lockTimeoutMs });
+  const script = lockScript(runId, startedAt.toISOString(), token);
+  const held = await connection.hold(script, { timeoutMs: lockTimeoutMs, warmSession });
   const [record] = parseRecords(held.firstLine, token);
   if (record?.kind === 'locked') return { kind: 'locked', release: () => held.release() };
   await held.release();

@@ -56,6 +56,15 @@ export interface RunScriptOptions {
   timeoutMs?: number;
 }
 
+export interface HoldOptions extends RunScriptOptions {
+  /**
+   * Open the script session (runScript's channel) while the held command starts, so the first script finds it ready.
+   * Default true; false for a host that only waits, e.g. a later batch's host locked up front (its idle session
+   * would cost a channel, a remote shell and controller memory until its turn).
+   */
+  warmSession?: boolean;
+}
+
 /** One open SSH connection to one host, kept for the whole run. */
 export interface Connection {
   readonly target: HostTarget;
@@ -71,7 +80,7 @@ export interface Connection {
    * Starts a long-lived command (for example a host lock holder) and resolves with its first
    * line of stdout; the command lives until `release()` or until the connection closes.
    */
-  hold(script: string, options?: RunScriptOptions): Promise<HeldCommand>;
+  hold(script: string, options?: HoldOptions): Promise<HeldCommand>;
   /** Resolves when the connection is closed; never rejects. */
   close(): Promise<void>;
   /** Called once if the connection drops unexpectedly. */

@@ -1,7 +1,7 @@
 /** A ready ssh2 Client seen through the Connection interface: scripts, held commands, close, loss. */
 import type { Client } from 'ssh2';
 import { ConnectError, RemoteError, errorMessage } from '../errors.js';
-import type { Connection, ExecResult, HeldCommand, HostTarget, RunScriptOptions } from './connection.js';
+import type { Connection, ExecResult, HeldCommand, HoldOptions, HostTarget, RunScriptOptions } from './connection.js';
 import {
   becomeOpener,
   commandFor,
@@ -96,11 +96,12 @@ export function createSshConnection(client: Client, target: HostTarget, onClosed
         throw error instanceof ConnectError ? error : failure(error);
       });
     },
-    async hold(script: string, options?: RunScriptOptions): Promise<HeldCommand> {
+    async hold(script: string, options?: HoldOptions): Promise<HeldCommand> {
       if (state.kind !== 'open') throw failure(undefined);
       // the session opens while the lock is taken: its channel and shell start are off the gather's critical path;
       // not through sudo's password handshake: a wrong password would then be tried twice at once
-      if (!session && typeof opener === 'string') void currentSession().catch(() => undefined);
+      const warm = options?.warmSession !== false;
+      if (warm && !session && typeof opener === 'string') void currentSession().catch(() => undefined);
       return holdExec(client, opener, script, options?.timeoutMs).catch((caught: unknown) => {
         const error = pipelined ? settleBecomeHoldError(target, caught) : caught;
         throw lostError() ?? (error instanceof RemoteError ? error : failure(error));

@@ -5,7 +5,7 @@ import { ConnectError, RemoteError } from '../../src/errors.js';
 import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { claimHosts } from '../../src/runner/fleet-locks.js';
-import type { Connection, HostTarget } from '../../src/transport/connection.js';
+import type { Connection, HoldOptions, HostTarget } from '../../src/transport/connection.js';
 
 type Behaviour = 'free' | 'busy' | 'refused' | 'lost-while-locking' | 'silent';
 
@@ -19,6 +19,8 @@ interface FakeFleet {
   peakConnecting: () => number;
   held: () => string[];
   lockAttempts: () => string[];
+  /** The warmSession hint each host's lock was taken with (HoldOptions). */
+  warm: () => Map<string, boolean | undefined>;
 }
 
 function fakeFleet(behaviours: Record<string, Behaviour>): FakeFleet {
@@ -26,6 +28,7 @@ function fakeFleet(behaviours: Record<string, Behaviour>): FakeFleet {
   let peak = 0;
   const held = new Set<string>();
   const attempts: string[] = [];
+  const warm = new Map<string, boolean | undefined>();
   const connect = async (t: HostTarget): Promise<Connection> => {
     connecting += 1;
     peak = Math.max(peak, connecting);
@@ -36,8 +39,9 @@ function fakeFleet(behaviours: Record<string, Behaviour>): FakeFleet {
     return {
       target: t,
       runScript: () => Promise.reject(new Error('not used')),
-      hold: async (script: string) => {
+      hold: async (script: string, options?: HoldOptions) => {
         attempts.push(t.name);
+        warm.set(t.name, options?.warmSession);
         // the verdict is a record with the script's own token (src/remote/records.ts)
         const token = /^cf_tok=(\S+)$/m.exec(script)?.[1] ?? 'none';
         if (behaviour === 'lost-while-locking') throw new ConnectError('connection-lost', `${t.name}: connection lost`);
@@ -56,7 +60,13 @@ function fakeFleet(behaviours: Record<string, Behaviour>): FakeFleet {
       onLost: () => undefined,
     };
   };
-  return { connect, peakConnecting: () => peak, held: () => [...held].sort(), lockAttempts: () => attempts };
+  return {
+    connect,
+    peakConnecting: () => peak,
+    held: () => [...held].sort(),
+    lockAttempts: () => attempts,
+    warm: () => warm,
+  };
 }
 
 test('claimHosts locks every reachable free host up front, reports the others at once, and releases all at the end', async () => {
@@ -91,6 +101,17 @@ test('claimHosts locks every reachable free host up front, reports the others at
     ['h5', 1, 'unreachable', 'h5: connection lost'],
   ]);
   assert.deepEqual(events.map((e) => (e.type === 'host-end' ? e.result.host : e.type)).sort(), ['h2', 'h3', 'h5']);
+
+  // batch 1 starts at once, so its hosts open their script session with the lock; a later batch's host only waits
+  const hints = [...fleet.warm()].filter(([host]) => host !== 'h5').sort();
+  assert.deepEqual(hints, [
+    ['h1', true],
+    ['h2', true],
+    ['h4', false],
+    ['h6', false],
+    ['h7', false],
+    ['h8', false],
+  ]);
 
   // the host's run gets the lock taken up front on the same connection: no second lock command
   const before = fleet.lockAttempts().length;
