@@ -7,6 +7,7 @@ const sample = (wallS: number, ok = true) => ({
   wallS,
   cpuS: wallS / 10,
   maxRssMb: 80,
+  machineCpuS: wallS * 1.5,
   ok,
   summary: ok ? 'ok' : 'exit 1',
 });
@@ -44,6 +45,10 @@ describe('summarize and renderTable', () => {
   it('prints one markdown row per tool with the census columns', () => {
     const lines = renderTable(summarize(rows)).split('\n');
     assert.equal(lines.length, 2 + rows.length);
-    assert.equal(lines.at(-1), '| run | 2.50 (2.00–3.00) | 5.0 | 2.50 | 0.13 | 80 | 0.25 | 1 | 2 | 144 | 1 |');
+    assert.equal(lines.at(-1), '| run | 2.50 (2.00–3.00) | 5.0 | 2.50 | 0.13 | 80 | 0.25 | 3.75 | 1 | 2 | 144 | 1 |');
+    const unmeasured = summarize([
+      { id: 'x', label: 'x', samples: [{ ...sample(1), machineCpuS: undefined }], census: null },
+    ]);
+    assert.match(renderTable(unmeasured).split('\n').at(-1) ?? '', /\| 0\.10 \| – \| – \|/, 'no machine CPU: –, not 0');
   });
 });

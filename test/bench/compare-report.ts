@@ -44,6 +44,7 @@ export interface RowSummary {
   wallS: Spread;
   cpuS: Spread;
   maxRssMb: Spread;
+  machineCpuS: Spread;
   vsFloor: number | null;
   vsByHand: number | null;
   vsAnsible: number | null;
@@ -68,6 +69,7 @@ export function summarize(rows: RowResult[]): RowSummary[] {
       wallS,
       cpuS: spread(row.samples.map((s) => s.cpuS)),
       maxRssMb: spread(row.samples.map((s) => s.maxRssMb)),
+      machineCpuS: spread(row.samples.map((s) => s.machineCpuS ?? Number.NaN)),
       vsFloor: ratio(floor),
       vsByHand: ratio(byHand),
       vsAnsible: ratio(ansible),
@@ -90,6 +92,7 @@ export function renderTable(summaries: RowSummary[]): string {
     '× Ansible',
     'peak RSS MB',
     'CPU s',
+    'machine CPU s',
     'conns/host',
     'channels/host',
     'execs/host',
@@ -103,6 +106,7 @@ export function renderTable(summaries: RowSummary[]): string {
     fixed(s.vsAnsible, 2),
     fixed(s.maxRssMb.median, 0),
     fixed(s.cpuS.median, 2),
+    fixed(s.machineCpuS.median, 2),
     s.census ? range(s.census.connections) : '–',
     s.census ? range(s.census.channels) : '–',
     s.census?.execs === null || s.census === null ? '–' : String(s.census.execs),

@@ -20,6 +20,7 @@ import { renderTable, summarize, writeResults, type Census, type RowResult } fro
 import { ensureBuilt } from './dist-build.js';
 import { startLabFleet, type LabFleet } from './lab-fleet.js';
 import { loadAverage, machineInfo, processCount, versionsInfo } from './machine.js';
+import { withMachineCpu } from './machine-cpu.js';
 import { benchTools, repoDir, tunePlaybook, type BenchContext, type Sample, type Tool } from './tools.js';
 
 export interface CompareOptions {
@@ -142,7 +143,8 @@ async function measure(tools: Tool[], labs: Lab[], ctx: BenchContext, rounds: nu
   for (let round = 1; round <= rounds; round++) {
     for (const [i, tool] of tools.entries()) {
       await prepare(tool);
-      const result = await tool.run(ctx);
+      const { value, machineCpuS } = await withMachineCpu(() => tool.run(ctx));
+      const result = { ...value, machineCpuS };
       print(`round ${round}`, tool, result);
       results[i]?.samples.push(result);
       done(tool);
@@ -152,7 +154,8 @@ async function measure(tools: Tool[], labs: Lab[], ctx: BenchContext, rounds: nu
 }
 
 function print(when: string, tool: Tool, s: Sample): void {
-  const figures = `${s.wallS.toFixed(2).padStart(7)} s  cpu ${s.cpuS.toFixed(2).padStart(6)} s  rss ${s.maxRssMb.toFixed(0).padStart(4)} MB`;
+  const machine = s.machineCpuS === undefined ? '' : `  machine cpu ${s.machineCpuS.toFixed(2).padStart(6)} s`;
+  const figures = `${s.wallS.toFixed(2).padStart(7)} s  cpu ${s.cpuS.toFixed(2).padStart(6)} s${machine}  rss ${s.maxRssMb.toFixed(0).padStart(4)} MB`;
   console.log(`${when.padEnd(8)} ${tool.id.padEnd(11)} ${figures}  ${s.ok ? '' : 'FAILED '}${s.summary}`);
 }
 

@@ -26,6 +26,8 @@ export interface Sample {
   wallS: number;
   cpuS: number;
   maxRssMb: number;
+  /** Busy CPU seconds of the whole machine while the row ran (machine-cpu.ts): lab hosts included; timed rounds only. */
+  machineCpuS?: number;
   ok: boolean;
   /** One line: exit code and per-host outcomes, so a failed repetition shows in the table. */
   summary: string;
