@@ -44,6 +44,18 @@ interface Claim {
   lock: LockResult;
 }
 
+// beside the result, as host-lock.ts's elapsed time: a LockResult stays the plain verdict callers compare
+const retaken = new WeakSet<LockResult>();
+
+/**
+ * True for a lock taken again on a new connection because the one taken up front was lost while the host waited for
+ * its batch: between the loss and the new lock another controller could have worked on the host (the host's facts
+ * are read after the new lock, so nothing is planned on a stale state, but the operator should know).
+ */
+export function retakenAfterLoss(lock: LockResult | null): boolean {
+  return lock !== null && retaken.has(lock);
+}
+
 /**
  * What claiming one host came to. A failed connect, or a connection dropped while locking, is thrown (forEachHost
  * makes it data: unreachable, with the ConnectError's kind).
@@ -93,6 +105,7 @@ export async function claimHosts(options: ClaimOptions): Promise<FleetLocks> {
       const claim = claims.get(connection.target.name);
       if (claim && claim.connection === connection) return claim.lock;
       const lock = await acquireHostLock(connection, options.runId, options.startedAt);
+      if (claim) retaken.add(lock);
       hold(connection.target.name, lock);
       claims.set(connection.target.name, { connection, lock });
       return lock;

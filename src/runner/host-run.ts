@@ -14,6 +14,10 @@ import { interrupted, journalEntry, rollBack } from './host-rollback.js';
 import { stoppedHostOutcome } from './outcome.js';
 import { allWarnings, hostResult, stepResult } from './step-results.js';
 import { emptyTimings, timed } from './timings.js';
+import { retakenAfterLoss } from './fleet-locks.js';
+
+const retakenWarning =
+  'the connection locked before batch 1 was lost while the host waited for its batch; reconnected and locked again, so another controller could have changed the host in between (its state was read after the new lock)';
 
 export type { HostRunOptions, HostRunRecord } from './host-run-types.js';
 
@@ -50,6 +54,7 @@ export async function runHost(options: HostRunOptions): Promise<HostRunRecord> {
         timings,
       );
     const warnings = lock?.kind === 'unsupported' ? [`no host lock: ${lock.reason}`] : [];
+    if (retakenAfterLoss(lock)) warnings.push(retakenWarning);
     return finish(options, await runConnected(options, connection, warnings, timings), timings);
   } catch (error) {
     const errorKind = errorKindOf(error, 'remote-command');

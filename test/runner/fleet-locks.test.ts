@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { ConnectError, RemoteError } from '../../src/errors.js';
 import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
-import { claimHosts } from '../../src/runner/fleet-locks.js';
+import { claimHosts, retakenAfterLoss } from '../../src/runner/fleet-locks.js';
 import type { Connection, HoldOptions, HostTarget } from '../../src/transport/connection.js';
 
 type Behaviour = 'free' | 'busy' | 'refused' | 'lost-while-locking' | 'silent';
@@ -115,11 +115,16 @@ test('claimHosts locks every reachable free host up front, reports the others at
 
   // the host's run gets the lock taken up front on the same connection: no second lock command
   const before = fleet.lockAttempts().length;
-  assert.equal((await locks.lockFor(await pool.get(target('h1')))).kind, 'locked');
+  const upFront = await locks.lockFor(await pool.get(target('h1')));
+  assert.equal(upFront.kind, 'locked');
+  assert.equal(retakenAfterLoss(upFront), false);
   assert.equal(fleet.lockAttempts().length, before);
-  // a new connection (the first was lost and reopened) takes the lock again, and keeps it to the end too
+  // a new connection (the first was lost and reopened) takes the lock again, and keeps it to the end too; the host's
+  // run warns that it was without this run's lock in between
   const reopened = await pool.reopen(target('h4'));
-  assert.equal((await locks.lockFor(reopened)).kind, 'locked');
+  const again = await locks.lockFor(reopened);
+  assert.equal(again.kind, 'locked');
+  assert.equal(retakenAfterLoss(again), true);
   assert.equal(fleet.lockAttempts().length, before + 1);
 
   await locks.releaseAll();

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConnectError, RemoteError } from '../../src/errors.js';
+import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
+import { claimHosts } from '../../src/runner/fleet-locks.js';
 import { acquireHostLock } from '../../src/runner/host-lock.js';
 import { type HostRunRecord, runHost } from '../../src/runner/host-run.js';
 import type { Connection } from '../../src/transport/connection.js';
@@ -194,4 +196,53 @@ test('runHost: a step reads rolled-back only when the host verified as before, n
     ['failed'],
     'the step whose value is still not back stays failed',
   );
+});
+
+test('runHost warns when the lock taken before batch 1 was lost with its connection and taken again', async () => {
+  const replyScript: FakeHostScript = { replies: { gather: [replies.gathered], apply: [replies.applied] } };
+  const first = fakeHost(target('h1'), replyScript);
+  const second = fakeHost(target('h1'), replyScript);
+  const connections = [first.connection, second.connection];
+  const pool = createConnectionPool(async () => connections.shift() ?? second.connection, {
+    connectTimeoutMs: 1000,
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    acceptNewHostKeys: false,
+  });
+  const options = { runId: 'R1', startedAt: new Date(0), emit: () => undefined, isInterrupted: () => false };
+  const locks = await claimHosts({
+    ...options,
+    targets: [target('h1')],
+    batchOf: new Map([['h1', 1]]),
+    forks: 1,
+    pool,
+  });
+  const host = (reopen: boolean) =>
+    runHost({
+      ...options,
+      target: target('h1'),
+      batch: 1,
+      playbook: timeoutsPlaybook,
+      checkOnly: false,
+      openConnection: (t) => (reopen ? pool.reopen(t) : pool.get(t)),
+      reopenConnection: (t) => pool.reopen(t),
+      lock: (connection) => locks.lockFor(connection),
+    });
+  const warning = /locked before batch 1 was lost while the host waited.*another controller could have changed/;
+  // the up-front lock on its own connection: no warning
+  const kept = await host(false);
+  assert.equal(
+    kept.result.warnings.some((w) => warning.test(w)),
+    false,
+    kept.result.warnings.join('; '),
+  );
+  // the connection was lost meanwhile: a new one, a new lock, and the run says so
+  const retaken = await host(true);
+  assert.equal(retaken.result.outcome, 'changed', retaken.result.error ?? '');
+  assert.ok(
+    retaken.result.warnings.some((w) => warning.test(w)),
+    retaken.result.warnings.join('; '),
+  );
+  assert.equal(first.closed(), true, 'the lost connection was closed');
+  await locks.releaseAll();
 });
