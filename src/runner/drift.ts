@@ -7,7 +7,9 @@
  * left: knob values (or an accepted kernel rounding), and files byte for byte with mode, owner, file type and links.
  * A target that reads as its before-state is not drift either: the run never got to write it (a crash) or it was put
  * back by hand, and restoring it writes what is already there. Modules are loaded or not, both of which are a state
- * the run or its undo leaves: they never drift.
+ * the run or its undo leaves: they never drift. A run that unloaded nf_conntrack (unload_nat) left its knobs
+ * absent, so a knob that cannot be read is that run's after-state, not drift (its "pins" are written back after
+ * the reload: steps/unload-pins.ts).
  */
 import { realPathOf } from '../changes/file-state.js';
 import { acceptedValues } from '../changes/knob-change.js';
@@ -66,7 +68,9 @@ export function findDrift(now: HostFacts, runs: JournalEntry[]): DriftCheck {
         unknown.push(`${targetOf(chain[0] as Change)} (run ${run.run_id})`);
       } else {
         const newer = foundBy.get(id);
-        const finding = newer ? driftBetween(run.run_id, chain, newer) : driftOnHost(now, run.run_id, chain);
+        const finding = newer
+          ? driftBetween(run.run_id, chain, newer)
+          : driftOnHost(now, run.run_id, chain, unloadsConntrack(run));
         if (finding) findings.push(finding);
       }
       foundBy.set(id, { runId: run.run_id, first: chain[0] as Change });
@@ -78,6 +82,11 @@ export function findDrift(now: HostFacts, runs: JournalEntry[]): DriftCheck {
 /** `rollback` refused for drift: every finding, and how to go on. */
 export function driftRefusal(runId: string, findings: DriftFinding[]): string {
   return `refused to roll back run ${runId}: changed since the run: ${findings.map((f) => f.message).join('; ')}; nothing restored (rollback --force overwrites it)`;
+}
+
+/** The run removed nf_conntrack: every conntrack knob went with it (steps/unload-pins.ts dropsConntrackValues). */
+function unloadsConntrack(run: JournalEntry): boolean {
+  return appliedOf(run).some((c) => c.kind === 'module-unload' && c.module === 'nf_conntrack');
 }
 
 function appliedOf(run: JournalEntry): Change[] {
@@ -124,11 +133,12 @@ function isFileState(state: unknown): state is FileState | null {
 }
 
 /** The current state of the chain's target against every state the run may have left there. */
-function driftOnHost(now: HostFacts, runId: string, chain: Change[]): DriftFinding | null {
+function driftOnHost(now: HostFacts, runId: string, chain: Change[], knobsGone: boolean): DriftFinding | null {
   const first = chain[0] as Change;
   const last = chain.at(-1) as Change;
   if (first.kind === 'knob') {
     const value = knobValueAt(now, first.path);
+    if (value === null && knobsGone) return null;
     if (value !== null && knobStates(chain as KnobChange[]).includes(value)) return null;
     const shown = value === null ? 'unreadable' : value === '' ? 'empty' : value;
     const kube = now.kubeProxy && aliasOf(first.path) === knobPaths.max;

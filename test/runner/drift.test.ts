@@ -293,3 +293,43 @@ describe('findDrift', () => {
     );
   });
 });
+
+describe('findDrift after unload_nat removed nf_conntrack', () => {
+  // unload_nat pins each runtime value (a change from the value to itself) and then removes the chain
+  const pinned: Change = { ...maxChange, before: '262144', after: '262144' };
+  const unload = run('U', [
+    pinned,
+    { kind: 'module-unload', module: 'nf_nat' },
+    { kind: 'module-unload', module: 'nf_conntrack' },
+  ]);
+  it('a knob that went with the module is the run after-state, not drift', () => {
+    assert.deepEqual(
+      findDrift(
+        leftByRun((f) => (f.knobs.max.value = null)),
+        [unload],
+      ).findings,
+      [],
+    );
+  });
+  it('a knob readable again with another value is drift (someone loaded the module and set it)', () => {
+    const found = findDrift(
+      leftByRun((f) => (f.knobs.max.value = '65536')),
+      [unload],
+    ).findings;
+    assert.deepEqual(
+      found.map((f) => f.message),
+      ['nf_conntrack_max: was 262144 set by run U, is now 65536'],
+    );
+  });
+  it('without nf_conntrack among the unloads an unreadable knob stays drift', () => {
+    const natOnly = run('N', [pinned, { kind: 'module-unload', module: 'nf_nat' }]);
+    const found = findDrift(
+      leftByRun((f) => (f.knobs.max.value = null)),
+      [natOnly],
+    ).findings;
+    assert.deepEqual(
+      found.map((f) => f.now),
+      ['unreadable'],
+    );
+  });
+});
