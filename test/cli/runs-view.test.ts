@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderRuns, type RunsHostJson } from '../../src/cli/runs-view.js';
 import { ConnectError } from '../../src/errors.js';
-import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { JournalEntry } from '../../src/runner/journal.js';
 import { readJournals } from '../../src/runner/read-journals.js';
 import type { Connection, HostTarget } from '../../src/transport/connection.js';
-import { fakeHost, type FakeHostScript, target, tokenOf } from '../runner/fake-host.js';
+import { fakeHost, type FakeHostScript, target, testPool, tokenOf } from '../runner/fake-host.js';
 
 const entry: JournalEntry = {
   version: 1,
@@ -39,12 +38,7 @@ test('runs -o json: every host whose journals could not be read has error_kind; 
     if (how instanceof Error) throw how;
     return fakeHost(t, how).connection;
   };
-  const pool = createConnectionPool(connect, {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(connect);
   const journals = await readJournals(
     pool,
     cases.map(([name]) => target(name)),

@@ -5,7 +5,8 @@
  */
 import { gatherDoneKind } from '../../src/facts/gather-frame.js';
 import type { Playbook } from '../../src/playbook/types.js';
-import type { ExecResult, HeldCommand, Connection, HostTarget } from '../../src/transport/connection.js';
+import { createConnectionPool, type ConnectionPool } from '../../src/runner/connection-pool.js';
+import type { Connect, ExecResult, HeldCommand, Connection, HostTarget } from '../../src/transport/connection.js';
 import { gatherFixture } from '../facts/gather-fixture.js';
 
 export function target(name: string): HostTarget {
@@ -177,4 +178,14 @@ export function concurrencyGauge(delayMs = 5): { wrap(connection: Connection): C
     }),
     peak: () => peak,
   };
+}
+
+/** A connection pool over `connect` with short test limits (1 s connect, no keepalive, no new host keys). */
+export function testPool(connect: Connect): ConnectionPool {
+  return createConnectionPool(connect, {
+    connectTimeoutMs: 1000,
+    keepaliveIntervalMs: 0,
+    keepaliveCountMax: 3,
+    acceptNewHostKeys: false,
+  });
 }

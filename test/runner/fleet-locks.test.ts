@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConnectError, RemoteError } from '../../src/errors.js';
-import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { claimHosts, retakenAfterLoss } from '../../src/runner/fleet-locks.js';
 import type { Connection, HoldOptions, HostTarget } from '../../src/transport/connection.js';
+import { testPool } from './fake-host.js';
 
 type Behaviour = 'free' | 'busy' | 'refused' | 'lost-while-locking' | 'silent';
 
@@ -73,12 +73,7 @@ test('claimHosts locks every reachable free host up front, reports the others at
   const behaviours: Record<string, Behaviour> = { h2: 'busy', h3: 'refused', h5: 'lost-while-locking' };
   const names = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'h7', 'h8'];
   const fleet = fakeFleet(behaviours);
-  const pool = createConnectionPool(fleet.connect, {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(fleet.connect);
   const events: RunEvent[] = [];
   const batchOf = new Map(names.map((n, i) => [n, i < 2 ? 0 : 1] as const));
   const locks = await claimHosts({
@@ -133,12 +128,7 @@ test('claimHosts locks every reachable free host up front, reports the others at
 
 test('claimHosts after an interrupt claims nothing more: the rest are skipped before they started', async () => {
   const fleet = fakeFleet({});
-  const pool = createConnectionPool(fleet.connect, {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(fleet.connect);
   const locks = await claimHosts({
     targets: ['a', 'b', 'c'].map(target),
     batchOf: new Map(),
@@ -163,12 +153,7 @@ test('claimHosts after an interrupt claims nothing more: the rest are skipped be
 
 test('claimHosts: a lock command that times out is not reported as locked: the host is left to its own run', async () => {
   const fleet = fakeFleet({ quiet: 'silent', busy: 'busy' });
-  const pool = createConnectionPool(fleet.connect, {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(fleet.connect);
   const locks = await claimHosts({
     targets: ['quiet', 'busy'].map(target),
     batchOf: new Map(),

@@ -7,7 +7,6 @@ import { describe, it } from 'node:test';
 import type { Change } from '../../src/changes/change.js';
 import type { HostFacts } from '../../src/facts/types.js';
 import type { Playbook } from '../../src/playbook/types.js';
-import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { runFleet } from '../../src/runner/fleet.js';
 import { forgetAfterBatch, keptAtHostEnd, type RunShape } from '../../src/runner/fleet-release.js';
@@ -15,7 +14,15 @@ import type { HostRunRecord } from '../../src/runner/host-run-types.js';
 import type { JournalEntry } from '../../src/runner/journal.js';
 import { hostResult } from '../../src/runner/step-results.js';
 import type { Connection, HostTarget } from '../../src/transport/connection.js';
-import { type FakeHost, fakeHost, type FakeHostScript, replies, target, timeoutsPlaybook } from './fake-host.js';
+import {
+  type FakeHost,
+  fakeHost,
+  type FakeHostScript,
+  replies,
+  target,
+  testPool,
+  timeoutsPlaybook,
+} from './fake-host.js';
 
 const applies: FakeHostScript = { replies: { gather: [replies.gathered], apply: [replies.applied] } };
 
@@ -48,12 +55,7 @@ async function runWatched(
     peakOpen = Math.max(peakOpen, open().length);
     return host.connection;
   };
-  const pool = createConnectionPool(connect, {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(connect);
   const events: RunEvent[] = [];
   const openAtEnds: string[][] = [];
   const ended = () => events.filter((e) => e.type === 'host-end').length;

@@ -3,11 +3,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConnectError } from '../../src/errors.js';
 import type { Playbook } from '../../src/playbook/types.js';
-import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { HostResult, RunEvent } from '../../src/runner/events.js';
 import { type FleetResult, runFleet } from '../../src/runner/fleet.js';
 import type { Connection, HostTarget } from '../../src/transport/connection.js';
-import { type FakeHost, fakeHost, type FakeHostScript, replies, target, timeoutsPlaybook } from './fake-host.js';
+import {
+  type FakeHost,
+  fakeHost,
+  type FakeHostScript,
+  replies,
+  target,
+  testPool,
+  timeoutsPlaybook,
+} from './fake-host.js';
 
 /** How each fake host behaves; a host not listed applies cleanly. */
 type Behaviour = 'ok' | 'refused-connect' | 'busy' | 'gather-fails' | 'apply-fails';
@@ -39,12 +46,7 @@ async function runFake(
     hosts.set(t.name, host);
     return host.connection;
   };
-  const pool = createConnectionPool(connect, {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(connect);
   const events: RunEvent[] = [];
   const ended = () => events.filter((e) => e.type === 'host-end').length;
   const result = await runFleet({

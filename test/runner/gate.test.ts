@@ -4,12 +4,11 @@ import { describe, it, test } from 'node:test';
 import { ConnectError } from '../../src/errors.js';
 import type { HostFacts } from '../../src/facts/types.js';
 import type { GateSpec } from '../../src/playbook/types.js';
-import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { judgeGate, runGate } from '../../src/runner/gate.js';
 import type { Connection, HostTarget } from '../../src/transport/connection.js';
 import { builtin618 } from '../fixtures/steps/facts.js';
-import { concurrencyGauge, fakeHost, replies, target } from './fake-host.js';
+import { concurrencyGauge, fakeHost, replies, target, testPool } from './fake-host.js';
 
 interface Reading {
   count?: number | null;
@@ -91,12 +90,7 @@ async function gateOver(
     read.push(t.name);
     return gauge.wrap(fakeHost(t, { replies: { gather: [gather] } }).connection);
   };
-  const pool = createConnectionPool(connect, {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(connect);
   const events: RunEvent[] = [];
   const failures = await runGate({
     gate: gate({ soakMs: options.soakMs ?? 0, max_usage_percent: 90 }),

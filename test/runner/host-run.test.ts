@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConnectError, RemoteError } from '../../src/errors.js';
-import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { claimHosts } from '../../src/runner/fleet-locks.js';
 import { acquireHostLock } from '../../src/runner/host-lock.js';
@@ -15,6 +14,7 @@ import {
   replies,
   type ScriptKind,
   target,
+  testPool,
   timeoutsPlaybook,
 } from './fake-host.js';
 
@@ -203,12 +203,7 @@ test('runHost warns when the lock taken before batch 1 was lost with its connect
   const first = fakeHost(target('h1'), replyScript);
   const second = fakeHost(target('h1'), replyScript);
   const connections = [first.connection, second.connection];
-  const pool = createConnectionPool(async () => connections.shift() ?? second.connection, {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(async () => connections.shift() ?? second.connection);
   const options = { runId: 'R1', startedAt: new Date(0), emit: () => undefined, isInterrupted: () => false };
   const locks = await claimHosts({
     ...options,

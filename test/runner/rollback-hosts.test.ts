@@ -4,13 +4,12 @@ import { describe, it } from 'node:test';
 import type { Change } from '../../src/changes/change.js';
 import { RemoteError } from '../../src/errors.js';
 import { rollbackExitCode } from '../../src/cli/rollback.js';
-import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import type { JournalEntry } from '../../src/runner/journal.js';
 import type { HostJournals } from '../../src/runner/read-journals.js';
 import { rollBackHosts } from '../../src/runner/rollback-hosts.js';
 import type { Connection, HostTarget } from '../../src/transport/connection.js';
-import { type FakeHost, fakeHost, type FakeHostScript, gatherReply, replies, target } from './fake-host.js';
+import { type FakeHost, fakeHost, type FakeHostScript, gatherReply, replies, target, testPool } from './fake-host.js';
 
 const change: Change = {
   kind: 'knob',
@@ -80,12 +79,7 @@ async function rollBack(cases: typeof hostCases, isInterrupted = () => false) {
     hosts.set(t.name, host);
     return host.connection;
   };
-  const pool = createConnectionPool(connect, {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(connect);
   const events: RunEvent[] = [];
   const journals = cases.map(([name, j]) => ({ target: target(name), ...j }));
   const options = {
@@ -178,14 +172,11 @@ describe('rollBackHosts: drift since the run', () => {
   async function rollBackOne(script: FakeHostScript, force: boolean) {
     const events: RunEvent[] = [];
     let sent: string[] = [];
-    const pool = createConnectionPool(
-      async (t) => {
-        const host = fakeHost(t, script);
-        sent = host.sent;
-        return host.connection;
-      },
-      { connectTimeoutMs: 1000, keepaliveIntervalMs: 0, keepaliveCountMax: 3, acceptNewHostKeys: false },
-    );
+    const pool = testPool(async (t) => {
+      const host = fakeHost(t, script);
+      sent = host.sent;
+      return host.connection;
+    });
     const options = {
       pool,
       runId: 'R1',

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSerial, withOverrides } from '../../src/cli/run-options.js';
 import { InputError } from '../../src/errors.js';
-import { createConnectionPool } from '../../src/runner/connection-pool.js';
 import type { Connection, ExecResult, HostTarget } from '../../src/transport/connection.js';
 import { playbookOf, spec } from '../fixtures/steps/playbook.js';
+import { testPool } from './fake-host.js';
 
 const playbook = { ...playbookOf([spec.raiseMax()]), serial: [1, '10%', '100%'] as const, max_fail_percentage: 10 };
 
@@ -91,12 +91,7 @@ function fakeConnect(pending: (() => void)[]) {
 
 test('the pool knows which hosts run a script; drain stops new scripts and waits for those in flight', async () => {
   const pending: (() => void)[] = [];
-  const pool = createConnectionPool(fakeConnect(pending), {
-    connectTimeoutMs: 1000,
-    keepaliveIntervalMs: 0,
-    keepaliveCountMax: 3,
-    acceptNewHostKeys: false,
-  });
+  const pool = testPool(fakeConnect(pending));
   const [a, b] = await Promise.all([pool.get(fakeTarget('a')), pool.get(fakeTarget('b'))]);
   const scripts = [a?.runScript('x'), b?.runScript('y')];
   assert.deepEqual(pool.busyHosts(), ['a', 'b']);
