@@ -4,14 +4,11 @@
  * opened here, which must see no connection (the pattern of test/integration/check-bad-input.test.ts).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
-import { type CountingListener, listenCounting } from '../integration/counting-listener.js';
+import { useNoContactSetup } from '../integration/counting-listener.js';
 import { runCli } from '../integration/run-cli.js';
 
 const portBase = 29860;
@@ -65,28 +62,14 @@ const cases: UnclosedCase[] = [
 ];
 
 describe('an unclosed quote or [ { is reported where it was opened, exit 2, no host contacted', () => {
-  let tmp = '';
-  let keyFile = '';
-  let listener: CountingListener;
+  const setup = useNoContactSetup('ctf-unclosed-', portBase);
   const hostLines = (name: string) =>
-    `    ${name}:\n      ansible_host: 127.0.0.1\n      ansible_port: ${listener.port}\n      ansible_ssh_private_key_file: ${keyFile}\n`;
-
-  before(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'ctf-unclosed-'));
-    listener = await listenCounting(portBase);
-    keyFile = path.join(tmp, 'id_ed25519');
-    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
-  });
-
-  after(async () => {
-    await listener?.close();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
+    `    ${name}:\n      ansible_host: 127.0.0.1\n      ansible_port: ${setup.listener.port}\n      ansible_ssh_private_key_file: ${setup.keyFile}\n`;
 
   for (const c of cases) {
     it(`${c.name} → ${c.where}`, async () => {
-      const inventory = path.join(tmp, `${c.name.replace(/\W+/g, '-')}.inventory.yaml`);
-      const playbook = path.join(tmp, `${c.name.replace(/\W+/g, '-')}.playbook.yaml`);
+      const inventory = path.join(setup.tmp, `${c.name.replace(/\W+/g, '-')}.inventory.yaml`);
+      const playbook = path.join(setup.tmp, `${c.name.replace(/\W+/g, '-')}.playbook.yaml`);
       const valid = {
         inventory: `all:\n  hosts:\n${hostLines('h1')}`,
         playbook: 'hosts: all\nsteps:\n  - persist: {}\n',
@@ -96,13 +79,13 @@ describe('an unclosed quote or [ { is reported where it was opened, exit 2, no h
       const bad = c.file === 'inventory' ? inventory : playbook;
       const args =
         c.file === 'inventory' ? ['check', '-i', inventory, '-o', 'json'] : ['run', playbook, '-i', inventory];
-      const before = listener.connections();
+      const before = setup.listener.connections();
       const result = await runCli(args);
       assert.equal(result.exitCode, 2, `stdout: ${result.stdout}\nstderr: ${result.stderr}`);
       assert.ok(result.stderr.startsWith(`${bad}:${c.where}: `), result.stderr);
       assert.match(result.stderr, c.message);
       await sleep(200); // a connection the CLI made just before exiting would still be reported
-      assert.equal(listener.connections() - before, 0, 'a host was contacted');
+      assert.equal(setup.listener.connections() - before, 0, 'a host was contacted');
     });
   }
 });

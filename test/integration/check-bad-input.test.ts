@@ -4,22 +4,18 @@
  * Needs no lab (no root): nothing may be contacted anyway.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
-import { type CountingListener, listenCounting } from './counting-listener.js';
+import { useNoContactSetup } from './counting-listener.js';
 import { runCli } from './run-cli.js';
 
 const portBase = 24200;
 
-/** Set once the scratch dir exists: a real key, so a host that slipped through would really be connected to. */
-let keyFile = '';
+const setup = useNoContactSetup('conntrack-check-input-', portBase);
 const host = (name: string, port: number | string): string =>
-  `    ${name}:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port}\n      ansible_ssh_private_key_file: ${keyFile}\n`;
+  `    ${name}:\n      ansible_host: 127.0.0.1\n      ansible_port: ${port}\n      ansible_ssh_private_key_file: ${setup.keyFile}\n`;
 
 interface BadInputCase {
   name: string;
@@ -83,41 +79,26 @@ const cases: BadInputCase[] = [
 ];
 
 describe('check: bad input is refused before any host is contacted', () => {
-  let tmp = '';
-  let listener: CountingListener;
-
-  before(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'conntrack-check-input-'));
-    listener = await listenCounting(portBase);
-    keyFile = path.join(tmp, 'id_ed25519');
-    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile]);
-  });
-
-  after(async () => {
-    await listener?.close();
-    if (tmp) await rm(tmp, { recursive: true, force: true });
-  });
-
   it('control: a valid inventory of the same shape does reach the listener (the detector works)', async () => {
-    const file = path.join(tmp, 'valid.yaml');
-    await writeFile(file, `all:\n  hosts:\n${host('h1', listener.port)}${host('h2', listener.port)}`);
-    const before = listener.connections();
+    const file = path.join(setup.tmp, 'valid.yaml');
+    await writeFile(file, `all:\n  hosts:\n${host('h1', setup.listener.port)}${host('h2', setup.listener.port)}`);
+    const before = setup.listener.connections();
     const result = await runCli(['check', '-i', file, '-o', 'json', '--connect-timeout', '5000']);
     assert.equal(result.exitCode, 1, result.stderr);
-    assert.equal(listener.connections() - before, 2);
+    assert.equal(setup.listener.connections() - before, 2);
   });
 
   for (const c of cases) {
     it(`${c.name}: FILE:LINE:COL-style message on stderr, exit 2, nothing contacted`, async () => {
-      const file = path.join(tmp, `${c.name.replace(/\W+/g, '-')}.yaml`);
-      if (c.inventory) await writeFile(file, c.inventory(listener.port));
-      const before = listener.connections();
+      const file = path.join(setup.tmp, `${c.name.replace(/\W+/g, '-')}.yaml`);
+      if (c.inventory) await writeFile(file, c.inventory(setup.listener.port));
+      const before = setup.listener.connections();
       const result = await runCli(['check', '-i', file, '-o', 'json', ...(c.args ?? [])]);
       assert.equal(result.exitCode, 2, `stdout: ${result.stdout}\nstderr: ${result.stderr}`);
       assert.match(result.stderr, c.stderr(file));
       assert.equal(result.stdout, '');
       await sleep(200); // a connection the CLI made just before exiting would still be reported
-      assert.equal(listener.connections() - before, 0, 'a host was contacted');
+      assert.equal(setup.listener.connections() - before, 0, 'a host was contacted');
     });
   }
 });
